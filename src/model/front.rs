@@ -1,0 +1,130 @@
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// The YAML front matter of a draft: everything the header and footer of the
+/// official document need. Keys we do not know are kept in `extra` and written
+/// back unchanged, so a workspace can carry its own fields.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FrontMatter {
+    /// Document type slug, e.g. `nghi-quyet`; resolved against the profile's kinds.
+    pub kind: String,
+    /// Layout profile name; the workspace default applies when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    pub issuer: Issuer,
+    /// Empty until the clerk issues the document.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_number"
+    )]
+    pub number: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<DocDate>,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signer: Option<Signer>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recipients: Vec<String>,
+    /// Unknown keys, in their original order.
+    #[serde(flatten)]
+    pub extra: serde_yaml_ng::Mapping,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Issuer {
+    /// The body above the issuer ("ĐẢNG BỘ TỈNH THÁI NGUYÊN", "UBND TỈNH ...").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// The issuing body ("TỈNH ỦY THÁI NGUYÊN").
+    pub name: String,
+    /// Its code in the document symbol ("TU" in "15-NQ/TU").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(flatten)]
+    pub extra: serde_yaml_ng::Mapping,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Signer {
+    /// "T/M BAN THƯỜNG VỤ", "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"; may be empty.
+    #[serde(default)]
+    pub authority: String,
+    pub title: String,
+    pub name: String,
+    #[serde(flatten)]
+    pub extra: serde_yaml_ng::Mapping,
+}
+
+/// A calendar date as written in the front matter (`2026-03-05`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DocDate(pub time::Date);
+
+impl DocDate {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let fmt = time::macros::format_description!("[year]-[month]-[day]");
+        time::Date::parse(s.trim(), &fmt)
+            .map(DocDate)
+            .map_err(|_| format!("`{s}` is not a date; write it as YYYY-MM-DD, e.g. 2026-03-05"))
+    }
+    pub fn day(&self) -> u8 {
+        self.0.day()
+    }
+    pub fn month(&self) -> u8 {
+        self.0.month() as u8
+    }
+    pub fn year(&self) -> i32 {
+        self.0.year()
+    }
+}
+
+impl fmt::Display for DocDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{:04}-{:02}-{:02}",
+            self.year(),
+            self.month(),
+            self.day()
+        )
+    }
+}
+
+impl Serialize for DocDate {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for DocDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        DocDate::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Accepts `15`, `"15"` or an empty value; anything else names what is wrong.
+fn de_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Int(i64),
+        Str(String),
+    }
+    match Option::<Raw>::deserialize(d)? {
+        None => Ok(None),
+        Some(Raw::Int(n)) if n > 0 && n <= u32::MAX as i64 => Ok(Some(n as u32)),
+        Some(Raw::Int(n)) => Err(serde::de::Error::custom(format!(
+            "number {n} is out of range; a document number is a positive integer"
+        ))),
+        Some(Raw::Str(s)) if s.trim().is_empty() => Ok(None),
+        Some(Raw::Str(s)) => s.trim().parse::<u32>().map(Some).map_err(|_| {
+            serde::de::Error::custom(format!(
+                "number `{s}` is not a positive integer; leave it empty until the document is issued"
+            ))
+        }),
+    }
+}

@@ -1,0 +1,100 @@
+use std::fmt;
+
+use serde::Serialize;
+
+/// How the drafter numbered a block, read from the start of its text.
+/// The order is the nesting order of Vietnamese official documents:
+/// Phần > Chương > Mục > Điều > I. > 1. > 1.1. > a) .
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LabelKind {
+    /// "Phần I", "Phần thứ nhất"
+    Part,
+    /// "Chương II"
+    Chapter,
+    /// "Mục 1"
+    Section,
+    /// "Điều 5"
+    Article,
+    /// "I.", "II-" (Roman numerals)
+    Roman,
+    /// "1.", "2-"
+    Arabic,
+    /// "1.1.", "2.3.1."
+    SubArabic,
+    /// "a)", "đ)"
+    Point,
+}
+
+impl LabelKind {
+    /// Nesting rank; a label closes every open label of equal or greater rank.
+    pub fn rank(self) -> u8 {
+        self as u8
+    }
+}
+
+/// A numbering label: its kind and its text as shown in a path ("Phần I", "II", "2", "b)").
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Label {
+    pub kind: LabelKind,
+    pub text: String,
+}
+
+/// One step of a structural path: a label, or the n-th unnumbered block
+/// (paragraph, bullet, table) inside its parent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PathSegment {
+    Label(Label),
+    /// 1-based position among the unnumbered blocks of the same parent.
+    Unlabelled(u32),
+}
+
+impl fmt::Display for PathSegment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PathSegment::Label(l) => f.write_str(&l.text),
+            PathSegment::Unlabelled(n) => write!(f, "¶{n}"),
+        }
+    }
+}
+
+/// Where a block sits in the drafter's own structure: "Phần I > II > 2 > b)",
+/// "Chương II > Điều 5 > 2", "II > 1 > ¶3". Stable across versions as long as
+/// the drafter keeps the numbering, which is what reviewers cite.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct StructuralPath(pub Vec<PathSegment>);
+
+impl StructuralPath {
+    pub fn segments(&self) -> &[PathSegment] {
+        &self.0
+    }
+    /// The enclosing labelled section (the path without a trailing ¶n).
+    pub fn section(&self) -> StructuralPath {
+        let mut s = self.0.clone();
+        if matches!(s.last(), Some(PathSegment::Unlabelled(_))) {
+            s.pop();
+        }
+        StructuralPath(s)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Display for StructuralPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, s) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" > ")?;
+            }
+            write!(f, "{s}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for StructuralPath {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
