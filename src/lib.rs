@@ -5,3 +5,5 @@
 //! [`model`] → {diff, review, approvals} → writers.
 
 pub mod model;
+pub mod profile;
+pub mod render;

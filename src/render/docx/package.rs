@@ -1,0 +1,238 @@
+//! After docx-rs has packed the document: normalise what it leaves
+//! process-dependent, write the document properties it cannot, and re-pack
+//! the whole thing deflated with fixed timestamps.
+
+use std::io::{Cursor, Read, Write};
+
+use docx_rs::Docx;
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
+
+use super::{DocxError, KindInfo, Provenance};
+use crate::model::Draft;
+
+/// Core and custom properties of the package.
+pub(crate) struct Properties {
+    pub title: String,
+    pub creator: String,
+    pub subject: String,
+    /// W3CDTF timestamp, or none when neither a commit time nor a date is known.
+    pub when: Option<String>,
+    pub custom: Vec<(&'static str, String)>,
+}
+
+impl Properties {
+    pub fn new(draft: &Draft, kind: &KindInfo, p: &Provenance) -> Self {
+        let when = p.committed_at.clone().or_else(|| {
+            draft.front.date.map(|d| format!("{d}T00:00:00Z"))
+        });
+        let mut custom = vec![("duthao.slug", p.slug.clone())];
+        if let Some(v) = p.version {
+            custom.push(("duthao.version", v.to_string()));
+        }
+        if let Some(c) = &p.commit {
+            custom.push(("duthao.commit", c.clone()));
+        }
+        custom.push(("duthao.source-sha256", p.source_sha256.clone()));
+        custom.push(("duthao.kind", draft.front.kind.clone()));
+        Properties {
+            title: format!("{} {}", kind.name, draft.front.title.trim()).trim().to_string(),
+            creator: draft.front.issuer.name.replace('\n', " "),
+            subject: draft.front.title.trim().to_string(),
+            when,
+            custom,
+        }
+    }
+}
+
+pub(crate) fn escape_xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && c != '\t' && c != '\n' && c != '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn core_xml(p: &Properties) -> String {
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" xmlns:dcmitype=\"http://purl.org/dc/dcmitype/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">",
+    );
+    s.push_str(&format!("<dc:title>{}</dc:title>", escape_xml(&p.title)));
+    s.push_str(&format!("<dc:subject>{}</dc:subject>", escape_xml(&p.subject)));
+    s.push_str(&format!("<dc:creator>{}</dc:creator>", escape_xml(&p.creator)));
+    s.push_str(&format!(
+        "<cp:lastModifiedBy>{}</cp:lastModifiedBy>",
+        escape_xml(&p.creator)
+    ));
+    s.push_str("<dc:language>vi-VN</dc:language>");
+    if let Some(w) = &p.when {
+        let w = escape_xml(w);
+        s.push_str(&format!(
+            "<dcterms:created xsi:type=\"dcterms:W3CDTF\">{w}</dcterms:created><dcterms:modified xsi:type=\"dcterms:W3CDTF\">{w}</dcterms:modified>"
+        ));
+    }
+    s.push_str("</cp:coreProperties>");
+    s
+}
+
+fn custom_xml(p: &Properties) -> String {
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/custom-properties\" xmlns:vt=\"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes\">",
+    );
+    for (i, (k, v)) in p.custom.iter().enumerate() {
+        s.push_str(&format!(
+            "<property fmtid=\"{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}\" pid=\"{}\" name=\"{}\"><vt:lpwstr>{}</vt:lpwstr></property>",
+            i + 2,
+            escape_xml(k),
+            escape_xml(v)
+        ));
+    }
+    s.push_str("</Properties>");
+    s
+}
+
+/// Relationship order in docx-rs depends on a hash map; sort by id.
+fn sort_relationships(xml: &str) -> String {
+    let Some(start) = xml.find("<Relationship ") else {
+        return xml.to_string();
+    };
+    let Some(end) = xml.rfind("</Relationships>") else {
+        return xml.to_string();
+    };
+    let mut rels: Vec<&str> = Vec::new();
+    let mut rest = &xml[start..end];
+    while let Some(i) = rest.find("<Relationship ") {
+        let tail = &rest[i..];
+        let Some(j) = tail.find("/>") else { break };
+        rels.push(&tail[..j + 2]);
+        rest = &tail[j + 2..];
+    }
+    let key = |r: &str| -> (usize, String) {
+        let id = r
+            .split("Id=\"")
+            .nth(1)
+            .and_then(|t| t.split('"').next())
+            .unwrap_or("")
+            .to_string();
+        // rId2 before rId10, then the hyperlinks by their number.
+        let digits: String = id.chars().filter(|c| c.is_ascii_digit()).collect();
+        let prefix: String = id.chars().filter(|c| !c.is_ascii_digit()).collect();
+        (prefix.len() * 1_000_000 + digits.parse::<usize>().unwrap_or(0), id)
+    };
+    rels.sort_by_key(|r| key(r));
+    let mut out = String::with_capacity(xml.len());
+    out.push_str(&xml[..start]);
+    for r in rels {
+        out.push_str(r);
+    }
+    out.push_str(&xml[end..]);
+    out
+}
+
+/// Revision ids (`w:ins`, `w:del`, moves) come from a process-wide counter in
+/// docx-rs; renumber them in document order.
+fn renumber_revisions(xml: &str, next: &mut u64) -> String {
+    const TAGS: [&str; 4] = ["<w:ins w:id=\"", "<w:del w:id=\"", "<w:moveFrom w:id=\"", "<w:moveTo w:id=\""];
+    if !TAGS.iter().any(|t| xml.contains(t)) {
+        return xml.to_string();
+    }
+    let mut out = String::with_capacity(xml.len());
+    let mut rest = xml;
+    loop {
+        let found = TAGS
+            .iter()
+            .filter_map(|t| rest.find(t).map(|i| (i, t.len())))
+            .min();
+        let Some((i, tlen)) = found else {
+            out.push_str(rest);
+            break;
+        };
+        out.push_str(&rest[..i + tlen]);
+        let after = &rest[i + tlen..];
+        let q = after.find('"').unwrap_or(0);
+        out.push_str(&next.to_string());
+        *next += 1;
+        rest = &after[q..];
+    }
+    out
+}
+
+/// Packs `docx`, then rewrites the parts that must not depend on the process
+/// or the clock, and deflates everything.
+pub(crate) fn finish(docx: Docx, props: &Properties) -> Result<Vec<u8>, DocxError> {
+    let mut stored = Cursor::new(Vec::new());
+    docx.build()
+        .pack(&mut stored)
+        .map_err(|e| DocxError::Package(e.to_string()))?;
+    repack(stored.into_inner(), props)
+}
+
+pub(crate) fn repack(stored: Vec<u8>, props: &Properties) -> Result<Vec<u8>, DocxError> {
+    let mut archive = ZipArchive::new(Cursor::new(stored))?;
+    let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(archive.len() * 1024)));
+    let opts = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .last_modified_time(DateTime::default())
+        .unix_permissions(0o644);
+    let mut revision_id = 1u64;
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i)?;
+        if entry.is_dir() {
+            continue;
+        }
+        let name = entry.name().to_string();
+        let mut data = Vec::with_capacity(entry.size() as usize);
+        entry.read_to_end(&mut data)?;
+        drop(entry);
+        let data: Vec<u8> = match name.as_str() {
+            "docProps/core.xml" => core_xml(props).into_bytes(),
+            "docProps/custom.xml" => custom_xml(props).into_bytes(),
+            n if n.ends_with(".rels") => sort_relationships(&String::from_utf8_lossy(&data)).into_bytes(),
+            n if n.starts_with("word/") && n.ends_with(".xml") => {
+                match std::str::from_utf8(&data) {
+                    Ok(s) => renumber_revisions(s, &mut revision_id).into_bytes(),
+                    Err(_) => data,
+                }
+            }
+            _ => data,
+        };
+        out.start_file(name, opts)?;
+        out.write_all(&data)?;
+    }
+    Ok(out.finish()?.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relationships_are_sorted_by_id() {
+        let x = r#"<?xml?><Relationships><Relationship Id="rIdHyperlink2" T="b"/><Relationship Id="rId10" T="x"/><Relationship Id="rId2" T="y"/><Relationship Id="rIdHyperlink1" T="a"/></Relationships>"#;
+        let s = sort_relationships(x);
+        let order: Vec<&str> = s.match_indices("Id=\"").map(|(i, _)| &s[i + 4..i + 17]).collect();
+        assert!(order[0].starts_with("rId2\""), "{s}");
+        assert!(order[1].starts_with("rId10\""), "{s}");
+        assert!(order[2].starts_with("rIdHyperlink1"), "{s}");
+        assert!(order[3].starts_with("rIdHyperlink2"), "{s}");
+    }
+
+    #[test]
+    fn revision_ids_are_renumbered_in_order() {
+        let x = r#"<w:p><w:ins w:id="77" w:author="a"><w:r/></w:ins><w:del w:id="3" w:author="a"/></w:p>"#;
+        let mut n = 1;
+        let s = renumber_revisions(x, &mut n);
+        assert_eq!(
+            s,
+            r#"<w:p><w:ins w:id="1" w:author="a"><w:r/></w:ins><w:del w:id="2" w:author="a"/></w:p>"#
+        );
+    }
+}

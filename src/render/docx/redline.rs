@@ -1,0 +1,1 @@
+//! Tracked changes: placeholder module filled in below.
