@@ -164,6 +164,10 @@ fn split_items(src: &str) -> Option<Vec<Range<usize>>> {
     Some(cuts.windows(2).map(|w| w[0]..w[1]).collect())
 }
 
+/// A table being read: its start, header cells, body rows, the current row.
+type Cells = Vec<Vec<Inline>>;
+type TableAcc = (usize, Cells, Vec<Cells>, Cells);
+
 struct ListCtx {
     depth: u8,
 }
@@ -191,12 +195,7 @@ pub fn parse_blocks(body: &str) -> Vec<RawBlock> {
     let mut heading: Option<(u8, usize)> = None;
     let mut para_start: Option<usize> = None;
     // Table state: header cells, rows, the current row.
-    let mut table: Option<(
-        usize,
-        Vec<Vec<Inline>>,
-        Vec<Vec<Vec<Inline>>>,
-        Vec<Vec<Inline>>,
-    )> = None;
+    let mut table: Option<TableAcc> = None;
     let mut in_head = false;
     let mut code: Option<(usize, String)> = None;
 

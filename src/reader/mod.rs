@@ -127,8 +127,7 @@ fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, ReadError> {
         });
     };
     let mut pos = 0;
-    let mut line = 2u32;
-    for l in rest.split_inclusive('\n') {
+    for (line, l) in (2u32..).zip(rest.split_inclusive('\n')) {
         let bare = l.trim_end();
         if bare == "---" || bare == "..." {
             return Ok(Split {
@@ -138,7 +137,6 @@ fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, ReadError> {
             });
         }
         pos += l.len();
-        line += 1;
     }
     Err(ReadError::UnclosedFrontMatter {
         file: file.to_path_buf(),
