@@ -5,3 +5,4 @@
 //! [`model`] → {diff, review, approvals} → writers.
 
 pub mod model;
+pub mod store;
