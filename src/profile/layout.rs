@@ -190,6 +190,9 @@ pub struct MottoLine {
 #[serde(deny_unknown_fields)]
 pub struct HeaderLayout {
     pub left_width_pct: u32,
+    /// How far the header table reaches into the left and right margins.
+    pub extend_left_mm: f32,
+    pub extend_right_mm: f32,
     pub parent: TextStyle,
     pub issuer: TextStyle,
     pub issuer_rule: RuleStyle,
@@ -270,6 +273,8 @@ pub struct Headings {
     pub part: TextStyle,
     pub chapter: TextStyle,
     pub section: TextStyle,
+    /// "A.", "B." parts of reports.
+    pub letter: TextStyle,
     pub article: TextStyle,
     pub roman: TextStyle,
     pub arabic: TextStyle,
@@ -471,6 +476,7 @@ impl Layout {
             Some(K::Part) => &h.part,
             Some(K::Chapter) => &h.chapter,
             Some(K::Section) => &h.section,
+            Some(K::Letter) => &h.letter,
             Some(K::Article) => &h.article,
             Some(K::Roman) => &h.roman,
             Some(K::Arabic) => &h.arabic,
@@ -493,16 +499,21 @@ pub fn builtin_layout_text(profile: &str) -> Option<&'static str> {
 /// `<workspace_templates>/<profile>/layout.toml` when that file exists. A
 /// workspace may also define a profile of its own name (no built-in), which
 /// must then be complete.
-pub fn load_layout(profile: &str, workspace_templates: Option<&Path>) -> Result<Layout, LayoutError> {
+pub fn load_layout(
+    profile: &str,
+    workspace_templates: Option<&Path>,
+) -> Result<Layout, LayoutError> {
     let builtin_name = PathBuf::from(format!("<built-in>/templates/{profile}/layout.toml"));
     let override_file = workspace_templates.map(|t| t.join(profile).join("layout.toml"));
     let override_text = match &override_file {
-        Some(f) if f.is_file() => Some(std::fs::read_to_string(f).map_err(|source| {
-            LayoutError::Io {
-                file: f.clone(),
-                source,
-            }
-        })?),
+        Some(f) if f.is_file() => {
+            Some(
+                std::fs::read_to_string(f).map_err(|source| LayoutError::Io {
+                    file: f.clone(),
+                    source,
+                })?,
+            )
+        }
         _ => None,
     };
     let builtin = builtin_layout_text(profile);
@@ -573,7 +584,11 @@ pub fn layout_from_sources(
     if let Err((key, message)) = validate(&layout) {
         let path: Vec<String> = key.split('.').map(str::to_string).collect();
         let (file, line) = match overlay {
-            Some((f, text)) if overridden.iter().any(|k| path.starts_with(k) || k.starts_with(&path)) => {
+            Some((f, text))
+                if overridden
+                    .iter()
+                    .any(|k| path.starts_with(k) || k.starts_with(&path)) =>
+            {
                 (f.to_path_buf(), find_key_line(text, &path))
             }
             _ => (base_file.to_path_buf(), find_key_line(base_text, &path)),
@@ -589,18 +604,23 @@ pub fn layout_from_sources(
 }
 
 fn parse_table(file: &Path, text: &str) -> Result<toml::Table, LayoutError> {
-    text.parse::<toml::Table>().map_err(|e| LayoutError::Syntax {
-        file: file.to_path_buf(),
-        line: e
-            .span()
-            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
-            .unwrap_or(1),
-        message: e.message().to_string(),
-    })
+    text.parse::<toml::Table>()
+        .map_err(|e| LayoutError::Syntax {
+            file: file.to_path_buf(),
+            line: e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+                .unwrap_or(1),
+            message: e.message().to_string(),
+        })
 }
 
 fn clean_serde_message(m: &str) -> String {
-    m.trim().lines().last().unwrap_or(m).trim().to_string()
+    m.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("in `"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Workspace values win; tables merge key by key, arrays and scalars are replaced whole.
@@ -667,7 +687,10 @@ fn find_key_line(text: &str, path: &[String]) -> Option<usize> {
         let line = raw.trim();
         if line.starts_with('[') {
             let name = line.trim_start_matches('[').split(']').next().unwrap_or("");
-            current = name.split('.').map(|s| s.trim().trim_matches('"').to_string()).collect();
+            current = name
+                .split('.')
+                .map(|s| s.trim().trim_matches('"').to_string())
+                .collect();
             if current.as_slice() == path {
                 table_line = Some(i + 1);
             }
@@ -677,7 +700,11 @@ fn find_key_line(text: &str, path: &[String]) -> Option<usize> {
             continue;
         };
         let mut full = current.clone();
-        full.extend(key.trim().split('.').map(|s| s.trim().trim_matches('"').to_string()));
+        full.extend(
+            key.trim()
+                .split('.')
+                .map(|s| s.trim().trim_matches('"').to_string()),
+        );
         if full.as_slice() == path || (path.starts_with(&full) && full.len() > current.len()) {
             return Some(i + 1);
         }
@@ -710,7 +737,10 @@ fn validate(l: &Layout) -> Result<(), (String, String)> {
     }
     fn spacing(key: &str, v: f32) -> Result<(), (String, String)> {
         if !(0.0..=200.0).contains(&v) {
-            return Err((key.to_string(), format!("spacing {v} pt is outside 0..200 pt")));
+            return Err((
+                key.to_string(),
+                format!("spacing {v} pt is outside 0..200 pt"),
+            ));
         }
         Ok(())
     }
@@ -718,7 +748,11 @@ fn validate(l: &Layout) -> Result<(), (String, String)> {
         size(&format!("{key}.size_pt"), s.size_pt)?;
         spacing(&format!("{key}.space_before_pt"), s.space_before_pt)?;
         spacing(&format!("{key}.space_after_pt"), s.space_after_pt)?;
-        mm(&format!("{key}.first_line_indent_mm"), s.first_line_indent_mm, 50.0)?;
+        mm(
+            &format!("{key}.first_line_indent_mm"),
+            s.first_line_indent_mm,
+            50.0,
+        )?;
         if let Some(ls) = s.line_spacing
             && !(0.5..=3.0).contains(&ls)
         {
@@ -728,7 +762,10 @@ fn validate(l: &Layout) -> Result<(), (String, String)> {
             ));
         }
         if s.source.trim().is_empty() {
-            return Err((format!("{key}.source"), "every rule must name its source".into()));
+            return Err((
+                format!("{key}.source"),
+                "every rule must name its source".into(),
+            ));
         }
         Ok(())
     }
@@ -736,7 +773,10 @@ fn validate(l: &Layout) -> Result<(), (String, String)> {
     mm("page.width_mm", p.width_mm, 1000.0)?;
     mm("page.height_mm", p.height_mm, 1000.0)?;
     if p.width_mm < 50.0 || p.height_mm < 50.0 {
-        return Err(("page.width_mm".into(), "a page must be at least 50 x 50 mm".into()));
+        return Err((
+            "page.width_mm".into(),
+            "a page must be at least 50 x 50 mm".into(),
+        ));
     }
     mm("page.margin_top_mm", p.margin_top_mm, 100.0)?;
     mm("page.margin_bottom_mm", p.margin_bottom_mm, 100.0)?;
@@ -745,30 +785,58 @@ fn validate(l: &Layout) -> Result<(), (String, String)> {
     mm("page.header_mm", p.header_mm, 100.0)?;
     mm("page.footer_mm", p.footer_mm, 100.0)?;
     if p.margin_left_mm + p.margin_right_mm >= p.width_mm - 20.0 {
-        return Err(("page.margin_left_mm".into(), "left and right margins leave no room for text".into()));
+        return Err((
+            "page.margin_left_mm".into(),
+            "left and right margins leave no room for text".into(),
+        ));
     }
     if l.font.family.trim().is_empty() {
         return Err(("font.family".into(), "the font family is empty".into()));
     }
     if l.font.color.len() != 6 || !l.font.color.chars().all(|c| c.is_ascii_hexdigit()) {
-        return Err(("font.color".into(), format!("`{}` is not a RRGGBB colour", l.font.color)));
+        return Err((
+            "font.color".into(),
+            format!("`{}` is not a RRGGBB colour", l.font.color),
+        ));
     }
     pct("header.left_width_pct", l.header.left_width_pct)?;
+    mm(
+        "header.extend_left_mm",
+        l.header.extend_left_mm,
+        p.margin_left_mm,
+    )?;
+    mm(
+        "header.extend_right_mm",
+        l.header.extend_right_mm,
+        p.margin_right_mm,
+    )?;
     style("header.parent", &l.header.parent)?;
     style("header.issuer", &l.header.issuer)?;
     style("header.number", &l.header.number)?;
     style("header.date", &l.header.date)?;
-    pct("header.issuer_rule.length_pct", l.header.issuer_rule.length_pct)?;
-    pct("header.motto_rule.length_pct", l.header.motto_rule.length_pct)?;
+    pct(
+        "header.issuer_rule.length_pct",
+        l.header.issuer_rule.length_pct,
+    )?;
+    pct(
+        "header.motto_rule.length_pct",
+        l.header.motto_rule.length_pct,
+    )?;
     pct("title_rule.length_pct", l.title_rule.length_pct)?;
     if l.header.motto.is_empty() {
-        return Err(("header.motto".into(), "the motto needs at least one line".into()));
+        return Err((
+            "header.motto".into(),
+            "the motto needs at least one line".into(),
+        ));
     }
     for (i, m) in l.header.motto.iter().enumerate() {
         style(&format!("header.motto.{i}.style"), &m.style)?;
     }
     let f = &l.formats;
-    for (key, t) in [("formats.number", &f.number), ("formats.number_blank", &f.number_blank)] {
+    for (key, t) in [
+        ("formats.number", &f.number),
+        ("formats.number_blank", &f.number_blank),
+    ] {
         for ph in ["{code}", "{issuer_code}"] {
             if !t.contains(ph) {
                 return Err((key.into(), format!("`{t}` lacks the placeholder {ph}")));
@@ -776,18 +844,30 @@ fn validate(l: &Layout) -> Result<(), (String, String)> {
         }
     }
     if !f.number.contains("{number}") {
-        return Err(("formats.number".into(), format!("`{}` lacks the placeholder {{number}}", f.number)));
+        return Err((
+            "formats.number".into(),
+            format!("`{}` lacks the placeholder {{number}}", f.number),
+        ));
     }
     for ph in ["{place}", "{dd}", "{m}", "{yyyy}"] {
         if !f.date.contains(ph) {
-            return Err(("formats.date".into(), format!("`{}` lacks the placeholder {ph}", f.date)));
+            return Err((
+                "formats.date".into(),
+                format!("`{}` lacks the placeholder {ph}", f.date),
+            ));
         }
     }
     if f.number_min_digits > 6 {
-        return Err(("formats.number_min_digits".into(), "at most 6 digits".into()));
+        return Err((
+            "formats.number_min_digits".into(),
+            "at most 6 digits".into(),
+        ));
     }
     if let Some(m) = f.month_leading_zero.iter().find(|m| !(1..=12).contains(*m)) {
-        return Err(("formats.month_leading_zero".into(), format!("{m} is not a month")));
+        return Err((
+            "formats.month_leading_zero".into(),
+            format!("{m} is not a month"),
+        ));
     }
     style("type_name", &l.type_name)?;
     style("title", &l.title)?;
@@ -796,6 +876,7 @@ fn validate(l: &Layout) -> Result<(), (String, String)> {
         ("part", &l.headings.part),
         ("chapter", &l.headings.chapter),
         ("section", &l.headings.section),
+        ("letter", &l.headings.letter),
         ("article", &l.headings.article),
         ("roman", &l.headings.roman),
         ("arabic", &l.headings.arabic),
@@ -811,7 +892,10 @@ fn validate(l: &Layout) -> Result<(), (String, String)> {
     mm("quote.indent_mm", l.quote.indent_mm, 50.0)?;
     size("table.size_pt", l.table.size_pt)?;
     if l.table.border_eighths > 96 {
-        return Err(("table.border_eighths".into(), "a border is at most 96 eighths (12 pt)".into()));
+        return Err((
+            "table.border_eighths".into(),
+            "a border is at most 96 eighths (12 pt)".into(),
+        ));
     }
     size("footnote.size_pt", l.footnote.size_pt)?;
     size("code.size_pt", l.code.size_pt)?;
@@ -831,7 +915,10 @@ fn validate(l: &Layout) -> Result<(), (String, String)> {
     }
     style("draft_mark.style", &l.draft_mark.style)?;
     if !l.draft_mark.numbered.contains("{n}") {
-        return Err(("draft_mark.numbered".into(), "lacks the placeholder {n}".into()));
+        return Err((
+            "draft_mark.numbered".into(),
+            "lacks the placeholder {n}".into(),
+        ));
     }
     Ok(())
 }
@@ -852,16 +939,41 @@ mod tests {
     fn date_and_number_follow_the_leading_zero_rules() {
         let state = load_layout("state", None).expect("state");
         let f = &state.formats;
-        assert_eq!(f.date_line("Hà Nội", Some((2026, 1, 5))), "Hà Nội, ngày 05 tháng 01 năm 2026");
-        assert_eq!(f.date_line("Hà Nội", Some((2026, 6, 29))), "Hà Nội, ngày 29 tháng 6 năm 2026");
-        assert_eq!(f.date_line("Hà Nội", Some((2026, 2, 10))), "Hà Nội, ngày 10 tháng 02 năm 2026");
-        assert_eq!(f.date_line("Hà Nội", Some((2026, 12, 9))), "Hà Nội, ngày 09 tháng 12 năm 2026");
+        assert_eq!(
+            f.date_line("Hà Nội", Some((2026, 1, 5))),
+            "Hà Nội, ngày 05 tháng 01 năm 2026"
+        );
+        assert_eq!(
+            f.date_line("Hà Nội", Some((2026, 6, 29))),
+            "Hà Nội, ngày 29 tháng 6 năm 2026"
+        );
+        assert_eq!(
+            f.date_line("Hà Nội", Some((2026, 2, 10))),
+            "Hà Nội, ngày 10 tháng 02 năm 2026"
+        );
+        assert_eq!(
+            f.date_line("Hà Nội", Some((2026, 12, 9))),
+            "Hà Nội, ngày 09 tháng 12 năm 2026"
+        );
         assert_eq!(f.number_line(Some(5), "QĐ", "UBND"), "Số: 05/QĐ-UBND");
         assert_eq!(f.number_line(Some(15), "NQ", "HĐND"), "Số: 15/NQ-HĐND");
         let party = load_layout("party", None).expect("party");
-        assert_eq!(party.formats.number_line(Some(15), "NQ", "TU"), "Số 15-NQ/TU");
-        assert!(party.formats.number_line(None, "NQ", "TU").starts_with("Số "));
-        assert!(party.formats.number_line(None, "NQ", "TU").ends_with("-NQ/TU"));
+        assert_eq!(
+            party.formats.number_line(Some(15), "NQ", "TU"),
+            "Số 15-NQ/TU"
+        );
+        assert!(
+            party
+                .formats
+                .number_line(None, "NQ", "TU")
+                .starts_with("Số ")
+        );
+        assert!(
+            party
+                .formats
+                .number_line(None, "NQ", "TU")
+                .ends_with("-NQ/TU")
+        );
     }
 
     #[test]
@@ -869,8 +981,11 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let p = dir.path().join("state");
         std::fs::create_dir_all(&p).expect("mkdir");
-        std::fs::write(p.join("layout.toml"), "[page]\nmargin_left_mm = 35.0\n\n[body]\nsize_pt = 13.0\n")
-            .expect("write");
+        std::fs::write(
+            p.join("layout.toml"),
+            "[page]\nmargin_left_mm = 35.0\n\n[body]\nsize_pt = 13.0\n",
+        )
+        .expect("write");
         let l = load_layout("state", Some(dir.path())).expect("merged");
         let base = load_layout("state", None).expect("base");
         assert_eq!(l.page.margin_left_mm, 35.0);
@@ -886,20 +1001,34 @@ mod tests {
         std::fs::create_dir_all(&p).expect("mkdir");
         let file = p.join("layout.toml");
         std::fs::write(&file, "# mine\n[body]\nsize_pt = \"big\"\n").expect("write");
-        let e = load_layout("party", Some(dir.path())).expect_err("must fail").to_string();
+        let e = load_layout("party", Some(dir.path()))
+            .expect_err("must fail")
+            .to_string();
         assert!(e.contains("layout.toml:3"), "{e}");
         assert!(e.contains("body.size_pt"), "{e}");
 
         std::fs::write(&file, "[page]\nmargin_top_mm = -4.0\n").expect("write");
-        let e = load_layout("party", Some(dir.path())).expect_err("must fail").to_string();
-        assert!(e.contains("layout.toml:2") && e.contains("page.margin_top_mm"), "{e}");
+        let e = load_layout("party", Some(dir.path()))
+            .expect_err("must fail")
+            .to_string();
+        assert!(
+            e.contains("layout.toml:2") && e.contains("page.margin_top_mm"),
+            "{e}"
+        );
 
         std::fs::write(&file, "[body]\nsize_pts = 14.0\n").expect("write");
-        let e = load_layout("party", Some(dir.path())).expect_err("must fail").to_string();
-        assert!(e.contains("body.size_pts") && e.contains("unknown field"), "{e}");
+        let e = load_layout("party", Some(dir.path()))
+            .expect_err("must fail")
+            .to_string();
+        assert!(
+            e.contains("body.size_pts") && e.contains("unknown field"),
+            "{e}"
+        );
 
         std::fs::write(&file, "[body\nsize_pt = 14.0\n").expect("write");
-        let e = load_layout("party", Some(dir.path())).expect_err("must fail").to_string();
+        let e = load_layout("party", Some(dir.path()))
+            .expect_err("must fail")
+            .to_string();
         assert!(e.contains("layout.toml:1"), "{e}");
     }
 

@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use docx_rs::{
     AlignmentType, BorderType, Docx, FieldCharType, Footnote, Header, Hyperlink, HyperlinkData,
-    HyperlinkType, InstrPAGE, InstrText, LineSpacing, LineSpacingType, PageMargin,
-    Paragraph, ParagraphBorder, ParagraphBorderPosition, Run, RunFonts, RunProperty,
+    HyperlinkType, InstrPAGE, InstrText, LineSpacing, LineSpacingType, PageMargin, Paragraph,
+    ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, RunProperty,
     SpecialIndentType, Table, TableBorder, TableBorderPosition, TableBorders, TableCell,
     TableCellBorder, TableCellBorderPosition, TableCellBorders, TableLayoutType, TableRow,
     VertAlignType, WidthType,
@@ -14,6 +14,9 @@ use docx_rs::{
 use super::{DocxError, DraftMark, KindInfo};
 use crate::model::{Block, BlockKind, Draft, FrontMatter, Inline, LabelKind, Style};
 use crate::profile::layout::{Align, Case, Layout, RuleKind, RuleStyle, TextStyle};
+
+/// Id of the placeholder reference that becomes `<w:footnoteRef/>` in footnotes.xml.
+pub(crate) const FOOTNOTE_REF_SENTINEL: usize = 999_999_999;
 
 pub(crate) const TWIPS_PER_MM: f32 = 1440.0 / 25.4;
 
@@ -138,7 +141,13 @@ impl<'a> Writer<'a> {
             look.font
         };
         let mut rp = RunProperty::new()
-            .fonts(RunFonts::new().ascii(font).hi_ansi(font).cs(font).east_asia(font))
+            .fonts(
+                RunFonts::new()
+                    .ascii(font)
+                    .hi_ansi(font)
+                    .cs(font)
+                    .east_asia(font),
+            )
             .size(half_points(if style.code {
                 self.layout.code.size_pt
             } else {
@@ -204,7 +213,13 @@ impl<'a> Writer<'a> {
 
     /// A short separator under a centred text of width `text_width` in a
     /// column of width `column`.
-    fn rule(&mut self, rule: &RuleStyle, over_text: i32, column: i32, size_pt: f32) -> Option<Paragraph> {
+    fn rule(
+        &mut self,
+        rule: &RuleStyle,
+        over_text: i32,
+        column: i32,
+        size_pt: f32,
+    ) -> Option<Paragraph> {
         let look = RunLook {
             size_pt,
             bold: false,
@@ -224,7 +239,13 @@ impl<'a> Writer<'a> {
                 let p = Paragraph::new()
                     .id(self.next_para_id())
                     .align(AlignmentType::Center)
-                    .line_spacing(LineSpacing::new().before(0).after(0).line(240).line_rule(LineSpacingType::Auto))
+                    .line_spacing(
+                        LineSpacing::new()
+                            .before(0)
+                            .after(0)
+                            .line(240)
+                            .line_rule(LineSpacingType::Auto),
+                    )
                     .add_run(run);
                 Some(p)
             }
@@ -237,18 +258,20 @@ impl<'a> Writer<'a> {
                     .align(AlignmentType::Center)
                     .line_spacing(
                         LineSpacing::new()
-                            .before(0)
+                            .before(20)
                             .after(0)
-                            .line(60)
+                            .line(80)
                             .line_rule(LineSpacingType::Exact),
                     )
                     .indent(Some(side), None, Some(side), None);
-                p.property = p.property.set_border(
-                    ParagraphBorder::new(ParagraphBorderPosition::Top)
-                        .val(BorderType::Single)
-                        .size(6)
-                        .space(1)
-                        .color("000000"),
+                p.property = p.property.set_borders(
+                    ParagraphBorders::with_empty().set(
+                        ParagraphBorder::new(ParagraphBorderPosition::Top)
+                            .val(BorderType::Single)
+                            .size(6)
+                            .space(0)
+                            .color("000000"),
+                    ),
                 );
                 // A tiny run keeps the paragraph one thin line high.
                 let mut r = Run::new();
@@ -314,13 +337,14 @@ impl<'a> Writer<'a> {
             let w = text_width_twips(&text, style.size_pt, style.bold) + 240;
             let left = (self.text_width - w).max(0);
             p = p.indent(Some(left), None, None, None);
+            let mut borders = ParagraphBorders::with_empty();
             for pos in [
                 ParagraphBorderPosition::Top,
                 ParagraphBorderPosition::Left,
                 ParagraphBorderPosition::Bottom,
                 ParagraphBorderPosition::Right,
             ] {
-                p.property = p.property.set_border(
+                borders = borders.set(
                     ParagraphBorder::new(pos)
                         .val(BorderType::Single)
                         .size(6)
@@ -328,6 +352,7 @@ impl<'a> Writer<'a> {
                         .color("000000"),
                 );
             }
+            p.property = p.property.set_borders(borders);
         }
         Some(p)
     }
@@ -335,11 +360,17 @@ impl<'a> Writer<'a> {
     /// The two-column borderless header table.
     pub fn header_table(&mut self, front: &FrontMatter, kind: &KindInfo) -> Table {
         let l = self.layout;
-        let left_w = (self.text_width as i64 * l.header.left_width_pct as i64 / 100) as i32;
-        let right_w = self.text_width - left_w;
+        let full = self.text_width + mm(l.header.extend_left_mm) + mm(l.header.extend_right_mm);
+        let left_w = (full as i64 * l.header.left_width_pct as i64 / 100) as i32;
+        let right_w = full - left_w;
 
         let mut left = Vec::new();
-        if let Some(parent) = front.issuer.parent.as_deref().filter(|p| !p.trim().is_empty()) {
+        if let Some(parent) = front
+            .issuer
+            .parent
+            .as_deref()
+            .filter(|p| !p.trim().is_empty())
+        {
             for line in parent.lines() {
                 left.push(self.line(line, &l.header.parent));
             }
@@ -347,10 +378,19 @@ impl<'a> Writer<'a> {
         let issuer_lines: Vec<&str> = front.issuer.name.lines().collect();
         let mut widest = 0;
         for line in &issuer_lines {
-            widest = widest.max(text_width_twips(&line.to_uppercase(), l.header.issuer.size_pt, true));
+            widest = widest.max(text_width_twips(
+                &line.to_uppercase(),
+                l.header.issuer.size_pt,
+                true,
+            ));
             left.push(self.line(line, &l.header.issuer));
         }
-        if let Some(r) = self.rule(&l.header.issuer_rule, widest, left_w, l.header.issuer.size_pt) {
+        if let Some(r) = self.rule(
+            &l.header.issuer_rule,
+            widest,
+            left_w,
+            l.header.issuer.size_pt,
+        ) {
             left.push(r);
         }
 
@@ -360,7 +400,12 @@ impl<'a> Writer<'a> {
             last_motto = text_width_twips(&cased(&m.text, &m.style), m.style.size_pt, m.style.bold);
             right.push(self.line(&m.text, &m.style));
         }
-        let motto_size = l.header.motto.last().map(|m| m.style.size_pt).unwrap_or(13.0);
+        let motto_size = l
+            .header
+            .motto
+            .last()
+            .map(|m| m.style.size_pt)
+            .unwrap_or(13.0);
         if let Some(r) = self.rule(&l.header.motto_rule, last_motto, right_w, motto_size) {
             right.push(r);
         }
@@ -368,10 +413,9 @@ impl<'a> Writer<'a> {
         let issuer_code = front.issuer.code.as_deref().unwrap_or("");
         let number = l.formats.number_line(front.number, &kind.code, issuer_code);
         let place = front.place.as_deref().unwrap_or("");
-        let date = l.formats.date_line(
-            place,
-            front.date.map(|d| (d.year(), d.month(), d.day())),
-        );
+        let date = l
+            .formats
+            .date_line(place, front.date.map(|d| (d.year(), d.month(), d.day())));
         let number_p = self.line(&number, &l.header.number);
         let date_p = self.line(&date, &l.header.date);
 
@@ -383,6 +427,7 @@ impl<'a> Writer<'a> {
             ]),
         ];
         self.borderless_table(&[left_w, right_w], rows)
+            .indent(-mm(l.header.extend_left_mm))
     }
 
     /// Type name, trích yếu and the rule under it.
@@ -398,6 +443,16 @@ impl<'a> Writer<'a> {
         let tw = self.text_width;
         if let Some(r) = self.rule(&l.title_rule, widest.min(tw), tw, l.title.size_pt) {
             out.push(r);
+        }
+        // The body starts a blank line below the trích yếu and its rule.
+        if let Some(last) = out.pop() {
+            let after = LineSpacing::new().after(twips_pt(l.type_name.space_before_pt.min(12.0)));
+            let mut last = last;
+            last.property.line_spacing = Some(match last.property.line_spacing.take() {
+                Some(ls) => ls.after(twips_pt(l.type_name.space_before_pt.min(12.0))),
+                None => after,
+            });
+            out.push(last);
         }
         out
     }
@@ -429,7 +484,9 @@ impl<'a> Writer<'a> {
             name_style.space_before_pt = l.signature.gap_pt;
             right.push(self.line(&s.name, &name_style));
         }
-        let row = TableRow::new(vec![self.cell(left_w, left), self.cell(right_w, right)]);
+        // Signature and recipients stay together on one page.
+        let row =
+            TableRow::new(vec![self.cell(left_w, left), self.cell(right_w, right)]).cant_split();
         Some(self.borderless_table(&[left_w, right_w], vec![row]))
     }
 
@@ -442,7 +499,9 @@ impl<'a> Writer<'a> {
                 Inline::Text(r) => {
                     let run = self.run(&r.text, look, r.style);
                     match &r.link {
-                        Some(url) if !url.is_empty() => out.push(Child::Link(self.hyperlink(url, run))),
+                        Some(url) if !url.is_empty() => {
+                            out.push(Child::Link(self.hyperlink(url, run)))
+                        }
                         _ => out.push(Child::Run(run)),
                     }
                 }
@@ -451,7 +510,9 @@ impl<'a> Writer<'a> {
                     r.run_property = self.run_property(look, Style::default());
                     out.push(Child::Run(r));
                 }
-                Inline::FootnoteRef { label } => out.push(Child::Run(self.footnote_ref(label, look))),
+                Inline::FootnoteRef { label } => {
+                    out.push(Child::Run(self.footnote_ref(label, look)))
+                }
             }
         }
         out
@@ -485,12 +546,25 @@ impl<'a> Writer<'a> {
             underline: false,
             font: &self.layout.font.family,
         };
-        let mut mark = Run::new().add_footnote_reference(Footnote::default());
-        mark.run_property = self.run_property(&note_look, Style::default()).style("FootnoteReference").vert_align(VertAlignType::SuperScript);
+        // docx-rs has no `w:footnoteRef` (the number inside the note); write a
+        // reference with a sentinel id that packaging turns into one.
+        let mut sentinel = Footnote::default();
+        sentinel.id = FOOTNOTE_REF_SENTINEL;
+        let mut mark = Run::new().add_footnote_reference(sentinel);
+        mark.run_property = self
+            .run_property(&note_look, Style::default())
+            .style("FootnoteReference")
+            .vert_align(VertAlignType::SuperScript);
         let mut p = Paragraph::new()
             .id(self.next_para_id())
             .align(AlignmentType::Both)
-            .line_spacing(LineSpacing::new().before(0).after(0).line(240).line_rule(LineSpacingType::Auto))
+            .line_spacing(
+                LineSpacing::new()
+                    .before(0)
+                    .after(0)
+                    .line(240)
+                    .line_rule(LineSpacingType::Auto),
+            )
             .add_run(mark);
         for c in self.inline_children(&content, &note_look) {
             p = c.add_to(p);
@@ -541,7 +615,11 @@ impl<'a> Writer<'a> {
 
     /// One body block as paragraphs or a table. `FootnoteDef` blocks are
     /// rendered at their references (and skipped here unless never referenced).
-    pub fn block(&mut self, b: &Block, referenced: &std::collections::HashSet<String>) -> Vec<Piece> {
+    pub fn block(
+        &mut self,
+        b: &Block,
+        referenced: &std::collections::HashSet<String>,
+    ) -> Vec<Piece> {
         let style = self.block_style(b);
         match &b.kind {
             BlockKind::Heading { content, .. } => {
@@ -558,7 +636,9 @@ impl<'a> Writer<'a> {
                 }
                 vec![Piece::Para(p)]
             }
-            BlockKind::ListItem { marker, content, .. } => {
+            BlockKind::ListItem {
+                marker, content, ..
+            } => {
                 let mut p = self.para(&style);
                 let look = self.look(&style);
                 p = p.add_run(self.run(&format!("{marker} "), &look, Style::default()));
@@ -606,7 +686,10 @@ impl<'a> Writer<'a> {
                     source: String::new(),
                     note: None,
                 };
-                self.rule(&r, tw / 3, tw, style.size_pt).map(Piece::Para).into_iter().collect()
+                self.rule(&r, tw / 3, tw, style.size_pt)
+                    .map(Piece::Para)
+                    .into_iter()
+                    .collect()
             }
             BlockKind::Table { header, rows } => vec![Piece::Table(self.table(header, rows))],
         }
@@ -643,14 +726,13 @@ impl<'a> Writer<'a> {
         p
     }
 
-    pub fn table(
-        &mut self,
-        header: &[Vec<Inline>],
-        rows: &[Vec<Vec<Inline>>],
-    ) -> Table {
+    pub fn table(&mut self, header: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>]) -> Table {
         let l = self.layout;
-        let ncols = header.len().max(rows.iter().map(|r| r.len()).max().unwrap_or(0)).max(1);
-        let col_w = self.text_width / ncols as i32;
+        let ncols = header
+            .len()
+            .max(rows.iter().map(|r| r.len()).max().unwrap_or(0))
+            .max(1);
+        let widths = column_widths(header, rows, ncols, self.text_width);
         let cell_style = TextStyle {
             size_pt: l.table.size_pt,
             align: Align::Left,
@@ -661,7 +743,10 @@ impl<'a> Writer<'a> {
             ..l.body.clone()
         };
         let mut out_rows = Vec::new();
-        for (ri, row) in std::iter::once(header).chain(rows.iter().map(|r| r.as_slice())).enumerate() {
+        for (ri, row) in std::iter::once(header)
+            .chain(rows.iter().map(|r| r.as_slice()))
+            .enumerate()
+        {
             let is_header = ri == 0;
             let mut s = cell_style.clone();
             if is_header {
@@ -677,7 +762,11 @@ impl<'a> Writer<'a> {
                         p = c.add_to(p);
                     }
                 }
-                cells.push(TableCell::new().width(col_w as usize, WidthType::Dxa).add_paragraph(p));
+                cells.push(
+                    TableCell::new()
+                        .width(widths[ci] as usize, WidthType::Dxa)
+                        .add_paragraph(p),
+                );
             }
             out_rows.push(TableRow::new(cells));
         }
@@ -700,8 +789,8 @@ impl<'a> Writer<'a> {
         }
         Table::new(out_rows)
             .set_borders(borders)
-            .set_grid(vec![col_w as usize; ncols])
-            .width((col_w * ncols as i32) as usize, WidthType::Dxa)
+            .set_grid(widths.iter().map(|w| *w as usize).collect())
+            .width(widths.iter().sum::<i32>() as usize, WidthType::Dxa)
             .layout(TableLayoutType::Fixed)
     }
 
@@ -796,7 +885,12 @@ impl<'a> Writer<'a> {
     }
 
     /// The whole document.
-    pub fn document(&mut self, draft: &Draft, kind: &KindInfo, mark: DraftMark) -> Result<Docx, DocxError> {
+    pub fn document(
+        &mut self,
+        draft: &Draft,
+        kind: &KindInfo,
+        mark: DraftMark,
+    ) -> Result<Docx, DocxError> {
         if draft.front.issuer.name.trim().is_empty() {
             return Err(DocxError::Missing("issuing body (issuer.name)"));
         }
@@ -829,6 +923,41 @@ impl<'a> Writer<'a> {
         }
         Ok(docx)
     }
+}
+
+/// Column widths in proportion to the longest text of each column (its
+/// square root, so one long cell does not squeeze the others), at least a
+/// tenth of the table each.
+pub(crate) fn column_widths(
+    header: &[Vec<Inline>],
+    rows: &[Vec<Vec<Inline>>],
+    ncols: usize,
+    total: i32,
+) -> Vec<i32> {
+    let mut longest = vec![1usize; ncols];
+    for row in std::iter::once(header).chain(rows.iter().map(|r| r.as_slice())) {
+        for (i, cell) in row.iter().enumerate().take(ncols) {
+            let n = crate::model::inline_text(cell).chars().count();
+            longest[i] = longest[i].max(n);
+        }
+    }
+    let weights: Vec<f64> = longest
+        .iter()
+        .map(|n| (*n as f64).sqrt().max(2.0))
+        .collect();
+    let sum: f64 = weights.iter().sum();
+    let min = total as f64 / (ncols as f64 * 2.5).max(10.0);
+    let raw: Vec<f64> = weights
+        .iter()
+        .map(|w| (w / sum * total as f64).max(min))
+        .collect();
+    let scale = total as f64 / raw.iter().sum::<f64>();
+    let mut out: Vec<i32> = raw.iter().map(|w| (w * scale).floor() as i32).collect();
+    let used: i32 = out.iter().sum();
+    if let Some(last) = out.last_mut() {
+        *last += total - used;
+    }
+    out
 }
 
 /// A child of a paragraph: a run or a hyperlink around runs.

@@ -16,8 +16,6 @@ mod redline;
 use crate::model::Draft;
 use crate::profile::layout::Layout;
 
-
-
 /// The document type as the profile's kinds name it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KindInfo {
@@ -83,5 +81,3 @@ pub fn export(
     let props = package::Properties::new(draft, kind, provenance);
     package::finish(docx, &props)
 }
-
-

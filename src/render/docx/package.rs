@@ -8,6 +8,7 @@ use docx_rs::Docx;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
+use super::build::FOOTNOTE_REF_SENTINEL;
 use super::{DocxError, KindInfo, Provenance};
 use crate::model::Draft;
 
@@ -23,9 +24,10 @@ pub(crate) struct Properties {
 
 impl Properties {
     pub fn new(draft: &Draft, kind: &KindInfo, p: &Provenance) -> Self {
-        let when = p.committed_at.clone().or_else(|| {
-            draft.front.date.map(|d| format!("{d}T00:00:00Z"))
-        });
+        let when = p
+            .committed_at
+            .clone()
+            .or_else(|| draft.front.date.map(|d| format!("{d}T00:00:00Z")));
         let mut custom = vec![("duthao.slug", p.slug.clone())];
         if let Some(v) = p.version {
             custom.push(("duthao.version", v.to_string()));
@@ -36,7 +38,9 @@ impl Properties {
         custom.push(("duthao.source-sha256", p.source_sha256.clone()));
         custom.push(("duthao.kind", draft.front.kind.clone()));
         Properties {
-            title: format!("{} {}", kind.name, draft.front.title.trim()).trim().to_string(),
+            title: format!("{} {}", kind.name, draft.front.title.trim())
+                .trim()
+                .to_string(),
             creator: draft.front.issuer.name.replace('\n', " "),
             subject: draft.front.title.trim().to_string(),
             when,
@@ -66,8 +70,14 @@ fn core_xml(p: &Properties) -> String {
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" xmlns:dcmitype=\"http://purl.org/dc/dcmitype/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">",
     );
     s.push_str(&format!("<dc:title>{}</dc:title>", escape_xml(&p.title)));
-    s.push_str(&format!("<dc:subject>{}</dc:subject>", escape_xml(&p.subject)));
-    s.push_str(&format!("<dc:creator>{}</dc:creator>", escape_xml(&p.creator)));
+    s.push_str(&format!(
+        "<dc:subject>{}</dc:subject>",
+        escape_xml(&p.subject)
+    ));
+    s.push_str(&format!(
+        "<dc:creator>{}</dc:creator>",
+        escape_xml(&p.creator)
+    ));
     s.push_str(&format!(
         "<cp:lastModifiedBy>{}</cp:lastModifiedBy>",
         escape_xml(&p.creator)
@@ -125,7 +135,10 @@ fn sort_relationships(xml: &str) -> String {
         // rId2 before rId10, then the hyperlinks by their number.
         let digits: String = id.chars().filter(|c| c.is_ascii_digit()).collect();
         let prefix: String = id.chars().filter(|c| !c.is_ascii_digit()).collect();
-        (prefix.len() * 1_000_000 + digits.parse::<usize>().unwrap_or(0), id)
+        (
+            prefix.len() * 1_000_000 + digits.parse::<usize>().unwrap_or(0),
+            id,
+        )
     };
     rels.sort_by_key(|r| key(r));
     let mut out = String::with_capacity(xml.len());
@@ -140,7 +153,12 @@ fn sort_relationships(xml: &str) -> String {
 /// Revision ids (`w:ins`, `w:del`, moves) come from a process-wide counter in
 /// docx-rs; renumber them in document order.
 fn renumber_revisions(xml: &str, next: &mut u64) -> String {
-    const TAGS: [&str; 4] = ["<w:ins w:id=\"", "<w:del w:id=\"", "<w:moveFrom w:id=\"", "<w:moveTo w:id=\""];
+    const TAGS: [&str; 4] = [
+        "<w:ins w:id=\"",
+        "<w:del w:id=\"",
+        "<w:moveFrom w:id=\"",
+        "<w:moveTo w:id=\"",
+    ];
     if !TAGS.iter().any(|t| xml.contains(t)) {
         return xml.to_string();
     }
@@ -195,7 +213,15 @@ pub(crate) fn repack(stored: Vec<u8>, props: &Properties) -> Result<Vec<u8>, Doc
         let data: Vec<u8> = match name.as_str() {
             "docProps/core.xml" => core_xml(props).into_bytes(),
             "docProps/custom.xml" => custom_xml(props).into_bytes(),
-            n if n.ends_with(".rels") => sort_relationships(&String::from_utf8_lossy(&data)).into_bytes(),
+            "word/footnotes.xml" => String::from_utf8_lossy(&data)
+                .replace(
+                    &format!("<w:footnoteReference w:id=\"{FOOTNOTE_REF_SENTINEL}\" />"),
+                    "<w:footnoteRef />",
+                )
+                .into_bytes(),
+            n if n.ends_with(".rels") => {
+                sort_relationships(&String::from_utf8_lossy(&data)).into_bytes()
+            }
             n if n.starts_with("word/") && n.ends_with(".xml") => {
                 match std::str::from_utf8(&data) {
                     Ok(s) => renumber_revisions(s, &mut revision_id).into_bytes(),
@@ -218,7 +244,10 @@ mod tests {
     fn relationships_are_sorted_by_id() {
         let x = r#"<?xml?><Relationships><Relationship Id="rIdHyperlink2" T="b"/><Relationship Id="rId10" T="x"/><Relationship Id="rId2" T="y"/><Relationship Id="rIdHyperlink1" T="a"/></Relationships>"#;
         let s = sort_relationships(x);
-        let order: Vec<&str> = s.match_indices("Id=\"").map(|(i, _)| &s[i + 4..i + 17]).collect();
+        let order: Vec<&str> = s
+            .match_indices("Id=\"")
+            .map(|(i, _)| &s[i + 4..i + 17])
+            .collect();
         assert!(order[0].starts_with("rId2\""), "{s}");
         assert!(order[1].starts_with("rId10\""), "{s}");
         assert!(order[2].starts_with("rIdHyperlink1"), "{s}");
