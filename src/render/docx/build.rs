@@ -593,6 +593,11 @@ impl<'a> Writer<'a> {
                 s.first_line_indent_mm = l.list.indent_mm + l.list.nested_indent_mm * *depth as f32;
                 s
             }
+            BlockKind::Paragraph { .. }
+                if matches!(b.label.as_ref().map(|x| x.kind), Some(LabelKind::Point)) =>
+            {
+                l.headings.point.clone()
+            }
             BlockKind::Quote { .. } => TextStyle {
                 size_pt: l.quote.size_pt,
                 italic: l.quote.italic,
@@ -602,14 +607,6 @@ impl<'a> Writer<'a> {
                 ..l.body.clone()
             },
             _ => l.body.clone(),
-        }
-    }
-
-    /// The text prefix a block prints before its inline content (a list marker).
-    pub fn block_prefix(b: &Block) -> Option<String> {
-        match &b.kind {
-            BlockKind::ListItem { marker, .. } => Some(format!("{marker} ")),
-            _ => None,
         }
     }
 
