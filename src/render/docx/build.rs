@@ -3,12 +3,12 @@
 use std::collections::HashMap;
 
 use docx_rs::{
-    AlignmentType, BorderType, Docx, FieldCharType, Footnote, Header, Hyperlink, HyperlinkData,
-    HyperlinkType, InstrPAGE, InstrText, LineSpacing, LineSpacingType, PageMargin, Paragraph,
-    ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, RunProperty,
-    SpecialIndentType, Table, TableBorder, TableBorderPosition, TableBorders, TableCell,
-    TableCellBorder, TableCellBorderPosition, TableCellBorders, TableLayoutType, TableRow,
-    VertAlignType, WidthType,
+    AlignmentType, BorderType, Delete, Docx, FieldCharType, Footnote, Header, Hyperlink,
+    HyperlinkData, HyperlinkType, Insert, InstrPAGE, InstrText, LineSpacing, LineSpacingType,
+    PageMargin, Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run,
+    RunFonts, RunProperty, SpecialIndentType, Table, TableBorder, TableBorderPosition,
+    TableBorders, TableCell, TableCellBorder, TableCellBorderPosition, TableCellBorders,
+    TableLayoutType, TableRow, VertAlignType, WidthType,
 };
 
 use super::{DocxError, DraftMark, KindInfo};
@@ -97,6 +97,26 @@ pub(crate) struct Writer<'a> {
     /// Footnote definitions by label, so a reference can carry its text.
     footnotes: HashMap<String, Vec<Inline>>,
     pub text_width: i32,
+    /// Set for a tracked-changes document: who made the changes, and when.
+    pub rev: Option<Revision>,
+    /// The FROM front matter of a tracked-changes document.
+    pub old_front: Option<FrontMatter>,
+}
+
+/// The author and date every tracked change carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revision {
+    pub author: String,
+    /// W3CDTF, e.g. "2026-03-05T09:30:00Z".
+    pub date: String,
+}
+
+/// A piece of text in a tracked paragraph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Track {
+    Keep,
+    Ins,
+    Del,
 }
 
 impl<'a> Writer<'a> {
@@ -109,6 +129,8 @@ impl<'a> Writer<'a> {
             hyperlink_seq: 0,
             footnotes: HashMap::new(),
             text_width: mm(p.width_mm - p.margin_left_mm - p.margin_right_mm),
+            rev: None,
+            old_front: None,
         }
     }
 
@@ -322,6 +344,145 @@ impl<'a> Writer<'a> {
         c
     }
 
+    /// The FROM value of a front-matter field when this is a tracked-changes
+    /// document and the field changed; `None` otherwise.
+    fn old_if_changed(
+        &self,
+        front: &FrontMatter,
+        pick: impl Fn(&FrontMatter) -> Option<String>,
+    ) -> Option<Option<String>> {
+        let old = self.old_front.as_ref()?;
+        self.rev.as_ref()?;
+        let (o, n) = (pick(old), pick(front));
+        (o != n).then_some(o)
+    }
+
+    /// A run of `text` wrapped as a tracked insertion or deletion (or plain).
+    pub fn add_tracked(
+        &self,
+        p: Paragraph,
+        text: &str,
+        look: &RunLook,
+        style: Style,
+        t: Track,
+    ) -> Paragraph {
+        let mut p = p;
+        for (i, piece) in text.split('\n').enumerate() {
+            let mut runs = Vec::new();
+            if i > 0 {
+                let mut br = Run::new().add_break(docx_rs::BreakType::TextWrapping);
+                br.run_property = self.run_property(look, style);
+                runs.push(br);
+            }
+            if !piece.is_empty() {
+                let mut r = match t {
+                    Track::Del => Run::new().add_delete_text(piece),
+                    _ => Run::new().add_text(piece),
+                };
+                r.run_property = self.run_property(look, style);
+                runs.push(r);
+            }
+            for r in runs {
+                p = self.add_run_tracked(p, r, t);
+            }
+        }
+        p
+    }
+
+    pub fn add_run_tracked(&self, p: Paragraph, r: Run, t: Track) -> Paragraph {
+        match (t, &self.rev) {
+            (Track::Ins, Some(rev)) => {
+                p.add_insert(Insert::new(r).author(&rev.author).date(&rev.date))
+            }
+            (Track::Del, Some(rev)) => {
+                p.add_delete(Delete::new().add_run(r).author(&rev.author).date(&rev.date))
+            }
+            _ => p.add_run(r),
+        }
+    }
+
+    /// Marks a paragraph's own mark as inserted or deleted, so accepting or
+    /// rejecting removes the whole paragraph, not only its text.
+    pub fn mark_paragraph(&self, p: Paragraph, t: Track) -> Paragraph {
+        match (t, &self.rev) {
+            (Track::Ins, Some(rev)) => p.insert(&rev.author, &rev.date),
+            (Track::Del, Some(rev)) => p.delete(&rev.author, &rev.date),
+            _ => p,
+        }
+    }
+
+    /// A front-matter line that changed: the word diff of its two values as
+    /// tracked runs; a value only one side has is a whole inserted or deleted
+    /// paragraph.
+    fn tracked_line(
+        &mut self,
+        old: Option<String>,
+        new: Option<String>,
+        s: &TextStyle,
+    ) -> Option<Paragraph> {
+        let look = self.look(s);
+        let old = old.map(|o| cased(&o, s));
+        let new = new.map(|n| cased(&n, s));
+        let p = self.para(s);
+        match (old, new) {
+            (None, None) => None,
+            (None, Some(n)) => {
+                let p = self.add_tracked(p, &n, &look, Style::default(), Track::Ins);
+                Some(self.mark_paragraph(p, Track::Ins))
+            }
+            (Some(o), None) => {
+                let p = self.add_tracked(p, &o, &look, Style::default(), Track::Del);
+                Some(self.mark_paragraph(p, Track::Del))
+            }
+            (Some(o), Some(n)) => {
+                let mut p = p;
+                let diff = similar::TextDiff::from_words(o.as_str(), n.as_str());
+                for c in diff.iter_all_changes() {
+                    let t = match c.tag() {
+                        similar::ChangeTag::Equal => Track::Keep,
+                        similar::ChangeTag::Insert => Track::Ins,
+                        similar::ChangeTag::Delete => Track::Del,
+                    };
+                    p = self.add_tracked(p, c.value(), &look, Style::default(), t);
+                }
+                Some(p)
+            }
+        }
+    }
+
+    /// Lines of a front-matter field: tracked when it changed, else as written.
+    fn field_lines(
+        &mut self,
+        front: &FrontMatter,
+        pick: impl Fn(&FrontMatter) -> Option<String>,
+        s: &TextStyle,
+    ) -> Vec<Paragraph> {
+        if let Some(old) = self.old_if_changed(front, &pick) {
+            let joined = |v: Option<String>| {
+                v.map(|t| {
+                    t.lines()
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .filter(|t| !t.is_empty())
+            };
+            return self
+                .tracked_line(joined(old), joined(pick(front)), s)
+                .into_iter()
+                .collect();
+        }
+        let Some(text) = pick(front) else {
+            return Vec::new();
+        };
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(|l| self.line(l, s))
+            .collect::<Vec<_>>()
+    }
+
     /// The draft mark, top right of the first page above the header table.
     pub fn draft_mark(&mut self, mark: DraftMark) -> Option<Paragraph> {
         let dm = &self.layout.draft_mark;
@@ -410,20 +571,27 @@ impl<'a> Writer<'a> {
             right.push(r);
         }
 
-        let issuer_code = front.issuer.code.as_deref().unwrap_or("");
-        let number = l.formats.number_line(front.number, &kind.code, issuer_code);
-        let place = front.place.as_deref().unwrap_or("");
-        let date = l
-            .formats
-            .date_line(place, front.date.map(|d| (d.year(), d.month(), d.day())));
-        let number_p = self.line(&number, &l.header.number);
-        let date_p = self.line(&date, &l.header.date);
+        let number_of = |f: &FrontMatter| {
+            Some(l.formats.number_line(
+                f.number,
+                &kind.code,
+                f.issuer.code.as_deref().unwrap_or(""),
+            ))
+        };
+        let date_of = |f: &FrontMatter| {
+            Some(l.formats.date_line(
+                f.place.as_deref().unwrap_or(""),
+                f.date.map(|d| (d.year(), d.month(), d.day())),
+            ))
+        };
+        let number_p = self.field_lines(front, number_of, &l.header.number);
+        let date_p = self.field_lines(front, date_of, &l.header.date);
 
         let rows = vec![
             TableRow::new(vec![self.cell(left_w, left), self.cell(right_w, right)]),
             TableRow::new(vec![
-                self.cell(left_w, vec![number_p]),
-                self.cell(right_w, vec![date_p]),
+                self.cell(left_w, number_p),
+                self.cell(right_w, date_p),
             ]),
         ];
         self.borderless_table(&[left_w, right_w], rows)
@@ -434,12 +602,14 @@ impl<'a> Writer<'a> {
     pub fn title_block(&mut self, front: &FrontMatter, kind: &KindInfo) -> Vec<Paragraph> {
         let l = self.layout;
         let mut out = vec![self.line(&kind.name, &l.type_name)];
-        let mut widest = 0;
-        for line in front.title.lines().filter(|t| !t.trim().is_empty()) {
-            let t = cased(line.trim(), &l.title);
-            widest = widest.max(text_width_twips(&t, l.title.size_pt, l.title.bold));
-            out.push(self.line(line.trim(), &l.title));
-        }
+        let widest = front
+            .title
+            .lines()
+            .filter(|t| !t.trim().is_empty())
+            .map(|t| text_width_twips(&cased(t.trim(), &l.title), l.title.size_pt, l.title.bold))
+            .max()
+            .unwrap_or(0);
+        out.extend(self.field_lines(front, |f| Some(f.title.clone()), &l.title));
         let tw = self.text_width;
         if let Some(r) = self.rule(&l.title_rule, widest.min(tw), tw, l.title.size_pt) {
             out.push(r);
@@ -460,29 +630,86 @@ impl<'a> Writer<'a> {
     /// Signature block and "Nơi nhận" side by side, borderless.
     pub fn closing_table(&mut self, front: &FrontMatter) -> Option<Table> {
         let l = self.layout;
-        if front.signer.is_none() && front.recipients.is_empty() {
+        let nothing = |f: &FrontMatter| f.signer.is_none() && f.recipients.is_empty();
+        if nothing(front) && self.old_front.as_ref().is_none_or(nothing) {
             return None;
         }
         let right_w = (self.text_width as i64 * l.signature.right_width_pct as i64 / 100) as i32;
         let left_w = self.text_width - right_w;
         let mut left = Vec::new();
-        if !front.recipients.is_empty() {
-            left.push(self.line(&l.recipients.label, &l.recipients.label_style));
-            for item in l.recipients.lines(&front.recipients) {
-                left.push(self.line(&item, &l.recipients.item_style));
+        let new_lines = l.recipients.lines(&front.recipients);
+        let old_lines = match (&self.old_front, &self.rev) {
+            (Some(o), Some(_)) => Some(l.recipients.lines(&o.recipients)),
+            _ => None,
+        };
+        if !front.recipients.is_empty() || old_lines.as_ref().is_some_and(|o| !o.is_empty()) {
+            left.extend(self.field_lines(
+                front,
+                |f| (!f.recipients.is_empty()).then(|| l.recipients.label.clone()),
+                &l.recipients.label_style,
+            ));
+            match old_lines {
+                Some(old) if old != new_lines => {
+                    // Recipients change line by line: kept, added or dropped.
+                    let diff =
+                        similar::capture_diff_slices(similar::Algorithm::Myers, &old, &new_lines);
+                    for op in diff {
+                        for change in op.iter_changes(&old, &new_lines) {
+                            let (o, n) = match change.tag() {
+                                similar::ChangeTag::Equal => {
+                                    (Some(change.value()), Some(change.value()))
+                                }
+                                similar::ChangeTag::Delete => (Some(change.value()), None),
+                                similar::ChangeTag::Insert => (None, Some(change.value())),
+                            };
+                            if o == n {
+                                let line = change.value();
+                                left.push(self.line(&line, &l.recipients.item_style));
+                            } else if let Some(p) =
+                                self.tracked_line(o, n, &l.recipients.item_style)
+                            {
+                                left.push(p);
+                            }
+                        }
+                    }
+                }
+                _ => {
+                    for item in new_lines {
+                        left.push(self.line(&item, &l.recipients.item_style));
+                    }
+                }
             }
         }
         let mut right = Vec::new();
-        if let Some(s) = &front.signer {
-            for a in s.authority.lines().filter(|a| !a.trim().is_empty()) {
-                right.push(self.line(a.trim(), &l.signature.authority));
-            }
-            for t in s.title.lines().filter(|t| !t.trim().is_empty()) {
-                right.push(self.line(t.trim(), &l.signature.title));
-            }
+        let has_signer = |f: &FrontMatter| f.signer.is_some();
+        if front.signer.is_some() || self.old_front.as_ref().is_some_and(has_signer) {
+            right.extend(self.field_lines(
+                front,
+                |f| {
+                    f.signer
+                        .as_ref()
+                        .map(|s| s.authority.clone())
+                        .filter(|a| !a.trim().is_empty())
+                },
+                &l.signature.authority,
+            ));
+            right.extend(self.field_lines(
+                front,
+                |f| {
+                    f.signer
+                        .as_ref()
+                        .map(|s| s.title.clone())
+                        .filter(|a| !a.trim().is_empty())
+                },
+                &l.signature.title,
+            ));
             let mut name_style = l.signature.name.clone();
             name_style.space_before_pt = l.signature.gap_pt;
-            right.push(self.line(&s.name, &name_style));
+            right.extend(self.field_lines(
+                front,
+                |f| f.signer.as_ref().map(|s| s.name.clone()),
+                &name_style,
+            ));
         }
         // Signature and recipients stay together on one page.
         let row =
@@ -511,7 +738,7 @@ impl<'a> Writer<'a> {
                     out.push(Child::Run(r));
                 }
                 Inline::FootnoteRef { label } => {
-                    out.push(Child::Run(self.footnote_ref(label, look)))
+                    out.push(Child::Run(self.footnote_ref_run(label, look)))
                 }
             }
         }
@@ -529,7 +756,7 @@ impl<'a> Writer<'a> {
         h
     }
 
-    fn footnote_ref(&mut self, label: &str, look: &RunLook) -> Run {
+    pub fn footnote_ref_run(&mut self, label: &str, look: &RunLook) -> Run {
         self.footnote_seq += 1;
         let content = self.footnotes.get(label).cloned().unwrap_or_else(|| {
             vec![Inline::Text(crate::model::Run {

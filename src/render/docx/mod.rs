@@ -13,6 +13,9 @@ mod build;
 mod package;
 mod redline;
 
+pub use build::Revision;
+pub use redline::{TextOp, TrackedBlock, export_tracked};
+
 use crate::model::Draft;
 use crate::profile::layout::Layout;
 
