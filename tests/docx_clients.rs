@@ -37,9 +37,14 @@ fn produce(dir: &Path) -> Vec<Produced> {
         slugs.sort();
         for slug in slugs {
             let v = slug.join("v3.md");
-            let Ok(src) = std::fs::read_to_string(&v) else { continue };
+            let Ok(src) = std::fs::read_to_string(&v) else {
+                continue;
+            };
             let (_, draft, bytes) = export_source(&src, DraftMark::Draft { version: Some(3) });
-            let name = slug.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = slug
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let path = dir.join(format!("{name}.docx"));
             std::fs::write(&path, bytes).expect("write");
             out.push(Produced { path, draft });
@@ -121,7 +126,9 @@ fn expected_texts(d: &Draft) -> Vec<String> {
                 match &b.label {
                     Some(l) if t.starts_with(&l.text) => {
                         out.push(l.text.clone());
-                        let rest = t[l.text.len()..].trim_start_matches(['.', ':', '-', ' ']).to_string();
+                        let rest = t[l.text.len()..]
+                            .trim_start_matches(['.', ':', '-', ' '])
+                            .to_string();
                         if !rest.is_empty() {
                             out.push(rest);
                         }
@@ -160,18 +167,32 @@ fn strip_note_numbers(s: &str) -> String {
 fn outside_clients_open_convert_and_read_back() {
     let dir = tempfile::tempdir().expect("tempdir");
     let produced = produce(dir.path());
-    let files: Vec<String> = produced.iter().map(|p| p.path.display().to_string()).collect();
+    let files: Vec<String> = produced
+        .iter()
+        .map(|p| p.path.display().to_string())
+        .collect();
 
     if python_has_docx() {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/docx_open.py");
-        let out = Command::new("python3").arg(&script).args(&files).output().expect("python3 runs");
+        let out = Command::new("python3")
+            .arg(&script)
+            .args(&files)
+            .output()
+            .expect("python3 runs");
         let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(out.status.success(), "python-docx failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "python-docx failed:\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert_eq!(stdout.lines().count(), files.len());
         for line in stdout.lines() {
             let v: serde_json::Value = serde_json::from_str(line).expect("json line");
             assert_eq!(v["ok"], true, "{line}");
-            assert!(!v["title"].as_str().unwrap_or("").is_empty(), "core title: {line}");
+            assert!(
+                !v["title"].as_str().unwrap_or("").is_empty(),
+                "core title: {line}"
+            );
         }
     }
 
@@ -179,14 +200,25 @@ fn outside_clients_open_convert_and_read_back() {
         // One LibreOffice start for every document.
         let pdf_dir = dir.path().join("pdf");
         let out = Command::new(soffice)
-            .args(["--headless", "--norestore", "--convert-to", "pdf", "--outdir"])
+            .args([
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+            ])
             .arg(&pdf_dir)
             .args(&files)
             .env("HOME", dir.path())
             .output()
             .expect("soffice runs");
         for p in &produced {
-            let stem = p.path.file_stem().expect("stem").to_string_lossy().into_owned();
+            let stem = p
+                .path
+                .file_stem()
+                .expect("stem")
+                .to_string_lossy()
+                .into_owned();
             let pdf = pdf_dir.join(format!("{stem}.pdf"));
             let len = std::fs::metadata(&pdf).map(|m| m.len()).unwrap_or(0);
             assert!(
@@ -202,11 +234,22 @@ fn outside_clients_open_convert_and_read_back() {
     if let Some(pandoc) = tool("pandoc") {
         for p in &produced {
             let out = Command::new(&pandoc)
-                .args(["-f", "docx", "-t", "plain", "--wrap=none", "--columns=100000"])
+                .args([
+                    "-f",
+                    "docx",
+                    "-t",
+                    "plain",
+                    "--wrap=none",
+                    "--columns=100000",
+                ])
                 .arg(&p.path)
                 .output()
                 .expect("pandoc runs");
-            assert!(out.status.success(), "pandoc failed on {}", p.path.display());
+            assert!(
+                out.status.success(),
+                "pandoc failed on {}",
+                p.path.display()
+            );
             // Tracked changes: pandoc shows the accepted text by default.
             let text = normalise_ws(&strip_note_numbers(&String::from_utf8_lossy(&out.stdout)));
             let mut at = 0;

@@ -61,6 +61,25 @@ pub(crate) fn text_width_twips(text: &str, size_pt: f32, bold: bool) -> i32 {
     (em * size_pt * 20.0).round() as i32
 }
 
+/// Splits a header name that does not fit its column into two lines of
+/// about equal width at a space, as clerks break "ỦY BAN NHÂN DÂN / TỈNH
+/// THÁI NGUYÊN"; a name that fits, or has its own line breaks, is kept.
+pub(crate) fn balanced_lines(text: &str, size_pt: f32, bold: bool, max_twips: i32) -> String {
+    if text.contains('\n') || text_width_twips(text, size_pt, bold) <= max_twips {
+        return text.to_string();
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    (1..words.len())
+        .map(|k| {
+            let (a, b) = (words[..k].join(" "), words[k..].join(" "));
+            let w = text_width_twips(&a, size_pt, bold).max(text_width_twips(&b, size_pt, bold));
+            (w, format!("{a}\n{b}"))
+        })
+        .min_by_key(|(w, _)| *w)
+        .map(|(_, s)| s)
+        .unwrap_or_else(|| text.to_string())
+}
+
 /// Applies a style's case rule to a text taken from the front matter.
 fn cased(text: &str, style: &TextStyle) -> String {
     if style.caps {
@@ -227,10 +246,11 @@ impl<'a> Writer<'a> {
     }
 
     /// A one-line paragraph of front-matter text in style `s`.
+    /// Line breaks in `text` stay inside the one paragraph.
     pub fn line(&mut self, text: &str, s: &TextStyle) -> Paragraph {
         let look = self.look(s);
-        let run = self.run(&cased(text, s), &look, Style::default());
-        self.para(s).add_run(run)
+        let p = self.para(s);
+        self.add_tracked(p, &cased(text, s), &look, Style::default(), Track::Keep)
     }
 
     /// A short separator under a centred text of width `text_width` in a
@@ -476,11 +496,15 @@ impl<'a> Writer<'a> {
         let Some(text) = pick(front) else {
             return Vec::new();
         };
-        text.lines()
+        let lines: Vec<&str> = text
+            .lines()
             .map(str::trim)
             .filter(|l| !l.is_empty())
-            .map(|l| self.line(l, s))
-            .collect::<Vec<_>>()
+            .collect();
+        if lines.is_empty() {
+            return Vec::new();
+        }
+        vec![self.line(&lines.join("\n"), s)]
     }
 
     /// The draft mark, top right of the first page above the header table.
@@ -525,27 +549,29 @@ impl<'a> Writer<'a> {
         let left_w = (full as i64 * l.header.left_width_pct as i64 / 100) as i32;
         let right_w = full - left_w;
 
-        let mut left = Vec::new();
-        if let Some(parent) = front
-            .issuer
-            .parent
-            .as_deref()
-            .filter(|p| !p.trim().is_empty())
-        {
-            for line in parent.lines() {
-                left.push(self.line(line, &l.header.parent));
-            }
-        }
-        let issuer_lines: Vec<&str> = front.issuer.name.lines().collect();
-        let mut widest = 0;
-        for line in &issuer_lines {
-            widest = widest.max(text_width_twips(
-                &line.to_uppercase(),
-                l.header.issuer.size_pt,
-                true,
-            ));
-            left.push(self.line(line, &l.header.issuer));
-        }
+        // Default cell margins are 0.19 cm on each side.
+        let usable = left_w - 2 * 108;
+        let (ps, is) = (&l.header.parent, &l.header.issuer);
+        let fit =
+            |text: &str, s: &TextStyle| balanced_lines(&cased(text, s), s.size_pt, s.bold, usable);
+        let mut left = self.field_lines(
+            front,
+            |f| {
+                f.issuer
+                    .parent
+                    .as_deref()
+                    .filter(|p| !p.trim().is_empty())
+                    .map(|p| fit(p, ps))
+            },
+            ps,
+        );
+        let issuer_name = fit(&front.issuer.name, is);
+        let widest = issuer_name
+            .lines()
+            .map(|line| text_width_twips(line, is.size_pt, is.bold))
+            .max()
+            .unwrap_or(0);
+        left.extend(self.field_lines(front, |f| Some(fit(&f.issuer.name, is)), is));
         if let Some(r) = self.rule(
             &l.header.issuer_rule,
             widest,
@@ -792,7 +818,8 @@ impl<'a> Writer<'a> {
                     .line(240)
                     .line_rule(LineSpacingType::Auto),
             )
-            .add_run(mark);
+            .add_run(mark)
+            .add_run(self.run(" ", &note_look, Style::default()));
         for c in self.inline_children(&content, &note_look) {
             p = c.add_to(p);
         }
