@@ -82,5 +82,5 @@ pub fn export(
     let mut w = build::Writer::new(layout);
     let docx = w.document(draft, kind, mark)?;
     let props = package::Properties::new(draft, kind, provenance);
-    package::finish(docx, &props)
+    package::finish(docx, &props, false)
 }

@@ -2,7 +2,7 @@
 //! process-dependent, write the document properties it cannot, and re-pack
 //! the whole thing deflated with fixed timestamps.
 
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Read, Seek, SeekFrom, Write};
 
 use docx_rs::Docx;
 use zip::write::SimpleFileOptions;
@@ -184,54 +184,62 @@ fn renumber_revisions(xml: &str, next: &mut u64) -> String {
 }
 
 /// Packs `docx`, then rewrites the parts that must not depend on the process
-/// or the clock, and deflates everything.
-pub(crate) fn finish(docx: Docx, props: &Properties) -> Result<Vec<u8>, DocxError> {
-    let mut stored = Cursor::new(Vec::new());
-    docx.build()
-        .pack(&mut stored)
+/// or the clock, and deflates everything. docx-rs writes its stored package to
+/// a temporary file and the parts that need no rewriting are streamed from
+/// there, so peak memory stays near the size of the document tree.
+pub(crate) fn finish(docx: Docx, props: &Properties, tracked: bool) -> Result<Vec<u8>, DocxError> {
+    let mut stored = tempfile::tempfile()?;
+    docx.pack(&mut stored)
         .map_err(|e| DocxError::Package(e.to_string()))?;
-    repack(stored.into_inner(), props)
+    stored.seek(SeekFrom::Start(0))?;
+    repack(stored, props, tracked)
 }
 
-pub(crate) fn repack(stored: Vec<u8>, props: &Properties) -> Result<Vec<u8>, DocxError> {
-    let mut archive = ZipArchive::new(Cursor::new(stored))?;
-    let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(archive.len() * 1024)));
+pub(crate) fn repack<R: Read + Seek>(
+    stored: R,
+    props: &Properties,
+    tracked: bool,
+) -> Result<Vec<u8>, DocxError> {
+    let mut archive = ZipArchive::new(stored)?;
+    let mut out = ZipWriter::new(Cursor::new(Vec::new()));
     let opts = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
         .last_modified_time(DateTime::default())
         .unix_permissions(0o644);
     let mut revision_id = 1u64;
+    let read_text = |entry: &mut zip::read::ZipFile<'_, R>| -> Result<String, DocxError> {
+        let mut s = String::with_capacity(entry.size() as usize);
+        entry
+            .read_to_string(&mut s)
+            .map_err(|e| DocxError::Package(format!("{}: {e}", entry.name())))?;
+        Ok(s)
+    };
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i)?;
         if entry.is_dir() {
             continue;
         }
         let name = entry.name().to_string();
-        let mut data = Vec::with_capacity(entry.size() as usize);
-        entry.read_to_end(&mut data)?;
-        drop(entry);
-        let data: Vec<u8> = match name.as_str() {
-            "docProps/core.xml" => core_xml(props).into_bytes(),
-            "docProps/custom.xml" => custom_xml(props).into_bytes(),
-            "word/footnotes.xml" => String::from_utf8_lossy(&data)
-                .replace(
-                    &format!("<w:footnoteReference w:id=\"{FOOTNOTE_REF_SENTINEL}\" />"),
-                    "<w:footnoteRef />",
-                )
-                .into_bytes(),
-            n if n.ends_with(".rels") => {
-                sort_relationships(&String::from_utf8_lossy(&data)).into_bytes()
-            }
-            n if n.starts_with("word/") && n.ends_with(".xml") => {
-                match std::str::from_utf8(&data) {
-                    Ok(s) => renumber_revisions(s, &mut revision_id).into_bytes(),
-                    Err(_) => data,
-                }
-            }
-            _ => data,
+        let rewritten: Option<String> = match name.as_str() {
+            "docProps/core.xml" => Some(core_xml(props)),
+            "docProps/custom.xml" => Some(custom_xml(props)),
+            "word/footnotes.xml" => Some(read_text(&mut entry)?.replace(
+                &format!("<w:footnoteReference w:id=\"{FOOTNOTE_REF_SENTINEL}\" />"),
+                "<w:footnoteRef />",
+            )),
+            n if n.ends_with(".rels") => Some(sort_relationships(&read_text(&mut entry)?)),
+            n if tracked && n.starts_with("word/") && n.ends_with(".xml") => Some(
+                renumber_revisions(&read_text(&mut entry)?, &mut revision_id),
+            ),
+            _ => None,
         };
         out.start_file(name, opts)?;
-        out.write_all(&data)?;
+        match rewritten {
+            Some(text) => out.write_all(text.as_bytes())?,
+            None => {
+                std::io::copy(&mut entry, &mut out)?;
+            }
+        }
     }
     Ok(out.finish()?.into_inner())
 }

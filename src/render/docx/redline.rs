@@ -116,7 +116,7 @@ pub fn export_tracked(
         docx = docx.add_paragraph(w.para(&gap)).add_table(t);
     }
     let props = package::Properties::new(to, kind, provenance);
-    package::finish(docx, &props)
+    package::finish(docx, &props, true)
 }
 
 fn block_at(blocks: &[Block], i: usize) -> Option<&Block> {
