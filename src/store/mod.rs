@@ -168,8 +168,7 @@ impl fmt::Display for Rev {
 
 /// `1`, `12`; not `0`, `01`, `+1` or an empty string.
 fn parse_version_number(digits: &str) -> Option<u32> {
-    if digits.is_empty() || digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit())
-    {
+    if digits.is_empty() || digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     digits.parse().ok()
@@ -275,27 +274,13 @@ impl Store {
     /// DUTHAO_AUTHOR_NAME / DUTHAO_AUTHOR_EMAIL if set, else git's
     /// `user.name` / `user.email` (repository, then global and system).
     pub fn identity(&self) -> Result<Identity, StoreError> {
-        let from_env = |key: &str| std::env::var(key).ok().filter(|v| !v.trim().is_empty());
-        let mut name = from_env("DUTHAO_AUTHOR_NAME");
-        let mut email = from_env("DUTHAO_AUTHOR_EMAIL");
-        if name.is_none() || email.is_none() {
-            let config = self.repo.config()?;
-            let read = |key: &str| config.get_string(key).ok().filter(|v| !v.trim().is_empty());
-            name = name.or_else(|| read("user.name"));
-            email = email.or_else(|| read("user.email"));
-        }
-        let name = name.ok_or(StoreError::NoIdentity {
-            missing: "user.name",
-        })?;
-        let email = email.ok_or(StoreError::NoIdentity {
-            missing: "user.email",
-        })?;
-        let who = Identity {
-            name: name.trim().to_string(),
-            email: email.trim().to_string(),
-        };
-        who.validate()?;
-        Ok(who)
+        let from_env = |key: &str| std::env::var(key).ok();
+        let config = self.repo.config()?;
+        resolve_identity(
+            from_env("DUTHAO_AUTHOR_NAME"),
+            from_env("DUTHAO_AUTHOR_EMAIL"),
+            |key| config.get_string(key).ok(),
+        )
     }
 
     pub fn head_state(&self) -> Result<HeadState, StoreError> {
@@ -511,12 +496,15 @@ impl Store {
             }
             Rev::Git(spec) => {
                 let unknown = || StoreError::UnknownRevision { rev: spec.clone() };
-                let object = self.repo.revparse_single(spec).map_err(|e| match e.code() {
-                    ErrorCode::NotFound | ErrorCode::InvalidSpec | ErrorCode::Ambiguous => {
-                        unknown()
-                    }
-                    _ => StoreError::Git(e),
-                })?;
+                let object = self
+                    .repo
+                    .revparse_single(spec)
+                    .map_err(|e| match e.code() {
+                        ErrorCode::NotFound | ErrorCode::InvalidSpec | ErrorCode::Ambiguous => {
+                            unknown()
+                        }
+                        _ => StoreError::Git(e),
+                    })?;
                 let commit = object.peel_to_commit().map_err(|_| unknown())?;
                 Ok(commit.id())
             }
@@ -841,14 +829,22 @@ impl Store {
     pub fn create_tag_ref(&self, name: &str, tag_oid: Oid) -> Result<(), StoreError> {
         check_tag_name(name)?;
         let refname = format!("refs/tags/{name}");
-        match self
-            .repo
-            .reference(&refname, tag_oid, false, &format!("duthao: tag {name}"))
-        {
+        // libgit2 checks `force = false` before taking the ref's lock, so two
+        // writers can both pass it. The expected old value (zero: "absent")
+        // is compared under the lock, which makes the creation atomic.
+        match self.repo.reference_matching(
+            &refname,
+            tag_oid,
+            false,
+            Oid::ZERO_SHA1,
+            &format!("duthao: tag {name}"),
+        ) {
             Ok(_) => Ok(()),
-            Err(e) if e.code() == ErrorCode::Exists => Err(StoreError::TagExists {
-                name: name.to_string(),
-            }),
+            Err(e) if matches!(e.code(), ErrorCode::Exists | ErrorCode::Modified) => {
+                Err(StoreError::TagExists {
+                    name: name.to_string(),
+                })
+            }
             Err(e) => Err(e.into()),
         }
     }
@@ -891,6 +887,31 @@ impl Store {
         }
         Ok(format!("{}{}", self.prefix, parts.join("/")))
     }
+}
+
+/// Environment first (tests, demo, scripts), then git configuration.
+fn resolve_identity(
+    env_name: Option<String>,
+    env_email: Option<String>,
+    config: impl Fn(&str) -> Option<String>,
+) -> Result<Identity, StoreError> {
+    let present = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
+    let name = present(env_name)
+        .or_else(|| present(config("user.name")))
+        .ok_or(StoreError::NoIdentity {
+            missing: "user.name",
+        })?;
+    let email = present(env_email)
+        .or_else(|| present(config("user.email")))
+        .ok_or(StoreError::NoIdentity {
+            missing: "user.email",
+        })?;
+    let who = Identity {
+        name: name.trim().to_string(),
+        email: email.trim().to_string(),
+    };
+    who.validate()?;
+    Ok(who)
 }
 
 fn check_tag_name(name: &str) -> Result<(), StoreError> {
