@@ -257,3 +257,69 @@ fn concurrent_submits_never_share_or_skip_a_number() {
     assert_eq!(tags.lines().count(), won as usize);
     fsck_clean(&root);
 }
+
+#[test]
+fn concurrent_commits_lose_nothing() {
+    if !have_git() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    let store = Store::init(&root).unwrap();
+    write(&root, "README.md", "workspace\n");
+    store
+        .commit_paths(&[Path::new("README.md")], "start", &who())
+        .unwrap();
+    for i in 0..8 {
+        write(&root, &format!("drafts/d{i}.md"), &format!("Dự thảo {i}\n"));
+    }
+    let barrier = Arc::new(Barrier::new(8));
+    let handles: Vec<_> = (0..8)
+        .map(|i| {
+            let root = root.clone();
+            let barrier = Arc::clone(&barrier);
+            std::thread::spawn(move || {
+                let store = Store::open(&root).unwrap();
+                let path = format!("drafts/d{i}.md");
+                barrier.wait();
+                (
+                    path.clone(),
+                    store.commit_paths(&[Path::new(&path)], &path, &who()),
+                )
+            })
+        })
+        .collect();
+    let mut committed = BTreeSet::new();
+    for handle in handles {
+        match handle.join().unwrap() {
+            (path, Ok(_)) => {
+                committed.insert(path);
+            }
+            (_, Err(StoreError::ConcurrentCommit { .. })) => {}
+            (_, Err(e)) => panic!("unexpected error: {e}"),
+        }
+    }
+    eprintln!("{} of 8 concurrent commits landed", committed.len());
+    assert!(!committed.is_empty());
+    let log = git(&root, &["log", "--format=%s"]);
+    let in_log: BTreeSet<String> = log
+        .lines()
+        .filter(|l| *l != "start")
+        .map(str::to_string)
+        .collect();
+    assert_eq!(in_log, committed);
+    // Committed drafts are clean, the others still untracked: the index
+    // holds every winner's entry, none undone by a later writer.
+    let status = git(&root, &["status", "--porcelain", "--untracked-files=all"]);
+    for i in 0..8 {
+        let path = format!("drafts/d{i}.md");
+        let untracked = status.contains(&format!("?? {path}\n"));
+        assert_eq!(untracked, !committed.contains(&path), "{path}: {status}");
+    }
+    assert_eq!(
+        status.lines().count(),
+        8 - committed.len(),
+        "unexpected status: {status}"
+    );
+    fsck_clean(&root);
+}

@@ -512,3 +512,40 @@ fn bad_slugs_are_refused_before_writing() {
         );
     }
 }
+
+#[test]
+fn raw_tree_lookup_matches_whole_names_only() {
+    let (_dir, store) = fresh();
+    let c = commit(&store, "drafts/x.md.bak", "bak\n", "bak");
+    write(&store, "drafts/x", "không đuôi\n");
+    write(&store, "drafts/x.md", "đúng\n");
+    let c2 = store
+        .commit_paths(
+            &[Path::new("drafts/x"), Path::new("drafts/x.md")],
+            "x",
+            &who(),
+        )
+        .unwrap();
+    let tree = store.repo().find_commit(c2).unwrap().tree().unwrap();
+    let drafts = tree.get_path(Path::new("drafts")).unwrap().id();
+    let odb = store.repo().odb().unwrap();
+    let raw = odb.read(drafts).unwrap();
+    let want = tree.get_path(Path::new("drafts/x.md")).unwrap().id();
+    assert_eq!(
+        find_tree_entry(raw.data(), b"x.md"),
+        Some((&b"100644"[..], want))
+    );
+    assert_eq!(find_tree_entry(raw.data(), b"x.m"), None);
+    assert_eq!(find_tree_entry(&raw.data()[..10], b"x.md"), None);
+    // The history of x.md starts where x.md appeared, not at x.md.bak.
+    let revs = store.revisions(Path::new("drafts/x.md")).unwrap();
+    assert_eq!(revs.iter().map(|r| r.commit).collect::<Vec<_>>(), vec![c2]);
+    assert_ne!(c, c2);
+    // A path through a file is no path.
+    assert!(
+        store
+            .revisions(Path::new("drafts/x/y.md"))
+            .unwrap()
+            .is_empty()
+    );
+}
