@@ -259,7 +259,7 @@ fn concurrent_submits_never_share_or_skip_a_number() {
 }
 
 #[test]
-fn concurrent_commits_lose_nothing() {
+fn concurrent_commits_all_land_and_keep_the_index_right() {
     if !have_git() {
         return;
     }
@@ -295,12 +295,11 @@ fn concurrent_commits_lose_nothing() {
             (path, Ok(_)) => {
                 committed.insert(path);
             }
-            (_, Err(StoreError::ConcurrentCommit { .. })) => {}
-            (_, Err(e)) => panic!("unexpected error: {e}"),
+            (path, Err(e)) => panic!("{path}: {e}"),
         }
     }
-    eprintln!("{} of 8 concurrent commits landed", committed.len());
-    assert!(!committed.is_empty());
+    // Racing commits are rebuilt on the new tip: all of them land.
+    assert_eq!(committed.len(), 8);
     let log = git(&root, &["log", "--format=%s"]);
     let in_log: BTreeSet<String> = log
         .lines()

@@ -314,7 +314,31 @@ impl Store {
     /// deleted) on the current branch, like `git commit -- <paths>`: the new
     /// tree is HEAD's tree with these paths taken from disk, so whatever else
     /// the user has staged or changed stays staged or changed, uncommitted.
+    ///
+    /// When another commit lands on the branch meanwhile, the commit is
+    /// rebuilt on top of it (unlike a version, a commit of other paths does
+    /// not change what the user meant); [`StoreError::ConcurrentCommit`] only
+    /// when the branch keeps moving.
     pub fn commit_paths(
+        &self,
+        paths: &[&Path],
+        message: &str,
+        who: &Identity,
+    ) -> Result<Oid, StoreError> {
+        const ATTEMPTS: u64 = 20;
+        let mut attempt = 1;
+        loop {
+            match self.commit_paths_once(paths, message, who) {
+                Err(StoreError::ConcurrentCommit { .. }) if attempt < ATTEMPTS => {
+                    std::thread::sleep(std::time::Duration::from_millis(5 * attempt));
+                    attempt += 1;
+                }
+                outcome => return outcome,
+            }
+        }
+    }
+
+    fn commit_paths_once(
         &self,
         paths: &[&Path],
         message: &str,
