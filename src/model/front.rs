@@ -27,7 +27,11 @@ pub struct FrontMatter {
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signer: Option<Signer>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "de_recipients"
+    )]
     pub recipients: Vec<String>,
     /// Unknown keys, in their original order.
     #[serde(flatten)]
@@ -127,4 +131,40 @@ fn de_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
             ))
         }),
     }
+}
+
+/// Recipients are lines of text. "- Lưu: VT, KGVX" is what clerks write, and
+/// YAML reads it as a one-entry map; we take it back as the line it was.
+fn de_recipients<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    use serde_yaml_ng::Value;
+    let items = Option::<Vec<Value>>::deserialize(d)?.unwrap_or_default();
+    let scalar = |v: &Value| -> Option<String> {
+        match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            Value::Null => Some(String::new()),
+            _ => None,
+        }
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, v)| match v {
+            Value::Mapping(m) if m.len() == 1 => {
+                let (k, val) = m.iter().next().expect("one entry");
+                match (scalar(k), scalar(val)) {
+                    (Some(k), Some(val)) => Ok(format!("{k}: {val}").trim_end().to_string()),
+                    _ => Err(serde::de::Error::custom(format!(
+                        "recipients[{i}] is not a line of text; write each recipient as `- text`"
+                    ))),
+                }
+            }
+            other => scalar(other).ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "recipients[{i}] is not a line of text; write each recipient as `- text`"
+                ))
+            }),
+        })
+        .collect()
 }
