@@ -322,3 +322,119 @@ fn concurrent_commits_all_land_and_keep_the_index_right() {
     );
     fsck_clean(&root);
 }
+
+/// The tag layout leaves room for an SSH signature exactly where
+/// `git tag -v` looks for it: signing `tag_payload` with ssh-keygen and
+/// passing the armored block to `write_tag` gives a tag git verifies.
+#[test]
+fn git_tag_v_accepts_an_ssh_signed_tag_written_through_the_odb() {
+    if !have_git() {
+        return;
+    }
+    if !Command::new("ssh-keygen")
+        .arg("-?")
+        .output()
+        .is_ok_and(|o| !o.stderr.is_empty())
+    {
+        eprintln!("note: ssh-keygen not found; skipping the SSH-signed tag test");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("ws");
+    let keys = dir.path().join("keys");
+    fs::create_dir_all(&keys).unwrap();
+    let key = keys.join("id_ed25519");
+    let made = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", "dung", "-f"])
+        .arg(&key)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let public = fs::read_to_string(keys.join("id_ed25519.pub")).unwrap();
+    let allowed = keys.join("allowed_signers");
+    fs::write(&allowed, format!("dung@example.org {public}")).unwrap();
+
+    let store = Store::init(&root).unwrap();
+    write(&root, "drafts/x.md", "Điều 1.\n");
+    let commit = store
+        .commit_paths(&[Path::new("drafts/x.md")], "x", &who())
+        .unwrap();
+    let when = git2::Time::new(1_790_000_000, 420);
+    let message = "Phê duyệt cấp Ban Tổ chức\n";
+    let payload = duthao::store::tag_payload(
+        "duthao/x/v1",
+        commit,
+        git2::ObjectType::Commit,
+        &who(),
+        when,
+        message,
+    );
+    let payload_file = keys.join("payload");
+    fs::write(&payload_file, &payload).unwrap();
+    let signed = Command::new("ssh-keygen")
+        .args(["-Y", "sign", "-n", "git", "-f"])
+        .arg(&key)
+        .arg(&payload_file)
+        .output()
+        .unwrap();
+    assert!(
+        signed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&signed.stderr)
+    );
+    let signature = fs::read_to_string(keys.join("payload.sig")).unwrap();
+
+    let tag = store
+        .write_tag(
+            "duthao/x/v1",
+            commit,
+            &who(),
+            when,
+            message,
+            Some(&signature),
+        )
+        .unwrap();
+    store.create_tag_ref("duthao/x/v1", tag).unwrap();
+    assert!(store.versions("x").unwrap()[0].signed);
+
+    let allowed_cfg = format!("gpg.ssh.allowedSignersFile={}", allowed.display());
+    let verify = |name: &str| {
+        Command::new("git")
+            .args([
+                "-c",
+                "gpg.format=ssh",
+                "-c",
+                &allowed_cfg,
+                "tag",
+                "-v",
+                name,
+            ])
+            .current_dir(&root)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .unwrap()
+    };
+    let ok = verify("duthao/x/v1");
+    assert!(
+        ok.status.success(),
+        "git tag -v refused: {}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stderr).contains("Good \"git\" signature"));
+
+    // The same signature over a different message is refused.
+    let forged = store
+        .write_tag(
+            "duthao/x/v2",
+            commit,
+            &who(),
+            when,
+            "Phê duyệt cấp Ban Thường vụ\n",
+            Some(&signature),
+        )
+        .unwrap();
+    store.create_tag_ref("duthao/x/v2", forged).unwrap();
+    assert!(!verify("duthao/x/v2").status.success());
+    fsck_clean(&root);
+}
