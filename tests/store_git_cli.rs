@@ -438,3 +438,27 @@ fn git_tag_v_accepts_an_ssh_signed_tag_written_through_the_odb() {
     assert!(!verify("duthao/x/v2").status.success());
     fsck_clean(&root);
 }
+
+#[test]
+fn identity_comes_from_the_repository_git_config() {
+    if !have_git() {
+        return;
+    }
+    if std::env::var_os("DUTHAO_AUTHOR_NAME").is_some()
+        || std::env::var_os("DUTHAO_AUTHOR_EMAIL").is_some()
+    {
+        eprintln!(
+            "note: DUTHAO_AUTHOR_* set in the environment; they win over git config, skipping"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::init(dir.path()).unwrap();
+    git(dir.path(), &["config", "user.name", "Hoàng Thị Em"]);
+    git(dir.path(), &["config", "user.email", "em@example.org"]);
+    let me = store.identity().unwrap();
+    assert_eq!(
+        (me.name.as_str(), me.email.as_str()),
+        ("Hoàng Thị Em", "em@example.org")
+    );
+}
