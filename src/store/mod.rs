@@ -61,6 +61,18 @@ impl Identity {
         Ok(())
     }
 
+    /// The identity before any repository exists (e.g. for `init`): the
+    /// environment, then git's global and system configuration.
+    pub fn from_default_config() -> Result<Identity, StoreError> {
+        let from_env = |key: &str| std::env::var(key).ok();
+        let config = git2::Config::open_default().ok();
+        resolve_identity(
+            from_env("DUTHAO_AUTHOR_NAME"),
+            from_env("DUTHAO_AUTHOR_EMAIL"),
+            |key| config.as_ref().and_then(|c| c.get_string(key).ok()),
+        )
+    }
+
     fn from_signature(sig: &Signature<'_>) -> Identity {
         Identity {
             name: String::from_utf8_lossy(sig.name_bytes()).into_owned(),
