@@ -4,4 +4,6 @@
 //! The data flows one way: [`reader`] (Markdown + front matter) →
 //! [`model`] → {diff, review, approvals} → writers.
 
+pub mod diff;
 pub mod model;
+pub mod render;
