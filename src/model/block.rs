@@ -170,7 +170,24 @@ pub struct Block {
 impl Block {
     /// The block's text as a reader sees it, markers included, without markup.
     pub fn text(&self) -> String {
-        match &self.kind {
+        self.kind.text()
+    }
+
+    /// Short tag of the kind, used in fingerprints and in JSON.
+    pub fn kind_tag(&self) -> &'static str {
+        self.kind.tag()
+    }
+
+    /// The inline content, for blocks that have a single run of inlines.
+    pub fn inlines(&self) -> Option<&[Inline]> {
+        self.kind.inlines()
+    }
+}
+
+impl BlockKind {
+    /// The text as a reader sees it, markers included, without markup.
+    pub fn text(&self) -> String {
+        match self {
             BlockKind::Heading { content, .. }
             | BlockKind::Paragraph { content }
             | BlockKind::Quote { content } => inline_text(content),
@@ -196,9 +213,8 @@ impl Block {
         }
     }
 
-    /// Short tag of the kind, used in fingerprints and in JSON.
-    pub fn kind_tag(&self) -> &'static str {
-        match &self.kind {
+    pub fn tag(&self) -> &'static str {
+        match self {
             BlockKind::Heading { .. } => "heading",
             BlockKind::Paragraph { .. } => "paragraph",
             BlockKind::ListItem { .. } => "list-item",
@@ -210,9 +226,8 @@ impl Block {
         }
     }
 
-    /// The inline content, for blocks that have a single run of inlines.
     pub fn inlines(&self) -> Option<&[Inline]> {
-        match &self.kind {
+        match self {
             BlockKind::Heading { content, .. }
             | BlockKind::Paragraph { content }
             | BlockKind::Quote { content }

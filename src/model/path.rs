@@ -4,7 +4,7 @@ use serde::Serialize;
 
 /// How the drafter numbered a block, read from the start of its text.
 /// The order is the nesting order of Vietnamese official documents:
-/// Phần > Chương > Mục > Điều > I. > 1. > 1.1. > a) .
+/// Phần > Chương > Mục > A. > Điều > I. > 1. > 1.1. > a) .
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum LabelKind {
@@ -14,6 +14,8 @@ pub enum LabelKind {
     Chapter,
     /// "Mục 1"
     Section,
+    /// "A.", "B." (lettered parts of reports)
+    Letter,
     /// "Điều 5"
     Article,
     /// "I.", "II-" (Roman numerals)
@@ -47,6 +49,8 @@ pub enum PathSegment {
     Label(Label),
     /// 1-based position among the unnumbered blocks of the same parent.
     Unlabelled(u32),
+    /// A footnote definition, which sits outside the numbered structure.
+    Footnote(String),
 }
 
 impl fmt::Display for PathSegment {
@@ -54,6 +58,7 @@ impl fmt::Display for PathSegment {
         match self {
             PathSegment::Label(l) => f.write_str(&l.text),
             PathSegment::Unlabelled(n) => write!(f, "¶{n}"),
+            PathSegment::Footnote(l) => write!(f, "[^{l}]"),
         }
     }
 }

@@ -1,0 +1,121 @@
+use std::path::{Path, PathBuf};
+
+use include_dir::{Dir, include_dir};
+
+use super::ProfileError;
+
+/// The templates shipped with duthao, so the binary works anywhere.
+static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
+
+/// A template file's text and where it came from (for error messages).
+#[derive(Debug, Clone)]
+pub struct TemplateFile {
+    pub text: String,
+    pub origin: PathBuf,
+}
+
+/// Where templates are looked up: the workspace's `templates/` first, then
+/// the built-in ones.
+#[derive(Debug, Clone, Default)]
+pub struct Templates {
+    workspace: Option<PathBuf>,
+}
+
+impl Templates {
+    pub fn builtin() -> Self {
+        Templates { workspace: None }
+    }
+
+    pub fn with_workspace(dir: impl Into<PathBuf>) -> Self {
+        Templates {
+            workspace: Some(dir.into()),
+        }
+    }
+
+    /// The workspace's own copy of a template file, if it has one.
+    pub fn workspace_file(&self, profile: &str, name: &str) -> Result<Option<TemplateFile>, ProfileError> {
+        let Some(dir) = &self.workspace else {
+            return Ok(None);
+        };
+        let path = dir.join(profile).join(name);
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                let text = String::from_utf8(bytes).map_err(|e| ProfileError::Invalid {
+                    file: path.clone(),
+                    key: "(file)".into(),
+                    message: format!("is not UTF-8 at byte {}", e.utf8_error().valid_up_to()),
+                })?;
+                Ok(Some(TemplateFile { text, origin: path }))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(ProfileError::Io { file: path, source }),
+        }
+    }
+
+    /// The built-in template file, if duthao ships one.
+    pub fn builtin_file(profile: &str, name: &str) -> Option<TemplateFile> {
+        let rel = format!("{profile}/{name}");
+        BUILTIN.get_file(&rel).and_then(|f| {
+            Some(TemplateFile {
+                text: f.contents_utf8()?.to_string(),
+                origin: PathBuf::from(format!("(built-in) templates/{rel}")),
+            })
+        })
+    }
+
+    /// A template file, the workspace's copy winning over the built-in one.
+    pub fn file(&self, profile: &str, name: &str) -> Result<Option<TemplateFile>, ProfileError> {
+        if let Some(f) = self.workspace_file(profile, name)? {
+            return Ok(Some(f));
+        }
+        Ok(Self::builtin_file(profile, name))
+    }
+
+    /// Every profile that exists, built-in or the workspace's own, sorted.
+    pub fn profiles(&self) -> Vec<String> {
+        let mut names: Vec<String> = BUILTIN
+            .dirs()
+            .filter_map(|d| d.path().file_name()?.to_str().map(str::to_string))
+            .collect();
+        if let Some(dir) = &self.workspace {
+            if let Ok(rd) = std::fs::read_dir(dir) {
+                for e in rd.flatten() {
+                    if e.path().join("kinds.toml").is_file() {
+                        if let Some(n) = e.file_name().to_str() {
+                            names.push(n.to_string());
+                        }
+                    }
+                }
+            }
+        }
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    /// Writes the built-in templates into `dir` (used by `init`), leaving any
+    /// file that already exists untouched.
+    pub fn install_builtin(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+        let mut written = Vec::new();
+        install(&BUILTIN, dir, &mut written)?;
+        Ok(written)
+    }
+}
+
+fn install(d: &Dir<'_>, root: &Path, written: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for f in d.files() {
+        let path = root.join(f.path());
+        if path.exists() {
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        crate::fsutil::write_atomic(&path, f.contents())?;
+        written.push(path);
+    }
+    for sub in d.dirs() {
+        install(sub, root, written)?;
+    }
+    Ok(())
+}

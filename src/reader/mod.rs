@@ -1,0 +1,251 @@
+//! Reads a draft file (YAML front matter + Markdown body) into the model.
+//!
+//! Text is normalised to NFC on read: Vietnamese text often arrives in NFD
+//! from other tools, and must never show as a change.
+
+mod body;
+mod label;
+mod structure;
+
+use std::path::{Path, PathBuf};
+
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+
+use crate::model::{Body, Draft, FrontMatter};
+
+pub use label::parse_label;
+
+/// The largest draft we read. A 1,000-page document is about 3 MB; this leaves
+/// room for any real document while keeping memory bounded.
+pub const MAX_DRAFT_BYTES: usize = 64 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error(
+        "{file}: not valid UTF-8 at byte {offset} (line {line}); save the file as UTF-8 and try again"
+    )]
+    NotUtf8 {
+        file: PathBuf,
+        offset: usize,
+        line: usize,
+    },
+    #[error(
+        "{file}: {size} bytes is larger than the {limit}-byte limit for one draft; split the document"
+    )]
+    TooLarge {
+        file: PathBuf,
+        size: usize,
+        limit: usize,
+    },
+    #[error(
+        "{file}:1: a draft starts with YAML front matter between two `---` lines (kind, issuer, title, …); add it at the top"
+    )]
+    NoFrontMatter { file: PathBuf },
+    #[error(
+        "{file}:{line}: the front matter opened here is never closed; add a line `---` after it"
+    )]
+    UnclosedFrontMatter { file: PathBuf, line: usize },
+    #[error("{file}:{line}:{column}: front matter: {message}")]
+    Yaml {
+        file: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{file}:{line}: `{key}` {message}")]
+    Field {
+        file: PathBuf,
+        line: usize,
+        key: String,
+        message: String,
+    },
+    #[error("{file}: the body is empty; write the text of the document below the front matter")]
+    EmptyBody { file: PathBuf },
+}
+
+impl ReadError {
+    pub fn file(&self) -> &Path {
+        match self {
+            ReadError::NotUtf8 { file, .. }
+            | ReadError::TooLarge { file, .. }
+            | ReadError::NoFrontMatter { file }
+            | ReadError::UnclosedFrontMatter { file, .. }
+            | ReadError::Yaml { file, .. }
+            | ReadError::Field { file, .. }
+            | ReadError::EmptyBody { file } => file,
+        }
+    }
+}
+
+/// Decodes and NFC-normalises a draft's bytes; strips a BOM and CRLF endings.
+pub fn decode(bytes: &[u8], file: &Path) -> Result<String, ReadError> {
+    if bytes.len() > MAX_DRAFT_BYTES {
+        return Err(ReadError::TooLarge {
+            file: file.to_path_buf(),
+            size: bytes.len(),
+            limit: MAX_DRAFT_BYTES,
+        });
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let offset = e.valid_up_to();
+        ReadError::NotUtf8 {
+            file: file.to_path_buf(),
+            offset,
+            line: bytes[..offset].iter().filter(|b| **b == b'\n').count() + 1,
+        }
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text.to_string()
+    };
+    Ok(nfc(text))
+}
+
+pub fn nfc(text: String) -> String {
+    match is_nfc_quick(text.chars()) {
+        IsNormalized::Yes => text,
+        _ => text.nfc().collect(),
+    }
+}
+
+/// The front matter's YAML, the body, and the file line the body starts on.
+struct Split<'a> {
+    yaml: &'a str,
+    body: &'a str,
+    body_first_line: u32,
+}
+
+fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, ReadError> {
+    let Some(rest) = text
+        .strip_prefix("---\n")
+        .or_else(|| (text.trim_end() == "---").then_some(""))
+    else {
+        return Err(ReadError::NoFrontMatter {
+            file: file.to_path_buf(),
+        });
+    };
+    let mut pos = 0;
+    for (line, l) in (2u32..).zip(rest.split_inclusive('\n')) {
+        let bare = l.trim_end();
+        if bare == "---" || bare == "..." {
+            return Ok(Split {
+                yaml: &rest[..pos],
+                body: &rest[pos + l.len()..],
+                body_first_line: line + 1,
+            });
+        }
+        pos += l.len();
+    }
+    Err(ReadError::UnclosedFrontMatter {
+        file: file.to_path_buf(),
+        line: 1,
+    })
+}
+
+/// Parses the front matter alone (used by `list` on many drafts, where the
+/// body is not needed).
+pub fn parse_front_matter(text: &str, file: &Path) -> Result<FrontMatter, ReadError> {
+    let s = split(text, file)?;
+    front_matter(s.yaml, file)
+}
+
+fn front_matter(yaml: &str, file: &Path) -> Result<FrontMatter, ReadError> {
+    if yaml.trim().is_empty() {
+        return Err(ReadError::Yaml {
+            file: file.to_path_buf(),
+            line: 2,
+            column: 1,
+            message: "the front matter is empty; it needs at least kind, issuer and title"
+                .to_string(),
+        });
+    }
+    let fm: FrontMatter = serde_yaml_ng::from_str(yaml).map_err(|e| {
+        let (line, column) = e
+            .location()
+            .map(|l| (l.line() + 1, l.column()))
+            .unwrap_or((2, 1));
+        let message = e.to_string();
+        // serde_yaml_ng appends " at line L column C"; we already say where.
+        let message = match message.find(" at line ") {
+            Some(i) => message[..i].to_string(),
+            None => message,
+        };
+        ReadError::Yaml {
+            file: file.to_path_buf(),
+            line,
+            column,
+            message,
+        }
+    })?;
+    let field = |key: &str, message: &str| ReadError::Field {
+        file: file.to_path_buf(),
+        line: key_line(yaml, key),
+        key: key.to_string(),
+        message: message.to_string(),
+    };
+    if fm.kind.trim().is_empty() {
+        return Err(field(
+            "kind",
+            "is empty; name the document type, e.g. nghi-quyet",
+        ));
+    }
+    if fm.title.trim().is_empty() {
+        return Err(field(
+            "title",
+            "is empty; write the trích yếu, e.g. \"về tăng cường công tác …\"",
+        ));
+    }
+    if fm.issuer.name.trim().is_empty() {
+        return Err(field(
+            "name",
+            "(issuer.name) is empty; write the issuing body, e.g. TỈNH ỦY THÁI NGUYÊN",
+        ));
+    }
+    if let Some(s) = &fm.signer {
+        if s.name.trim().is_empty() {
+            return Err(field("signer", "has no name; write signer.name"));
+        }
+    }
+    Ok(fm)
+}
+
+/// The file line of a top-level or nested `key:` in the front matter.
+pub(crate) fn key_line(yaml: &str, key: &str) -> usize {
+    let pat = format!("{key}:");
+    yaml.lines()
+        .position(|l| l.trim_start().starts_with(&pat))
+        .map(|i| i + 2)
+        .unwrap_or(1)
+}
+
+/// Reads a whole draft from its bytes. `file` is used in error messages only.
+pub fn parse_draft(bytes: &[u8], file: &Path) -> Result<Draft, ReadError> {
+    let text = decode(bytes, file)?;
+    parse_draft_str(&text, file)
+}
+
+/// Reads a draft from text already decoded and NFC-normalised.
+pub fn parse_draft_str(text: &str, file: &Path) -> Result<Draft, ReadError> {
+    let s = split(text, file)?;
+    let front = front_matter(s.yaml, file)?;
+    if s.body.trim().is_empty() {
+        return Err(ReadError::EmptyBody {
+            file: file.to_path_buf(),
+        });
+    }
+    let raw = body::parse_blocks(s.body);
+    let lines = structure::LineIndex::new(s.body, s.body_first_line);
+    let blocks = structure::assign(raw, &lines);
+    Ok(Draft {
+        front,
+        body: Body { blocks },
+    })
+}
+
+/// Serialises front matter back to YAML (used when writing new drafts, and to
+/// check that nothing is dropped on a round trip).
+pub fn front_matter_yaml(fm: &FrontMatter) -> Result<String, serde_yaml_ng::Error> {
+    serde_yaml_ng::to_string(fm)
+}

@@ -1,0 +1,104 @@
+//! Gives each block its structural path from the drafter's own numbering.
+
+use super::body::RawBlock;
+use super::label::parse_label;
+use crate::model::{Block, BlockKind, Fingerprint, Label, LineRange, PathSegment, StructuralPath};
+
+/// One open level of numbering, with a count of the unnumbered blocks under it.
+struct Open {
+    label: Label,
+    unlabelled: u32,
+}
+
+/// Maps byte offsets in the body to 1-based line numbers in the file.
+pub struct LineIndex {
+    starts: Vec<usize>,
+    first_line: u32,
+}
+
+impl LineIndex {
+    pub fn new(body: &str, first_line: u32) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            body.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { starts, first_line }
+    }
+    pub fn line(&self, offset: usize) -> u32 {
+        let i = self.starts.partition_point(|&s| s <= offset);
+        self.first_line + i.saturating_sub(1) as u32
+    }
+}
+
+pub fn assign(raw: Vec<RawBlock>, lines: &LineIndex) -> Vec<Block> {
+    let mut open: Vec<Open> = Vec::new();
+    let mut top_unlabelled = 0u32;
+    let mut out = Vec::with_capacity(raw.len());
+    for rb in raw {
+        let block_text = rb.kind.text();
+        let label = match &rb.kind {
+            BlockKind::Heading { .. } | BlockKind::Paragraph { .. } => parse_label(&block_text),
+            // An ordered item's marker is the drafter's numbering ("1." in a list).
+            BlockKind::ListItem { .. } => parse_label(&block_text),
+            _ => None,
+        };
+        let path = match (&rb.kind, &label) {
+            (BlockKind::FootnoteDef { label, .. }, _) => {
+                StructuralPath(vec![PathSegment::Footnote(label.clone())])
+            }
+            (_, Some(l)) => {
+                while open
+                    .last()
+                    .is_some_and(|o| o.label.kind.rank() >= l.kind.rank())
+                {
+                    open.pop();
+                }
+                open.push(Open {
+                    label: l.clone(),
+                    unlabelled: 0,
+                });
+                StructuralPath(
+                    open.iter()
+                        .map(|o| PathSegment::Label(o.label.clone()))
+                        .collect(),
+                )
+            }
+            (_, None) => {
+                let n = match open.last_mut() {
+                    Some(o) => {
+                        o.unlabelled += 1;
+                        o.unlabelled
+                    }
+                    None => {
+                        top_unlabelled += 1;
+                        top_unlabelled
+                    }
+                };
+                let mut segs: Vec<PathSegment> = open
+                    .iter()
+                    .map(|o| PathSegment::Label(o.label.clone()))
+                    .collect();
+                segs.push(PathSegment::Unlabelled(n));
+                StructuralPath(segs)
+            }
+        };
+        let end = rb.span.end.saturating_sub(1).max(rb.span.start);
+        let block_lines = LineRange {
+            start: lines.line(rb.span.start),
+            end: lines.line(end),
+        };
+        let mut block = Block {
+            kind: rb.kind,
+            lines: block_lines,
+            path,
+            label,
+            fingerprint: Fingerprint([0; 16]),
+        };
+        block.fingerprint = Fingerprint::of(block.kind.tag(), &block_text);
+        out.push(block);
+    }
+    out
+}

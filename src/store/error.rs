@@ -1,0 +1,87 @@
+use std::path::PathBuf;
+
+/// Everything the git-backed store can refuse or fail at. Each message says
+/// what the user can do about it, because the CLI prints them as they are.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{} is not a git repository; run `duthao init` or `git init` there", path.display())]
+    NotARepo { path: PathBuf },
+
+    #[error(
+        "{} is a bare git repository (no working files); clone it (`git clone {} DIR`) and work in the clone",
+        path.display(),
+        path.display()
+    )]
+    BareRepo { path: PathBuf },
+
+    #[error(
+        "no git identity: {missing} is not set; run `git config --global user.name \"Your Name\"` and \
+         `git config --global user.email you@example.org` (or set DUTHAO_AUTHOR_NAME and DUTHAO_AUTHOR_EMAIL)"
+    )]
+    NoIdentity { missing: &'static str },
+
+    #[error("invalid identity {value:?}: {reason}; fix it with `git config user.name` / `git config user.email`")]
+    BadIdentity { value: String, reason: &'static str },
+
+    #[error("HEAD is detached at {short}; check out a branch (git switch main) before committing")]
+    Detached { short: String },
+
+    #[error(
+        "a git {state} is in progress; finish it (git commit) or abort it (git {op} --abort) before committing with duthao"
+    )]
+    OperationInProgress { state: String, op: &'static str },
+
+    #[error("nothing to commit: {} unchanged since the last commit", list_paths(paths))]
+    NothingToCommit { paths: Vec<PathBuf> },
+
+    #[error("{} is outside the workspace {}; give a path inside it", path.display(), root.display())]
+    PathOutsideWorkspace { path: PathBuf, root: PathBuf },
+
+    #[error("{}: cannot read the file: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("{slug} has no version v{n}; {}", existing_versions(existing))]
+    UnknownVersion { slug: String, n: u32, existing: Vec<u32> },
+
+    #[error("unknown revision {rev:?}: not `working`, a version `vN`, nor a git revision of this repository")]
+    UnknownRevision { rev: String },
+
+    #[error("{rev:?} is the text on disk, not a commit; commit it first (duthao commit SLUG -m MSG)")]
+    NotACommit { rev: String },
+
+    #[error("{slug}: version v{n} already freezes this commit; change the draft and commit before submitting again")]
+    AlreadyVersioned { slug: String, n: u32 },
+
+    #[error(
+        "{slug}: someone else created version v{n} at the same moment; nothing was written, check `duthao status {slug}` and try again"
+    )]
+    ConcurrentSubmit { slug: String, n: u32 },
+
+    #[error("tag {name} already exists; nothing was written")]
+    TagExists { name: String },
+
+    #[error("invalid tag name {name:?}: {reason}")]
+    BadTagName { name: String, reason: &'static str },
+
+    #[error("git: {0}")]
+    Git(#[from] git2::Error),
+}
+
+fn list_paths(paths: &[PathBuf]) -> String {
+    let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    let verb = if shown.len() == 1 { "is" } else { "are" };
+    format!("{} {verb}", shown.join(", "))
+}
+
+fn existing_versions(existing: &[u32]) -> String {
+    if existing.is_empty() {
+        "it has not been submitted yet (duthao submit SLUG)".to_string()
+    } else {
+        let shown: Vec<String> = existing.iter().map(|n| format!("v{n}")).collect();
+        format!("existing versions: {}", shown.join(", "))
+    }
+}

@@ -1,0 +1,913 @@
+//! The git-backed store: revisions are commits touching `drafts/<slug>.md`,
+//! versions are annotated tags `duthao/<slug>/v<N>` ("Dự thảo lần N").
+//!
+//! Everything goes through libgit2 (no git CLI at run time) and is written in
+//! git's own formats, so plain `git log`, `git tag -l`, `git fsck` and
+//! `git tag -v` read it.
+//!
+//! Concurrency: `create_version` never retries. Two submits of one draft at
+//! the same moment race for the ref `refs/tags/duthao/<slug>/v<N+1>`, created
+//! with `force = false` under libgit2's lock file; the loser writes no ref and
+//! gets [`StoreError::ConcurrentSubmit`]. Retrying silently would freeze the
+//! loser's text as N+2 without them having seen version N+1.
+
+mod error;
+mod tag;
+
+use std::collections::BTreeMap;
+use std::ffi::OsStr;
+use std::fmt;
+use std::fs;
+use std::io::ErrorKind;
+use std::path::{Component, Path, PathBuf};
+use std::str::FromStr;
+
+use git2::{
+    ErrorCode, Index, ObjectType, Oid, Reference, Repository, RepositoryInitOptions,
+    RepositoryOpenFlags, RepositoryState, Signature, Time,
+};
+
+pub use error::StoreError;
+pub use tag::{format_offset, split_signature, tag_payload};
+
+/// Who commits, submits or signs: git's `user.name` / `user.email`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct Identity {
+    pub name: String,
+    pub email: String,
+}
+
+impl Identity {
+    /// Refuses what would corrupt a git signature line (`Name <email> time tz`).
+    pub fn validate(&self) -> Result<(), StoreError> {
+        for (value, what) in [(&self.name, "name"), (&self.email, "email")] {
+            if value.trim().is_empty() {
+                return Err(StoreError::BadIdentity {
+                    value: value.clone(),
+                    reason: if what == "name" {
+                        "the name is empty"
+                    } else {
+                        "the email is empty"
+                    },
+                });
+            }
+            if value.contains(['<', '>', '\n', '\r', '\0']) {
+                return Err(StoreError::BadIdentity {
+                    value: value.clone(),
+                    reason: "it contains '<', '>' or a line break",
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn from_signature(sig: &Signature<'_>) -> Identity {
+        Identity {
+            name: String::from_utf8_lossy(sig.name_bytes()).into_owned(),
+            email: String::from_utf8_lossy(sig.email_bytes()).into_owned(),
+        }
+    }
+}
+
+impl fmt::Display for Identity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} <{}>", self.name, self.email)
+    }
+}
+
+/// Where HEAD stands. duthao commits only on a branch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeadState {
+    /// On a branch that has commits.
+    Branch(String),
+    /// On a branch with no commit yet (a fresh repository).
+    Unborn(String),
+    Detached(Oid),
+}
+
+/// A commit that touched a draft.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revision {
+    pub commit: Oid,
+    pub author: Identity,
+    /// Unix seconds of the author date.
+    pub time: i64,
+    pub offset_minutes: i32,
+    pub summary: String,
+}
+
+/// A numbered version ("Dự thảo lần N"): the tag `duthao/<slug>/v<N>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Version {
+    pub slug: String,
+    pub n: u32,
+    /// Tag name without `refs/tags/`: `duthao/<slug>/v<N>`.
+    pub tag: String,
+    /// The tag object; `None` for a lightweight tag someone made by hand.
+    pub tag_oid: Option<Oid>,
+    pub commit: Oid,
+    /// The submitter (for a lightweight tag: the commit's committer).
+    pub tagger: Identity,
+    pub time: i64,
+    pub offset_minutes: i32,
+    /// The tag message without any signature block: "Dự thảo lần N" then,
+    /// after a blank line, the submitter's message.
+    pub message: String,
+    pub signed: bool,
+}
+
+impl Version {
+    /// The submitter's own words, without the "Dự thảo lần N" heading.
+    pub fn user_message(&self) -> &str {
+        let heading = version_heading(self.n);
+        self.message
+            .strip_prefix(heading.as_str())
+            .unwrap_or(&self.message)
+            .trim()
+    }
+}
+
+/// A point in a draft's history as users name it on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rev {
+    /// The file on disk.
+    Working,
+    /// Version N of the draft.
+    Version(u32),
+    /// Any git revision (`HEAD~2`, a hash, a branch, a tag).
+    Git(String),
+}
+
+impl FromStr for Rev {
+    type Err = StoreError;
+
+    fn from_str(s: &str) -> Result<Rev, StoreError> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Err(StoreError::UnknownRevision { rev: s.to_string() });
+        }
+        if s == "working" {
+            return Ok(Rev::Working);
+        }
+        if let Some(n) = s.strip_prefix('v').and_then(parse_version_number) {
+            return Ok(Rev::Version(n));
+        }
+        Ok(Rev::Git(s.to_string()))
+    }
+}
+
+impl fmt::Display for Rev {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rev::Working => f.write_str("working"),
+            Rev::Version(n) => write!(f, "v{n}"),
+            Rev::Git(s) => f.write_str(s),
+        }
+    }
+}
+
+/// `1`, `12`; not `0`, `01`, `+1` or an empty string.
+fn parse_version_number(digits: &str) -> Option<u32> {
+    if digits.is_empty() || digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// `duthao/<slug>/v<N>`.
+pub fn version_tag_name(slug: &str, n: u32) -> String {
+    format!("duthao/{slug}/v{n}")
+}
+
+fn version_heading(n: u32) -> String {
+    format!("Dự thảo lần {n}")
+}
+
+/// `refs/tags/duthao/<slug>/v<N>` → (slug, N). Other tags under `duthao/`
+/// (deeper names, e.g. approvals) are not versions.
+fn parse_version_ref(name: &str) -> Option<(&str, u32)> {
+    let rest = name.strip_prefix("refs/tags/duthao/")?;
+    let (slug, last) = rest.split_once('/')?;
+    if slug.is_empty() || last.contains('/') {
+        return None;
+    }
+    Some((slug, parse_version_number(last.strip_prefix('v')?)?))
+}
+
+pub struct Store {
+    repo: Repository,
+    /// The workspace root as given, made absolute.
+    root: PathBuf,
+    /// The workspace root relative to the repository's working directory,
+    /// with a trailing `/` (empty when they are the same folder).
+    prefix: String,
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store")
+            .field("root", &self.root)
+            .field("prefix", &self.prefix)
+            .finish()
+    }
+}
+
+impl Store {
+    /// `git init` with branch `main`; makes no commit.
+    pub fn init(dir: &Path) -> Result<Store, StoreError> {
+        fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let mut opts = RepositoryInitOptions::new();
+        opts.initial_head("main").mkdir(true);
+        Repository::init_opts(dir, &opts)?;
+        Store::open(dir)
+    }
+
+    /// Opens the repository holding `workspace_root` (the root itself or a
+    /// folder above it, as git does).
+    pub fn open(workspace_root: &Path) -> Result<Store, StoreError> {
+        let root = fs::canonicalize(workspace_root).map_err(|source| StoreError::Io {
+            path: workspace_root.to_path_buf(),
+            source,
+        })?;
+        let repo = match Repository::open_ext(
+            &root,
+            RepositoryOpenFlags::empty(),
+            std::iter::empty::<&OsStr>(),
+        ) {
+            Ok(repo) => repo,
+            Err(e) if e.code() == ErrorCode::NotFound => {
+                return Err(StoreError::NotARepo { path: root });
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let Some(workdir) = repo.workdir() else {
+            return Err(StoreError::BareRepo { path: root });
+        };
+        let workdir = fs::canonicalize(workdir).map_err(|source| StoreError::Io {
+            path: workdir.to_path_buf(),
+            source,
+        })?;
+        let Ok(inside) = root.strip_prefix(&workdir) else {
+            // The root is inside the .git folder or similar: not a worktree.
+            return Err(StoreError::NotARepo { path: root });
+        };
+        let mut prefix = String::new();
+        for comp in inside.components() {
+            prefix.push_str(&comp.as_os_str().to_string_lossy());
+            prefix.push('/');
+        }
+        Ok(Store { repo, root, prefix })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The underlying repository, for what this API does not cover yet.
+    pub fn repo(&self) -> &Repository {
+        &self.repo
+    }
+
+    /// DUTHAO_AUTHOR_NAME / DUTHAO_AUTHOR_EMAIL if set, else git's
+    /// `user.name` / `user.email` (repository, then global and system).
+    pub fn identity(&self) -> Result<Identity, StoreError> {
+        let from_env = |key: &str| std::env::var(key).ok().filter(|v| !v.trim().is_empty());
+        let mut name = from_env("DUTHAO_AUTHOR_NAME");
+        let mut email = from_env("DUTHAO_AUTHOR_EMAIL");
+        if name.is_none() || email.is_none() {
+            let config = self.repo.config()?;
+            let read = |key: &str| config.get_string(key).ok().filter(|v| !v.trim().is_empty());
+            name = name.or_else(|| read("user.name"));
+            email = email.or_else(|| read("user.email"));
+        }
+        let name = name.ok_or(StoreError::NoIdentity {
+            missing: "user.name",
+        })?;
+        let email = email.ok_or(StoreError::NoIdentity {
+            missing: "user.email",
+        })?;
+        let who = Identity {
+            name: name.trim().to_string(),
+            email: email.trim().to_string(),
+        };
+        who.validate()?;
+        Ok(who)
+    }
+
+    pub fn head_state(&self) -> Result<HeadState, StoreError> {
+        let head = self.repo.find_reference("HEAD")?;
+        match head.symbolic_target()? {
+            Some(target) => {
+                let branch = target.strip_prefix("refs/heads/").unwrap_or(target);
+                match self.repo.find_reference(target) {
+                    Ok(_) => Ok(HeadState::Branch(branch.to_string())),
+                    Err(e) if e.code() == ErrorCode::NotFound => {
+                        Ok(HeadState::Unborn(branch.to_string()))
+                    }
+                    Err(e) => Err(e.into()),
+                }
+            }
+            None => {
+                let oid = head.resolve()?.target().ok_or_else(|| {
+                    git2::Error::from_str("HEAD points at neither a branch nor a commit")
+                })?;
+                Ok(HeadState::Detached(oid))
+            }
+        }
+    }
+
+    /// Commits exactly `paths` (workspace-relative; added, modified or
+    /// deleted) on the current branch, like `git commit -- <paths>`: the new
+    /// tree is HEAD's tree with these paths taken from disk, so whatever else
+    /// the user has staged or changed stays staged or changed, uncommitted.
+    pub fn commit_paths(
+        &self,
+        paths: &[&Path],
+        message: &str,
+        who: &Identity,
+    ) -> Result<Oid, StoreError> {
+        who.validate()?;
+        self.ensure_no_operation_in_progress()?;
+        let (branch_ref, parent) = match self.head_state()? {
+            HeadState::Branch(name) => {
+                let head = self.repo.head()?.peel_to_commit()?;
+                (format!("refs/heads/{name}"), Some(head))
+            }
+            HeadState::Unborn(name) => (format!("refs/heads/{name}"), None),
+            HeadState::Detached(oid) => {
+                return Err(StoreError::Detached {
+                    short: short_id(oid),
+                });
+            }
+        };
+        let message = git2::message_prettify(message, None)?;
+        if message.trim().is_empty() {
+            return Err(git2::Error::from_str("empty commit message; give one with -m").into());
+        }
+        let git_paths = paths
+            .iter()
+            .map(|p| self.repo_path(p))
+            .collect::<Result<Vec<_>, _>>()?;
+
+        let mut user_index = self.repo.index()?;
+        // Another process (git add) may have rewritten the index since we loaded it.
+        user_index.read(false)?;
+        let mut tree_index = Index::new()?;
+        if let Some(parent) = &parent {
+            tree_index.read_tree(&parent.tree()?)?;
+        }
+        let staged = self.stage_paths(&git_paths, &mut user_index, &mut tree_index);
+        let outcome = staged.and_then(|()| {
+            let tree_id = tree_index.write_tree_to(&self.repo)?;
+            let unchanged = match &parent {
+                Some(p) => p.tree_id() == tree_id,
+                None => self.repo.find_tree(tree_id)?.is_empty(),
+            };
+            if unchanged {
+                return Err(StoreError::NothingToCommit {
+                    paths: paths.iter().map(|p| p.to_path_buf()).collect(),
+                });
+            }
+            let tree = self.repo.find_tree(tree_id)?;
+            let sig = Signature::now(&who.name, &who.email)?;
+            let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+            Ok(self
+                .repo
+                .commit(Some(&branch_ref), &sig, &sig, &message, &tree, &parents)?)
+        });
+        match outcome {
+            Ok(oid) => {
+                // Only now do the committed paths become clean in the user's index.
+                user_index.write()?;
+                Ok(oid)
+            }
+            Err(e) => {
+                // Drop our in-memory staging: the user's index stays as it was.
+                user_index.read(true)?;
+                Err(e)
+            }
+        }
+    }
+
+    fn stage_paths(
+        &self,
+        git_paths: &[String],
+        user_index: &mut Index,
+        tree_index: &mut Index,
+    ) -> Result<(), StoreError> {
+        let workdir = self.workdir();
+        for git_path in git_paths {
+            let rel = Path::new(git_path);
+            let abs = workdir.join(git_path);
+            match fs::symlink_metadata(&abs) {
+                Ok(_) => {
+                    // add_path applies the repository's filters (autocrlf, …)
+                    // and records stat data, exactly as `git add` would.
+                    user_index.add_path(rel)?;
+                    let entry = user_index.get_path(rel, 0).ok_or_else(|| {
+                        git2::Error::from_str(&format!("{git_path} vanished from the index"))
+                    })?;
+                    tree_index.add(&entry)?;
+                }
+                Err(e) if e.kind() == ErrorKind::NotFound => {
+                    user_index.remove_path(rel)?;
+                    tree_index.remove_path(rel)?;
+                }
+                Err(source) => return Err(StoreError::Io { path: abs, source }),
+            }
+        }
+        Ok(())
+    }
+
+    fn ensure_no_operation_in_progress(&self) -> Result<(), StoreError> {
+        let (state, op) = match self.repo.state() {
+            RepositoryState::Clean => return Ok(()),
+            RepositoryState::Merge => ("merge", "merge"),
+            RepositoryState::Revert | RepositoryState::RevertSequence => ("revert", "revert"),
+            RepositoryState::CherryPick | RepositoryState::CherryPickSequence => {
+                ("cherry-pick", "cherry-pick")
+            }
+            RepositoryState::Bisect => ("bisect", "bisect"),
+            _ => ("rebase", "rebase"),
+        };
+        Err(StoreError::OperationInProgress {
+            state: state.to_string(),
+            op,
+        })
+    }
+
+    /// Does the file differ from HEAD, in the index or on disk, or is it
+    /// untracked? (A staged but uncommitted change counts: it is not in
+    /// any commit a version could freeze.)
+    pub fn is_dirty(&self, path: &Path) -> Result<bool, StoreError> {
+        let git_path = self.repo_path(path)?;
+        match self.repo.status_file(Path::new(&git_path)) {
+            Ok(status) => Ok(!status.is_empty()),
+            // Neither on disk, nor in the index, nor in HEAD.
+            Err(e) if e.code() == ErrorCode::NotFound => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The file's bytes at `rev` of draft `slug` (`Working`: on disk); `None`
+    /// when the file does not exist there.
+    pub fn read_at(
+        &self,
+        rev: &Rev,
+        slug: &str,
+        path: &Path,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        if *rev == Rev::Working {
+            let abs = self.workdir().join(self.repo_path(path)?);
+            return match fs::read(&abs) {
+                Ok(bytes) => Ok(Some(bytes)),
+                Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+                Err(source) => Err(StoreError::Io { path: abs, source }),
+            };
+        }
+        let commit = self.resolve_commit(rev, slug)?;
+        self.read_in_commit(commit, path)
+    }
+
+    /// The file's bytes in a commit; `None` when absent there.
+    pub fn read_in_commit(&self, commit: Oid, path: &Path) -> Result<Option<Vec<u8>>, StoreError> {
+        let git_path = self.repo_path(path)?;
+        let tree = self.repo.find_commit(commit)?.tree()?;
+        let entry = match tree.get_path(Path::new(&git_path)) {
+            Ok(entry) => entry,
+            Err(e) if e.code() == ErrorCode::NotFound => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        if entry.kind() != Some(ObjectType::Blob) {
+            return Ok(None);
+        }
+        Ok(Some(self.repo.find_blob(entry.id())?.content().to_vec()))
+    }
+
+    /// The commit `rev` names: `vN` → the commit version N of `slug`
+    /// freezes; anything else → git's own revision syntax.
+    pub fn resolve_commit(&self, rev: &Rev, slug: &str) -> Result<Oid, StoreError> {
+        match rev {
+            Rev::Working => Err(StoreError::NotACommit {
+                rev: "working".into(),
+            }),
+            Rev::Version(n) => {
+                let refname = format!("refs/tags/{}", version_tag_name(slug, *n));
+                match self.repo.find_reference(&refname) {
+                    Ok(r) => Ok(r.peel_to_commit()?.id()),
+                    Err(e) if matches!(e.code(), ErrorCode::NotFound | ErrorCode::InvalidSpec) => {
+                        Err(StoreError::UnknownVersion {
+                            slug: slug.to_string(),
+                            n: *n,
+                            existing: self.versions(slug)?.iter().map(|v| v.n).collect(),
+                        })
+                    }
+                    Err(e) => Err(e.into()),
+                }
+            }
+            Rev::Git(spec) => {
+                let unknown = || StoreError::UnknownRevision { rev: spec.clone() };
+                let object = self.repo.revparse_single(spec).map_err(|e| match e.code() {
+                    ErrorCode::NotFound | ErrorCode::InvalidSpec | ErrorCode::Ambiguous => {
+                        unknown()
+                    }
+                    _ => StoreError::Git(e),
+                })?;
+                let commit = object.peel_to_commit().map_err(|_| unknown())?;
+                Ok(commit.id())
+            }
+        }
+    }
+
+    /// Commits on the first-parent line from HEAD in which `path` differs
+    /// from the parent (or appears in a root commit), newest first.
+    pub fn revisions(&self, path: &Path) -> Result<Vec<Revision>, StoreError> {
+        let git_path = self.repo_path(path)?;
+        let components: Vec<&str> = git_path.split('/').collect();
+        let head = match self.repo.head() {
+            Ok(head) => head.peel_to_commit()?,
+            Err(e) if e.code() == ErrorCode::UnbornBranch || e.code() == ErrorCode::NotFound => {
+                return Ok(Vec::new());
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let mut found = Vec::new();
+        let mut commit = head;
+        let mut chain = self.path_chain(commit.tree_id(), &components, None)?;
+        loop {
+            let parent = match commit.parent_ids().next() {
+                Some(id) => match self.repo.find_commit(id) {
+                    Ok(parent) => Some(parent),
+                    // A shallow clone's boundary: history stops here.
+                    Err(e) if e.code() == ErrorCode::NotFound => None,
+                    Err(e) => return Err(e.into()),
+                },
+                None => None,
+            };
+            let parent_chain = match &parent {
+                Some(p) => Some(self.path_chain(p.tree_id(), &components, Some(&chain))?),
+                None => None,
+            };
+            let before = parent_chain.as_ref().and_then(|c| *c.last()?);
+            let now = *chain.last().unwrap_or(&None);
+            if now != before {
+                let author = commit.author();
+                found.push(Revision {
+                    commit: commit.id(),
+                    author: Identity::from_signature(&author),
+                    time: author.when().seconds(),
+                    offset_minutes: author.when().offset_minutes(),
+                    summary: String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default())
+                        .into_owned(),
+                });
+            }
+            match (parent, parent_chain) {
+                (Some(p), Some(c)) => {
+                    commit = p;
+                    chain = c;
+                }
+                _ => break,
+            }
+        }
+        Ok(found)
+    }
+
+    /// Object ids along `components` from the root tree: `[root, dir, …,
+    /// file]`, `None` from the first missing level. Where a level's id equals
+    /// the one in `known` the subtree is the same, so the rest is copied
+    /// instead of loading trees: most commits change few folders.
+    fn path_chain(
+        &self,
+        root_tree: Oid,
+        components: &[&str],
+        known: Option<&[Option<Oid>]>,
+    ) -> Result<Vec<Option<Oid>>, StoreError> {
+        let mut chain = Vec::with_capacity(components.len() + 1);
+        chain.push(Some(root_tree));
+        for (level, name) in components.iter().enumerate() {
+            if let Some(known) = known
+                && known.get(level) == Some(&chain[level])
+            {
+                chain.extend_from_slice(&known[level + 1..]);
+                return Ok(chain);
+            }
+            let Some(tree_id) = chain[level] else {
+                chain.push(None);
+                continue;
+            };
+            let tree = self.repo.find_tree(tree_id)?;
+            let is_last = level + 1 == components.len();
+            let next = tree.get_name(name).and_then(|entry| {
+                let wanted = if is_last {
+                    ObjectType::Blob
+                } else {
+                    ObjectType::Tree
+                };
+                (entry.kind() == Some(wanted)).then(|| entry.id())
+            });
+            chain.push(next);
+        }
+        Ok(chain)
+    }
+
+    /// Versions of one draft, ascending N.
+    pub fn versions(&self, slug: &str) -> Result<Vec<Version>, StoreError> {
+        let glob = if slug.contains(['*', '?', '[', '\\']) {
+            "refs/tags/duthao/*".to_string()
+        } else {
+            format!("refs/tags/duthao/{slug}/v*")
+        };
+        let mut found = Vec::new();
+        for reference in self.repo.references_glob(&glob)? {
+            let reference = reference?;
+            let Ok(name) = reference.name() else {
+                continue;
+            };
+            if let Some((s, n)) = parse_version_ref(name)
+                && s == slug
+                && let Some(version) = self.version_from_ref(&reference, s, n)?
+            {
+                found.push(version);
+            }
+        }
+        found.sort_by_key(|v| v.n);
+        Ok(found)
+    }
+
+    /// Versions of every draft, in one pass over `refs/tags/duthao/`.
+    pub fn all_versions(&self) -> Result<BTreeMap<String, Vec<Version>>, StoreError> {
+        let mut all: BTreeMap<String, Vec<Version>> = BTreeMap::new();
+        for reference in self.repo.references_glob("refs/tags/duthao/*")? {
+            let reference = reference?;
+            let Ok(name) = reference.name() else {
+                continue;
+            };
+            if let Some((slug, n)) = parse_version_ref(name)
+                && let Some(version) = self.version_from_ref(&reference, slug, n)?
+            {
+                all.entry(slug.to_string()).or_default().push(version);
+            }
+        }
+        for versions in all.values_mut() {
+            versions.sort_by_key(|v| v.n);
+        }
+        Ok(all)
+    }
+
+    /// Reads the tag object only (not the commit) for an annotated tag;
+    /// `None` for a ref that does not lead to a commit.
+    fn version_from_ref(
+        &self,
+        reference: &Reference<'_>,
+        slug: &str,
+        n: u32,
+    ) -> Result<Option<Version>, StoreError> {
+        let Some(target) = reference.resolve()?.target() else {
+            return Ok(None);
+        };
+        let object = self.repo.find_object(target, None)?;
+        let tag_name = version_tag_name(slug, n);
+        if let Some(tag) = object.as_tag() {
+            let commit = if tag.target_type() == Some(ObjectType::Commit) {
+                tag.target_id()
+            } else {
+                match object.peel(ObjectType::Commit) {
+                    Ok(c) => c.id(),
+                    Err(_) => return Ok(None),
+                }
+            };
+            let raw = String::from_utf8_lossy(tag.message_bytes().unwrap_or_default());
+            let (text, signature) = split_signature(&raw);
+            let (tagger, time, offset) = match tag.tagger() {
+                Some(sig) => (
+                    Identity::from_signature(&sig),
+                    sig.when().seconds(),
+                    sig.when().offset_minutes(),
+                ),
+                None => (
+                    Identity {
+                        name: String::new(),
+                        email: String::new(),
+                    },
+                    0,
+                    0,
+                ),
+            };
+            return Ok(Some(Version {
+                slug: slug.to_string(),
+                n,
+                tag: tag_name,
+                tag_oid: Some(tag.id()),
+                commit,
+                tagger,
+                time,
+                offset_minutes: offset,
+                message: text.trim_end().to_string(),
+                signed: signature.is_some(),
+            }));
+        }
+        let Some(commit) = object.as_commit() else {
+            return Ok(None);
+        };
+        let committer = commit.committer();
+        Ok(Some(Version {
+            slug: slug.to_string(),
+            n,
+            tag: tag_name,
+            tag_oid: None,
+            commit: commit.id(),
+            tagger: Identity::from_signature(&committer),
+            time: committer.when().seconds(),
+            offset_minutes: committer.when().offset_minutes(),
+            message: String::new(),
+            signed: false,
+        }))
+    }
+
+    /// Freezes version N+1 of `slug` at `commit`. See the module notes for
+    /// what happens when two submits race.
+    pub fn create_version(
+        &self,
+        slug: &str,
+        commit: Oid,
+        message: &str,
+        who: &Identity,
+    ) -> Result<Version, StoreError> {
+        who.validate()?;
+        if slug.is_empty()
+            || slug.contains('/')
+            || !Reference::is_valid_name(&format!("refs/tags/{}", version_tag_name(slug, 1)))
+        {
+            return Err(StoreError::BadTagName {
+                name: slug.to_string(),
+                reason: "a draft slug must be a single valid git ref component",
+            });
+        }
+        self.repo.find_commit(commit)?;
+        let existing = self.versions(slug)?;
+        if let Some(latest) = existing.last()
+            && latest.commit == commit
+        {
+            return Err(StoreError::AlreadyVersioned {
+                slug: slug.to_string(),
+                n: latest.n,
+            });
+        }
+        let n = existing.last().map_or(1, |v| v.n + 1);
+        let tag = version_tag_name(slug, n);
+        let user = git2::message_prettify(message, None)?;
+        let mut text = version_heading(n);
+        text.push('\n');
+        if !user.trim().is_empty() {
+            text.push('\n');
+            text.push_str(&user);
+        }
+        let when = Signature::now(&who.name, &who.email)?.when();
+        let tag_oid = self.write_tag(&tag, commit, who, when, &text, None)?;
+        match self.create_tag_ref(&tag, tag_oid) {
+            Ok(()) => {}
+            Err(StoreError::TagExists { .. }) => {
+                return Err(StoreError::ConcurrentSubmit {
+                    slug: slug.to_string(),
+                    n,
+                });
+            }
+            Err(StoreError::Git(e)) if e.code() == ErrorCode::Locked => {
+                return Err(StoreError::ConcurrentSubmit {
+                    slug: slug.to_string(),
+                    n,
+                });
+            }
+            Err(e) => return Err(e),
+        }
+        // The ref must now be ours: anything else means a writer that does
+        // not take libgit2's lock (or a packed ref) won the race.
+        let now = self
+            .repo
+            .find_reference(&format!("refs/tags/{tag}"))?
+            .target();
+        if now != Some(tag_oid) {
+            return Err(StoreError::ConcurrentSubmit {
+                slug: slug.to_string(),
+                n,
+            });
+        }
+        Ok(Version {
+            slug: slug.to_string(),
+            n,
+            tag,
+            tag_oid: Some(tag_oid),
+            commit,
+            tagger: who.clone(),
+            time: when.seconds(),
+            offset_minutes: when.offset_minutes(),
+            message: text.trim_end().to_string(),
+            signed: false,
+        })
+    }
+
+    /// Writes an annotated tag object (no ref) in git's format. A signature
+    /// (an armored "-----BEGIN SSH SIGNATURE-----" block over
+    /// [`tag_payload`] with the same arguments) is appended after the
+    /// message, as `git tag -s` does with `gpg.format=ssh`.
+    pub fn write_tag(
+        &self,
+        name: &str,
+        target: Oid,
+        tagger: &Identity,
+        when: Time,
+        message: &str,
+        signature: Option<&str>,
+    ) -> Result<Oid, StoreError> {
+        tagger.validate()?;
+        check_tag_name(name)?;
+        let (_, target_kind) = self.repo.odb()?.read_header(target)?;
+        let mut bytes = tag_payload(name, target, target_kind, tagger, when, message);
+        if let Some(signature) = signature {
+            bytes.extend_from_slice(signature.as_bytes());
+            if !signature.ends_with('\n') {
+                bytes.push(b'\n');
+            }
+        }
+        Ok(self.repo.odb()?.write(ObjectType::Tag, &bytes)?)
+    }
+
+    /// Creates `refs/tags/<name>` → `tag_oid`, never replacing an existing
+    /// tag ([`StoreError::TagExists`]).
+    pub fn create_tag_ref(&self, name: &str, tag_oid: Oid) -> Result<(), StoreError> {
+        check_tag_name(name)?;
+        let refname = format!("refs/tags/{name}");
+        match self
+            .repo
+            .reference(&refname, tag_oid, false, &format!("duthao: tag {name}"))
+        {
+            Ok(_) => Ok(()),
+            Err(e) if e.code() == ErrorCode::Exists => Err(StoreError::TagExists {
+                name: name.to_string(),
+            }),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn workdir(&self) -> &Path {
+        // Store::open refuses bare repositories.
+        self.repo.workdir().unwrap_or(&self.root)
+    }
+
+    /// A workspace path (relative, or absolute inside the workspace) as the
+    /// repository path git stores: `/`-separated, with the workspace's
+    /// prefix inside the repository.
+    fn repo_path(&self, path: &Path) -> Result<String, StoreError> {
+        let outside = || StoreError::PathOutsideWorkspace {
+            path: path.to_path_buf(),
+            root: self.root.clone(),
+        };
+        let relative = if path.is_absolute() {
+            path.strip_prefix(&self.root).map_err(|_| outside())?
+        } else {
+            path
+        };
+        let mut parts: Vec<String> = Vec::new();
+        for comp in relative.components() {
+            match comp {
+                Component::Normal(part) => parts.push(
+                    part.to_str()
+                        .ok_or_else(|| StoreError::PathOutsideWorkspace {
+                            path: path.to_path_buf(),
+                            root: self.root.clone(),
+                        })?
+                        .to_string(),
+                ),
+                Component::CurDir => {}
+                _ => return Err(outside()),
+            }
+        }
+        if parts.is_empty() {
+            return Err(outside());
+        }
+        Ok(format!("{}{}", self.prefix, parts.join("/")))
+    }
+}
+
+fn check_tag_name(name: &str) -> Result<(), StoreError> {
+    if !Reference::is_valid_name(&format!("refs/tags/{name}")) {
+        return Err(StoreError::BadTagName {
+            name: name.to_string(),
+            reason: "not a valid git tag name",
+        });
+    }
+    Ok(())
+}
+
+fn short_id(oid: Oid) -> String {
+    let mut hex = oid.to_string();
+    hex.truncate(7);
+    hex
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,184 @@
+//! What a drafter does to a draft: create it, commit it, submit a version.
+
+use std::path::PathBuf;
+
+use super::{Result, Workspace, WorkspaceError, check_slug};
+use crate::fsutil::write_atomic;
+use crate::reader;
+use crate::store::{Rev, StoreError, Version};
+
+/// What `new` wrote.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct NewDraft {
+    pub slug: String,
+    pub path: PathBuf,
+    pub kind: String,
+    pub kind_name: String,
+    pub profile: String,
+}
+
+/// What `commit` did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Committed {
+    pub slug: String,
+    pub commit: String,
+    /// The draft does not parse; it was committed anyway so nothing is lost,
+    /// but it cannot be submitted until fixed.
+    pub warning: Option<String>,
+}
+
+impl Workspace {
+    /// Writes `drafts/<slug>.md` from the profile's skeleton for `kind`. Does not commit.
+    pub fn new_draft(
+        &self,
+        kind: &str,
+        slug: &str,
+        title: Option<&str>,
+        profile: Option<&str>,
+        today: crate::model::DocDate,
+    ) -> Result<NewDraft> {
+        check_slug(slug)?;
+        let path = self.draft_path(slug);
+        if path.exists() {
+            return Err(WorkspaceError::DraftExists { path });
+        }
+        let profile = profile.unwrap_or(&self.config.profile).to_string();
+        let kinds = self.kinds(&profile)?;
+        let Some(k) = kinds.get(kind) else {
+            return Err(WorkspaceError::UnknownKind {
+                file: PathBuf::from("(command line)"),
+                line: 0,
+                kind: kind.to_string(),
+                profile,
+                known: kinds.known(),
+            });
+        };
+        let skeleton = kinds.skeleton(&self.templates, k)?;
+        let text = new_draft_text(self, &profile, kind, title, today, &skeleton);
+        // What we write must read back; a skeleton that does not parse is our bug.
+        reader::parse_draft_str(&text, &Self::draft_rel(slug))?;
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|source| WorkspaceError::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        write_atomic(&path, text.as_bytes()).map_err(|source| WorkspaceError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        Ok(NewDraft {
+            slug: slug.to_string(),
+            path: Self::draft_rel(slug),
+            kind: kind.to_string(),
+            kind_name: k.name.clone(),
+            profile,
+        })
+    }
+
+    /// Commits exactly `drafts/<slug>.md`, whatever else is changed.
+    pub fn commit_draft(&self, slug: &str, message: &str) -> Result<Committed> {
+        self.require_slug(slug)?;
+        let who = self.store().identity()?;
+        let warning = self.read_draft(slug, &Rev::Working).err().map(|e| e.to_string());
+        let rel = Self::draft_rel(slug);
+        let oid = self.store().commit_paths(&[rel.as_path()], message, &who)?;
+        Ok(Committed {
+            slug: slug.to_string(),
+            commit: oid.to_string(),
+            warning,
+        })
+    }
+
+    /// Freezes the committed text as the next version ("Dự thảo lần N").
+    /// Refuses uncommitted text and a draft that does not parse.
+    pub fn submit(&self, slug: &str, message: &str) -> Result<Version> {
+        self.require_slug(slug)?;
+        let rel = Self::draft_rel(slug);
+        if self.store().is_dirty(&rel)? {
+            return Err(WorkspaceError::Uncommitted {
+                slug: slug.to_string(),
+            });
+        }
+        let revisions = self.store().revisions(&rel)?;
+        let Some(last) = revisions.first() else {
+            return Err(WorkspaceError::NeverCommitted {
+                slug: slug.to_string(),
+            });
+        };
+        // The version is the committed text: it must be a valid draft.
+        self.read_draft(slug, &Rev::Git(last.commit.to_string()))?;
+        let who = self.store().identity()?;
+        match self.store().create_version(slug, last.commit, message, &who) {
+            Ok(v) => Ok(v),
+            Err(e @ StoreError::AlreadyVersioned { .. }) => Err(e.into()),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// The text of a new draft: front matter from the organisation, then the skeleton.
+fn new_draft_text(
+    ws: &Workspace,
+    profile: &str,
+    kind: &str,
+    title: Option<&str>,
+    today: crate::model::DocDate,
+    skeleton: &str,
+) -> String {
+    let org = &ws.config.organisation;
+    let q = |s: &str| yaml_quote(s);
+    let mut t = String::from("---\n");
+    t.push_str(&format!("kind: {kind}\n"));
+    t.push_str(&format!("profile: {profile}\n"));
+    t.push_str("issuer:\n");
+    if let Some(p) = &org.parent {
+        t.push_str(&format!("  parent: {}\n", q(p)));
+    }
+    t.push_str(&format!("  name: {}\n", q(&org.name)));
+    if let Some(c) = &org.code {
+        t.push_str(&format!("  code: {}\n", q(c)));
+    }
+    t.push_str("number:                  # empty until the clerk issues the document\n");
+    if let Some(p) = &org.place {
+        t.push_str(&format!("place: {}\n", q(p)));
+    }
+    t.push_str(&format!("date: {today}\n"));
+    let title = title.map(str::trim).filter(|s| !s.is_empty()).unwrap_or("về …");
+    t.push_str(&format!("title: {}\n", q(title)));
+    let (authority, signer_title, lưu) = if profile.starts_with("party") {
+        ("T/M BAN THƯỜNG VỤ", "BÍ THƯ", "Lưu Văn phòng")
+    } else {
+        ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Lưu: VT")
+    };
+    t.push_str("# signer:                # who signs; fill in and uncomment\n");
+    t.push_str(&format!("#   authority: {authority}\n"));
+    t.push_str(&format!("#   title: {signer_title}\n"));
+    t.push_str("#   name: Nguyễn Văn A\n");
+    t.push_str("recipients:\n");
+    t.push_str(&format!("  - {}\n", q(lưu)));
+    t.push_str("---\n\n");
+    let body = skeleton.trim();
+    if body.is_empty() {
+        t.push_str("Nội dung văn bản.\n");
+    } else {
+        t.push_str(body);
+        t.push('\n');
+    }
+    t
+}
+
+/// Quotes a YAML scalar only when it needs it.
+fn yaml_quote(s: &str) -> String {
+    let plain = !s.is_empty()
+        && !s.starts_with(|c: char| "-?:,[]{}#&*!|>'\"%@`".contains(c) || c.is_whitespace())
+        && !s.contains(": ")
+        && !s.contains(" #")
+        && !s.ends_with(':')
+        && s.parse::<f64>().is_err();
+    if plain {
+        s.to_string()
+    } else {
+        format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    }
+}

@@ -1,0 +1,84 @@
+//! A draft's history in time order: revisions and versions (later: comments
+//! and approvals).
+
+use serde::Serialize;
+
+use super::{Result, Workspace};
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "event", rename_all = "kebab-case")]
+pub enum LogEvent {
+    /// A commit that changed the draft.
+    Revision { commit: String, summary: String },
+    /// A version frozen by `submit`.
+    Version {
+        n: u32,
+        tag: String,
+        commit: String,
+        message: String,
+    },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LogEntry {
+    /// Unix seconds.
+    pub time: i64,
+    pub offset_minutes: i32,
+    pub who: String,
+    pub email: String,
+    #[serde(flatten)]
+    pub event: LogEvent,
+}
+
+impl Workspace {
+    /// Revisions and versions of a draft, oldest first. A version is listed
+    /// right after the revision it freezes.
+    pub fn log(&self, slug: &str) -> Result<Vec<LogEntry>> {
+        super::check_slug(slug)?;
+        let rel = Self::draft_rel(slug);
+        let revisions = self.store().revisions(&rel)?;
+        let versions = self.versions(slug)?;
+        if revisions.is_empty() && versions.is_empty() {
+            self.require_slug(slug)?;
+        }
+        let mut out: Vec<(i64, u8, LogEntry)> = Vec::new();
+        for r in revisions.into_iter().rev() {
+            out.push((
+                r.time,
+                0,
+                LogEntry {
+                    time: r.time,
+                    offset_minutes: r.offset_minutes,
+                    who: r.author.name,
+                    email: r.author.email,
+                    event: LogEvent::Revision {
+                        commit: r.commit.to_string(),
+                        summary: r.summary,
+                    },
+                },
+            ));
+        }
+        for v in versions {
+            out.push((
+                v.time,
+                1,
+                LogEntry {
+                    time: v.time,
+                    offset_minutes: v.offset_minutes,
+                    who: v.tagger.name.clone(),
+                    email: v.tagger.email.clone(),
+                    event: LogEvent::Version {
+                        n: v.n,
+                        tag: v.tag.clone(),
+                        commit: v.commit.to_string(),
+                        message: v.user_message().to_string(),
+                    },
+                },
+            ));
+        }
+        // A stable sort: within one second, commits keep their order and a
+        // version follows the revision it freezes.
+        out.sort_by_key(|(t, order, _)| (*t, *order));
+        Ok(out.into_iter().map(|(_, _, e)| e).collect())
+    }
+}

@@ -1,0 +1,268 @@
+//! A workspace: a folder with `duthao.toml`, its drafts, templates and git
+//! store. Found upward from the current folder, like git.
+
+pub mod config;
+mod drafts;
+mod history;
+mod init;
+mod status;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+pub use config::{Config, ConfigError};
+pub use drafts::{Committed, NewDraft};
+pub use history::{LogEntry, LogEvent};
+pub use init::{InitOptions, InitReport, init};
+pub use status::{DraftStatus, DraftSummary, Stage};
+
+use crate::model::Draft;
+use crate::profile::{Kind, Kinds, ProfileError, Templates};
+use crate::reader::{self, ReadError};
+use crate::store::{Rev, Store, StoreError, Version};
+
+pub const CONFIG_FILE: &str = "duthao.toml";
+pub const DRAFTS_DIR: &str = "drafts";
+pub const TEMPLATES_DIR: &str = "templates";
+
+#[derive(Debug, thiserror::Error)]
+pub enum WorkspaceError {
+    #[error(
+        "not inside a duthao workspace (no {CONFIG_FILE} in {} or any folder above it); run `duthao init DIR` to create one, or cd into a workspace",
+        start.display()
+    )]
+    NotFound { start: PathBuf },
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{file}:{line}: unknown kind `{kind}` in profile `{profile}`; known kinds: {known}")]
+    UnknownKind {
+        file: PathBuf,
+        line: usize,
+        kind: String,
+        profile: String,
+        known: String,
+    },
+    #[error("no draft `{slug}` (no {DRAFTS_DIR}/{slug}.md); drafts here: {known}")]
+    UnknownSlug { slug: String, known: String },
+    #[error(
+        "`{slug}` is not a valid draft name; use lower-case ASCII letters, digits and '-', e.g. nghi-quyet-15"
+    )]
+    InvalidSlug { slug: String },
+    #[error("{} already exists; choose another name or edit that draft", path.display())]
+    DraftExists { path: PathBuf },
+    #[error("{slug}: {DRAFTS_DIR}/{slug}.md does not exist at {rev}")]
+    MissingAt { slug: String, rev: String },
+    #[error(
+        "{slug}: the text on disk differs from the last commit; commit it first (duthao commit {slug} -m \"…\") so the version is exactly what reviewers read"
+    )]
+    Uncommitted { slug: String },
+    #[error("{slug}: the draft has never been committed; run `duthao commit {slug} -m \"…\"` first")]
+    NeverCommitted { slug: String },
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+pub type Result<T, E = WorkspaceError> = std::result::Result<T, E>;
+
+pub struct Workspace {
+    root: PathBuf,
+    pub config: Config,
+    pub templates: Templates,
+    store: Store,
+    kinds: Mutex<HashMap<String, std::sync::Arc<Kinds>>>,
+}
+
+impl Workspace {
+    /// Finds the workspace containing `start` (walking up) and opens it.
+    pub fn find(start: &Path) -> Result<Workspace> {
+        let start = std::fs::canonicalize(start).map_err(|source| WorkspaceError::Io {
+            path: start.to_path_buf(),
+            source,
+        })?;
+        let mut dir = Some(start.as_path());
+        while let Some(d) = dir {
+            if d.join(CONFIG_FILE).is_file() {
+                return Workspace::open(d);
+            }
+            dir = d.parent();
+        }
+        Err(WorkspaceError::NotFound { start })
+    }
+
+    /// Opens the workspace whose root is `root`.
+    pub fn open(root: &Path) -> Result<Workspace> {
+        let config = Config::load(&root.join(CONFIG_FILE))?;
+        let store = Store::open(root)?;
+        Ok(Workspace {
+            root: store.root().to_path_buf(),
+            config,
+            templates: Templates::with_workspace(root.join(TEMPLATES_DIR)),
+            store,
+            kinds: Mutex::new(HashMap::new()),
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// `drafts/<slug>.md`, relative to the root.
+    pub fn draft_rel(slug: &str) -> PathBuf {
+        Path::new(DRAFTS_DIR).join(format!("{slug}.md"))
+    }
+
+    pub fn draft_path(&self, slug: &str) -> PathBuf {
+        self.root.join(Self::draft_rel(slug))
+    }
+
+    /// Every draft's slug, sorted.
+    pub fn slugs(&self) -> Result<Vec<String>> {
+        let dir = self.root.join(DRAFTS_DIR);
+        let rd = match std::fs::read_dir(&dir) {
+            Ok(rd) => rd,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(source) => return Err(WorkspaceError::Io { path: dir, source }),
+        };
+        let mut slugs: Vec<String> = rd
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name().into_string().ok()?;
+                let slug = name.strip_suffix(".md")?;
+                (is_slug(slug) && e.path().is_file()).then(|| slug.to_string())
+            })
+            .collect();
+        slugs.sort();
+        Ok(slugs)
+    }
+
+    /// Checks that `slug` names an existing draft (on disk).
+    pub fn require_slug(&self, slug: &str) -> Result<()> {
+        check_slug(slug)?;
+        if self.draft_path(slug).is_file() {
+            return Ok(());
+        }
+        let known = self.slugs()?;
+        Err(WorkspaceError::UnknownSlug {
+            slug: slug.to_string(),
+            known: config::known(known.iter().map(String::as_str)),
+        })
+    }
+
+    /// The kinds of a profile, loaded once.
+    pub fn kinds(&self, profile: &str) -> Result<std::sync::Arc<Kinds>> {
+        let mut cache = self.kinds.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(k) = cache.get(profile) {
+            return Ok(k.clone());
+        }
+        let k = std::sync::Arc::new(Kinds::load(&self.templates, profile)?);
+        cache.insert(profile.to_string(), k.clone());
+        Ok(k)
+    }
+
+    /// The profile a draft uses: its own, else the workspace default.
+    pub fn profile_of<'a>(&'a self, draft: &'a Draft) -> &'a str {
+        draft
+            .front
+            .profile
+            .as_deref()
+            .unwrap_or(&self.config.profile)
+    }
+
+    /// The kind of a draft, or an error naming the file and line.
+    pub fn kind_of(&self, draft: &Draft, file: &Path, text: &str) -> Result<Kind> {
+        let profile = self.profile_of(draft);
+        let kinds = self.kinds(profile)?;
+        match kinds.get(&draft.front.kind) {
+            Some(k) => Ok(k.clone()),
+            None => Err(WorkspaceError::UnknownKind {
+                file: file.to_path_buf(),
+                line: text
+                    .lines()
+                    .position(|l| l.starts_with("kind:"))
+                    .map(|i| i + 1)
+                    .unwrap_or(1),
+                kind: draft.front.kind.clone(),
+                profile: profile.to_string(),
+                known: kinds.known(),
+            }),
+        }
+    }
+
+    /// The draft's text at a revision (`working` = the file on disk), decoded
+    /// and NFC-normalised.
+    pub fn draft_text(&self, slug: &str, rev: &Rev) -> Result<String> {
+        let rel = Self::draft_rel(slug);
+        let bytes = match rev {
+            Rev::Working => {
+                self.require_slug(slug)?;
+                std::fs::read(self.root.join(&rel)).map_err(|source| WorkspaceError::Io {
+                    path: rel.clone(),
+                    source,
+                })?
+            }
+            _ => self
+                .store
+                .read_at(rev, slug, &rel)?
+                .ok_or_else(|| WorkspaceError::MissingAt {
+                    slug: slug.to_string(),
+                    rev: rev.to_string(),
+                })?,
+        };
+        Ok(reader::decode(&bytes, &display_name(&rel, rev))?)
+    }
+
+    /// Reads and checks a draft at a revision: it parses and its kind exists.
+    pub fn read_draft(&self, slug: &str, rev: &Rev) -> Result<Draft> {
+        let text = self.draft_text(slug, rev)?;
+        let file = display_name(&Self::draft_rel(slug), rev);
+        let draft = reader::parse_draft_str(&text, &file)?;
+        self.kind_of(&draft, &file, &text)?;
+        Ok(draft)
+    }
+
+    pub fn versions(&self, slug: &str) -> Result<Vec<Version>> {
+        Ok(self.store.versions(slug)?)
+    }
+}
+
+/// How a draft at a revision is named in messages: `drafts/x.md` on disk,
+/// `drafts/x.md@v2` in history.
+fn display_name(rel: &Path, rev: &Rev) -> PathBuf {
+    match rev {
+        Rev::Working => rel.to_path_buf(),
+        other => PathBuf::from(format!("{}@{other}", rel.display())),
+    }
+}
+
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 100
+        && !s.starts_with('-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+pub fn check_slug(s: &str) -> Result<()> {
+    if is_slug(s) {
+        Ok(())
+    } else {
+        Err(WorkspaceError::InvalidSlug {
+            slug: s.to_string(),
+        })
+    }
+}

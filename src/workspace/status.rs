@@ -1,0 +1,244 @@
+//! Where each draft stands in the pipeline (`list`, `status`).
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::{Result, Workspace};
+use crate::reader;
+use crate::store::{Rev, Version};
+
+/// The stage of a draft in the pipeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "stage", rename_all = "kebab-case")]
+pub enum Stage {
+    /// No version submitted yet.
+    Drafting,
+    /// Version N is out for comment and the text has not changed since.
+    Circulated { version: u32 },
+    /// The text has changed since version N (committed or not).
+    Revising { since: u32 },
+}
+
+impl fmt::Display for Stage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Stage::Drafting => f.write_str("drafting"),
+            Stage::Circulated { version } => write!(f, "v{version} out for comment"),
+            Stage::Revising { since } => write!(f, "revising after v{since}"),
+        }
+    }
+}
+
+/// One line of `duthao list`.
+#[derive(Debug, Clone, Serialize)]
+pub struct DraftSummary {
+    pub slug: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    pub latest_version: Option<u32>,
+    #[serde(flatten)]
+    pub stage: Stage,
+    /// The text on disk differs from the last commit.
+    pub uncommitted: bool,
+    /// Why the draft could not be read, if it could not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionInfo {
+    pub n: u32,
+    pub tag: String,
+    pub commit: String,
+    pub submitted_by: String,
+    pub email: String,
+    pub time: i64,
+    pub offset_minutes: i32,
+    pub message: String,
+}
+
+impl From<&Version> for VersionInfo {
+    fn from(v: &Version) -> Self {
+        VersionInfo {
+            n: v.n,
+            tag: v.tag.clone(),
+            commit: v.commit.to_string(),
+            submitted_by: v.tagger.name.clone(),
+            email: v.tagger.email.clone(),
+            time: v.time,
+            offset_minutes: v.offset_minutes,
+            message: v.user_message().to_string(),
+        }
+    }
+}
+
+/// `duthao status <slug>`.
+#[derive(Debug, Clone, Serialize)]
+pub struct DraftStatus {
+    pub slug: String,
+    pub file: String,
+    pub kind: String,
+    pub kind_name: String,
+    pub profile: String,
+    pub title: String,
+    pub versions: Vec<VersionInfo>,
+    #[serde(flatten)]
+    pub stage: Stage,
+    /// Commits that changed the draft after the latest version.
+    pub revisions_since_version: usize,
+    pub uncommitted: bool,
+    /// The last commit that changed the draft.
+    pub last_revision: Option<String>,
+    /// What to do next, in the user's terms.
+    pub next: Vec<String>,
+}
+
+fn stage_of(latest: Option<&Version>, changed_since: bool) -> Stage {
+    match latest {
+        None => Stage::Drafting,
+        Some(v) if changed_since => Stage::Revising { since: v.n },
+        Some(v) => Stage::Circulated { version: v.n },
+    }
+}
+
+impl Workspace {
+    /// Paths under `drafts/` that differ from HEAD (modified, staged or untracked),
+    /// in one pass over the repository status.
+    fn dirty_drafts(&self) -> Result<HashSet<String>> {
+        let repo = self.store().repo();
+        let mut opts = git2::StatusOptions::new();
+        opts.include_untracked(true)
+            .recurse_untracked_dirs(true)
+            .pathspec(format!("{}/", super::DRAFTS_DIR));
+        let statuses = repo
+            .statuses(Some(&mut opts))
+            .map_err(crate::store::StoreError::from)?;
+        Ok(statuses
+            .iter()
+            .filter(|e| !e.status().is_ignored())
+            .filter_map(|e| {
+                let p = e.path()?;
+                let name = Path::new(p).file_name()?.to_str()?;
+                Some(name.strip_suffix(".md")?.to_string())
+            })
+            .collect())
+    }
+
+    /// Every draft with its stage. A draft that cannot be read is listed with
+    /// the reason instead of stopping the whole listing.
+    pub fn list(&self) -> Result<Vec<DraftSummary>> {
+        let slugs = self.slugs()?;
+        let versions: BTreeMap<String, Vec<Version>> = self.store().all_versions()?;
+        let dirty = self.dirty_drafts()?;
+        let mut out = Vec::with_capacity(slugs.len());
+        for slug in slugs {
+            let latest = versions.get(&slug).and_then(|v| v.last());
+            let uncommitted = dirty.contains(&slug);
+            // The head commit moved past the version if the draft's blob differs.
+            let changed_since = uncommitted
+                || match latest {
+                    Some(v) => self.changed_since_commit(&slug, v.commit)?,
+                    None => false,
+                };
+            let rel = Self::draft_rel(&slug);
+            let (kind, title, error) = match std::fs::read(self.root().join(&rel)) {
+                Ok(bytes) => match reader::decode(&bytes, &rel)
+                    .and_then(|t| reader::parse_front_matter(&t, &rel))
+                {
+                    Ok(fm) => (Some(fm.kind), Some(fm.title), None),
+                    Err(e) => (None, None, Some(e.to_string())),
+                },
+                Err(e) => (None, None, Some(format!("{}: {e}", rel.display()))),
+            };
+            out.push(DraftSummary {
+                latest_version: latest.map(|v| v.n),
+                stage: stage_of(latest, changed_since),
+                slug,
+                kind,
+                title,
+                uncommitted,
+                error,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Does HEAD's copy of the draft differ from the one in `commit`?
+    fn changed_since_commit(&self, slug: &str, commit: git2::Oid) -> Result<bool> {
+        let repo = self.store().repo();
+        let rel = Self::draft_rel(slug);
+        let entry_id = |c: git2::Oid| -> Option<git2::Oid> {
+            let tree = repo.find_commit(c).ok()?.tree().ok()?;
+            tree.get_path(&rel).ok().map(|e| e.id())
+        };
+        let head = match repo.head().ok().and_then(|h| h.target()) {
+            Some(h) => h,
+            None => return Ok(false),
+        };
+        Ok(entry_id(head) != entry_id(commit))
+    }
+
+    pub fn status(&self, slug: &str) -> Result<DraftStatus> {
+        self.require_slug(slug)?;
+        let rel = Self::draft_rel(slug);
+        let draft = self.read_draft(slug, &Rev::Working)?;
+        let profile = self.profile_of(&draft).to_string();
+        let kinds = self.kinds(&profile)?;
+        let kind = kinds.get(&draft.front.kind);
+        let versions = self.versions(slug)?;
+        let latest = versions.last();
+        let uncommitted = self.store().is_dirty(&rel)?;
+        let revisions = self.store().revisions(&rel)?;
+        let revisions_since_version = match latest {
+            Some(v) => revisions.iter().take_while(|r| r.commit != v.commit).count(),
+            None => revisions.len(),
+        };
+        let changed_since = uncommitted
+            || match latest {
+                Some(v) => self.changed_since_commit(slug, v.commit)?,
+                None => false,
+            };
+        let stage = stage_of(latest, changed_since);
+        let mut next = Vec::new();
+        if uncommitted {
+            next.push(format!(
+                "commit the text on disk: duthao commit {slug} -m \"…\""
+            ));
+        }
+        match stage {
+            Stage::Drafting if !uncommitted => next.push(format!(
+                "send it out for comment as Dự thảo lần 1: duthao submit {slug}"
+            )),
+            Stage::Drafting => next.push(format!(
+                "then send it out for comment as Dự thảo lần 1: duthao submit {slug}"
+            )),
+            Stage::Revising { since } => next.push(format!(
+                "when the revision is ready, send it out as Dự thảo lần {}: duthao submit {slug}",
+                since + 1
+            )),
+            Stage::Circulated { version } => next.push(format!(
+                "v{version} is out for comment; revise the text, commit, then submit v{}",
+                version + 1
+            )),
+        }
+        Ok(DraftStatus {
+            slug: slug.to_string(),
+            file: rel.display().to_string(),
+            kind: draft.front.kind.clone(),
+            kind_name: kind.map(|k| k.name.clone()).unwrap_or_default(),
+            profile,
+            title: draft.front.title.clone(),
+            versions: versions.iter().map(VersionInfo::from).collect(),
+            stage,
+            revisions_since_version,
+            uncommitted,
+            last_revision: revisions.first().map(|r| r.commit.to_string()),
+            next,
+        })
+    }
+}
