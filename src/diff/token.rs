@@ -94,7 +94,17 @@ pub fn tokenize(text: &str, mut f: impl FnMut(usize, usize, TokenClass)) {
         if class != TokenClass::Punct {
             while let Some(&(i, d)) = iter.peek() {
                 if class_of(d) != class {
-                    break;
+                    // A figure keeps its separators: "2.200", "94,5" are one
+                    // token, so a changed figure shows whole.
+                    let figure_sep = class == TokenClass::Word
+                        && (d == '.' || d == ',')
+                        && text[start..end]
+                            .bytes()
+                            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+                        && text[i + 1..].chars().next().is_some_and(|n| n.is_ascii_digit());
+                    if !figure_sep {
+                        break;
+                    }
                 }
                 end = i + d.len_utf8();
                 iter.next();
@@ -229,6 +239,9 @@ mod tests {
         );
         assert_eq!(toks("(a)"), ["(", "a", ")"]);
         assert_eq!(toks("..."), [".", ".", "."]);
+        assert_eq!(toks("2.200 đồng, 94,5%"), ["2.200", " ", "đồng", ",", " ", "94,5", "%"]);
+        assert_eq!(toks("năm 2026."), ["năm", " ", "2026", "."]);
+        assert_eq!(toks("1.234.567,5 a"), ["1.234.567,5", " ", "a"]);
     }
 
     #[test]

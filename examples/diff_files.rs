@@ -1,0 +1,50 @@
+//! Diffs two draft files and writes the JSON redline: the engine alone, for
+//! `bench/diff.sh` when the CLI is not built.
+//! `cargo run --release --example diff_files FROM.md TO.md [-o OUT.json] [--stat]`
+use std::io::{BufWriter, Write};
+
+use anyhow::Context;
+use duthao::diff::{DiffOptions, diff_drafts};
+use duthao::render::redline::{Labels, json, stat};
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut files = Vec::new();
+    let mut out_path = None;
+    let mut show_stat = false;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "-o" => out_path = it.next().cloned(),
+            "--stat" => show_stat = true,
+            _ => files.push(a.clone()),
+        }
+    }
+    let [a, b] = files.as_slice() else {
+        anyhow::bail!("usage: diff_files FROM.md TO.md [-o OUT.json] [--stat]");
+    };
+    let read = |p: &String| -> anyhow::Result<duthao::model::Draft> {
+        let bytes = std::fs::read(p).with_context(|| format!("reading {p}"))?;
+        Ok(duthao::reader::parse_draft(&bytes, p.as_ref())?)
+    };
+    let (from, to) = (read(a)?, read(b)?);
+    let diff = diff_drafts(&from, &to, &DiffOptions::default());
+    let labels = Labels::new(a.as_str(), b.as_str());
+    if show_stat {
+        let s = stat::compute(&diff, &from, &to);
+        stat::write(&mut std::io::stderr().lock(), &s)?;
+    }
+    match out_path {
+        Some(p) => {
+            let mut w = BufWriter::new(std::fs::File::create(&p)?);
+            json::write(&mut w, &diff, &from, &to, &labels)?;
+            w.flush()?;
+        }
+        None => {
+            let mut w = BufWriter::new(std::io::stdout().lock());
+            json::write(&mut w, &diff, &from, &to, &labels)?;
+            w.flush()?;
+        }
+    }
+    Ok(())
+}
