@@ -27,8 +27,43 @@ fn main() -> anyhow::Result<()> {
         let bytes = std::fs::read(p).with_context(|| format!("reading {p}"))?;
         Ok(duthao::reader::parse_draft(&bytes, p.as_ref())?)
     };
-    let (from, to) = (read(a)?, read(b)?);
+    let timing = std::env::var_os("DUTHAO_TIMING").is_some();
+    let t0 = std::time::Instant::now();
+    // The two files are independent: parse them on two cores.
+    let (from, to) = std::thread::scope(|s| {
+        let other = s.spawn(|| read(b));
+        let from = read(a);
+        let to = other
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("reader thread panicked")));
+        Ok::<_, anyhow::Error>((from?, to?))
+    })?;
+    if timing {
+        let rss = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let hwm = rss
+            .lines()
+            .find(|l| l.starts_with("VmHWM"))
+            .unwrap_or_default();
+        let cur = rss
+            .lines()
+            .find(|l| l.starts_with("VmRSS"))
+            .unwrap_or_default();
+        eprintln!("after parse: {hwm} {cur}");
+    }
+    let t1 = std::time::Instant::now();
     let diff = diff_drafts(&from, &to, &DiffOptions::default());
+    let t2 = std::time::Instant::now();
+    if timing {
+        let rss = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("VmHWM"))
+                    .map(str::to_string)
+            })
+            .unwrap_or_default();
+        eprintln!("read+parse {:?}, diff {:?}, {rss}", t1 - t0, t2 - t1);
+    }
     let labels = Labels::new(a.as_str(), b.as_str());
     if show_stat {
         let s = stat::compute(&diff, &from, &to);

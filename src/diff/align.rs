@@ -16,9 +16,10 @@ use std::time::Instant;
 
 use similar::{Algorithm, DiffOp, capture_diff_slices_deadline};
 
-use super::token::{FxHashMap, FxHasher, Interner, TokenClass, dice, tokenize};
+use super::token::normalize_owned;
+use super::token::{FxHashMap, FxHasher, TokenClass, dice, token_hash, tokenize};
 use super::words::diff_words;
-use super::{BlockChange, WordOp, normalize};
+use super::{BlockChange, WordOp};
 use crate::model::Block;
 
 /// Similarity needed to call two blocks between the same anchors one edited
@@ -58,7 +59,6 @@ struct Aligner<'a> {
     in_place: BTreeMap<usize, usize>,
     fbag: Vec<Option<Vec<u32>>>,
     tbag: Vec<Option<Vec<u32>>>,
-    interner: Interner,
 }
 
 pub(crate) fn diff_bodies(
@@ -69,11 +69,11 @@ pub(crate) fn diff_bodies(
 ) -> (Vec<BlockChange>, bool) {
     let ftext: Vec<String> = from
         .iter()
-        .map(|b| normalize(&b.text(), whitespace))
+        .map(|b| normalize_owned(b.text(), whitespace))
         .collect();
     let ttext: Vec<String> = to
         .iter()
-        .map(|b| normalize(&b.text(), whitespace))
+        .map(|b| normalize_owned(b.text(), whitespace))
         .collect();
     let mut a = Aligner {
         from,
@@ -85,7 +85,6 @@ pub(crate) fn diff_bodies(
         in_place: BTreeMap::new(),
         fbag: vec![None; from.len()],
         tbag: vec![None; to.len()],
-        interner: Interner::default(),
     };
     let regions = a.anchor_identical(deadline);
     a.exact_moves();
@@ -231,14 +230,14 @@ impl Aligner<'_> {
 
     fn bag_from(&mut self, f: usize) -> &[u32] {
         if self.fbag[f].is_none() {
-            self.fbag[f] = Some(bag(&self.ftext[f], &mut self.interner));
+            self.fbag[f] = Some(bag(&self.ftext[f]));
         }
         self.fbag[f].as_deref().unwrap_or_default()
     }
 
     fn bag_to(&mut self, t: usize) -> &[u32] {
         if self.tbag[t].is_none() {
-            self.tbag[t] = Some(bag(&self.ttext[t], &mut self.interner));
+            self.tbag[t] = Some(bag(&self.ttext[t]));
         }
         self.tbag[t].as_deref().unwrap_or_default()
     }
@@ -247,6 +246,21 @@ impl Aligner<'_> {
         if self.from[f].kind_tag() != self.to[t].kind_tag() && self.identical_text(f, t) {
             // Same words, new kind (a paragraph made a heading): one edit.
             return 1.0;
+        }
+        if self.from[f].kind_tag() == self.to[t].kind_tag() {
+            let (a, b) = (self.ftext[f].as_bytes(), self.ttext[t].as_bytes());
+            let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+            let suffix = a[prefix..]
+                .iter()
+                .rev()
+                .zip(b[prefix..].iter().rev())
+                .take_while(|(x, y)| x == y)
+                .count();
+            // Most edits leave most of a block untouched at its ends: such a
+            // pair needs no word bags.
+            if 2 * (prefix + suffix) >= a.len().max(b.len()) && prefix + suffix >= 8 {
+                return 1.0;
+            }
         }
         self.bag_from(f);
         self.bag_to(t);
@@ -379,8 +393,10 @@ impl Aligner<'_> {
     }
 
     /// Final pass: the list in TO order, removals where they were.
-    fn emit(mut self, deadline: Option<Instant>) -> Vec<BlockChange> {
+    fn emit(self, deadline: Option<Instant>) -> Vec<BlockChange> {
         let mut out = Vec::with_capacity(self.to.len() + self.from.len() / 8);
+        // Entries whose word ops are still to compute: (entry, from, to).
+        let mut jobs: Vec<(usize, usize, usize)> = Vec::new();
         let mut next_from = 0;
         let n_from = self.from.len();
         for t in 0..self.to.len() {
@@ -402,18 +418,19 @@ impl Aligner<'_> {
                 }
                 Some((f, How::InPlace { exact: false })) => {
                     next_from = f + 1;
-                    let ops = self.word_ops(f, t, deadline);
+                    jobs.push((out.len(), f, t));
                     out.push(BlockChange::Changed {
                         from: f,
                         to: t,
-                        ops,
+                        ops: Vec::new(),
                     });
                 }
                 Some((f, How::Moved)) => {
                     let ops = if self.identical(f, t) {
                         vec![WordOp::Equal(self.ttext[t].clone())]
                     } else {
-                        self.word_ops(f, t, deadline)
+                        jobs.push((out.len(), f, t));
+                        Vec::new()
                     };
                     out.push(BlockChange::Moved {
                         from: f,
@@ -429,19 +446,47 @@ impl Aligner<'_> {
             }
             next_from += 1;
         }
+        let results = parallel_map(&jobs, |&(_, f, t)| {
+            diff_words(&self.ftext[f], &self.ttext[t], deadline)
+        });
+        for (&(i, _, _), ops) in jobs.iter().zip(results) {
+            if let BlockChange::Changed { ops: slot, .. } | BlockChange::Moved { ops: slot, .. } =
+                &mut out[i]
+            {
+                *slot = ops;
+            }
+        }
         out
     }
+}
 
-    fn word_ops(&mut self, f: usize, t: usize, deadline: Option<Instant>) -> Vec<WordOp> {
-        let (old, new) = (
-            std::mem::take(&mut self.ftext[f]),
-            std::mem::take(&mut self.ttext[t]),
-        );
-        let ops = diff_words(&old, &new, &mut self.interner, deadline);
-        self.ftext[f] = old;
-        self.ttext[t] = new;
-        ops
+/// Maps `f` over `items` on the machine's cores, in order. Word diffs of
+/// different blocks are independent, and a reviewer waits for the slowest.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4);
+    if threads < 2 || items.len() < 64 {
+        return items.iter().map(&f).collect();
     }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| {
+                let f = &f;
+                scope.spawn(move || part.iter().map(f).collect::<Vec<R>>())
+            })
+            .collect();
+        let mut out = Vec::with_capacity(items.len());
+        for h in handles {
+            match h.join() {
+                Ok(part) => out.extend(part),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        out
+    })
 }
 
 fn push_region(regions: &mut Vec<Region>, f: std::ops::Range<usize>, t: std::ops::Range<usize>) {
@@ -458,11 +503,11 @@ fn push_region(regions: &mut Vec<Region>, f: std::ops::Range<usize>, t: std::ops
 
 /// The features two blocks are compared on: their words and their word
 /// pairs, as a sorted multiset of small hashes.
-fn bag(text: &str, interner: &mut Interner) -> Vec<u32> {
+fn bag(text: &str) -> Vec<u32> {
     let mut words: Vec<u32> = Vec::new();
     tokenize(text, |s, e, class| {
         if class == TokenClass::Word {
-            words.push(interner.id(&text[s..e]));
+            words.push(token_hash(&text[s..e]) as u32);
         }
     });
     let mut out = Vec::with_capacity(words.len() * 2);

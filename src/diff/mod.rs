@@ -239,7 +239,7 @@ impl DraftDiff {
 /// The text of a block as the diff compares it: [`Block::text`], normalised
 /// unless `whitespace`.
 pub fn block_text(block: &Block, whitespace: bool) -> String {
-    normalize(&block.text(), whitespace)
+    token::normalize_owned(block.text(), whitespace)
 }
 
 /// Compares two drafts: front matter, then blocks, then words inside blocks.
@@ -266,6 +266,5 @@ pub fn diff_texts(old: &str, new: &str, opts: &DiffOptions) -> Vec<WordOp> {
     let deadline = opts.deadline.map(|d| Instant::now() + d);
     let old = normalize(old, opts.whitespace);
     let new = normalize(new, opts.whitespace);
-    let mut interner = token::Interner::default();
-    words::diff_words(&old, &new, &mut interner, deadline)
+    words::diff_words(&old, &new, deadline)
 }

@@ -73,7 +73,23 @@ fn is_combining(c: char) -> bool {
     matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
 }
 
+#[inline]
 fn class_of(c: char) -> TokenClass {
+    if c.is_ascii() {
+        return if c.is_ascii_alphanumeric() {
+            TokenClass::Word
+        } else if c.is_ascii_whitespace() {
+            TokenClass::Space
+        } else {
+            TokenClass::Punct
+        };
+    }
+    // Vietnamese letters live in Latin-1, Latin Extended-A/B and Latin
+    // Extended Additional: answer those without the general Unicode tables.
+    let u = c as u32;
+    if (0xC0..=0x24F).contains(&u) && u != 0xD7 && u != 0xF7 || (0x1E00..=0x1EFF).contains(&u) {
+        return TokenClass::Word;
+    }
     if c.is_alphanumeric() || is_combining(c) {
         TokenClass::Word
     } else if c.is_whitespace() {
@@ -101,7 +117,10 @@ pub fn tokenize(text: &str, mut f: impl FnMut(usize, usize, TokenClass)) {
                         && text[start..end]
                             .bytes()
                             .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
-                        && text[i + 1..].chars().next().is_some_and(|n| n.is_ascii_digit());
+                        && text[i + 1..]
+                            .chars()
+                            .next()
+                            .is_some_and(|n| n.is_ascii_digit());
                     if !figure_sep {
                         break;
                     }
@@ -131,9 +150,19 @@ pub fn count_words(text: &str) -> usize {
 /// hard break or a table row), and the ends are trimmed: reflowed lines and
 /// double spaces are then not changes.
 pub fn normalize(text: &str, whitespace: bool) -> String {
-    if whitespace {
-        return text.to_string();
+    normalize_owned(text.to_string(), whitespace)
+}
+
+/// [`normalize`] without a copy when the text is already normal (the usual
+/// case: the reader turns soft breaks into spaces).
+pub fn normalize_owned(text: String, whitespace: bool) -> String {
+    if whitespace || is_normal(&text) {
+        return text;
     }
+    normalize_chars(&text)
+}
+
+fn normalize_chars(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending: Option<char> = None;
     for c in text.chars() {
@@ -156,36 +185,63 @@ pub fn normalize(text: &str, whitespace: bool) -> String {
     out
 }
 
-/// Interns token texts to dense ids so the diff compares integers.
-#[derive(Default)]
-pub struct Interner {
-    ids: FxHashMap<Box<str>, u32>,
+/// Already what [`normalize`] would return: no leading or trailing
+/// whitespace, no whitespace but single spaces and single newlines.
+fn is_normal(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut prev_space = true; // leading whitespace is not normal
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b' ' | b'\n' => {
+                if prev_space {
+                    return false;
+                }
+                prev_space = true;
+            }
+            b'\t' | b'\r' | 0x0b | 0x0c => return false,
+            // Lead bytes of the non-ASCII whitespace characters (U+0085,
+            // U+00A0, U+1680, U+2000–U+205F, U+3000): decode just those.
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => {
+                let ch = text[i..].chars().next().unwrap_or(' ');
+                if ch.is_whitespace() {
+                    return false;
+                }
+                prev_space = false;
+                i += ch.len_utf8();
+                continue;
+            }
+            _ => prev_space = false,
+        }
+        i += 1;
+    }
+    !prev_space || text.is_empty()
 }
 
-impl Interner {
-    pub fn id(&mut self, s: &str) -> u32 {
-        if let Some(&id) = self.ids.get(s) {
-            return id;
-        }
-        let id = self.ids.len() as u32;
-        self.ids.insert(s.into(), id);
-        id
-    }
+/// A 64-bit hash of a token's text. The word diff compares these instead of
+/// strings and then checks every equal stretch against the texts, so a
+/// collision can only make a diff coarser, never wrong.
+#[inline]
+pub fn token_hash(s: &str) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(s.as_bytes());
+    h.finish()
 }
 
 /// A tokenised text: ids and the byte offset where each token starts
 /// (plus a final offset at the end), so ops slice the original text.
 pub struct Tokens {
-    pub ids: Vec<u32>,
+    pub ids: Vec<u64>,
     pub starts: Vec<u32>,
 }
 
 impl Tokens {
-    pub fn of(text: &str, interner: &mut Interner) -> Tokens {
+    pub fn of(text: &str) -> Tokens {
         let mut ids = Vec::with_capacity(text.len() / 3);
         let mut starts = Vec::with_capacity(text.len() / 3 + 1);
         tokenize(text, |s, e, _| {
-            ids.push(interner.id(&text[s..e]));
+            ids.push(token_hash(&text[s..e]));
             starts.push(s as u32);
         });
         starts.push(text.len() as u32);
@@ -239,7 +295,10 @@ mod tests {
         );
         assert_eq!(toks("(a)"), ["(", "a", ")"]);
         assert_eq!(toks("..."), [".", ".", "."]);
-        assert_eq!(toks("2.200 đồng, 94,5%"), ["2.200", " ", "đồng", ",", " ", "94,5", "%"]);
+        assert_eq!(
+            toks("2.200 đồng, 94,5%"),
+            ["2.200", " ", "đồng", ",", " ", "94,5", "%"]
+        );
         assert_eq!(toks("năm 2026."), ["năm", " ", "2026", "."]);
         assert_eq!(toks("1.234.567,5 a"), ["1.234.567,5", " ", "a"]);
     }
@@ -255,6 +314,11 @@ mod tests {
         assert_eq!(normalize("  a \t b\n c  ", false), "a b\nc");
         assert_eq!(normalize("a \n\n b", false), "a\nb");
         assert_eq!(normalize("  a  ", true), "  a  ");
+        for t in [
+            "", "a", "a b\nc", " a", "a ", "a  b", "a\u{a0}b", "a\tb", "a \nb",
+        ] {
+            assert_eq!(is_normal(t), normalize_chars(t) == t, "{t:?}");
+        }
     }
 
     #[test]

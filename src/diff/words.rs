@@ -6,7 +6,7 @@ use std::time::Instant;
 use similar::{Algorithm, DiffOp, capture_diff_deadline};
 
 use super::WordOp;
-use super::token::{Interner, Tokens};
+use super::token::Tokens;
 
 /// A stretch of the token sequences: equal on both sides, or a change that
 /// replaces `old` tokens with `new` tokens (either may be empty).
@@ -20,14 +20,9 @@ struct Seg {
 /// Diffs two (already normalised) texts word by word with Myers under the
 /// deadline. similar falls back to a coarser script once the deadline has
 /// passed, so this always returns promptly with exact texts.
-pub(crate) fn diff_words(
-    old: &str,
-    new: &str,
-    interner: &mut Interner,
-    deadline: Option<Instant>,
-) -> Vec<WordOp> {
-    let a = Tokens::of(old, interner);
-    let b = Tokens::of(new, interner);
+pub(crate) fn diff_words(old: &str, new: &str, deadline: Option<Instant>) -> Vec<WordOp> {
+    let a = Tokens::of(old);
+    let b = Tokens::of(new);
     let raw = capture_diff_deadline(
         Algorithm::Myers,
         &a.ids,
@@ -148,7 +143,7 @@ mod tests {
     use crate::diff::{Side, apply};
 
     fn d(a: &str, b: &str) -> Vec<WordOp> {
-        diff_words(a, b, &mut Interner::default(), None)
+        diff_words(a, b, None)
     }
 
     #[test]

@@ -20,7 +20,9 @@ pub enum StoreError {
     )]
     NoIdentity { missing: &'static str },
 
-    #[error("invalid identity {value:?}: {reason}; fix it with `git config user.name` / `git config user.email`")]
+    #[error(
+        "invalid identity {value:?}: {reason}; fix it with `git config user.name` / `git config user.email`"
+    )]
     BadIdentity { value: String, reason: &'static str },
 
     #[error("HEAD is detached at {short}; check out a branch (git switch main) before committing")]
@@ -31,7 +33,10 @@ pub enum StoreError {
     )]
     OperationInProgress { state: String, op: &'static str },
 
-    #[error("nothing to commit: {} unchanged since the last commit", list_paths(paths))]
+    #[error(
+        "nothing to commit: {} unchanged since the last commit",
+        list_paths(paths)
+    )]
     NothingToCommit { paths: Vec<PathBuf> },
 
     #[error("{} is outside the workspace {}; give a path inside it", path.display(), root.display())]
@@ -45,15 +50,25 @@ pub enum StoreError {
     },
 
     #[error("{slug} has no version v{n}; {}", existing_versions(existing))]
-    UnknownVersion { slug: String, n: u32, existing: Vec<u32> },
+    UnknownVersion {
+        slug: String,
+        n: u32,
+        existing: Vec<u32>,
+    },
 
-    #[error("unknown revision {rev:?}: not `working`, a version `vN`, nor a git revision of this repository")]
+    #[error(
+        "unknown revision {rev:?}: not `working`, a version `vN`, nor a git revision of this repository"
+    )]
     UnknownRevision { rev: String },
 
-    #[error("{rev:?} is the text on disk, not a commit; commit it first (duthao commit SLUG -m MSG)")]
+    #[error(
+        "{rev:?} is the text on disk, not a commit; commit it first (duthao commit SLUG -m MSG)"
+    )]
     NotACommit { rev: String },
 
-    #[error("{slug}: version v{n} already freezes this commit; change the draft and commit before submitting again")]
+    #[error(
+        "{slug}: version v{n} already freezes this commit; change the draft and commit before submitting again"
+    )]
     AlreadyVersioned { slug: String, n: u32 },
 
     #[error(

@@ -168,8 +168,7 @@ impl fmt::Display for Rev {
 
 /// `1`, `12`; not `0`, `01`, `+1` or an empty string.
 fn parse_version_number(digits: &str) -> Option<u32> {
-    if digits.is_empty() || digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit())
-    {
+    if digits.is_empty() || digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     digits.parse().ok()
@@ -511,12 +510,15 @@ impl Store {
             }
             Rev::Git(spec) => {
                 let unknown = || StoreError::UnknownRevision { rev: spec.clone() };
-                let object = self.repo.revparse_single(spec).map_err(|e| match e.code() {
-                    ErrorCode::NotFound | ErrorCode::InvalidSpec | ErrorCode::Ambiguous => {
-                        unknown()
-                    }
-                    _ => StoreError::Git(e),
-                })?;
+                let object = self
+                    .repo
+                    .revparse_single(spec)
+                    .map_err(|e| match e.code() {
+                        ErrorCode::NotFound | ErrorCode::InvalidSpec | ErrorCode::Ambiguous => {
+                            unknown()
+                        }
+                        _ => StoreError::Git(e),
+                    })?;
                 let commit = object.peel_to_commit().map_err(|_| unknown())?;
                 Ok(commit.id())
             }
