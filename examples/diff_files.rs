@@ -5,23 +5,27 @@ use std::io::{BufWriter, Write};
 
 use anyhow::Context;
 use duthao::diff::{DiffOptions, diff_drafts};
-use duthao::render::redline::{Labels, json, stat};
+use duthao::render::redline::{Labels, json, markdown, stat, terminal};
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut files = Vec::new();
     let mut out_path = None;
     let mut show_stat = false;
+    let mut format = "json".to_string();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "-o" => out_path = it.next().cloned(),
             "--stat" => show_stat = true,
+            "--format" => format = it.next().cloned().unwrap_or_default(),
             _ => files.push(a.clone()),
         }
     }
     let [a, b] = files.as_slice() else {
-        anyhow::bail!("usage: diff_files FROM.md TO.md [-o OUT.json] [--stat]");
+        anyhow::bail!(
+            "usage: diff_files FROM.md TO.md [--format json|markdown|terminal] [-o OUT] [--stat]"
+        );
     };
     let read = |p: &String| -> anyhow::Result<duthao::model::Draft> {
         let bytes = std::fs::read(p).with_context(|| format!("reading {p}"))?;
@@ -69,17 +73,22 @@ fn main() -> anyhow::Result<()> {
         let s = stat::compute(&diff, &from, &to);
         stat::write(&mut std::io::stderr().lock(), &s)?;
     }
-    match out_path {
-        Some(p) => {
-            let mut w = BufWriter::new(std::fs::File::create(&p)?);
-            json::write(&mut w, &diff, &from, &to, &labels)?;
-            w.flush()?;
+    let mut w: BufWriter<Box<dyn Write>> = BufWriter::new(match out_path {
+        Some(p) => Box::new(std::fs::File::create(&p)?),
+        None => Box::new(std::io::stdout().lock()),
+    });
+    match format.as_str() {
+        "json" => json::write(&mut w, &diff, &from, &to, &labels)?,
+        "markdown" => markdown::write(&mut w, &diff, &from, &to, &labels)?,
+        "terminal" => {
+            let opts = terminal::TerminalOptions {
+                color: std::env::var_os("NO_COLOR").is_none(),
+                ..Default::default()
+            };
+            terminal::write(&mut w, &diff, &from, &to, &labels, &opts)?
         }
-        None => {
-            let mut w = BufWriter::new(std::io::stdout().lock());
-            json::write(&mut w, &diff, &from, &to, &labels)?;
-            w.flush()?;
-        }
+        other => anyhow::bail!("unknown format {other}: json, markdown or terminal"),
     }
+    w.flush()?;
     Ok(())
 }

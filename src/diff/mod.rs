@@ -20,7 +20,7 @@ use serde::Serialize;
 use crate::model::{Block, Draft};
 
 pub use front::FieldChange;
-pub use token::{count_words, normalize};
+pub use token::{TokenClass, count_words, normalize, tokenize};
 
 /// How to compare.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

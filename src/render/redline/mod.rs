@@ -3,7 +3,9 @@
 //! CriticMarkup text, or a per-section summary.
 
 pub mod json;
+pub mod markdown;
 pub mod stat;
+pub mod terminal;
 
 use crate::model::{Block, PathSegment, StructuralPath};
 
