@@ -5,7 +5,7 @@ use std::io::{BufWriter, Write};
 
 use anyhow::Context;
 use duthao::diff::{DiffOptions, diff_drafts};
-use duthao::render::redline::{Labels, json, markdown, stat, terminal};
+use duthao::render::redline::{Labels, html, json, markdown, stat, terminal};
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -24,7 +24,7 @@ fn main() -> anyhow::Result<()> {
     }
     let [a, b] = files.as_slice() else {
         anyhow::bail!(
-            "usage: diff_files FROM.md TO.md [--format json|markdown|terminal] [-o OUT] [--stat]"
+            "usage: diff_files FROM.md TO.md [--format json|html|markdown|terminal] [-o OUT] [--stat]"
         );
     };
     let read = |p: &String| -> anyhow::Result<duthao::model::Draft> {
@@ -79,6 +79,7 @@ fn main() -> anyhow::Result<()> {
     });
     match format.as_str() {
         "json" => json::write(&mut w, &diff, &from, &to, &labels)?,
+        "html" => html::write(&mut w, &diff, &from, &to, &labels)?,
         "markdown" => markdown::write(&mut w, &diff, &from, &to, &labels)?,
         "terminal" => {
             let opts = terminal::TerminalOptions {
@@ -87,7 +88,7 @@ fn main() -> anyhow::Result<()> {
             };
             terminal::write(&mut w, &diff, &from, &to, &labels, &opts)?
         }
-        other => anyhow::bail!("unknown format {other}: json, markdown or terminal"),
+        other => anyhow::bail!("unknown format {other}: json, html, markdown or terminal"),
     }
     w.flush()?;
     Ok(())

@@ -2,6 +2,7 @@
 //! coloured terminal report, a self-contained HTML page, a JSON document, a
 //! CriticMarkup text, or a per-section summary.
 
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod stat;
