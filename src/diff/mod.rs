@@ -218,7 +218,7 @@ impl DraftDiff {
             .filter(|(_, b)| !matches!(b, BlockChange::Moved { .. }))
             .filter_map(|(pos, b)| b.from().map(|f| (f, pos)))
             .collect();
-        let mut out: Vec<(usize, usize)> = self
+        let mut out: Vec<(usize, usize, usize)> = self
             .blocks
             .iter()
             .enumerate()
@@ -226,13 +226,14 @@ impl DraftDiff {
                 BlockChange::Moved { from, .. } => {
                     let k = anchors.partition_point(|&(f, _)| f < *from);
                     let pos = anchors.get(k).map_or(self.blocks.len(), |&(_, p)| p);
-                    Some((pos, i))
+                    Some((pos, *from, i))
                 }
                 _ => None,
             })
             .collect();
+        // Several moves can leave from the same place: keep their FROM order.
         out.sort();
-        out
+        out.into_iter().map(|(pos, _, i)| (pos, i)).collect()
     }
 }
 
