@@ -7,6 +7,7 @@
 //! configuration, its profiles and its store together.
 
 pub mod diff;
+pub mod examples;
 pub mod fsutil;
 pub mod model;
 pub mod profile;

@@ -27,7 +27,11 @@ pub struct FrontMatter {
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signer: Option<Signer>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "de_recipients"
+    )]
     pub recipients: Vec<String>,
     /// Unknown keys, in their original order.
     #[serde(flatten)]
@@ -66,9 +70,9 @@ pub struct DocDate(pub time::Date);
 impl DocDate {
     pub fn parse(s: &str) -> Result<Self, String> {
         let fmt = time::macros::format_description!("[year]-[month]-[day]");
-        time::Date::parse(s.trim(), &fmt)
-            .map(DocDate)
-            .map_err(|_| format!("`{s}` is not a date; write it as YYYY-MM-DD, e.g. 2026-03-05"))
+        time::Date::parse(s.trim(), &fmt).map(DocDate).map_err(|_| {
+            format!("date: `{s}` is not a date; write it as YYYY-MM-DD, e.g. 2026-03-05")
+        })
     }
     pub fn day(&self) -> u8 {
         self.0.day()
@@ -118,13 +122,49 @@ fn de_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
         None => Ok(None),
         Some(Raw::Int(n)) if n > 0 && n <= u32::MAX as i64 => Ok(Some(n as u32)),
         Some(Raw::Int(n)) => Err(serde::de::Error::custom(format!(
-            "number {n} is out of range; a document number is a positive integer"
+            "number: {n} is out of range; a document number is a positive integer"
         ))),
         Some(Raw::Str(s)) if s.trim().is_empty() => Ok(None),
         Some(Raw::Str(s)) => s.trim().parse::<u32>().map(Some).map_err(|_| {
             serde::de::Error::custom(format!(
-                "number `{s}` is not a positive integer; leave it empty until the document is issued"
+                "number: `{s}` is not a positive integer; leave it empty until the document is issued"
             ))
         }),
     }
+}
+
+/// Recipients are lines of text. "- Lưu: VT, KGVX" is what clerks write, and
+/// YAML reads it as a one-entry map; we take it back as the line it was.
+fn de_recipients<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    use serde_yaml_ng::Value;
+    let items = Option::<Vec<Value>>::deserialize(d)?.unwrap_or_default();
+    let scalar = |v: &Value| -> Option<String> {
+        match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            Value::Null => Some(String::new()),
+            _ => None,
+        }
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, v)| match v {
+            Value::Mapping(m) if m.len() == 1 => {
+                let (k, val) = m.iter().next().expect("one entry");
+                match (scalar(k), scalar(val)) {
+                    (Some(k), Some(val)) => Ok(format!("{k}: {val}").trim_end().to_string()),
+                    _ => Err(serde::de::Error::custom(format!(
+                        "recipients: item {} is not a line of text; write each recipient as `- text`", i + 1
+                    ))),
+                }
+            }
+            other => scalar(other).ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "recipients: item {} is not a line of text; write each recipient as `- text`", i + 1
+                ))
+            }),
+        })
+        .collect()
 }

@@ -33,7 +33,11 @@ impl Templates {
     }
 
     /// The workspace's own copy of a template file, if it has one.
-    pub fn workspace_file(&self, profile: &str, name: &str) -> Result<Option<TemplateFile>, ProfileError> {
+    pub fn workspace_file(
+        &self,
+        profile: &str,
+        name: &str,
+    ) -> Result<Option<TemplateFile>, ProfileError> {
         let Some(dir) = &self.workspace else {
             return Ok(None);
         };

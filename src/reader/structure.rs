@@ -2,7 +2,9 @@
 
 use super::body::RawBlock;
 use super::label::parse_label;
-use crate::model::{Block, BlockKind, Fingerprint, Label, LineRange, PathSegment, StructuralPath};
+use crate::model::{
+    Block, BlockKind, Fingerprint, Label, LabelKind, LineRange, PathSegment, StructuralPath,
+};
 
 /// One open level of numbering, with a count of the unnumbered blocks under it.
 struct Open {
@@ -67,6 +69,16 @@ pub fn assign(raw: Vec<RawBlock>, lines: &LineIndex) -> Vec<Block> {
                 )
             }
             (_, None) => {
+                // Points are leaves: a plain paragraph or table after "a) … d)"
+                // belongs to the clause above them; a "-" line stays under its point.
+                if !matches!(rb.kind, BlockKind::ListItem { .. }) {
+                    while open
+                        .last()
+                        .is_some_and(|o| o.label.kind == LabelKind::Point)
+                    {
+                        open.pop();
+                    }
+                }
                 let n = match open.last_mut() {
                     Some(o) => {
                         o.unlabelled += 1;

@@ -111,10 +111,7 @@ impl Config {
 
     pub fn parse(text: &str, file: &Path) -> Result<Config, ConfigError> {
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
-            let (line, column) = e
-                .span()
-                .map(|s| line_col(text, s.start))
-                .unwrap_or((1, 1));
+            let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
             ConfigError::Syntax {
                 file: file.to_path_buf(),
                 line,
@@ -155,7 +152,10 @@ impl Config {
                 return Err(invalid(
                     at,
                     key("id"),
-                    format!("`{}` is used by two levels; each level needs its own id", l.id),
+                    format!(
+                        "`{}` is used by two levels; each level needs its own id",
+                        l.id
+                    ),
                 ));
             }
             if l.quorum as usize > l.approvers.len() {
@@ -259,6 +259,11 @@ fn looks_like_ssh_key(k: &str) -> bool {
 pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
     (line, col)
 }

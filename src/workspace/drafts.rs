@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use super::{Result, Workspace, WorkspaceError, check_slug};
 use crate::fsutil::write_atomic;
 use crate::reader;
-use crate::store::{Rev, StoreError, Version};
+use crate::store::{Identity, Rev, Version};
 
 /// What `new` wrote.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -78,11 +78,19 @@ impl Workspace {
 
     /// Commits exactly `drafts/<slug>.md`, whatever else is changed.
     pub fn commit_draft(&self, slug: &str, message: &str) -> Result<Committed> {
-        self.require_slug(slug)?;
         let who = self.store().identity()?;
-        let warning = self.read_draft(slug, &Rev::Working).err().map(|e| e.to_string());
+        self.commit_draft_as(slug, message, &who)
+    }
+
+    /// [`Self::commit_draft`] with an explicit author.
+    pub fn commit_draft_as(&self, slug: &str, message: &str, who: &Identity) -> Result<Committed> {
+        self.require_slug(slug)?;
+        let warning = self
+            .read_draft(slug, &Rev::Working)
+            .err()
+            .map(|e| e.to_string());
         let rel = Self::draft_rel(slug);
-        let oid = self.store().commit_paths(&[rel.as_path()], message, &who)?;
+        let oid = self.store().commit_paths(&[rel.as_path()], message, who)?;
         Ok(Committed {
             slug: slug.to_string(),
             commit: oid.to_string(),
@@ -93,6 +101,12 @@ impl Workspace {
     /// Freezes the committed text as the next version ("Dự thảo lần N").
     /// Refuses uncommitted text and a draft that does not parse.
     pub fn submit(&self, slug: &str, message: &str) -> Result<Version> {
+        let who = self.store().identity()?;
+        self.submit_as(slug, message, &who)
+    }
+
+    /// [`Self::submit`] with an explicit submitter.
+    pub fn submit_as(&self, slug: &str, message: &str, who: &Identity) -> Result<Version> {
         self.require_slug(slug)?;
         let rel = Self::draft_rel(slug);
         if self.store().is_dirty(&rel)? {
@@ -108,12 +122,9 @@ impl Workspace {
         };
         // The version is the committed text: it must be a valid draft.
         self.read_draft(slug, &Rev::Git(last.commit.to_string()))?;
-        let who = self.store().identity()?;
-        match self.store().create_version(slug, last.commit, message, &who) {
-            Ok(v) => Ok(v),
-            Err(e @ StoreError::AlreadyVersioned { .. }) => Err(e.into()),
-            Err(e) => Err(e.into()),
-        }
+        Ok(self
+            .store()
+            .create_version(slug, last.commit, message, who)?)
     }
 }
 
@@ -144,7 +155,10 @@ fn new_draft_text(
         t.push_str(&format!("place: {}\n", q(p)));
     }
     t.push_str(&format!("date: {today}\n"));
-    let title = title.map(str::trim).filter(|s| !s.is_empty()).unwrap_or("về …");
+    let title = title
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .unwrap_or("về …");
     t.push_str(&format!("title: {}\n", q(title)));
     let (authority, signer_title, lưu) = if profile.starts_with("party") {
         ("T/M BAN THƯỜNG VỤ", "BÍ THƯ", "Lưu Văn phòng")

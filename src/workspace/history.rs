@@ -41,11 +41,19 @@ impl Workspace {
         if revisions.is_empty() && versions.is_empty() {
             self.require_slug(slug)?;
         }
-        let mut out: Vec<(i64, u8, LogEntry)> = Vec::new();
+        // Sort key: time, then position in the history, so that within one
+        // second a version comes right after the revision it freezes.
+        let mut out: Vec<(i64, usize, LogEntry)> = Vec::new();
+        let position: std::collections::HashMap<git2::Oid, usize> = revisions
+            .iter()
+            .rev()
+            .enumerate()
+            .map(|(i, r)| (r.commit, i * 2))
+            .collect();
         for r in revisions.into_iter().rev() {
             out.push((
                 r.time,
-                0,
+                position[&r.commit],
                 LogEntry {
                     time: r.time,
                     offset_minutes: r.offset_minutes,
@@ -61,7 +69,7 @@ impl Workspace {
         for v in versions {
             out.push((
                 v.time,
-                1,
+                position.get(&v.commit).map_or(usize::MAX, |p| p + 1),
                 LogEntry {
                     time: v.time,
                     offset_minutes: v.offset_minutes,
@@ -76,9 +84,7 @@ impl Workspace {
                 },
             ));
         }
-        // A stable sort: within one second, commits keep their order and a
-        // version follows the revision it freezes.
-        out.sort_by_key(|(t, order, _)| (*t, *order));
+        out.sort_by_key(|(t, seq, _)| (*t, *seq));
         Ok(out.into_iter().map(|(_, _, e)| e).collect())
     }
 }

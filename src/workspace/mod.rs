@@ -14,8 +14,8 @@ use std::sync::Mutex;
 pub use config::{Config, ConfigError};
 pub use drafts::{Committed, NewDraft};
 pub use history::{LogEntry, LogEvent};
-pub use init::{InitOptions, InitReport, init};
-pub use status::{DraftStatus, DraftSummary, Stage};
+pub use init::{InitOptions, InitReport, default_config, init};
+pub use status::{DraftStatus, DraftSummary, Stage, VersionInfo};
 
 use crate::model::Draft;
 use crate::profile::{Kind, Kinds, ProfileError, Templates};
@@ -63,8 +63,12 @@ pub enum WorkspaceError {
         "{slug}: the text on disk differs from the last commit; commit it first (duthao commit {slug} -m \"…\") so the version is exactly what reviewers read"
     )]
     Uncommitted { slug: String },
-    #[error("{slug}: the draft has never been committed; run `duthao commit {slug} -m \"…\"` first")]
+    #[error(
+        "{slug}: the draft has never been committed; run `duthao commit {slug} -m \"…\"` first"
+    )]
     NeverCommitted { slug: String },
+    #[error("{} is already a duthao workspace ({CONFIG_FILE} exists); nothing was changed", path.display())]
+    AlreadyWorkspace { path: PathBuf },
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,

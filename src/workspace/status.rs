@@ -122,7 +122,7 @@ impl Workspace {
             .iter()
             .filter(|e| !e.status().is_ignored())
             .filter_map(|e| {
-                let p = e.path()?;
+                let p = e.path().ok()?;
                 let name = Path::new(p).file_name()?.to_str()?;
                 Some(name.strip_suffix(".md")?.to_string())
             })
@@ -195,7 +195,10 @@ impl Workspace {
         let uncommitted = self.store().is_dirty(&rel)?;
         let revisions = self.store().revisions(&rel)?;
         let revisions_since_version = match latest {
-            Some(v) => revisions.iter().take_while(|r| r.commit != v.commit).count(),
+            Some(v) => revisions
+                .iter()
+                .take_while(|r| r.commit != v.commit)
+                .count(),
             None => revisions.len(),
         };
         let changed_since = uncommitted

@@ -1,0 +1,28 @@
+use super::Context;
+use super::output::short;
+
+/// Commit one draft (drafts/SLUG.md) and nothing else.
+///
+/// Other changed files are left as they are. Plain `git commit` works too.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    pub slug: String,
+    /// What changed in this revision.
+    #[arg(short, long)]
+    pub message: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
+    let ws = ctx.workspace()?;
+    let c = ws.commit_draft(&args.slug, &args.message)?;
+    if let Some(w) = &c.warning {
+        eprintln!("warning: committed, but the draft has a problem to fix before `submit`:\n  {w}");
+    }
+    if args.json {
+        return super::output::print_json(&c);
+    }
+    println!("Committed drafts/{}.md as {}.", c.slug, short(&c.commit));
+    Ok(())
+}

@@ -1,0 +1,59 @@
+use std::path::PathBuf;
+
+use duthao::workspace::{InitOptions, init};
+
+use super::Context;
+
+/// Create a workspace: a git repository with duthao.toml, the layout templates
+/// and an example draft, committed.
+///
+/// Edit duthao.toml afterwards: the organisation (issuing body, code, place),
+/// the review levels in order with their approvers and SSH keys, and the
+/// bodies that send comments.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Folder to create the workspace in (default: the current folder).
+    pub dir: Option<PathBuf>,
+    /// Default layout profile: party (văn bản của Đảng), state (Nghị định 30/2020), party-2018.
+    #[arg(long, default_value = "party")]
+    pub profile: String,
+    /// Do not add the example draft.
+    #[arg(long)]
+    pub no_example: bool,
+    /// Print what was made as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
+    let dir = match args.dir {
+        Some(d) if d.is_absolute() => d,
+        Some(d) => ctx.cwd.join(d),
+        None => ctx.cwd.clone(),
+    };
+    let report = init(
+        &dir,
+        &InitOptions {
+            profile: args.profile,
+            example: !args.no_example,
+            identity: None,
+        },
+    )?;
+    if args.json {
+        return super::output::print_json(&report);
+    }
+    println!(
+        "Created a duthao workspace in {} (profile {}).",
+        report.root.display(),
+        report.profile
+    );
+    if let Some(slug) = &report.example {
+        println!("Example draft: drafts/{slug}.md");
+    }
+    println!();
+    println!("Next:");
+    println!("  edit duthao.toml: your organisation, review levels and approvers");
+    println!("  duthao new nghi-quyet my-draft --title \"về …\"   start a draft");
+    println!("  duthao list                                      see every draft");
+    Ok(())
+}

@@ -1,0 +1,69 @@
+use super::Context;
+use super::output::{bold, cut, pad};
+
+/// Every draft: slug, kind, title, latest version and stage in the pipeline.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Print one JSON document instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
+    let ws = ctx.workspace()?;
+    let drafts = ws.list()?;
+    if args.json {
+        return super::output::print_json(&drafts);
+    }
+    if drafts.is_empty() {
+        println!("No drafts yet. Start one: duthao new nghi-quyet my-draft --title \"về …\"");
+        return Ok(());
+    }
+    let w = drafts
+        .iter()
+        .map(|d| d.slug.chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    println!(
+        "{}",
+        bold(
+            &format!(
+                "{}  {}  {}  {}  {}",
+                pad("SLUG", w),
+                pad("KIND", 14),
+                pad("VERSION", 7),
+                pad("STAGE", 24),
+                "TITLE"
+            ),
+            ctx.color
+        )
+    );
+    for d in &drafts {
+        let version = d
+            .latest_version
+            .map(|n| format!("v{n}"))
+            .unwrap_or_else(|| "-".into());
+        let mut stage = d.stage.to_string();
+        if d.uncommitted {
+            stage.push_str(" *");
+        }
+        let title = match (&d.title, &d.error) {
+            (_, Some(e)) => format!("(cannot read: {e})"),
+            (Some(t), None) => cut(t, 60),
+            (None, None) => String::new(),
+        };
+        println!(
+            "{}  {}  {}  {}  {}",
+            pad(&d.slug, w),
+            pad(d.kind.as_deref().unwrap_or("?"), 14),
+            pad(&version, 7),
+            pad(&stage, 24),
+            title
+        );
+    }
+    if drafts.iter().any(|d| d.uncommitted) {
+        println!("\n* the text on disk has changes not yet committed");
+    }
+    Ok(())
+}

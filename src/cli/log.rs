@@ -1,0 +1,54 @@
+use duthao::workspace::LogEvent;
+
+use super::Context;
+use super::output::{format_time, short};
+
+/// A draft's history in time order: every commit that changed it and every
+/// version sent out for comment.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    pub slug: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
+    let ws = ctx.workspace()?;
+    let entries = ws.log(&args.slug)?;
+    if args.json {
+        return super::output::print_json(&entries);
+    }
+    if entries.is_empty() {
+        println!(
+            "{}: no history yet; commit it first: duthao commit {} -m \"…\"",
+            args.slug, args.slug
+        );
+    }
+    for e in &entries {
+        let when = format_time(e.time, e.offset_minutes);
+        match &e.event {
+            LogEvent::Revision { commit, summary } => {
+                println!("{when}  revision  {}  {}  {summary}", short(commit), e.who)
+            }
+            LogEvent::Version {
+                n, commit, message, ..
+            } => {
+                let first = message.lines().next().unwrap_or("");
+                let label = format!("Dự thảo lần {n}");
+                let line = format!(
+                    "{when}  version   {}  {}  {}{}",
+                    short(commit),
+                    e.who,
+                    label,
+                    if first.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {first}")
+                    }
+                );
+                println!("{}", super::output::bold(&line, ctx.color));
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,54 @@
+use super::Context;
+
+/// Start a new draft (drafts/SLUG.md) from the profile's skeleton for a kind.
+///
+/// The front matter is filled from duthao.toml (issuing body, place) and
+/// today's date; the body is the usual structure of that kind of document.
+/// Edit it in any editor, then `duthao commit SLUG -m "…"`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Document kind, e.g. nghi-quyet, quyet-dinh, huong-dan, ke-hoach, bao-cao.
+    pub kind: String,
+    /// Short name of the draft: lower-case letters, digits and '-'.
+    pub slug: String,
+    /// The trích yếu, e.g. "về tăng cường công tác …".
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Layout profile (default: the workspace's).
+    #[arg(long)]
+    pub profile: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
+    let ws = ctx.workspace()?;
+    let today = today();
+    let made = ws.new_draft(
+        &args.kind,
+        &args.slug,
+        args.title.as_deref(),
+        args.profile.as_deref(),
+        today,
+    )?;
+    if args.json {
+        return super::output::print_json(&made);
+    }
+    let what = if made.kind_name.is_empty() {
+        made.kind.clone()
+    } else {
+        made.kind_name.clone()
+    };
+    println!(
+        "Created {} ({what}, profile {}).",
+        made.path.display(),
+        made.profile
+    );
+    println!("Edit it, then: duthao commit {} -m \"Bản đầu\"", made.slug);
+    Ok(())
+}
+
+fn today() -> duthao::model::DocDate {
+    let now = time::OffsetDateTime::now_local().unwrap_or_else(|_| time::OffsetDateTime::now_utc());
+    duthao::model::DocDate(now.date())
+}

@@ -1,0 +1,61 @@
+use super::Context;
+use super::output::{bold, format_time, short};
+
+/// One draft: its versions, where it stands, and what to do next.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The draft (its file is drafts/SLUG.md).
+    pub slug: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
+    let ws = ctx.workspace()?;
+    let s = ws.status(&args.slug)?;
+    if args.json {
+        return super::output::print_json(&s);
+    }
+    let kind = if s.kind_name.is_empty() {
+        &s.kind
+    } else {
+        &s.kind_name
+    };
+    println!("{}", bold(&format!("{} {}", kind, s.title), ctx.color));
+    println!("file:     {} (profile {})", s.file, s.profile);
+    println!("stage:    {}", s.stage);
+    if s.uncommitted {
+        println!("          the text on disk has uncommitted changes");
+    }
+    if s.revisions_since_version > 0 && !s.versions.is_empty() {
+        println!(
+            "          {} commit(s) since the latest version",
+            s.revisions_since_version
+        );
+    }
+    if s.versions.is_empty() {
+        println!("versions: none yet");
+    } else {
+        println!("versions:");
+        for v in &s.versions {
+            let msg = if v.message.is_empty() {
+                String::new()
+            } else {
+                format!("  {}", v.message.lines().next().unwrap_or(""))
+            };
+            println!(
+                "  v{:<3} Dự thảo lần {:<3} {}  {}  {}{msg}",
+                v.n,
+                v.n,
+                format_time(v.time, v.offset_minutes),
+                short(&v.commit),
+                v.submitted_by
+            );
+        }
+    }
+    println!("next:");
+    for n in &s.next {
+        println!("  {n}");
+    }
+    Ok(())
+}

@@ -1,0 +1,233 @@
+//! `duthao init`: a new workspace with its configuration, templates, an
+//! example draft and a first commit.
+
+use std::path::{Path, PathBuf};
+
+use super::{CONFIG_FILE, DRAFTS_DIR, TEMPLATES_DIR, Workspace, WorkspaceError};
+use crate::fsutil::write_atomic;
+use crate::profile::Templates;
+use crate::store::{HeadState, Identity, Store, StoreError};
+
+#[derive(Debug, Clone)]
+pub struct InitOptions {
+    /// Default layout profile: `party` or `state` (or another built-in one).
+    pub profile: String,
+    /// Add the bundled example draft of that profile.
+    pub example: bool,
+    /// Who makes the first commit; git's configuration when `None`.
+    pub identity: Option<Identity>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct InitReport {
+    pub root: PathBuf,
+    pub profile: String,
+    pub example: Option<String>,
+    pub commit: String,
+}
+
+/// Creates a workspace in `dir`. Everything is checked before anything is
+/// written, so a refused init leaves `dir` as it was.
+pub fn init(dir: &Path, opts: &InitOptions) -> Result<InitReport, WorkspaceError> {
+    if dir.join(CONFIG_FILE).exists() {
+        return Err(WorkspaceError::AlreadyWorkspace {
+            path: dir.to_path_buf(),
+        });
+    }
+    let known = Templates::builtin().profiles();
+    if !known.contains(&opts.profile) {
+        return Err(crate::profile::ProfileError::UnknownProfile {
+            name: opts.profile.clone(),
+            known: known.join(", "),
+        }
+        .into());
+    }
+    let who = match &opts.identity {
+        Some(w) => w.clone(),
+        None => Identity::from_default_config()?,
+    };
+    let example = if opts.example {
+        crate::examples::bundled()
+            .into_iter()
+            .find(|e| e.profile() == Some(opts.profile.as_str()))
+            .or_else(|| crate::examples::bundled().into_iter().next())
+    } else {
+        None
+    };
+    // An existing repository is reused (a workspace inside a project), but
+    // only on a branch we can commit to.
+    let store = match Store::open(dir) {
+        Ok(s) => s,
+        Err(StoreError::NotARepo { .. }) | Err(StoreError::Io { .. }) => Store::init(dir)?,
+        Err(e) => return Err(e.into()),
+    };
+    if let HeadState::Detached(oid) = store.head_state()? {
+        return Err(StoreError::Detached {
+            short: oid.to_string()[..7].to_string(),
+        }
+        .into());
+    }
+    let root = store.root().to_path_buf();
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| WorkspaceError::Io { path, source }
+    };
+    let config_text = default_config(&opts.profile);
+    write_atomic(&root.join(CONFIG_FILE), config_text.as_bytes())
+        .map_err(io(&root.join(CONFIG_FILE)))?;
+    let templates_dir = root.join(TEMPLATES_DIR);
+    let mut paths: Vec<PathBuf> = vec![PathBuf::from(CONFIG_FILE)];
+    for p in Templates::install_builtin(&templates_dir).map_err(io(&templates_dir))? {
+        if let Ok(rel) = p.strip_prefix(&root) {
+            paths.push(rel.to_path_buf());
+        }
+    }
+    let drafts = root.join(DRAFTS_DIR);
+    std::fs::create_dir_all(&drafts).map_err(io(&drafts))?;
+    if let Some(e) = &example {
+        let rel = Workspace::draft_rel(e.slug);
+        let text = e.versions[0];
+        write_atomic(&root.join(&rel), text.as_bytes()).map_err(io(&rel))?;
+        paths.push(rel);
+    }
+    let refs: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+    let message = match &example {
+        Some(e) => format!(
+            "Khởi tạo không gian soạn thảo (profile {}) với dự thảo mẫu {}",
+            opts.profile, e.slug
+        ),
+        None => format!("Khởi tạo không gian soạn thảo (profile {})", opts.profile),
+    };
+    let commit = store.commit_paths(&refs, &message, &who)?;
+    Ok(InitReport {
+        root,
+        profile: opts.profile.clone(),
+        example: example.map(|e| e.slug.to_string()),
+        commit: commit.to_string(),
+    })
+}
+
+/// A starting `duthao.toml`: a real organisation layout to adapt, with the
+/// review levels of the profile's usual pipeline.
+pub fn default_config(profile: &str) -> String {
+    if profile.starts_with("party") {
+        PARTY_CONFIG.to_string()
+    } else {
+        STATE_CONFIG.to_string()
+    }
+}
+
+const PARTY_CONFIG: &str = r#"# duthao workspace configuration. Edit to fit your organisation.
+# Default layout profile for drafts that do not name one: party | state | party-2018 | your own in templates/
+profile = "party"
+
+# The issuing organisation: the defaults for new drafts' front matter.
+[organisation]
+parent = "ĐẢNG BỘ TỈNH THÁI NGUYÊN"
+name = "TỈNH ỦY THÁI NGUYÊN"
+code = "TU"
+place = "Thái Nguyên"
+
+# Review levels, in order. Comments are recorded per level; approvals go level
+# by level in this order. A level with approvers needs `quorum` of them to
+# approve; a level without approvers only comments.
+# An approver's key is the line of their SSH public key (.pub file).
+
+[[levels]]
+id = "co-so"
+name = "Cấp cơ sở (đảng ủy xã, chi bộ)"
+
+[[levels]]
+id = "ban-to-chuc"
+name = "Ban Tổ chức Tỉnh ủy"
+quorum = 1
+approvers = [
+  { name = "Trưởng Ban Tổ chức", email = "truongban.btc@example.vn" },
+]
+
+[[levels]]
+id = "van-phong"
+name = "Văn phòng Tỉnh ủy (thẩm định thể thức)"
+quorum = 1
+approvers = [
+  { name = "Chánh Văn phòng", email = "chanhvanphong@example.vn" },
+]
+
+[[levels]]
+id = "ban-thuong-vu"
+name = "Ban Thường vụ Tỉnh ủy"
+quorum = 1
+approvers = [
+  { name = "Bí thư Tỉnh ủy", email = "bithu@example.vn" },
+]
+
+# Commenting bodies (chủ thể góp ý) and the level they comment at.
+[[bodies]]
+name = "Đảng ủy xã Phú Lương"
+level = "co-so"
+
+[[bodies]]
+name = "Chi bộ Văn phòng Tỉnh ủy"
+level = "co-so"
+
+[[bodies]]
+name = "Ban Tổ chức Tỉnh ủy"
+level = "ban-to-chuc"
+"#;
+
+const STATE_CONFIG: &str = r#"# duthao workspace configuration. Edit to fit your organisation.
+# Default layout profile for drafts that do not name one: state | party | party-2018 | your own in templates/
+profile = "state"
+
+# The issuing organisation: the defaults for new drafts' front matter.
+[organisation]
+name = "ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN"
+code = "UBND"
+place = "Thái Nguyên"
+
+# Review levels, in order. Comments are recorded per level; approvals go level
+# by level in this order. A level with approvers needs `quorum` of them to
+# approve; a level without approvers only comments.
+# An approver's key is the line of their SSH public key (.pub file).
+
+[[levels]]
+id = "co-quan-gop-y"
+name = "Các sở, ngành, UBND cấp xã góp ý"
+
+[[levels]]
+id = "tham-dinh"
+name = "Sở Tư pháp (thẩm định)"
+quorum = 1
+approvers = [
+  { name = "Giám đốc Sở Tư pháp", email = "giamdoc.stp@example.vn" },
+]
+
+[[levels]]
+id = "van-phong"
+name = "Văn phòng UBND tỉnh (kiểm soát thể thức)"
+quorum = 1
+approvers = [
+  { name = "Chánh Văn phòng UBND tỉnh", email = "chanhvanphong.ubnd@example.vn" },
+]
+
+[[levels]]
+id = "lanh-dao"
+name = "Lãnh đạo UBND tỉnh"
+quorum = 1
+approvers = [
+  { name = "Chủ tịch UBND tỉnh", email = "chutich@example.vn" },
+]
+
+# Commenting bodies (cơ quan góp ý) and the level they comment at.
+[[bodies]]
+name = "Sở Khoa học và Công nghệ"
+level = "co-quan-gop-y"
+
+[[bodies]]
+name = "UBND xã Phú Lương"
+level = "co-quan-gop-y"
+
+[[bodies]]
+name = "Sở Tư pháp"
+level = "tham-dinh"
+"#;
