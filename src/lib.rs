@@ -6,6 +6,7 @@
 //! revisions and versions in git; [`workspace`] ties a folder, its
 //! configuration, its profiles and its store together.
 
+pub mod diff;
 pub mod examples;
 pub mod fsutil;
 pub mod model;
