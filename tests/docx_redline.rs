@@ -301,3 +301,74 @@ fn tracked_export_is_deterministic() {
     let (b, _, _) = redline("state");
     assert!(a == b, "same input, same bytes");
 }
+
+/// Through the diff engine: the bundled example drafts between their
+/// versions, and an edit that moves a paragraph.
+#[test]
+fn redlines_from_the_diff_engine_accept_to_to_and_reject_to_from() {
+    use duthao::diff::{DiffOptions, diff_drafts};
+    use duthao::render::docx::export_redline;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("drafts");
+    let mut pairs: Vec<(String, String, String)> = Vec::new();
+    for slug in [
+        "nghi-quyet-xay-dung-dang-2026",
+        "quyet-dinh-ke-hoach-chuyen-doi-so",
+    ] {
+        let v = |n: u32| {
+            std::fs::read_to_string(root.join(slug).join(format!("v{n}.md")))
+                .expect("bundled draft")
+        };
+        pairs.push((format!("{slug} v1→v2"), v(1), v(2)));
+        pairs.push((format!("{slug} v2→v3"), v(2), v(3)));
+        pairs.push((format!("{slug} v1→v3"), v(1), v(3)));
+    }
+    let (from, to) = edited_pair("party");
+    // Move the quote paragraph ahead of the list as well.
+    let moved = to.replace(
+        "Các cấp ủy, tổ chức đảng tổ chức thực hiện nghiêm túc Nghị quyết này.\n",
+        "",
+    ).replace(
+        "## I. TÌNH HÌNH CHUNG\n",
+        "## I. TÌNH HÌNH CHUNG\n\nCác cấp ủy, tổ chức đảng tổ chức thực hiện nghiêm túc Nghị quyết này.\n",
+    );
+    assert_ne!(moved, to);
+    pairs.push(("edited party".into(), from.clone(), to));
+    pairs.push(("moved paragraph".into(), from, moved));
+    let rev = Revision {
+        author: "Nguyễn Văn Soạn".into(),
+        date: "2026-03-05T09:00:00Z".into(),
+    };
+    for (name, a, b) in pairs {
+        let from = parse(&a, "from.md");
+        let to = parse(&b, "to.md");
+        let profile = to.front.profile.clone().expect("profile");
+        let layout = load_layout(&profile, None).expect("layout");
+        let kind = kind_info(&profile, &to.front.kind);
+        let mark = DraftMark::Draft { version: Some(2) };
+        let diff = diff_drafts(&from, &to, &DiffOptions::default());
+        assert!(!diff.is_empty(), "{name}: versions differ");
+        let tracked = export_redline(
+            &diff,
+            &from,
+            &to,
+            &layout,
+            &kind,
+            mark,
+            &provenance("x", Some(2)),
+            &rev,
+        )
+        .expect("redline");
+        let (_, _, plain_to) = export_source(&b, mark);
+        let (_, _, plain_from) = export_source(&a, mark);
+        assert_eq!(
+            resolved(&tracked, Side::Accept),
+            resolved(&plain_to, Side::Accept),
+            "{name}: accept-all"
+        );
+        assert_eq!(
+            resolved(&tracked, Side::Reject),
+            resolved(&plain_from, Side::Accept),
+            "{name}: reject-all"
+        );
+    }
+}

@@ -14,7 +14,7 @@ mod package;
 mod redline;
 
 pub use build::Revision;
-pub use redline::{TextOp, TrackedBlock, export_tracked};
+pub use redline::{TextOp, TrackedBlock, export_redline, export_tracked, tracked_blocks};
 
 use crate::model::Draft;
 use crate::profile::layout::Layout;

@@ -5,7 +5,7 @@
 //!
 //! The writer reads a list of [`TrackedBlock`]s (what happened to each block,
 //! with word ops for edited ones); [`tracked_blocks`] derives it from the diff
-//! engine's `DraftDiff` when that is available. Moves are written as a
+//! engine's [`DraftDiff`] and [`export_redline`] does both. Moves are written as a
 //! deletion at the old place and an insertion at the new one: Word's move
 //! markup needs named range markers around whole paragraphs that docx-rs does
 //! not write, and a half-formed move is worse than an honest delete + insert.
@@ -17,6 +17,7 @@ use docx_rs::{
 
 use super::build::{Piece, Revision, RunLook, Track, Writer};
 use super::{DocxError, DraftMark, KindInfo, Provenance, package};
+use crate::diff::{BlockChange, DraftDiff, WordOp};
 use crate::model::{Block, BlockKind, Draft, Inline, Style};
 use crate::profile::layout::Layout;
 
@@ -47,6 +48,76 @@ pub enum TrackedBlock {
     Removed {
         from: usize,
     },
+}
+
+/// The blocks of a [`DraftDiff`] as the writer tracks them. A moved block is
+/// deleted where it stood in FROM and inserted where it stands in TO.
+pub fn tracked_blocks(diff: &DraftDiff) -> Vec<TrackedBlock> {
+    let convert = |ops: &[WordOp]| -> Vec<TextOp> {
+        ops.iter()
+            .map(|op| match op {
+                WordOp::Equal(t) => TextOp::Equal(t.clone()),
+                WordOp::Insert(t) => TextOp::Insert(t.clone()),
+                WordOp::Delete(t) => TextOp::Delete(t.clone()),
+            })
+            .collect()
+    };
+    let departures = diff.departures();
+    let mut next_departure = departures.iter().peekable();
+    let mut out = Vec::with_capacity(diff.blocks.len() + departures.len());
+    let mut departed = |pos: usize, out: &mut Vec<TrackedBlock>| {
+        while let Some(&&(p, i)) = next_departure.peek() {
+            if p > pos {
+                break;
+            }
+            if let BlockChange::Moved { from, .. } = diff.blocks[i] {
+                out.push(TrackedBlock::Removed { from });
+            }
+            next_departure.next();
+        }
+    };
+    for (pos, b) in diff.blocks.iter().enumerate() {
+        departed(pos, &mut out);
+        out.push(match b {
+            BlockChange::Unchanged { to, .. } => TrackedBlock::Unchanged { to: *to },
+            BlockChange::Changed { from, to, ops } => TrackedBlock::Edited {
+                from: *from,
+                to: *to,
+                ops: convert(ops),
+            },
+            BlockChange::Added { to } => TrackedBlock::Added { to: *to },
+            BlockChange::Removed { from } => TrackedBlock::Removed { from: *from },
+            BlockChange::Moved { to, .. } => TrackedBlock::Added { to: *to },
+        });
+    }
+    departed(usize::MAX, &mut out);
+    out
+}
+
+/// `duthao diff --format docx`: the TO version in the official layout with
+/// every change of `diff` (FROM → TO) as a Word tracked change by
+/// `revision.author` at `revision.date`.
+#[allow(clippy::too_many_arguments)]
+pub fn export_redline(
+    diff: &DraftDiff,
+    from: &Draft,
+    to: &Draft,
+    layout: &Layout,
+    kind: &KindInfo,
+    mark: DraftMark,
+    provenance: &Provenance,
+    revision: &Revision,
+) -> Result<Vec<u8>, DocxError> {
+    export_tracked(
+        &tracked_blocks(diff),
+        from,
+        to,
+        layout,
+        kind,
+        mark,
+        provenance,
+        revision,
+    )
 }
 
 /// The tracked-changes DOCX of FROM → TO described by `blocks`.
