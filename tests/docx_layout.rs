@@ -463,8 +463,7 @@ fn signature_block_and_recipients() {
         let body = child(doc.root_element(), "body").expect("body");
         let last_tbl = body
             .children()
-            .filter(|c| c.has_tag_name((W, "tbl")))
-            .last()
+            .rfind(|c| c.has_tag_name((W, "tbl")))
             .expect("closing table");
         let text = para_text(last_tbl);
         assert!(

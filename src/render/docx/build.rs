@@ -103,6 +103,8 @@ pub(crate) struct RunLook<'a> {
     pub font: &'a str,
 }
 
+// Pieces live only between rendering a block and adding it to the document.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Piece {
     Para(Paragraph),
     Table(Table),
@@ -801,8 +803,10 @@ impl<'a> Writer<'a> {
         };
         // docx-rs has no `w:footnoteRef` (the number inside the note); write a
         // reference with a sentinel id that packaging turns into one.
-        let mut sentinel = Footnote::default();
-        sentinel.id = FOOTNOTE_REF_SENTINEL;
+        let sentinel = Footnote {
+            id: FOOTNOTE_REF_SENTINEL,
+            ..Default::default()
+        };
         let mut mark = Run::new().add_footnote_reference(sentinel);
         mark.run_property = self
             .run_property(&note_look, Style::default())
@@ -823,9 +827,10 @@ impl<'a> Writer<'a> {
         for c in self.inline_children(&content, &note_look) {
             p = c.add_to(p);
         }
-        let mut f = Footnote::default();
-        f.id = self.footnote_seq;
-        f.content = vec![p];
+        let f = Footnote {
+            id: self.footnote_seq,
+            content: vec![p],
+        };
         let mut r = Run::new().add_footnote_reference(f);
         r.run_property = self
             .run_property(look, Style::default())
@@ -1006,7 +1011,7 @@ impl<'a> Writer<'a> {
             }
             let look = self.look(&s);
             let mut cells = Vec::new();
-            for ci in 0..ncols {
+            for (ci, width) in widths.iter().enumerate() {
                 let mut p = self.para(&s);
                 if let Some(content) = row.get(ci) {
                     for c in self.inline_children(content, &look) {
@@ -1015,7 +1020,7 @@ impl<'a> Writer<'a> {
                 }
                 cells.push(
                     TableCell::new()
-                        .width(widths[ci] as usize, WidthType::Dxa)
+                        .width(*width as usize, WidthType::Dxa)
                         .add_paragraph(p),
                 );
             }
@@ -1212,6 +1217,8 @@ pub(crate) fn column_widths(
 }
 
 /// A child of a paragraph: a run or a hyperlink around runs.
+// Children live only between rendering an inline and adding it to a paragraph.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Child {
     Run(Run),
     Link(Hyperlink),
