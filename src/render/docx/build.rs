@@ -3,12 +3,13 @@
 use std::collections::HashMap;
 
 use docx_rs::{
-    AlignmentType, BorderType, Delete, Docx, FieldCharType, Footnote, Header, Hyperlink,
+    AlignmentType, BorderType, BuildXML, Delete, Docx, FieldCharType, Footnote, Header, Hyperlink,
     HyperlinkData, HyperlinkType, Insert, InstrPAGE, InstrText, LineSpacing, LineSpacingType,
-    PageMargin, Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run,
-    RunFonts, RunProperty, SpecialIndentType, Table, TableBorder, TableBorderPosition,
-    TableBorders, TableCell, TableCellBorder, TableCellBorderPosition, TableCellBorders,
-    TableLayoutType, TableRow, VertAlignType, WidthType,
+    PageMargin, Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders,
+    ParagraphChild, Run, RunChild, RunFonts, RunProperty, SpecialIndentType, Table, TableBorder,
+    TableBorderPosition, TableBorders, TableCell, TableCellBorder, TableCellBorderPosition,
+    TableCellBorders, TableCellContent, TableChild, TableLayoutType, TableRow, TableRowChild,
+    VertAlignType, WidthType,
 };
 
 use super::{DocxError, DraftMark, KindInfo};
@@ -1141,12 +1142,18 @@ impl<'a> Writer<'a> {
     }
 
     /// The whole document.
-    pub fn document(
+    /// The document without its body: front matter, closing block, and in
+    /// the body's place one placeholder paragraph holding the body's footnote
+    /// references and hyperlinks (so docx-rs writes the footnotes part and the
+    /// link relationships). [`Writer::stream_body`] later writes the body in
+    /// the placeholder's place, block by block, so the whole body never sits
+    /// in memory as a docx-rs tree (a paragraph there takes about 2.4 KB).
+    pub fn document_shell(
         &mut self,
         draft: &Draft,
         kind: &KindInfo,
         mark: DraftMark,
-    ) -> Result<Docx, DocxError> {
+    ) -> Result<(Docx, BodyStart), DocxError> {
         if draft.front.issuer.name.trim().is_empty() {
             return Err(DocxError::Missing("issuing body (issuer.name)"));
         }
@@ -1159,14 +1166,32 @@ impl<'a> Writer<'a> {
         for p in self.title_block(&draft.front, kind) {
             docx = docx.add_paragraph(p);
         }
+        let start = BodyStart {
+            para_seq: self.para_seq,
+            footnote_seq: self.footnote_seq,
+            hyperlink_seq: self.hyperlink_seq,
+            referenced: referenced.clone(),
+        };
+        let mut placeholder = Paragraph::new().id(BODY_PLACEHOLDER_ID);
         for b in &draft.body.blocks {
             for piece in self.block(b, &referenced) {
-                docx = match piece {
-                    Piece::Para(p) => docx.add_paragraph(p),
-                    Piece::Table(t) => docx.add_table(t),
-                };
+                match piece {
+                    Piece::Para(p) => keep_references(p, &mut placeholder),
+                    Piece::Table(t) => {
+                        for TableChild::TableRow(row) in t.rows {
+                            for TableRowChild::TableCell(cell) in row.cells {
+                                for c in cell.children {
+                                    if let TableCellContent::Paragraph(p) = c {
+                                        keep_references(*p, &mut placeholder);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
+        docx = docx.add_paragraph(placeholder);
         if let Some(t) = self.closing_table(&draft.front) {
             // Space between the body and the signature block.
             let gap = TextStyle {
@@ -1177,7 +1202,58 @@ impl<'a> Writer<'a> {
             };
             docx = docx.add_paragraph(self.para(&gap)).add_table(t);
         }
-        Ok(docx)
+        Ok((docx, start))
+    }
+
+    /// Writes the body's XML where the shell's placeholder was, rendering the
+    /// blocks again with the same ids as the shell's first pass.
+    pub fn stream_body(
+        &mut self,
+        draft: &Draft,
+        start: &BodyStart,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        self.para_seq = start.para_seq;
+        self.footnote_seq = start.footnote_seq;
+        self.hyperlink_seq = start.hyperlink_seq;
+        for b in &draft.body.blocks {
+            for piece in self.block(b, &start.referenced) {
+                match piece {
+                    Piece::Para(p) => out.write_all(&p.build())?,
+                    Piece::Table(t) => out.write_all(&t.build())?,
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Paragraph id of the body placeholder in a document shell.
+pub(crate) const BODY_PLACEHOLDER_ID: &str = "7FFFFFF0";
+
+/// Where the body starts in a document shell: the id counters and the
+/// footnotes that are rendered at their references.
+pub(crate) struct BodyStart {
+    para_seq: u32,
+    footnote_seq: usize,
+    hyperlink_seq: usize,
+    referenced: std::collections::HashSet<String>,
+}
+
+/// Moves a paragraph's footnote references and hyperlinks into the placeholder.
+fn keep_references(p: Paragraph, placeholder: &mut Paragraph) {
+    for c in p.children {
+        match c {
+            ParagraphChild::Run(r)
+                if r.children
+                    .iter()
+                    .any(|rc| matches!(rc, RunChild::FootnoteReference(_))) =>
+            {
+                placeholder.children.push(ParagraphChild::Run(r))
+            }
+            ParagraphChild::Hyperlink(h) => placeholder.children.push(ParagraphChild::Hyperlink(h)),
+            _ => {}
+        }
     }
 }
 

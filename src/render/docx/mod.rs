@@ -80,7 +80,7 @@ pub fn export(
     provenance: &Provenance,
 ) -> Result<Vec<u8>, DocxError> {
     let mut w = build::Writer::new(layout);
-    let docx = w.document(draft, kind, mark)?;
+    let (shell, body_start) = w.document_shell(draft, kind, mark)?;
     let props = package::Properties::new(draft, kind, provenance);
-    package::finish(docx, &props, false)
+    package::finish_streamed(shell, &props, |out| w.stream_body(draft, &body_start, out))
 }

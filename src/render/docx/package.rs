@@ -8,7 +8,7 @@ use docx_rs::Docx;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
-use super::build::FOOTNOTE_REF_SENTINEL;
+use super::build::{BODY_PLACEHOLDER_ID, FOOTNOTE_REF_SENTINEL};
 use super::{DocxError, KindInfo, Provenance};
 use crate::model::Draft;
 
@@ -192,13 +192,30 @@ pub(crate) fn finish(docx: Docx, props: &Properties, tracked: bool) -> Result<Ve
     docx.pack(&mut stored)
         .map_err(|e| DocxError::Package(e.to_string()))?;
     stored.seek(SeekFrom::Start(0))?;
-    repack(stored, props, tracked)
+    repack(stored, props, tracked, None)
 }
+
+/// Like [`finish`] for a document shell: `body` writes the body's XML in
+/// place of the placeholder paragraph.
+pub(crate) fn finish_streamed(
+    docx: Docx,
+    props: &Properties,
+    mut body: impl FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<Vec<u8>, DocxError> {
+    let mut stored = tempfile::tempfile()?;
+    docx.pack(&mut stored)
+        .map_err(|e| DocxError::Package(e.to_string()))?;
+    stored.seek(SeekFrom::Start(0))?;
+    repack(stored, props, false, Some(&mut body))
+}
+
+type BodyWriter<'a> = &'a mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>;
 
 pub(crate) fn repack<R: Read + Seek>(
     stored: R,
     props: &Properties,
     tracked: bool,
+    mut body: Option<BodyWriter<'_>>,
 ) -> Result<Vec<u8>, DocxError> {
     let mut archive = ZipArchive::new(stored)?;
     let mut out = ZipWriter::new(Cursor::new(Vec::new()));
@@ -233,6 +250,24 @@ pub(crate) fn repack<R: Read + Seek>(
             ),
             _ => None,
         };
+        if name == "word/document.xml"
+            && let Some(write_body) = body.take()
+        {
+            let shell = read_text(&mut entry)?;
+            let marker = format!("<w:p w14:paraId=\"{BODY_PLACEHOLDER_ID}\"");
+            let start = shell
+                .find(&marker)
+                .ok_or_else(|| DocxError::Package("the body placeholder is missing".into()))?;
+            let end = shell[start..]
+                .find("</w:p>")
+                .map(|e| start + e + "</w:p>".len())
+                .ok_or_else(|| DocxError::Package("the body placeholder is not closed".into()))?;
+            out.start_file(name, opts)?;
+            out.write_all(shell[..start].as_bytes())?;
+            write_body(&mut out)?;
+            out.write_all(shell[end..].as_bytes())?;
+            continue;
+        }
         out.start_file(name, opts)?;
         match rewritten {
             Some(text) => out.write_all(text.as_bytes())?,
