@@ -263,9 +263,9 @@ pub(crate) fn repack<R: Read + Seek>(
                 .map(|e| start + e + "</w:p>".len())
                 .ok_or_else(|| DocxError::Package("the body placeholder is not closed".into()))?;
             out.start_file(name, opts)?;
-            out.write_all(shell[..start].as_bytes())?;
+            out.write_all(&shell.as_bytes()[..start])?;
             write_body(&mut out)?;
-            out.write_all(shell[end..].as_bytes())?;
+            out.write_all(&shell.as_bytes()[end..])?;
             continue;
         }
         out.start_file(name, opts)?;
