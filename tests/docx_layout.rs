@@ -591,3 +591,46 @@ fn a_workspace_override_reaches_the_document() {
         "body size from the workspace"
     );
 }
+
+#[test]
+fn cong_van_puts_its_trich_yeu_under_the_number() {
+    for profile in ["state", "party"] {
+        let src = all_blocks_source(profile)
+            .replace("kind: quyet-dinh", "kind: cong-van")
+            .replace("kind: nghi-quyet", "kind: cong-van")
+            .replace("  code: UBND", "  code: UBND-KGVX");
+        let (l, d, bytes) = export_source(&src, DraftMark::Draft { version: Some(1) });
+        let xml = part(&bytes, "word/document.xml");
+        let doc = roxmltree::Document::parse(&xml).expect("xml");
+        let body = child(doc.root_element(), "body").expect("body");
+        let header = body
+            .children()
+            .find(|c| c.has_tag_name((W, "tbl")))
+            .expect("header table");
+        let left_cells: Vec<_> = descendants_named(header, "tc").collect();
+        let number_cell = normalise_ws(&para_text(left_cells[2]));
+        let want_number = match profile {
+            "state" => "Số: 05/UBND-KGVX",
+            _ => "Số 15-CV/TU",
+        };
+        let vv = format!("V/v {}", d.front.title.trim());
+        assert!(
+            number_cell.contains(want_number),
+            "{profile}: {number_cell}"
+        );
+        assert!(number_cell.contains(&vv), "{profile}: {number_cell}");
+        check_style(&doc, &vv, &l.letter_title.style, "V/v", &l);
+        // No type name line and no trích yếu under it.
+        let outside_header: Vec<String> = body
+            .children()
+            .filter(|c| c.has_tag_name((W, "p")))
+            .map(|p| para_text(p))
+            .collect();
+        assert!(
+            !outside_header
+                .iter()
+                .any(|t| t.contains(d.front.title.trim())),
+            "{profile}"
+        );
+    }
+}

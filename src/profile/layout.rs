@@ -213,6 +213,9 @@ pub struct Formats {
     pub number: String,
     pub number_blank: String,
     pub number_min_digits: u32,
+    /// For kinds without a type code (công văn): placeholders `{number}`, `{issuer_code}`.
+    pub number_no_code: String,
+    pub number_no_code_blank: String,
     /// Placeholders: `{place}`, `{dd}`, `{m}`, `{yyyy}`.
     pub date: String,
     pub date_blank: String,
@@ -226,9 +229,11 @@ pub struct Formats {
 impl Formats {
     /// "Số: 05/NQ-HĐND" / "Số 15-NQ/TU"; the blank form for an unnumbered draft.
     pub fn number_line(&self, number: Option<u32>, code: &str, issuer_code: &str) -> String {
-        let template = match number {
-            Some(_) => &self.number,
-            None => &self.number_blank,
+        let template = match (number, code.is_empty()) {
+            (Some(_), false) => &self.number,
+            (None, false) => &self.number_blank,
+            (Some(_), true) => &self.number_no_code,
+            (None, true) => &self.number_no_code_blank,
         };
         let n = number
             .map(|n| format!("{n:0width$}", width = self.number_min_digits as usize))
@@ -265,6 +270,18 @@ impl Formats {
                 .replace("{yyyy}", "    "),
         }
     }
+}
+
+/// The trích yếu of a document type without a type name (công văn): under
+/// the number in the header, after "V/v".
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LetterTitle {
+    pub prefix: String,
+    pub style: TextStyle,
+    pub source: String,
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -453,6 +470,7 @@ pub struct Layout {
     pub type_name: TextStyle,
     pub title: TextStyle,
     pub title_rule: RuleStyle,
+    pub letter_title: LetterTitle,
     pub body: TextStyle,
     pub headings: Headings,
     pub list: ListLayout,
@@ -872,6 +890,7 @@ fn validate(l: &Layout) -> Result<(), (String, String)> {
     style("type_name", &l.type_name)?;
     style("title", &l.title)?;
     style("body", &l.body)?;
+    style("letter_title.style", &l.letter_title.style)?;
     for (k, s) in [
         ("part", &l.headings.part),
         ("chapter", &l.headings.chapter),
@@ -957,6 +976,7 @@ mod tests {
         );
         assert_eq!(f.number_line(Some(5), "QĐ", "UBND"), "Số: 05/QĐ-UBND");
         assert_eq!(f.number_line(Some(15), "NQ", "HĐND"), "Số: 15/NQ-HĐND");
+        assert_eq!(f.number_line(Some(7), "", "UBND-KGVX"), "Số: 07/UBND-KGVX");
         let party = load_layout("party", None).expect("party");
         assert_eq!(
             party.formats.number_line(Some(15), "NQ", "TU"),

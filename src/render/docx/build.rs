@@ -613,7 +613,16 @@ impl<'a> Writer<'a> {
                 f.date.map(|d| (d.year(), d.month(), d.day())),
             ))
         };
-        let number_p = self.field_lines(front, number_of, &l.header.number);
+        let mut number_p = self.field_lines(front, number_of, &l.header.number);
+        // A công văn has no type name: its trích yếu sits under the number.
+        if kind.name.trim().is_empty() {
+            let lt = &l.letter_title;
+            number_p.extend(self.field_lines(
+                front,
+                |f| Some(format!("{}{}", lt.prefix, f.title.trim())),
+                &lt.style,
+            ));
+        }
         let date_p = self.field_lines(front, date_of, &l.header.date);
 
         let rows = vec![
@@ -630,6 +639,16 @@ impl<'a> Writer<'a> {
     /// Type name, trích yếu and the rule under it.
     pub fn title_block(&mut self, front: &FrontMatter, kind: &KindInfo) -> Vec<Paragraph> {
         let l = self.layout;
+        if kind.name.trim().is_empty() {
+            // Công văn: the trích yếu is in the header; leave a line before the body.
+            let gap = TextStyle {
+                space_before_pt: 0.0,
+                space_after_pt: 12.0,
+                first_line_indent_mm: 0.0,
+                ..l.body.clone()
+            };
+            return vec![self.para(&gap)];
+        }
         let mut out = vec![self.line(&kind.name, &l.type_name)];
         let widest = front
             .title
