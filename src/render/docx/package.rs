@@ -109,6 +109,29 @@ fn custom_xml(p: &Properties) -> String {
     s
 }
 
+/// The note number inside each footnote, and the separator notes Word puts
+/// first in every footnotes part (docx-rs writes neither).
+fn footnotes_xml(xml: &str) -> String {
+    let xml = xml.replace(
+        &format!("<w:footnoteReference w:id=\"{FOOTNOTE_REF_SENTINEL}\" />"),
+        "<w:footnoteRef />",
+    );
+    const SEPARATORS: &str = "<w:footnote w:type=\"separator\" w:id=\"-1\"><w:p><w:pPr><w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\" /></w:pPr><w:r><w:separator /></w:r></w:p></w:footnote><w:footnote w:type=\"continuationSeparator\" w:id=\"0\"><w:p><w:pPr><w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\" /></w:pPr><w:r><w:continuationSeparator /></w:r></w:p></w:footnote>";
+    match xml
+        .find("<w:footnotes ")
+        .and_then(|i| xml[i..].find('>').map(|j| i + j + 1))
+    {
+        Some(at) if !xml.contains("w:type=\"separator\"") => {
+            let mut out = String::with_capacity(xml.len() + SEPARATORS.len());
+            out.push_str(&xml[..at]);
+            out.push_str(SEPARATORS);
+            out.push_str(&xml[at..]);
+            out
+        }
+        _ => xml,
+    }
+}
+
 /// Relationship order in docx-rs depends on a hash map; sort by id.
 fn sort_relationships(xml: &str) -> String {
     let Some(start) = xml.find("<Relationship ") else {
@@ -240,10 +263,7 @@ pub(crate) fn repack<R: Read + Seek>(
         let rewritten: Option<String> = match name.as_str() {
             "docProps/core.xml" => Some(core_xml(props)),
             "docProps/custom.xml" => Some(custom_xml(props)),
-            "word/footnotes.xml" => Some(read_text(&mut entry)?.replace(
-                &format!("<w:footnoteReference w:id=\"{FOOTNOTE_REF_SENTINEL}\" />"),
-                "<w:footnoteRef />",
-            )),
+            "word/footnotes.xml" => Some(footnotes_xml(&read_text(&mut entry)?)),
             n if n.ends_with(".rels") => Some(sort_relationships(&read_text(&mut entry)?)),
             n if tracked && n.starts_with("word/") && n.ends_with(".xml") => Some(
                 renumber_revisions(&read_text(&mut entry)?, &mut revision_id),
