@@ -843,14 +843,23 @@ impl Store {
     pub fn create_tag_ref(&self, name: &str, tag_oid: Oid) -> Result<(), StoreError> {
         check_tag_name(name)?;
         let refname = format!("refs/tags/{name}");
-        match self
-            .repo
-            .reference(&refname, tag_oid, false, &format!("duthao: tag {name}"))
-        {
+        // libgit2 checks that the ref is absent *before* taking its lock, so
+        // with `force = false` alone two racing writers can both succeed, the
+        // second overwriting the first. "Currently zero" is checked under the
+        // lock: the loser gets `Modified`.
+        match self.repo.reference_matching(
+            &refname,
+            tag_oid,
+            false,
+            Oid::ZERO_SHA1,
+            &format!("duthao: tag {name}"),
+        ) {
             Ok(_) => Ok(()),
-            Err(e) if e.code() == ErrorCode::Exists => Err(StoreError::TagExists {
-                name: name.to_string(),
-            }),
+            Err(e) if matches!(e.code(), ErrorCode::Exists | ErrorCode::Modified) => {
+                Err(StoreError::TagExists {
+                    name: name.to_string(),
+                })
+            }
             Err(e) => Err(e.into()),
         }
     }
