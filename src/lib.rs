@@ -6,10 +6,12 @@
 //! revisions and versions in git; [`workspace`] ties a folder, its
 //! configuration, its profiles and its store together.
 
+pub mod diff;
 pub mod examples;
 pub mod fsutil;
 pub mod model;
 pub mod profile;
 pub mod reader;
+pub mod render;
 pub mod store;
 pub mod workspace;

@@ -70,9 +70,9 @@ pub struct DocDate(pub time::Date);
 impl DocDate {
     pub fn parse(s: &str) -> Result<Self, String> {
         let fmt = time::macros::format_description!("[year]-[month]-[day]");
-        time::Date::parse(s.trim(), &fmt)
-            .map(DocDate)
-            .map_err(|_| format!("`{s}` is not a date; write it as YYYY-MM-DD, e.g. 2026-03-05"))
+        time::Date::parse(s.trim(), &fmt).map(DocDate).map_err(|_| {
+            format!("date: `{s}` is not a date; write it as YYYY-MM-DD, e.g. 2026-03-05")
+        })
     }
     pub fn day(&self) -> u8 {
         self.0.day()
@@ -122,12 +122,12 @@ fn de_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
         None => Ok(None),
         Some(Raw::Int(n)) if n > 0 && n <= u32::MAX as i64 => Ok(Some(n as u32)),
         Some(Raw::Int(n)) => Err(serde::de::Error::custom(format!(
-            "number {n} is out of range; a document number is a positive integer"
+            "number: {n} is out of range; a document number is a positive integer"
         ))),
         Some(Raw::Str(s)) if s.trim().is_empty() => Ok(None),
         Some(Raw::Str(s)) => s.trim().parse::<u32>().map(Some).map_err(|_| {
             serde::de::Error::custom(format!(
-                "number `{s}` is not a positive integer; leave it empty until the document is issued"
+                "number: `{s}` is not a positive integer; leave it empty until the document is issued"
             ))
         }),
     }
@@ -156,13 +156,13 @@ fn de_recipients<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Erro
                 match (scalar(k), scalar(val)) {
                     (Some(k), Some(val)) => Ok(format!("{k}: {val}").trim_end().to_string()),
                     _ => Err(serde::de::Error::custom(format!(
-                        "recipients[{i}] is not a line of text; write each recipient as `- text`"
+                        "recipients: item {} is not a line of text; write each recipient as `- text`", i + 1
                     ))),
                 }
             }
             other => scalar(other).ok_or_else(|| {
                 serde::de::Error::custom(format!(
-                    "recipients[{i}] is not a line of text; write each recipient as `- text`"
+                    "recipients: item {} is not a line of text; write each recipient as `- text`", i + 1
                 ))
             }),
         })

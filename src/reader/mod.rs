@@ -177,6 +177,14 @@ fn front_matter(yaml: &str, file: &Path) -> Result<FrontMatter, ReadError> {
             Some(i) => message[..i].to_string(),
             None => message,
         };
+        // Our own field checks run inside a flattened map, where the YAML
+        // parser no longer knows the position; they name their key instead.
+        let (line, column) = match message.split_once(": ") {
+            Some((key, _)) if !key.contains(' ') && key_line(yaml, key) > 1 => {
+                (key_line(yaml, key), 1)
+            }
+            _ => (line, column),
+        };
         ReadError::Yaml {
             file: file.to_path_buf(),
             line,
@@ -268,3 +276,6 @@ pub fn parse_draft_str(text: &str, file: &Path) -> Result<Draft, ReadError> {
 pub fn front_matter_yaml(fm: &FrontMatter) -> Result<String, serde_yaml_ng::Error> {
     serde_yaml_ng::to_string(fm)
 }
+
+#[cfg(test)]
+mod tests;

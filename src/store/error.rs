@@ -76,6 +76,18 @@ pub enum StoreError {
     )]
     ConcurrentSubmit { slug: String, n: u32 },
 
+    #[error(
+        "branch {branch} moved while committing (another commit landed first); nothing was committed, try again"
+    )]
+    ConcurrentCommit { branch: String },
+
+    #[error(
+        "committed as {commit}, but git's index could not be updated (another git command held it); \
+         run `git reset -q -- {}` to make `git status` agree",
+        paths.join(" ")
+    )]
+    IndexNotUpdated { commit: String, paths: Vec<String> },
+
     #[error("tag {name} already exists; nothing was written")]
     TagExists { name: String },
 

@@ -26,32 +26,6 @@ pub struct InitReport {
     pub commit: String,
 }
 
-/// The identity for a commit before any repository exists: the environment,
-/// then git's global configuration.
-fn default_identity() -> Result<Identity, StoreError> {
-    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
-    let config = git2::Config::open_default().ok();
-    let cfg = |k: &str| {
-        config
-            .as_ref()
-            .and_then(|c| c.get_string(k).ok())
-            .filter(|v| !v.trim().is_empty())
-    };
-    let name = env("DUTHAO_AUTHOR_NAME")
-        .or_else(|| cfg("user.name"))
-        .ok_or(StoreError::NoIdentity {
-            missing: "user.name",
-        })?;
-    let email = env("DUTHAO_AUTHOR_EMAIL")
-        .or_else(|| cfg("user.email"))
-        .ok_or(StoreError::NoIdentity {
-            missing: "user.email",
-        })?;
-    let who = Identity { name, email };
-    who.validate()?;
-    Ok(who)
-}
-
 /// Creates a workspace in `dir`. Everything is checked before anything is
 /// written, so a refused init leaves `dir` as it was.
 pub fn init(dir: &Path, opts: &InitOptions) -> Result<InitReport, WorkspaceError> {
@@ -70,7 +44,7 @@ pub fn init(dir: &Path, opts: &InitOptions) -> Result<InitReport, WorkspaceError
     }
     let who = match &opts.identity {
         Some(w) => w.clone(),
-        None => default_identity()?,
+        None => Identity::from_default_config()?,
     };
     let example = if opts.example {
         crate::examples::bundled()

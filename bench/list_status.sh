@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Times `duthao list` and `duthao status` on a workspace of 1,000 drafts and
+# 10,000 commits (issue 2's goal: under 1 s each on the 2-core machine).
+#   bash bench/list_status.sh            # SHARED=../shared by default
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SHARED=${SHARED:-../shared}
+OUT=${OUT:-bench/out}
+DRAFTS=${DRAFTS:-1000}
+COMMITS=${COMMITS:-10000}
+RUNS=${RUNS:-5}
+cargo build --release --quiet
+BIN=$PWD/target/release/duthao
+WS=$OUT/ws-$DRAFTS-$COMMITS
+if [ ! -d "$WS/.git" ]; then
+  rm -rf "$WS"
+  SHARED=$SHARED python3 bench/make_workspace.py --drafts "$DRAFTS" --commits "$COMMITS" "$WS"
+fi
+slug=$(ls "$WS/drafts" | head -1); slug=${slug%.md}
+
+measure() { # label, command...
+  local label=$1; shift
+  local walls=() rss=0
+  for _ in $(seq "$RUNS"); do
+    /usr/bin/time -f '%e %M' -o "$OUT/time.txt" "$@" > /dev/null
+    read -r wall kb < "$OUT/time.txt"
+    walls+=("$wall"); (( kb > rss )) && rss=$kb
+  done
+  local median
+  median=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  printf '%-40s median %6.3f s   (runs: %s)   max RSS %d MB\n' "$label" "$median" "${walls[*]}" $((rss / 1024))
+}
+
+echo "workspace: $WS ($DRAFTS drafts, $(git -C "$WS" rev-list --count HEAD) commits, $(git -C "$WS" tag -l 'duthao/*' | wc -l) version tags)"
+measure "duthao list"                 "$BIN" -C "$WS" list
+measure "duthao list --json"          "$BIN" -C "$WS" list --json
+measure "duthao status $slug"         "$BIN" -C "$WS" status "$slug"
+measure "duthao log $slug"            "$BIN" -C "$WS" log "$slug"
+measure "git log --oneline -- (same draft)" git -C "$WS" log --oneline -- "drafts/$slug.md"

@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Builds a large duthao workspace for benchmarks: N drafts and M commits,
+text from ../shared/corpus/gen_corpus.py, written with `git fast-import`
+(so building it takes seconds, not the hours M `duthao commit`s would).
+
+    python3 bench/make_workspace.py --drafts 1000 --commits 10000 OUT_DIR
+
+Every draft gets two versions (annotated tags duthao/<slug>/v1 and v2), the
+last commits leave some drafts revised after their latest version.
+"""
+import argparse
+import importlib.util
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def load_corpus(shared):
+    spec = importlib.util.spec_from_file_location("gen_corpus", shared / "corpus" / "gen_corpus.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def blob(data):
+    b = data.encode("utf-8")
+    return b"data %d\n" % len(b) + b + b"\n"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out")
+    ap.add_argument("--drafts", type=int, default=1000)
+    ap.add_argument("--commits", type=int, default=10000)
+    ap.add_argument("--pages", type=int, default=1)
+    ap.add_argument("--shared", default=os.environ.get("SHARED", str(HERE.parent.parent / "shared")))
+    a = ap.parse_args()
+    if a.commits < a.drafts:
+        ap.error("--commits must be at least --drafts (one commit adds each draft)")
+    corpus = load_corpus(Path(a.shared))
+    out = Path(a.out)
+    if out.exists() and any(out.iterdir()):
+        sys.exit(f"{out} exists and is not empty")
+    out.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["git", "init", "-q", "-b", "main", str(out)], check=True)
+
+    # Texts: each draft and one revision of it; later commits alternate
+    # between them (revise() is slow, and logs to stderr: keep it quiet).
+    texts = []
+    saved = sys.stderr
+    sys.stderr = io.StringIO()
+    try:
+        for i in range(a.drafts):
+            base = corpus.generate(a.pages, i + 1)
+            texts.append([base, corpus.revise(base, 3, 1)])
+    finally:
+        sys.stderr = saved
+
+    config = (HERE.parent / "src" / "workspace" / "init.rs").read_text(encoding="utf-8")
+    # The party duthao.toml that `duthao init` writes, taken from the source.
+    start = config.index('const PARTY_CONFIG: &str = r#"') + len('const PARTY_CONFIG: &str = r#"')
+    party_toml = config[start:config.index('"#;', start)]
+
+    stream = io.BytesIO()
+    w = stream.write
+    t0 = 1767225600  # 2026-01-01
+    slugs = [f"van-ban-{i + 1:04d}" for i in range(a.drafts)]
+    version_marks = {s: [] for s in slugs}
+    rev_of = [0] * a.drafts
+    for c in range(a.commits):
+        mark = c + 1
+        when = t0 + c * 60
+        if c < a.drafts:
+            d = c
+            msg = f"Bản đầu {slugs[d]}"
+        else:
+            d = (c * 7919) % a.drafts
+            rev_of[d] = 1 - rev_of[d]
+            msg = f"Chỉnh sửa {slugs[d]}"
+        w(b"commit refs/heads/main\nmark :%d\n" % mark)
+        w(b"author Nguyen Van A <a@example.vn> %d +0700\n" % when)
+        w(b"committer Nguyen Van A <a@example.vn> %d +0700\n" % when)
+        w(blob(msg))
+        if c > 0:
+            w(b"from :%d\n" % (mark - 1))
+        if c == 0:
+            w(b"M 100644 inline duthao.toml\n" + blob(party_toml))
+        w(b"M 100644 inline drafts/%s.md\n" % slugs[d].encode() + blob(texts[d][rev_of[d]]))
+        # Versions: v1 after the draft's first commit, v2 after its second.
+        marks = version_marks[slugs[d]]
+        if len(marks) < 2 and (c < a.drafts or len(marks) == 1):
+            marks.append((mark, when))
+    for s in slugs:
+        for n, (mark, when) in enumerate(version_marks[s], start=1):
+            w(b"tag duthao/%s/v%d\nfrom :%d\n" % (s.encode(), n, mark))
+            w(b"tagger Nguyen Van A <a@example.vn> %d +0700\n" % (when + 30))
+            w(blob(f"Dự thảo lần {n}\n"))
+    subprocess.run(["git", "-C", str(out), "fast-import", "--quiet"], input=stream.getvalue(), check=True)
+    subprocess.run(["git", "-C", str(out), "checkout", "-q", "main"], check=True)
+    subprocess.run(["git", "-C", str(out), "reset", "-q", "--hard"], check=True)
+    print(f"{out}: {a.drafts} drafts, {a.commits} commits, "
+          f"{sum(len(v) for v in version_marks.values())} version tags", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,524 @@
+//! Block alignment: which block of FROM became which block of TO.
+//!
+//! 1. Identical blocks (same kind, same compared text) are aligned with Myers
+//!    over block ids: those on the common subsequence are unchanged in place.
+//! 2. Identical blocks off that subsequence are moves (an unchanged paragraph
+//!    is never shown as changed, wherever it went).
+//! 3. Between two aligned anchors, the remaining blocks are paired in order
+//!    by similarity: edited in place.
+//! 4. What is still unpaired is matched across the whole document by
+//!    similarity: a pair that fits between its neighbours is an in-place edit,
+//!    any other is a move with word changes; the rest is added or removed.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::hash::Hasher;
+use std::time::Instant;
+
+use similar::{Algorithm, DiffOp, capture_diff_slices_deadline};
+
+use super::token::normalize_owned;
+use super::token::{FxHashMap, FxHasher, TokenClass, dice, token_hash, tokenize};
+use super::words::diff_words;
+use super::{BlockChange, WordOp};
+use crate::model::Block;
+
+/// Similarity needed to call two blocks between the same anchors one edited
+/// block; their position already argues for it.
+const SIM_IN_PLACE: f32 = 0.35;
+/// Similarity needed to call a block found elsewhere a move rather than an
+/// unrelated removal and addition. Official prose reuses a small vocabulary,
+/// so the bags below include word pairs, which unrelated paragraphs rarely
+/// share.
+const SIM_MOVE: f32 = 0.5;
+/// How far the in-order pairing looks ahead for a block's partner.
+const LOOKAHEAD: usize = 8;
+/// Above this many candidate pairs, leftovers are matched through an index of
+/// their rarer features rather than all against all.
+const BRUTE_FORCE_PAIRS: usize = 40_000;
+/// A feature shared by more leftover blocks than this says nothing.
+const MAX_POSTINGS: usize = 64;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum How {
+    /// Same place; `exact` when the compared texts are identical.
+    InPlace {
+        exact: bool,
+    },
+    Moved,
+}
+
+struct Aligner<'a> {
+    from: &'a [Block],
+    to: &'a [Block],
+    ftext: Vec<String>,
+    ttext: Vec<String>,
+    /// For each TO block, its FROM partner and how.
+    to_m: Vec<Option<(usize, How)>>,
+    from_m: Vec<Option<usize>>,
+    /// In-place pairs by TO index, to tell in-place from moved.
+    in_place: BTreeMap<usize, usize>,
+    fbag: Vec<Option<Vec<u32>>>,
+    tbag: Vec<Option<Vec<u32>>>,
+}
+
+pub(crate) fn diff_bodies(
+    from: &[Block],
+    to: &[Block],
+    whitespace: bool,
+    deadline: Option<Instant>,
+) -> (Vec<BlockChange>, bool) {
+    let ftext: Vec<String> = from
+        .iter()
+        .map(|b| normalize_owned(b.text(), whitespace))
+        .collect();
+    let ttext: Vec<String> = to
+        .iter()
+        .map(|b| normalize_owned(b.text(), whitespace))
+        .collect();
+    let mut a = Aligner {
+        from,
+        to,
+        ftext,
+        ttext,
+        to_m: vec![None; to.len()],
+        from_m: vec![None; from.len()],
+        in_place: BTreeMap::new(),
+        fbag: vec![None; from.len()],
+        tbag: vec![None; to.len()],
+    };
+    let regions = a.anchor_identical(deadline);
+    a.exact_moves();
+    for (fr, tr) in &regions {
+        a.pair_region(fr.clone(), tr.clone());
+    }
+    a.pair_leftovers();
+    let out = a.emit(deadline);
+    let degraded = deadline.is_some_and(|d| Instant::now() > d);
+    (out, degraded)
+}
+
+type Region = (std::ops::Range<usize>, std::ops::Range<usize>);
+
+impl Aligner<'_> {
+    /// Step 1; returns the stretches between anchors.
+    fn anchor_identical(&mut self, deadline: Option<Instant>) -> Vec<Region> {
+        let mut ids: FxHashMap<(&'static str, &str), u32> = FxHashMap::default();
+        fn id_of<'t>(
+            kind: &'static str,
+            text: &'t str,
+            ids: &mut FxHashMap<(&'static str, &'t str), u32>,
+        ) -> u32 {
+            let n = ids.len() as u32;
+            *ids.entry((kind, text)).or_insert(n)
+        }
+        let mut fid = Vec::with_capacity(self.from.len());
+        for (b, t) in self.from.iter().zip(&self.ftext) {
+            fid.push(id_of(b.kind_tag(), t.as_str(), &mut ids));
+        }
+        let mut tid = Vec::with_capacity(self.to.len());
+        for (b, t) in self.to.iter().zip(&self.ttext) {
+            tid.push(id_of(b.kind_tag(), t.as_str(), &mut ids));
+        }
+        drop(ids);
+        let ops = capture_diff_slices_deadline(Algorithm::Myers, &fid, &tid, deadline);
+        let mut regions: Vec<Region> = Vec::new();
+        for op in ops {
+            match op {
+                DiffOp::Equal {
+                    old_index,
+                    new_index,
+                    len,
+                } => {
+                    for k in 0..len {
+                        self.set(old_index + k, new_index + k, How::InPlace { exact: true });
+                    }
+                }
+                DiffOp::Delete {
+                    old_index,
+                    old_len,
+                    new_index,
+                } => push_region(
+                    &mut regions,
+                    old_index..old_index + old_len,
+                    new_index..new_index,
+                ),
+                DiffOp::Insert {
+                    old_index,
+                    new_index,
+                    new_len,
+                } => push_region(
+                    &mut regions,
+                    old_index..old_index,
+                    new_index..new_index + new_len,
+                ),
+                DiffOp::Replace {
+                    old_index,
+                    old_len,
+                    new_index,
+                    new_len,
+                } => push_region(
+                    &mut regions,
+                    old_index..old_index + old_len,
+                    new_index..new_index + new_len,
+                ),
+            }
+        }
+        regions
+    }
+
+    fn set(&mut self, f: usize, t: usize, how: How) {
+        self.to_m[t] = Some((f, how));
+        self.from_m[f] = Some(t);
+        if matches!(how, How::InPlace { .. }) {
+            self.in_place.insert(t, f);
+        }
+        self.fbag[f] = None;
+        self.tbag[t] = None;
+    }
+
+    /// Whether pairing FROM `f` with TO `t` keeps the in-place pairs in order.
+    fn fits(&self, f: usize, t: usize) -> bool {
+        let after_prev = self
+            .in_place
+            .range(..t)
+            .next_back()
+            .is_none_or(|(_, &pf)| pf < f);
+        let before_next = self
+            .in_place
+            .range(t + 1..)
+            .next()
+            .is_none_or(|(_, &nf)| f < nf);
+        after_prev && before_next
+    }
+
+    fn identical(&self, f: usize, t: usize) -> bool {
+        self.from[f].kind_tag() == self.to[t].kind_tag() && self.ftext[f] == self.ttext[t]
+    }
+
+    /// Step 2.
+    fn exact_moves(&mut self) {
+        let mut waiting: FxHashMap<(&'static str, &str), VecDeque<usize>> = FxHashMap::default();
+        for f in 0..self.from.len() {
+            if self.from_m[f].is_none() {
+                waiting
+                    .entry((self.from[f].kind_tag(), self.ftext[f].as_str()))
+                    .or_default()
+                    .push_back(f);
+            }
+        }
+        let mut pairs = Vec::new();
+        for t in 0..self.to.len() {
+            if self.to_m[t].is_some() {
+                continue;
+            }
+            if let Some(q) = waiting.get_mut(&(self.to[t].kind_tag(), self.ttext[t].as_str()))
+                && let Some(f) = q.pop_front()
+            {
+                pairs.push((f, t));
+            }
+        }
+        drop(waiting);
+        for (f, t) in pairs {
+            let how = if self.fits(f, t) {
+                How::InPlace { exact: true }
+            } else {
+                How::Moved
+            };
+            self.set(f, t, how);
+        }
+    }
+
+    fn bag_from(&mut self, f: usize) -> &[u32] {
+        if self.fbag[f].is_none() {
+            self.fbag[f] = Some(bag(&self.ftext[f]));
+        }
+        self.fbag[f].as_deref().unwrap_or_default()
+    }
+
+    fn bag_to(&mut self, t: usize) -> &[u32] {
+        if self.tbag[t].is_none() {
+            self.tbag[t] = Some(bag(&self.ttext[t]));
+        }
+        self.tbag[t].as_deref().unwrap_or_default()
+    }
+
+    fn sim(&mut self, f: usize, t: usize) -> f32 {
+        if self.from[f].kind_tag() != self.to[t].kind_tag() && self.identical_text(f, t) {
+            // Same words, new kind (a paragraph made a heading): one edit.
+            return 1.0;
+        }
+        if self.from[f].kind_tag() == self.to[t].kind_tag() {
+            let (a, b) = (self.ftext[f].as_bytes(), self.ttext[t].as_bytes());
+            let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+            let suffix = a[prefix..]
+                .iter()
+                .rev()
+                .zip(b[prefix..].iter().rev())
+                .take_while(|(x, y)| x == y)
+                .count();
+            // Most edits leave most of a block untouched at its ends: such a
+            // pair needs no word bags.
+            if 2 * (prefix + suffix) >= a.len().max(b.len()) && prefix + suffix >= 8 {
+                return 1.0;
+            }
+        }
+        self.bag_from(f);
+        self.bag_to(t);
+        match (&self.fbag[f], &self.tbag[t]) {
+            (Some(a), Some(b)) => dice(a, b),
+            _ => 0.0,
+        }
+    }
+
+    fn identical_text(&self, f: usize, t: usize) -> bool {
+        self.ftext[f] == self.ttext[t]
+    }
+
+    /// Step 3: in-order pairing between two anchors.
+    fn pair_region(&mut self, fr: std::ops::Range<usize>, tr: std::ops::Range<usize>) {
+        let uf: Vec<usize> = fr.filter(|&f| self.from_m[f].is_none()).collect();
+        let ut: Vec<usize> = tr.filter(|&t| self.to_m[t].is_none()).collect();
+        let (mut p, mut q) = (0, 0);
+        while p < uf.len() && q < ut.len() {
+            let (f, t) = (uf[p], ut[q]);
+            if self.sim(f, t) >= SIM_IN_PLACE && self.fits(f, t) {
+                self.set(f, t, How::InPlace { exact: false });
+                p += 1;
+                q += 1;
+                continue;
+            }
+            let mut skip = None;
+            for d in 1..LOOKAHEAD {
+                if q + d < ut.len() && self.sim(f, ut[q + d]) >= SIM_IN_PLACE {
+                    skip = Some((0, d));
+                    break;
+                }
+                if p + d < uf.len() && self.sim(uf[p + d], t) >= SIM_IN_PLACE {
+                    skip = Some((d, 0));
+                    break;
+                }
+            }
+            match skip {
+                Some((dp, dq)) => {
+                    p += dp;
+                    q += dq;
+                }
+                None => {
+                    p += 1;
+                    q += 1;
+                }
+            }
+        }
+    }
+
+    /// Step 4: whatever is still unpaired, across the whole document.
+    fn pair_leftovers(&mut self) {
+        let lf: Vec<usize> = (0..self.from.len())
+            .filter(|&f| self.from_m[f].is_none())
+            .collect();
+        let lt: Vec<usize> = (0..self.to.len())
+            .filter(|&t| self.to_m[t].is_none())
+            .collect();
+        if lf.is_empty() || lt.is_empty() {
+            return;
+        }
+        for &f in &lf {
+            self.bag_from(f);
+        }
+        for &t in &lt {
+            self.bag_to(t);
+        }
+        let index = (lf.len() * lt.len() > BRUTE_FORCE_PAIRS).then(|| self.feature_index(&lf));
+        let mut hits: Vec<u32> = vec![0; lf.len()];
+        let mut touched: Vec<usize> = Vec::new();
+        for &t in &lt {
+            let candidates: Vec<usize> = match &index {
+                None => (0..lf.len()).collect(),
+                Some(index) => {
+                    touched.clear();
+                    let mut feats = self.tbag[t].clone().unwrap_or_default();
+                    feats.dedup();
+                    for feat in feats {
+                        if let Some(list) = index.get(&feat) {
+                            for &k in list {
+                                if hits[k] == 0 {
+                                    touched.push(k);
+                                }
+                                hits[k] += 1;
+                            }
+                        }
+                    }
+                    touched.sort_by_key(|&k| std::cmp::Reverse(hits[k]));
+                    touched.truncate(8);
+                    for &k in &touched {
+                        hits[k] = 0;
+                    }
+                    touched.clone()
+                }
+            };
+            let mut best: Option<(f32, usize)> = None;
+            for k in candidates {
+                let f = lf[k];
+                if self.from_m[f].is_some() {
+                    continue;
+                }
+                let s = self.sim(f, t);
+                if best.is_none_or(|(bs, _)| s > bs) {
+                    best = Some((s, f));
+                }
+            }
+            if let Some((s, f)) = best {
+                if self.fits(f, t) && s >= SIM_IN_PLACE {
+                    self.set(f, t, How::InPlace { exact: false });
+                } else if s >= SIM_MOVE {
+                    self.set(f, t, How::Moved);
+                }
+            }
+        }
+        // Clear any leftover hit counts (only the index path sets them).
+        debug_assert!(hits.iter().all(|&h| h == 0) || index.is_some());
+    }
+
+    fn feature_index(&self, lf: &[usize]) -> FxHashMap<u32, Vec<usize>> {
+        let mut index: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
+        for (k, &f) in lf.iter().enumerate() {
+            let mut feats = self.fbag[f].clone().unwrap_or_default();
+            feats.dedup();
+            for feat in feats {
+                index.entry(feat).or_default().push(k);
+            }
+        }
+        index.retain(|_, v| v.len() <= MAX_POSTINGS);
+        index
+    }
+
+    /// Final pass: the list in TO order, removals where they were.
+    fn emit(self, deadline: Option<Instant>) -> Vec<BlockChange> {
+        let mut out = Vec::with_capacity(self.to.len() + self.from.len() / 8);
+        // Entries whose word ops are still to compute: (entry, from, to).
+        let mut jobs: Vec<(usize, usize, usize)> = Vec::new();
+        let mut next_from = 0;
+        let n_from = self.from.len();
+        for t in 0..self.to.len() {
+            let limit = match self.to_m[t] {
+                Some((f, How::InPlace { .. })) => f,
+                _ => self.in_place.range(t..).next().map_or(n_from, |(_, &f)| f),
+            };
+            while next_from < limit {
+                if self.from_m[next_from].is_none() {
+                    out.push(BlockChange::Removed { from: next_from });
+                }
+                next_from += 1;
+            }
+            match self.to_m[t] {
+                None => out.push(BlockChange::Added { to: t }),
+                Some((f, How::InPlace { exact: true })) => {
+                    next_from = f + 1;
+                    out.push(BlockChange::Unchanged { from: f, to: t });
+                }
+                Some((f, How::InPlace { exact: false })) => {
+                    next_from = f + 1;
+                    jobs.push((out.len(), f, t));
+                    out.push(BlockChange::Changed {
+                        from: f,
+                        to: t,
+                        ops: Vec::new(),
+                    });
+                }
+                Some((f, How::Moved)) => {
+                    let ops = if self.identical(f, t) {
+                        vec![WordOp::Equal(self.ttext[t].clone())]
+                    } else {
+                        jobs.push((out.len(), f, t));
+                        Vec::new()
+                    };
+                    out.push(BlockChange::Moved {
+                        from: f,
+                        to: t,
+                        ops,
+                    });
+                }
+            }
+        }
+        while next_from < n_from {
+            if self.from_m[next_from].is_none() {
+                out.push(BlockChange::Removed { from: next_from });
+            }
+            next_from += 1;
+        }
+        let results = parallel_map(&jobs, |&(_, f, t)| {
+            diff_words(&self.ftext[f], &self.ttext[t], deadline)
+        });
+        for (&(i, _, _), ops) in jobs.iter().zip(results) {
+            if let BlockChange::Changed { ops: slot, .. } | BlockChange::Moved { ops: slot, .. } =
+                &mut out[i]
+            {
+                *slot = ops;
+            }
+        }
+        out
+    }
+}
+
+/// Maps `f` over `items` on the machine's cores, in order. Word diffs of
+/// different blocks are independent, and a reviewer waits for the slowest.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4);
+    if threads < 2 || items.len() < 64 {
+        return items.iter().map(&f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| {
+                let f = &f;
+                scope.spawn(move || part.iter().map(f).collect::<Vec<R>>())
+            })
+            .collect();
+        let mut out = Vec::with_capacity(items.len());
+        for h in handles {
+            match h.join() {
+                Ok(part) => out.extend(part),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        out
+    })
+}
+
+fn push_region(regions: &mut Vec<Region>, f: std::ops::Range<usize>, t: std::ops::Range<usize>) {
+    if let Some((lf, lt)) = regions.last_mut()
+        && lf.end == f.start
+        && lt.end == t.start
+    {
+        lf.end = f.end;
+        lt.end = t.end;
+        return;
+    }
+    regions.push((f, t));
+}
+
+/// The features two blocks are compared on: their words and their word
+/// pairs, as a sorted multiset of small hashes.
+fn bag(text: &str) -> Vec<u32> {
+    let mut words: Vec<u32> = Vec::new();
+    tokenize(text, |s, e, class| {
+        if class == TokenClass::Word {
+            words.push(token_hash(&text[s..e]) as u32);
+        }
+    });
+    let mut out = Vec::with_capacity(words.len() * 2);
+    out.extend(words.iter().map(|&w| w << 1));
+    for pair in words.windows(2) {
+        let mut h = FxHasher::default();
+        h.write_u32(pair[0]);
+        h.write_u32(pair[1]);
+        // Odd values for pairs, even for single words: the two never collide.
+        out.push((h.finish() as u32) | 1);
+    }
+    out.sort_unstable();
+    out
+}

@@ -1,0 +1,271 @@
+//! The redline engine: what changed between two versions of a draft.
+//!
+//! Two passes, as a reviewer reads: first the blocks of the two documents are
+//! aligned (identical blocks by content, wherever they now sit; edited blocks
+//! by word similarity; a block found elsewhere is one *move* with both
+//! structural paths), then the words inside each edited block are diffed.
+//! Every op carries its text, so concatenating them rebuilds either version
+//! ([`apply`]); the writers in `render::redline` and the DOCX tracked-changes
+//! writer only ever read a [`DraftDiff`].
+
+mod align;
+mod front;
+mod token;
+mod words;
+
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::model::{Block, Draft};
+
+pub use front::FieldChange;
+pub use token::{TokenClass, count_words, normalize, tokenize};
+
+/// How to compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DiffOptions {
+    /// Show whitespace-only changes (reflowed lines, double spaces). Off by
+    /// default: they change nothing a reader of the issued document sees.
+    pub whitespace: bool,
+    /// Wall-clock budget for the whole comparison. Past it the remaining
+    /// blocks get a coarser (still exact) diff instead of a minimal one, so a
+    /// pathological input degrades, never hangs. `None`: no limit.
+    pub deadline: Option<Duration>,
+}
+
+impl Default for DiffOptions {
+    fn default() -> Self {
+        DiffOptions {
+            whitespace: false,
+            deadline: Some(Duration::from_secs(5)),
+        }
+    }
+}
+
+/// One step of a word diff. The texts include the whitespace tokens, so the
+/// concatenation of `Equal`+`Delete` texts is the old block text and of
+/// `Equal`+`Insert` texts the new one (see [`apply`]). Adjacent ops of one
+/// kind are merged, and within a change a `Delete` comes before its `Insert`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "op", content = "text", rename_all = "kebab-case")]
+pub enum WordOp {
+    Equal(String),
+    Insert(String),
+    Delete(String),
+}
+
+impl WordOp {
+    pub fn text(&self) -> &str {
+        match self {
+            WordOp::Equal(t) | WordOp::Insert(t) | WordOp::Delete(t) => t,
+        }
+    }
+    pub fn is_change(&self) -> bool {
+        !matches!(self, WordOp::Equal(_))
+    }
+}
+
+/// Which version to rebuild from ops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The FROM version: reject every change.
+    Old,
+    /// The TO version: accept every change.
+    New,
+}
+
+/// Rebuilds one side's text from ops.
+pub fn apply(ops: &[WordOp], side: Side) -> String {
+    let mut s = String::new();
+    for op in ops {
+        match (op, side) {
+            (WordOp::Equal(t), _)
+            | (WordOp::Insert(t), Side::New)
+            | (WordOp::Delete(t), Side::Old) => s.push_str(t),
+            _ => {}
+        }
+    }
+    s
+}
+
+/// What happened to one block. Indices point into `from.body.blocks` and
+/// `to.body.blocks`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BlockChange {
+    /// Same text in the same place.
+    Unchanged {
+        from: usize,
+        to: usize,
+    },
+    /// Edited in place.
+    Changed {
+        from: usize,
+        to: usize,
+        ops: Vec<WordOp>,
+    },
+    Added {
+        to: usize,
+    },
+    Removed {
+        from: usize,
+    },
+    /// Moved elsewhere (same section or another), with any word changes made
+    /// at the same time: `ops` always rebuilds both texts, and is a single
+    /// `Equal` when the text did not change.
+    Moved {
+        from: usize,
+        to: usize,
+        ops: Vec<WordOp>,
+    },
+}
+
+impl BlockChange {
+    pub fn from(&self) -> Option<usize> {
+        match *self {
+            BlockChange::Unchanged { from, .. }
+            | BlockChange::Changed { from, .. }
+            | BlockChange::Removed { from }
+            | BlockChange::Moved { from, .. } => Some(from),
+            BlockChange::Added { .. } => None,
+        }
+    }
+    pub fn to(&self) -> Option<usize> {
+        match *self {
+            BlockChange::Unchanged { to, .. }
+            | BlockChange::Changed { to, .. }
+            | BlockChange::Added { to }
+            | BlockChange::Moved { to, .. } => Some(to),
+            BlockChange::Removed { .. } => None,
+        }
+    }
+    /// The word ops, for the kinds that carry them.
+    pub fn ops(&self) -> Option<&[WordOp]> {
+        match self {
+            BlockChange::Changed { ops, .. } | BlockChange::Moved { ops, .. } => Some(ops),
+            _ => None,
+        }
+    }
+    pub fn is_change(&self) -> bool {
+        !matches!(self, BlockChange::Unchanged { .. })
+    }
+    /// "unchanged", "changed", "added", "removed", "moved": the JSON names.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            BlockChange::Unchanged { .. } => "unchanged",
+            BlockChange::Changed { .. } => "changed",
+            BlockChange::Added { .. } => "added",
+            BlockChange::Removed { .. } => "removed",
+            BlockChange::Moved { .. } => "moved",
+        }
+    }
+}
+
+/// The differences between two drafts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftDiff {
+    /// Front-matter fields that differ, in a fixed order (see [`FieldChange`]).
+    pub front: Vec<FieldChange>,
+    /// In TO order; removed blocks sit where they were in FROM (after the
+    /// block that preceded them there); a moved block appears once, at its
+    /// TO position (see [`DraftDiff::departures`] for where it left).
+    pub blocks: Vec<BlockChange>,
+    /// Whether whitespace was significant (texts are normalised otherwise).
+    pub whitespace: bool,
+    /// True when the deadline passed and some blocks got a coarser diff.
+    pub degraded: bool,
+}
+
+impl DraftDiff {
+    /// No difference at all (what `--exit-code` asks).
+    pub fn is_empty(&self) -> bool {
+        self.front.is_empty() && self.blocks.iter().all(|b| !b.is_change())
+    }
+
+    /// The text of a block as this diff compared it (normalised unless
+    /// whitespace is significant).
+    pub fn text_of(&self, block: &Block) -> String {
+        block_text(block, self.whitespace)
+    }
+
+    /// Ops for any entry, including the kinds that do not store them:
+    /// an unchanged block is one `Equal`, an added one `Insert`, a removed one
+    /// `Delete`. Concatenating over all entries rebuilds both bodies.
+    pub fn full_ops(&self, index: usize, from: &Draft, to: &Draft) -> Vec<WordOp> {
+        match &self.blocks[index] {
+            BlockChange::Unchanged { to: t, .. } => {
+                vec![WordOp::Equal(self.text_of(&to.body.blocks[*t]))]
+            }
+            BlockChange::Added { to: t } => vec![WordOp::Insert(self.text_of(&to.body.blocks[*t]))],
+            BlockChange::Removed { from: f } => {
+                vec![WordOp::Delete(self.text_of(&from.body.blocks[*f]))]
+            }
+            BlockChange::Changed { ops, .. } | BlockChange::Moved { ops, .. } => ops.clone(),
+        }
+    }
+
+    /// For each moved block, the position in `blocks` where it stood in FROM:
+    /// `(position, index of the Moved entry)`, sorted by position. A writer
+    /// that shows "moved to …" at the old place inserts the marker before
+    /// `blocks[position]` (or at the end when `position == blocks.len()`).
+    pub fn departures(&self) -> Vec<(usize, usize)> {
+        // Entries other than moves keep FROM order, so a binary search over
+        // their FROM indices finds the old place.
+        let anchors: Vec<(usize, usize)> = self
+            .blocks
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| !matches!(b, BlockChange::Moved { .. }))
+            .filter_map(|(pos, b)| b.from().map(|f| (f, pos)))
+            .collect();
+        let mut out: Vec<(usize, usize, usize)> = self
+            .blocks
+            .iter()
+            .enumerate()
+            .filter_map(|(i, b)| match b {
+                BlockChange::Moved { from, .. } => {
+                    let k = anchors.partition_point(|&(f, _)| f < *from);
+                    let pos = anchors.get(k).map_or(self.blocks.len(), |&(_, p)| p);
+                    Some((pos, *from, i))
+                }
+                _ => None,
+            })
+            .collect();
+        // Several moves can leave from the same place: keep their FROM order.
+        out.sort();
+        out.into_iter().map(|(pos, _, i)| (pos, i)).collect()
+    }
+}
+
+/// The text of a block as the diff compares it: [`Block::text`], normalised
+/// unless `whitespace`.
+pub fn block_text(block: &Block, whitespace: bool) -> String {
+    token::normalize_owned(block.text(), whitespace)
+}
+
+/// Compares two drafts: front matter, then blocks, then words inside blocks.
+pub fn diff_drafts(from: &Draft, to: &Draft, opts: &DiffOptions) -> DraftDiff {
+    let deadline = opts.deadline.map(|d| Instant::now() + d);
+    let front = front::diff_front(&from.front, &to.front);
+    let (blocks, degraded) = align::diff_bodies(
+        &from.body.blocks,
+        &to.body.blocks,
+        opts.whitespace,
+        deadline,
+    );
+    DraftDiff {
+        front,
+        blocks,
+        whitespace: opts.whitespace,
+        degraded,
+    }
+}
+
+/// Word diff of two texts, outside any document (used for front-matter values
+/// and by callers that carry passages across versions).
+pub fn diff_texts(old: &str, new: &str, opts: &DiffOptions) -> Vec<WordOp> {
+    let deadline = opts.deadline.map(|d| Instant::now() + d);
+    let old = normalize(old, opts.whitespace);
+    let new = normalize(new, opts.whitespace);
+    words::diff_words(&old, &new, deadline)
+}

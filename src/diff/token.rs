@@ -1,0 +1,335 @@
+//! Tokens for the word diff: words, single punctuation characters and
+//! whitespace runs, so that "bản," against "bản" differs by exactly one comma.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A small, fast, non-cryptographic hasher (the rustc "Fx" mix): the keys are
+/// short words from our own documents, so HashDoS resistance buys nothing and
+/// SipHash would dominate the interning cost on a 1,000-page draft.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher(u64);
+
+const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    #[inline]
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(FX_SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.mix(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.mix(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 56));
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.mix(i as u64);
+    }
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.mix(i as u64);
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.mix(i);
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.mix(i as u64);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub(crate) type FxBuild = BuildHasherDefault<FxHasher>;
+pub(crate) type FxHashMap<K, V> = HashMap<K, V, FxBuild>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenClass {
+    Word,
+    Punct,
+    Space,
+}
+
+/// Combining marks count as part of a word: text is NFC after the reader, but
+/// a Vietnamese letter with a second diacritic may still carry one.
+fn is_combining(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+}
+
+#[inline]
+fn class_of(c: char) -> TokenClass {
+    if c.is_ascii() {
+        return if c.is_ascii_alphanumeric() {
+            TokenClass::Word
+        } else if c.is_ascii_whitespace() {
+            TokenClass::Space
+        } else {
+            TokenClass::Punct
+        };
+    }
+    // Vietnamese letters live in Latin-1, Latin Extended-A/B and Latin
+    // Extended Additional: answer those without the general Unicode tables.
+    let u = c as u32;
+    if (0xC0..=0x24F).contains(&u) && u != 0xD7 && u != 0xF7 || (0x1E00..=0x1EFF).contains(&u) {
+        return TokenClass::Word;
+    }
+    if c.is_alphanumeric() || is_combining(c) {
+        TokenClass::Word
+    } else if c.is_whitespace() {
+        TokenClass::Space
+    } else {
+        TokenClass::Punct
+    }
+}
+
+/// Splits `text` into tokens, calling `f(start, end, class)` for each, with
+/// byte offsets. Words are maximal runs of letters, digits and combining
+/// marks; whitespace runs are one token; every other character is its own.
+pub fn tokenize(text: &str, mut f: impl FnMut(usize, usize, TokenClass)) {
+    let mut iter = text.char_indices().peekable();
+    while let Some((start, c)) = iter.next() {
+        let class = class_of(c);
+        let mut end = start + c.len_utf8();
+        if class != TokenClass::Punct {
+            while let Some(&(i, d)) = iter.peek() {
+                if class_of(d) != class {
+                    // A figure keeps its separators: "2.200", "94,5" are one
+                    // token, so a changed figure shows whole.
+                    let figure_sep = class == TokenClass::Word
+                        && (d == '.' || d == ',')
+                        && text[start..end]
+                            .bytes()
+                            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+                        && text[i + 1..]
+                            .chars()
+                            .next()
+                            .is_some_and(|n| n.is_ascii_digit());
+                    if !figure_sep {
+                        break;
+                    }
+                }
+                end = i + d.len_utf8();
+                iter.next();
+            }
+        }
+        f(start, end, class);
+    }
+}
+
+/// Number of word tokens (letters/digits runs) in `text`: what "words
+/// inserted/deleted" count.
+pub fn count_words(text: &str) -> usize {
+    let mut n = 0;
+    tokenize(text, |_, _, c| {
+        if c == TokenClass::Word {
+            n += 1
+        }
+    });
+    n
+}
+
+/// The text the diff compares. Without `whitespace`, every whitespace run is
+/// one space (or one newline when the run holds a line break, which marks a
+/// hard break or a table row), and the ends are trimmed: reflowed lines and
+/// double spaces are then not changes.
+pub fn normalize(text: &str, whitespace: bool) -> String {
+    normalize_owned(text.to_string(), whitespace)
+}
+
+/// [`normalize`] without a copy when the text is already normal (the usual
+/// case: the reader turns soft breaks into spaces).
+pub fn normalize_owned(text: String, whitespace: bool) -> String {
+    if whitespace || is_normal(&text) {
+        return text;
+    }
+    normalize_chars(&text)
+}
+
+fn normalize_chars(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending: Option<char> = None;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            let nl = c == '\n' || c == '\r' || c == '\u{2028}';
+            pending = match pending {
+                Some('\n') => Some('\n'),
+                _ if nl => Some('\n'),
+                _ => Some(' '),
+            };
+        } else {
+            if let Some(p) = pending.take()
+                && !out.is_empty()
+            {
+                out.push(p);
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Already what [`normalize`] would return: no leading or trailing
+/// whitespace, no whitespace but single spaces and single newlines.
+fn is_normal(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut prev_space = true; // leading whitespace is not normal
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b' ' | b'\n' => {
+                if prev_space {
+                    return false;
+                }
+                prev_space = true;
+            }
+            b'\t' | b'\r' | 0x0b | 0x0c => return false,
+            // Lead bytes of the non-ASCII whitespace characters (U+0085,
+            // U+00A0, U+1680, U+2000–U+205F, U+3000): decode just those.
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => {
+                let ch = text[i..].chars().next().unwrap_or(' ');
+                if ch.is_whitespace() {
+                    return false;
+                }
+                prev_space = false;
+                i += ch.len_utf8();
+                continue;
+            }
+            _ => prev_space = false,
+        }
+        i += 1;
+    }
+    !prev_space || text.is_empty()
+}
+
+/// A 64-bit hash of a token's text. The word diff compares these instead of
+/// strings and then checks every equal stretch against the texts, so a
+/// collision can only make a diff coarser, never wrong.
+#[inline]
+pub fn token_hash(s: &str) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(s.as_bytes());
+    h.finish()
+}
+
+/// A tokenised text: ids and the byte offset where each token starts
+/// (plus a final offset at the end), so ops slice the original text.
+pub struct Tokens {
+    pub ids: Vec<u64>,
+    pub starts: Vec<u32>,
+}
+
+impl Tokens {
+    pub fn of(text: &str) -> Tokens {
+        let mut ids = Vec::with_capacity(text.len() / 3);
+        let mut starts = Vec::with_capacity(text.len() / 3 + 1);
+        tokenize(text, |s, e, _| {
+            ids.push(token_hash(&text[s..e]));
+            starts.push(s as u32);
+        });
+        starts.push(text.len() as u32);
+        Tokens { ids, starts }
+    }
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+    /// Byte range of tokens `a..b`.
+    pub fn span(&self, a: usize, b: usize) -> std::ops::Range<usize> {
+        self.starts[a] as usize..self.starts[b] as usize
+    }
+}
+
+/// Dice coefficient of two sorted multisets: 2|A∩B| / (|A|+|B|).
+pub fn dice(a: &[u32], b: &[u32]) -> f32 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    (2 * common) as f32 / (a.len() + b.len()) as f32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(s: &str) -> Vec<&str> {
+        let mut v = Vec::new();
+        tokenize(s, |a, b, _| v.push(&s[a..b]));
+        v
+    }
+
+    #[test]
+    fn punctuation_is_its_own_token() {
+        assert_eq!(toks("bản,"), ["bản", ","]);
+        assert_eq!(
+            toks("Điều 3.  Hiệu lực"),
+            ["Điều", " ", "3", ".", "  ", "Hiệu", " ", "lực"]
+        );
+        assert_eq!(toks("(a)"), ["(", "a", ")"]);
+        assert_eq!(toks("..."), [".", ".", "."]);
+        assert_eq!(
+            toks("2.200 đồng, 94,5%"),
+            ["2.200", " ", "đồng", ",", " ", "94,5", "%"]
+        );
+        assert_eq!(toks("năm 2026."), ["năm", " ", "2026", "."]);
+        assert_eq!(toks("1.234.567,5 a"), ["1.234.567,5", " ", "a"]);
+    }
+
+    #[test]
+    fn combining_marks_stay_in_the_word() {
+        let nfd = "vie\u{0302}\u{0323}t";
+        assert_eq!(toks(nfd), [nfd]);
+    }
+
+    #[test]
+    fn normalize_collapses_whitespace() {
+        assert_eq!(normalize("  a \t b\n c  ", false), "a b\nc");
+        assert_eq!(normalize("a \n\n b", false), "a\nb");
+        assert_eq!(normalize("  a  ", true), "  a  ");
+        for t in [
+            "", "a", "a b\nc", " a", "a ", "a  b", "a\u{a0}b", "a\tb", "a \nb",
+        ] {
+            assert_eq!(is_normal(t), normalize_chars(t) == t, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn dice_of_multisets() {
+        assert_eq!(dice(&[1, 2, 3], &[1, 2, 3]), 1.0);
+        assert_eq!(dice(&[1, 1, 2], &[1, 2, 2]), 2.0 * 2.0 / 6.0);
+        assert_eq!(dice(&[], &[1]), 0.0);
+    }
+
+    #[test]
+    fn word_count() {
+        assert_eq!(count_words("Số 15-NQ/TU, ngày 05."), 6);
+    }
+}

@@ -1,0 +1,229 @@
+use std::path::Path;
+
+use super::*;
+use crate::model::{BlockKind, Inline, ListMarker};
+
+const FRONT: &str =
+    "---\nkind: nghi-quyet\nissuer:\n  name: TỈNH ỦY THÁI NGUYÊN\ntitle: về công tác cán bộ\n---\n";
+
+fn read(body: &str) -> Draft {
+    let text = format!("{FRONT}\n{body}");
+    parse_draft(text.as_bytes(), Path::new("t.md")).expect("parses")
+}
+
+fn paths(d: &Draft) -> Vec<String> {
+    d.body.blocks.iter().map(|b| b.path.to_string()).collect()
+}
+
+#[test]
+fn structural_paths_follow_the_drafters_numbering() {
+    let d = read(
+        "Mở đầu.\n\n# Phần I. KẾT QUẢ\n\n## I. TÌNH HÌNH\n\n### 1. Ưu điểm\n\nĐoạn một.\n\nĐoạn hai.\n\n\
+         ### 2. Hạn chế\n\na) Điểm a;\nb) Điểm b;\nđ) Điểm đ.\n\nĐoạn sau các điểm.\n\n## II. NHIỆM VỤ\n\n\
+         # Phần II. TỔ CHỨC\n\n## Chương II. QUY ĐỊNH\n\n### Điều 5. Phạm vi\n\n1. Khoản một:\n\na) điểm a\n\n2. Khoản hai.\n",
+    );
+    assert_eq!(
+        paths(&d),
+        vec![
+            "¶1",
+            "Phần I",
+            "Phần I > I",
+            "Phần I > I > 1",
+            "Phần I > I > 1 > ¶1",
+            "Phần I > I > 1 > ¶2",
+            "Phần I > I > 2",
+            "Phần I > I > 2 > a)",
+            "Phần I > I > 2 > b)",
+            "Phần I > I > 2 > đ)",
+            "Phần I > I > 2 > ¶1",
+            "Phần I > II",
+            "Phần II",
+            "Phần II > Chương II",
+            "Phần II > Chương II > Điều 5",
+            "Phần II > Chương II > Điều 5 > 1",
+            "Phần II > Chương II > Điều 5 > 1 > a)",
+            "Phần II > Chương II > Điều 5 > 2",
+        ]
+    );
+}
+
+#[test]
+fn points_on_consecutive_lines_are_separate_blocks() {
+    // pandoc reads these three lines as one paragraph; a drafter means three points.
+    let d = read("2. Nhiệm vụ:\na) Một là;\nb) Hai là;\n- gạch đầu dòng\n+ dấu cộng\n");
+    let texts: Vec<String> = d.body.blocks.iter().map(|b| b.text()).collect();
+    assert_eq!(
+        texts,
+        vec![
+            "2. Nhiệm vụ:",
+            "a) Một là;",
+            "b) Hai là;",
+            "- gạch đầu dòng",
+            "+ dấu cộng"
+        ]
+    );
+    assert_eq!(d.body.blocks[0].lines.start, 8);
+    assert_eq!(d.body.blocks[2].lines.start, 10);
+}
+
+#[test]
+fn list_markers_are_kept_literally() {
+    let d = read("3. Ba\n4. Bốn\n\n- Gạch\n  - Gạch con\n");
+    let kinds: Vec<(String, u8)> = d
+        .body
+        .blocks
+        .iter()
+        .map(|b| match &b.kind {
+            BlockKind::ListItem { marker, depth, .. } => (marker.to_string(), *depth),
+            other => panic!("not a list item: {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            ("3.".into(), 0),
+            ("4.".into(), 0),
+            ("-".into(), 0),
+            ("-".into(), 1)
+        ]
+    );
+    assert!(matches!(
+        &d.body.blocks[2].kind,
+        BlockKind::ListItem {
+            marker: ListMarker::Bullet('-'),
+            ..
+        }
+    ));
+}
+
+#[test]
+fn inline_styles_links_and_footnotes() {
+    let d = read(
+        "Văn bản **đậm** và *nghiêng* có [liên kết](https://example.vn) và chú thích[^1].\n\n[^1]: Nội dung chú thích.\n",
+    );
+    let b = &d.body.blocks[0];
+    let inl = b.inlines().expect("inlines");
+    assert!(
+        inl.iter()
+            .any(|i| matches!(i, Inline::Text(r) if r.text == "đậm" && r.style.bold))
+    );
+    assert!(
+        inl.iter()
+            .any(|i| matches!(i, Inline::Text(r) if r.text == "nghiêng" && r.style.italic))
+    );
+    assert!(
+        inl.iter().any(
+            |i| matches!(i, Inline::Text(r) if r.link.as_deref() == Some("https://example.vn"))
+        )
+    );
+    assert!(
+        inl.iter()
+            .any(|i| matches!(i, Inline::FootnoteRef { label } if label == "1"))
+    );
+    let f = &d.body.blocks[1];
+    assert!(matches!(&f.kind, BlockKind::FootnoteDef { label, .. } if label == "1"));
+    assert_eq!(f.path.to_string(), "[^1]");
+}
+
+#[test]
+fn tables_and_quotes() {
+    let d = read("| STT | Chỉ tiêu |\n|---|---|\n| 1 | Kết nạp đảng viên |\n\n> Trích dẫn.\n");
+    match &d.body.blocks[0].kind {
+        BlockKind::Table { header, rows } => {
+            assert_eq!(header.len(), 2);
+            assert_eq!(rows.len(), 1);
+            assert_eq!(crate::model::inline_text(&rows[0][1]), "Kết nạp đảng viên");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        d.body.blocks[0].lines,
+        crate::model::LineRange { start: 8, end: 10 }
+    );
+    assert!(matches!(d.body.blocks[1].kind, BlockKind::Quote { .. }));
+}
+
+#[test]
+fn nfd_input_reads_the_same_as_nfc() {
+    use unicode_normalization::UnicodeNormalization;
+    let body = "I. TÌNH HÌNH\n\nĐảng bộ tỉnh đã lãnh đạo, chỉ đạo thực hiện đạt kết quả.\n";
+    let nfc_text = format!("{FRONT}\n{body}");
+    let nfd_text: String = nfc_text.nfd().collect();
+    assert_ne!(nfc_text, nfd_text);
+    let a = parse_draft(nfc_text.as_bytes(), Path::new("a.md")).unwrap();
+    let b = parse_draft(nfd_text.as_bytes(), Path::new("b.md")).unwrap();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn whitespace_does_not_change_fingerprints() {
+    let a = read("Đoạn   văn\nxuống dòng.\n");
+    let b = read("Đoạn văn xuống dòng.\n");
+    assert_eq!(a.body.blocks[0].fingerprint, b.body.blocks[0].fingerprint);
+    let c = read("Đoạn văn xuống dòng,\n");
+    assert_ne!(a.body.blocks[0].fingerprint, c.body.blocks[0].fingerprint);
+}
+
+#[test]
+fn front_matter_round_trips_and_keeps_unknown_keys() {
+    let text = "---\nkind: quyet-dinh\nprofile: state\nissuer:\n  parent: UBND TỈNH\n  name: SỞ NỘI VỤ\n  code: SNV\n  unit: TCCB\nnumber: 7\nplace: Thái Nguyên\ndate: 2026-02-03\ntitle: Về việc X\nsigner:\n  authority: KT. GIÁM ĐỐC\n  title: PHÓ GIÁM ĐỐC\n  name: Lê Văn C\nrecipients:\n  - Như Điều 3\n  - Lưu: VT, TCCB\nurgency: Hỏa tốc\n---\n\nĐiều 1. Nội dung.\n";
+    let d = parse_draft(text.as_bytes(), Path::new("x.md")).unwrap();
+    assert_eq!(d.front.recipients, vec!["Như Điều 3", "Lưu: VT, TCCB"]);
+    assert_eq!(d.front.number, Some(7));
+    assert_eq!(d.front.date.unwrap().to_string(), "2026-02-03");
+    assert!(d.front.extra.contains_key("urgency"));
+    assert!(d.front.issuer.extra.contains_key("unit"));
+    let yaml = front_matter_yaml(&d.front).unwrap();
+    let again = parse_draft(
+        format!("---\n{yaml}---\n\nĐiều 1. Nội dung.\n").as_bytes(),
+        Path::new("y.md"),
+    )
+    .unwrap();
+    assert_eq!(again.front, d.front);
+}
+
+fn err(text: &[u8]) -> String {
+    parse_draft(text, Path::new("drafts/x.md"))
+        .expect_err("must fail")
+        .to_string()
+}
+
+#[test]
+fn bad_input_names_file_line_and_fix() {
+    let e = err(b"---\nkind: nghi-quyet\ntitle: [unclosed\n---\n\nText\n");
+    assert!(e.starts_with("drafts/x.md:3:"), "{e}");
+    let e = err(b"---\nkind: nghi-quyet\nissuer:\n  name: X\n---\n\nText\n");
+    assert!(e.contains("missing field `title`"), "{e}");
+    let e = err(
+        b"---\nkind: nghi-quyet\nissuer:\n  name: X\ntitle: t\ndate: 2026-13-45\n---\n\nText\n",
+    );
+    assert!(
+        e.contains("YYYY-MM-DD") && e.starts_with("drafts/x.md:6:"),
+        "{e}"
+    );
+    let e = err(b"---\nkind: nghi-quyet\nissuer:\n  name: X\ntitle: t\nnumber: abc\n---\n\nText\n");
+    assert!(
+        e.contains("number: `abc`") && e.starts_with("drafts/x.md:6:"),
+        "{e}"
+    );
+    let e = err(b"---\nkind: nghi-quyet\nissuer:\n  name: X\ntitle: t\n---\n\n   \n");
+    assert!(e.contains("body is empty"), "{e}");
+    let e = err(b"kind: x\n");
+    assert!(e.contains("starts with YAML front matter"), "{e}");
+    let e = err(b"---\nkind: x\n");
+    assert!(e.contains("never closed"), "{e}");
+    let mut bad = FRONT.as_bytes().to_vec();
+    bad.extend_from_slice(b"\nVi\xe1t\n");
+    let e = err(&bad);
+    assert!(
+        e.contains("not valid UTF-8 at byte") && e.contains("line 8"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_large_draft_reads_or_is_refused_clearly() {
+    let big = vec![b'a'; MAX_DRAFT_BYTES + 1];
+    let e = err(&big);
+    assert!(e.contains("limit"), "{e}");
+}
