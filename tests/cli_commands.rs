@@ -470,13 +470,40 @@ fn every_command_has_help_that_says_what_it_is_for() {
     }
     let out = sb.duthao().arg("--help").output().expect("run");
     assert!(out.status.success());
-    let text = flat(&String::from_utf8_lossy(&out.stdout));
+    let top = String::from_utf8_lossy(&out.stdout).to_string();
+    let text = flat(&top);
     for (cmd, _) in purposes {
         assert!(
             text.contains(&format!(" {cmd} ")),
             "top-level help lacks {cmd}"
         );
     }
+    // Commands added later get the same check: their own help opens with
+    // the summary the top-level list shows.
+    let listed = top
+        .split("Commands:")
+        .nth(1)
+        .and_then(|rest| rest.split("\n\n").next())
+        .expect("a Commands: section");
+    let mut seen = 0;
+    for line in listed.lines() {
+        let Some(rest) = line.strip_prefix("  ") else {
+            continue;
+        };
+        let Some((cmd, summary)) = rest.split_once(' ') else {
+            continue;
+        };
+        if cmd.is_empty() || cmd == "help" || summary.trim().is_empty() {
+            continue;
+        }
+        let out = sb.duthao().args([cmd, "--help"]).output().expect("run");
+        assert_eq!(out.status.code(), Some(0), "{cmd} --help");
+        let own = flat(&String::from_utf8_lossy(&out.stdout));
+        let opening: String = flat(summary).chars().take(30).collect();
+        assert!(own.starts_with(&opening), "{cmd}: {opening:?} vs {own}");
+        seen += 1;
+    }
+    assert!(seen >= purposes.len(), "{seen} commands in: {listed}");
 }
 
 #[test]
