@@ -1165,35 +1165,39 @@ impl<'a> Writer<'a> {
     /// the body's place one placeholder paragraph holding the body's footnote
     /// references and hyperlinks (so docx-rs writes the footnotes part and the
     /// link relationships). [`Writer::stream_body`] later writes the body in
-    /// the placeholder's place, block by block, so the whole body never sits
+    /// the placeholder's place, piece by piece, so the whole body never sits
     /// in memory as a docx-rs tree (a paragraph there takes about 2.4 KB).
+    /// `render(writer, i, referenced)` renders body item `i` of `n`.
     pub fn document_shell(
         &mut self,
-        draft: &Draft,
+        front: &FrontMatter,
         kind: &KindInfo,
         mark: DraftMark,
+        referenced: std::collections::HashSet<String>,
+        n: usize,
+        render: &mut BodyRender<'a, '_>,
     ) -> Result<(Docx, BodyStart), DocxError> {
-        if draft.front.issuer.name.trim().is_empty() {
+        if front.issuer.name.trim().is_empty() {
             return Err(DocxError::Missing("issuing body (issuer.name)"));
         }
-        let referenced = self.collect_footnotes(draft);
         let mut docx = self.base_docx();
         if let Some(p) = self.draft_mark(mark) {
             docx = docx.add_paragraph(p);
         }
-        docx = docx.add_table(self.header_table(&draft.front, kind));
-        for p in self.title_block(&draft.front, kind) {
+        docx = docx.add_table(self.header_table(front, kind));
+        for p in self.title_block(front, kind) {
             docx = docx.add_paragraph(p);
         }
         let start = BodyStart {
             para_seq: self.para_seq,
             footnote_seq: self.footnote_seq,
             hyperlink_seq: self.hyperlink_seq,
-            referenced: referenced.clone(),
+            referenced,
+            n,
         };
         let mut placeholder = Paragraph::new().id(BODY_PLACEHOLDER_ID);
-        for b in &draft.body.blocks {
-            for piece in self.block(b, &referenced) {
+        for i in 0..n {
+            for piece in render(self, i, &start.referenced) {
                 match piece {
                     Piece::Para(p) => keep_references(p, &mut placeholder),
                     Piece::Table(t) => {
@@ -1211,7 +1215,7 @@ impl<'a> Writer<'a> {
             }
         }
         docx = docx.add_paragraph(placeholder);
-        if let Some(t) = self.closing_table(&draft.front) {
+        if let Some(t) = self.closing_table(front) {
             // Space between the body and the signature block.
             let gap = TextStyle {
                 space_before_pt: 0.0,
@@ -1225,18 +1229,18 @@ impl<'a> Writer<'a> {
     }
 
     /// Writes the body's XML where the shell's placeholder was, rendering the
-    /// blocks again with the same ids as the shell's first pass.
+    /// items again with the same ids as the shell's first pass.
     pub fn stream_body(
         &mut self,
-        draft: &Draft,
         start: &BodyStart,
+        render: &mut BodyRender<'a, '_>,
         out: &mut dyn std::io::Write,
     ) -> std::io::Result<()> {
         self.para_seq = start.para_seq;
         self.footnote_seq = start.footnote_seq;
         self.hyperlink_seq = start.hyperlink_seq;
-        for b in &draft.body.blocks {
-            for piece in self.block(b, &start.referenced) {
+        for i in 0..start.n {
+            for piece in render(self, i, &start.referenced) {
                 match piece {
                     Piece::Para(p) => out.write_all(&p.build())?,
                     Piece::Table(t) => out.write_all(&t.build())?,
@@ -1246,6 +1250,10 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 }
+
+/// Renders body item `i` (a block, or a tracked change) as pieces.
+pub(crate) type BodyRender<'a, 'f> =
+    dyn FnMut(&mut Writer<'a>, usize, &std::collections::HashSet<String>) -> Vec<Piece> + 'f;
 
 /// Paragraph id of the body placeholder in a document shell.
 pub(crate) const BODY_PLACEHOLDER_ID: &str = "7FFFFFF0";
@@ -1257,18 +1265,39 @@ pub(crate) struct BodyStart {
     footnote_seq: usize,
     hyperlink_seq: usize,
     referenced: std::collections::HashSet<String>,
+    n: usize,
 }
 
-/// Moves a paragraph's footnote references and hyperlinks into the placeholder.
+/// Moves a paragraph's footnote references (tracked ones too) and hyperlinks
+/// into the placeholder.
 fn keep_references(p: Paragraph, placeholder: &mut Paragraph) {
+    let is_ref = |r: &Run| {
+        r.children
+            .iter()
+            .any(|rc| matches!(rc, RunChild::FootnoteReference(_)))
+    };
     for c in p.children {
         match c {
-            ParagraphChild::Run(r)
-                if r.children
-                    .iter()
-                    .any(|rc| matches!(rc, RunChild::FootnoteReference(_))) =>
-            {
+            ParagraphChild::Run(r) if is_ref(&r) => {
                 placeholder.children.push(ParagraphChild::Run(r))
+            }
+            ParagraphChild::Insert(ins) => {
+                for ic in ins.children {
+                    if let docx_rs::InsertChild::Run(r) = ic
+                        && is_ref(&r)
+                    {
+                        placeholder.children.push(ParagraphChild::Run(r));
+                    }
+                }
+            }
+            ParagraphChild::Delete(del) => {
+                for dc in del.children {
+                    if let docx_rs::DeleteChild::Run(r) = dc
+                        && is_ref(&r)
+                    {
+                        placeholder.children.push(ParagraphChild::Run(r));
+                    }
+                }
             }
             ParagraphChild::Hyperlink(h) => placeholder.children.push(ParagraphChild::Hyperlink(h)),
             _ => {}

@@ -80,7 +80,21 @@ pub fn export(
     provenance: &Provenance,
 ) -> Result<Vec<u8>, DocxError> {
     let mut w = build::Writer::new(layout);
-    let (shell, body_start) = w.document_shell(draft, kind, mark)?;
+    let referenced = w.collect_footnotes(draft);
+    let blocks = &draft.body.blocks;
+    let mut render = |w: &mut build::Writer, i: usize, r: &std::collections::HashSet<String>| {
+        w.block(&blocks[i], r)
+    };
+    let (shell, body_start) = w.document_shell(
+        &draft.front,
+        kind,
+        mark,
+        referenced,
+        blocks.len(),
+        &mut render,
+    )?;
     let props = package::Properties::new(draft, kind, provenance);
-    package::finish_streamed(shell, &props, |out| w.stream_body(draft, &body_start, out))
+    package::finish_streamed(shell, &props, false, |out| {
+        w.stream_body(&body_start, &mut render, out)
+    })
 }

@@ -176,60 +176,68 @@ fn sort_relationships(xml: &str) -> String {
 /// Revision ids (`w:ins`, `w:del`, moves) come from a process-wide counter in
 /// docx-rs; renumber them in document order.
 fn renumber_revisions(xml: &str, next: &mut u64) -> String {
-    const TAGS: [&str; 4] = [
-        "<w:ins w:id=\"",
-        "<w:del w:id=\"",
-        "<w:moveFrom w:id=\"",
-        "<w:moveTo w:id=\"",
-    ];
-    if !TAGS.iter().any(|t| xml.contains(t)) {
-        return xml.to_string();
-    }
+    const TAGS: [&str; 4] = ["<w:ins", "<w:del", "<w:moveFrom", "<w:moveTo"];
+    const ID: &str = " w:id=\"";
     let mut out = String::with_capacity(xml.len());
-    let mut rest = xml;
-    loop {
-        let found = TAGS
-            .iter()
-            .filter_map(|t| rest.find(t).map(|i| (i, t.len())))
-            .min();
-        let Some((i, tlen)) = found else {
-            out.push_str(rest);
-            break;
+    let mut copied = 0;
+    // One pass over the id attributes; an id belongs to a revision when the
+    // tag it sits in is one of TAGS (it is the tag's first attribute).
+    for (at, _) in xml.match_indices(ID) {
+        let tag_start = xml[..at].rfind('<').unwrap_or(0);
+        if !TAGS.contains(&&xml[tag_start..at]) {
+            continue;
+        }
+        let value_start = at + ID.len();
+        let Some(len) = xml[value_start..].find('"') else {
+            continue;
         };
-        out.push_str(&rest[..i + tlen]);
-        let after = &rest[i + tlen..];
-        let q = after.find('"').unwrap_or(0);
+        out.push_str(&xml[copied..value_start]);
         out.push_str(&next.to_string());
         *next += 1;
-        rest = &after[q..];
+        copied = value_start + len;
     }
+    out.push_str(&xml[copied..]);
     out
 }
 
-/// Packs `docx`, then rewrites the parts that must not depend on the process
-/// or the clock, and deflates everything. docx-rs writes its stored package to
-/// a temporary file and the parts that need no rewriting are streamed from
-/// there, so peak memory stays near the size of the document tree.
-pub(crate) fn finish(docx: Docx, props: &Properties, tracked: bool) -> Result<Vec<u8>, DocxError> {
-    let mut stored = tempfile::tempfile()?;
-    docx.pack(&mut stored)
-        .map_err(|e| DocxError::Package(e.to_string()))?;
-    stored.seek(SeekFrom::Start(0))?;
-    repack(stored, props, tracked, None)
-}
-
-/// Like [`finish`] for a document shell: `body` writes the body's XML in
-/// place of the placeholder paragraph.
+/// Packs the document shell `docx`, writes the body in place of its
+/// placeholder (through `body`), rewrites the parts that must not depend on
+/// the process or the clock, and deflates everything. docx-rs writes its
+/// stored package to a temporary file and the parts that need no rewriting
+/// are streamed from there, so peak memory stays small.
 pub(crate) fn finish_streamed(
     docx: Docx,
     props: &Properties,
+    tracked: bool,
     mut body: impl FnMut(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<Vec<u8>, DocxError> {
     let mut stored = tempfile::tempfile()?;
     docx.pack(&mut stored)
         .map_err(|e| DocxError::Package(e.to_string()))?;
     stored.seek(SeekFrom::Start(0))?;
-    repack(stored, props, false, Some(&mut body))
+    repack(stored, props, tracked, Some(&mut body))
+}
+
+/// Renumbers the revision ids of each piece of body XML written through it
+/// (every write is one whole paragraph or table, so no tag is ever split).
+struct Renumbering<'w, 'n> {
+    inner: &'w mut dyn Write,
+    next: &'n mut u64,
+}
+
+impl Write for Renumbering<'_, '_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match std::str::from_utf8(buf) {
+            Ok(s) => self
+                .inner
+                .write_all(renumber_revisions(s, self.next).as_bytes())?,
+            Err(_) => self.inner.write_all(buf)?,
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 type BodyWriter<'a> = &'a mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>;
@@ -260,6 +268,34 @@ pub(crate) fn repack<R: Read + Seek>(
             continue;
         }
         let name = entry.name().to_string();
+        if name == "word/document.xml"
+            && let Some(write_body) = body.take()
+        {
+            let mut shell = read_text(&mut entry)?;
+            let marker = format!("<w:p w14:paraId=\"{BODY_PLACEHOLDER_ID}\"");
+            let start = shell
+                .find(&marker)
+                .ok_or_else(|| DocxError::Package("the body placeholder is missing".into()))?;
+            let end = shell[start..]
+                .find("</w:p>")
+                .map(|e| start + e + "</w:p>".len())
+                .ok_or_else(|| DocxError::Package("the body placeholder is not closed".into()))?;
+            out.start_file(name, opts)?;
+            let (head, tail) = (shell[..start].to_string(), shell.split_off(end));
+            if tracked {
+                out.write_all(renumber_revisions(&head, &mut revision_id).as_bytes())?;
+                write_body(&mut Renumbering {
+                    inner: &mut out,
+                    next: &mut revision_id,
+                })?;
+                out.write_all(renumber_revisions(&tail, &mut revision_id).as_bytes())?;
+            } else {
+                out.write_all(head.as_bytes())?;
+                write_body(&mut out)?;
+                out.write_all(tail.as_bytes())?;
+            }
+            continue;
+        }
         let rewritten: Option<String> = match name.as_str() {
             "docProps/core.xml" => Some(core_xml(props)),
             "docProps/custom.xml" => Some(custom_xml(props)),
@@ -270,24 +306,6 @@ pub(crate) fn repack<R: Read + Seek>(
             ),
             _ => None,
         };
-        if name == "word/document.xml"
-            && let Some(write_body) = body.take()
-        {
-            let shell = read_text(&mut entry)?;
-            let marker = format!("<w:p w14:paraId=\"{BODY_PLACEHOLDER_ID}\"");
-            let start = shell
-                .find(&marker)
-                .ok_or_else(|| DocxError::Package("the body placeholder is missing".into()))?;
-            let end = shell[start..]
-                .find("</w:p>")
-                .map(|e| start + e + "</w:p>".len())
-                .ok_or_else(|| DocxError::Package("the body placeholder is not closed".into()))?;
-            out.start_file(name, opts)?;
-            out.write_all(&shell.as_bytes()[..start])?;
-            write_body(&mut out)?;
-            out.write_all(&shell.as_bytes()[end..])?;
-            continue;
-        }
         out.start_file(name, opts)?;
         match rewritten {
             Some(text) => out.write_all(text.as_bytes())?,

@@ -137,57 +137,49 @@ pub fn export_tracked(
     w.old_front = Some(from.front.clone());
     let mut referenced = w.collect_footnotes(from);
     referenced.extend(w.collect_footnotes(to));
-    let mut docx = w.base_docx();
-    if let Some(p) = w.draft_mark(mark) {
-        docx = docx.add_paragraph(p);
-    }
-    docx = docx.add_table(w.header_table(&to.front, kind));
-    for p in w.title_block(&to.front, kind) {
-        docx = docx.add_paragraph(p);
-    }
-    for b in blocks {
-        let pieces = match b {
-            TrackedBlock::Unchanged { to: t } => block_at(&to.body.blocks, *t)
-                .map(|blk| w.block(blk, &referenced))
-                .unwrap_or_default(),
-            TrackedBlock::Added { to: t } => block_at(&to.body.blocks, *t)
-                .map(|blk| whole(&mut w, blk, &referenced, Track::Ins))
-                .unwrap_or_default(),
-            TrackedBlock::Removed { from: f } => block_at(&from.body.blocks, *f)
-                .map(|blk| whole(&mut w, blk, &referenced, Track::Del))
-                .unwrap_or_default(),
-            TrackedBlock::Edited {
-                from: f,
-                to: t,
-                ops,
-            } => {
-                match (
-                    block_at(&from.body.blocks, *f),
-                    block_at(&to.body.blocks, *t),
-                ) {
-                    (Some(old), Some(new)) => edited(&mut w, old, new, ops, &referenced),
-                    _ => Vec::new(),
-                }
+    let mut render = |w: &mut Writer, i: usize, referenced: &std::collections::HashSet<String>| {
+        tracked_pieces(w, &blocks[i], from, to, referenced)
+    };
+    let (shell, body_start) =
+        w.document_shell(&to.front, kind, mark, referenced, blocks.len(), &mut render)?;
+    let props = package::Properties::new(to, kind, provenance);
+    package::finish_streamed(shell, &props, true, |out| {
+        w.stream_body(&body_start, &mut render, out)
+    })
+}
+
+/// The pieces of one tracked block.
+fn tracked_pieces(
+    w: &mut Writer,
+    b: &TrackedBlock,
+    from: &Draft,
+    to: &Draft,
+    referenced: &std::collections::HashSet<String>,
+) -> Vec<Piece> {
+    match b {
+        TrackedBlock::Unchanged { to: t } => block_at(&to.body.blocks, *t)
+            .map(|blk| w.block(blk, referenced))
+            .unwrap_or_default(),
+        TrackedBlock::Added { to: t } => block_at(&to.body.blocks, *t)
+            .map(|blk| whole(w, blk, referenced, Track::Ins))
+            .unwrap_or_default(),
+        TrackedBlock::Removed { from: f } => block_at(&from.body.blocks, *f)
+            .map(|blk| whole(w, blk, referenced, Track::Del))
+            .unwrap_or_default(),
+        TrackedBlock::Edited {
+            from: f,
+            to: t,
+            ops,
+        } => {
+            match (
+                block_at(&from.body.blocks, *f),
+                block_at(&to.body.blocks, *t),
+            ) {
+                (Some(old), Some(new)) => edited(w, old, new, ops, referenced),
+                _ => Vec::new(),
             }
-        };
-        for piece in pieces {
-            docx = match piece {
-                Piece::Para(p) => docx.add_paragraph(p),
-                Piece::Table(t) => docx.add_table(t),
-            };
         }
     }
-    if let Some(t) = w.closing_table(&to.front) {
-        let gap = crate::profile::layout::TextStyle {
-            space_before_pt: 0.0,
-            space_after_pt: 0.0,
-            first_line_indent_mm: 0.0,
-            ..layout.body.clone()
-        };
-        docx = docx.add_paragraph(w.para(&gap)).add_table(t);
-    }
-    let props = package::Properties::new(to, kind, provenance);
-    package::finish(docx, &props, true)
 }
 
 fn block_at(blocks: &[Block], i: usize) -> Option<&Block> {
