@@ -634,3 +634,48 @@ fn cong_van_puts_its_trich_yeu_under_the_number() {
         );
     }
 }
+
+#[test]
+fn sparse_front_matter_still_exports() {
+    for profile in PROFILES {
+        let src = format!(
+            "---\nkind: quyet-dinh\nprofile: {profile}\nissuer:\n  name: SỞ NỘI VỤ\ntitle: về việc thử\n---\n\nNội dung.\n"
+        );
+        let (_, _, bytes) = export_source(&src, DraftMark::Draft { version: None });
+        let xml = part(&bytes, "word/document.xml");
+        let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+        let text = normalise_ws(&para_text(doc.root_element()));
+        assert!(
+            text.contains("SỞ NỘI VỤ") && text.contains("QUYẾT ĐỊNH"),
+            "{profile}: {text}"
+        );
+        assert!(
+            !text.contains("Nơi nhận"),
+            "{profile}: no recipients, no list"
+        );
+    }
+    // A ragged table and nested emphasis.
+    let src = "---\nkind: quyet-dinh\nprofile: state\nissuer:\n  name: SỞ NỘI VỤ\ntitle: Về việc thử\n---\n\n| A | B |\n|---|---|\n| 1 |\n| 2 | 3 |\n\n***đậm nghiêng*** và ~~gạch~~.\n";
+    let (_, _, bytes) = export_source(src, DraftMark::Final);
+    let xml = part(&bytes, "word/document.xml");
+    roxmltree::Document::parse(&xml).expect("well-formed XML");
+    assert!(xml.contains("đậm nghiêng"));
+}
+
+#[test]
+fn an_issuer_is_required() {
+    // The reader refuses an empty issuer; a caller building a draft by hand gets an error too.
+    let src = "---\nkind: quyet-dinh\nprofile: state\nissuer:\n  name: SỞ\ntitle: Về việc thử\n---\nNội dung.\n";
+    let mut draft = parse(src, "x.md");
+    draft.front.issuer.name = " ".into();
+    let layout = duthao::profile::layout::load_layout("state", None).expect("layout");
+    let err = duthao::render::docx::export(
+        &draft,
+        &layout,
+        &kind_info("state", "quyet-dinh"),
+        DraftMark::Final,
+        &provenance("x", None),
+    )
+    .expect_err("no issuer");
+    assert!(err.to_string().contains("issuer"), "{err}");
+}
