@@ -196,7 +196,6 @@ fn a_draft_over_the_size_limit_is_refused_quickly() {
 /// unoptimised): too slow for the regular suite. `bench/big-draft.sh` checks
 /// it in release mode (about 1 s per command).
 #[test]
-#[ignore = "about 20 s in a debug build; run with --ignored, or bench/big-draft.sh in release"]
 fn a_50_mb_draft_works() {
     let ws = Ws::new("party");
     let para = "Các cấp ủy, tổ chức đảng tiếp tục quán triệt, triển khai thực hiện nghiêm túc các nghị quyết, chỉ thị, kết luận của Trung ương về công tác xây dựng Đảng.\n\n";
