@@ -95,6 +95,29 @@ fn produce(dir: &Path) -> Vec<Produced> {
     let path = dir.join("redline.docx");
     std::fs::write(&path, bytes).expect("write");
     out.push(Produced { path, draft: to });
+
+    // Through the diff engine, with an unedited paragraph moved (a Word move).
+    let para = "Nghị quyết này áp dụng đối với các cấp ủy trực thuộc.\n\n";
+    let to_src = all_blocks_source("party").replace(para, "").replace(
+        "Các cấp ủy tổ chức thực hiện nghiêm túc",
+        &format!("{para}Các cấp ủy tổ chức thực hiện nghiêm túc"),
+    );
+    let to = parse(&to_src, "c.md");
+    let diff = duthao::diff::diff_drafts(&from, &to, &duthao::diff::DiffOptions::default());
+    let bytes = duthao::render::docx::export_redline(
+        &diff,
+        &from,
+        &to,
+        &layout,
+        &kind_info("party", "nghi-quyet"),
+        DraftMark::Draft { version: Some(3) },
+        &provenance("t", Some(3)),
+        &rev,
+    )
+    .expect("redline with a move");
+    let path = dir.join("redline-move.docx");
+    std::fs::write(&path, bytes).expect("write");
+    out.push(Produced { path, draft: to });
     out
 }
 

@@ -141,8 +141,9 @@ fn resolved(docx: &[u8], side: Side) -> Vec<String> {
         }
         let mut s = String::new();
         for n in p.descendants() {
-            let in_ins = has_ancestor(n, "ins");
-            let in_del = has_ancestor(n, "del");
+            // A move is a deletion at the old place and an insertion at the new.
+            let in_ins = has_ancestor(n, "ins") || has_ancestor(n, "moveTo");
+            let in_del = has_ancestor(n, "del") || has_ancestor(n, "moveFrom");
             let keep = match side {
                 Side::Accept => !in_del,
                 Side::Reject => !in_ins,
@@ -370,5 +371,106 @@ fn redlines_from_the_diff_engine_accept_to_to_and_reject_to_from() {
             resolved(&plain_from, Side::Accept),
             "{name}: reject-all"
         );
+    }
+}
+
+/// A paragraph moved without edits is a Word move: w:moveFrom / w:moveTo in
+/// move ranges of the same name, and accept / reject still give TO / FROM.
+#[test]
+fn an_unedited_move_is_a_word_move() {
+    use duthao::diff::{DiffOptions, diff_drafts};
+    use duthao::render::docx::export_redline;
+    let from_src = all_blocks_source("party");
+    let para = "Nghị quyết này áp dụng đối với các cấp ủy trực thuộc.\n\n";
+    let to_src = from_src.replace(para, "").replace(
+        "Các cấp ủy tổ chức thực hiện nghiêm túc",
+        "Nghị quyết này áp dụng đối với các cấp ủy trực thuộc.\n\nCác cấp ủy tổ chức thực hiện nghiêm túc",
+    );
+    let from = parse(&from_src, "from.md");
+    let to = parse(&to_src, "to.md");
+    let diff = diff_drafts(&from, &to, &DiffOptions::default());
+    assert!(
+        diff.blocks
+            .iter()
+            .any(|b| matches!(b, duthao::diff::BlockChange::Moved { .. })),
+        "the diff engine sees a move"
+    );
+    let layout = load_layout("party", None).expect("layout");
+    let kind = kind_info("party", "nghi-quyet");
+    let mark = DraftMark::Draft { version: Some(2) };
+    let rev = Revision {
+        author: "Nguyễn Văn Soạn".into(),
+        date: "2026-03-05T09:00:00Z".into(),
+    };
+    let tracked = export_redline(
+        &diff,
+        &from,
+        &to,
+        &layout,
+        &kind,
+        mark,
+        &provenance("x", Some(2)),
+        &rev,
+    )
+    .expect("redline");
+    let xml = part(&tracked, "word/document.xml");
+    let doc = roxmltree::Document::parse(&xml).expect("xml");
+    let names = |tag: &str| -> Vec<String> {
+        descendants_named(
+            doc.root_element(),
+            if tag == "from" {
+                "moveFromRangeStart"
+            } else {
+                "moveToRangeStart"
+            },
+        )
+        .filter_map(|n| n.attribute((W, "name")).map(str::to_string))
+        .collect()
+    };
+    let (from_names, to_names) = (names("from"), names("to"));
+    assert_eq!(from_names.len(), 1, "{xml}");
+    assert_eq!(from_names, to_names, "move ranges are paired by name");
+    assert_eq!(
+        descendants_named(doc.root_element(), "moveFromRangeEnd").count(),
+        1
+    );
+    assert_eq!(
+        descendants_named(doc.root_element(), "moveToRangeEnd").count(),
+        1
+    );
+    let moved_to: String = descendants_named(doc.root_element(), "moveTo")
+        .flat_map(|m| descendants_named(m, "t"))
+        .filter_map(|t| t.text())
+        .collect();
+    assert_eq!(moved_to, para.trim());
+    let (_, _, plain_to) = export_source(&to_src, mark);
+    let (_, _, plain_from) = export_source(&from_src, mark);
+    assert_eq!(
+        resolved(&tracked, Side::Accept),
+        resolved(&plain_to, Side::Accept),
+        "accept-all"
+    );
+    assert_eq!(
+        resolved(&tracked, Side::Reject),
+        resolved(&plain_from, Side::Accept),
+        "reject-all"
+    );
+    // pandoc pairs the move: accepting shows the paragraph once, at its new place.
+    if let Some(pandoc) = tool("pandoc") {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let f = dir.path().join("move.docx");
+        std::fs::write(&f, &tracked).expect("write");
+        let out = std::process::Command::new(pandoc)
+            .args(["-f", "docx", "-t", "plain", "--wrap=none"])
+            .arg(&f)
+            .output()
+            .expect("pandoc");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(text.matches(para.trim()).count(), 1, "{text}");
+        let before_last = text.find(para.trim()).expect("moved text")
+            < text
+                .find("Các cấp ủy tổ chức thực hiện")
+                .expect("last paragraph");
+        assert!(before_last, "the paragraph is at its new place");
     }
 }

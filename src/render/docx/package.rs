@@ -9,6 +9,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
 use super::build::{BODY_PLACEHOLDER_ID, FOOTNOTE_REF_SENTINEL};
+use super::redline::{MOVE_FROM_RANGE_BASE, MOVE_TO_RANGE_BASE};
 use super::{DocxError, KindInfo, Provenance};
 use crate::model::Draft;
 
@@ -20,6 +21,8 @@ pub(crate) struct Properties {
     /// W3CDTF timestamp, or none when neither a commit time nor a date is known.
     pub when: Option<String>,
     pub custom: Vec<(&'static str, String)>,
+    /// Author and date of a tracked-changes document (for its move ranges).
+    pub revision: Option<(String, String)>,
 }
 
 impl Properties {
@@ -45,6 +48,7 @@ impl Properties {
             subject: draft.front.title.trim().to_string(),
             when,
             custom,
+            revision: None,
         }
     }
 }
@@ -200,6 +204,63 @@ fn renumber_revisions(xml: &str, next: &mut u64) -> String {
     out
 }
 
+/// Move ranges are written as bookmarks with ids from the move bases (docx-rs
+/// has no move-range element); turn them into `w:moveFromRangeStart` /
+/// `w:moveToRangeStart` and their ends, named `move<N>` so Word pairs them.
+fn move_ranges(xml: &str, revision: Option<&(String, String)>) -> String {
+    const START: &str = "<w:bookmarkStart w:id=\"";
+    const END: &str = "<w:bookmarkEnd w:id=\"";
+    if !xml.contains("_duthao_move") {
+        return xml.to_string();
+    }
+    let (author, date) = revision
+        .map(|(a, d)| (escape_xml(a), escape_xml(d)))
+        .unwrap_or_default();
+    let mut out = String::with_capacity(xml.len() + 256);
+    let mut rest = xml;
+    while let Some(i) = rest.find("<w:bookmark") {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let Some(close) = tail.find("/>") else {
+            out.push_str(tail);
+            return out;
+        };
+        let element = &tail[..close + 2];
+        rest = &tail[close + 2..];
+        let (is_start, id_from) = if element.starts_with(START) {
+            (true, START.len())
+        } else if element.starts_with(END) {
+            (false, END.len())
+        } else {
+            out.push_str(element);
+            continue;
+        };
+        let id: usize = element[id_from..]
+            .split('"')
+            .next()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let (kind, base) = if id >= MOVE_TO_RANGE_BASE {
+            ("moveTo", MOVE_TO_RANGE_BASE)
+        } else if id >= MOVE_FROM_RANGE_BASE {
+            ("moveFrom", MOVE_FROM_RANGE_BASE)
+        } else {
+            out.push_str(element);
+            continue;
+        };
+        if is_start {
+            out.push_str(&format!(
+                "<w:{kind}RangeStart w:id=\"{id}\" w:author=\"{author}\" w:date=\"{date}\" w:name=\"move{}\" />",
+                id - base
+            ));
+        } else {
+            out.push_str(&format!("<w:{kind}RangeEnd w:id=\"{id}\" />"));
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Packs the document shell `docx`, writes the body in place of its
 /// placeholder (through `body`), rewrites the parts that must not depend on
 /// the process or the clock, and deflates everything. docx-rs writes its
@@ -223,14 +284,15 @@ pub(crate) fn finish_streamed(
 struct Renumbering<'w, 'n> {
     inner: &'w mut dyn Write,
     next: &'n mut u64,
+    revision: Option<&'n (String, String)>,
 }
 
 impl Write for Renumbering<'_, '_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         match std::str::from_utf8(buf) {
-            Ok(s) => self
-                .inner
-                .write_all(renumber_revisions(s, self.next).as_bytes())?,
+            Ok(s) => self.inner.write_all(
+                move_ranges(&renumber_revisions(s, self.next), self.revision).as_bytes(),
+            )?,
             Err(_) => self.inner.write_all(buf)?,
         }
         Ok(buf.len())
@@ -283,12 +345,18 @@ pub(crate) fn repack<R: Read + Seek>(
             out.start_file(name, opts)?;
             let (head, tail) = (shell[..start].to_string(), shell.split_off(end));
             if tracked {
-                out.write_all(renumber_revisions(&head, &mut revision_id).as_bytes())?;
+                let rev = props.revision.as_ref();
+                out.write_all(
+                    move_ranges(&renumber_revisions(&head, &mut revision_id), rev).as_bytes(),
+                )?;
                 write_body(&mut Renumbering {
                     inner: &mut out,
                     next: &mut revision_id,
+                    revision: rev,
                 })?;
-                out.write_all(renumber_revisions(&tail, &mut revision_id).as_bytes())?;
+                out.write_all(
+                    move_ranges(&renumber_revisions(&tail, &mut revision_id), rev).as_bytes(),
+                )?;
             } else {
                 out.write_all(head.as_bytes())?;
                 write_body(&mut out)?;

@@ -5,14 +5,16 @@
 //!
 //! The writer reads a list of [`TrackedBlock`]s (what happened to each block,
 //! with word ops for edited ones); [`tracked_blocks`] derives it from the diff
-//! engine's [`DraftDiff`] and [`export_redline`] does both. Moves are written as a
-//! deletion at the old place and an insertion at the new one: Word's move
-//! markup needs named range markers around whole paragraphs that docx-rs does
-//! not write, and a half-formed move is worse than an honest delete + insert.
+//! engine's [`DraftDiff`] and [`export_redline`] does both. A block moved
+//! without edits is a Word move (`w:moveFrom` / `w:moveTo` inside named move
+//! ranges, which Word, LibreOffice and pandoc pair up); a block moved and
+//! edited at once is a deletion at the old place and an insertion at the new
+//! one, which accepts and rejects exactly and does not pretend the two texts
+//! are the same.
 
 use docx_rs::{
-    Delete, Insert, Paragraph, ParagraphChild, Run, RunChild, Table, TableCellContent, TableChild,
-    TableRowChild,
+    Delete, Insert, MoveFrom, MoveTo, Paragraph, ParagraphChild, Run, RunChild, Table,
+    TableCellContent, TableChild, TableRowChild,
 };
 
 use super::build::{Piece, Revision, RunLook, Track, Writer};
@@ -48,6 +50,15 @@ pub enum TrackedBlock {
     Removed {
         from: usize,
     },
+    /// Where a block moved without edits left; `name` pairs it with its `MovedTo`.
+    MovedFrom {
+        from: usize,
+        name: u32,
+    },
+    MovedTo {
+        to: usize,
+        name: u32,
+    },
 }
 
 /// The blocks of a [`DraftDiff`] as the writer tracks them. A moved block is
@@ -70,8 +81,15 @@ pub fn tracked_blocks(diff: &DraftDiff) -> Vec<TrackedBlock> {
             if p > pos {
                 break;
             }
-            if let BlockChange::Moved { from, .. } = diff.blocks[i] {
-                out.push(TrackedBlock::Removed { from });
+            if let BlockChange::Moved { from, ops, .. } = &diff.blocks[i] {
+                out.push(if pure_move(ops) {
+                    TrackedBlock::MovedFrom {
+                        from: *from,
+                        name: i as u32,
+                    }
+                } else {
+                    TrackedBlock::Removed { from: *from }
+                });
             }
             next_departure.next();
         }
@@ -87,11 +105,19 @@ pub fn tracked_blocks(diff: &DraftDiff) -> Vec<TrackedBlock> {
             },
             BlockChange::Added { to } => TrackedBlock::Added { to: *to },
             BlockChange::Removed { from } => TrackedBlock::Removed { from: *from },
+            BlockChange::Moved { to, ops, .. } if pure_move(ops) => TrackedBlock::MovedTo {
+                to: *to,
+                name: pos as u32,
+            },
             BlockChange::Moved { to, .. } => TrackedBlock::Added { to: *to },
         });
     }
     departed(usize::MAX, &mut out);
     out
+}
+
+fn pure_move(ops: &[WordOp]) -> bool {
+    ops.iter().all(|op| matches!(op, WordOp::Equal(_)))
 }
 
 /// `duthao diff --format docx`: the TO version in the official layout with
@@ -142,7 +168,8 @@ pub fn export_tracked(
     };
     let (shell, body_start) =
         w.document_shell(&to.front, kind, mark, referenced, blocks.len(), &mut render)?;
-    let props = package::Properties::new(to, kind, provenance);
+    let mut props = package::Properties::new(to, kind, provenance);
+    props.revision = Some((revision.author.clone(), revision.date.clone()));
     package::finish_streamed(shell, &props, true, |out| {
         w.stream_body(&body_start, &mut render, out)
     })
@@ -165,6 +192,12 @@ fn tracked_pieces(
             .unwrap_or_default(),
         TrackedBlock::Removed { from: f } => block_at(&from.body.blocks, *f)
             .map(|blk| whole(w, blk, referenced, Track::Del))
+            .unwrap_or_default(),
+        TrackedBlock::MovedFrom { from: f, name } => block_at(&from.body.blocks, *f)
+            .map(|blk| moved(w, blk, referenced, Track::Del, *name))
+            .unwrap_or_default(),
+        TrackedBlock::MovedTo { to: t, name } => block_at(&to.body.blocks, *t)
+            .map(|blk| moved(w, blk, referenced, Track::Ins, *name))
             .unwrap_or_default(),
         TrackedBlock::Edited {
             from: f,
@@ -201,6 +234,71 @@ fn whole(
             Piece::Table(tbl) => Piece::Table(track_table(w, tbl, t)),
         })
         .collect()
+}
+
+/// First id of the move-range markers; packaging turns the bookmarks with
+/// these ids into `w:moveFromRangeStart` / `w:moveToRangeStart` and their ends.
+pub(crate) const MOVE_FROM_RANGE_BASE: usize = 1_500_000_000;
+pub(crate) const MOVE_TO_RANGE_BASE: usize = 1_700_000_000;
+
+/// A block moved without edits: one paragraph whose runs are `w:moveFrom`
+/// (old place, `Track::Del`) or `w:moveTo` (new place, `Track::Ins`) inside a
+/// named move range. Blocks that are not one paragraph (tables, code) are a
+/// plain deletion and insertion.
+fn moved(
+    w: &mut Writer,
+    b: &Block,
+    referenced: &std::collections::HashSet<String>,
+    t: Track,
+    name: u32,
+) -> Vec<Piece> {
+    let mut pieces = w.block(b, referenced);
+    let (Some(rev), 1) = (w.rev.clone(), pieces.len()) else {
+        return whole(w, b, referenced, t);
+    };
+    let Some(Piece::Para(p)) = pieces.pop() else {
+        return whole(w, b, referenced, t);
+    };
+    let base = if t == Track::Del {
+        MOVE_FROM_RANGE_BASE
+    } else {
+        MOVE_TO_RANGE_BASE
+    };
+    let range_id = base + name as usize;
+    let mut p = p;
+    let children = std::mem::take(&mut p.children);
+    p = p.add_bookmark_start(range_id, format!("_duthao_move{name}"));
+    for c in children {
+        let runs: Vec<Run> = match c {
+            ParagraphChild::Run(r) => vec![*r],
+            ParagraphChild::Hyperlink(h) => h
+                .children
+                .into_iter()
+                .filter_map(|hc| match hc {
+                    ParagraphChild::Run(r) => Some(*r),
+                    _ => None,
+                })
+                .collect(),
+            other => {
+                p.children.push(other);
+                Vec::new()
+            }
+        };
+        for r in runs {
+            p = if t == Track::Del {
+                p.add_move_from(
+                    MoveFrom::new()
+                        .add_run(r)
+                        .author(&rev.author)
+                        .date(&rev.date),
+                )
+            } else {
+                p.add_move_to(MoveTo::new(r).author(&rev.author).date(&rev.date))
+            };
+        }
+    }
+    p = p.add_bookmark_end(range_id);
+    vec![Piece::Para(w.mark_paragraph(p, t))]
 }
 
 fn track_paragraph(w: &Writer, p: Paragraph, t: Track) -> Paragraph {
