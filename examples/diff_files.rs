@@ -13,18 +13,20 @@ fn main() -> anyhow::Result<()> {
     let mut out_path = None;
     let mut show_stat = false;
     let mut format = "json".to_string();
+    let mut names: Vec<String> = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "-o" => out_path = it.next().cloned(),
             "--stat" => show_stat = true,
+            "--label" => names.extend(it.next().cloned()),
             "--format" => format = it.next().cloned().unwrap_or_default(),
             _ => files.push(a.clone()),
         }
     }
     let [a, b] = files.as_slice() else {
         anyhow::bail!(
-            "usage: diff_files FROM.md TO.md [--format json|html|markdown|terminal] [-o OUT] [--stat]"
+            "usage: diff_files FROM.md TO.md [--format json|html|markdown|terminal] [-o OUT] [--stat] [--label FROM --label TO]"
         );
     };
     let read = |p: &String| -> anyhow::Result<duthao::model::Draft> {
@@ -68,7 +70,10 @@ fn main() -> anyhow::Result<()> {
             .unwrap_or_default();
         eprintln!("read+parse {:?}, diff {:?}, {rss}", t1 - t0, t2 - t1);
     }
-    let labels = Labels::new(a.as_str(), b.as_str());
+    let labels = match names.as_slice() {
+        [x, y] => Labels::new(x.as_str(), y.as_str()),
+        _ => Labels::new(a.as_str(), b.as_str()),
+    };
     if show_stat {
         let s = stat::compute(&diff, &from, &to);
         stat::write(&mut std::io::stderr().lock(), &s)?;

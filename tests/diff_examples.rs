@@ -3,7 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use duthao::diff::{BlockChange, DiffOptions, DraftDiff, Side, WordOp, apply, count_words, diff_drafts};
+use duthao::diff::{
+    BlockChange, DiffOptions, DraftDiff, Side, WordOp, apply, count_words, diff_drafts,
+};
 use duthao::model::Draft;
 use duthao::reader::parse_draft;
 
@@ -70,10 +72,16 @@ fn find(entry: &toml::Value, diff: &DraftDiff, from: &Draft, to: &Draft) -> Opti
         }
         ("remove", BlockChange::Removed { from: f }) => {
             fpath(*f) == at
-                && s(entry, "old")
-                    .is_none_or(|o| diff.text_of(&from.body.blocks[*f]).contains(o))
+                && s(entry, "old").is_none_or(|o| diff.text_of(&from.body.blocks[*f]).contains(o))
         }
-        ("move", BlockChange::Moved { from: f, to: t, ops }) => {
+        (
+            "move",
+            BlockChange::Moved {
+                from: f,
+                to: t,
+                ops,
+            },
+        ) => {
             fpath(*f) == at
                 && s(entry, "to").is_none_or(|p| tpath(*t) == p)
                 && s(entry, "new").is_none_or(|n| apply(ops, Side::New).contains(n))
@@ -115,10 +123,16 @@ fn bundled_examples_show_exactly_their_intended_changes() {
                     .find(|c| c.key == key)
                     .unwrap_or_else(|| panic!("{ctx}: front-matter {key} not reported"));
                 if let Some(old) = s(e, "old") {
-                    assert!(c.old.as_deref().is_some_and(|v| v.contains(old)), "{ctx}: {c:?}");
+                    assert!(
+                        c.old.as_deref().is_some_and(|v| v.contains(old)),
+                        "{ctx}: {c:?}"
+                    );
                 }
                 if let Some(new) = s(e, "new") {
-                    assert!(c.new.as_deref().is_some_and(|v| v.contains(new)), "{ctx}: {c:?}");
+                    assert!(
+                        c.new.as_deref().is_some_and(|v| v.contains(new)),
+                        "{ctx}: {c:?}"
+                    );
                 }
             }
             assert_eq!(diff.front.len(), front.len(), "{ctx}: {:?}", diff.front);
@@ -128,7 +142,10 @@ fn bundled_examples_show_exactly_their_intended_changes() {
                 let i = find(e, &diff, &from, &to).unwrap_or_else(|| {
                     panic!(
                         "{ctx}: {e:?} not found among {:#?}",
-                        diff.blocks.iter().filter(|c| c.is_change()).collect::<Vec<_>>()
+                        diff.blocks
+                            .iter()
+                            .filter(|c| c.is_change())
+                            .collect::<Vec<_>>()
                     )
                 });
                 assert!(!used.contains(&i), "{ctx}: two entries matched one change");
@@ -139,7 +156,9 @@ fn bundled_examples_show_exactly_their_intended_changes() {
                         // Only punctuation moves: no word is inserted or deleted.
                         assert_eq!(changed_words(ops), (0, 0), "{ctx}: {:?}", edits(ops));
                         let (old, new) = (s(e, "old").unwrap_or(""), s(e, "new").unwrap_or(""));
-                        if new.replace(',', "") == old && new.matches(',').count() == old.matches(',').count() + 1 {
+                        if new.replace(',', "") == old
+                            && new.matches(',').count() == old.matches(',').count() + 1
+                        {
                             assert_eq!(edits(ops), [&WordOp::Insert(",".into())], "{ctx}");
                         }
                     }
