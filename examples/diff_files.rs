@@ -96,5 +96,8 @@ fn main() -> anyhow::Result<()> {
         other => anyhow::bail!("unknown format {other}: json, html, markdown or terminal"),
     }
     w.flush()?;
+    // The process ends here: leave the large trees to the OS rather than
+    // free them block by block.
+    std::mem::forget((from, to, diff));
     Ok(())
 }

@@ -31,7 +31,11 @@ pub(crate) fn diff_words(old: &str, new: &str, deadline: Option<Instant>) -> Vec
     if head > 0 {
         ops.push(WordOp::Equal(old[..head].to_string()));
     }
-    let middle = diff_middle(&old[head..old.len() - tail], &new[head..new.len() - tail], deadline);
+    let middle = diff_middle(
+        &old[head..old.len() - tail],
+        &new[head..new.len() - tail],
+        deadline,
+    );
     for op in middle {
         match (ops.last_mut(), op) {
             (Some(WordOp::Equal(prev)), WordOp::Equal(t)) => prev.push_str(&t),
@@ -60,9 +64,8 @@ fn is_space_before(s: &str, i: usize) -> bool {
 /// just after a whitespace token and before a non-whitespace one (or at an
 /// end), so tokenising the pieces gives the tokens of the whole.
 fn clean_cut(a: &str, b: &str, i: usize, j: usize) -> bool {
-    let cut = |s: &str, k: usize| {
-        k == 0 || k == s.len() || (is_space_before(s, k) && !is_space_at(s, k))
-    };
+    let cut =
+        |s: &str, k: usize| k == 0 || k == s.len() || (is_space_before(s, k) && !is_space_at(s, k));
     a.is_char_boundary(i) && b.is_char_boundary(j) && cut(a, i) && cut(b, j)
 }
 
@@ -259,7 +262,12 @@ mod tests {
             assert_eq!(apply(&ops, Side::New), b);
             // The same ops as a diff of the whole token sequences.
             let whole = diff_middle(a, b, None);
-            let changes = |v: &[WordOp]| v.iter().filter(|o| o.is_change()).cloned().collect::<Vec<_>>();
+            let changes = |v: &[WordOp]| {
+                v.iter()
+                    .filter(|o| o.is_change())
+                    .cloned()
+                    .collect::<Vec<_>>()
+            };
             assert_eq!(changes(&ops), changes(&whole), "{a:?} {b:?}");
         }
     }
