@@ -40,17 +40,6 @@ pub fn version_label(spec: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn version_labels() {
-        assert_eq!(super::version_label("v1"), "Dự thảo lần 1");
-        assert_eq!(super::version_label("working"), "Bản đang soạn thảo");
-        assert_eq!(super::version_label("HEAD~1"), "HEAD~1");
-        assert_eq!(super::version_label("v1.md"), "v1.md");
-    }
-}
-
 /// The top-level section a block belongs to ("Phần I", "II", "Điều 3"), or
 /// `None` for text before the first numbered heading.
 pub fn section_of(path: &StructuralPath) -> Option<String> {
@@ -67,5 +56,16 @@ pub fn path_display(block: &Block) -> String {
         format!("line {}", block.lines)
     } else {
         block.path.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn version_labels() {
+        assert_eq!(super::version_label("v1"), "Dự thảo lần 1");
+        assert_eq!(super::version_label("working"), "Bản đang soạn thảo");
+        assert_eq!(super::version_label("HEAD~1"), "HEAD~1");
+        assert_eq!(super::version_label("v1.md"), "v1.md");
     }
 }
