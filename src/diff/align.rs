@@ -17,7 +17,7 @@ use std::time::Instant;
 use similar::{Algorithm, DiffOp, capture_diff_slices_deadline};
 
 use super::token::normalize_owned;
-use super::token::{FxHashMap, FxHasher, TokenClass, dice, token_hash, tokenize};
+use super::token::{FxHashMap, FxHasher, TokenClass, count_words, dice, token_hash, tokenize};
 use super::words::diff_words;
 use super::{BlockChange, WordOp};
 use crate::model::Block;
@@ -30,6 +30,14 @@ const SIM_IN_PLACE: f32 = 0.35;
 /// so the bags below include word pairs, which unrelated paragraphs rarely
 /// share.
 const SIM_MOVE: f32 = 0.5;
+/// Word-level agreement (2·equal words / all words, from the word diff)
+/// that confirms a pairing found through word bags: the bags of unrelated
+/// paragraphs on one subject overlap a lot, their word diffs do not.
+const AGREE_IN_PLACE: f32 = 0.45;
+const AGREE_MOVE: f32 = 0.6;
+/// What `sim` returns when the pair is certain without bags (identical
+/// text, or long common ends).
+const CERTAIN: f32 = 2.0;
 /// How far the in-order pairing looks ahead for a block's partner.
 const LOOKAHEAD: usize = 8;
 /// Above this many candidate pairs, leftovers are matched through an index of
@@ -59,6 +67,9 @@ struct Aligner<'a> {
     in_place: BTreeMap<usize, usize>,
     fbag: Vec<Option<Vec<u32>>>,
     tbag: Vec<Option<Vec<u32>>>,
+    /// Word ops computed while confirming a pair, by TO index.
+    confirmed: FxHashMap<usize, Vec<WordOp>>,
+    deadline: Option<Instant>,
 }
 
 pub(crate) fn diff_bodies(
@@ -85,6 +96,8 @@ pub(crate) fn diff_bodies(
         in_place: BTreeMap::new(),
         fbag: vec![None; from.len()],
         tbag: vec![None; to.len()],
+        confirmed: FxHashMap::default(),
+        deadline,
     };
     let regions = a.anchor_identical(deadline);
     a.exact_moves();
@@ -250,7 +263,7 @@ impl Aligner<'_> {
     fn sim(&mut self, f: usize, t: usize) -> f32 {
         if self.from[f].kind_tag() != self.to[t].kind_tag() && self.identical_text(f, t) {
             // Same words, new kind (a paragraph made a heading): one edit.
-            return 1.0;
+            return CERTAIN;
         }
         if self.from[f].kind_tag() == self.to[t].kind_tag() {
             let (a, b) = (self.ftext[f].as_bytes(), self.ttext[t].as_bytes());
@@ -264,7 +277,7 @@ impl Aligner<'_> {
             // Most edits leave most of a block untouched at its ends: such a
             // pair needs no word bags.
             if 2 * (prefix + suffix) >= a.len().max(b.len()) && prefix + suffix >= 8 {
-                return 1.0;
+                return CERTAIN;
             }
         }
         self.bag_from(f);
@@ -272,6 +285,30 @@ impl Aligner<'_> {
         match (&self.fbag[f], &self.tbag[t]) {
             (Some(a), Some(b)) => dice(a, b),
             _ => 0.0,
+        }
+    }
+
+    /// Whether a pair that looks similar really is one block edited: certain
+    /// pairs pass; others must agree word by word (the ops are kept).
+    fn confirm(&mut self, f: usize, t: usize, agree: f32) -> bool {
+        if self.sim(f, t) >= CERTAIN {
+            return true;
+        }
+        let ops = diff_words(&self.ftext[f], &self.ttext[t], self.deadline);
+        let (mut equal, mut total) = (0usize, 0usize);
+        for op in &ops {
+            let n = count_words(op.text());
+            total += n;
+            if !op.is_change() {
+                equal += 2 * n;
+                total += n;
+            }
+        }
+        if total > 0 && equal as f32 >= agree * total as f32 {
+            self.confirmed.insert(t, ops);
+            true
+        } else {
+            false
         }
     }
 
@@ -286,7 +323,10 @@ impl Aligner<'_> {
         let (mut p, mut q) = (0, 0);
         while p < uf.len() && q < ut.len() {
             let (f, t) = (uf[p], ut[q]);
-            if self.sim(f, t) >= SIM_IN_PLACE && self.fits(f, t) {
+            if self.sim(f, t) >= SIM_IN_PLACE
+                && self.fits(f, t)
+                && self.confirm(f, t, AGREE_IN_PLACE)
+            {
                 self.set(f, t, How::InPlace { exact: false });
                 p += 1;
                 q += 1;
@@ -373,9 +413,11 @@ impl Aligner<'_> {
                 }
             }
             if let Some((s, f)) = best {
-                if self.fits(f, t) && s >= SIM_IN_PLACE {
-                    self.set(f, t, How::InPlace { exact: false });
-                } else if s >= SIM_MOVE {
+                if self.fits(f, t) {
+                    if s >= SIM_IN_PLACE && self.confirm(f, t, AGREE_IN_PLACE) {
+                        self.set(f, t, How::InPlace { exact: false });
+                    }
+                } else if s >= SIM_MOVE && self.confirm(f, t, AGREE_MOVE) {
                     self.set(f, t, How::Moved);
                 }
             }
@@ -398,7 +440,7 @@ impl Aligner<'_> {
     }
 
     /// Final pass: the list in TO order, removals where they were.
-    fn emit(self, deadline: Option<Instant>) -> Vec<BlockChange> {
+    fn emit(mut self, deadline: Option<Instant>) -> Vec<BlockChange> {
         let mut out = Vec::with_capacity(self.to.len() + self.from.len() / 8);
         // Entries whose word ops are still to compute: (entry, from, to).
         let mut jobs: Vec<(usize, usize, usize)> = Vec::new();
@@ -451,9 +493,25 @@ impl Aligner<'_> {
             }
             next_from += 1;
         }
+        // Pairs confirmed word by word already have their ops.
+        let mut ready: Vec<(usize, Vec<WordOp>)> = Vec::new();
+        jobs.retain(|&(i, _, t)| match self.confirmed.remove(&t) {
+            Some(ops) => {
+                ready.push((i, ops));
+                false
+            }
+            None => true,
+        });
         let results = parallel_map(&jobs, |&(_, f, t)| {
             diff_words(&self.ftext[f], &self.ttext[t], deadline)
         });
+        for (i, ops) in ready {
+            if let BlockChange::Changed { ops: slot, .. } | BlockChange::Moved { ops: slot, .. } =
+                &mut out[i]
+            {
+                *slot = ops;
+            }
+        }
         for (&(i, _, _), ops) in jobs.iter().zip(results) {
             if let BlockChange::Changed { ops: slot, .. } | BlockChange::Moved { ops: slot, .. } =
                 &mut out[i]
