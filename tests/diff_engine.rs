@@ -228,6 +228,8 @@ proptest! {
         if edits.is_empty() {
             prop_assert!(diff.is_empty());
         }
+        let exact = DiffOptions { whitespace: true, ..DiffOptions::default() };
+        check_round_trip(&from, &to, &diff_drafts(&from, &to, &exact));
     }
 
     #[test]
