@@ -96,6 +96,9 @@ fn main() -> anyhow::Result<()> {
         other => anyhow::bail!("unknown format {other}: json, html, markdown or terminal"),
     }
     w.flush()?;
+    if timing {
+        eprintln!("write {:?}", t2.elapsed());
+    }
     // The process ends here: leave the large trees to the OS rather than
     // free them block by block.
     std::mem::forget((from, to, diff));
