@@ -34,7 +34,7 @@ const SIM_MOVE: f32 = 0.5;
 /// that confirms a pairing found through word bags: the bags of unrelated
 /// paragraphs on one subject overlap a lot, their word diffs do not.
 const AGREE_IN_PLACE: f32 = 0.45;
-const AGREE_MOVE: f32 = 0.6;
+const AGREE_MOVE: f32 = 0.75;
 /// What `sim` returns when the pair is certain without bags (identical
 /// text, or long common ends).
 const CERTAIN: f32 = 2.0;
@@ -294,8 +294,11 @@ impl Aligner<'_> {
 
     /// Whether a pair that looks similar really is one block edited: certain
     /// pairs pass; others must agree word by word (the ops are kept).
-    fn confirm(&mut self, f: usize, t: usize, agree: f32) -> bool {
-        if self.sim(f, t) >= SURE_BAGS {
+    fn confirm(&mut self, f: usize, t: usize, agree: f32, moved: bool) -> bool {
+        // A move is a strong claim (the reviewer is told the text went
+        // elsewhere): always check it word by word.
+        let sim = self.sim(f, t);
+        if !moved && sim >= SURE_BAGS {
             return true;
         }
         let ops = diff_words(&self.ftext[f], &self.ttext[t], self.deadline);
@@ -327,10 +330,10 @@ impl Aligner<'_> {
         let (mut p, mut q) = (0, 0);
         while p < uf.len() && q < ut.len() {
             let (f, t) = (uf[p], ut[q]);
-            if self.sim(f, t) >= SIM_IN_PLACE
-                && self.fits(f, t)
-                && self.confirm(f, t, AGREE_IN_PLACE)
-            {
+            // Only sure pairs here; doubtful ones are settled globally, most
+            // similar first, so a block is not taken by a weak neighbour
+            // before its real partner is seen.
+            if self.sim(f, t) >= SURE_BAGS && self.fits(f, t) {
                 self.set(f, t, How::InPlace { exact: false });
                 p += 1;
                 q += 1;
@@ -338,11 +341,11 @@ impl Aligner<'_> {
             }
             let mut skip = None;
             for d in 1..LOOKAHEAD {
-                if q + d < ut.len() && self.sim(f, ut[q + d]) >= SIM_IN_PLACE {
+                if q + d < ut.len() && self.sim(f, ut[q + d]) >= SURE_BAGS {
                     skip = Some((0, d));
                     break;
                 }
-                if p + d < uf.len() && self.sim(uf[p + d], t) >= SIM_IN_PLACE {
+                if p + d < uf.len() && self.sim(uf[p + d], t) >= SURE_BAGS {
                     skip = Some((d, 0));
                     break;
                 }
@@ -380,6 +383,7 @@ impl Aligner<'_> {
         let index = (lf.len() * lt.len() > BRUTE_FORCE_PAIRS).then(|| self.feature_index(&lf));
         let mut hits: Vec<u32> = vec![0; lf.len()];
         let mut touched: Vec<usize> = Vec::new();
+        let mut pairs: Vec<(f32, usize, usize)> = Vec::new();
         for &t in &lt {
             let candidates: Vec<usize> = match &index {
                 None => (0..lf.len()).collect(),
@@ -398,36 +402,34 @@ impl Aligner<'_> {
                         }
                     }
                     touched.sort_by_key(|&k| std::cmp::Reverse(hits[k]));
-                    touched.truncate(8);
                     for &k in &touched {
                         hits[k] = 0;
                     }
-                    touched.clone()
+                    touched.iter().take(8).copied().collect()
                 }
             };
-            let mut best: Option<(f32, usize)> = None;
             for k in candidates {
                 let f = lf[k];
-                if self.from_m[f].is_some() {
-                    continue;
-                }
                 let s = self.sim(f, t);
-                if best.is_none_or(|(bs, _)| s > bs) {
-                    best = Some((s, f));
-                }
-            }
-            if let Some((s, f)) = best {
-                if self.fits(f, t) {
-                    if s >= SIM_IN_PLACE && self.confirm(f, t, AGREE_IN_PLACE) {
-                        self.set(f, t, How::InPlace { exact: false });
-                    }
-                } else if s >= SIM_MOVE && self.confirm(f, t, AGREE_MOVE) {
-                    self.set(f, t, How::Moved);
+                if s >= SIM_IN_PLACE {
+                    pairs.push((s, f, t));
                 }
             }
         }
-        // Clear any leftover hit counts (only the index path sets them).
-        debug_assert!(hits.iter().all(|&h| h == 0) || index.is_some());
+        // Most similar first; ties in document order, for stable output.
+        pairs.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)).then(a.1.cmp(&b.1)));
+        for (s, f, t) in pairs {
+            if self.from_m[f].is_some() || self.to_m[t].is_some() {
+                continue;
+            }
+            if self.fits(f, t) {
+                if self.confirm(f, t, AGREE_IN_PLACE, false) {
+                    self.set(f, t, How::InPlace { exact: false });
+                }
+            } else if s >= SIM_MOVE && self.confirm(f, t, AGREE_MOVE, true) {
+                self.set(f, t, How::Moved);
+            }
+        }
     }
 
     fn feature_index(&self, lf: &[usize]) -> FxHashMap<u32, Vec<usize>> {
@@ -588,4 +590,88 @@ fn bag(text: &str) -> Vec<u32> {
     }
     out.sort_unstable();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Block;
+
+    fn blocks(paragraphs: &[String]) -> Vec<Block> {
+        let text = format!(
+            "---\nkind: nghi-quyet\nissuer:\n  name: X\ntitle: t\n---\n\n{}\n",
+            paragraphs.join("\n\n")
+        );
+        crate::reader::parse_draft_str(&text, std::path::Path::new("t.md"))
+            .map(|d| d.body.blocks)
+            .unwrap_or_default()
+    }
+
+    /// Distinct paragraphs: each mixes its own numbered words into common ones.
+    fn paragraph(seed: usize) -> String {
+        let common = [
+            "công tác",
+            "cán bộ",
+            "đảng viên",
+            "tổ chức",
+            "cơ sở",
+            "nhiệm vụ",
+        ];
+        (0..24)
+            .map(|i| {
+                if i % 3 == 0 {
+                    format!("mục{}x{}", seed, i)
+                } else {
+                    common[(seed + i) % common.len()].to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+            + "."
+    }
+
+    #[test]
+    fn a_moved_and_edited_block_is_found_among_many_leftovers() {
+        // 250 paragraphs removed, 250 others added, and one moved from the
+        // start to past ten unchanged ones at the end, with one word
+        // changed: the leftovers go through the feature index, which must
+        // still find the move, and the unrelated paragraphs on the same
+        // vocabulary must not be paired with it or with each other.
+        let moved = paragraph(9999);
+        let anchors: Vec<String> = (5000..5010).map(paragraph).collect();
+        let mut from: Vec<String> = vec![moved.clone()];
+        from.extend((0..250).map(paragraph));
+        from.extend(anchors.iter().cloned());
+        let mut to: Vec<String> = (1000..1250).map(paragraph).collect();
+        to.extend(anchors.iter().cloned());
+        to.push(moved.replacen("công tác", "công việc", 1));
+        let (fb, tb) = (blocks(&from), blocks(&to));
+        assert_eq!((fb.len(), tb.len()), (261, 261));
+        let (out, _) = diff_bodies(&fb, &tb, false, None);
+        let moves: Vec<&BlockChange> = out
+            .iter()
+            .filter(|c| matches!(c, BlockChange::Moved { .. }))
+            .collect();
+        assert_eq!(moves.len(), 1, "{moves:?}");
+        assert!(matches!(
+            moves[0],
+            BlockChange::Moved {
+                from: 0,
+                to: 260,
+                ..
+            }
+        ));
+        assert_eq!(
+            out.iter()
+                .filter(|c| matches!(c, BlockChange::Added { .. }))
+                .count(),
+            250
+        );
+        assert_eq!(
+            out.iter()
+                .filter(|c| matches!(c, BlockChange::Removed { .. }))
+                .count(),
+            250
+        );
+    }
 }
