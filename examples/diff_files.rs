@@ -5,7 +5,8 @@ use std::io::{BufWriter, Write};
 
 use anyhow::Context;
 use duthao::diff::{DiffOptions, diff_drafts};
-use duthao::render::redline::{Labels, html, json, markdown, stat, terminal};
+use duthao::render::redline::terminal::TerminalOptions;
+use duthao::render::redline::{self, Format, Labels, stat};
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -82,19 +83,12 @@ fn main() -> anyhow::Result<()> {
         Some(p) => Box::new(std::fs::File::create(&p)?),
         None => Box::new(std::io::stdout().lock()),
     });
-    match format.as_str() {
-        "json" => json::write(&mut w, &diff, &from, &to, &labels)?,
-        "html" => html::write(&mut w, &diff, &from, &to, &labels)?,
-        "markdown" => markdown::write(&mut w, &diff, &from, &to, &labels)?,
-        "terminal" => {
-            let opts = terminal::TerminalOptions {
-                color: std::env::var_os("NO_COLOR").is_none(),
-                ..Default::default()
-            };
-            terminal::write(&mut w, &diff, &from, &to, &labels, &opts)?
-        }
-        other => anyhow::bail!("unknown format {other}: json, html, markdown or terminal"),
-    }
+    let format: Format = format.parse().map_err(anyhow::Error::msg)?;
+    let terminal = TerminalOptions {
+        color: std::env::var_os("NO_COLOR").is_none(),
+        ..Default::default()
+    };
+    redline::write(format, &mut w, &diff, &from, &to, &labels, &terminal)?;
     w.flush()?;
     if timing {
         eprintln!("write {:?}", t2.elapsed());
