@@ -4,11 +4,13 @@
 //!    over block ids: those on the common subsequence are unchanged in place.
 //! 2. Identical blocks off that subsequence are moves (an unchanged paragraph
 //!    is never shown as changed, wherever it went).
-//! 3. Between two aligned anchors, the remaining blocks are paired in order
-//!    by similarity: edited in place.
-//! 4. What is still unpaired is matched across the whole document by
-//!    similarity: a pair that fits between its neighbours is an in-place edit,
-//!    any other is a move with word changes; the rest is added or removed.
+//! 3. Between two aligned anchors, the remaining blocks are walked in order
+//!    and paired when they are surely one block edited (long common ends, or
+//!    very similar words and word pairs): edited in place.
+//! 4. What is still unpaired is matched across the whole document, most
+//!    similar pairs first, each confirmed by its word diff: a pair that fits
+//!    between its neighbours is an in-place edit, any other a move (with a
+//!    stricter bar); the rest is added or removed.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::hash::Hasher;
@@ -34,6 +36,8 @@ const SIM_MOVE: f32 = 0.5;
 /// that confirms a pairing found through word bags: the bags of unrelated
 /// paragraphs on one subject overlap a lot, their word diffs do not.
 const AGREE_IN_PLACE: f32 = 0.45;
+/// A move tells the reviewer the text went elsewhere: it must be mostly the
+/// same words in the same order.
 const AGREE_MOVE: f32 = 0.75;
 /// What `sim` returns when the pair is certain without bags (identical
 /// text, or long common ends).
