@@ -1,8 +1,11 @@
 use std::path::PathBuf;
 
 use anyhow::{Context as _, bail};
+use duthao::diff::{DiffOptions, diff_drafts};
 use duthao::examples;
+use duthao::render::redline::{Labels, html};
 use duthao::store::Identity;
+use duthao::store::Rev;
 use duthao::workspace::{InitOptions, Workspace, init};
 
 use super::Context;
@@ -72,6 +75,33 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
         }
         slugs.push(ex.slug);
     }
+    let out = report.root.join("out");
+    std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
+    // The outputs are for looking at, not part of the workspace's history.
+    let exclude = report.root.join(".git/info/exclude");
+    if exclude.parent().is_some_and(|p| p.is_dir()) {
+        let mut text = std::fs::read_to_string(&exclude).unwrap_or_default();
+        if !text.lines().any(|l| l.trim() == "/out/") {
+            text.push_str("/out/\n");
+            duthao::fsutil::write_atomic(&exclude, text.as_bytes())?;
+        }
+    }
+    println!();
+    println!("Redlines between versions (open in a browser):");
+    for slug in &slugs {
+        let versions = ws.versions(slug)?;
+        for pair in versions.windows(2) {
+            let (a, b) = (pair[0].n, pair[1].n);
+            let (from, to) = ws.read_draft_pair(slug, &Rev::Version(a), &Rev::Version(b))?;
+            let diff = diff_drafts(&from, &to, &DiffOptions::default());
+            let labels = Labels::new(format!("Dự thảo lần {a}"), format!("Dự thảo lần {b}"));
+            let mut buf = Vec::new();
+            html::write(&mut buf, &diff, &from, &to, &labels)?;
+            let path = out.join(format!("{slug}-v{a}-v{b}.html"));
+            duthao::fsutil::write_atomic(&path, &buf)?;
+            println!("  {}", path.display());
+        }
+    }
     let first = slugs.first().copied().unwrap_or("SLUG");
     println!();
     println!("Try:");
@@ -79,6 +109,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     println!("  duthao list");
     println!("  duthao status {first}");
     println!("  duthao log {first}");
+    println!("  duthao diff {first} v1 v2       # what changed, word by word");
     println!("  git log --oneline --decorate        # the same history, read by plain git");
     Ok(())
 }

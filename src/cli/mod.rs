@@ -2,6 +2,7 @@
 
 mod commit;
 mod demo;
+mod diff;
 mod init;
 mod list;
 mod log;
@@ -46,6 +47,7 @@ pub enum Command {
     Log(log::Args),
     Commit(commit::Args),
     Submit(submit::Args),
+    Diff(diff::Args),
     Demo(demo::Args),
 }
 
@@ -92,6 +94,7 @@ pub fn main() -> ExitCode {
         Command::Log(a) => log::run(a, &ctx),
         Command::Commit(a) => commit::run(a, &ctx),
         Command::Submit(a) => submit::run(a, &ctx),
+        Command::Diff(a) => diff::run(a, &ctx),
         Command::Demo(a) => demo::run(a, &ctx),
     };
     match result {

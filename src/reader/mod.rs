@@ -162,11 +162,16 @@ fn front_matter(yaml: &str, file: &Path) -> Result<FrontMatter, ReadError> {
         });
     }
     let fm: FrontMatter = serde_yaml_ng::from_str(yaml).map_err(|e| {
-        let (line, column) = e
-            .location()
-            .map(|l| (l.line() + 1, l.column()))
-            .unwrap_or((2, 1));
         let message = e.to_string();
+        let (line, column) = match e.location() {
+            // With flattened keys serde reports a bad value (a date, a number)
+            // at the start of the mapping; point at the value it quotes.
+            Some(l) if l.line() == 1 && l.column() == 1 => {
+                quoted_value_position(yaml, &message).unwrap_or((2, 1))
+            }
+            Some(l) => (l.line() + 1, l.column()),
+            None => (2, 1),
+        };
         // serde_yaml_ng appends " at line L column C"; we already say where.
         let message = match message.find(" at line ") {
             Some(i) => message[..i].to_string(),
@@ -217,6 +222,20 @@ fn front_matter(yaml: &str, file: &Path) -> Result<FrontMatter, ReadError> {
         }
     }
     Ok(fm)
+}
+
+/// File line and column of the first value that contains the text a serde
+/// message quotes in backticks ("`2026-13-45` is not a date").
+fn quoted_value_position(yaml: &str, message: &str) -> Option<(usize, usize)> {
+    if message.starts_with("missing field") {
+        return None;
+    }
+    let quoted = message.split('`').nth(1).filter(|q| !q.trim().is_empty())?;
+    yaml.lines().enumerate().find_map(|(i, l)| {
+        let value_start = l.find(':')? + 1;
+        let at = value_start + l[value_start..].find(quoted)?;
+        Some((i + 2, l[..at].chars().count() + 1))
+    })
 }
 
 /// The file line of a top-level or nested `key:` in the front matter.

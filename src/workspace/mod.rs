@@ -233,10 +233,38 @@ impl Workspace {
     /// Reads and checks a draft at a revision: it parses and its kind exists.
     pub fn read_draft(&self, slug: &str, rev: &Rev) -> Result<Draft> {
         let text = self.draft_text(slug, rev)?;
-        let file = display_name(&Self::draft_rel(slug), rev);
-        let draft = reader::parse_draft_str(&text, &file)?;
-        self.kind_of(&draft, &file, &text)?;
+        self.parse_draft(slug, rev, &text)
+    }
+
+    /// Reads two revisions of a draft, parsing them on two threads (the git
+    /// reads stay on this one: a repository handle is not shared).
+    pub fn read_draft_pair(&self, slug: &str, a: &Rev, b: &Rev) -> Result<(Draft, Draft)> {
+        let ta = self.draft_text(slug, a)?;
+        let tb = self.draft_text(slug, b)?;
+        let (fa, fb) = (self.draft_name(slug, a), self.draft_name(slug, b));
+        let (da, db) = std::thread::scope(|s| {
+            let other = s.spawn(|| reader::parse_draft_str(&tb, &fb));
+            let da = reader::parse_draft_str(&ta, &fa);
+            (da, other.join())
+        });
+        let da = da?;
+        let db = db.unwrap_or_else(|p| std::panic::resume_unwind(p))?;
+        self.kind_of(&da, &fa, &ta)?;
+        self.kind_of(&db, &fb, &tb)?;
+        Ok((da, db))
+    }
+
+    /// Parses a draft's text and checks its kind.
+    pub fn parse_draft(&self, slug: &str, rev: &Rev, text: &str) -> Result<Draft> {
+        let file = self.draft_name(slug, rev);
+        let draft = reader::parse_draft_str(text, &file)?;
+        self.kind_of(&draft, &file, text)?;
         Ok(draft)
+    }
+
+    /// How a draft at a revision is named in messages.
+    pub fn draft_name(&self, slug: &str, rev: &Rev) -> PathBuf {
+        display_name(&Self::draft_rel(slug), rev)
     }
 
     pub fn versions(&self, slug: &str) -> Result<Vec<Version>> {
