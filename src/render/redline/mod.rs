@@ -73,19 +73,6 @@ impl Labels {
     }
 }
 
-/// How a reviewer names a version given as on the command line: `v2` →
-/// "Dự thảo lần 2", `working` → "Bản đang soạn thảo"; anything else (a git
-/// revision, a file name) is shown as given.
-pub fn version_label(spec: &str) -> String {
-    if spec == "working" {
-        return "Bản đang soạn thảo".to_string();
-    }
-    match spec.strip_prefix('v').map(str::parse::<u32>) {
-        Some(Ok(n)) => format!("Dự thảo lần {n}"),
-        _ => spec.to_string(),
-    }
-}
-
 /// The top-level section a block belongs to ("Phần I", "II", "Điều 3"), or
 /// `None` for text before the first numbered heading.
 pub fn section_of(path: &StructuralPath) -> Option<String> {
@@ -102,16 +89,5 @@ pub fn path_display(block: &Block) -> String {
         format!("line {}", block.lines)
     } else {
         block.path.to_string()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn version_labels() {
-        assert_eq!(super::version_label("v1"), "Dự thảo lần 1");
-        assert_eq!(super::version_label("working"), "Bản đang soạn thảo");
-        assert_eq!(super::version_label("HEAD~1"), "HEAD~1");
-        assert_eq!(super::version_label("v1.md"), "v1.md");
     }
 }
