@@ -5,7 +5,8 @@ use std::io::{BufWriter, Write};
 
 use anyhow::Context;
 use duthao::diff::{DiffOptions, diff_drafts};
-use duthao::render::redline::{Labels, html, json, markdown, stat, terminal};
+use duthao::render::redline::terminal::TerminalOptions;
+use duthao::render::redline::{self, Format, Labels, stat};
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -13,18 +14,20 @@ fn main() -> anyhow::Result<()> {
     let mut out_path = None;
     let mut show_stat = false;
     let mut format = "json".to_string();
+    let mut names: Vec<String> = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "-o" => out_path = it.next().cloned(),
             "--stat" => show_stat = true,
+            "--label" => names.extend(it.next().cloned()),
             "--format" => format = it.next().cloned().unwrap_or_default(),
             _ => files.push(a.clone()),
         }
     }
     let [a, b] = files.as_slice() else {
         anyhow::bail!(
-            "usage: diff_files FROM.md TO.md [--format json|html|markdown|terminal] [-o OUT] [--stat]"
+            "usage: diff_files FROM.md TO.md [--format json|html|markdown|terminal] [-o OUT] [--stat] [--label FROM --label TO]"
         );
     };
     let read = |p: &String| -> anyhow::Result<duthao::model::Draft> {
@@ -68,7 +71,10 @@ fn main() -> anyhow::Result<()> {
             .unwrap_or_default();
         eprintln!("read+parse {:?}, diff {:?}, {rss}", t1 - t0, t2 - t1);
     }
-    let labels = Labels::new(a.as_str(), b.as_str());
+    let labels = match names.as_slice() {
+        [x, y] => Labels::new(x.as_str(), y.as_str()),
+        _ => Labels::new(a.as_str(), b.as_str()),
+    };
     if show_stat {
         let s = stat::compute(&diff, &from, &to);
         stat::write(&mut std::io::stderr().lock(), &s)?;
@@ -77,19 +83,18 @@ fn main() -> anyhow::Result<()> {
         Some(p) => Box::new(std::fs::File::create(&p)?),
         None => Box::new(std::io::stdout().lock()),
     });
-    match format.as_str() {
-        "json" => json::write(&mut w, &diff, &from, &to, &labels)?,
-        "html" => html::write(&mut w, &diff, &from, &to, &labels)?,
-        "markdown" => markdown::write(&mut w, &diff, &from, &to, &labels)?,
-        "terminal" => {
-            let opts = terminal::TerminalOptions {
-                color: std::env::var_os("NO_COLOR").is_none(),
-                ..Default::default()
-            };
-            terminal::write(&mut w, &diff, &from, &to, &labels, &opts)?
-        }
-        other => anyhow::bail!("unknown format {other}: json, html, markdown or terminal"),
-    }
+    let format: Format = format.parse().map_err(anyhow::Error::msg)?;
+    let terminal = TerminalOptions {
+        color: std::env::var_os("NO_COLOR").is_none(),
+        ..Default::default()
+    };
+    redline::write(format, &mut w, &diff, &from, &to, &labels, &terminal)?;
     w.flush()?;
+    if timing {
+        eprintln!("write {:?}", t2.elapsed());
+    }
+    // The process ends here: leave the large trees to the OS rather than
+    // free them block by block.
+    std::mem::forget((from, to, diff));
     Ok(())
 }

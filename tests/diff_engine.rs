@@ -228,6 +228,8 @@ proptest! {
         if edits.is_empty() {
             prop_assert!(diff.is_empty());
         }
+        let exact = DiffOptions { whitespace: true, ..DiffOptions::default() };
+        check_round_trip(&from, &to, &diff_drafts(&from, &to, &exact));
     }
 
     #[test]
@@ -238,8 +240,8 @@ proptest! {
             p.push(format!("(đoạn {i})"));
         }
         let n = base.len();
-        let (a, b) = (a % n, b % n);
-        prop_assume!(a != b);
+        // A different place: a + 1 + (b mod n-1), wrapped.
+        let (a, b) = (a % n, (a % n + 1 + b % (n - 1)) % n);
         let mut edited = base.clone();
         let p = edited.remove(a);
         edited.insert(b, p);

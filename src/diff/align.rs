@@ -4,11 +4,13 @@
 //!    over block ids: those on the common subsequence are unchanged in place.
 //! 2. Identical blocks off that subsequence are moves (an unchanged paragraph
 //!    is never shown as changed, wherever it went).
-//! 3. Between two aligned anchors, the remaining blocks are paired in order
-//!    by similarity: edited in place.
-//! 4. What is still unpaired is matched across the whole document by
-//!    similarity: a pair that fits between its neighbours is an in-place edit,
-//!    any other is a move with word changes; the rest is added or removed.
+//! 3. Between two aligned anchors, the remaining blocks are walked in order
+//!    and paired when they are surely one block edited (long common ends, or
+//!    very similar words and word pairs): edited in place.
+//! 4. What is still unpaired is matched across the whole document, most
+//!    similar pairs first, each confirmed by its word diff: a pair that fits
+//!    between its neighbours is an in-place edit, any other a move (with a
+//!    stricter bar); the rest is added or removed.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::hash::Hasher;
@@ -17,9 +19,9 @@ use std::time::Instant;
 use similar::{Algorithm, DiffOp, capture_diff_slices_deadline};
 
 use super::token::normalize_owned;
-use super::token::{FxHashMap, FxHasher, TokenClass, dice, token_hash, tokenize};
+use super::token::{FxHashMap, FxHasher, TokenClass, count_words, dice, token_hash, tokenize};
 use super::words::diff_words;
-use super::{BlockChange, WordOp};
+use super::{BlockChange, WordOp, parallel_map};
 use crate::model::Block;
 
 /// Similarity needed to call two blocks between the same anchors one edited
@@ -30,11 +32,27 @@ const SIM_IN_PLACE: f32 = 0.35;
 /// so the bags below include word pairs, which unrelated paragraphs rarely
 /// share.
 const SIM_MOVE: f32 = 0.5;
+/// Word-level agreement (2·equal words / all words, from the word diff)
+/// that confirms a pairing found through word bags: the bags of unrelated
+/// paragraphs on one subject overlap a lot, their word diffs do not.
+const AGREE_IN_PLACE: f32 = 0.45;
+/// A move tells the reviewer the text went elsewhere: it must be mostly the
+/// same words in the same order.
+const AGREE_MOVE: f32 = 0.75;
+/// What `sim` returns when the pair is certain without bags (identical
+/// text, or long common ends).
+const CERTAIN: f32 = 2.0;
+/// Bag similarity above which a pair needs no word-by-word confirmation: a
+/// lightly edited block scores about 0.9, unrelated paragraphs on one
+/// subject stay well below.
+const SURE_BAGS: f32 = 0.75;
 /// How far the in-order pairing looks ahead for a block's partner.
 const LOOKAHEAD: usize = 8;
 /// Above this many candidate pairs, leftovers are matched through an index of
 /// their rarer features rather than all against all.
-const BRUTE_FORCE_PAIRS: usize = 40_000;
+const BRUTE_FORCE_PAIRS: usize = 4_000;
+/// Unpaired blocks of the same stretch weighed on each side of the diagonal.
+const SLOT_CANDIDATES: usize = 8;
 /// A feature shared by more leftover blocks than this says nothing.
 const MAX_POSTINGS: usize = 64;
 
@@ -59,6 +77,9 @@ struct Aligner<'a> {
     in_place: BTreeMap<usize, usize>,
     fbag: Vec<Option<Vec<u32>>>,
     tbag: Vec<Option<Vec<u32>>>,
+    /// Word ops computed while confirming a pair, by TO index.
+    confirmed: FxHashMap<usize, Vec<WordOp>>,
+    deadline: Option<Instant>,
 }
 
 pub(crate) fn diff_bodies(
@@ -67,14 +88,24 @@ pub(crate) fn diff_bodies(
     whitespace: bool,
     deadline: Option<Instant>,
 ) -> (Vec<BlockChange>, bool) {
-    let ftext: Vec<String> = from
-        .iter()
-        .map(|b| normalize_owned(b.text(), whitespace))
-        .collect();
-    let ttext: Vec<String> = to
-        .iter()
-        .map(|b| normalize_owned(b.text(), whitespace))
-        .collect();
+    let texts = |blocks: &[Block]| -> Vec<String> {
+        blocks
+            .iter()
+            .map(|b| normalize_owned(b.text(), whitespace))
+            .collect()
+    };
+    let (ftext, ttext) = if from.len() + to.len() > 512 {
+        std::thread::scope(|s| {
+            let other = s.spawn(|| texts(to));
+            let f = texts(from);
+            match other.join() {
+                Ok(t) => (f, t),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        })
+    } else {
+        (texts(from), texts(to))
+    };
     let mut a = Aligner {
         from,
         to,
@@ -85,6 +116,8 @@ pub(crate) fn diff_bodies(
         in_place: BTreeMap::new(),
         fbag: vec![None; from.len()],
         tbag: vec![None; to.len()],
+        confirmed: FxHashMap::default(),
+        deadline,
     };
     let regions = a.anchor_identical(deadline);
     a.exact_moves();
@@ -172,6 +205,11 @@ impl Aligner<'_> {
         if matches!(how, How::InPlace { .. }) {
             self.in_place.insert(t, f);
         }
+        if how == (How::InPlace { exact: true }) {
+            // Nothing more to compare: on a large draft most of the text.
+            self.ftext[f] = String::new();
+            self.ttext[t] = String::new();
+        }
         self.fbag[f] = None;
         self.tbag[t] = None;
     }
@@ -245,7 +283,7 @@ impl Aligner<'_> {
     fn sim(&mut self, f: usize, t: usize) -> f32 {
         if self.from[f].kind_tag() != self.to[t].kind_tag() && self.identical_text(f, t) {
             // Same words, new kind (a paragraph made a heading): one edit.
-            return 1.0;
+            return CERTAIN;
         }
         if self.from[f].kind_tag() == self.to[t].kind_tag() {
             let (a, b) = (self.ftext[f].as_bytes(), self.ttext[t].as_bytes());
@@ -259,7 +297,7 @@ impl Aligner<'_> {
             // Most edits leave most of a block untouched at its ends: such a
             // pair needs no word bags.
             if 2 * (prefix + suffix) >= a.len().max(b.len()) && prefix + suffix >= 8 {
-                return 1.0;
+                return CERTAIN;
             }
         }
         self.bag_from(f);
@@ -267,6 +305,33 @@ impl Aligner<'_> {
         match (&self.fbag[f], &self.tbag[t]) {
             (Some(a), Some(b)) => dice(a, b),
             _ => 0.0,
+        }
+    }
+
+    /// Whether a pair that looks similar really is one block edited: certain
+    /// pairs pass; others must agree word by word (the ops are kept).
+    fn confirm(&mut self, f: usize, t: usize, agree: f32, moved: bool) -> bool {
+        // A move is a strong claim (the reviewer is told the text went
+        // elsewhere): always check it word by word.
+        let sim = self.sim(f, t);
+        if !moved && sim >= SURE_BAGS {
+            return true;
+        }
+        let ops = diff_words(&self.ftext[f], &self.ttext[t], self.deadline);
+        let (mut equal, mut total) = (0usize, 0usize);
+        for op in &ops {
+            let n = count_words(op.text());
+            total += n;
+            if !op.is_change() {
+                equal += 2 * n;
+                total += n;
+            }
+        }
+        if total > 0 && equal as f32 >= agree * total as f32 {
+            self.confirmed.insert(t, ops);
+            true
+        } else {
+            false
         }
     }
 
@@ -281,7 +346,10 @@ impl Aligner<'_> {
         let (mut p, mut q) = (0, 0);
         while p < uf.len() && q < ut.len() {
             let (f, t) = (uf[p], ut[q]);
-            if self.sim(f, t) >= SIM_IN_PLACE && self.fits(f, t) {
+            // Only sure pairs here; doubtful ones are settled globally, most
+            // similar first, so a block is not taken by a weak neighbour
+            // before its real partner is seen.
+            if self.sim(f, t) >= SURE_BAGS && self.fits(f, t) {
                 self.set(f, t, How::InPlace { exact: false });
                 p += 1;
                 q += 1;
@@ -289,11 +357,11 @@ impl Aligner<'_> {
             }
             let mut skip = None;
             for d in 1..LOOKAHEAD {
-                if q + d < ut.len() && self.sim(f, ut[q + d]) >= SIM_IN_PLACE {
+                if q + d < ut.len() && self.sim(f, ut[q + d]) >= SURE_BAGS {
                     skip = Some((0, d));
                     break;
                 }
-                if p + d < uf.len() && self.sim(uf[p + d], t) >= SIM_IN_PLACE {
+                if p + d < uf.len() && self.sim(uf[p + d], t) >= SURE_BAGS {
                     skip = Some((d, 0));
                     break;
                 }
@@ -331,6 +399,7 @@ impl Aligner<'_> {
         let index = (lf.len() * lt.len() > BRUTE_FORCE_PAIRS).then(|| self.feature_index(&lf));
         let mut hits: Vec<u32> = vec![0; lf.len()];
         let mut touched: Vec<usize> = Vec::new();
+        let mut pairs: Vec<(f32, usize, usize)> = Vec::new();
         for &t in &lt {
             let candidates: Vec<usize> = match &index {
                 None => (0..lf.len()).collect(),
@@ -349,34 +418,56 @@ impl Aligner<'_> {
                         }
                     }
                     touched.sort_by_key(|&k| std::cmp::Reverse(hits[k]));
-                    touched.truncate(8);
                     for &k in &touched {
                         hits[k] = 0;
                     }
-                    touched.clone()
+                    touched.iter().take(8).copied().collect()
                 }
             };
-            let mut best: Option<(f32, usize)> = None;
+            // Always weigh the unpaired blocks of the same stretch (between
+            // the neighbouring in-place pairs), nearest the diagonal first:
+            // an edited block's likeliest partner.
+            let (pt, pf) = self
+                .in_place
+                .range(..t)
+                .next_back()
+                .map_or((0, 0), |(&pt, &pf)| (pt + 1, pf + 1));
+            let nf = self
+                .in_place
+                .range(t + 1..)
+                .next()
+                .map_or(self.from.len(), |(_, &nf)| nf);
+            let guess = (pf + (t - pt)).min(nf.max(pf));
+            let lo = lf.partition_point(|&f| f < pf);
+            let hi = lf.partition_point(|&f| f < nf);
+            let at = lf.partition_point(|&f| f < guess).clamp(lo, hi);
+            let mut candidates = candidates;
+            candidates
+                .extend(at.saturating_sub(SLOT_CANDIDATES).max(lo)..(at + SLOT_CANDIDATES).min(hi));
+            candidates.sort_unstable();
+            candidates.dedup();
             for k in candidates {
                 let f = lf[k];
-                if self.from_m[f].is_some() {
-                    continue;
-                }
                 let s = self.sim(f, t);
-                if best.is_none_or(|(bs, _)| s > bs) {
-                    best = Some((s, f));
-                }
-            }
-            if let Some((s, f)) = best {
-                if self.fits(f, t) && s >= SIM_IN_PLACE {
-                    self.set(f, t, How::InPlace { exact: false });
-                } else if s >= SIM_MOVE {
-                    self.set(f, t, How::Moved);
+                if s >= SIM_IN_PLACE {
+                    pairs.push((s, f, t));
                 }
             }
         }
-        // Clear any leftover hit counts (only the index path sets them).
-        debug_assert!(hits.iter().all(|&h| h == 0) || index.is_some());
+        // Most similar first; ties in document order, for stable output.
+        pairs.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)).then(a.1.cmp(&b.1)));
+        for (s, f, t) in pairs {
+            if self.from_m[f].is_some() || self.to_m[t].is_some() {
+                continue;
+            }
+            if self.fits(f, t) {
+                if self.confirm(f, t, AGREE_IN_PLACE, false) {
+                    self.set(f, t, How::InPlace { exact: false });
+                }
+            } else if s >= SIM_MOVE && self.confirm(f, t, AGREE_MOVE, true) {
+                self.set(f, t, How::Moved);
+            }
+        }
     }
 
     fn feature_index(&self, lf: &[usize]) -> FxHashMap<u32, Vec<usize>> {
@@ -393,7 +484,7 @@ impl Aligner<'_> {
     }
 
     /// Final pass: the list in TO order, removals where they were.
-    fn emit(self, deadline: Option<Instant>) -> Vec<BlockChange> {
+    fn emit(mut self, deadline: Option<Instant>) -> Vec<BlockChange> {
         let mut out = Vec::with_capacity(self.to.len() + self.from.len() / 8);
         // Entries whose word ops are still to compute: (entry, from, to).
         let mut jobs: Vec<(usize, usize, usize)> = Vec::new();
@@ -446,9 +537,25 @@ impl Aligner<'_> {
             }
             next_from += 1;
         }
+        // Pairs confirmed word by word already have their ops.
+        let mut ready: Vec<(usize, Vec<WordOp>)> = Vec::new();
+        jobs.retain(|&(i, _, t)| match self.confirmed.remove(&t) {
+            Some(ops) => {
+                ready.push((i, ops));
+                false
+            }
+            None => true,
+        });
         let results = parallel_map(&jobs, |&(_, f, t)| {
             diff_words(&self.ftext[f], &self.ttext[t], deadline)
         });
+        for (i, ops) in ready {
+            if let BlockChange::Changed { ops: slot, .. } | BlockChange::Moved { ops: slot, .. } =
+                &mut out[i]
+            {
+                *slot = ops;
+            }
+        }
         for (&(i, _, _), ops) in jobs.iter().zip(results) {
             if let BlockChange::Changed { ops: slot, .. } | BlockChange::Moved { ops: slot, .. } =
                 &mut out[i]
@@ -458,35 +565,6 @@ impl Aligner<'_> {
         }
         out
     }
-}
-
-/// Maps `f` over `items` on the machine's cores, in order. Word diffs of
-/// different blocks are independent, and a reviewer waits for the slowest.
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(4);
-    if threads < 2 || items.len() < 64 {
-        return items.iter().map(&f).collect();
-    }
-    let chunk = items.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| {
-                let f = &f;
-                scope.spawn(move || part.iter().map(f).collect::<Vec<R>>())
-            })
-            .collect();
-        let mut out = Vec::with_capacity(items.len());
-        for h in handles {
-            match h.join() {
-                Ok(part) => out.extend(part),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        out
-    })
 }
 
 fn push_region(regions: &mut Vec<Region>, f: std::ops::Range<usize>, t: std::ops::Range<usize>) {
@@ -521,4 +599,81 @@ fn bag(text: &str) -> Vec<u32> {
     }
     out.sort_unstable();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Block;
+
+    fn blocks(paragraphs: &[String]) -> Vec<Block> {
+        let text = format!(
+            "---\nkind: nghi-quyet\nissuer:\n  name: X\ntitle: t\n---\n\n{}\n",
+            paragraphs.join("\n\n")
+        );
+        crate::reader::parse_draft_str(&text, std::path::Path::new("t.md"))
+            .map(|d| d.body.blocks)
+            .unwrap_or_default()
+    }
+
+    /// Distinct paragraphs: each mixes a third of common words into its own.
+    fn paragraph(seed: usize) -> String {
+        let common = ["các", "và", "của", "được", "trong", "cho"];
+        (0..24)
+            .map(|i| {
+                if i % 3 != 0 {
+                    format!("mục{}x{}", seed, i)
+                } else {
+                    common[(seed + i) % common.len()].to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+            + "."
+    }
+
+    #[test]
+    fn a_moved_and_edited_block_is_found_among_many_leftovers() {
+        // 250 paragraphs removed, 250 others added, and one moved from the
+        // start to past ten unchanged ones at the end, with one word
+        // deleted: the leftovers go through the feature index, which must
+        // still find the move, and the unrelated paragraphs (which share
+        // their small words) must not be paired with it or with each other.
+        let moved = paragraph(9999);
+        let anchors: Vec<String> = (5000..5010).map(paragraph).collect();
+        let mut from: Vec<String> = vec![moved.clone()];
+        from.extend((0..250).map(paragraph));
+        from.extend(anchors.iter().cloned());
+        let mut to: Vec<String> = (1000..1250).map(paragraph).collect();
+        to.extend(anchors.iter().cloned());
+        to.push(moved.replacen("mục9999x1 ", "", 1));
+        let (fb, tb) = (blocks(&from), blocks(&to));
+        assert_eq!((fb.len(), tb.len()), (261, 261));
+        let (out, _) = diff_bodies(&fb, &tb, false, None);
+        let moves: Vec<&BlockChange> = out
+            .iter()
+            .filter(|c| matches!(c, BlockChange::Moved { .. }))
+            .collect();
+        assert_eq!(moves.len(), 1, "{moves:?}");
+        assert!(matches!(
+            moves[0],
+            BlockChange::Moved {
+                from: 0,
+                to: 260,
+                ..
+            }
+        ));
+        assert_eq!(
+            out.iter()
+                .filter(|c| matches!(c, BlockChange::Added { .. }))
+                .count(),
+            250
+        );
+        assert_eq!(
+            out.iter()
+                .filter(|c| matches!(c, BlockChange::Removed { .. }))
+                .count(),
+            250
+        );
+    }
 }

@@ -204,6 +204,20 @@ impl DraftDiff {
         }
     }
 
+    /// For each FROM block, the TO block it became (unchanged, edited or
+    /// moved), `None` when it was removed.
+    pub fn from_to(&self, from_len: usize) -> Vec<Option<usize>> {
+        let mut map = vec![None; from_len];
+        for b in &self.blocks {
+            if let (Some(f), Some(t)) = (b.from(), b.to())
+                && f < from_len
+            {
+                map[f] = Some(t);
+            }
+        }
+        map
+    }
+
     /// For each moved block, the position in `blocks` where it stood in FROM:
     /// `(position, index of the Moved entry)`, sorted by position. A writer
     /// that shows "moved to …" at the old place inserts the marker before
@@ -237,6 +251,63 @@ impl DraftDiff {
     }
 }
 
+/// Maps `f` over `items` on the machine's cores, in order. Word diffs of
+/// different blocks are independent, and a reviewer waits for the slowest.
+pub(crate) fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4);
+    if threads < 2 || items.len() < 64 {
+        return items.iter().map(&f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| {
+                let f = &f;
+                scope.spawn(move || part.iter().map(f).collect::<Vec<R>>())
+            })
+            .collect();
+        let mut out = Vec::with_capacity(items.len());
+        for h in handles {
+            match h.join() {
+                Ok(part) => out.extend(part),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        out
+    })
+}
+
+/// Where a byte offset of a block's FROM text lands in its TO text, through
+/// the block's ops: offsets in unchanged text move with it; an offset inside
+/// deleted text has no place and gives `None`. (How a review comment's
+/// quoted passage follows an edited block.)
+pub fn map_offset(ops: &[WordOp], old_offset: usize) -> Option<usize> {
+    let (mut old, mut new) = (0usize, 0usize);
+    for op in ops {
+        let len = op.text().len();
+        match op {
+            WordOp::Equal(_) => {
+                if old_offset < old + len {
+                    return Some(new + (old_offset - old));
+                }
+                old += len;
+                new += len;
+            }
+            WordOp::Delete(_) => {
+                if old_offset < old + len {
+                    return None;
+                }
+                old += len;
+            }
+            WordOp::Insert(_) => new += len,
+        }
+    }
+    (old_offset == old).then_some(new)
+}
+
 /// The text of a block as the diff compares it: [`Block::text`], normalised
 /// unless `whitespace`.
 pub fn block_text(block: &Block, whitespace: bool) -> String {
@@ -268,4 +339,28 @@ pub fn diff_texts(old: &str, new: &str, opts: &DiffOptions) -> Vec<WordOp> {
     let old = normalize(old, opts.whitespace);
     let new = normalize(new, opts.whitespace);
     words::diff_words(&old, &new, deadline)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_follow_the_edits() {
+        let ops = diff_texts(
+            "Ban Thường vụ Tỉnh ủy ban hành",
+            "Ban Chấp hành Tỉnh ủy ban hành",
+            &DiffOptions::default(),
+        );
+        let old = "Ban Thường vụ Tỉnh ủy ban hành";
+        let new = "Ban Chấp hành Tỉnh ủy ban hành";
+        let at = old.find("Tỉnh").unwrap_or_default();
+        assert_eq!(map_offset(&ops, at), new.find("Tỉnh"));
+        assert_eq!(map_offset(&ops, 0), Some(0));
+        assert_eq!(
+            map_offset(&ops, old.find("Thường").unwrap_or_default()),
+            None
+        );
+        assert_eq!(map_offset(&ops, old.len()), Some(new.len()));
+    }
 }

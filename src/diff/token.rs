@@ -201,17 +201,20 @@ fn is_normal(text: &str) -> bool {
                 prev_space = true;
             }
             b'\t' | b'\r' | 0x0b | 0x0c => return false,
-            // Lead bytes of the non-ASCII whitespace characters (U+0085,
-            // U+00A0, U+1680, U+2000–U+205F, U+3000): decode just those.
-            0xC2 | 0xE1 | 0xE2 | 0xE3 => {
-                let ch = text[i..].chars().next().unwrap_or(' ');
-                if ch.is_whitespace() {
-                    return false;
-                }
-                prev_space = false;
-                i += ch.len_utf8();
-                continue;
+            // The non-ASCII whitespace characters, by their UTF-8 bytes:
+            // U+0085, U+00A0; U+1680; U+2000–U+200A, U+2028, U+2029, U+202F,
+            // U+205F; U+3000. Vietnamese letters share the lead bytes.
+            0xC2 if matches!(b.get(i + 1), Some(0x85 | 0xA0)) => return false,
+            0xE1 if b.get(i + 1) == Some(&0x9A) && b.get(i + 2) == Some(&0x80) => return false,
+            0xE2 if match (b.get(i + 1), b.get(i + 2)) {
+                (Some(0x80), Some(&c)) => c <= 0x8A || c == 0xA8 || c == 0xA9 || c == 0xAF,
+                (Some(0x81), Some(0x9F)) => true,
+                _ => false,
+            } =>
+            {
+                return false;
             }
+            0xE3 if b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0x80) => return false,
             _ => prev_space = false,
         }
         i += 1;

@@ -8,6 +8,9 @@ use similar::{Algorithm, DiffOp, capture_diff_deadline};
 use super::WordOp;
 use super::token::Tokens;
 
+/// Token count below which a word diff runs without deadline checks.
+const SMALL_TOKENS: usize = 4000;
+
 /// A stretch of the token sequences: equal on both sides, or a change that
 /// replaces `old` tokens with `new` tokens (either may be empty).
 #[derive(Debug, Clone)]
@@ -21,8 +24,89 @@ struct Seg {
 /// deadline. similar falls back to a coarser script once the deadline has
 /// passed, so this always returns promptly with exact texts.
 pub(crate) fn diff_words(old: &str, new: &str, deadline: Option<Instant>) -> Vec<WordOp> {
+    // Most edits touch a few places in a long paragraph: only the stretch
+    // from the first to the last difference needs tokens and Myers.
+    let (head, tail) = common_ends(old, new);
+    let mut ops = Vec::new();
+    if head > 0 {
+        ops.push(WordOp::Equal(old[..head].to_string()));
+    }
+    let middle = diff_middle(
+        &old[head..old.len() - tail],
+        &new[head..new.len() - tail],
+        deadline,
+    );
+    for op in middle {
+        match (ops.last_mut(), op) {
+            (Some(WordOp::Equal(prev)), WordOp::Equal(t)) => prev.push_str(&t),
+            (_, op) => ops.push(op),
+        }
+    }
+    if tail > 0 {
+        let t = &old[old.len() - tail..];
+        match ops.last_mut() {
+            Some(WordOp::Equal(prev)) => prev.push_str(t),
+            _ => ops.push(WordOp::Equal(t.to_string())),
+        }
+    }
+    ops
+}
+
+fn is_space_at(s: &str, i: usize) -> bool {
+    s[i..].chars().next().is_some_and(char::is_whitespace)
+}
+
+fn is_space_before(s: &str, i: usize) -> bool {
+    s[..i].chars().next_back().is_some_and(char::is_whitespace)
+}
+
+/// A cut at byte `i` of both texts that falls between two tokens of each:
+/// just after a whitespace token and before a non-whitespace one (or at an
+/// end), so tokenising the pieces gives the tokens of the whole.
+fn clean_cut(a: &str, b: &str, i: usize, j: usize) -> bool {
+    let cut =
+        |s: &str, k: usize| k == 0 || k == s.len() || (is_space_before(s, k) && !is_space_at(s, k));
+    a.is_char_boundary(i) && b.is_char_boundary(j) && cut(a, i) && cut(b, j)
+}
+
+/// Lengths in bytes of the common head and tail of two texts, each ending on
+/// a clean token boundary, not overlapping.
+fn common_ends(a: &str, b: &str) -> (usize, usize) {
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    let mut head = x.iter().zip(y).take_while(|(p, q)| p == q).count();
+    if head == x.len() && head == y.len() {
+        return (head, 0);
+    }
+    while head > 0 && !clean_cut(a, b, head, head) {
+        head -= 1;
+    }
+    let max_tail = (x.len() - head).min(y.len() - head);
+    let mut tail = x
+        .iter()
+        .rev()
+        .zip(y.iter().rev())
+        .take(max_tail)
+        .take_while(|(p, q)| p == q)
+        .count();
+    while tail > 0 && !clean_cut(a, b, x.len() - tail, y.len() - tail) {
+        tail -= 1;
+    }
+    (head, tail)
+}
+
+fn diff_middle(old: &str, new: &str, deadline: Option<Instant>) -> Vec<WordOp> {
+    if old.is_empty() && new.is_empty() {
+        return Vec::new();
+    }
     let a = Tokens::of(old);
     let b = Tokens::of(new);
+    // Checking the clock costs more than diffing a paragraph: Myers on a few
+    // thousand tokens is bounded (O(N·D) ≤ a few million steps), so only
+    // larger stretches, or work that starts after the deadline, get one.
+    let deadline = match deadline {
+        Some(d) if a.len() + b.len() > SMALL_TOKENS || Instant::now() > d => Some(d),
+        _ => None,
+    };
     let raw = capture_diff_deadline(
         Algorithm::Myers,
         &a.ids,
@@ -160,6 +244,32 @@ mod tests {
         let ops = d(a, b);
         assert_eq!(apply(&ops, Side::Old), a);
         assert_eq!(apply(&ops, Side::New), b);
+    }
+
+    #[test]
+    fn ends_are_cut_between_tokens() {
+        for (a, b) in [
+            ("một hai ba bốn", "một hai năm bốn"),
+            ("2.200 người", "2.300 người"),
+            ("a  b", "a   b"),
+            ("bản này", "bản, này"),
+            ("x", "x y"),
+            ("", "mới"),
+            ("giống nhau", "giống nhau"),
+        ] {
+            let ops = d(a, b);
+            assert_eq!(apply(&ops, Side::Old), a);
+            assert_eq!(apply(&ops, Side::New), b);
+            // The same ops as a diff of the whole token sequences.
+            let whole = diff_middle(a, b, None);
+            let changes = |v: &[WordOp]| {
+                v.iter()
+                    .filter(|o| o.is_change())
+                    .cloned()
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(changes(&ops), changes(&whole), "{a:?} {b:?}");
+        }
     }
 
     #[test]

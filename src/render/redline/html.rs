@@ -126,7 +126,8 @@ a { color: #1a4f9c; }
 .blk { margin: 0 0 10px; white-space: pre-wrap; overflow-wrap: anywhere; }
 .blk.k-heading { font-weight: bold; }
 .blk.k-heading.h1 { text-align: center; }
-.blk.k-table, .blk.k-code { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: .85em; }
+.blk.k-code { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: .85em; }
+.blk.k-table { font-size: .95em; }
 .blk.same { color: #333; }
 .blk.chg, .blk.add, .blk.rem, .blk.mv, .blk.mv-from { border-left: 4px solid var(--rule); padding: 2px 0 2px 10px; }
 .blk.chg { border-color: #d9a400; }

@@ -44,6 +44,48 @@ struct JsonBlock<'a> {
     ops: &'a [WordOp],
 }
 
+/// Blocks serialised per step; a few MB of JSON on a long draft.
+const JSON_WINDOW: usize = 2048;
+
+fn block_json(
+    buf: &mut Vec<u8>,
+    diff: &DraftDiff,
+    i: usize,
+    from: &Draft,
+    to: &Draft,
+) -> io::Result<()> {
+    let change = &diff.blocks[i];
+    let fb: Option<&Block> = change.from().map(|f| &from.body.blocks[f]);
+    let tb: Option<&Block> = change.to().map(|t| &to.body.blocks[t]);
+    let stored;
+    let ops: &[WordOp] = match change.ops() {
+        Some(ops) => ops,
+        None => {
+            stored = diff.full_ops(i, from, to);
+            &stored
+        }
+    };
+    let kind = tb.or(fb).map_or("paragraph", |b| b.kind_tag());
+    let from_kind = match (fb, tb) {
+        (Some(f), Some(t)) if f.kind_tag() != t.kind_tag() => Some(f.kind_tag()),
+        _ => None,
+    };
+    let jb = JsonBlock {
+        change: change.kind_name(),
+        kind,
+        from_kind,
+        from_index: change.from(),
+        to_index: change.to(),
+        from_path: fb.map(|b| b.path.to_string()),
+        to_path: tb.map(|b| b.path.to_string()),
+        from_lines: fb.map(|b| lines(b.lines)),
+        to_lines: tb.map(|b| lines(b.lines)),
+        ops,
+    };
+    serde_json::to_writer(buf, &jb)?;
+    Ok(())
+}
+
 fn lines(l: LineRange) -> [u32; 2] {
     [l.start, l.end]
 }
@@ -79,38 +121,38 @@ pub fn write(
     head_json.pop();
     out.write_all(&head_json)?;
     out.write_all(b",\"blocks\":[\n")?;
-    for (i, change) in diff.blocks.iter().enumerate() {
-        if i > 0 {
-            out.write_all(b",\n")?;
-        }
-        let fb: Option<&Block> = change.from().map(|f| &from.body.blocks[f]);
-        let tb: Option<&Block> = change.to().map(|t| &to.body.blocks[t]);
-        let stored;
-        let ops: &[WordOp] = match change.ops() {
-            Some(ops) => ops,
-            None => {
-                stored = diff.full_ops(i, from, to);
-                &stored
+    // Blocks are serialised a window at a time, the halves of a window on
+    // two cores: memory stays at one window's text.
+    let serialise = |range: std::ops::Range<usize>| -> io::Result<Vec<u8>> {
+        let mut buf = Vec::new();
+        for i in range {
+            if i > 0 {
+                buf.extend_from_slice(b",\n");
             }
-        };
-        let kind = tb.or(fb).map_or("paragraph", |b| b.kind_tag());
-        let from_kind = match (fb, tb) {
-            (Some(f), Some(t)) if f.kind_tag() != t.kind_tag() => Some(f.kind_tag()),
-            _ => None,
-        };
-        let jb = JsonBlock {
-            change: change.kind_name(),
-            kind,
-            from_kind,
-            from_index: change.from(),
-            to_index: change.to(),
-            from_path: fb.map(|b| b.path.to_string()),
-            to_path: tb.map(|b| b.path.to_string()),
-            from_lines: fb.map(|b| lines(b.lines)),
-            to_lines: tb.map(|b| lines(b.lines)),
-            ops,
-        };
-        serde_json::to_writer(&mut *out, &jb)?;
+            block_json(&mut buf, diff, i, from, to)?;
+        }
+        Ok(buf)
+    };
+    let n = diff.blocks.len();
+    let mut start = 0;
+    while start < n {
+        let end = (start + JSON_WINDOW).min(n);
+        if end - start < 256 {
+            out.write_all(&serialise(start..end)?)?;
+        } else {
+            let mid = start + (end - start) / 2;
+            let (first, second) = std::thread::scope(|s| {
+                let other = s.spawn(|| serialise(mid..end));
+                let first = serialise(start..mid);
+                match other.join() {
+                    Ok(second) => (first, second),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            });
+            out.write_all(&first?)?;
+            out.write_all(&second?)?;
+        }
+        start = end;
     }
     out.write_all(b"\n]}\n")
 }

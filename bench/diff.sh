@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Redline benchmark (issue 3 §5): a 1,000-page draft against its 5%-revised
+# version, whole process (read both files, parse, diff, write JSON), duthao in
+# release mode side by side with `git diff --no-index --word-diff=porcelain`.
+#
+#   bench/diff.sh [PAGES] [PCT]        (defaults: 1000 pages, 5 %)
+#   SHARED=/path/to/shared  RUNS=5  bench/diff.sh
+#
+# Prints, for each tool, the best wall time over RUNS runs and its peak RSS
+# (from /usr/bin/time -v), and the changed words each found, next to the
+# generator's own count. Changed words are counted the same way for both
+# tools: per stretch of adjacent deletions and insertions, the larger of the
+# two sides' word counts (a word = a whitespace-separated token with a letter
+# or digit), so a one-word substitution counts 1 and a moved sentence of n
+# words counts 2n (removed there, inserted here) for both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+PAGES=${1:-1000}
+PCT=${2:-5}
+RUNS=${RUNS:-3}
+SHARED=${SHARED:-$ROOT/../shared}
+GEN=$SHARED/corpus/gen_corpus.py
+[ -f "$GEN" ] || { echo "corpus generator not found at $GEN (set SHARED=…)" >&2; exit 1; }
+command -v /usr/bin/time >/dev/null || { echo "/usr/bin/time is needed (apt-get install -y time)" >&2; exit 1; }
+
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+A=$WORK/doc-${PAGES}p.md
+B=$WORK/doc-${PAGES}p.rev${PCT}.md
+python3 "$GEN" --pages "$PAGES" --seed 1 -o "$A" 2>"$WORK/gen.log"
+python3 "$GEN" --revise "$PCT" --seed 1 "$A" -o "$B" 2>>"$WORK/gen.log"
+cat "$WORK/gen.log"
+
+cargo build --release --quiet
+if target/release/duthao diff --help 2>/dev/null | grep -q -- '--files'; then
+    DUTHAO=(target/release/duthao diff --files "$A" "$B" --format json -o "$WORK/out.json")
+    WHAT="duthao diff --files … --format json"
+else
+    cargo build --release --quiet --example diff_files
+    DUTHAO=(target/release/examples/diff_files "$A" "$B" -o "$WORK/out.json")
+    WHAT="examples/diff_files (engine + JSON; CLI not wired)"
+fi
+GIT=(git diff --no-index --word-diff=porcelain "$A" "$B")
+
+# run NAME OUT CMD…: best wall time and the RSS of that run, over $RUNS runs.
+run() {
+    local name=$1 out=$2; shift 2
+    local best="" rss=""
+    for _ in $(seq "$RUNS"); do
+        /usr/bin/time -v -o "$WORK/time.txt" "$@" >"$out" 2>/dev/null || true
+        local wall kb
+        wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; print s}' "$WORK/time.txt")
+        kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt")
+        if [ -z "$best" ] || awk -v a="$wall" -v b="$best" 'BEGIN{exit !(a<b)}'; then
+            best=$wall; rss=$kb
+        fi
+    done
+    echo "$name $best $rss"
+}
+
+R1=$(run duthao /dev/null "${DUTHAO[@]}")
+R2=$(run git "$WORK/out.txt" "${GIT[@]}")
+
+python3 - "$WORK/out.json" "$WORK/out.txt" "$A" "$WORK/gen.log" "$R1" "$R2" "$WHAT" <<'PY'
+import json, re, sys, os
+out_json, out_txt, a, gen_log, r1, r2, what = sys.argv[1:]
+WORD = re.compile(r"\w")
+
+def words(text):
+    return sum(1 for t in text.split() if WORD.search(t))
+
+def ours():
+    d = json.load(open(out_json, encoding="utf-8"))
+    changed = ins = dele = 0
+    for b in d["blocks"]:
+        cd = ci = 0
+        for op in b["ops"] + [{"op": "equal", "text": ""}]:
+            if op["op"] == "equal":
+                changed += max(cd, ci); cd = ci = 0
+            elif op["op"] == "insert":
+                n = words(op["text"]); ci += n; ins += n
+            else:
+                n = words(op["text"]); cd += n; dele += n
+    return changed, ins, dele
+
+def git():
+    changed = ins = dele = 0
+    cd = ci = 0
+    body = False
+    for line in open(out_txt, encoding="utf-8"):
+        if line.startswith("@@"):
+            body = True
+            changed += max(cd, ci); cd = ci = 0
+            continue
+        if not body:
+            continue
+        line = line.rstrip("\n")
+        if line.startswith("-"):
+            n = words(line[1:]); cd += n; dele += n
+        elif line.startswith("+"):
+            n = words(line[1:]); ci += n; ins += n
+        else:  # " " context or "~" newline ends a stretch
+            changed += max(cd, ci); cd = ci = 0
+    changed += max(cd, ci)
+    return changed, ins, dele
+
+m = re.search(r"applied (\d+)", open(gen_log).read())
+truth = int(m.group(1)) if m else None
+size = os.path.getsize(a)
+rows = [("duthao", r1.split(), ours()), ("git --word-diff", r2.split(), git())]
+print()
+print(f"file: {size/1e6:.2f} MB per version; duthao = {what}")
+print(f"{'':18} {'wall (s)':>9} {'max RSS (MB)':>13} {'RSS / file':>11} {'changed words':>14} {'inserted':>9} {'deleted':>8} {'error vs generator':>19}")
+for name, (_, wall, kb), (c, i, dl) in rows:
+    rss = int(kb) / 1024
+    err = f"{(c - truth) / truth * 100:+.1f}%" if truth else "n/a"
+    print(f"{name:18} {float(wall):9.3f} {rss:13.1f} {rss * 1024 * 1024 / size:10.1f}x {c:14d} {i:9d} {dl:8d} {err:>19}")
+print(f"{'generator':18} {'':9} {'':13} {'':11} {truth if truth else '?':>14}")
+PY
