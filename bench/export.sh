@@ -17,11 +17,14 @@ trap 'rm -rf "$WORK"' EXIT
 command -v pandoc >/dev/null || { echo "pandoc is required" >&2; exit 1; }
 
 python3 "$SHARED/corpus/gen_corpus.py" --pages "$PAGES" --seed 1 -o "$WORK/in.md" 2>/dev/null
-cargo build --release --quiet --example export_file
-EXPORT=target/release/examples/export_file
-if [ -x target/release/duthao ] && target/release/duthao export --help >/dev/null 2>&1; then
-  echo "(note: \`duthao export\` exists; this script still times the export library through examples/export_file)"
-fi
+cargo build --release --quiet
+BIN="$PWD/target/release/duthao"
+# A workspace holding the draft, so the whole `duthao export` command is timed.
+export HOME="$WORK/home" GIT_CONFIG_GLOBAL="$WORK/home/.gitconfig" GIT_CONFIG_NOSYSTEM=1
+export DUTHAO_AUTHOR_NAME="Người Đo" DUTHAO_AUTHOR_EMAIL="do@example.vn"
+mkdir -p "$HOME"
+"$BIN" init "$WORK/ws" --no-example >/dev/null
+cp "$WORK/in.md" "$WORK/ws/drafts/big.md"
 
 measure() { # label, command...
   local label="$1"; shift
@@ -35,7 +38,7 @@ measure() { # label, command...
 
 size=$(stat -c %s "$WORK/in.md")
 echo "input: $PAGES pages, $(wc -w <"$WORK/in.md") words, $((size / 1024)) KiB"
-measure duthao "$EXPORT" "$WORK/in.md" "$WORK/duthao.docx" --version 1
+measure duthao "$BIN" -C "$WORK/ws" export big --working -o "$WORK/duthao.docx"
 measure pandoc pandoc "$WORK/in.md" -o "$WORK/pandoc.docx"
 echo "output: duthao $(( $(stat -c %s "$WORK/duthao.docx") / 1024 )) KiB, pandoc $(( $(stat -c %s "$WORK/pandoc.docx") / 1024 )) KiB"
 
