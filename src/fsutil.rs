@@ -6,6 +6,12 @@ use std::path::Path;
 /// Writes `bytes` to `path` through a temporary file in the same folder and a
 /// rename, so a reader sees the old file or the new one, never a mix.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    // The temporary file's name means nothing to the user: report the error
+    // without it (callers name the file they were writing).
+    write_via_temp(path, bytes).map_err(|e| std::io::Error::from(e.kind()))
+}
+
+fn write_via_temp(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

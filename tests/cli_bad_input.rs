@@ -374,7 +374,12 @@ fn nfd_text_is_read_as_nfc() {
     let nfd: String = nfc.nfd().collect();
     assert_ne!(nfd, nfc, "the test text must change under NFD");
     ws.write_draft(SLUG, &nfd);
-    ws.ok(&["commit", SLUG, "-m", "Bản NFD"]);
+    let out = ws.run(&["commit", SLUG, "-m", "Bản NFD"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("stored as NFC"),
+        "the drafter is told the file was normalised"
+    );
     let status = ws.json(&["status", SLUG]);
     assert_eq!(status["title"], title);
     assert_eq!(status["stage"], "drafting");
@@ -389,6 +394,12 @@ fn nfd_text_is_read_as_nfc() {
         .clone();
     assert_eq!(entry["title"], title);
     ws.ok(&["submit", SLUG]);
-    // The file on disk is left as the drafter wrote it.
-    assert_eq!(ws.read_draft(SLUG), nfd);
+    // Drafts are stored in NFC (PRODUCT.md): the commit holds NFC text and
+    // the file on disk, rewritten to match, looks exactly as written.
+    assert_eq!(ws.git(&["show", &format!("HEAD:drafts/{SLUG}.md")]), nfc);
+    assert_eq!(ws.read_draft(SLUG), nfc);
+    // Saving it again as NFD is not a change to commit or submit.
+    ws.write_draft(SLUG, &nfd);
+    let e = ws.fails(&["commit", SLUG, "-m", "again"]);
+    assert!(e.contains("nothing to commit"), "{e}");
 }

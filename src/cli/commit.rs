@@ -17,6 +17,12 @@ pub struct Args {
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     let ws = ctx.workspace()?;
     let c = ws.commit_draft(&args.slug, &args.message)?;
+    if c.normalised {
+        eprintln!(
+            "note: drafts/{}.md was in NFD (decomposed Unicode); it is stored as NFC, which looks the same",
+            c.slug
+        );
+    }
     if let Some(w) = &c.warning {
         eprintln!("warning: committed, but the draft has a problem to fix before `submit`:\n  {w}");
     }

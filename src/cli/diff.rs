@@ -106,7 +106,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
             let path = ctx.cwd.join(path);
             duthao::fsutil::write_atomic(&path, &buf)
                 .with_context(|| format!("cannot write {}", path.display()))?;
-            eprintln!("wrote {}", path.display());
+            eprintln!("Wrote {}.", path.display());
         }
         None => {
             let mut out = std::io::stdout().lock();
@@ -164,6 +164,18 @@ fn run_docx(args: &Args, ctx: &Context) -> anyhow::Result<()> {
     let Some(output) = &args.output else {
         bail!("--format docx writes a Word file; name it with -o FILE.docx");
     };
+    if output
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+        != Some("docx")
+    {
+        bail!(
+            "-o {}: --format docx writes a Word document; give a name ending in .docx",
+            output.display()
+        );
+    }
     let opts = DiffOptions {
         whitespace: args.whitespace,
         ..DiffOptions::default()
@@ -188,7 +200,7 @@ fn run_docx(args: &Args, ctx: &Context) -> anyhow::Result<()> {
     let path = ctx.cwd.join(output);
     duthao::fsutil::write_atomic(&path, &bytes)
         .with_context(|| format!("cannot write {}", path.display()))?;
-    eprintln!("wrote {}", path.display());
+    eprintln!("Wrote {}.", path.display());
     if args.exit_code && !empty {
         return Err(Exit(1, String::new()).into());
     }

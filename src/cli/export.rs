@@ -56,6 +56,18 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
             None => Rev::Working,
         }
     };
+    if let Some(p) = &args.output {
+        let ext = p
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        if ext.as_deref() != Some("docx") {
+            bail!(
+                "-o {}: duthao writes Word documents; give a name ending in .docx (LibreOffice converts it to PDF: soffice --headless --convert-to pdf FILE.docx)",
+                p.display()
+            );
+        }
+    }
     let snap = ws.snapshot(&args.slug, &rev)?;
     let bytes = ws.export_docx(&snap)?;
     let out = match &args.output {

@@ -75,6 +75,10 @@ pub fn main() -> ExitCode {
     reset_sigpipe();
     let cli = Cli::parse();
     let cwd = match &cli.chdir {
+        Some(d) if !d.is_dir() => {
+            eprintln!("error: -C {}: no such folder", d.display());
+            return ExitCode::from(1);
+        }
         Some(d) => d.clone(),
         None => match std::env::current_dir() {
             Ok(d) => d,

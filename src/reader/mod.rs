@@ -6,6 +6,7 @@
 mod body;
 mod label;
 mod structure;
+mod tables;
 
 use std::path::{Path, PathBuf};
 
@@ -22,7 +23,7 @@ pub const MAX_DRAFT_BYTES: usize = 64 * 1024 * 1024;
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     #[error(
-        "{file}: not valid UTF-8 at byte {offset} (line {line}); save the file as UTF-8 and try again"
+        "{file}: not valid UTF-8 at byte {offset} (line {line}); save the file as UTF-8 (from an old Vietnamese encoding: iconv -f WINDOWS-1258 -t UTF-8) and try again"
     )]
     NotUtf8 {
         file: PathBuf,
@@ -59,6 +60,12 @@ pub enum ReadError {
         key: String,
         message: String,
     },
+    #[error("{file}:{line}: {message}")]
+    Table {
+        file: PathBuf,
+        line: usize,
+        message: String,
+    },
     #[error("{file}: the body is empty; write the text of the document below the front matter")]
     EmptyBody { file: PathBuf },
 }
@@ -72,6 +79,7 @@ impl ReadError {
             | ReadError::UnclosedFrontMatter { file, .. }
             | ReadError::Yaml { file, .. }
             | ReadError::Field { file, .. }
+            | ReadError::Table { file, .. }
             | ReadError::EmptyBody { file } => file,
         }
     }
@@ -177,6 +185,14 @@ fn front_matter(yaml: &str, file: &Path) -> Result<FrontMatter, ReadError> {
             Some(i) => message[..i].to_string(),
             None => message,
         };
+        // The commonest YAML slip in a title: a colon inside an unquoted value.
+        let message = if message.contains("mapping values are not allowed") {
+            format!(
+                "{message}; a value that contains \": \" must be in quotes, e.g. title: \"Về việc ban hành Quy chế: làm việc\""
+            )
+        } else {
+            message
+        };
         // Our own field checks run inside a flattened map, where the YAML
         // parser no longer knows the position; they name their key instead.
         let (line, column) = match message.split_once(": ") {
@@ -263,6 +279,13 @@ pub fn parse_draft_str(text: &str, file: &Path) -> Result<Draft, ReadError> {
         });
     }
     let raw = body::parse_blocks(s.body);
+    if let Some(p) = tables::check(&raw, s.body) {
+        return Err(ReadError::Table {
+            file: file.to_path_buf(),
+            line: s.body_first_line as usize + p.body_line,
+            message: p.message,
+        });
+    }
     let lines = structure::LineIndex::new(s.body, s.body_first_line);
     let blocks = structure::assign(raw, &lines);
     Ok(Draft {

@@ -227,3 +227,26 @@ fn a_large_draft_reads_or_is_refused_clearly() {
     let e = err(&big);
     assert!(e.contains("limit"), "{e}");
 }
+
+#[test]
+fn table_cells_are_never_dropped_silently() {
+    let text = format!("{FRONT}\n| STT | Chỉ tiêu |\n|---|---|\n| 1 | Kết nạp | 2.150 |\n");
+    let e = parse_draft(text.as_bytes(), Path::new("drafts/x.md"))
+        .expect_err("extra cell")
+        .to_string();
+    assert!(
+        e.starts_with("drafts/x.md:10:") && e.contains("3 cells"),
+        "{e}"
+    );
+    let text = format!("{FRONT}\n| STT | Chỉ tiêu |\n|---|---|---|\n| 1 | Kết nạp |\n");
+    let e = parse_draft(text.as_bytes(), Path::new("drafts/x.md"))
+        .expect_err("bad delimiter row")
+        .to_string();
+    assert!(
+        e.starts_with("drafts/x.md:9:") && e.contains("delimiter row"),
+        "{e}"
+    );
+    // Escaped pipes and fewer cells are fine.
+    let ok = read("| A | B |\n|---|---|\n| a \\| b | c |\n| d |\n");
+    assert!(matches!(ok.body.blocks[0].kind, BlockKind::Table { .. }));
+}

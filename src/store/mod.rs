@@ -161,8 +161,15 @@ impl FromStr for Rev {
         if s == "working" {
             return Ok(Rev::Working);
         }
-        if let Some(n) = s.strip_prefix('v').and_then(parse_version_number) {
+        if let Some(n) = s.strip_prefix(['v', 'V']).and_then(parse_version_number) {
             return Ok(Rev::Version(n));
+        }
+        // A bare number is a version too ("diff x 1 2"): git needs at least
+        // four hex digits for an abbreviated commit, so nothing is shadowed.
+        if s.len() < 4 {
+            if let Some(n) = parse_version_number(s) {
+                return Ok(Rev::Version(n));
+            }
         }
         Ok(Rev::Git(s.to_string()))
     }

@@ -25,6 +25,9 @@ pub struct Committed {
     /// The draft does not parse; it was committed anyway so nothing is lost,
     /// but it cannot be submitted until fixed.
     pub warning: Option<String>,
+    /// The file was in another Unicode normalisation (NFD) and was rewritten
+    /// as NFC, which looks the same and is how drafts are stored.
+    pub normalised: bool,
 }
 
 impl Workspace {
@@ -45,9 +48,7 @@ impl Workspace {
         let profile = profile.unwrap_or(&self.config.profile).to_string();
         let kinds = self.kinds(&profile)?;
         let Some(k) = kinds.get(kind) else {
-            return Err(WorkspaceError::UnknownKind {
-                file: PathBuf::from("(command line)"),
-                line: 0,
+            return Err(WorkspaceError::UnknownKindArg {
                 kind: kind.to_string(),
                 profile,
                 known: kinds.known(),
@@ -85,6 +86,7 @@ impl Workspace {
     /// [`Self::commit_draft`] with an explicit author.
     pub fn commit_draft_as(&self, slug: &str, message: &str, who: &Identity) -> Result<Committed> {
         self.require_slug(slug)?;
+        let normalised = self.normalise_on_disk(slug)?;
         let warning = self
             .read_draft(slug, &Rev::Working)
             .err()
@@ -95,7 +97,33 @@ impl Workspace {
             slug: slug.to_string(),
             commit: oid.to_string(),
             warning,
+            normalised,
         })
+    }
+
+    /// Drafts are stored in NFC. A file saved in NFD by another tool is
+    /// rewritten in NFC before it is committed: the text is canonically the
+    /// same (it looks identical), and history never holds two spellings of one
+    /// word. Only the normalisation changes; line endings and everything else
+    /// stay as written.
+    fn normalise_on_disk(&self, slug: &str) -> Result<bool> {
+        let path = self.draft_path(slug);
+        let bytes = std::fs::read(&path).map_err(|source| WorkspaceError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let Ok(text) = String::from_utf8(bytes) else {
+            return Ok(false);
+        };
+        let nfc = reader::nfc(text.clone());
+        if nfc == text {
+            return Ok(false);
+        }
+        write_atomic(&path, nfc.as_bytes()).map_err(|source| WorkspaceError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        Ok(true)
     }
 
     /// Freezes the committed text as the next version ("Dự thảo lần N").
@@ -120,8 +148,19 @@ impl Workspace {
                 slug: slug.to_string(),
             });
         };
-        // The version is the committed text: it must be a valid draft.
-        self.read_draft(slug, &Rev::Git(last.commit.to_string()))?;
+        // The version is the committed text: it must be a valid draft, and
+        // differ from the version before it.
+        let rev = Rev::Git(last.commit.to_string());
+        let text = self.draft_text(slug, &rev)?;
+        self.parse_draft(slug, &rev, &text)?;
+        if let Some(prev) = self.versions(slug)?.last() {
+            if prev.commit != last.commit && self.draft_text(slug, &Rev::Version(prev.n))? == text {
+                return Err(WorkspaceError::NothingNew {
+                    slug: slug.to_string(),
+                    n: prev.n,
+                });
+            }
+        }
         Ok(self
             .store()
             .create_version(slug, last.commit, message, who)?)

@@ -26,6 +26,8 @@ pub struct Snapshot {
     pub time: Option<(i64, i32)>,
     /// Hex SHA-256 of the file's bytes at that revision.
     pub sha256: String,
+    /// For the text on disk: when the file was last saved (Unix seconds).
+    pub modified: Option<i64>,
 }
 
 impl Snapshot {
@@ -47,12 +49,12 @@ impl Snapshot {
     }
 
     /// Who and when for tracked changes that lead to this text: the commit's
-    /// author and date; for the text on disk, the draft's own date.
+    /// author and date; for the text on disk, when the file was saved.
     pub fn revision(&self, fallback_author: &str) -> Revision {
-        let date = match (self.time, self.draft.front.date) {
-            (Some((s, _)), _) => rfc3339(s, 0),
-            (None, Some(d)) => format!("{d}T00:00:00Z"),
-            (None, None) => "1970-01-01T00:00:00Z".to_string(),
+        let date = match (self.time, self.modified, self.draft.front.date) {
+            (Some((s, _)), _, _) | (None, Some(s), _) => rfc3339(s, 0),
+            (None, None, Some(d)) => format!("{d}T00:00:00Z"),
+            (None, None, None) => "1970-01-01T00:00:00Z".to_string(),
         };
         Revision {
             author: self
@@ -122,7 +124,16 @@ impl Workspace {
                 .map(|v| v.n),
             (_, None) => None,
         };
+        let modified = match rev {
+            Rev::Working => std::fs::metadata(self.draft_path(slug))
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|d| d.as_secs() as i64),
+            _ => None,
+        };
         Ok(Snapshot {
+            modified,
             slug: slug.to_string(),
             rev: rev.clone(),
             draft,

@@ -55,6 +55,23 @@ pub enum WorkspaceError {
         profile: String,
         known: String,
     },
+    #[error("unknown kind `{kind}` in profile `{profile}`; known kinds: {known}")]
+    UnknownKindArg {
+        kind: String,
+        profile: String,
+        known: String,
+    },
+    #[error("{file}:{line}: unknown profile `{profile}`; known profiles: {known}")]
+    UnknownProfileIn {
+        file: PathBuf,
+        line: usize,
+        profile: String,
+        known: String,
+    },
+    #[error(
+        "{slug}: the committed text is the same as Dự thảo lần {n}; there is nothing new to send out (edit, commit, then submit)"
+    )]
+    NothingNew { slug: String, n: u32 },
     #[error("no draft `{slug}` (no {DRAFTS_DIR}/{slug}.md); drafts here: {known}")]
     UnknownSlug { slug: String, known: String },
     #[error(
@@ -196,7 +213,22 @@ impl Workspace {
     /// The kind of a draft, or an error naming the file and line.
     pub fn kind_of(&self, draft: &Draft, file: &Path, text: &str) -> Result<Kind> {
         let profile = self.profile_of(draft);
-        let kinds = self.kinds(profile)?;
+        let kinds = match self.kinds(profile) {
+            Ok(k) => k,
+            Err(WorkspaceError::Profile(ProfileError::UnknownProfile { name, known })) => {
+                return Err(WorkspaceError::UnknownProfileIn {
+                    file: file.to_path_buf(),
+                    line: text
+                        .lines()
+                        .position(|l| l.starts_with("profile:"))
+                        .map(|i| i + 1)
+                        .unwrap_or(1),
+                    profile: name,
+                    known,
+                });
+            }
+            Err(e) => return Err(e),
+        };
         match kinds.get(&draft.front.kind) {
             Some(k) => Ok(k.clone()),
             None => Err(WorkspaceError::UnknownKind {
