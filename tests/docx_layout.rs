@@ -222,7 +222,7 @@ fn header_table_number_date_type_name_and_title() {
                 assert!(left_text.contains('*'), "{profile}: star")
             }
             _ => assert!(
-                xml.contains("<w:pBdr><w:top w:val=\"single\""),
+                xml.contains("<w:pBdr><w:bottom w:val=\"single\""),
                 "{profile}: rule under the issuer"
             ),
         }
@@ -678,4 +678,59 @@ fn an_issuer_is_required() {
     )
     .expect_err("no issuer");
     assert!(err.to_string().contains("issuer"), "{err}");
+}
+
+/// Short rules (under the issuing body, the motto and the trích yếu) are the
+/// bottom border of an empty paragraph at least 5 pt high, so the dots under
+/// "Ọ", "Ệ" and descenders keep clear of them: never a top border drawn right
+/// under the line of text.
+#[test]
+fn short_rules_clear_the_diacritics_above_them() {
+    for profile in PROFILES {
+        let (l, _, bytes) = export_source(
+            &all_blocks_source(profile),
+            DraftMark::Draft { version: Some(1) },
+        );
+        let xml = part(&bytes, "word/document.xml");
+        let doc = roxmltree::Document::parse(&xml).expect("xml");
+        let mut rules = 0;
+        for p in body_paragraphs(&doc) {
+            let Some(bdr) = child(p, "pPr").and_then(|x| child(x, "pBdr")) else {
+                continue;
+            };
+            let sides: Vec<&str> = bdr
+                .children()
+                .filter(|c| c.is_element())
+                .map(|c| c.tag_name().name())
+                .collect();
+            if sides.len() == 4 {
+                continue; // the boxed draft mark
+            }
+            assert_eq!(sides, ["bottom"], "{profile}: a rule is a bottom border");
+            assert_eq!(para_text(p), "", "{profile}: a rule paragraph has no text");
+            let sp = child(child(p, "pPr").expect("pPr"), "spacing").expect("spacing");
+            assert_eq!(wattr(sp, "lineRule"), Some("exact"), "{profile}");
+            let line: u32 = wattr(sp, "line")
+                .and_then(|v| v.parse().ok())
+                .expect("line");
+            let before: u32 = wattr(sp, "before")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            assert!(
+                line + before >= 100,
+                "{profile}: {line} + {before} twips between the text and its rule"
+            );
+            rules += 1;
+        }
+        let want = [
+            l.header.issuer_rule.kind,
+            l.header.motto_rule.kind,
+            l.title_rule.kind,
+        ]
+        .iter()
+        .filter(|k| **k == duthao::profile::layout::RuleKind::Line)
+        .count()
+            + 1; // the "---" thematic break in the body
+        assert_eq!(rules, want, "{profile}: every line rule checked");
+    }
 }

@@ -19,6 +19,10 @@ use crate::profile::layout::{Align, Case, Layout, RuleKind, RuleStyle, TextStyle
 /// Id of the placeholder reference that becomes `<w:footnoteRef/>` in footnotes.xml.
 pub(crate) const FOOTNOTE_REF_SENTINEL: usize = 999_999_999;
 
+/// Height of the empty paragraph whose bottom border is a short rule: 5 pt
+/// between the text above (its descenders and dots below) and the rule.
+pub(crate) const RULE_CLEARANCE_TWIPS: i32 = 100;
+
 pub(crate) const TWIPS_PER_MM: f32 = 1440.0 / 25.4;
 
 pub(crate) fn mm(v: f32) -> i32 {
@@ -298,27 +302,31 @@ impl<'a> Writer<'a> {
                 let len = (over_text as i64 * rule.length_pct as i64 / 100) as i32;
                 let len = len.clamp(200, column);
                 let side = ((column - len) / 2).max(0);
+                // The rule is the bottom border of an empty paragraph of
+                // RULE_CLEARANCE height: the whole height lies between the
+                // text above and the rule, so the dots under "Ọ", "Ệ" and
+                // descenders such as "p" keep clear of it.
                 let mut p = Paragraph::new()
                     .id(self.next_para_id())
                     .align(AlignmentType::Center)
                     .line_spacing(
                         LineSpacing::new()
-                            .before(20)
+                            .before(0)
                             .after(0)
-                            .line(80)
+                            .line(RULE_CLEARANCE_TWIPS)
                             .line_rule(LineSpacingType::Exact),
                     )
                     .indent(Some(side), None, Some(side), None);
                 p.property = p.property.set_borders(
                     ParagraphBorders::with_empty().set(
-                        ParagraphBorder::new(ParagraphBorderPosition::Top)
+                        ParagraphBorder::new(ParagraphBorderPosition::Bottom)
                             .val(BorderType::Single)
                             .size(6)
                             .space(0)
                             .color("000000"),
                     ),
                 );
-                // A tiny run keeps the paragraph one thin line high.
+                // A tiny run keeps the paragraph no higher than its exact line.
                 let mut r = Run::new();
                 r.run_property = RunProperty::new().size(2);
                 Some(p.add_run(r))
