@@ -734,3 +734,55 @@ fn short_rules_clear_the_diacritics_above_them() {
         assert_eq!(rules, want, "{profile}: every line rule checked");
     }
 }
+
+/// The paragraph properties a reader sees as "the same paragraph style":
+/// alignment, indent, spacing before/after, line spacing, font size.
+fn paragraph_look(p: roxmltree::Node) -> Vec<(String, Option<String>)> {
+    let ppr = child(p, "pPr").expect("pPr");
+    let mut out = vec![("jc".to_string(), jc(p))];
+    for (el, attrs) in [
+        ("ind", &["left", "firstLine", "hanging"][..]),
+        ("spacing", &["before", "after", "line", "lineRule"][..]),
+    ] {
+        for a in attrs {
+            out.push((
+                format!("{el}.{a}"),
+                child(ppr, el).and_then(|e| wattr(e, a)).map(str::to_string),
+            ));
+        }
+    }
+    out.push((
+        "size".into(),
+        first_run_props(p).half_points.map(|v| v.to_string()),
+    ));
+    out
+}
+
+/// Points a), b), đ) are body text: the spacing, indent and line spacing of
+/// a body paragraph, not those of a heading.
+#[test]
+fn points_are_spaced_like_body_paragraphs() {
+    for profile in PROFILES {
+        let (_, _, bytes) = export_source(
+            &all_blocks_source(profile),
+            DraftMark::Draft { version: Some(1) },
+        );
+        let xml = part(&bytes, "word/document.xml");
+        let doc = roxmltree::Document::parse(&xml).expect("xml");
+        let body = paragraph_look(para_with(
+            &doc,
+            "Nghị quyết này áp dụng đối với các cấp ủy trực thuộc.",
+        ));
+        for point in [
+            "a) Công tác tổ chức được kiện toàn;",
+            "b) Công tác cán bộ được đổi mới;",
+            "đ) Công tác kiểm tra được tăng cường.",
+        ] {
+            assert_eq!(
+                paragraph_look(para_with(&doc, point)),
+                body,
+                "{profile}: {point}"
+            );
+        }
+    }
+}
