@@ -786,3 +786,47 @@ fn points_are_spaced_like_body_paragraphs() {
         }
     }
 }
+
+/// "QUYẾT ĐỊNH:" alone before Điều 1 is the formula line of the profile's
+/// data: centred, bold, in capitals, not indented; a longer paragraph that
+/// starts with the same words stays body text.
+#[test]
+fn formula_lines_are_centred_bold_capitals() {
+    for profile in PROFILES {
+        let src = all_blocks_source(profile).replace(
+            "# Phần I.",
+            "Quyết định:\n\nQuyết định: giao Văn phòng theo dõi.\n\n**QUYẾT NGHỊ:**\n\n# Phần I.",
+        );
+        let (l, _, bytes) = export_source(&src, DraftMark::Draft { version: Some(1) });
+        assert!(l.formula.matches("QUYẾT ĐỊNH:"), "{profile}: in the data");
+        let xml = part(&bytes, "word/document.xml");
+        let doc = roxmltree::Document::parse(&xml).expect("xml");
+        for text in ["Quyết định:", "QUYẾT NGHỊ:"] {
+            let p = para_with(&doc, text);
+            assert_eq!(
+                jc(p).as_deref(),
+                Some("center"),
+                "{profile}: {text} centred"
+            );
+            let r = first_run_props(p);
+            assert!(r.bold, "{profile}: {text} bold");
+            let run = descendants_named(p, "r").next().expect("a run");
+            let rpr = child(run, "rPr").expect("rPr");
+            assert!(
+                child(rpr, "caps").is_some(),
+                "{profile}: {text} in capitals"
+            );
+            let first_line = child(child(p, "pPr").expect("pPr"), "ind")
+                .and_then(|i| wattr(i, "firstLine"))
+                .unwrap_or("0");
+            assert_eq!(first_line, "0", "{profile}: {text} not indented");
+        }
+        let body = para_with(&doc, "Quyết định: giao Văn phòng theo dõi.");
+        assert_eq!(
+            jc(body).as_deref(),
+            Some("both"),
+            "{profile}: body stays body"
+        );
+        assert!(!first_run_props(body).bold, "{profile}");
+    }
+}

@@ -446,6 +446,34 @@ pub struct DraftMarkLayout {
     pub note: Option<String>,
 }
 
+/// Lines that stand alone before the first article and announce the
+/// decision ("QUYẾT ĐỊNH:", "QUYẾT NGHỊ:"): a paragraph whose whole text is
+/// one of them, in any case, takes their own style instead of the body's.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormulaLines {
+    pub lines: Vec<String>,
+    pub style: TextStyle,
+    pub source: String,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl FormulaLines {
+    /// Whether a paragraph's plain text is one of the formula lines
+    /// (case and spacing aside).
+    pub fn matches(&self, text: &str) -> bool {
+        let norm = |t: &str| {
+            t.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_uppercase()
+        };
+        let text = norm(text);
+        !text.is_empty() && self.lines.iter().any(|l| norm(l) == text)
+    }
+}
+
 /// What the drafter writes, kept as data for checkers; renderers never rewrite text.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -482,6 +510,7 @@ pub struct Layout {
     pub recipients: RecipientsLayout,
     pub page_number: PageNumberLayout,
     pub draft_mark: DraftMarkLayout,
+    pub formula: FormulaLines,
     pub conventions: Conventions,
 }
 
@@ -933,6 +962,7 @@ fn validate(l: &Layout) -> Result<(), (String, String)> {
         ));
     }
     style("draft_mark.style", &l.draft_mark.style)?;
+    style("formula.style", &l.formula.style)?;
     if !l.draft_mark.numbered.contains("{n}") {
         return Err((
             "draft_mark.numbered".into(),

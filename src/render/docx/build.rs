@@ -13,7 +13,7 @@ use docx_rs::{
 };
 
 use super::{DocxError, DraftMark, KindInfo};
-use crate::model::{Block, BlockKind, Draft, FrontMatter, Inline, LabelKind, Style};
+use crate::model::{Block, BlockKind, Draft, FrontMatter, Inline, LabelKind, Style, inline_text};
 use crate::profile::layout::{Align, Case, Layout, RuleKind, RuleStyle, TextStyle};
 
 /// Id of the placeholder reference that becomes `<w:footnoteRef/>` in footnotes.xml.
@@ -105,6 +105,8 @@ pub(crate) struct RunLook<'a> {
     pub bold: bool,
     pub italic: bool,
     pub underline: bool,
+    /// Shown in capitals without changing the text (`w:caps`).
+    pub caps: bool,
     pub font: &'a str,
 }
 
@@ -178,6 +180,7 @@ impl<'a> Writer<'a> {
             bold: s.bold,
             italic: s.italic,
             underline: s.underline,
+            caps: s.caps,
             font: &self.layout.font.family,
         }
     }
@@ -210,6 +213,9 @@ impl<'a> Writer<'a> {
         }
         if look.underline {
             rp = rp.underline("single");
+        }
+        if look.caps {
+            rp = rp.caps();
         }
         if style.strike {
             rp = rp.strike();
@@ -274,6 +280,7 @@ impl<'a> Writer<'a> {
             bold: false,
             italic: false,
             underline: false,
+            caps: false,
             font: &self.layout.font.family,
         };
         match rule.kind {
@@ -827,6 +834,7 @@ impl<'a> Writer<'a> {
             bold: false,
             italic: false,
             underline: false,
+            caps: false,
             font: &self.layout.font.family,
         };
         // docx-rs has no `w:footnoteRef` (the number inside the note); write a
@@ -879,6 +887,11 @@ impl<'a> Writer<'a> {
                 };
                 s.first_line_indent_mm = l.list.indent_mm + l.list.nested_indent_mm * *depth as f32;
                 s
+            }
+            // The body text is kept as written: the formula's capitals are
+            // `w:caps`, so accepting or rejecting changes gives the drafter's text.
+            BlockKind::Paragraph { content } if l.formula.matches(&inline_text(content)) => {
+                l.formula.style.clone()
             }
             BlockKind::Paragraph { .. }
                 if matches!(b.label.as_ref().map(|x| x.kind), Some(LabelKind::Point)) =>
