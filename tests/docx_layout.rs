@@ -830,3 +830,48 @@ fn formula_lines_are_centred_bold_capitals() {
         assert!(!first_run_props(body).bold, "{profile}");
     }
 }
+
+/// The bold runs of a paragraph, joined, and the regular ones.
+fn bold_and_regular(p: roxmltree::Node) -> (String, String) {
+    let (mut bold, mut regular) = (String::new(), String::new());
+    for r in descendants_named(p, "r") {
+        let is_bold = child(r, "rPr")
+            .and_then(|x| child(x, "b"))
+            .is_some_and(|e| !matches!(wattr(e, "val"), Some("0") | Some("false")));
+        if is_bold {
+            bold.push_str(&para_text(r));
+        } else {
+            regular.push_str(&para_text(r));
+        }
+    }
+    (bold, regular)
+}
+
+/// A Điều heading that carries the article's whole sentence has only its
+/// label bold; a Điều with a short title stays bold as a whole.
+#[test]
+fn article_sentence_headings_bold_only_the_label() {
+    for profile in PROFILES {
+        let src = all_blocks_source(profile).replace(
+            "Nghị quyết này áp dụng đối với các cấp ủy trực thuộc.\n",
+            "Nghị quyết này áp dụng đối với các cấp ủy trực thuộc.\n\n### Điều 3. Quyết định này có hiệu lực kể từ ngày ký.\n\n### Điều 4. Hiệu lực thi hành.\n",
+        );
+        let (_, _, bytes) = export_source(&src, DraftMark::Draft { version: Some(1) });
+        let xml = part(&bytes, "word/document.xml");
+        let doc = roxmltree::Document::parse(&xml).expect("xml");
+        let (bold, regular) = bold_and_regular(para_with(
+            &doc,
+            "Điều 3. Quyết định này có hiệu lực kể từ ngày ký.",
+        ));
+        assert_eq!(bold.trim(), "Điều 3.", "{profile}");
+        assert_eq!(
+            regular, "Quyết định này có hiệu lực kể từ ngày ký.",
+            "{profile}"
+        );
+        for title in ["Điều 1. Phạm vi điều chỉnh", "Điều 4. Hiệu lực thi hành."]
+        {
+            let (_, regular) = bold_and_regular(para_with(&doc, title));
+            assert_eq!(regular, "", "{profile}: {title} bold as a whole");
+        }
+    }
+}

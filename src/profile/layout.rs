@@ -299,6 +299,11 @@ pub struct Headings {
     pub point: TextStyle,
     /// Headings without a numbering label.
     pub other: TextStyle,
+    /// A "Điều N." heading whose text after the label ends as a sentence
+    /// (".", ":" or ";") and has at least this many words carries the whole
+    /// article, not its title: only "Điều N." is bold. `None`: always bold.
+    #[serde(default)]
+    pub article_sentence_min_words: Option<u32>,
     pub source: String,
     #[serde(default)]
     pub note: Option<String>,
@@ -512,6 +517,20 @@ pub struct Layout {
     pub draft_mark: DraftMarkLayout,
     pub formula: FormulaLines,
     pub conventions: Conventions,
+}
+
+impl Headings {
+    /// For a "Điều N." heading: whether the text after its label is the
+    /// article's sentence rather than its title (see
+    /// [`Headings::article_sentence_min_words`]).
+    pub fn article_is_sentence(&self, after_label: &str) -> bool {
+        let Some(min) = self.article_sentence_min_words else {
+            return false;
+        };
+        let rest = after_label.trim();
+        let ends_as_sentence = rest.ends_with(['.', ':', ';']);
+        ends_as_sentence && rest.split_whitespace().count() >= min as usize
+    }
 }
 
 impl Layout {

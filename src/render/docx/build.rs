@@ -995,6 +995,31 @@ impl<'a> Writer<'a> {
     pub fn heading(&mut self, b: &Block, content: &[Inline], style: &TextStyle) -> Paragraph {
         let mut p = self.para(style).keep_next(true);
         let look = self.look(style);
+        // "Điều 3. Quyết định này có hiệu lực kể từ ngày ký.": the heading
+        // carries the whole article; only "Điều 3." is bold.
+        if let Some(label) = b.label.as_ref().filter(|l| l.kind == LabelKind::Article)
+            && let [Inline::Text(first), more @ ..] = content
+            && let Some(after) = first.text.strip_prefix(label.text.as_str())
+            && self
+                .layout
+                .headings
+                .article_is_sentence(&format!("{after}{}", inline_text(more)))
+        {
+            let rest = after.trim_start_matches(['.', ':', ' ']);
+            let sep = &after[..after.len() - rest.len()];
+            p = p.add_run(self.run(&format!("{}{sep}", label.text), &look, first.style));
+            let plain = RunLook {
+                bold: false,
+                ..look
+            };
+            if !rest.is_empty() {
+                p = p.add_run(self.run(rest, &plain, first.style));
+            }
+            for c in self.inline_children(more, &plain) {
+                p = c.add_to(p);
+            }
+            return p;
+        }
         let children = self.inline_children(content, &look);
         // "Chương I. QUY ĐỊNH CHUNG" → "Chương I" on its own line, the name below.
         if style.label_on_own_line
