@@ -613,7 +613,12 @@ fn cong_van_puts_its_trich_yeu_under_the_number() {
             "state" => "Số: 05/UBND-KGVX",
             _ => "Số 15-CV/TU",
         };
-        let vv = format!("V/v {}", d.front.title.trim());
+        // The title is written "về …" (party) or "Về …" (state): "V/v" says it once.
+        let vv = "V/v tăng cường công tác tổ chức xây dựng Đảng năm 2026".to_string();
+        assert!(
+            !number_cell.contains("V/v về") && !number_cell.contains("V/v Về"),
+            "{profile}: {number_cell}"
+        );
         assert!(
             number_cell.contains(want_number),
             "{profile}: {number_cell}"
@@ -873,5 +878,30 @@ fn article_sentence_headings_bold_only_the_label() {
             let (_, regular) = bold_and_regular(para_with(&doc, title));
             assert_eq!(regular, "", "{profile}: {title} bold as a whole");
         }
+    }
+}
+
+/// The state trích yếu is sentence case even when typed lower-case; the
+/// party's stays "về …" as written.
+#[test]
+fn state_titles_start_with_a_capital_party_titles_as_written() {
+    for (profile, want) in [
+        ("state", "Về việc thành lập Tổ công tác"),
+        ("party", "về việc thành lập Tổ công tác"),
+        ("party-2018", "về việc thành lập Tổ công tác"),
+    ] {
+        let src = all_blocks_source(profile)
+            .replace(
+                "title: về tăng cường công tác tổ chức xây dựng Đảng năm 2026",
+                "title: về việc thành lập Tổ công tác",
+            )
+            .replace(
+                "title: Về tăng cường công tác tổ chức xây dựng Đảng năm 2026",
+                "title: về việc thành lập Tổ công tác",
+            );
+        let (l, _, bytes) = export_source(&src, DraftMark::Draft { version: Some(1) });
+        let xml = part(&bytes, "word/document.xml");
+        let doc = roxmltree::Document::parse(&xml).expect("xml");
+        check_style(&doc, want, &l.title, "trích yếu", &l);
     }
 }

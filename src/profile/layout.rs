@@ -278,10 +278,45 @@ impl Formats {
 #[serde(deny_unknown_fields)]
 pub struct LetterTitle {
     pub prefix: String,
+    /// Words the drafter may have started the title with that the prefix
+    /// already says ("V/v", "về việc", "về"): dropped, in any case, so the
+    /// line never reads "V/v về …".
+    #[serde(default)]
+    pub drop_leading: Vec<String>,
     pub style: TextStyle,
     pub source: String,
     #[serde(default)]
     pub note: Option<String>,
+}
+
+impl LetterTitle {
+    /// "V/v triển khai …" from the title "về triển khai …", "V/v triển
+    /// khai …" or "triển khai …".
+    pub fn line(&self, title: &str) -> String {
+        let mut subject = title.trim();
+        'strip: loop {
+            for lead in &self.drop_leading {
+                if let Some(rest) = strip_word_prefix(subject, lead) {
+                    subject = rest.trim_start();
+                    continue 'strip;
+                }
+            }
+            break;
+        }
+        format!("{}{subject}", self.prefix)
+    }
+}
+
+/// `text` without its leading `prefix` (compared case-insensitively, whole
+/// words only: "về" does not strip "vềnh").
+fn strip_word_prefix<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
+    let prefix = prefix.trim();
+    let n = prefix.chars().count();
+    let end = text.char_indices().nth(n).map_or(text.len(), |(i, _)| i);
+    let (head, rest) = text.split_at(end);
+    let same = head.chars().count() == n && head.to_lowercase() == prefix.to_lowercase();
+    let at_boundary = rest.chars().next().is_none_or(|c| !c.is_alphanumeric());
+    (n > 0 && same && at_boundary).then_some(rest)
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -1024,6 +1059,17 @@ mod tests {
             "Hà Nội, ngày 09 tháng 12 năm 2026"
         );
         assert_eq!(f.number_line(Some(5), "QĐ", "UBND"), "Số: 05/QĐ-UBND");
+        let lt = &state.letter_title;
+        for title in [
+            "về triển khai chuyển đổi số",
+            "Về việc triển khai chuyển đổi số",
+            "V/v triển khai chuyển đổi số",
+            "v/v về triển khai chuyển đổi số",
+            "  triển khai chuyển đổi số",
+        ] {
+            assert_eq!(lt.line(title), "V/v triển khai chuyển đổi số", "{title:?}");
+        }
+        assert_eq!(lt.line("vềnh vang"), "V/v vềnh vang");
         assert_eq!(f.number_line(Some(15), "NQ", "HĐND"), "Số: 15/NQ-HĐND");
         assert_eq!(f.number_line(Some(7), "", "UBND-KGVX"), "Số: 07/UBND-KGVX");
         let party = load_layout("party", None).expect("party");

@@ -632,11 +632,7 @@ impl<'a> Writer<'a> {
         // A công văn has no type name: its trích yếu sits under the number.
         if kind.name.trim().is_empty() {
             let lt = &l.letter_title;
-            number_p.extend(self.field_lines(
-                front,
-                |f| Some(format!("{}{}", lt.prefix, f.title.trim())),
-                &lt.style,
-            ));
+            number_p.extend(self.field_lines(front, |f| Some(lt.line(&f.title)), &lt.style));
         }
         let date_p = self.field_lines(front, date_of, &l.header.date);
 
