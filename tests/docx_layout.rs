@@ -905,3 +905,48 @@ fn state_titles_start_with_a_capital_party_titles_as_written() {
         check_style(&doc, want, &l.title, "trích yếu", &l);
     }
 }
+
+/// `check` lists what the layout needs and the draft lacks; a complete
+/// draft gets no warning, and a draft is not asked for a number or date.
+#[test]
+fn check_lists_what_the_draft_lacks() {
+    use duthao::render::docx::check;
+    for profile in PROFILES {
+        let complete = parse(&all_blocks_source(profile), "x.md");
+        let layout = duthao::profile::layout::load_layout(profile, None).expect("layout");
+        for mark in [DraftMark::Final, DraftMark::Draft { version: None }] {
+            assert_eq!(
+                check(&complete, &layout, mark),
+                Vec::<String>::new(),
+                "{profile}"
+            );
+        }
+        let mut bare = complete.clone();
+        bare.front.signer = None;
+        bare.front.recipients.clear();
+        bare.front.number = None;
+        bare.front.date = None;
+        let draft_warnings = check(&bare, &layout, DraftMark::Draft { version: Some(1) });
+        assert_eq!(draft_warnings.len(), 2, "{profile}: {draft_warnings:?}");
+        assert!(draft_warnings[0].contains("`signer`"), "{draft_warnings:?}");
+        assert!(
+            draft_warnings[1].contains("`recipients`") && draft_warnings[1].contains("Nơi nhận"),
+            "{draft_warnings:?}"
+        );
+        let final_warnings = check(&bare, &layout, DraftMark::Final);
+        for key in ["`number`", "`date`", "`signer`", "`recipients`"] {
+            assert!(
+                final_warnings.iter().any(|w| w.contains(key)),
+                "{profile}: {key} in {final_warnings:?}"
+            );
+        }
+        let mut no_name = complete.clone();
+        if let Some(s) = no_name.front.signer.as_mut() {
+            s.name = " ".into();
+        }
+        no_name.front.issuer.code = None;
+        let w = check(&no_name, &layout, DraftMark::Final);
+        assert!(w.iter().any(|w| w.contains("`signer.name`")), "{w:?}");
+        assert!(w.iter().any(|w| w.contains("`issuer.code`")), "{w:?}");
+    }
+}
