@@ -950,3 +950,89 @@ fn check_lists_what_the_draft_lacks() {
         assert!(w.iter().any(|w| w.contains("`issuer.code`")), "{w:?}");
     }
 }
+
+/// Space in twips a paragraph puts between itself and a neighbour: its
+/// spacing on that side, plus its whole height when it is an empty spacer.
+fn gap_of(p: roxmltree::Node, side: &str) -> u32 {
+    let sp = child(p, "pPr").and_then(|x| child(x, "spacing"));
+    let num = |a: &str| {
+        sp.and_then(|e| wattr(e, a))
+            .and_then(|v| v.parse::<u32>().ok())
+            .unwrap_or(0)
+    };
+    let spacer = para_text(p).is_empty()
+        && sp.and_then(|e| wattr(e, "lineRule")) == Some("exact")
+        && child(child(p, "pPr").expect("pPr"), "pBdr").is_none();
+    num(side) + if spacer { num("line") } else { 0 }
+}
+
+/// At least 6 pt between a table and the text above and below it; the
+/// footnote number in the footnote area is superscript.
+#[test]
+fn tables_have_room_around_them_and_footnote_numbers_are_superscript() {
+    // The table under a body paragraph (6 pt after) and under a heading (3 pt after).
+    let cases = PROFILES.iter().flat_map(|profile| {
+        let src = all_blocks_source(profile);
+        let under_heading = src.replace("\n| STT", "\n### 3. Số liệu\n\n| STT");
+        [(*profile, src), (*profile, under_heading)]
+    });
+    for (profile, src) in cases {
+        let (_, _, bytes) = export_source(&src, DraftMark::Draft { version: Some(1) });
+        let xml = part(&bytes, "word/document.xml");
+        let doc = roxmltree::Document::parse(&xml).expect("xml");
+        let body = child(doc.root_element(), "body").expect("body");
+        let items: Vec<_> = body.children().filter(|c| c.is_element()).collect();
+        let at = items
+            .iter()
+            .position(|t| t.has_tag_name((W, "tbl")) && para_text(*t).contains("Chỉ tiêu"))
+            .expect("the data table");
+        // Above: the paragraphs between the last text and the table.
+        let mut above = 0;
+        for p in items[..at].iter().rev() {
+            above += gap_of(*p, "after");
+            if !para_text(*p).is_empty() {
+                break;
+            }
+        }
+        assert!(above >= 120, "{profile}: {above} twips above the table");
+        let mut below = 0;
+        for p in &items[at + 1..] {
+            if !para_text(*p).is_empty() {
+                below += gap_of(*p, "before");
+                break;
+            }
+            below += gap_of(*p, "after") + gap_of(*p, "before");
+        }
+        assert!(below >= 120, "{profile}: {below} twips below the table");
+
+        // The number inside the note: superscript by its style, which
+        // LibreOffice follows, and by the run itself.
+        let styles = part(&bytes, "word/styles.xml");
+        let sdoc = roxmltree::Document::parse(&styles).expect("styles xml");
+        let style = descendants_named(sdoc.root_element(), "style")
+            .find(|s| wattr(*s, "styleId") == Some("FootnoteReference"))
+            .expect("a FootnoteReference style");
+        let va = descendants_named(style, "vertAlign")
+            .next()
+            .expect("vertAlign");
+        assert_eq!(wattr(va, "val"), Some("superscript"), "{profile}");
+        let notes = part(&bytes, "word/footnotes.xml");
+        let ndoc = roxmltree::Document::parse(&notes).expect("footnotes xml");
+        let mark = descendants_named(ndoc.root_element(), "footnoteRef")
+            .next()
+            .expect("footnoteRef")
+            .parent()
+            .expect("its run");
+        let rpr = child(mark, "rPr").expect("rPr");
+        assert_eq!(
+            child(rpr, "rStyle").and_then(|e| wattr(e, "val")),
+            Some("FootnoteReference"),
+            "{profile}"
+        );
+        assert_eq!(
+            child(rpr, "vertAlign").and_then(|e| wattr(e, "val")),
+            Some("superscript"),
+            "{profile}"
+        );
+    }
+}

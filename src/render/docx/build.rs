@@ -23,6 +23,10 @@ pub(crate) const FOOTNOTE_REF_SENTINEL: usize = 999_999_999;
 /// between the text above (its descenders and dots below) and the rule.
 pub(crate) const RULE_CLEARANCE_TWIPS: i32 = 100;
 
+/// Space above and below a table in the body: 6 pt, the least a clerk
+/// leaves between paragraphs (tables have no spacing of their own).
+pub(crate) const TABLE_GAP_TWIPS: u32 = 120;
+
 pub(crate) const TWIPS_PER_MM: f32 = 1440.0 / 25.4;
 
 pub(crate) fn mm(v: f32) -> i32 {
@@ -120,6 +124,9 @@ pub(crate) enum Piece {
 pub(crate) struct Writer<'a> {
     pub layout: &'a Layout,
     para_seq: u32,
+    /// Space after the last body block, so a table gets at least
+    /// TABLE_GAP_TWIPS above it without doubling a paragraph's own space.
+    space_after_last: u32,
     footnote_seq: usize,
     hyperlink_seq: usize,
     /// Footnote definitions by label, so a reference can carry its text.
@@ -153,6 +160,7 @@ impl<'a> Writer<'a> {
         Writer {
             layout,
             para_seq: 0,
+            space_after_last: 0,
             footnote_seq: 0,
             hyperlink_seq: 0,
             footnotes: HashMap::new(),
@@ -914,6 +922,40 @@ impl<'a> Writer<'a> {
         referenced: &std::collections::HashSet<String>,
     ) -> Vec<Piece> {
         let style = self.block_style(b);
+        let pieces = self.block_pieces(b, &style, referenced);
+        if !pieces.is_empty() {
+            self.note_space_after(b, &style);
+        }
+        pieces
+    }
+
+    /// Records the space under a block just written (see `space_after_last`).
+    pub fn note_space_after(&mut self, b: &Block, style: &TextStyle) {
+        self.space_after_last = match b.kind {
+            BlockKind::Table { .. } => TABLE_GAP_TWIPS,
+            BlockKind::Rule => TABLE_GAP_TWIPS,
+            _ => twips_pt(style.space_after_pt),
+        };
+    }
+
+    /// An empty paragraph exactly `twips` high: the space around a table.
+    fn spacer(&mut self, twips: u32) -> Paragraph {
+        Paragraph::new().id(self.next_para_id()).line_spacing(
+            LineSpacing::new()
+                .before(0)
+                .after(0)
+                .line(twips as i32)
+                .line_rule(LineSpacingType::Exact),
+        )
+    }
+
+    fn block_pieces(
+        &mut self,
+        b: &Block,
+        style: &TextStyle,
+        referenced: &std::collections::HashSet<String>,
+    ) -> Vec<Piece> {
+        let style = style.clone();
         match &b.kind {
             BlockKind::Heading { content, .. } => {
                 vec![Piece::Para(self.heading(b, content, &style))]
@@ -979,12 +1021,32 @@ impl<'a> Writer<'a> {
                     source: String::new(),
                     note: None,
                 };
+                // The line is the paragraph's bottom border: keep the next
+                // line's diacritics clear of it too.
                 self.rule(&r, tw / 3, tw, style.size_pt)
-                    .map(Piece::Para)
+                    .map(|mut p| {
+                        p.property.line_spacing = p
+                            .property
+                            .line_spacing
+                            .take()
+                            .map(|ls| ls.after(TABLE_GAP_TWIPS));
+                        Piece::Para(p)
+                    })
                     .into_iter()
                     .collect()
             }
-            BlockKind::Table { header, rows } => vec![Piece::Table(self.table(header, rows))],
+            BlockKind::Table { header, rows } => {
+                // Tables carry no paragraph spacing: without spacers the
+                // text above and below touches the borders.
+                let mut out = Vec::new();
+                let missing = TABLE_GAP_TWIPS.saturating_sub(self.space_after_last);
+                if missing > 0 {
+                    out.push(Piece::Para(self.spacer(missing)));
+                }
+                out.push(Piece::Table(self.table(header, rows)));
+                out.push(Piece::Para(self.spacer(TABLE_GAP_TWIPS)));
+                out
+            }
         }
     }
 
@@ -1166,6 +1228,7 @@ impl<'a> Writer<'a> {
             .page_margin(margin)
             .default_fonts(self.font())
             .default_size(half_points(self.layout.body.size_pt))
+            .add_style(footnote_reference_style())
             .header(header);
         if let Some(first) = first {
             docx = docx.first_header(first).title_pg();
@@ -1232,6 +1295,7 @@ impl<'a> Writer<'a> {
         }
         let start = BodyStart {
             para_seq: self.para_seq,
+            space_after_last: self.space_after_last,
             footnote_seq: self.footnote_seq,
             hyperlink_seq: self.hyperlink_seq,
             referenced,
@@ -1279,6 +1343,7 @@ impl<'a> Writer<'a> {
         out: &mut dyn std::io::Write,
     ) -> std::io::Result<()> {
         self.para_seq = start.para_seq;
+        self.space_after_last = start.space_after_last;
         self.footnote_seq = start.footnote_seq;
         self.hyperlink_seq = start.hyperlink_seq;
         for i in 0..start.n {
@@ -1297,6 +1362,16 @@ impl<'a> Writer<'a> {
 pub(crate) type BodyRender<'a, 'f> =
     dyn FnMut(&mut Writer<'a>, usize, &std::collections::HashSet<String>) -> Vec<Piece> + 'f;
 
+/// The character style of footnote numbers. LibreOffice draws the number in
+/// the footnote area in this style and ignores the run's own superscript,
+/// so without it the note reads "1 Theo …" on the baseline.
+fn footnote_reference_style() -> docx_rs::Style {
+    let mut s = docx_rs::Style::new("FootnoteReference", docx_rs::StyleType::Character)
+        .name("footnote reference");
+    s.run_property = RunProperty::new().vert_align(VertAlignType::SuperScript);
+    s
+}
+
 /// Paragraph id of the body placeholder in a document shell.
 pub(crate) const BODY_PLACEHOLDER_ID: &str = "7FFFFFF0";
 
@@ -1304,6 +1379,7 @@ pub(crate) const BODY_PLACEHOLDER_ID: &str = "7FFFFFF0";
 /// footnotes that are rendered at their references.
 pub(crate) struct BodyStart {
     para_seq: u32,
+    space_after_last: u32,
     footnote_seq: usize,
     hyperlink_seq: usize,
     referenced: std::collections::HashSet<String>,
