@@ -864,10 +864,22 @@ fn article_sentence_headings_bold_only_the_label() {
         let (_, _, bytes) = export_source(&src, DraftMark::Draft { version: Some(1) });
         let xml = part(&bytes, "word/document.xml");
         let doc = roxmltree::Document::parse(&xml).expect("xml");
-        let (bold, regular) = bold_and_regular(para_with(
+        let sentence = para_with(&doc, "Điều 3. Quyết định này có hiệu lực kể từ ngày ký.");
+        let line = |p: roxmltree::Node| {
+            child(child(p, "pPr").expect("pPr"), "spacing")
+                .and_then(|e| wattr(e, "line"))
+                .map(str::to_string)
+        };
+        let body = para_with(
             &doc,
-            "Điều 3. Quyết định này có hiệu lực kể từ ngày ký.",
-        ));
+            "Nghị quyết này áp dụng đối với các cấp ủy trực thuộc.",
+        );
+        assert_eq!(
+            line(sentence),
+            line(body),
+            "{profile}: spaced like the body"
+        );
+        let (bold, regular) = bold_and_regular(sentence);
         assert_eq!(bold.trim(), "Điều 3.", "{profile}");
         assert_eq!(
             regular, "Quyết định này có hiệu lực kể từ ngày ký.",

@@ -1051,10 +1051,10 @@ impl<'a> Writer<'a> {
     }
 
     pub fn heading(&mut self, b: &Block, content: &[Inline], style: &TextStyle) -> Paragraph {
-        let mut p = self.para(style).keep_next(true);
         let look = self.look(style);
         // "Điều 3. Quyết định này có hiệu lực kể từ ngày ký.": the heading
-        // carries the whole article; only "Điều 3." is bold.
+        // carries the whole article; only "Điều 3." is bold, and the
+        // sentence, often several lines, is spaced like the body.
         if let Some(label) = b.label.as_ref().filter(|l| l.kind == LabelKind::Article)
             && let [Inline::Text(first), more @ ..] = content
             && let Some(after) = first.text.strip_prefix(label.text.as_str())
@@ -1063,6 +1063,11 @@ impl<'a> Writer<'a> {
                 .headings
                 .article_is_sentence(&format!("{after}{}", inline_text(more)))
         {
+            let spaced = TextStyle {
+                line_spacing: self.layout.body.line_spacing,
+                ..style.clone()
+            };
+            let mut p = self.para(&spaced).keep_next(true);
             let rest = after.trim_start_matches(['.', ':', ' ']);
             let sep = &after[..after.len() - rest.len()];
             p = p.add_run(self.run(&format!("{}{sep}", label.text), &look, first.style));
@@ -1078,6 +1083,7 @@ impl<'a> Writer<'a> {
             }
             return p;
         }
+        let mut p = self.para(style).keep_next(true);
         let children = self.inline_children(content, &look);
         // "Chương I. QUY ĐỊNH CHUNG" → "Chương I" on its own line, the name below.
         if style.label_on_own_line
