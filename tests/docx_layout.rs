@@ -222,7 +222,7 @@ fn header_table_number_date_type_name_and_title() {
                 assert!(left_text.contains('*'), "{profile}: star")
             }
             _ => assert!(
-                xml.contains("<w:pBdr><w:top w:val=\"single\""),
+                xml.contains("<w:pBdr><w:bottom w:val=\"single\""),
                 "{profile}: rule under the issuer"
             ),
         }
@@ -613,7 +613,12 @@ fn cong_van_puts_its_trich_yeu_under_the_number() {
             "state" => "Số: 05/UBND-KGVX",
             _ => "Số 15-CV/TU",
         };
-        let vv = format!("V/v {}", d.front.title.trim());
+        // The title is written "về …" (party) or "Về …" (state): "V/v" says it once.
+        let vv = "V/v tăng cường công tác tổ chức xây dựng Đảng năm 2026".to_string();
+        assert!(
+            !number_cell.contains("V/v về") && !number_cell.contains("V/v Về"),
+            "{profile}: {number_cell}"
+        );
         assert!(
             number_cell.contains(want_number),
             "{profile}: {number_cell}"
@@ -678,4 +683,368 @@ fn an_issuer_is_required() {
     )
     .expect_err("no issuer");
     assert!(err.to_string().contains("issuer"), "{err}");
+}
+
+/// Short rules (under the issuing body, the motto and the trích yếu) are the
+/// bottom border of an empty paragraph at least 5 pt high, so the dots under
+/// "Ọ", "Ệ" and descenders keep clear of them: never a top border drawn right
+/// under the line of text.
+#[test]
+fn short_rules_clear_the_diacritics_above_them() {
+    for profile in PROFILES {
+        let (l, _, bytes) = export_source(
+            &all_blocks_source(profile),
+            DraftMark::Draft { version: Some(1) },
+        );
+        let xml = part(&bytes, "word/document.xml");
+        let doc = roxmltree::Document::parse(&xml).expect("xml");
+        let mut rules = 0;
+        for p in body_paragraphs(&doc) {
+            let Some(bdr) = child(p, "pPr").and_then(|x| child(x, "pBdr")) else {
+                continue;
+            };
+            let sides: Vec<&str> = bdr
+                .children()
+                .filter(|c| c.is_element())
+                .map(|c| c.tag_name().name())
+                .collect();
+            if sides.len() == 4 {
+                continue; // the boxed draft mark
+            }
+            assert_eq!(sides, ["bottom"], "{profile}: a rule is a bottom border");
+            assert_eq!(para_text(p), "", "{profile}: a rule paragraph has no text");
+            let sp = child(child(p, "pPr").expect("pPr"), "spacing").expect("spacing");
+            assert_eq!(wattr(sp, "lineRule"), Some("exact"), "{profile}");
+            let line: u32 = wattr(sp, "line")
+                .and_then(|v| v.parse().ok())
+                .expect("line");
+            let before: u32 = wattr(sp, "before")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            assert!(
+                line + before >= 100,
+                "{profile}: {line} + {before} twips between the text and its rule"
+            );
+            rules += 1;
+        }
+        let want = [
+            l.header.issuer_rule.kind,
+            l.header.motto_rule.kind,
+            l.title_rule.kind,
+        ]
+        .iter()
+        .filter(|k| **k == duthao::profile::layout::RuleKind::Line)
+        .count()
+            + 1; // the "---" thematic break in the body
+        assert_eq!(rules, want, "{profile}: every line rule checked");
+    }
+}
+
+/// The paragraph properties a reader sees as "the same paragraph style":
+/// alignment, indent, spacing before/after, line spacing, font size.
+fn paragraph_look(p: roxmltree::Node) -> Vec<(String, Option<String>)> {
+    let ppr = child(p, "pPr").expect("pPr");
+    let mut out = vec![("jc".to_string(), jc(p))];
+    for (el, attrs) in [
+        ("ind", &["left", "firstLine", "hanging"][..]),
+        ("spacing", &["before", "after", "line", "lineRule"][..]),
+    ] {
+        for a in attrs {
+            out.push((
+                format!("{el}.{a}"),
+                child(ppr, el).and_then(|e| wattr(e, a)).map(str::to_string),
+            ));
+        }
+    }
+    out.push((
+        "size".into(),
+        first_run_props(p).half_points.map(|v| v.to_string()),
+    ));
+    out
+}
+
+/// Points a), b), đ) are body text: the spacing, indent and line spacing of
+/// a body paragraph, not those of a heading.
+#[test]
+fn points_are_spaced_like_body_paragraphs() {
+    for profile in PROFILES {
+        let (_, _, bytes) = export_source(
+            &all_blocks_source(profile),
+            DraftMark::Draft { version: Some(1) },
+        );
+        let xml = part(&bytes, "word/document.xml");
+        let doc = roxmltree::Document::parse(&xml).expect("xml");
+        let body = paragraph_look(para_with(
+            &doc,
+            "Nghị quyết này áp dụng đối với các cấp ủy trực thuộc.",
+        ));
+        for point in [
+            "a) Công tác tổ chức được kiện toàn;",
+            "b) Công tác cán bộ được đổi mới;",
+            "đ) Công tác kiểm tra được tăng cường.",
+        ] {
+            assert_eq!(
+                paragraph_look(para_with(&doc, point)),
+                body,
+                "{profile}: {point}"
+            );
+        }
+    }
+}
+
+/// "QUYẾT ĐỊNH:" alone before Điều 1 is the formula line of the profile's
+/// data: centred, bold, in capitals, not indented; a longer paragraph that
+/// starts with the same words stays body text.
+#[test]
+fn formula_lines_are_centred_bold_capitals() {
+    for profile in PROFILES {
+        let src = all_blocks_source(profile).replace(
+            "# Phần I.",
+            "Quyết định:\n\nQuyết định: giao Văn phòng theo dõi.\n\n**QUYẾT NGHỊ:**\n\n# Phần I.",
+        );
+        let (l, _, bytes) = export_source(&src, DraftMark::Draft { version: Some(1) });
+        assert!(l.formula.matches("QUYẾT ĐỊNH:"), "{profile}: in the data");
+        let xml = part(&bytes, "word/document.xml");
+        let doc = roxmltree::Document::parse(&xml).expect("xml");
+        for text in ["Quyết định:", "QUYẾT NGHỊ:"] {
+            let p = para_with(&doc, text);
+            assert_eq!(
+                jc(p).as_deref(),
+                Some("center"),
+                "{profile}: {text} centred"
+            );
+            let r = first_run_props(p);
+            assert!(r.bold, "{profile}: {text} bold");
+            let run = descendants_named(p, "r").next().expect("a run");
+            let rpr = child(run, "rPr").expect("rPr");
+            assert!(
+                child(rpr, "caps").is_some(),
+                "{profile}: {text} in capitals"
+            );
+            let first_line = child(child(p, "pPr").expect("pPr"), "ind")
+                .and_then(|i| wattr(i, "firstLine"))
+                .unwrap_or("0");
+            assert_eq!(first_line, "0", "{profile}: {text} not indented");
+        }
+        let body = para_with(&doc, "Quyết định: giao Văn phòng theo dõi.");
+        assert_eq!(
+            jc(body).as_deref(),
+            Some("both"),
+            "{profile}: body stays body"
+        );
+        assert!(!first_run_props(body).bold, "{profile}");
+    }
+}
+
+/// The bold runs of a paragraph, joined, and the regular ones.
+fn bold_and_regular(p: roxmltree::Node) -> (String, String) {
+    let (mut bold, mut regular) = (String::new(), String::new());
+    for r in descendants_named(p, "r") {
+        let is_bold = child(r, "rPr")
+            .and_then(|x| child(x, "b"))
+            .is_some_and(|e| !matches!(wattr(e, "val"), Some("0") | Some("false")));
+        if is_bold {
+            bold.push_str(&para_text(r));
+        } else {
+            regular.push_str(&para_text(r));
+        }
+    }
+    (bold, regular)
+}
+
+/// A Điều heading that carries the article's whole sentence has only its
+/// label bold; a Điều with a short title stays bold as a whole.
+#[test]
+fn article_sentence_headings_bold_only_the_label() {
+    for profile in PROFILES {
+        let src = all_blocks_source(profile).replace(
+            "Nghị quyết này áp dụng đối với các cấp ủy trực thuộc.\n",
+            "Nghị quyết này áp dụng đối với các cấp ủy trực thuộc.\n\n### Điều 3. Quyết định này có hiệu lực kể từ ngày ký.\n\n### Điều 4. Hiệu lực thi hành.\n",
+        );
+        let (_, _, bytes) = export_source(&src, DraftMark::Draft { version: Some(1) });
+        let xml = part(&bytes, "word/document.xml");
+        let doc = roxmltree::Document::parse(&xml).expect("xml");
+        let sentence = para_with(&doc, "Điều 3. Quyết định này có hiệu lực kể từ ngày ký.");
+        let line = |p: roxmltree::Node| {
+            child(child(p, "pPr").expect("pPr"), "spacing")
+                .and_then(|e| wattr(e, "line"))
+                .map(str::to_string)
+        };
+        let body = para_with(
+            &doc,
+            "Nghị quyết này áp dụng đối với các cấp ủy trực thuộc.",
+        );
+        assert_eq!(
+            line(sentence),
+            line(body),
+            "{profile}: spaced like the body"
+        );
+        let (bold, regular) = bold_and_regular(sentence);
+        assert_eq!(bold.trim(), "Điều 3.", "{profile}");
+        assert_eq!(
+            regular, "Quyết định này có hiệu lực kể từ ngày ký.",
+            "{profile}"
+        );
+        for title in ["Điều 1. Phạm vi điều chỉnh", "Điều 4. Hiệu lực thi hành."]
+        {
+            let (_, regular) = bold_and_regular(para_with(&doc, title));
+            assert_eq!(regular, "", "{profile}: {title} bold as a whole");
+        }
+    }
+}
+
+/// The state trích yếu is sentence case even when typed lower-case; the
+/// party's stays "về …" as written.
+#[test]
+fn state_titles_start_with_a_capital_party_titles_as_written() {
+    for (profile, want) in [
+        ("state", "Về việc thành lập Tổ công tác"),
+        ("party", "về việc thành lập Tổ công tác"),
+        ("party-2018", "về việc thành lập Tổ công tác"),
+    ] {
+        let src = all_blocks_source(profile)
+            .replace(
+                "title: về tăng cường công tác tổ chức xây dựng Đảng năm 2026",
+                "title: về việc thành lập Tổ công tác",
+            )
+            .replace(
+                "title: Về tăng cường công tác tổ chức xây dựng Đảng năm 2026",
+                "title: về việc thành lập Tổ công tác",
+            );
+        let (l, _, bytes) = export_source(&src, DraftMark::Draft { version: Some(1) });
+        let xml = part(&bytes, "word/document.xml");
+        let doc = roxmltree::Document::parse(&xml).expect("xml");
+        check_style(&doc, want, &l.title, "trích yếu", &l);
+    }
+}
+
+/// `check` lists what the layout needs and the draft lacks; a complete
+/// draft gets no warning, and a draft is not asked for a number or date.
+#[test]
+fn check_lists_what_the_draft_lacks() {
+    use duthao::render::docx::check;
+    for profile in PROFILES {
+        let complete = parse(&all_blocks_source(profile), "x.md");
+        let layout = duthao::profile::layout::load_layout(profile, None).expect("layout");
+        for mark in [DraftMark::Final, DraftMark::Draft { version: None }] {
+            assert_eq!(
+                check(&complete, &layout, mark),
+                Vec::<String>::new(),
+                "{profile}"
+            );
+        }
+        let mut bare = complete.clone();
+        bare.front.signer = None;
+        bare.front.recipients.clear();
+        bare.front.number = None;
+        bare.front.date = None;
+        let draft_warnings = check(&bare, &layout, DraftMark::Draft { version: Some(1) });
+        assert_eq!(draft_warnings.len(), 2, "{profile}: {draft_warnings:?}");
+        assert!(draft_warnings[0].contains("`signer`"), "{draft_warnings:?}");
+        assert!(
+            draft_warnings[1].contains("`recipients`") && draft_warnings[1].contains("Nơi nhận"),
+            "{draft_warnings:?}"
+        );
+        let final_warnings = check(&bare, &layout, DraftMark::Final);
+        for key in ["`number`", "`date`", "`signer`", "`recipients`"] {
+            assert!(
+                final_warnings.iter().any(|w| w.contains(key)),
+                "{profile}: {key} in {final_warnings:?}"
+            );
+        }
+        let mut no_name = complete.clone();
+        if let Some(s) = no_name.front.signer.as_mut() {
+            s.name = " ".into();
+        }
+        no_name.front.issuer.code = None;
+        let w = check(&no_name, &layout, DraftMark::Final);
+        assert!(w.iter().any(|w| w.contains("`signer.name`")), "{w:?}");
+        assert!(w.iter().any(|w| w.contains("`issuer.code`")), "{w:?}");
+    }
+}
+
+/// Space in twips a paragraph puts between itself and a neighbour: its
+/// spacing on that side, plus its whole height when it is an empty spacer.
+fn gap_of(p: roxmltree::Node, side: &str) -> u32 {
+    let sp = child(p, "pPr").and_then(|x| child(x, "spacing"));
+    let num = |a: &str| {
+        sp.and_then(|e| wattr(e, a))
+            .and_then(|v| v.parse::<u32>().ok())
+            .unwrap_or(0)
+    };
+    let spacer = para_text(p).is_empty()
+        && sp.and_then(|e| wattr(e, "lineRule")) == Some("exact")
+        && child(child(p, "pPr").expect("pPr"), "pBdr").is_none();
+    num(side) + if spacer { num("line") } else { 0 }
+}
+
+/// At least 6 pt between a table and the text above and below it; the
+/// footnote number in the footnote area is superscript.
+#[test]
+fn tables_have_room_around_them_and_footnote_numbers_are_superscript() {
+    // The table under a body paragraph (6 pt after) and under a heading (3 pt after).
+    let cases = PROFILES.iter().flat_map(|profile| {
+        let src = all_blocks_source(profile);
+        let under_heading = src.replace("\n| STT", "\n### 3. Số liệu\n\n| STT");
+        [(*profile, src), (*profile, under_heading)]
+    });
+    for (profile, src) in cases {
+        let (_, _, bytes) = export_source(&src, DraftMark::Draft { version: Some(1) });
+        let xml = part(&bytes, "word/document.xml");
+        let doc = roxmltree::Document::parse(&xml).expect("xml");
+        let body = child(doc.root_element(), "body").expect("body");
+        let items: Vec<_> = body.children().filter(|c| c.is_element()).collect();
+        let at = items
+            .iter()
+            .position(|t| t.has_tag_name((W, "tbl")) && para_text(*t).contains("Chỉ tiêu"))
+            .expect("the data table");
+        // Above: the paragraphs between the last text and the table.
+        let mut above = 0;
+        for p in items[..at].iter().rev() {
+            above += gap_of(*p, "after");
+            if !para_text(*p).is_empty() {
+                break;
+            }
+        }
+        assert!(above >= 120, "{profile}: {above} twips above the table");
+        let mut below = 0;
+        for p in &items[at + 1..] {
+            if !para_text(*p).is_empty() {
+                below += gap_of(*p, "before");
+                break;
+            }
+            below += gap_of(*p, "after") + gap_of(*p, "before");
+        }
+        assert!(below >= 120, "{profile}: {below} twips below the table");
+
+        // The number inside the note: superscript by its style, which
+        // LibreOffice follows, and by the run itself.
+        let styles = part(&bytes, "word/styles.xml");
+        let sdoc = roxmltree::Document::parse(&styles).expect("styles xml");
+        let style = descendants_named(sdoc.root_element(), "style")
+            .find(|s| wattr(*s, "styleId") == Some("FootnoteReference"))
+            .expect("a FootnoteReference style");
+        let va = descendants_named(style, "vertAlign")
+            .next()
+            .expect("vertAlign");
+        assert_eq!(wattr(va, "val"), Some("superscript"), "{profile}");
+        let notes = part(&bytes, "word/footnotes.xml");
+        let ndoc = roxmltree::Document::parse(&notes).expect("footnotes xml");
+        let mark = descendants_named(ndoc.root_element(), "footnoteRef")
+            .next()
+            .expect("footnoteRef")
+            .parent()
+            .expect("its run");
+        let rpr = child(mark, "rPr").expect("rPr");
+        assert_eq!(
+            child(rpr, "rStyle").and_then(|e| wattr(e, "val")),
+            Some("FootnoteReference"),
+            "{profile}"
+        );
+        assert_eq!(
+            child(rpr, "vertAlign").and_then(|e| wattr(e, "val")),
+            Some("superscript"),
+            "{profile}"
+        );
+    }
 }

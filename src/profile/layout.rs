@@ -278,10 +278,45 @@ impl Formats {
 #[serde(deny_unknown_fields)]
 pub struct LetterTitle {
     pub prefix: String,
+    /// Words the drafter may have started the title with that the prefix
+    /// already says ("V/v", "về việc", "về"): dropped, in any case, so the
+    /// line never reads "V/v về …".
+    #[serde(default)]
+    pub drop_leading: Vec<String>,
     pub style: TextStyle,
     pub source: String,
     #[serde(default)]
     pub note: Option<String>,
+}
+
+impl LetterTitle {
+    /// "V/v triển khai …" from the title "về triển khai …", "V/v triển
+    /// khai …" or "triển khai …".
+    pub fn line(&self, title: &str) -> String {
+        let mut subject = title.trim();
+        'strip: loop {
+            for lead in &self.drop_leading {
+                if let Some(rest) = strip_word_prefix(subject, lead) {
+                    subject = rest.trim_start();
+                    continue 'strip;
+                }
+            }
+            break;
+        }
+        format!("{}{subject}", self.prefix)
+    }
+}
+
+/// `text` without its leading `prefix` (compared case-insensitively, whole
+/// words only: "về" does not strip "vềnh").
+fn strip_word_prefix<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
+    let prefix = prefix.trim();
+    let n = prefix.chars().count();
+    let end = text.char_indices().nth(n).map_or(text.len(), |(i, _)| i);
+    let (head, rest) = text.split_at(end);
+    let same = head.chars().count() == n && head.to_lowercase() == prefix.to_lowercase();
+    let at_boundary = rest.chars().next().is_none_or(|c| !c.is_alphanumeric());
+    (n > 0 && same && at_boundary).then_some(rest)
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -299,6 +334,11 @@ pub struct Headings {
     pub point: TextStyle,
     /// Headings without a numbering label.
     pub other: TextStyle,
+    /// A "Điều N." heading whose text after the label ends as a sentence
+    /// (".", ":" or ";") and has at least this many words carries the whole
+    /// article, not its title: only "Điều N." is bold. `None`: always bold.
+    #[serde(default)]
+    pub article_sentence_min_words: Option<u32>,
     pub source: String,
     #[serde(default)]
     pub note: Option<String>,
@@ -446,6 +486,34 @@ pub struct DraftMarkLayout {
     pub note: Option<String>,
 }
 
+/// Lines that stand alone before the first article and announce the
+/// decision ("QUYẾT ĐỊNH:", "QUYẾT NGHỊ:"): a paragraph whose whole text is
+/// one of them, in any case, takes their own style instead of the body's.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormulaLines {
+    pub lines: Vec<String>,
+    pub style: TextStyle,
+    pub source: String,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl FormulaLines {
+    /// Whether a paragraph's plain text is one of the formula lines
+    /// (case and spacing aside).
+    pub fn matches(&self, text: &str) -> bool {
+        let norm = |t: &str| {
+            t.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_uppercase()
+        };
+        let text = norm(text);
+        !text.is_empty() && self.lines.iter().any(|l| norm(l) == text)
+    }
+}
+
 /// What the drafter writes, kept as data for checkers; renderers never rewrite text.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -482,7 +550,22 @@ pub struct Layout {
     pub recipients: RecipientsLayout,
     pub page_number: PageNumberLayout,
     pub draft_mark: DraftMarkLayout,
+    pub formula: FormulaLines,
     pub conventions: Conventions,
+}
+
+impl Headings {
+    /// For a "Điều N." heading: whether the text after its label is the
+    /// article's sentence rather than its title (see
+    /// [`Headings::article_sentence_min_words`]).
+    pub fn article_is_sentence(&self, after_label: &str) -> bool {
+        let Some(min) = self.article_sentence_min_words else {
+            return false;
+        };
+        let rest = after_label.trim();
+        let ends_as_sentence = rest.ends_with(['.', ':', ';']);
+        ends_as_sentence && rest.split_whitespace().count() >= min as usize
+    }
 }
 
 impl Layout {
@@ -933,6 +1016,7 @@ fn validate(l: &Layout) -> Result<(), (String, String)> {
         ));
     }
     style("draft_mark.style", &l.draft_mark.style)?;
+    style("formula.style", &l.formula.style)?;
     if !l.draft_mark.numbered.contains("{n}") {
         return Err((
             "draft_mark.numbered".into(),
@@ -975,6 +1059,17 @@ mod tests {
             "Hà Nội, ngày 09 tháng 12 năm 2026"
         );
         assert_eq!(f.number_line(Some(5), "QĐ", "UBND"), "Số: 05/QĐ-UBND");
+        let lt = &state.letter_title;
+        for title in [
+            "về triển khai chuyển đổi số",
+            "Về việc triển khai chuyển đổi số",
+            "V/v triển khai chuyển đổi số",
+            "v/v về triển khai chuyển đổi số",
+            "  triển khai chuyển đổi số",
+        ] {
+            assert_eq!(lt.line(title), "V/v triển khai chuyển đổi số", "{title:?}");
+        }
+        assert_eq!(lt.line("vềnh vang"), "V/v vềnh vang");
         assert_eq!(f.number_line(Some(15), "NQ", "HĐND"), "Số: 15/NQ-HĐND");
         assert_eq!(f.number_line(Some(7), "", "UBND-KGVX"), "Số: 07/UBND-KGVX");
         let party = load_layout("party", None).expect("party");

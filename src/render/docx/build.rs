@@ -13,11 +13,19 @@ use docx_rs::{
 };
 
 use super::{DocxError, DraftMark, KindInfo};
-use crate::model::{Block, BlockKind, Draft, FrontMatter, Inline, LabelKind, Style};
+use crate::model::{Block, BlockKind, Draft, FrontMatter, Inline, LabelKind, Style, inline_text};
 use crate::profile::layout::{Align, Case, Layout, RuleKind, RuleStyle, TextStyle};
 
 /// Id of the placeholder reference that becomes `<w:footnoteRef/>` in footnotes.xml.
 pub(crate) const FOOTNOTE_REF_SENTINEL: usize = 999_999_999;
+
+/// Height of the empty paragraph whose bottom border is a short rule: 5 pt
+/// between the text above (its descenders and dots below) and the rule.
+pub(crate) const RULE_CLEARANCE_TWIPS: i32 = 100;
+
+/// Space above and below a table in the body: 6 pt, the least a clerk
+/// leaves between paragraphs (tables have no spacing of their own).
+pub(crate) const TABLE_GAP_TWIPS: u32 = 120;
 
 pub(crate) const TWIPS_PER_MM: f32 = 1440.0 / 25.4;
 
@@ -101,6 +109,8 @@ pub(crate) struct RunLook<'a> {
     pub bold: bool,
     pub italic: bool,
     pub underline: bool,
+    /// Shown in capitals without changing the text (`w:caps`).
+    pub caps: bool,
     pub font: &'a str,
 }
 
@@ -114,6 +124,9 @@ pub(crate) enum Piece {
 pub(crate) struct Writer<'a> {
     pub layout: &'a Layout,
     para_seq: u32,
+    /// Space after the last body block, so a table gets at least
+    /// TABLE_GAP_TWIPS above it without doubling a paragraph's own space.
+    space_after_last: u32,
     footnote_seq: usize,
     hyperlink_seq: usize,
     /// Footnote definitions by label, so a reference can carry its text.
@@ -147,6 +160,7 @@ impl<'a> Writer<'a> {
         Writer {
             layout,
             para_seq: 0,
+            space_after_last: 0,
             footnote_seq: 0,
             hyperlink_seq: 0,
             footnotes: HashMap::new(),
@@ -174,6 +188,7 @@ impl<'a> Writer<'a> {
             bold: s.bold,
             italic: s.italic,
             underline: s.underline,
+            caps: s.caps,
             font: &self.layout.font.family,
         }
     }
@@ -206,6 +221,9 @@ impl<'a> Writer<'a> {
         }
         if look.underline {
             rp = rp.underline("single");
+        }
+        if look.caps {
+            rp = rp.caps();
         }
         if style.strike {
             rp = rp.strike();
@@ -270,6 +288,7 @@ impl<'a> Writer<'a> {
             bold: false,
             italic: false,
             underline: false,
+            caps: false,
             font: &self.layout.font.family,
         };
         match rule.kind {
@@ -298,27 +317,31 @@ impl<'a> Writer<'a> {
                 let len = (over_text as i64 * rule.length_pct as i64 / 100) as i32;
                 let len = len.clamp(200, column);
                 let side = ((column - len) / 2).max(0);
+                // The rule is the bottom border of an empty paragraph of
+                // RULE_CLEARANCE height: the whole height lies between the
+                // text above and the rule, so the dots under "Ọ", "Ệ" and
+                // descenders such as "p" keep clear of it.
                 let mut p = Paragraph::new()
                     .id(self.next_para_id())
                     .align(AlignmentType::Center)
                     .line_spacing(
                         LineSpacing::new()
-                            .before(20)
+                            .before(0)
                             .after(0)
-                            .line(80)
+                            .line(RULE_CLEARANCE_TWIPS)
                             .line_rule(LineSpacingType::Exact),
                     )
                     .indent(Some(side), None, Some(side), None);
                 p.property = p.property.set_borders(
                     ParagraphBorders::with_empty().set(
-                        ParagraphBorder::new(ParagraphBorderPosition::Top)
+                        ParagraphBorder::new(ParagraphBorderPosition::Bottom)
                             .val(BorderType::Single)
                             .size(6)
                             .space(0)
                             .color("000000"),
                     ),
                 );
-                // A tiny run keeps the paragraph one thin line high.
+                // A tiny run keeps the paragraph no higher than its exact line.
                 let mut r = Run::new();
                 r.run_property = RunProperty::new().size(2);
                 Some(p.add_run(r))
@@ -617,11 +640,7 @@ impl<'a> Writer<'a> {
         // A công văn has no type name: its trích yếu sits under the number.
         if kind.name.trim().is_empty() {
             let lt = &l.letter_title;
-            number_p.extend(self.field_lines(
-                front,
-                |f| Some(format!("{}{}", lt.prefix, f.title.trim())),
-                &lt.style,
-            ));
+            number_p.extend(self.field_lines(front, |f| Some(lt.line(&f.title)), &lt.style));
         }
         let date_p = self.field_lines(front, date_of, &l.header.date);
 
@@ -819,6 +838,7 @@ impl<'a> Writer<'a> {
             bold: false,
             italic: false,
             underline: false,
+            caps: false,
             font: &self.layout.font.family,
         };
         // docx-rs has no `w:footnoteRef` (the number inside the note); write a
@@ -872,6 +892,11 @@ impl<'a> Writer<'a> {
                 s.first_line_indent_mm = l.list.indent_mm + l.list.nested_indent_mm * *depth as f32;
                 s
             }
+            // The body text is kept as written: the formula's capitals are
+            // `w:caps`, so accepting or rejecting changes gives the drafter's text.
+            BlockKind::Paragraph { content } if l.formula.matches(&inline_text(content)) => {
+                l.formula.style.clone()
+            }
             BlockKind::Paragraph { .. }
                 if matches!(b.label.as_ref().map(|x| x.kind), Some(LabelKind::Point)) =>
             {
@@ -897,6 +922,40 @@ impl<'a> Writer<'a> {
         referenced: &std::collections::HashSet<String>,
     ) -> Vec<Piece> {
         let style = self.block_style(b);
+        let pieces = self.block_pieces(b, &style, referenced);
+        if !pieces.is_empty() {
+            self.note_space_after(b, &style);
+        }
+        pieces
+    }
+
+    /// Records the space under a block just written (see `space_after_last`).
+    pub fn note_space_after(&mut self, b: &Block, style: &TextStyle) {
+        self.space_after_last = match b.kind {
+            BlockKind::Table { .. } => TABLE_GAP_TWIPS,
+            BlockKind::Rule => TABLE_GAP_TWIPS,
+            _ => twips_pt(style.space_after_pt),
+        };
+    }
+
+    /// An empty paragraph exactly `twips` high: the space around a table.
+    fn spacer(&mut self, twips: u32) -> Paragraph {
+        Paragraph::new().id(self.next_para_id()).line_spacing(
+            LineSpacing::new()
+                .before(0)
+                .after(0)
+                .line(twips as i32)
+                .line_rule(LineSpacingType::Exact),
+        )
+    }
+
+    fn block_pieces(
+        &mut self,
+        b: &Block,
+        style: &TextStyle,
+        referenced: &std::collections::HashSet<String>,
+    ) -> Vec<Piece> {
+        let style = style.clone();
         match &b.kind {
             BlockKind::Heading { content, .. } => {
                 vec![Piece::Para(self.heading(b, content, &style))]
@@ -962,18 +1021,69 @@ impl<'a> Writer<'a> {
                     source: String::new(),
                     note: None,
                 };
+                // The line is the paragraph's bottom border: keep the next
+                // line's diacritics clear of it too.
                 self.rule(&r, tw / 3, tw, style.size_pt)
-                    .map(Piece::Para)
+                    .map(|mut p| {
+                        p.property.line_spacing = p
+                            .property
+                            .line_spacing
+                            .take()
+                            .map(|ls| ls.after(TABLE_GAP_TWIPS));
+                        Piece::Para(p)
+                    })
                     .into_iter()
                     .collect()
             }
-            BlockKind::Table { header, rows } => vec![Piece::Table(self.table(header, rows))],
+            BlockKind::Table { header, rows } => {
+                // Tables carry no paragraph spacing: without spacers the
+                // text above and below touches the borders.
+                let mut out = Vec::new();
+                let missing = TABLE_GAP_TWIPS.saturating_sub(self.space_after_last);
+                if missing > 0 {
+                    out.push(Piece::Para(self.spacer(missing)));
+                }
+                out.push(Piece::Table(self.table(header, rows)));
+                out.push(Piece::Para(self.spacer(TABLE_GAP_TWIPS)));
+                out
+            }
         }
     }
 
     pub fn heading(&mut self, b: &Block, content: &[Inline], style: &TextStyle) -> Paragraph {
-        let mut p = self.para(style).keep_next(true);
         let look = self.look(style);
+        // "Điều 3. Quyết định này có hiệu lực kể từ ngày ký.": the heading
+        // carries the whole article; only "Điều 3." is bold, and the
+        // sentence, often several lines, is spaced like the body.
+        if let Some(label) = b.label.as_ref().filter(|l| l.kind == LabelKind::Article)
+            && let [Inline::Text(first), more @ ..] = content
+            && let Some(after) = first.text.strip_prefix(label.text.as_str())
+            && self
+                .layout
+                .headings
+                .article_is_sentence(&format!("{after}{}", inline_text(more)))
+        {
+            let spaced = TextStyle {
+                line_spacing: self.layout.body.line_spacing,
+                ..style.clone()
+            };
+            let mut p = self.para(&spaced).keep_next(true);
+            let rest = after.trim_start_matches(['.', ':', ' ']);
+            let sep = &after[..after.len() - rest.len()];
+            p = p.add_run(self.run(&format!("{}{sep}", label.text), &look, first.style));
+            let plain = RunLook {
+                bold: false,
+                ..look
+            };
+            if !rest.is_empty() {
+                p = p.add_run(self.run(rest, &plain, first.style));
+            }
+            for c in self.inline_children(more, &plain) {
+                p = c.add_to(p);
+            }
+            return p;
+        }
+        let mut p = self.para(style).keep_next(true);
         let children = self.inline_children(content, &look);
         // "Chương I. QUY ĐỊNH CHUNG" → "Chương I" on its own line, the name below.
         if style.label_on_own_line
@@ -1124,6 +1234,7 @@ impl<'a> Writer<'a> {
             .page_margin(margin)
             .default_fonts(self.font())
             .default_size(half_points(self.layout.body.size_pt))
+            .add_style(footnote_reference_style())
             .header(header);
         if let Some(first) = first {
             docx = docx.first_header(first).title_pg();
@@ -1190,6 +1301,7 @@ impl<'a> Writer<'a> {
         }
         let start = BodyStart {
             para_seq: self.para_seq,
+            space_after_last: self.space_after_last,
             footnote_seq: self.footnote_seq,
             hyperlink_seq: self.hyperlink_seq,
             referenced,
@@ -1237,6 +1349,7 @@ impl<'a> Writer<'a> {
         out: &mut dyn std::io::Write,
     ) -> std::io::Result<()> {
         self.para_seq = start.para_seq;
+        self.space_after_last = start.space_after_last;
         self.footnote_seq = start.footnote_seq;
         self.hyperlink_seq = start.hyperlink_seq;
         for i in 0..start.n {
@@ -1255,6 +1368,16 @@ impl<'a> Writer<'a> {
 pub(crate) type BodyRender<'a, 'f> =
     dyn FnMut(&mut Writer<'a>, usize, &std::collections::HashSet<String>) -> Vec<Piece> + 'f;
 
+/// The character style of footnote numbers. LibreOffice draws the number in
+/// the footnote area in this style and ignores the run's own superscript,
+/// so without it the note reads "1 Theo …" on the baseline.
+fn footnote_reference_style() -> docx_rs::Style {
+    let mut s = docx_rs::Style::new("FootnoteReference", docx_rs::StyleType::Character)
+        .name("footnote reference");
+    s.run_property = RunProperty::new().vert_align(VertAlignType::SuperScript);
+    s
+}
+
 /// Paragraph id of the body placeholder in a document shell.
 pub(crate) const BODY_PLACEHOLDER_ID: &str = "7FFFFFF0";
 
@@ -1262,6 +1385,7 @@ pub(crate) const BODY_PLACEHOLDER_ID: &str = "7FFFFFF0";
 /// footnotes that are rendered at their references.
 pub(crate) struct BodyStart {
     para_seq: u32,
+    space_after_last: u32,
     footnote_seq: usize,
     hyperlink_seq: usize,
     referenced: std::collections::HashSet<String>,

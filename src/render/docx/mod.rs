@@ -16,10 +16,12 @@
 //! never Word numbering.
 
 mod build;
+mod check;
 mod package;
 mod redline;
 
 pub use build::Revision;
+pub use check::check;
 pub use redline::{TextOp, TrackedBlock, export_redline, export_tracked, tracked_blocks};
 
 use crate::model::Draft;

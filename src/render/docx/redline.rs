@@ -496,6 +496,7 @@ fn edited(
     let aligned = side_text(true) == new_plain && side_text(false) == old_plain;
 
     let style = w.block_style(new);
+    w.note_space_after(new, &style);
     let mut p = w.para(&style);
     if matches!(new.kind, BlockKind::Quote { .. }) {
         p = p.indent(
