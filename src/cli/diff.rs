@@ -195,7 +195,7 @@ fn read_files(a: &Path, b: &Path, ctx: &Context) -> anyhow::Result<(Side, Side)>
         let full = ctx.cwd.join(p);
         let bytes = std::fs::read(&full).with_context(|| format!("cannot read {}", p.display()))?;
         Ok(Side {
-            draft: duthao::reader::parse_draft(&bytes, p)?,
+            draft: duthao::reader::parse_draft_owned(bytes, p)?,
             label: p.display().to_string(),
         })
     };

@@ -1,7 +1,7 @@
 use std::fmt;
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
+use xxhash_rust::xxh3::Xxh3;
 
 use super::path::{Label, StructuralPath};
 
@@ -123,19 +123,66 @@ pub struct Fingerprint(pub [u8; 16]);
 
 impl Fingerprint {
     pub fn of(kind_tag: &str, text: &str) -> Self {
-        let mut h = Sha256::new();
-        h.update(kind_tag.as_bytes());
-        h.update([0]);
-        for (i, w) in text.split_whitespace().enumerate() {
-            if i > 0 {
-                h.update(b" ");
-            }
-            h.update(w.as_bytes());
+        let mut h = FingerprintHasher::new(kind_tag);
+        h.push(text);
+        h.finish()
+    }
+
+    /// The fingerprint of a block, hashed from its text pieces without
+    /// building the text.
+    pub fn of_kind(kind: &BlockKind) -> Self {
+        let mut h = FingerprintHasher::new(kind.tag());
+        kind.text_pieces(&mut |piece| h.push(piece));
+        h.finish()
+    }
+}
+
+/// Hashes a text fed in pieces as its whitespace-separated words joined by
+/// single spaces, wherever the pieces are cut. The fingerprint is an identity
+/// for alignment, not a security measure: a fast 128-bit hash suffices.
+pub struct FingerprintHasher {
+    hash: Xxh3,
+    /// Whitespace seen since the last word.
+    gap: bool,
+    /// Whether a word has been hashed yet (no space before the first).
+    started: bool,
+}
+
+impl FingerprintHasher {
+    pub fn new(kind_tag: &str) -> Self {
+        let mut hash = Xxh3::new();
+        hash.update(kind_tag.as_bytes());
+        hash.update(&[0]);
+        FingerprintHasher {
+            hash,
+            gap: false,
+            started: false,
         }
-        let d = h.finalize();
-        let mut out = [0u8; 16];
-        out.copy_from_slice(&d[..16]);
-        Fingerprint(out)
+    }
+
+    pub fn push(&mut self, piece: &str) {
+        let mut rest = piece;
+        loop {
+            let word = rest.trim_start();
+            if word.len() != rest.len() {
+                self.gap = true;
+            }
+            if word.is_empty() {
+                return;
+            }
+            let end = word.find(char::is_whitespace).unwrap_or(word.len());
+            if self.gap && self.started {
+                self.hash.update(b" ");
+            }
+            self.hash.update(&word.as_bytes()[..end]);
+            self.gap = false;
+            self.started = true;
+            rest = &word[end..];
+        }
+    }
+
+    pub fn finish(&self) -> Fingerprint {
+        Fingerprint(self.hash.digest128().to_le_bytes())
     }
 }
 
@@ -187,29 +234,48 @@ impl Block {
 impl BlockKind {
     /// The text as a reader sees it, markers included, without markup.
     pub fn text(&self) -> String {
+        let mut s = String::new();
+        self.text_pieces(&mut |piece| s.push_str(piece));
+        s
+    }
+
+    /// Calls `f` with consecutive pieces of [`BlockKind::text`], so a caller
+    /// that only scans or hashes the text need not build it.
+    pub fn text_pieces(&self, f: &mut impl FnMut(&str)) {
         match self {
             BlockKind::Heading { content, .. }
             | BlockKind::Paragraph { content }
-            | BlockKind::Quote { content } => inline_text(content),
+            | BlockKind::Quote { content } => inline_pieces(content, f),
             BlockKind::ListItem {
                 marker, content, ..
-            } => format!("{marker} {}", inline_text(content)),
+            } => {
+                match marker {
+                    ListMarker::Bullet(c) => f(c.encode_utf8(&mut [0; 4])),
+                    ListMarker::Ordered(s) => f(s),
+                }
+                f(" ");
+                inline_pieces(content, f);
+            }
             BlockKind::FootnoteDef { label, content } => {
-                format!("[^{label}]: {}", inline_text(content))
+                f("[^");
+                f(label);
+                f("]: ");
+                inline_pieces(content, f);
             }
             BlockKind::Table { header, rows } => {
-                let mut s = String::new();
-                for row in std::iter::once(header).chain(rows.iter()) {
-                    let cells: Vec<String> = row.iter().map(|c| inline_text(c)).collect();
-                    s.push_str("| ");
-                    s.push_str(&cells.join(" | "));
-                    s.push_str(" |\n");
+                for (i, row) in std::iter::once(header).chain(rows.iter()).enumerate() {
+                    f(if i == 0 { "| " } else { "\n| " });
+                    for (j, cell) in row.iter().enumerate() {
+                        if j > 0 {
+                            f(" | ");
+                        }
+                        inline_pieces(cell, f);
+                    }
+                    f(" |");
                 }
-                s.pop();
-                s
             }
-            BlockKind::Code { text } => text.clone(),
-            BlockKind::Rule => "---".to_string(),
+            BlockKind::Code { text } => f(text),
+            BlockKind::Rule => f("---"),
         }
     }
 
@@ -241,18 +307,22 @@ impl BlockKind {
 /// Plain text of a run of inlines; footnote references appear as `[^label]`.
 pub fn inline_text(content: &[Inline]) -> String {
     let mut s = String::new();
+    inline_pieces(content, &mut |piece| s.push_str(piece));
+    s
+}
+
+fn inline_pieces(content: &[Inline], f: &mut impl FnMut(&str)) {
     for i in content {
         match i {
-            Inline::Text(r) => s.push_str(&r.text),
+            Inline::Text(r) => f(&r.text),
             Inline::FootnoteRef { label } => {
-                s.push_str("[^");
-                s.push_str(label);
-                s.push(']');
+                f("[^");
+                f(label);
+                f("]");
             }
-            Inline::LineBreak => s.push('\n'),
+            Inline::LineBreak => f("\n"),
         }
     }
-    s
 }
 
 /// The body of a draft, in reading order.
