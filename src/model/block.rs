@@ -1,7 +1,7 @@
 use std::fmt;
 
 use serde::Serialize;
-use xxhash_rust::xxh3::Xxh3;
+use xxhash_rust::xxh3::xxh3_128;
 
 use super::path::{Label, StructuralPath};
 
@@ -118,6 +118,11 @@ impl fmt::Display for LineRange {
 
 /// A hash of a block's kind and its whitespace-normalised text: equal
 /// fingerprints mean the reader sees the same block, whatever its position.
+/// The text is normalised as the word diff compares it (every whitespace run
+/// one space, or one newline when it holds a line break; ends trimmed), so
+/// the diff takes equal fingerprints as identical blocks without building
+/// their texts. Blocks made by hand must get theirs from
+/// [`Fingerprint::of_kind`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Fingerprint(pub [u8; 16]);
 
@@ -137,52 +142,83 @@ impl Fingerprint {
     }
 }
 
-/// Hashes a text fed in pieces as its whitespace-separated words joined by
-/// single spaces, wherever the pieces are cut. The fingerprint is an identity
-/// for alignment, not a security measure: a fast 128-bit hash suffices.
+/// Hashes a text fed in pieces, normalised as [`Fingerprint`] says wherever
+/// the pieces are cut. The fingerprint is an identity for alignment, not a
+/// security measure: a fast 128-bit hash suffices.
 pub struct FingerprintHasher {
-    hash: Xxh3,
-    /// Whitespace seen since the last word.
-    gap: bool,
-    /// Whether a word has been hashed yet (no space before the first).
+    /// The kind tag, a 0, then the normalised text, hashed at the end (one
+    /// call over a buffer is much faster than streaming word by word).
+    bytes: Vec<u8>,
+    /// The separator owed before the next visible character.
+    pending: Option<u8>,
     started: bool,
 }
 
 impl FingerprintHasher {
     pub fn new(kind_tag: &str) -> Self {
-        let mut hash = Xxh3::new();
-        hash.update(kind_tag.as_bytes());
-        hash.update(&[0]);
+        let mut bytes = Vec::with_capacity(256);
+        bytes.extend_from_slice(kind_tag.as_bytes());
+        bytes.push(0);
         FingerprintHasher {
-            hash,
-            gap: false,
+            bytes,
+            pending: None,
             started: false,
         }
     }
 
     pub fn push(&mut self, piece: &str) {
-        let mut rest = piece;
-        loop {
-            let word = rest.trim_start();
-            if word.len() != rest.len() {
-                self.gap = true;
-            }
-            if word.is_empty() {
-                return;
-            }
-            let end = word.find(char::is_whitespace).unwrap_or(word.len());
-            if self.gap && self.started {
-                self.hash.update(b" ");
-            }
-            self.hash.update(&word.as_bytes()[..end]);
-            self.gap = false;
-            self.started = true;
-            rest = &word[end..];
+        let b = piece.as_bytes();
+        let mut run_start = 0;
+        let mut i = 0;
+        while i < b.len() {
+            let Some((len, newline)) = whitespace_at(b, i) else {
+                if run_start == i {
+                    // A visible run starts here: settle the separator.
+                    if let Some(sep) = self.pending.take()
+                        && self.started
+                    {
+                        self.bytes.push(sep);
+                    }
+                    self.started = true;
+                }
+                i += 1;
+                continue;
+            };
+            self.bytes.extend_from_slice(&b[run_start..i]);
+            self.pending = match self.pending {
+                Some(b'\n') => Some(b'\n'),
+                _ if newline => Some(b'\n'),
+                _ => Some(b' '),
+            };
+            i += len;
+            run_start = i;
         }
+        self.bytes.extend_from_slice(&b[run_start..]);
     }
 
     pub fn finish(&self) -> Fingerprint {
-        Fingerprint(self.hash.digest128().to_le_bytes())
+        Fingerprint(xxh3_128(&self.bytes).to_le_bytes())
+    }
+}
+
+/// The UTF-8 length of the whitespace character at `b[i]` and whether it
+/// breaks a line, or `None` when `b[i]` does not start one. The same set as
+/// `char::is_whitespace`; line breaks are LF, CR and U+2028.
+#[inline]
+fn whitespace_at(b: &[u8], i: usize) -> Option<(usize, bool)> {
+    match b[i] {
+        b' ' | b'\t' | 0x0b | 0x0c => Some((1, false)),
+        b'\n' | b'\r' => Some((1, true)),
+        0xC2 if matches!(b.get(i + 1), Some(0x85 | 0xA0)) => Some((2, false)),
+        0xE1 if b.get(i + 1) == Some(&0x9A) && b.get(i + 2) == Some(&0x80) => Some((3, false)),
+        0xE2 => match (b.get(i + 1), b.get(i + 2)) {
+            (Some(0x80), Some(0xA8)) => Some((3, true)),
+            (Some(0x80), Some(&c)) if c <= 0x8A || c == 0xA9 || c == 0xAF => Some((3, false)),
+            (Some(0x81), Some(0x9F)) => Some((3, false)),
+            _ => None,
+        },
+        0xE3 if b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0x80) => Some((3, false)),
+        _ => None,
     }
 }
 
