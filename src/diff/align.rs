@@ -12,6 +12,7 @@
 //!    between its neighbours is an in-place edit, any other a move (with a
 //!    stricter bar); the rest is added or removed.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, VecDeque};
 use std::hash::Hasher;
 use std::time::Instant;
@@ -19,11 +20,11 @@ use std::time::Instant;
 use similar::{Algorithm, DiffOp, capture_diff_slices_deadline};
 use xxhash_rust::xxh3::xxh3_128;
 
-use super::token::normalize_owned;
 use super::token::{FxHashMap, FxHasher, TokenClass, count_words, dice, token_hash, tokenize};
+use super::token::{is_normal, normalize_owned};
 use super::words::diff_words;
 use super::{BlockChange, WordOp, parallel_map};
-use crate::model::{Block, Fingerprint};
+use crate::model::{Block, BlockKind, Fingerprint, Inline};
 
 /// Similarity needed to call two blocks between the same anchors one edited
 /// block; their position already argues for it.
@@ -69,8 +70,9 @@ enum How {
 struct Aligner<'a> {
     from: &'a [Block],
     to: &'a [Block],
-    ftext: Vec<String>,
-    ttext: Vec<String>,
+    /// Compared texts, borrowed from the model when it already holds them.
+    ftext: Vec<Cow<'a, str>>,
+    ttext: Vec<Cow<'a, str>>,
     /// For each TO block, its FROM partner and how.
     to_m: Vec<Option<(usize, How)>>,
     from_m: Vec<Option<usize>>,
@@ -83,9 +85,9 @@ struct Aligner<'a> {
     deadline: Option<Instant>,
 }
 
-pub(crate) fn diff_bodies(
-    from: &[Block],
-    to: &[Block],
+pub(crate) fn diff_bodies<'a>(
+    from: &'a [Block],
+    to: &'a [Block],
     whitespace: bool,
     deadline: Option<Instant>,
 ) -> (Vec<BlockChange>, bool) {
@@ -100,8 +102,8 @@ pub(crate) fn diff_bodies(
     let mut a = Aligner {
         from,
         to,
-        ftext: vec![String::new(); from.len()],
-        ttext: vec![String::new(); to.len()],
+        ftext: vec![Cow::Borrowed(""); from.len()],
+        ttext: vec![Cow::Borrowed(""); to.len()],
         to_m: vec![None; to.len()],
         from_m: vec![None; from.len()],
         in_place: BTreeMap::new(),
@@ -114,15 +116,15 @@ pub(crate) fn diff_bodies(
     a.exact_moves(&fkey, &tkey);
     // Only blocks not found unchanged in place are compared further: on a
     // large draft that is a small part of the text.
-    let texts = |blocks: &[Block], exact: &dyn Fn(usize) -> bool| -> Vec<String> {
+    let texts = |blocks: &'a [Block], exact: &dyn Fn(usize) -> bool| -> Vec<Cow<'a, str>> {
         blocks
             .iter()
             .enumerate()
             .map(|(i, b)| {
                 if exact(i) {
-                    String::new()
+                    Cow::Borrowed("")
                 } else {
-                    normalize_owned(b.text(), whitespace)
+                    compared_text(b, whitespace)
                 }
             })
             .collect()
@@ -220,8 +222,8 @@ impl Aligner<'_> {
         }
         if how == (How::InPlace { exact: true }) {
             // Nothing more to compare: on a large draft most of the text.
-            self.ftext[f] = String::new();
-            self.ttext[t] = String::new();
+            self.ftext[f] = Cow::Borrowed("");
+            self.ttext[t] = Cow::Borrowed("");
         }
         self.fbag[f] = None;
         self.tbag[t] = None;
@@ -528,7 +530,7 @@ impl Aligner<'_> {
                 }
                 Some((f, How::Moved)) => {
                     let ops = if self.identical(f, t) {
-                        vec![WordOp::Equal(self.ttext[t].clone())]
+                        vec![WordOp::Equal(self.ttext[t].to_string())]
                     } else {
                         jobs.push((out.len(), f, t));
                         Vec::new()
@@ -556,9 +558,6 @@ impl Aligner<'_> {
             }
             None => true,
         });
-        let results = parallel_map(&jobs, |&(_, f, t)| {
-            diff_words(&self.ftext[f], &self.ttext[t], deadline)
-        });
         for (i, ops) in ready {
             if let BlockChange::Changed { ops: slot, .. } | BlockChange::Moved { ops: slot, .. } =
                 &mut out[i]
@@ -566,11 +565,31 @@ impl Aligner<'_> {
                 *slot = ops;
             }
         }
-        for (&(i, _, _), ops) in jobs.iter().zip(results) {
-            if let BlockChange::Changed { ops: slot, .. } | BlockChange::Moved { ops: slot, .. } =
-                &mut out[i]
-            {
-                *slot = ops;
+        // From here on only the jobs' texts are read: let the others go, and
+        // each job's texts once its ops exist (the ops hold the same text),
+        // so a long draft's text is not held twice.
+        self.fbag = Vec::new();
+        self.tbag = Vec::new();
+        let mut keep_f = vec![false; self.ftext.len()];
+        let mut keep_t = vec![false; self.ttext.len()];
+        for &(_, f, t) in &jobs {
+            keep_f[f] = true;
+            keep_t[t] = true;
+        }
+        clear_unless(&mut self.ftext, &keep_f);
+        clear_unless(&mut self.ttext, &keep_t);
+        for chunk in jobs.chunks(JOB_CHUNK) {
+            let results = parallel_map(chunk, |&(_, f, t)| {
+                diff_words(&self.ftext[f], &self.ttext[t], deadline)
+            });
+            for (&(i, f, t), ops) in chunk.iter().zip(results) {
+                if let BlockChange::Changed { ops: slot, .. }
+                | BlockChange::Moved { ops: slot, .. } = &mut out[i]
+                {
+                    *slot = ops;
+                }
+                self.ftext[f] = Cow::Borrowed("");
+                self.ttext[t] = Cow::Borrowed("");
             }
         }
         out
@@ -617,6 +636,33 @@ fn identity(block: &Block, whitespace: bool, scratch: &mut Vec<u8>) -> u128 {
         .kind
         .text_pieces(&mut |piece| scratch.extend_from_slice(piece.as_bytes()));
     xxh3_128(scratch)
+}
+
+/// Word diffs computed per step in `emit`: enough to keep two cores busy,
+/// few enough that the texts already diffed can be freed as it goes.
+const JOB_CHUNK: usize = 512;
+
+fn clear_unless(texts: &mut [Cow<'_, str>], keep: &[bool]) {
+    for (text, &k) in texts.iter_mut().zip(keep) {
+        if !k {
+            *text = Cow::Borrowed("");
+        }
+    }
+}
+
+/// The text a block is compared on ([`super::block_text`]), borrowed from
+/// the model for the usual block, a paragraph or heading of one run already
+/// in normal form: a long draft's text is then not copied.
+fn compared_text(block: &Block, whitespace: bool) -> Cow<'_, str> {
+    if let BlockKind::Heading { content, .. }
+    | BlockKind::Paragraph { content }
+    | BlockKind::Quote { content } = &block.kind
+        && let [Inline::Text(run)] = content.as_slice()
+        && (whitespace || is_normal(&run.text))
+    {
+        return Cow::Borrowed(&run.text);
+    }
+    Cow::Owned(normalize_owned(block.text(), whitespace))
 }
 
 fn push_region(regions: &mut Vec<Region>, f: std::ops::Range<usize>, t: std::ops::Range<usize>) {

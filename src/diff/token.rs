@@ -187,7 +187,7 @@ fn normalize_chars(text: &str) -> String {
 
 /// Already what [`normalize`] would return: no leading or trailing
 /// whitespace, no whitespace but single spaces and single newlines.
-fn is_normal(text: &str) -> bool {
+pub(crate) fn is_normal(text: &str) -> bool {
     let b = text.as_bytes();
     let mut prev_space = true; // leading whitespace is not normal
     let mut i = 0;
