@@ -168,32 +168,39 @@ impl FingerprintHasher {
 
     pub fn push(&mut self, piece: &str) {
         let b = piece.as_bytes();
-        let mut run_start = 0;
         let mut i = 0;
-        while i < b.len() {
-            let Some((len, newline)) = whitespace_at(b, i) else {
-                if run_start == i {
-                    // A visible run starts here: settle the separator.
-                    if let Some(sep) = self.pending.take()
-                        && self.started
-                    {
-                        self.bytes.push(sep);
+        loop {
+            // The visible run up to the next whitespace character.
+            let run_start = i;
+            let mut ws = None;
+            while i < b.len() {
+                if MAY_START_WHITESPACE[b[i] as usize] {
+                    ws = whitespace_at(b, i);
+                    if ws.is_some() {
+                        break;
                     }
-                    self.started = true;
                 }
                 i += 1;
-                continue;
+            }
+            if i > run_start {
+                if let Some(sep) = self.pending.take()
+                    && self.started
+                {
+                    self.bytes.push(sep);
+                }
+                self.started = true;
+                self.bytes.extend_from_slice(&b[run_start..i]);
+            }
+            let Some((len, newline)) = ws else {
+                return;
             };
-            self.bytes.extend_from_slice(&b[run_start..i]);
             self.pending = match self.pending {
                 Some(b'\n') => Some(b'\n'),
                 _ if newline => Some(b'\n'),
                 _ => Some(b' '),
             };
             i += len;
-            run_start = i;
         }
-        self.bytes.extend_from_slice(&b[run_start..]);
     }
 
     pub fn finish(&self) -> Fingerprint {
@@ -201,11 +208,26 @@ impl FingerprintHasher {
     }
 }
 
+/// Bytes that can start a whitespace character in UTF-8: the ASCII ones and
+/// the lead bytes of U+0085, U+00A0, U+1680, U+2000–U+205F and U+3000.
+pub const MAY_START_WHITESPACE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = matches!(
+            i as u8,
+            b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0xC2 | 0xE1 | 0xE2 | 0xE3
+        );
+        i += 1;
+    }
+    t
+};
+
 /// The UTF-8 length of the whitespace character at `b[i]` and whether it
 /// breaks a line, or `None` when `b[i]` does not start one. The same set as
 /// `char::is_whitespace`; line breaks are LF, CR and U+2028.
 #[inline]
-fn whitespace_at(b: &[u8], i: usize) -> Option<(usize, bool)> {
+pub fn whitespace_at(b: &[u8], i: usize) -> Option<(usize, bool)> {
     match b[i] {
         b' ' | b'\t' | 0x0b | 0x0c => Some((1, false)),
         b'\n' | b'\r' => Some((1, true)),
