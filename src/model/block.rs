@@ -226,7 +226,7 @@ pub const MAY_START_WHITESPACE: [bool; 256] = {
 /// The UTF-8 length of the whitespace character at `b[i]` and whether it
 /// breaks a line, or `None` when `b[i]` does not start one. The same set as
 /// `char::is_whitespace`; line breaks are LF, CR and U+2028.
-#[inline]
+#[inline(always)]
 pub fn whitespace_at(b: &[u8], i: usize) -> Option<(usize, bool)> {
     match b[i] {
         b' ' | b'\t' | 0x0b | 0x0c => Some((1, false)),
