@@ -2,8 +2,6 @@
 //! whitespace runs, so that "bản," against "bản" differs by exactly one comma.
 
 use std::collections::HashMap;
-
-use crate::model::{MAY_START_WHITESPACE, whitespace_at};
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// A small, fast, non-cryptographic hasher (the rustc "Fx" mix): the keys are
@@ -190,26 +188,7 @@ fn normalize_chars(text: &str) -> String {
 /// Already what [`normalize`] would return: no leading or trailing
 /// whitespace, no whitespace but single spaces and single newlines.
 pub(crate) fn is_normal(text: &str) -> bool {
-    let b = text.as_bytes();
-    for (i, &c) in b.iter().enumerate() {
-        if !MAY_START_WHITESPACE[c as usize] {
-            continue;
-        }
-        match c {
-            // A space or newline is normal between two visible characters.
-            b' ' | b'\n' => {
-                if i == 0 || matches!(b[i - 1], b' ' | b'\n') {
-                    return false;
-                }
-            }
-            _ => {
-                if whitespace_at(b, i).is_some() {
-                    return false;
-                }
-            }
-        }
-    }
-    !matches!(b.last(), Some(b' ' | b'\n'))
+    crate::model::is_normal_text(text)
 }
 
 /// A 64-bit hash of a token's text. The word diff compares these instead of

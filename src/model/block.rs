@@ -1,7 +1,7 @@
 use std::fmt;
 
 use serde::Serialize;
-use xxhash_rust::xxh3::xxh3_128;
+use xxhash_rust::xxh3::Xxh3;
 
 use super::path::{Label, StructuralPath};
 
@@ -133,6 +133,17 @@ impl Fingerprint {
         h.finish()
     }
 
+    /// The fingerprint of a kind and a text already in normal form, hashed
+    /// as it is. Equal to [`Fingerprint::of`] exactly when `text` is normal,
+    /// which makes comparing the two a cheap normality check.
+    pub fn of_normal(kind_tag: &str, text: &str) -> Self {
+        let mut hash = Xxh3::new();
+        hash.update(kind_tag.as_bytes());
+        hash.update(&[0]);
+        hash.update(text.as_bytes());
+        Fingerprint(hash.digest128().to_le_bytes())
+    }
+
     /// The fingerprint of a block, hashed from its text pieces without
     /// building the text.
     pub fn of_kind(kind: &BlockKind) -> Self {
@@ -146,28 +157,47 @@ impl Fingerprint {
 /// the pieces are cut. The fingerprint is an identity for alignment, not a
 /// security measure: a fast 128-bit hash suffices.
 pub struct FingerprintHasher {
-    /// The kind tag, a 0, then the normalised text, hashed at the end (one
-    /// call over a buffer is much faster than streaming word by word).
-    bytes: Vec<u8>,
+    hash: Xxh3,
     /// The separator owed before the next visible character.
     pending: Option<u8>,
     started: bool,
+    /// A piece that needs normalising is copied here first: the hash is fed
+    /// in few, long updates, much faster than word by word.
+    scratch: Vec<u8>,
 }
 
 impl FingerprintHasher {
     pub fn new(kind_tag: &str) -> Self {
-        let mut bytes = Vec::with_capacity(256);
-        bytes.extend_from_slice(kind_tag.as_bytes());
-        bytes.push(0);
+        let mut hash = Xxh3::new();
+        hash.update(kind_tag.as_bytes());
+        hash.update(&[0]);
         FingerprintHasher {
-            bytes,
+            hash,
             pending: None,
             started: false,
+            scratch: Vec::new(),
         }
     }
 
     pub fn push(&mut self, piece: &str) {
         let b = piece.as_bytes();
+        if b.is_empty() {
+            return;
+        }
+        // The usual piece (a paragraph's one run) is already normal: hash it
+        // as it is.
+        if is_normal_text(piece) {
+            if let Some(sep) = self.pending.take()
+                && self.started
+            {
+                self.hash.update(&[sep]);
+            }
+            self.started = true;
+            self.hash.update(b);
+            return;
+        }
+        let mut out = std::mem::take(&mut self.scratch);
+        out.clear();
         let mut i = 0;
         loop {
             // The visible run up to the next whitespace character.
@@ -186,13 +216,13 @@ impl FingerprintHasher {
                 if let Some(sep) = self.pending.take()
                     && self.started
                 {
-                    self.bytes.push(sep);
+                    out.push(sep);
                 }
                 self.started = true;
-                self.bytes.extend_from_slice(&b[run_start..i]);
+                out.extend_from_slice(&b[run_start..i]);
             }
             let Some((len, newline)) = ws else {
-                return;
+                break;
             };
             self.pending = match self.pending {
                 Some(b'\n') => Some(b'\n'),
@@ -201,16 +231,44 @@ impl FingerprintHasher {
             };
             i += len;
         }
+        self.hash.update(&out);
+        self.scratch = out;
     }
 
     pub fn finish(&self) -> Fingerprint {
-        Fingerprint(xxh3_128(&self.bytes).to_le_bytes())
+        Fingerprint(self.hash.digest128().to_le_bytes())
     }
+}
+
+/// Whether normalising the whitespace of `text` (every run one space, or
+/// one newline when it holds a line break; ends trimmed) leaves it as it is:
+/// visible characters at both ends, and between them only single spaces and
+/// single newlines. Empty text is normal.
+pub fn is_normal_text(text: &str) -> bool {
+    let b = text.as_bytes();
+    for (i, &c) in b.iter().enumerate() {
+        if !MAY_START_WHITESPACE[c as usize] {
+            continue;
+        }
+        match c {
+            b' ' | b'\n' => {
+                if i == 0 || matches!(b[i - 1], b' ' | b'\n') {
+                    return false;
+                }
+            }
+            _ => {
+                if whitespace_at(b, i).is_some() {
+                    return false;
+                }
+            }
+        }
+    }
+    !matches!(b.last(), Some(b' ' | b'\n'))
 }
 
 /// Bytes that can start a whitespace character in UTF-8: the ASCII ones and
 /// the lead bytes of U+0085, U+00A0, U+1680, U+2000–U+205F and U+3000.
-pub const MAY_START_WHITESPACE: [bool; 256] = {
+const MAY_START_WHITESPACE: [bool; 256] = {
     let mut t = [false; 256];
     let mut i = 0;
     while i < 256 {
@@ -227,7 +285,7 @@ pub const MAY_START_WHITESPACE: [bool; 256] = {
 /// breaks a line, or `None` when `b[i]` does not start one. The same set as
 /// `char::is_whitespace`; line breaks are LF, CR and U+2028.
 #[inline(always)]
-pub fn whitespace_at(b: &[u8], i: usize) -> Option<(usize, bool)> {
+fn whitespace_at(b: &[u8], i: usize) -> Option<(usize, bool)> {
     match b[i] {
         b' ' | b'\t' | 0x0b | 0x0c => Some((1, false)),
         b'\n' | b'\r' => Some((1, true)),
