@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # A 50 MB draft must work (issue 2 §9): status, commit and submit in a release
-# build, timed. The debug-build test of the same (tests/cli_bad_input.rs,
-# a_50_mb_draft_works) is #[ignore]d because unoptimised hashing and parsing
-# take about 10 s per command there.
+# build, timed. tests/cli_bad_input.rs (a_50_mb_draft_works) checks the same
+# in the test suite's debug build.
 #
 #   bench/big-draft.sh            # builds release, prints the timings
 #   MAX_SECONDS=5 bench/big-draft.sh   # fails if any command takes longer

@@ -102,6 +102,29 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
             println!("  {}", path.display());
         }
     }
+    println!();
+    println!(
+        "DOCX in the official layout (marked as drafts), and tracked changes between versions:"
+    );
+    for slug in &slugs {
+        let versions = ws.versions(slug)?;
+        let Some(last) = versions.last() else {
+            continue;
+        };
+        let snap = ws.snapshot(slug, &Rev::Version(last.n))?;
+        let path = out.join(format!("{slug}-v{}.docx", last.n));
+        duthao::fsutil::write_atomic(&path, &ws.export_docx(&snap)?)?;
+        println!("  {}", path.display());
+        for pair in versions.windows(2) {
+            let (a, b) = (pair[0].n, pair[1].n);
+            let from = ws.snapshot(slug, &Rev::Version(a))?;
+            let to = ws.snapshot(slug, &Rev::Version(b))?;
+            let bytes = ws.redline_docx(&from, &to, &DiffOptions::default())?;
+            let path = out.join(format!("{slug}-v{a}-v{b}-tracked.docx"));
+            duthao::fsutil::write_atomic(&path, &bytes)?;
+            println!("  {}", path.display());
+        }
+    }
     let first = slugs.first().copied().unwrap_or("SLUG");
     println!();
     println!("Try:");
@@ -110,6 +133,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     println!("  duthao status {first}");
     println!("  duthao log {first}");
     println!("  duthao diff {first} v1 v2       # what changed, word by word");
+    println!("  duthao export {first}           # DOCX of the latest version");
     println!("  git log --oneline --decorate        # the same history, read by plain git");
     Ok(())
 }

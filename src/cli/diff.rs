@@ -57,6 +57,8 @@ pub enum Format {
     Json,
     /// CriticMarkup: {++added++} {--removed--} {~~old~>new~~}.
     Markdown,
+    /// TO in the official layout with every change as a Word tracked change (needs -o).
+    Docx,
 }
 
 /// One side of the comparison, read and named for the reader.
@@ -67,6 +69,9 @@ struct Side {
 
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     one_malloc_arena();
+    if args.format == Format::Docx && !args.stat {
+        return run_docx(&args, ctx);
+    }
     let (from, to) = match &args.files {
         Some(files) => read_files(&files[0], &files[1], ctx)?,
         None => {
@@ -187,8 +192,113 @@ fn write(
         Format::Html => html::write(out, diff, from, to, labels)?,
         Format::Json => json::write(out, diff, from, to, labels)?,
         Format::Markdown => markdown::write(out, diff, from, to, labels)?,
+        Format::Docx => unreachable!("DOCX is written by run_docx"),
     }
     Ok(())
+}
+
+/// The tracked-changes DOCX: Word shows every change, Accept All gives TO,
+/// Reject All gives FROM.
+fn run_docx(args: &Args, ctx: &Context) -> anyhow::Result<()> {
+    let Some(output) = &args.output else {
+        bail!("--format docx writes a Word file; name it with -o FILE.docx");
+    };
+    let opts = DiffOptions {
+        whitespace: args.whitespace,
+        ..DiffOptions::default()
+    };
+    let (bytes, empty) = match &args.files {
+        Some(files) => {
+            let (from, to) = read_files(&files[0], &files[1], ctx)?;
+            let diff = diff_drafts(&from.draft, &to.draft, &opts);
+            let empty = diff.is_empty();
+            (docx_of_files(&diff, &from, &to, ctx)?, empty)
+        }
+        None => {
+            let ws = ctx.workspace()?;
+            let slug = args.slug.as_deref().unwrap_or_default();
+            let (from, to) = revisions(&ws, slug, args.from.as_deref(), args.to.as_deref())?;
+            let a = ws.snapshot(slug, &from)?;
+            let b = ws.snapshot(slug, &to)?;
+            let empty = diff_drafts(&a.draft, &b.draft, &opts).is_empty();
+            (ws.redline_docx(&a, &b, &opts)?, empty)
+        }
+    };
+    let path = ctx.cwd.join(output);
+    duthao::fsutil::write_atomic(&path, &bytes)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    eprintln!("wrote {}", path.display());
+    if args.exit_code && !empty {
+        return Err(Exit(1, String::new()).into());
+    }
+    Ok(())
+}
+
+/// Two files from outside a workspace: the built-in profile (or the
+/// workspace's, when run inside one), the file's author unknown.
+fn docx_of_files(
+    diff: &DraftDiff,
+    from: &Side,
+    to: &Side,
+    ctx: &Context,
+) -> anyhow::Result<Vec<u8>> {
+    use duthao::profile::{Kinds, Templates};
+    use duthao::render::docx::{self, DraftMark, KindInfo, Provenance, Revision};
+    let ws = Workspace::find(&ctx.cwd).ok();
+    let templates = ws
+        .as_ref()
+        .map(|w| w.templates.clone())
+        .unwrap_or_else(Templates::builtin);
+    let default_profile = ws.as_ref().map(|w| w.config.profile.clone());
+    let profile = to
+        .draft
+        .front
+        .profile
+        .clone()
+        .or(default_profile)
+        .unwrap_or_else(|| "state".to_string());
+    let layout = duthao::profile::layout::load_layout(
+        &profile,
+        ws.as_ref().map(|w| w.root().join("templates")).as_deref(),
+    )?;
+    let kinds = Kinds::load(&templates, &profile)?;
+    let kind = kinds.get(&to.draft.front.kind).with_context(|| {
+        format!(
+            "{}: unknown kind `{}` in profile `{profile}`; known kinds: {}",
+            to.label,
+            to.draft.front.kind,
+            kinds.known()
+        )
+    })?;
+    let date = to
+        .draft
+        .front
+        .date
+        .map(|d| format!("{d}T00:00:00Z"))
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_string());
+    let provenance = Provenance {
+        slug: to.label.clone(),
+        version: None,
+        commit: None,
+        source_sha256: String::new(),
+        committed_at: None,
+    };
+    Ok(docx::export_redline(
+        diff,
+        &from.draft,
+        &to.draft,
+        &layout,
+        &KindInfo {
+            name: kind.name.clone(),
+            code: kind.code.clone(),
+        },
+        DraftMark::Draft { version: None },
+        &provenance,
+        &Revision {
+            author: to.label.clone(),
+            date,
+        },
+    )?)
 }
 
 fn read_files(a: &Path, b: &Path, ctx: &Context) -> anyhow::Result<(Side, Side)> {
@@ -241,7 +351,28 @@ fn read_revisions(
     from: Option<&str>,
     to: Option<&str>,
 ) -> anyhow::Result<(Side, Side)> {
-    ws.require_slug(slug)?;
+    let (from, to) = revisions(ws, slug, from, to)?;
+    let (a, b) = ws.read_draft_pair(slug, &from, &to)?;
+    Ok((
+        Side {
+            draft: a,
+            label: label_of(&from),
+        },
+        Side {
+            draft: b,
+            label: label_of(&to),
+        },
+    ))
+}
+
+/// FROM and TO as given, with the defaults: latest version → text on disk.
+fn revisions(
+    ws: &Workspace,
+    slug: &str,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> anyhow::Result<(Rev, Rev)> {
+    ws.require_slug_or_history(slug)?;
     let from: Rev = match from {
         Some(s) => s.parse()?,
         None => match ws.versions(slug)?.last() {
@@ -255,15 +386,5 @@ fn read_revisions(
         Some(s) => s.parse()?,
         None => Rev::Working,
     };
-    let (a, b) = ws.read_draft_pair(slug, &from, &to)?;
-    Ok((
-        Side {
-            draft: a,
-            label: label_of(&from),
-        },
-        Side {
-            draft: b,
-            label: label_of(&to),
-        },
-    ))
+    Ok((from, to))
 }

@@ -3,6 +3,7 @@
 mod commit;
 mod demo;
 mod diff;
+mod export;
 mod init;
 mod list;
 mod log;
@@ -48,6 +49,7 @@ pub enum Command {
     Commit(commit::Args),
     Submit(submit::Args),
     Diff(diff::Args),
+    Export(export::Args),
     Demo(demo::Args),
 }
 
@@ -95,6 +97,7 @@ pub fn main() -> ExitCode {
         Command::Commit(a) => commit::run(a, &ctx),
         Command::Submit(a) => submit::run(a, &ctx),
         Command::Diff(a) => diff::run(a, &ctx),
+        Command::Export(a) => export::run(a, &ctx),
         Command::Demo(a) => demo::run(a, &ctx),
     };
     match result {

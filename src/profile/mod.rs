@@ -4,6 +4,7 @@
 //! `templates/` overrides them without a rebuild.
 
 mod kinds;
+pub mod layout;
 mod templates;
 
 pub use kinds::{Kind, Kinds};

@@ -3,6 +3,7 @@
 
 pub mod config;
 mod drafts;
+mod export;
 mod history;
 mod init;
 mod status;
@@ -13,6 +14,7 @@ use std::sync::Mutex;
 
 pub use config::{Config, ConfigError};
 pub use drafts::{Committed, NewDraft};
+pub use export::Snapshot;
 pub use history::{LogEntry, LogEvent};
 pub use init::{InitOptions, InitReport, default_config, init};
 pub use status::{DraftStatus, DraftSummary, Stage, VersionInfo};
@@ -41,6 +43,10 @@ pub enum WorkspaceError {
     Read(#[from] ReadError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Layout(crate::profile::layout::LayoutError),
+    #[error(transparent)]
+    Docx(#[from] crate::render::docx::DocxError),
     #[error("{file}:{line}: unknown kind `{kind}` in profile `{profile}`; known kinds: {known}")]
     UnknownKind {
         file: PathBuf,
@@ -210,8 +216,24 @@ impl Workspace {
     /// The draft's text at a revision (`working` = the file on disk), decoded
     /// and NFC-normalised.
     pub fn draft_text(&self, slug: &str, rev: &Rev) -> Result<String> {
+        let bytes = self.draft_bytes(slug, rev)?;
+        Ok(reader::decode(&bytes, &self.draft_name(slug, rev))?)
+    }
+
+    /// A draft that exists on disk, or at least in history (a version of a
+    /// draft whose file was since removed can still be read and exported).
+    pub fn require_slug_or_history(&self, slug: &str) -> Result<()> {
+        check_slug(slug)?;
+        if self.draft_path(slug).is_file() || !self.versions(slug)?.is_empty() {
+            return Ok(());
+        }
+        self.require_slug(slug)
+    }
+
+    /// The draft file's bytes at a revision, as stored.
+    pub fn draft_bytes(&self, slug: &str, rev: &Rev) -> Result<Vec<u8>> {
         let rel = Self::draft_rel(slug);
-        let bytes = match rev {
+        Ok(match rev {
             Rev::Working => {
                 self.require_slug(slug)?;
                 std::fs::read(self.root.join(&rel)).map_err(|source| WorkspaceError::Io {
@@ -226,8 +248,7 @@ impl Workspace {
                     slug: slug.to_string(),
                     rev: rev.to_string(),
                 })?,
-        };
-        Ok(reader::decode(&bytes, &display_name(&rel, rev))?)
+        })
     }
 
     /// Reads and checks a draft at a revision: it parses and its kind exists.

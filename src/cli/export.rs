@@ -1,0 +1,76 @@
+use std::path::PathBuf;
+
+use anyhow::{Context as _, bail};
+use duthao::store::Rev;
+
+use super::Context;
+
+/// Write a draft as a DOCX in its profile's official layout (Nghị định
+/// 30/2020 for state bodies, the party's rules for party bodies).
+///
+/// Until a version is signed off by every level, the document is a draft and
+/// carries "Dự thảo lần N" (or "DỰ THẢO" for text not yet submitted). The
+/// DOCX records its source (draft, version, commit, hash of the text) in its
+/// properties. Default: the latest version, or the text on disk if none.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    pub slug: String,
+    /// A submitted version: v2 (or 2).
+    #[arg(long, value_name = "vN", conflicts_with_all = ["rev", "working"])]
+    pub version: Option<String>,
+    /// Any git revision (HEAD~1, a commit, a branch).
+    #[arg(long, value_name = "REV", conflicts_with = "working")]
+    pub rev: Option<String>,
+    /// The text on disk, committed or not (marked "DỰ THẢO").
+    #[arg(long)]
+    pub working: bool,
+    /// Output file (default: SLUG-vN.docx or SLUG-du-thao.docx here).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The final, unmarked document: only once every level has approved.
+    #[arg(long)]
+    pub r#final: bool,
+}
+
+pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
+    let ws = ctx.workspace()?;
+    if args.r#final {
+        bail!(
+            "{}: --final needs the signed approvals of every level in duthao.toml, and duthao does not record approvals yet; export the draft (marked \"Dự thảo lần N\") instead",
+            args.slug
+        );
+    }
+    let rev = if let Some(v) = &args.version {
+        let n = v.strip_prefix('v').unwrap_or(v);
+        match n.parse::<u32>() {
+            Ok(n) if n > 0 => Rev::Version(n),
+            _ => bail!("--version {v}: give a version number such as v2"),
+        }
+    } else if let Some(r) = &args.rev {
+        r.parse()?
+    } else if args.working {
+        Rev::Working
+    } else {
+        match ws.versions(&args.slug)?.last() {
+            Some(v) => Rev::Version(v.n),
+            None => Rev::Working,
+        }
+    };
+    let snap = ws.snapshot(&args.slug, &rev)?;
+    let bytes = ws.export_docx(&snap)?;
+    let out = match &args.output {
+        Some(p) => ctx.cwd.join(p),
+        None => ctx.cwd.join(match snap.version {
+            Some(n) => format!("{}-v{n}.docx", args.slug),
+            None => format!("{}-du-thao.docx", args.slug),
+        }),
+    };
+    duthao::fsutil::write_atomic(&out, &bytes)
+        .with_context(|| format!("cannot write {}", out.display()))?;
+    let mark = match snap.version {
+        Some(n) => format!("Dự thảo lần {n}"),
+        None => "DỰ THẢO".to_string(),
+    };
+    println!("Wrote {} ({mark}).", out.display());
+    Ok(())
+}
