@@ -316,11 +316,34 @@ pub fn parse_draft(bytes: &[u8], file: &Path) -> Result<Draft, ReadError> {
 /// [`parse_draft`] taking the bytes, so a large file is not held twice.
 pub fn parse_draft_owned(bytes: Vec<u8>, file: &Path) -> Result<Draft, ReadError> {
     let text = decode_owned(bytes, file)?;
-    parse_draft_str(&text, file)
+    let (front, raw, lines) = parse_parts(&text, file)?;
+    // The blocks own their text now: let the file's go before the model grows.
+    drop(text);
+    Ok(Draft {
+        front,
+        body: Body {
+            blocks: structure::assign(raw, &lines),
+        },
+    })
 }
 
 /// Reads a draft from text already decoded and NFC-normalised.
 pub fn parse_draft_str(text: &str, file: &Path) -> Result<Draft, ReadError> {
+    let (front, raw, lines) = parse_parts(text, file)?;
+    Ok(Draft {
+        front,
+        body: Body {
+            blocks: structure::assign(raw, &lines),
+        },
+    })
+}
+
+/// The front matter, the body's raw blocks and its line index: everything
+/// that still reads the text.
+fn parse_parts(
+    text: &str,
+    file: &Path,
+) -> Result<(FrontMatter, Vec<body::RawBlock>, structure::LineIndex), ReadError> {
     let s = split(text, file)?;
     let front = front_matter(s.yaml, file)?;
     if s.body.trim().is_empty() {
@@ -330,11 +353,7 @@ pub fn parse_draft_str(text: &str, file: &Path) -> Result<Draft, ReadError> {
     }
     let raw = body::parse_blocks(s.body);
     let lines = structure::LineIndex::new(s.body, s.body_first_line);
-    let blocks = structure::assign(raw, &lines);
-    Ok(Draft {
-        front,
-        body: Body { blocks },
-    })
+    Ok((front, raw, lines))
 }
 
 /// Serialises front matter back to YAML (used when writing new drafts, and to
