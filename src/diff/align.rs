@@ -114,6 +114,7 @@ pub(crate) fn diff_bodies<'a>(
     };
     let regions = a.anchor_identical(&fkey, &tkey, deadline);
     a.exact_moves(&fkey, &tkey);
+    drop((fkey, tkey));
     // Only blocks not found unchanged in place are compared further: on a
     // large draft that is a small part of the text.
     let texts = |blocks: &'a [Block], exact: &dyn Fn(usize) -> bool| -> Vec<Cow<'a, str>> {

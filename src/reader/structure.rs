@@ -94,10 +94,9 @@ pub fn assign(raw: Vec<RawBlock>, lines: &LineIndex) -> Vec<Block> {
                         top_unlabelled
                     }
                 };
-                let mut segs: Vec<PathSegment> = open
-                    .iter()
-                    .map(|o| PathSegment::Label(o.label.clone()))
-                    .collect();
+                // Sized exactly: every block keeps its path for the whole run.
+                let mut segs: Vec<PathSegment> = Vec::with_capacity(open.len() + 1);
+                segs.extend(open.iter().map(|o| PathSegment::Label(o.label.clone())));
                 segs.push(PathSegment::Unlabelled(n));
                 StructuralPath(segs)
             }
