@@ -33,7 +33,9 @@ python3 "$GEN" --revise "$PCT" --seed 1 "$A" -o "$B" 2>>"$WORK/gen.log"
 cat "$WORK/gen.log"
 
 cargo build --release --quiet
-if target/release/duthao diff --help 2>/dev/null | grep -q -- '--files'; then
+# grep without -q reads the whole help: with -q it may exit first, and the
+# writer's SIGPIPE fails the pipeline under pipefail.
+if target/release/duthao diff --help 2>/dev/null | grep -- '--files' >/dev/null; then
     DUTHAO=(target/release/duthao diff --files "$A" "$B" --format json -o "$WORK/out.json")
     WHAT="duthao diff --files … --format json"
 else

@@ -12,17 +12,19 @@
 //!    between its neighbours is an in-place edit, any other a move (with a
 //!    stricter bar); the rest is added or removed.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, VecDeque};
 use std::hash::Hasher;
 use std::time::Instant;
 
 use similar::{Algorithm, DiffOp, capture_diff_slices_deadline};
+use xxhash_rust::xxh3::xxh3_128;
 
 use super::token::normalize_owned;
 use super::token::{FxHashMap, FxHasher, TokenClass, count_words, dice, token_hash, tokenize};
 use super::words::diff_words;
 use super::{BlockChange, WordOp, parallel_map};
-use crate::model::Block;
+use crate::model::{Block, BlockKind, Fingerprint, Inline};
 
 /// Similarity needed to call two blocks between the same anchors one edited
 /// block; their position already argues for it.
@@ -68,8 +70,9 @@ enum How {
 struct Aligner<'a> {
     from: &'a [Block],
     to: &'a [Block],
-    ftext: Vec<String>,
-    ttext: Vec<String>,
+    /// Compared texts, borrowed from the model when it already holds them.
+    ftext: Vec<Cow<'a, str>>,
+    ttext: Vec<Cow<'a, str>>,
     /// For each TO block, its FROM partner and how.
     to_m: Vec<Option<(usize, How)>>,
     from_m: Vec<Option<usize>>,
@@ -82,35 +85,25 @@ struct Aligner<'a> {
     deadline: Option<Instant>,
 }
 
-pub(crate) fn diff_bodies(
-    from: &[Block],
-    to: &[Block],
+pub(crate) fn diff_bodies<'a>(
+    from: &'a [Block],
+    to: &'a [Block],
     whitespace: bool,
     deadline: Option<Instant>,
 ) -> (Vec<BlockChange>, bool) {
-    let texts = |blocks: &[Block]| -> Vec<String> {
+    let keys = |blocks: &[Block]| -> Vec<u128> {
+        let mut scratch = Vec::new();
         blocks
             .iter()
-            .map(|b| normalize_owned(b.text(), whitespace))
+            .map(|b| identity(b, whitespace, &mut scratch))
             .collect()
     };
-    let (ftext, ttext) = if from.len() + to.len() > 512 {
-        std::thread::scope(|s| {
-            let other = s.spawn(|| texts(to));
-            let f = texts(from);
-            match other.join() {
-                Ok(t) => (f, t),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        })
-    } else {
-        (texts(from), texts(to))
-    };
+    let (fkey, tkey) = both(from.len() + to.len() > 512, || keys(from), || keys(to));
     let mut a = Aligner {
         from,
         to,
-        ftext,
-        ttext,
+        ftext: vec![Cow::Borrowed(""); from.len()],
+        ttext: vec![Cow::Borrowed(""); to.len()],
         to_m: vec![None; to.len()],
         from_m: vec![None; from.len()],
         in_place: BTreeMap::new(),
@@ -119,8 +112,36 @@ pub(crate) fn diff_bodies(
         confirmed: FxHashMap::default(),
         deadline,
     };
-    let regions = a.anchor_identical(deadline);
-    a.exact_moves();
+    let regions = a.anchor_identical(&fkey, &tkey, deadline);
+    a.exact_moves(&fkey, &tkey);
+    drop((fkey, tkey));
+    // Only blocks not found unchanged in place are compared further: on a
+    // large draft that is a small part of the text.
+    let texts = |blocks: &'a [Block], exact: &dyn Fn(usize) -> bool| -> Vec<Cow<'a, str>> {
+        blocks
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                if exact(i) {
+                    Cow::Borrowed("")
+                } else {
+                    compared_text(b, whitespace)
+                }
+            })
+            .collect()
+    };
+    let from_exact = |f: usize| {
+        a.from_m[f]
+            .is_some_and(|t| a.to_m[t].is_some_and(|(_, h)| h == How::InPlace { exact: true }))
+    };
+    let to_exact = |t: usize| matches!(a.to_m[t], Some((_, How::InPlace { exact: true })));
+    let (ftext, ttext) = both(
+        from.len() + to.len() > 512,
+        || texts(from, &from_exact),
+        || texts(to, &to_exact),
+    );
+    a.ftext = ftext;
+    a.ttext = ttext;
     for (fr, tr) in &regions {
         a.pair_region(fr.clone(), tr.clone());
     }
@@ -134,24 +155,19 @@ type Region = (std::ops::Range<usize>, std::ops::Range<usize>);
 
 impl Aligner<'_> {
     /// Step 1; returns the stretches between anchors.
-    fn anchor_identical(&mut self, deadline: Option<Instant>) -> Vec<Region> {
-        let mut ids: FxHashMap<(&'static str, &str), u32> = FxHashMap::default();
-        fn id_of<'t>(
-            kind: &'static str,
-            text: &'t str,
-            ids: &mut FxHashMap<(&'static str, &'t str), u32>,
-        ) -> u32 {
+    fn anchor_identical(
+        &mut self,
+        fkey: &[u128],
+        tkey: &[u128],
+        deadline: Option<Instant>,
+    ) -> Vec<Region> {
+        let mut ids: FxHashMap<u128, u32> = FxHashMap::default();
+        let mut id_of = |key: u128| {
             let n = ids.len() as u32;
-            *ids.entry((kind, text)).or_insert(n)
-        }
-        let mut fid = Vec::with_capacity(self.from.len());
-        for (b, t) in self.from.iter().zip(&self.ftext) {
-            fid.push(id_of(b.kind_tag(), t.as_str(), &mut ids));
-        }
-        let mut tid = Vec::with_capacity(self.to.len());
-        for (b, t) in self.to.iter().zip(&self.ttext) {
-            tid.push(id_of(b.kind_tag(), t.as_str(), &mut ids));
-        }
+            *ids.entry(key).or_insert(n)
+        };
+        let fid: Vec<u32> = fkey.iter().map(|&k| id_of(k)).collect();
+        let tid: Vec<u32> = tkey.iter().map(|&k| id_of(k)).collect();
         drop(ids);
         let ops = capture_diff_slices_deadline(Algorithm::Myers, &fid, &tid, deadline);
         let mut regions: Vec<Region> = Vec::new();
@@ -207,8 +223,8 @@ impl Aligner<'_> {
         }
         if how == (How::InPlace { exact: true }) {
             // Nothing more to compare: on a large draft most of the text.
-            self.ftext[f] = String::new();
-            self.ttext[t] = String::new();
+            self.ftext[f] = Cow::Borrowed("");
+            self.ttext[t] = Cow::Borrowed("");
         }
         self.fbag[f] = None;
         self.tbag[t] = None;
@@ -234,22 +250,19 @@ impl Aligner<'_> {
     }
 
     /// Step 2.
-    fn exact_moves(&mut self) {
-        let mut waiting: FxHashMap<(&'static str, &str), VecDeque<usize>> = FxHashMap::default();
-        for f in 0..self.from.len() {
+    fn exact_moves(&mut self, fkey: &[u128], tkey: &[u128]) {
+        let mut waiting: FxHashMap<u128, VecDeque<usize>> = FxHashMap::default();
+        for (f, key) in fkey.iter().enumerate() {
             if self.from_m[f].is_none() {
-                waiting
-                    .entry((self.from[f].kind_tag(), self.ftext[f].as_str()))
-                    .or_default()
-                    .push_back(f);
+                waiting.entry(*key).or_default().push_back(f);
             }
         }
         let mut pairs = Vec::new();
-        for t in 0..self.to.len() {
+        for (t, key) in tkey.iter().enumerate() {
             if self.to_m[t].is_some() {
                 continue;
             }
-            if let Some(q) = waiting.get_mut(&(self.to[t].kind_tag(), self.ttext[t].as_str()))
+            if let Some(q) = waiting.get_mut(key)
                 && let Some(f) = q.pop_front()
             {
                 pairs.push((f, t));
@@ -518,7 +531,7 @@ impl Aligner<'_> {
                 }
                 Some((f, How::Moved)) => {
                     let ops = if self.identical(f, t) {
-                        vec![WordOp::Equal(self.ttext[t].clone())]
+                        vec![WordOp::Equal(self.ttext[t].to_string())]
                     } else {
                         jobs.push((out.len(), f, t));
                         Vec::new()
@@ -546,9 +559,6 @@ impl Aligner<'_> {
             }
             None => true,
         });
-        let results = parallel_map(&jobs, |&(_, f, t)| {
-            diff_words(&self.ftext[f], &self.ttext[t], deadline)
-        });
         for (i, ops) in ready {
             if let BlockChange::Changed { ops: slot, .. } | BlockChange::Moved { ops: slot, .. } =
                 &mut out[i]
@@ -556,15 +566,108 @@ impl Aligner<'_> {
                 *slot = ops;
             }
         }
-        for (&(i, _, _), ops) in jobs.iter().zip(results) {
-            if let BlockChange::Changed { ops: slot, .. } | BlockChange::Moved { ops: slot, .. } =
-                &mut out[i]
-            {
-                *slot = ops;
+        // From here on only the jobs' texts are read: let the others go, and
+        // each job's texts once its ops exist (the ops hold the same text),
+        // so a long draft's text is not held twice.
+        self.fbag = Vec::new();
+        self.tbag = Vec::new();
+        let mut keep_f = vec![false; self.ftext.len()];
+        let mut keep_t = vec![false; self.ttext.len()];
+        for &(_, f, t) in &jobs {
+            keep_f[f] = true;
+            keep_t[t] = true;
+        }
+        clear_unless(&mut self.ftext, &keep_f);
+        clear_unless(&mut self.ttext, &keep_t);
+        for chunk in jobs.chunks(JOB_CHUNK) {
+            let results = parallel_map(chunk, |&(_, f, t)| {
+                diff_words(&self.ftext[f], &self.ttext[t], deadline)
+            });
+            for (&(i, f, t), ops) in chunk.iter().zip(results) {
+                if let BlockChange::Changed { ops: slot, .. }
+                | BlockChange::Moved { ops: slot, .. } = &mut out[i]
+                {
+                    *slot = ops;
+                }
+                self.ftext[f] = Cow::Borrowed("");
+                self.ttext[t] = Cow::Borrowed("");
             }
         }
         out
     }
+}
+
+/// Runs `a` and `b`, on two threads when `parallel`.
+fn both<A: Send, B: Send>(
+    parallel: bool,
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    if !parallel {
+        return (a(), b());
+    }
+    std::thread::scope(|s| {
+        let other = s.spawn(b);
+        let first = a();
+        match other.join() {
+            Ok(second) => (first, second),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
+/// A 128-bit hash of a block's kind and its compared text (what
+/// [`super::block_text`] returns). Equal keys are taken as identical blocks:
+/// a collision is as unlikely as two random 128-bit numbers meeting. Without
+/// `whitespace` it is the block's fingerprint, which the reader hashed from
+/// the same normalised text.
+fn identity(block: &Block, whitespace: bool, scratch: &mut Vec<u8>) -> u128 {
+    if !whitespace {
+        debug_assert_eq!(
+            block.fingerprint,
+            Fingerprint::of_kind(&block.kind),
+            "a block's fingerprint must be that of its kind and text"
+        );
+        return u128::from_le_bytes(block.fingerprint.0);
+    }
+    scratch.clear();
+    scratch.extend_from_slice(block.kind_tag().as_bytes());
+    scratch.push(0);
+    block
+        .kind
+        .text_pieces(&mut |piece| scratch.extend_from_slice(piece.as_bytes()));
+    xxh3_128(scratch)
+}
+
+/// Word diffs computed per step in `emit`: enough to keep two cores busy,
+/// few enough that the texts already diffed can be freed as it goes.
+const JOB_CHUNK: usize = 512;
+
+fn clear_unless(texts: &mut [Cow<'_, str>], keep: &[bool]) {
+    for (text, &k) in texts.iter_mut().zip(keep) {
+        if !k {
+            *text = Cow::Borrowed("");
+        }
+    }
+}
+
+/// The text a block is compared on ([`super::block_text`]), borrowed from
+/// the model for the usual block, a paragraph or heading of one run already
+/// in normal form: a long draft's text is then not copied.
+fn compared_text(block: &Block, whitespace: bool) -> Cow<'_, str> {
+    if let BlockKind::Heading { content, .. }
+    | BlockKind::Paragraph { content }
+    | BlockKind::Quote { content } = &block.kind
+        && let [Inline::Text(run)] = content.as_slice()
+        && (whitespace
+            // The fingerprint hashes the normalised text: if hashing the
+            // run as it is gives the same, the run is already normal. (A
+            // stale fingerprint only sends the block the slow way.)
+            || Fingerprint::of_normal(block.kind_tag(), &run.text) == block.fingerprint)
+    {
+        return Cow::Borrowed(&run.text);
+    }
+    Cow::Owned(normalize_owned(block.text(), whitespace))
 }
 
 fn push_region(regions: &mut Vec<Region>, f: std::ops::Range<usize>, t: std::ops::Range<usize>) {
@@ -675,5 +778,55 @@ mod tests {
                 .count(),
             250
         );
+    }
+
+    #[test]
+    fn fingerprints_hash_the_compared_text() {
+        use crate::diff::normalize;
+        let texts = [
+            "Đoạn văn  xuống\tdòng.",
+            "  hai dòng\n\n tách \u{a0}bởi\u{2028}ngắt ",
+            "a \n b\r\nc\u{2003}d\u{3000}e\u{85}f",
+            "",
+            " \n ",
+            "một—“hai”…\u{2029}ba",
+        ];
+        for t in texts {
+            let whole = Fingerprint::of("paragraph", t);
+            assert_eq!(
+                whole,
+                Fingerprint::of("paragraph", &normalize(t, false)),
+                "{t:?}"
+            );
+            // Cut anywhere, the pieces hash as the whole.
+            for cut in (0..=t.len()).filter(|&k| t.is_char_boundary(k)) {
+                let mut h = crate::model::FingerprintHasher::new("paragraph");
+                h.push(&t[..cut]);
+                h.push(&t[cut..]);
+                assert_eq!(h.finish(), whole, "{t:?} cut at {cut}");
+            }
+        }
+        // Different compared texts, different fingerprints.
+        let distinct: Vec<Fingerprint> = ["a b", "a\nb", "ab", "a  b,"]
+            .iter()
+            .map(|t| Fingerprint::of("paragraph", t))
+            .collect();
+        for i in 0..distinct.len() {
+            for j in i + 1..distinct.len() {
+                assert_ne!(distinct[i], distinct[j]);
+            }
+        }
+        assert_ne!(
+            Fingerprint::of("paragraph", "a"),
+            Fingerprint::of("heading", "a")
+        );
+        // Hashing a text as it is matches exactly when it is normal.
+        for t in texts.iter().chain(&["a b", "a\nb", "Điều 1. Phạm vi"]) {
+            assert_eq!(
+                Fingerprint::of_normal("paragraph", t) == Fingerprint::of("paragraph", t),
+                normalize(t, false) == *t,
+                "{t:?}"
+            );
+        }
     }
 }

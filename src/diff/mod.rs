@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::model::{Block, Draft};
+use crate::model::{Block, Draft, Fingerprint};
 
 pub use front::FieldChange;
 pub use token::{TokenClass, count_words, normalize, tokenize};
@@ -311,7 +311,13 @@ pub fn map_offset(ops: &[WordOp], old_offset: usize) -> Option<usize> {
 /// The text of a block as the diff compares it: [`Block::text`], normalised
 /// unless `whitespace`.
 pub fn block_text(block: &Block, whitespace: bool) -> String {
-    token::normalize_owned(block.text(), whitespace)
+    let text = block.text();
+    // The fingerprint hashes the normalised text: a text that hashes the
+    // same as it is needs no scan for whitespace.
+    if whitespace || Fingerprint::of_normal(block.kind_tag(), &text) == block.fingerprint {
+        return text;
+    }
+    token::normalize_owned(text, whitespace)
 }
 
 /// Compares two drafts: front matter, then blocks, then words inside blocks.

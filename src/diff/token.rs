@@ -187,39 +187,8 @@ fn normalize_chars(text: &str) -> String {
 
 /// Already what [`normalize`] would return: no leading or trailing
 /// whitespace, no whitespace but single spaces and single newlines.
-fn is_normal(text: &str) -> bool {
-    let b = text.as_bytes();
-    let mut prev_space = true; // leading whitespace is not normal
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        match c {
-            b' ' | b'\n' => {
-                if prev_space {
-                    return false;
-                }
-                prev_space = true;
-            }
-            b'\t' | b'\r' | 0x0b | 0x0c => return false,
-            // The non-ASCII whitespace characters, by their UTF-8 bytes:
-            // U+0085, U+00A0; U+1680; U+2000–U+200A, U+2028, U+2029, U+202F,
-            // U+205F; U+3000. Vietnamese letters share the lead bytes.
-            0xC2 if matches!(b.get(i + 1), Some(0x85 | 0xA0)) => return false,
-            0xE1 if b.get(i + 1) == Some(&0x9A) && b.get(i + 2) == Some(&0x80) => return false,
-            0xE2 if match (b.get(i + 1), b.get(i + 2)) {
-                (Some(0x80), Some(&c)) => c <= 0x8A || c == 0xA8 || c == 0xA9 || c == 0xAF,
-                (Some(0x81), Some(0x9F)) => true,
-                _ => false,
-            } =>
-            {
-                return false;
-            }
-            0xE3 if b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0x80) => return false,
-            _ => prev_space = false,
-        }
-        i += 1;
-    }
-    !prev_space || text.is_empty()
+pub(crate) fn is_normal(text: &str) -> bool {
+    crate::model::is_normal_text(text)
 }
 
 /// A 64-bit hash of a token's text. The word diff compares these instead of

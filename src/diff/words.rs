@@ -49,6 +49,16 @@ pub(crate) fn diff_words(old: &str, new: &str, deadline: Option<Instant>) -> Vec
             _ => ops.push(WordOp::Equal(t.to_string())),
         }
     }
+    // The ops of every changed block live until the redline is written:
+    // give back what merging the equal stretches overshot.
+    for op in &mut ops {
+        if let WordOp::Equal(t) = op
+            && t.capacity() > t.len() + t.len() / 8
+        {
+            t.shrink_to_fit();
+        }
+    }
+    ops.shrink_to_fit();
     ops
 }
 

@@ -1,7 +1,7 @@
 use std::fmt;
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
+use xxhash_rust::xxh3::Xxh3;
 
 use super::path::{Label, StructuralPath};
 
@@ -118,24 +118,187 @@ impl fmt::Display for LineRange {
 
 /// A hash of a block's kind and its whitespace-normalised text: equal
 /// fingerprints mean the reader sees the same block, whatever its position.
+/// The text is normalised as the word diff compares it (every whitespace run
+/// one space, or one newline when it holds a line break; ends trimmed), so
+/// the diff takes equal fingerprints as identical blocks without building
+/// their texts. Blocks made by hand must get theirs from
+/// [`Fingerprint::of_kind`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Fingerprint(pub [u8; 16]);
 
 impl Fingerprint {
     pub fn of(kind_tag: &str, text: &str) -> Self {
-        let mut h = Sha256::new();
-        h.update(kind_tag.as_bytes());
-        h.update([0]);
-        for (i, w) in text.split_whitespace().enumerate() {
-            if i > 0 {
-                h.update(b" ");
-            }
-            h.update(w.as_bytes());
+        let mut h = FingerprintHasher::new(kind_tag);
+        h.push(text);
+        h.finish()
+    }
+
+    /// The fingerprint of a kind and a text already in normal form, hashed
+    /// as it is. Equal to [`Fingerprint::of`] exactly when `text` is normal,
+    /// which makes comparing the two a cheap normality check.
+    pub fn of_normal(kind_tag: &str, text: &str) -> Self {
+        let mut hash = Xxh3::new();
+        hash.update(kind_tag.as_bytes());
+        hash.update(&[0]);
+        hash.update(text.as_bytes());
+        Fingerprint(hash.digest128().to_le_bytes())
+    }
+
+    /// The fingerprint of a block, hashed from its text pieces without
+    /// building the text.
+    pub fn of_kind(kind: &BlockKind) -> Self {
+        let mut h = FingerprintHasher::new(kind.tag());
+        kind.text_pieces(&mut |piece| h.push(piece));
+        h.finish()
+    }
+}
+
+/// Hashes a text fed in pieces, normalised as [`Fingerprint`] says wherever
+/// the pieces are cut. The fingerprint is an identity for alignment, not a
+/// security measure: a fast 128-bit hash suffices.
+pub struct FingerprintHasher {
+    hash: Xxh3,
+    /// The separator owed before the next visible character.
+    pending: Option<u8>,
+    started: bool,
+    /// A piece that needs normalising is copied here first: the hash is fed
+    /// in few, long updates, much faster than word by word.
+    scratch: Vec<u8>,
+}
+
+impl FingerprintHasher {
+    pub fn new(kind_tag: &str) -> Self {
+        let mut hash = Xxh3::new();
+        hash.update(kind_tag.as_bytes());
+        hash.update(&[0]);
+        FingerprintHasher {
+            hash,
+            pending: None,
+            started: false,
+            scratch: Vec::new(),
         }
-        let d = h.finalize();
-        let mut out = [0u8; 16];
-        out.copy_from_slice(&d[..16]);
-        Fingerprint(out)
+    }
+
+    pub fn push(&mut self, piece: &str) {
+        let b = piece.as_bytes();
+        if b.is_empty() {
+            return;
+        }
+        // The usual piece (a paragraph's one run) is already normal: hash it
+        // as it is.
+        if is_normal_text(piece) {
+            if let Some(sep) = self.pending.take()
+                && self.started
+            {
+                self.hash.update(&[sep]);
+            }
+            self.started = true;
+            self.hash.update(b);
+            return;
+        }
+        let mut out = std::mem::take(&mut self.scratch);
+        out.clear();
+        let mut i = 0;
+        loop {
+            // The visible run up to the next whitespace character.
+            let run_start = i;
+            let mut ws = None;
+            while i < b.len() {
+                if MAY_START_WHITESPACE[b[i] as usize] {
+                    ws = whitespace_at(b, i);
+                    if ws.is_some() {
+                        break;
+                    }
+                }
+                i += 1;
+            }
+            if i > run_start {
+                if let Some(sep) = self.pending.take()
+                    && self.started
+                {
+                    out.push(sep);
+                }
+                self.started = true;
+                out.extend_from_slice(&b[run_start..i]);
+            }
+            let Some((len, newline)) = ws else {
+                break;
+            };
+            self.pending = match self.pending {
+                Some(b'\n') => Some(b'\n'),
+                _ if newline => Some(b'\n'),
+                _ => Some(b' '),
+            };
+            i += len;
+        }
+        self.hash.update(&out);
+        self.scratch = out;
+    }
+
+    pub fn finish(&self) -> Fingerprint {
+        Fingerprint(self.hash.digest128().to_le_bytes())
+    }
+}
+
+/// Whether normalising the whitespace of `text` (every run one space, or
+/// one newline when it holds a line break; ends trimmed) leaves it as it is:
+/// visible characters at both ends, and between them only single spaces and
+/// single newlines. Empty text is normal.
+pub fn is_normal_text(text: &str) -> bool {
+    let b = text.as_bytes();
+    for (i, &c) in b.iter().enumerate() {
+        if !MAY_START_WHITESPACE[c as usize] {
+            continue;
+        }
+        match c {
+            b' ' | b'\n' => {
+                if i == 0 || matches!(b[i - 1], b' ' | b'\n') {
+                    return false;
+                }
+            }
+            _ => {
+                if whitespace_at(b, i).is_some() {
+                    return false;
+                }
+            }
+        }
+    }
+    !matches!(b.last(), Some(b' ' | b'\n'))
+}
+
+/// Bytes that can start a whitespace character in UTF-8: the ASCII ones and
+/// the lead bytes of U+0085, U+00A0, U+1680, U+2000–U+205F and U+3000.
+const MAY_START_WHITESPACE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = matches!(
+            i as u8,
+            b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0xC2 | 0xE1 | 0xE2 | 0xE3
+        );
+        i += 1;
+    }
+    t
+};
+
+/// The UTF-8 length of the whitespace character at `b[i]` and whether it
+/// breaks a line, or `None` when `b[i]` does not start one. The same set as
+/// `char::is_whitespace`; line breaks are LF, CR and U+2028.
+#[inline(always)]
+fn whitespace_at(b: &[u8], i: usize) -> Option<(usize, bool)> {
+    match b[i] {
+        b' ' | b'\t' | 0x0b | 0x0c => Some((1, false)),
+        b'\n' | b'\r' => Some((1, true)),
+        0xC2 if matches!(b.get(i + 1), Some(0x85 | 0xA0)) => Some((2, false)),
+        0xE1 if b.get(i + 1) == Some(&0x9A) && b.get(i + 2) == Some(&0x80) => Some((3, false)),
+        0xE2 => match (b.get(i + 1), b.get(i + 2)) {
+            (Some(0x80), Some(0xA8)) => Some((3, true)),
+            (Some(0x80), Some(&c)) if c <= 0x8A || c == 0xA9 || c == 0xAF => Some((3, false)),
+            (Some(0x81), Some(0x9F)) => Some((3, false)),
+            _ => None,
+        },
+        0xE3 if b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0x80) => Some((3, false)),
+        _ => None,
     }
 }
 
@@ -187,29 +350,48 @@ impl Block {
 impl BlockKind {
     /// The text as a reader sees it, markers included, without markup.
     pub fn text(&self) -> String {
+        let mut s = String::new();
+        self.text_pieces(&mut |piece| s.push_str(piece));
+        s
+    }
+
+    /// Calls `f` with consecutive pieces of [`BlockKind::text`], so a caller
+    /// that only scans or hashes the text need not build it.
+    pub fn text_pieces(&self, f: &mut impl FnMut(&str)) {
         match self {
             BlockKind::Heading { content, .. }
             | BlockKind::Paragraph { content }
-            | BlockKind::Quote { content } => inline_text(content),
+            | BlockKind::Quote { content } => inline_pieces(content, f),
             BlockKind::ListItem {
                 marker, content, ..
-            } => format!("{marker} {}", inline_text(content)),
+            } => {
+                match marker {
+                    ListMarker::Bullet(c) => f(c.encode_utf8(&mut [0; 4])),
+                    ListMarker::Ordered(s) => f(s),
+                }
+                f(" ");
+                inline_pieces(content, f);
+            }
             BlockKind::FootnoteDef { label, content } => {
-                format!("[^{label}]: {}", inline_text(content))
+                f("[^");
+                f(label);
+                f("]: ");
+                inline_pieces(content, f);
             }
             BlockKind::Table { header, rows } => {
-                let mut s = String::new();
-                for row in std::iter::once(header).chain(rows.iter()) {
-                    let cells: Vec<String> = row.iter().map(|c| inline_text(c)).collect();
-                    s.push_str("| ");
-                    s.push_str(&cells.join(" | "));
-                    s.push_str(" |\n");
+                for (i, row) in std::iter::once(header).chain(rows.iter()).enumerate() {
+                    f(if i == 0 { "| " } else { "\n| " });
+                    for (j, cell) in row.iter().enumerate() {
+                        if j > 0 {
+                            f(" | ");
+                        }
+                        inline_pieces(cell, f);
+                    }
+                    f(" |");
                 }
-                s.pop();
-                s
             }
-            BlockKind::Code { text } => text.clone(),
-            BlockKind::Rule => "---".to_string(),
+            BlockKind::Code { text } => f(text),
+            BlockKind::Rule => f("---"),
         }
     }
 
@@ -241,18 +423,22 @@ impl BlockKind {
 /// Plain text of a run of inlines; footnote references appear as `[^label]`.
 pub fn inline_text(content: &[Inline]) -> String {
     let mut s = String::new();
+    inline_pieces(content, &mut |piece| s.push_str(piece));
+    s
+}
+
+fn inline_pieces(content: &[Inline], f: &mut impl FnMut(&str)) {
     for i in content {
         match i {
-            Inline::Text(r) => s.push_str(&r.text),
+            Inline::Text(r) => f(&r.text),
             Inline::FootnoteRef { label } => {
-                s.push_str("[^");
-                s.push_str(label);
-                s.push(']');
+                f("[^");
+                f(label);
+                f("]");
             }
-            Inline::LineBreak => s.push('\n'),
+            Inline::LineBreak => f("\n"),
         }
     }
-    s
 }
 
 /// The body of a draft, in reading order.

@@ -6,7 +6,8 @@ mod front;
 mod path;
 
 pub use block::{
-    Block, BlockKind, Body, Fingerprint, Inline, LineRange, ListMarker, Run, Style, inline_text,
+    Block, BlockKind, Body, Fingerprint, FingerprintHasher, Inline, LineRange, ListMarker, Run,
+    Style, inline_text, is_normal_text,
 };
 pub use front::{DocDate, FrontMatter, Issuer, Signer};
 pub use path::{Label, LabelKind, PathSegment, StructuralPath};

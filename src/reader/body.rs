@@ -108,14 +108,24 @@ impl InlineSink {
 /// Leading and trailing spaces carry no meaning in a block.
 fn trim_inlines(mut v: Vec<Inline>) -> Vec<Inline> {
     if let Some(Inline::Text(r)) = v.first_mut() {
-        let t = r.text.trim_start().to_string();
-        r.text = t;
+        let lead = r.text.len() - r.text.trim_start().len();
+        r.text.drain(..lead);
     }
     if let Some(Inline::Text(r)) = v.last_mut() {
-        let t = r.text.trim_end().to_string();
-        r.text = t;
+        let keep = r.text.trim_end().len();
+        r.text.truncate(keep);
     }
     v.retain(|i| !matches!(i, Inline::Text(r) if r.text.is_empty()));
+    // The model of a long draft lives until the process ends: give back
+    // what growing the runs and the list overshot.
+    for i in &mut v {
+        if let Inline::Text(r) = i
+            && r.text.capacity() > r.text.len() + r.text.len() / 8
+        {
+            r.text.shrink_to_fit();
+        }
+    }
+    v.shrink_to_fit();
     v
 }
 

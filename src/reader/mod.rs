@@ -87,21 +87,8 @@ impl ReadError {
 
 /// Decodes and NFC-normalises a draft's bytes; strips a BOM and CRLF endings.
 pub fn decode(bytes: &[u8], file: &Path) -> Result<String, ReadError> {
-    if bytes.len() > MAX_DRAFT_BYTES {
-        return Err(ReadError::TooLarge {
-            file: file.to_path_buf(),
-            size: bytes.len(),
-            limit: MAX_DRAFT_BYTES,
-        });
-    }
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let offset = e.valid_up_to();
-        ReadError::NotUtf8 {
-            file: file.to_path_buf(),
-            offset,
-            line: bytes[..offset].iter().filter(|b| **b == b'\n').count() + 1,
-        }
-    })?;
+    check_size(bytes.len(), file)?;
+    let text = std::str::from_utf8(bytes).map_err(|e| not_utf8(bytes, e, file))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let text = if text.contains('\r') {
         text.replace("\r\n", "\n")
@@ -111,11 +98,84 @@ pub fn decode(bytes: &[u8], file: &Path) -> Result<String, ReadError> {
     Ok(nfc(text))
 }
 
+/// [`decode`] taking the bytes: the usual file (UTF-8, no BOM, LF, NFC)
+/// becomes its text without a copy.
+pub fn decode_owned(bytes: Vec<u8>, file: &Path) -> Result<String, ReadError> {
+    check_size(bytes.len(), file)?;
+    let mut text = String::from_utf8(bytes).map_err(|e| {
+        let utf8 = e.utf8_error();
+        not_utf8(e.as_bytes(), utf8, file)
+    })?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    if text.contains('\r') {
+        text = text.replace("\r\n", "\n");
+    }
+    Ok(nfc(text))
+}
+
+fn check_size(size: usize, file: &Path) -> Result<(), ReadError> {
+    if size > MAX_DRAFT_BYTES {
+        return Err(ReadError::TooLarge {
+            file: file.to_path_buf(),
+            size,
+            limit: MAX_DRAFT_BYTES,
+        });
+    }
+    Ok(())
+}
+
+fn not_utf8(bytes: &[u8], e: std::str::Utf8Error, file: &Path) -> ReadError {
+    let offset = e.valid_up_to();
+    ReadError::NotUtf8 {
+        file: file.to_path_buf(),
+        offset,
+        line: bytes[..offset].iter().filter(|b| **b == b'\n').count() + 1,
+    }
+}
+
 pub fn nfc(text: String) -> String {
+    if surely_nfc(&text) {
+        return text;
+    }
     match is_nfc_quick(text.chars()) {
         IsNormalized::Yes => text,
         _ => text.nfc().collect(),
     }
+}
+
+/// A one-pass check, on UTF-8 bytes, for text made only of characters that
+/// are NFC whatever surrounds them (NFC_Quick_Check=Yes and combining class
+/// 0): everything below U+0300 (ASCII, Latin-1, Latin Extended-A/B: ă, đ,
+/// ơ, ư), Latin Extended Additional U+1E00–U+1EFF (the precomposed
+/// Vietnamese letters) and U+2002–U+207F (dashes, quotes, ellipsis; U+2000
+/// and U+2001 are singletons and excluded). A combining mark (U+0300–U+036F,
+/// the NFD signal) or anything else sends the text to the full check.
+fn surely_nfc(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        // ASCII, continuation bytes (the text is valid UTF-8, so they only
+        // follow a lead byte accepted below), and two-byte leads C2–CB
+        // (U+0080–U+02FF).
+        if c < 0xCC {
+            i += 1;
+            continue;
+        }
+        let ok = match (c, b.get(i + 1)) {
+            (0xE1, Some(0xB8..=0xBB)) => true,
+            (0xE2, Some(0x80)) => b.get(i + 2).is_some_and(|&x| x >= 0x82),
+            (0xE2, Some(0x81)) => true,
+            _ => false,
+        };
+        if !ok {
+            return false;
+        }
+        i += 3;
+    }
+    true
 }
 
 /// The front matter's YAML, the body, and the file line the body starts on.
@@ -269,8 +329,37 @@ pub fn parse_draft(bytes: &[u8], file: &Path) -> Result<Draft, ReadError> {
     parse_draft_str(&text, file)
 }
 
+/// [`parse_draft`] taking the bytes, so a large file is not held twice.
+pub fn parse_draft_owned(bytes: Vec<u8>, file: &Path) -> Result<Draft, ReadError> {
+    let text = decode_owned(bytes, file)?;
+    let (front, raw, lines) = parse_parts(&text, file)?;
+    // The blocks own their text now: let the file's go before the model grows.
+    drop(text);
+    Ok(Draft {
+        front,
+        body: Body {
+            blocks: structure::assign(raw, &lines),
+        },
+    })
+}
+
 /// Reads a draft from text already decoded and NFC-normalised.
 pub fn parse_draft_str(text: &str, file: &Path) -> Result<Draft, ReadError> {
+    let (front, raw, lines) = parse_parts(text, file)?;
+    Ok(Draft {
+        front,
+        body: Body {
+            blocks: structure::assign(raw, &lines),
+        },
+    })
+}
+
+/// The front matter, the body's raw blocks and its line index: everything
+/// that still reads the text.
+fn parse_parts(
+    text: &str,
+    file: &Path,
+) -> Result<(FrontMatter, Vec<body::RawBlock>, structure::LineIndex), ReadError> {
     let s = split(text, file)?;
     let front = front_matter(s.yaml, file)?;
     if s.body.trim().is_empty() {
@@ -287,11 +376,7 @@ pub fn parse_draft_str(text: &str, file: &Path) -> Result<Draft, ReadError> {
         });
     }
     let lines = structure::LineIndex::new(s.body, s.body_first_line);
-    let blocks = structure::assign(raw, &lines);
-    Ok(Draft {
-        front,
-        body: Body { blocks },
-    })
+    Ok((front, raw, lines))
 }
 
 /// Serialises front matter back to YAML (used when writing new drafts, and to

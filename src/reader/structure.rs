@@ -3,7 +3,7 @@
 use super::body::RawBlock;
 use super::label::parse_label;
 use crate::model::{
-    Block, BlockKind, Fingerprint, Label, LabelKind, LineRange, PathSegment, StructuralPath,
+    Block, BlockKind, Fingerprint, Inline, Label, LabelKind, LineRange, PathSegment, StructuralPath,
 };
 
 /// One open level of numbering, with a count of the unnumbered blocks under it.
@@ -40,11 +40,16 @@ pub fn assign(raw: Vec<RawBlock>, lines: &LineIndex) -> Vec<Block> {
     let mut top_unlabelled = 0u32;
     let mut out = Vec::with_capacity(raw.len());
     for rb in raw {
-        let block_text = rb.kind.text();
         let label = match &rb.kind {
-            BlockKind::Heading { .. } | BlockKind::Paragraph { .. } => parse_label(&block_text),
+            // Most paragraphs are one run: read the label off it in place.
+            BlockKind::Heading { content, .. } | BlockKind::Paragraph { content } => {
+                match content.as_slice() {
+                    [Inline::Text(run)] => parse_label(&run.text),
+                    _ => parse_label(&rb.kind.text()),
+                }
+            }
             // An ordered item's marker is the drafter's numbering ("1." in a list).
-            BlockKind::ListItem { .. } => parse_label(&block_text),
+            BlockKind::ListItem { .. } => parse_label(&rb.kind.text()),
             _ => None,
         };
         let path = match (&rb.kind, &label) {
@@ -89,10 +94,9 @@ pub fn assign(raw: Vec<RawBlock>, lines: &LineIndex) -> Vec<Block> {
                         top_unlabelled
                     }
                 };
-                let mut segs: Vec<PathSegment> = open
-                    .iter()
-                    .map(|o| PathSegment::Label(o.label.clone()))
-                    .collect();
+                // Sized exactly: every block keeps its path for the whole run.
+                let mut segs: Vec<PathSegment> = Vec::with_capacity(open.len() + 1);
+                segs.extend(open.iter().map(|o| PathSegment::Label(o.label.clone())));
                 segs.push(PathSegment::Unlabelled(n));
                 StructuralPath(segs)
             }
@@ -102,15 +106,13 @@ pub fn assign(raw: Vec<RawBlock>, lines: &LineIndex) -> Vec<Block> {
             start: lines.line(rb.span.start),
             end: lines.line(end),
         };
-        let mut block = Block {
+        out.push(Block {
+            fingerprint: Fingerprint::of_kind(&rb.kind),
             kind: rb.kind,
             lines: block_lines,
             path,
             label,
-            fingerprint: Fingerprint([0; 16]),
-        };
-        block.fingerprint = Fingerprint::of(block.kind.tag(), &block_text);
-        out.push(block);
+        });
     }
     out
 }

@@ -250,3 +250,41 @@ fn table_cells_are_never_dropped_silently() {
     let ok = read("| A | B |\n|---|---|\n| a \\| b | c |\n| d |\n");
     assert!(matches!(ok.body.blocks[0].kind, BlockKind::Table { .. }));
 }
+
+#[test]
+fn the_nfc_fast_path_agrees_with_the_full_check() {
+    use unicode_normalization::UnicodeNormalization;
+    let samples = [
+        "Nghị quyết về tăng cường công tác xây dựng Đảng — “văn bản”…",
+        "Tiếng Việt có dấu: ă â đ ê ô ơ ư Ă Â Đ Ê Ô Ơ Ư ạ ả ấ ầ ẩ ẫ ậ ỹ ỵ",
+        "vie\u{0302}\u{0323}t nam",
+        "a\u{2000}b",
+        "a\u{2001}b",
+        "Ω \u{2126} \u{212B} K\u{0301}",
+        "한국어 日本語 \u{1E9B}\u{0323}",
+    ];
+    for s in samples {
+        let expected: String = s.nfc().collect();
+        assert_eq!(nfc(s.to_string()), expected, "{s:?}");
+        assert_eq!(
+            decode_owned(s.as_bytes().to_vec(), Path::new("t.md")).ok(),
+            Some(expected)
+        );
+    }
+    assert!(surely_nfc(samples[0]) && surely_nfc(samples[1]));
+    assert!(!surely_nfc(samples[2]) && !surely_nfc(samples[3]) && !surely_nfc(samples[4]));
+}
+
+#[test]
+fn owned_decoding_matches_borrowed() {
+    for bytes in [
+        &b"\xef\xbb\xbf---\r\nkind: x\r\n"[..],
+        "Vie\u{0302}\u{0323}t".as_bytes(),
+        b"ok\n\xff",
+    ] {
+        let file = Path::new("t.md");
+        let a = decode(bytes, file).map_err(|e| e.to_string());
+        let b = decode_owned(bytes.to_vec(), file).map_err(|e| e.to_string());
+        assert_eq!(a, b);
+    }
+}

@@ -44,8 +44,9 @@ struct JsonBlock<'a> {
     ops: &'a [WordOp],
 }
 
-/// Blocks serialised per step; a few MB of JSON on a long draft.
-const JSON_WINDOW: usize = 2048;
+/// Blocks serialised per step: about 350 KB of JSON for a window of a
+/// long draft, so the buffers stay small next to the drafts.
+const JSON_WINDOW: usize = 512;
 
 fn block_json(
     buf: &mut Vec<u8>,
