@@ -43,9 +43,29 @@ fn is_delimiter_row(line: &str) -> bool {
 }
 
 pub fn check(raw: &[RawBlock], body: &str) -> Option<TableProblem> {
+    // Lines are counted incrementally: blocks come in source order.
+    let (mut counted_to, mut line) = (0usize, 0usize);
+    let mut line_of = |offset: usize| {
+        if offset >= counted_to {
+            line += body.as_bytes()[counted_to..offset]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            counted_to = offset;
+        }
+        line
+    };
     for rb in raw {
         let src = &body[rb.span.clone()];
-        let first_line = body[..rb.span.start].matches('\n').count();
+        let candidate = match &rb.kind {
+            BlockKind::Table { .. } => true,
+            BlockKind::Paragraph { .. } => src.trim_start().starts_with('|'),
+            _ => false,
+        };
+        if !candidate {
+            continue;
+        }
+        let first_line = line_of(rb.span.start);
         match &rb.kind {
             BlockKind::Table { header, .. } => {
                 let columns = header.len();
