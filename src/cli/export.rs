@@ -70,6 +70,13 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     }
     let snap = ws.snapshot(&args.slug, &rev)?;
     let bytes = ws.export_docx(&snap)?;
+    let layout = ws.layout_of(&snap.draft)?;
+    for w in duthao::render::docx::check(&snap.draft, &layout, snap.mark()) {
+        eprintln!(
+            "warning: {}: {w}",
+            ws.draft_name(&args.slug, &rev).display()
+        );
+    }
     let out = match &args.output {
         Some(p) => ctx.cwd.join(p),
         None => ctx.cwd.join(match snap.version {

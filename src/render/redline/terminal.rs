@@ -184,15 +184,14 @@ pub fn write(
                 } else {
                     ""
                 };
-                (
-                    format!(
-                        "@ {}  moved from {} to {}{edited}",
-                        path_display(tb),
-                        path_display(fb),
-                        path_display(tb)
-                    ),
-                    format!("{} → {}", lines(fb), lines(tb)),
-                )
+                let (pf, pt) = (path_display(fb), path_display(tb));
+                // Swapped points keep their labels: say it moved, and where in the text.
+                let head = if pf == pt {
+                    format!("@ {pt}  moved within its section{edited}")
+                } else {
+                    format!("@ {pt}  moved from {pf} to {pt}{edited}")
+                };
+                (head, format!("{} → {}", lines(fb), lines(tb)))
             }
         };
         writeln!(out)?;
