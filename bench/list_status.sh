@@ -16,7 +16,8 @@ if [ ! -d "$WS/.git" ]; then
   rm -rf "$WS"
   SHARED=$SHARED python3 bench/make_workspace.py --drafts "$DRAFTS" --commits "$COMMITS" "$WS"
 fi
-slug=$(ls "$WS/drafts" | head -1); slug=${slug%.md}
+drafts=("$WS"/drafts/*.md)   # a glob, not `ls | head`: no SIGPIPE under pipefail
+slug=$(basename "${drafts[0]}" .md)
 
 measure() { # label, command...
   local label=$1; shift
@@ -31,7 +32,8 @@ measure() { # label, command...
   printf '%-40s median %6.3f s   (runs: %s)   max RSS %d MB\n' "$label" "$median" "${walls[*]}" $((rss / 1024))
 }
 
-echo "workspace: $WS ($DRAFTS drafts, $(git -C "$WS" rev-list --count HEAD) commits, $(git -C "$WS" tag -l 'duthao/*' | wc -l) version tags)"
+tags=$(git -C "$WS" tag -l 'duthao/*' | wc -l)
+echo "workspace: $WS ($DRAFTS drafts, $(git -C "$WS" rev-list --count HEAD) commits, $tags version tags)"
 measure "duthao list"                 "$BIN" -C "$WS" list
 measure "duthao list --json"          "$BIN" -C "$WS" list --json
 measure "duthao status $slug"         "$BIN" -C "$WS" status "$slug"
