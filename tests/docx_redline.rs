@@ -8,27 +8,9 @@ use duthao::model::Draft;
 use duthao::profile::layout::load_layout;
 use duthao::render::docx::{DraftMark, Revision, TextOp, TrackedBlock, export_tracked};
 
+/// The diff's own whitespace normalisation: what the tracked text is compared as.
 fn normalize(s: &str) -> String {
-    let mut out = String::new();
-    let mut pending: Option<char> = None;
-    for c in s.chars() {
-        if c.is_whitespace() {
-            let nl = c == '\n';
-            pending = match pending {
-                Some('\n') => Some('\n'),
-                _ if nl => Some('\n'),
-                _ => Some(' '),
-            };
-        } else {
-            if let Some(p) = pending.take()
-                && !out.is_empty()
-            {
-                out.push(p);
-            }
-            out.push(c);
-        }
-    }
-    out
+    duthao::diff::normalize(s, false)
 }
 
 /// A simple block alignment for the test: equal texts are unchanged, a run of
