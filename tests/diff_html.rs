@@ -188,3 +188,14 @@ fn html_footnotes_and_styles() {
     assert!(page.contains("id=\"fn-1\"><sup>1</sup> Theo báo cáo.</div>"));
     assert!(!page.contains("[^1]"), "no raw footnote syntax");
 }
+
+#[test]
+fn html_replaced_table_row_is_removed_and_added() {
+    let to = TABLE_V1.replace("| 2 | Chi bộ <mạnh> | 100 |", "| 3 | Thôn có chi bộ | 90 |");
+    let page = redline(TABLE_V1, &to);
+    let inline = &page[page.find("id=\"inline\"").expect("inline view")..];
+    assert!(inline.contains(
+        "<tr class=\"row-del\"><td><del>2</del></td><td><del>Chi bộ &lt;mạnh&gt;</del></td><td><del>100</del></td></tr>\
+         <tr class=\"row-ins\"><td><ins>3</ins></td><td><ins>Thôn có chi bộ</ins></td><td><ins>90</ins></td></tr>"
+    ));
+}

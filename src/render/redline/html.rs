@@ -789,8 +789,8 @@ enum RowPair {
 }
 
 /// Aligns rows: equal rows by longest common subsequence, the rows between
-/// two anchors paired in order when they have as many cells, the rest added
-/// or removed.
+/// two anchors paired in order while they have as many cells and share one,
+/// the rest removed or added.
 fn align_rows(old: &[Vec<String>], new: &[Vec<String>]) -> Vec<RowPair> {
     let (n, m) = (old.len(), new.len());
     let mut lcs = vec![vec![0usize; m + 1]; n + 1];
@@ -808,7 +808,12 @@ fn align_rows(old: &[Vec<String>], new: &[Vec<String>]) -> Vec<RowPair> {
     let (mut gap_old, mut gap_new) = (Vec::new(), Vec::new());
     let flush = |out: &mut Vec<RowPair>, go: &mut Vec<usize>, gn: &mut Vec<usize>| {
         let mut k = 0;
-        while k < go.len() && k < gn.len() && old[go[k]].len() == new[gn[k]].len() {
+        // Rows with nothing in common read better as one removed and one
+        // added than as every cell rewritten.
+        let related = |o: &Vec<String>, n: &Vec<String>| {
+            o.len() == n.len() && o.iter().zip(n).any(|(a, b)| a == b)
+        };
+        while k < go.len() && k < gn.len() && related(&old[go[k]], &new[gn[k]]) {
             out.push(RowPair::Edited(go[k], gn[k]));
             k += 1;
         }
