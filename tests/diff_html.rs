@@ -199,3 +199,12 @@ fn html_replaced_table_row_is_removed_and_added() {
          <tr class=\"row-ins\"><td><ins>3</ins></td><td><ins>Thôn có chi bộ</ins></td><td><ins>90</ins></td></tr>"
     ));
 }
+
+#[test]
+fn html_unchanged_links_stay_links_unless_they_run_code() {
+    let v1 = "Xem [kế hoạch](ke-hoach.md) và [đây](javascript:alert(1)).\n\nĐoạn cũ.";
+    let page = redline(v1, &v1.replace("cũ", "mới"));
+    assert!(page.contains("<a href=\"ke-hoach.md\">kế hoạch</a>"));
+    assert!(!page.contains("javascript:"));
+    assert!(page.contains("và đây."));
+}

@@ -623,7 +623,7 @@ fn inlines_html(content: &[Inline]) -> String {
                         piece = format!("<{tag}>{piece}</{tag}>");
                     }
                 }
-                if let Some(link) = &run.link {
+                if let Some(link) = run.link.as_deref().filter(|l| safe_link(l)) {
                     piece = format!("<a href=\"{}\">{piece}</a>", escape(link));
                 }
                 s.push_str(&piece);
@@ -633,6 +633,21 @@ fn inlines_html(content: &[Inline]) -> String {
         }
     }
     s
+}
+
+/// Whether a draft's link may become a live link in the reviewer's page: a
+/// `javascript:` or `data:` link would run in it, so only web, mail and
+/// relative links are kept; others show as their text alone.
+fn safe_link(link: &str) -> bool {
+    let lower = link.trim_start().to_ascii_lowercase();
+    match lower.find(':') {
+        None => true,
+        Some(colon) => {
+            let scheme = &lower[..colon];
+            // A colon after a path or fragment character is not a scheme.
+            scheme.contains(['/', '?', '#']) || ["http", "https", "mailto"].contains(&scheme)
+        }
+    }
 }
 
 fn footnote_ref(label: &str) -> String {
@@ -972,4 +987,30 @@ fn changed_html(
         new_block
     };
     footnote_def_head(shown, ops_rich(ops, side))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_link;
+
+    #[test]
+    fn only_web_mail_and_relative_links_are_live() {
+        for ok in [
+            "https://x.vn/a",
+            "mailto:a@b.vn",
+            "#fn-1",
+            "tai-lieu.md",
+            "a/b:c",
+        ] {
+            assert!(safe_link(ok), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            " JavaScript:x",
+            "data:text/html,x",
+            "vbscript:x",
+        ] {
+            assert!(!safe_link(bad), "{bad}");
+        }
+    }
 }
