@@ -117,3 +117,94 @@ fn html_opens_in_headless_chromium_without_console_messages() {
     assert!(dom.contains("Di chuyển từ"));
     assert!(dom.contains("Mục lục các thay đổi"));
 }
+
+fn redline(from_body: &str, to_body: &str) -> String {
+    let draft = |body: &str| {
+        let text = format!("---\nkind: nghi-quyet\nissuer:\n  name: X\ntitle: T\n---\n\n{body}\n");
+        parse_draft(text.as_bytes(), Path::new("t.md")).expect("parses")
+    };
+    let (from, to) = (draft(from_body), draft(to_body));
+    let diff = diff_drafts(&from, &to, &DiffOptions::default());
+    let mut out = Vec::new();
+    html::write(&mut out, &diff, &from, &to, &Labels::new("v1", "v2")).expect("writes");
+    String::from_utf8(out).expect("utf-8")
+}
+
+const TABLE_V1: &str = "Mở đầu.\n\n| STT | Chỉ tiêu | Năm 2026 |\n|---|---|---|\n| 1 | Kết nạp đảng viên | 2.200 |\n| 2 | Chi bộ <mạnh> | 100 |\n";
+
+#[test]
+fn html_unchanged_table_is_a_table_with_its_cells() {
+    let page = redline(TABLE_V1, &TABLE_V1.replace("Mở đầu.", "Mở đầu mới."));
+    assert!(!page.contains("| STT |"), "no pipe text left");
+    assert!(page.contains(
+        "<table class=\"doc\"><tr><th>STT</th><th>Chỉ tiêu</th><th>Năm 2026</th></tr>\
+         <tr><td>1</td><td>Kết nạp đảng viên</td><td>2.200</td></tr>\
+         <tr><td>2</td><td>Chi bộ &lt;mạnh&gt;</td><td>100</td></tr></table>"
+    ));
+}
+
+#[test]
+fn html_changed_table_marks_cells_and_rows() {
+    let to = TABLE_V1.replace("2.200", "2.500") + "| 3 | Thôn có chi bộ | 100 |\n";
+    let page = redline(TABLE_V1, &to);
+    assert!(!page.contains("| STT |"), "no pipe text left");
+    let inline = &page[page.find("id=\"inline\"").expect("inline view")..];
+    assert!(
+        inline.contains("<td><del>2.200</del><ins>2.500</ins></td>"),
+        "the changed cell is redlined inside its cell"
+    );
+    assert!(
+        inline.contains(
+            "<tr class=\"row-ins\"><td><ins>3</ins></td><td><ins>Thôn có chi bộ</ins></td><td><ins>100</ins></td></tr>"
+        ),
+        "the added row is marked whole"
+    );
+    let side = &page[page.find("id=\"side\"").expect("side view")..];
+    assert!(
+        side.contains("<td><del>2.200</del></td>") && side.contains("<td><ins>2.500</ins></td>")
+    );
+}
+
+#[test]
+fn html_table_with_a_new_column_shows_old_struck_and_new_underlined() {
+    let to = "Mở đầu.\n\n| STT | Chỉ tiêu | Năm 2026 | Ghi chú |\n|---|---|---|---|\n| 1 | Kết nạp đảng viên | 2.200 | a |\n| 2 | Chi bộ <mạnh> | 100 | b |\n";
+    let page = redline(TABLE_V1, to);
+    let inline = &page[page.find("id=\"inline\"").expect("inline view")..];
+    assert!(inline.contains("<th><del>STT</del></th>"));
+    assert!(inline.contains("<th><ins>Ghi chú</ins></th>"));
+    assert!(inline.contains("<td><del>Chi bộ &lt;mạnh&gt;</del></td>"));
+    assert!(inline.contains("<td><ins>b</ins></td>"));
+}
+
+#[test]
+fn html_footnotes_and_styles() {
+    let v1 = "Kết nạp **2.150 đảng viên** và *nhiều* hơn[^1].\n\nĐoạn cũ.\n\n[^1]: Theo báo cáo.";
+    let v2 =
+        "Kết nạp **2.150 đảng viên** và *nhiều* hơn[^1].\n\nĐoạn mới[^1].\n\n[^1]: Theo báo cáo.";
+    let page = redline(v1, v2);
+    assert!(page.contains("<strong>2.150 đảng viên</strong>"));
+    assert!(page.contains("<em>nhiều</em>"));
+    assert!(page.contains("hơn<sup class=\"fnref\"><a href=\"#fn-1\">1</a></sup>."));
+    assert!(page.contains("id=\"fn-1\"><sup>1</sup> Theo báo cáo.</div>"));
+    assert!(!page.contains("[^1]"), "no raw footnote syntax");
+}
+
+#[test]
+fn html_replaced_table_row_is_removed_and_added() {
+    let to = TABLE_V1.replace("| 2 | Chi bộ <mạnh> | 100 |", "| 3 | Thôn có chi bộ | 90 |");
+    let page = redline(TABLE_V1, &to);
+    let inline = &page[page.find("id=\"inline\"").expect("inline view")..];
+    assert!(inline.contains(
+        "<tr class=\"row-del\"><td><del>2</del></td><td><del>Chi bộ &lt;mạnh&gt;</del></td><td><del>100</del></td></tr>\
+         <tr class=\"row-ins\"><td><ins>3</ins></td><td><ins>Thôn có chi bộ</ins></td><td><ins>90</ins></td></tr>"
+    ));
+}
+
+#[test]
+fn html_unchanged_links_stay_links_unless_they_run_code() {
+    let v1 = "Xem [kế hoạch](ke-hoach.md) và [đây](javascript:alert(1)).\n\nĐoạn cũ.";
+    let page = redline(v1, &v1.replace("cũ", "mới"));
+    assert!(page.contains("<a href=\"ke-hoach.md\">kế hoạch</a>"));
+    assert!(!page.contains("javascript:"));
+    assert!(page.contains("và đây."));
+}
