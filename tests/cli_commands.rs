@@ -543,3 +543,11 @@ fn a_hand_written_draft_goes_through_commit_and_submit() {
     assert_eq!(commits_touching(&ws, "tay"), ["Bản đầu"]);
     assert_eq!(ws.version_tags("tay"), ["duthao/tay/v1"]);
 }
+
+#[test]
+fn demo_refuses_to_nest_inside_a_workspace() {
+    let ws = Ws::demo();
+    let e = ws.fails(&["demo", "nested"]);
+    assert!(e.contains("inside the workspace"), "{e}");
+    assert!(!ws.root.join("nested").exists());
+}

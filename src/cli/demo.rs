@@ -43,6 +43,16 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
             dir.display()
         );
     }
+    // A demo inside a workspace would nest one repository in another.
+    if let Some(parent) = dir.parent().filter(|p| p.is_dir()) {
+        if let Ok(ws) = Workspace::find(parent) {
+            bail!(
+                "{} is inside the workspace {}; give a folder outside it, e.g. duthao demo /tmp/duthao-demo",
+                dir.display(),
+                ws.root().display()
+            );
+        }
+    }
     let who = drafter();
     let report = init(
         &dir,
