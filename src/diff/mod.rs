@@ -308,6 +308,33 @@ pub fn map_offset(ops: &[WordOp], old_offset: usize) -> Option<usize> {
     (old_offset == old).then_some(new)
 }
 
+/// One step through a diff in reading order (see [`DraftDiff::reading_order`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// `blocks[i]`, at its TO position.
+    Block(usize),
+    /// The place in FROM that the moved block `blocks[i]` left.
+    Departure(usize),
+}
+
+impl DraftDiff {
+    /// Every entry in TO order, with each moved block's departure placed
+    /// where it stood in FROM: what every writer walks.
+    pub fn reading_order(&self) -> Vec<Step> {
+        let departures = self.departures();
+        let mut dep = departures.iter().peekable();
+        let mut out = Vec::with_capacity(self.blocks.len() + departures.len());
+        for pos in 0..self.blocks.len() {
+            while let Some(&(_, moved)) = dep.next_if(|&&(p, _)| p <= pos) {
+                out.push(Step::Departure(moved));
+            }
+            out.push(Step::Block(pos));
+        }
+        out.extend(dep.map(|&(_, moved)| Step::Departure(moved)));
+        out
+    }
+}
+
 /// The text of a block as the diff compares it: [`Block::text`], normalised
 /// unless `whitespace`.
 pub fn block_text(block: &Block, whitespace: bool) -> String {

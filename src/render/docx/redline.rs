@@ -19,7 +19,7 @@ use docx_rs::{
 
 use super::build::{Piece, Revision, RunLook, Track, Writer};
 use super::{DocxError, DraftMark, KindInfo, Provenance, package};
-use crate::diff::{BlockChange, DraftDiff, WordOp};
+use crate::diff::{BlockChange, DraftDiff, Step, WordOp};
 use crate::model::{Block, BlockKind, Draft, Inline, Style};
 use crate::profile::layout::Layout;
 
@@ -73,30 +73,26 @@ pub fn tracked_blocks(diff: &DraftDiff) -> Vec<TrackedBlock> {
             })
             .collect()
     };
-    let departures = diff.departures();
-    let mut next_departure = departures.iter().peekable();
-    let mut out = Vec::with_capacity(diff.blocks.len() + departures.len());
-    let mut departed = |pos: usize, out: &mut Vec<TrackedBlock>| {
-        while let Some(&&(p, i)) = next_departure.peek() {
-            if p > pos {
-                break;
+    let order = diff.reading_order();
+    let mut out = Vec::with_capacity(order.len());
+    for step in order {
+        let pos = match step {
+            Step::Departure(i) => {
+                if let BlockChange::Moved { from, ops, .. } = &diff.blocks[i] {
+                    out.push(if pure_move(ops) {
+                        TrackedBlock::MovedFrom {
+                            from: *from,
+                            name: i as u32,
+                        }
+                    } else {
+                        TrackedBlock::Removed { from: *from }
+                    });
+                }
+                continue;
             }
-            if let BlockChange::Moved { from, ops, .. } = &diff.blocks[i] {
-                out.push(if pure_move(ops) {
-                    TrackedBlock::MovedFrom {
-                        from: *from,
-                        name: i as u32,
-                    }
-                } else {
-                    TrackedBlock::Removed { from: *from }
-                });
-            }
-            next_departure.next();
-        }
-    };
-    for (pos, b) in diff.blocks.iter().enumerate() {
-        departed(pos, &mut out);
-        out.push(match b {
+            Step::Block(pos) => pos,
+        };
+        out.push(match &diff.blocks[pos] {
             BlockChange::Unchanged { to, .. } => TrackedBlock::Unchanged { to: *to },
             BlockChange::Changed { from, to, ops } => TrackedBlock::Edited {
                 from: *from,
@@ -112,7 +108,6 @@ pub fn tracked_blocks(diff: &DraftDiff) -> Vec<TrackedBlock> {
             BlockChange::Moved { to, .. } => TrackedBlock::Added { to: *to },
         });
     }
-    departed(usize::MAX, &mut out);
     out
 }
 

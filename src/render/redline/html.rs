@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use super::{Labels, path_display, section_of, stat};
-use crate::diff::{BlockChange, DiffOptions, DraftDiff, Side, WordOp, apply, diff_texts};
+use crate::diff::{BlockChange, DiffOptions, DraftDiff, Side, Step, WordOp, apply, diff_texts};
 use crate::model::{Block, BlockKind, Draft, Inline, ListMarker};
 
 /// Escapes text for HTML element content and attribute values.
@@ -273,20 +273,12 @@ pub fn write(
         out,
         "<main>\n<section id=\"inline\">\n<h2>Bản so sánh lồng ghép</h2>"
     )?;
-    let departures = diff.departures();
-    let mut dep = departures.iter().peekable();
-    for (pos, change) in diff.blocks.iter().enumerate() {
-        while let Some(&&(p, moved)) = dep.peek() {
-            if p > pos {
-                break;
-            }
-            dep.next();
-            inline_departure(out, diff, moved, from, to)?;
+    let order = diff.reading_order();
+    for step in &order {
+        match *step {
+            Step::Departure(moved) => inline_departure(out, diff, moved, from, to)?,
+            Step::Block(pos) => inline_block(out, diff, pos, &diff.blocks[pos], from, to)?,
         }
-        inline_block(out, diff, pos, change, from, to)?;
-    }
-    for &(_, moved) in dep {
-        inline_departure(out, diff, moved, from, to)?;
     }
     writeln!(out, "</section>")?;
 
@@ -296,19 +288,11 @@ pub fn write(
         "<section id=\"side\">\n<h2>Bản so sánh song song</h2>\n<table class=\"sbs\">\
          <thead><tr><th>{lf}</th><th>{lt}</th></tr></thead><tbody>"
     )?;
-    let mut dep = departures.iter().peekable();
-    for (pos, change) in diff.blocks.iter().enumerate() {
-        while let Some(&&(p, moved)) = dep.peek() {
-            if p > pos {
-                break;
-            }
-            dep.next();
-            side_departure(out, diff, moved, from, to)?;
+    for step in &order {
+        match *step {
+            Step::Departure(moved) => side_departure(out, diff, moved, from, to)?,
+            Step::Block(pos) => side_row(out, diff, pos, &diff.blocks[pos], from, to)?,
         }
-        side_row(out, diff, pos, change, from, to)?;
-    }
-    for &(_, moved) in dep {
-        side_departure(out, diff, moved, from, to)?;
     }
     writeln!(out, "</tbody></table>\n</section>\n</main>")?;
     writeln!(

@@ -18,7 +18,7 @@
 use std::io::{self, Write};
 
 use super::{Labels, path_display};
-use crate::diff::{BlockChange, DraftDiff, Side, WordOp};
+use crate::diff::{BlockChange, DraftDiff, Side, Step, WordOp};
 use crate::model::Draft;
 
 const INS: (&str, &str) = ("{++", "++}");
@@ -55,19 +55,16 @@ pub fn write(
         note.pop();
         comment(out, &note)?;
     }
-    let departures = diff.departures();
-    let mut dep = departures.iter().peekable();
-    for (pos, change) in diff.blocks.iter().enumerate() {
-        while let Some(&&(p, moved)) = dep.peek() {
-            if p > pos {
-                break;
-            }
-            dep.next();
-            sep(out)?;
-            write_departure(out, diff, moved, from, to)?;
-        }
+    for step in diff.reading_order() {
         sep(out)?;
-        match change {
+        let pos = match step {
+            Step::Departure(moved) => {
+                write_departure(out, diff, moved, from, to)?;
+                continue;
+            }
+            Step::Block(pos) => pos,
+        };
+        match &diff.blocks[pos] {
             BlockChange::Unchanged { to: t, .. } => {
                 plain(out, &diff.text_of(&to.body.blocks[*t]))?;
             }
@@ -89,10 +86,6 @@ pub fn write(
                 )?;
             }
         }
-    }
-    for &(_, moved) in dep {
-        sep(out)?;
-        write_departure(out, diff, moved, from, to)?;
     }
     out.write_all(b"\n")
 }
