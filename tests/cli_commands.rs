@@ -551,3 +551,31 @@ fn demo_refuses_to_nest_inside_a_workspace() {
     assert!(e.contains("inside the workspace"), "{e}");
     assert!(!ws.root.join("nested").exists());
 }
+
+#[test]
+fn status_of_a_broken_draft_still_shows_its_versions() {
+    let ws = Ws::demo();
+    let slug = DEMO_SLUGS[0];
+    let text = ws.read_draft(slug);
+    let broken = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("date:") {
+                "date: 2026-13-45"
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    ws.write_draft(slug, broken);
+    let out = ws
+        .run(&["status", slug, "--json"])
+        .output()
+        .expect("run duthao");
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(v["versions"].as_array().map(Vec::len), Some(3));
+    assert!(v["problem"].as_str().unwrap_or("").contains("2026-13-45"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a date"));
+}

@@ -13,8 +13,15 @@ pub struct Args {
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     let ws = ctx.workspace()?;
     let s = ws.status(&args.slug)?;
+    let result = match &s.problem {
+        // Everything known is shown, but a draft that does not read is an
+        // error the drafter must fix: exit 1 with the reason.
+        Some(p) => Err(anyhow::anyhow!("{p}")),
+        None => Ok(()),
+    };
     if args.json {
-        return super::output::print_json(&s);
+        super::output::print_json(&s)?;
+        return result;
     }
     let kind = if s.kind_name.is_empty() {
         &s.kind
@@ -57,5 +64,5 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     for n in &s.next {
         println!("  {n}");
     }
-    Ok(())
+    result
 }

@@ -96,6 +96,10 @@ pub struct DraftStatus {
     pub last_revision: Option<String>,
     /// What to do next, in the user's terms.
     pub next: Vec<String>,
+    /// Why the text on disk does not read, if it does not (kind and title
+    /// then come from the latest version).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
 }
 
 fn stage_of(latest: Option<&Version>, changed_since: bool) -> Stage {
@@ -186,12 +190,23 @@ impl Workspace {
     pub fn status(&self, slug: &str) -> Result<DraftStatus> {
         self.require_slug(slug)?;
         let rel = Self::draft_rel(slug);
-        let draft = self.read_draft(slug, &Rev::Working)?;
-        let profile = self.profile_of(&draft).to_string();
-        let kinds = self.kinds(&profile)?;
-        let kind = kinds.get(&draft.front.kind);
         let versions = self.versions(slug)?;
         let latest = versions.last();
+        // A draft whose text on disk does not read still has a history worth
+        // showing: describe it from its latest version and name the problem.
+        let (draft, problem) = match self.read_draft(slug, &Rev::Working) {
+            Ok(d) => (Some(d), None),
+            Err(e) => {
+                let fallback = latest.and_then(|v| self.read_draft(slug, &Rev::Version(v.n)).ok());
+                (fallback, Some(e.to_string()))
+            }
+        };
+        let profile = draft
+            .as_ref()
+            .map(|d| self.profile_of(d).to_string())
+            .unwrap_or_else(|| self.config.profile.clone());
+        let kinds = self.kinds(&profile)?;
+        let kind = draft.as_ref().and_then(|d| kinds.get(&d.front.kind));
         let uncommitted = self.store().is_dirty(&rel)?;
         let revisions = self.store().revisions(&rel)?;
         let revisions_since_version = match latest {
@@ -208,6 +223,9 @@ impl Workspace {
             };
         let stage = stage_of(latest, changed_since);
         let mut next = Vec::new();
+        if let Some(p) = &problem {
+            next.push(format!("fix the draft: {p}"));
+        }
         if uncommitted {
             next.push(format!(
                 "commit the text on disk: duthao commit {slug} -m \"…\""
@@ -232,10 +250,17 @@ impl Workspace {
         Ok(DraftStatus {
             slug: slug.to_string(),
             file: rel.display().to_string(),
-            kind: draft.front.kind.clone(),
+            kind: draft
+                .as_ref()
+                .map(|d| d.front.kind.clone())
+                .unwrap_or_default(),
             kind_name: kind.map(|k| k.name.clone()).unwrap_or_default(),
             profile,
-            title: draft.front.title.clone(),
+            title: draft
+                .as_ref()
+                .map(|d| d.front.title.clone())
+                .unwrap_or_default(),
+            problem,
             versions: versions.iter().map(VersionInfo::from).collect(),
             stage,
             revisions_since_version,
