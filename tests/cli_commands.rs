@@ -579,3 +579,23 @@ fn status_of_a_broken_draft_still_shows_its_versions() {
     assert!(v["problem"].as_str().unwrap_or("").contains("2026-13-45"));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not a date"));
 }
+
+#[test]
+fn list_names_draft_files_no_command_can_reach() {
+    let ws = Ws::demo();
+    std::fs::write(ws.root.join("drafts").join("Bản Sao.md"), "---\n").unwrap();
+    let list = ws.json(&["list"]);
+    let entry = list
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|d| d["slug"] == "Bản Sao.md")
+        .expect("the misnamed file is listed")
+        .clone();
+    assert!(
+        entry["error"]
+            .as_str()
+            .unwrap()
+            .contains("not a valid draft name")
+    );
+}

@@ -177,6 +177,26 @@ impl Workspace {
         Ok(slugs)
     }
 
+    /// `.md` files in `drafts/` whose names are not valid slugs (so no
+    /// command can name them): listed so they are not silently ignored.
+    pub fn misnamed_drafts(&self) -> Result<Vec<String>> {
+        let dir = self.root.join(DRAFTS_DIR);
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            return Ok(Vec::new());
+        };
+        let mut names: Vec<String> = rd
+            .flatten()
+            .filter(|e| e.path().is_file())
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let stem = name.strip_suffix(".md")?;
+                (!is_slug(stem)).then_some(name)
+            })
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
     /// Checks that `slug` names an existing draft (on disk).
     pub fn require_slug(&self, slug: &str) -> Result<()> {
         check_slug(slug)?;

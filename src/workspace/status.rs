@@ -169,6 +169,20 @@ impl Workspace {
                 error,
             });
         }
+        for name in self.misnamed_drafts()? {
+            out.push(DraftSummary {
+                error: Some(format!(
+                    "{}/{name}: not a valid draft name; rename it with lower-case ASCII letters, digits and '-' (e.g. nghi-quyet-15.md)",
+                    super::DRAFTS_DIR
+                )),
+                slug: name,
+                kind: None,
+                title: None,
+                latest_version: None,
+                stage: Stage::Drafting,
+                uncommitted: false,
+            });
+        }
         Ok(out)
     }
 
