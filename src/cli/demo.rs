@@ -123,13 +123,14 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
         };
         let snap = ws.snapshot(slug, &Rev::Version(last.n))?;
         let path = out.join(format!("{slug}-v{}.docx", last.n));
-        duthao::fsutil::write_atomic(&path, &ws.export_docx(&snap)?)?;
+        duthao::fsutil::write_atomic(&path, &ws.export_docx(&snap)?.bytes)?;
         println!("  {}", path.display());
         for pair in versions.windows(2) {
             let (a, b) = (pair[0].n, pair[1].n);
             let from = ws.snapshot(slug, &Rev::Version(a))?;
             let to = ws.snapshot(slug, &Rev::Version(b))?;
-            let bytes = ws.redline_docx(&from, &to, &DiffOptions::default())?;
+            let diff = diff_drafts(&from.draft, &to.draft, &DiffOptions::default());
+            let bytes = ws.redline_docx(&from, &to, &diff)?;
             let path = out.join(format!("{slug}-v{a}-v{b}-tracked.docx"));
             duthao::fsutil::write_atomic(&path, &bytes)?;
             println!("  {}", path.display());

@@ -232,8 +232,8 @@ fn run_docx(args: &Args, ctx: &Context) -> anyhow::Result<()> {
             let (from, to) = revisions(&ws, slug, args.from.as_deref(), args.to.as_deref())?;
             let a = ws.snapshot(slug, &from)?;
             let b = ws.snapshot(slug, &to)?;
-            let empty = diff_drafts(&a.draft, &b.draft, &opts).is_empty();
-            (ws.redline_docx(&a, &b, &opts)?, empty)
+            let diff = diff_drafts(&a.draft, &b.draft, &opts);
+            (ws.redline_docx(&a, &b, &diff)?, diff.is_empty())
         }
     };
     let path = ctx.cwd.join(output);

@@ -69,9 +69,9 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
         }
     }
     let snap = ws.snapshot(&args.slug, &rev)?;
-    let bytes = ws.export_docx(&snap)?;
-    let layout = ws.layout_of(&snap.draft)?;
-    for w in duthao::render::docx::check(&snap.draft, &layout, snap.mark()) {
+    let exported = ws.export_docx(&snap)?;
+    let bytes = exported.bytes;
+    for w in &exported.warnings {
         eprintln!(
             "warning: {}: {w}",
             ws.draft_name(&args.slug, &rev).display()

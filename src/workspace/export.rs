@@ -5,11 +5,18 @@ use git2::Oid;
 use sha2::{Digest, Sha256};
 
 use super::{Result, Workspace, WorkspaceError};
-use crate::diff::{DiffOptions, diff_drafts};
+use crate::diff::DraftDiff;
 use crate::model::Draft;
 use crate::profile::layout::{Layout, load_layout};
 use crate::render::docx::{self, DraftMark, KindInfo, Provenance, Revision};
 use crate::store::Rev;
+
+/// A DOCX and the layout's complaints about the draft it was made from.
+#[derive(Debug, Clone)]
+pub struct Exported {
+    pub bytes: Vec<u8>,
+    pub warnings: Vec<String>,
+}
 
 /// A draft at a revision, with where it came from.
 #[derive(Debug, Clone)]
@@ -171,28 +178,28 @@ impl Workspace {
         })
     }
 
-    /// The DOCX of a draft at a revision, draft-marked.
-    pub fn export_docx(&self, snap: &Snapshot) -> Result<Vec<u8>> {
+    /// The DOCX of a draft at a revision, draft-marked, and what the layout
+    /// needs that the draft lacks (a signer, recipients …) for the user to hear.
+    pub fn export_docx(&self, snap: &Snapshot) -> Result<Exported> {
         let layout = self.layout_of(&snap.draft)?;
         let kind = self.kind_info(&snap.draft)?;
-        Ok(docx::export(
-            &snap.draft,
-            &layout,
-            &kind,
-            snap.mark(),
-            &snap.provenance(),
-        )?)
+        let bytes = docx::export(&snap.draft, &layout, &kind, snap.mark(), &snap.provenance())?;
+        Ok(Exported {
+            bytes,
+            warnings: docx::check(&snap.draft, &layout, snap.mark()),
+        })
     }
 
     /// TO in the official layout with every change since FROM as a Word
-    /// tracked change by TO's author at TO's date.
+    /// tracked change by TO's author at TO's date. `diff` is
+    /// `diff_drafts(&from.draft, &to.draft, …)`, computed once by the caller,
+    /// who usually needs it too.
     pub fn redline_docx(
         &self,
         from: &Snapshot,
         to: &Snapshot,
-        opts: &DiffOptions,
+        diff: &DraftDiff,
     ) -> Result<Vec<u8>> {
-        let diff = diff_drafts(&from.draft, &to.draft, opts);
         let layout = self.layout_of(&to.draft)?;
         let kind = self.kind_info(&to.draft)?;
         let fallback = self
@@ -201,7 +208,7 @@ impl Workspace {
             .map(|i| i.name)
             .unwrap_or_else(|_| "duthao".to_string());
         Ok(docx::export_redline(
-            &diff,
+            diff,
             &from.draft,
             &to.draft,
             &layout,

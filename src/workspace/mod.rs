@@ -14,7 +14,7 @@ use std::sync::Mutex;
 
 pub use config::{Config, ConfigError};
 pub use drafts::{Committed, NewDraft};
-pub use export::Snapshot;
+pub use export::{Exported, Snapshot};
 pub use history::{LogEntry, LogEvent};
 pub use init::{InitOptions, InitReport, default_config, init};
 pub use status::{DraftStatus, DraftSummary, Stage, VersionInfo};
