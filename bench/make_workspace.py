@@ -60,10 +60,8 @@ def main():
     finally:
         sys.stderr = saved
 
-    config = (HERE.parent / "src" / "workspace" / "init.rs").read_text(encoding="utf-8")
-    # The party duthao.toml that `duthao init` writes, taken from the source.
-    start = config.index('const PARTY_CONFIG: &str = r#"') + len('const PARTY_CONFIG: &str = r#"')
-    party_toml = config[start:config.index('"#;', start)]
+    # The party duthao.toml that `duthao init` writes.
+    party_toml = (HERE.parent / "src" / "workspace" / "default-party.toml").read_text(encoding="utf-8")
 
     stream = io.BytesIO()
     w = stream.write

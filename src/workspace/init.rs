@@ -108,7 +108,8 @@ pub fn init(dir: &Path, opts: &InitOptions) -> Result<InitReport, WorkspaceError
 }
 
 /// A starting `duthao.toml`: a real organisation layout to adapt, with the
-/// review levels of the profile's usual pipeline.
+/// review levels of the profile's usual pipeline (the text lives in
+/// `default-party.toml` / `default-state.toml` beside this file).
 pub fn default_config(profile: &str) -> String {
     if profile.starts_with("party") {
         PARTY_CONFIG.to_string()
@@ -117,117 +118,6 @@ pub fn default_config(profile: &str) -> String {
     }
 }
 
-const PARTY_CONFIG: &str = r#"# duthao workspace configuration. Edit to fit your organisation.
-# Default layout profile for drafts that do not name one: party | state | party-2018 | your own in templates/
-profile = "party"
+const PARTY_CONFIG: &str = include_str!("default-party.toml");
 
-# The issuing organisation: the defaults for new drafts' front matter.
-[organisation]
-parent = "ĐẢNG BỘ TỈNH THÁI NGUYÊN"
-name = "TỈNH ỦY THÁI NGUYÊN"
-code = "TU"
-place = "Thái Nguyên"
-
-# Review levels, in order. Comments are recorded per level; approvals go level
-# by level in this order. A level with approvers needs `quorum` of them to
-# approve; a level without approvers only comments.
-# An approver's key is the line of their SSH public key (.pub file).
-
-[[levels]]
-id = "co-so"
-name = "Cấp cơ sở (đảng ủy xã, chi bộ)"
-
-[[levels]]
-id = "ban-to-chuc"
-name = "Ban Tổ chức Tỉnh ủy"
-quorum = 1
-approvers = [
-  { name = "Trưởng Ban Tổ chức", email = "truongban.btc@example.vn" },
-]
-
-[[levels]]
-id = "van-phong"
-name = "Văn phòng Tỉnh ủy (thẩm định thể thức)"
-quorum = 1
-approvers = [
-  { name = "Chánh Văn phòng", email = "chanhvanphong@example.vn" },
-]
-
-[[levels]]
-id = "ban-thuong-vu"
-name = "Ban Thường vụ Tỉnh ủy"
-quorum = 1
-approvers = [
-  { name = "Bí thư Tỉnh ủy", email = "bithu@example.vn" },
-]
-
-# Commenting bodies (chủ thể góp ý) and the level they comment at.
-[[bodies]]
-name = "Đảng ủy xã Phú Lương"
-level = "co-so"
-
-[[bodies]]
-name = "Chi bộ Văn phòng Tỉnh ủy"
-level = "co-so"
-
-[[bodies]]
-name = "Ban Tổ chức Tỉnh ủy"
-level = "ban-to-chuc"
-"#;
-
-const STATE_CONFIG: &str = r#"# duthao workspace configuration. Edit to fit your organisation.
-# Default layout profile for drafts that do not name one: state | party | party-2018 | your own in templates/
-profile = "state"
-
-# The issuing organisation: the defaults for new drafts' front matter.
-[organisation]
-name = "ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN"
-code = "UBND"
-place = "Thái Nguyên"
-
-# Review levels, in order. Comments are recorded per level; approvals go level
-# by level in this order. A level with approvers needs `quorum` of them to
-# approve; a level without approvers only comments.
-# An approver's key is the line of their SSH public key (.pub file).
-
-[[levels]]
-id = "co-quan-gop-y"
-name = "Các sở, ngành, UBND cấp xã góp ý"
-
-[[levels]]
-id = "tham-dinh"
-name = "Sở Tư pháp (thẩm định)"
-quorum = 1
-approvers = [
-  { name = "Giám đốc Sở Tư pháp", email = "giamdoc.stp@example.vn" },
-]
-
-[[levels]]
-id = "van-phong"
-name = "Văn phòng UBND tỉnh (kiểm soát thể thức)"
-quorum = 1
-approvers = [
-  { name = "Chánh Văn phòng UBND tỉnh", email = "chanhvanphong.ubnd@example.vn" },
-]
-
-[[levels]]
-id = "lanh-dao"
-name = "Lãnh đạo UBND tỉnh"
-quorum = 1
-approvers = [
-  { name = "Chủ tịch UBND tỉnh", email = "chutich@example.vn" },
-]
-
-# Commenting bodies (cơ quan góp ý) and the level they comment at.
-[[bodies]]
-name = "Sở Khoa học và Công nghệ"
-level = "co-quan-gop-y"
-
-[[bodies]]
-name = "UBND xã Phú Lương"
-level = "co-quan-gop-y"
-
-[[bodies]]
-name = "Sở Tư pháp"
-level = "tham-dinh"
-"#;
+const STATE_CONFIG: &str = include_str!("default-state.toml");
