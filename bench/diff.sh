@@ -33,16 +33,8 @@ python3 "$GEN" --revise "$PCT" --seed 1 "$A" -o "$B" 2>>"$WORK/gen.log"
 cat "$WORK/gen.log"
 
 cargo build --release --quiet
-# grep without -q reads the whole help: with -q it may exit first, and the
-# writer's SIGPIPE fails the pipeline under pipefail.
-if target/release/duthao diff --help 2>/dev/null | grep -- '--files' >/dev/null; then
-    DUTHAO=(target/release/duthao diff --files "$A" "$B" --format json -o "$WORK/out.json")
-    WHAT="duthao diff --files … --format json"
-else
-    cargo build --release --quiet --example diff_files
-    DUTHAO=(target/release/examples/diff_files "$A" "$B" -o "$WORK/out.json")
-    WHAT="examples/diff_files (engine + JSON; CLI not wired)"
-fi
+DUTHAO=(target/release/duthao diff --files "$A" "$B" --format json -o "$WORK/out.json")
+WHAT="duthao diff --files … --format json"
 GIT=(git diff --no-index --word-diff=porcelain "$A" "$B")
 
 # run NAME OUT CMD…: best wall time and the RSS of that run, over $RUNS runs.

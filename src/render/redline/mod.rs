@@ -8,53 +8,7 @@ pub mod markdown;
 pub mod stat;
 pub mod terminal;
 
-use std::io::{self, Write};
-
-use crate::diff::DraftDiff;
-use crate::model::{Block, Draft, PathSegment, StructuralPath};
-
-/// The output formats of `duthao diff`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Terminal,
-    Html,
-    Json,
-    Markdown,
-}
-
-impl std::str::FromStr for Format {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "terminal" => Ok(Format::Terminal),
-            "html" => Ok(Format::Html),
-            "json" => Ok(Format::Json),
-            "markdown" | "md" => Ok(Format::Markdown),
-            other => Err(format!(
-                "unknown format `{other}`: use terminal, html, json or markdown"
-            )),
-        }
-    }
-}
-
-/// Writes the diff in one format (`terminal` options apply to that format
-/// only).
-pub fn write(
-    format: Format,
-    out: &mut impl Write,
-    diff: &DraftDiff,
-    from: &Draft,
-    to: &Draft,
-    labels: &Labels,
-    terminal: &terminal::TerminalOptions,
-) -> io::Result<()> {
-    match format {
-        Format::Terminal => terminal::write(out, diff, from, to, labels, terminal),
-        Format::Html => html::write(out, diff, from, to, labels),
-        Format::Json => json::write(out, diff, from, to, labels),
-        Format::Markdown => markdown::write(out, diff, from, to, labels),
-    }
-}
+use crate::model::{Block, PathSegment, StructuralPath};
 
 /// How the two versions are named to the reader: "Dự thảo lần 1", "v2",
 /// a file name, "bản đang soạn"…
