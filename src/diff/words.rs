@@ -11,15 +11,6 @@ use super::token::Tokens;
 /// Token count below which a word diff runs without deadline checks.
 const SMALL_TOKENS: usize = 4000;
 
-/// A stretch of the token sequences: equal on both sides, or a change that
-/// replaces `old` tokens with `new` tokens (either may be empty).
-#[derive(Debug, Clone)]
-struct Seg {
-    equal: bool,
-    old: Range<usize>,
-    new: Range<usize>,
-}
-
 /// Diffs two (already normalised) texts word by word with Myers under the
 /// deadline. similar falls back to a coarser script once the deadline has
 /// passed, so this always returns promptly with exact texts.
@@ -125,110 +116,140 @@ fn diff_middle(old: &str, new: &str, deadline: Option<Instant>) -> Vec<WordOp> {
         0..b.len(),
         deadline,
     );
-    let mut segs: Vec<Seg> = Vec::with_capacity(raw.len());
+    // Everything between two aligned tokens is one gap on each side:
+    // unaligned tokens and the whitespace around them. A gap is one change,
+    // so two deleted words with a space between read as one deletion.
+    let mut ops = Ops::new(old, new);
+    let (mut po, mut pn) = (0usize, 0usize);
     for op in raw {
-        let (equal, o, n) = match op {
-            DiffOp::Equal {
-                old_index,
-                new_index,
-                len,
-            } => (true, old_index..old_index + len, new_index..new_index + len),
-            DiffOp::Delete {
-                old_index,
-                old_len,
-                new_index,
-            } => (false, old_index..old_index + old_len, new_index..new_index),
-            DiffOp::Insert {
-                old_index,
-                new_index,
-                new_len,
-            } => (false, old_index..old_index, new_index..new_index + new_len),
-            DiffOp::Replace {
-                old_index,
-                old_len,
-                new_index,
-                new_len,
-            } => (
-                false,
-                old_index..old_index + old_len,
-                new_index..new_index + new_len,
-            ),
-        };
-        push_seg(
-            &mut segs,
-            Seg {
-                equal,
-                old: o,
-                new: n,
-            },
-        );
-    }
-    absorb_lone_spaces(&mut segs, &a, old);
-
-    let mut ops = Vec::with_capacity(segs.len() * 2);
-    for s in &segs {
-        if s.equal {
-            ops.push(WordOp::Equal(
-                old[a.span(s.old.start, s.old.end)].to_string(),
-            ));
-        } else {
-            if !s.old.is_empty() {
-                ops.push(WordOp::Delete(
-                    old[a.span(s.old.start, s.old.end)].to_string(),
-                ));
-            }
-            if !s.new.is_empty() {
-                ops.push(WordOp::Insert(
-                    new[b.span(s.new.start, s.new.end)].to_string(),
-                ));
-            }
-        }
-    }
-    ops
-}
-
-fn push_seg(segs: &mut Vec<Seg>, s: Seg) {
-    if s.old.is_empty() && s.new.is_empty() {
-        return;
-    }
-    if let Some(last) = segs.last_mut()
-        && last.equal == s.equal
-    {
-        last.old.end = s.old.end;
-        last.new.end = s.new.end;
-        return;
-    }
-    segs.push(s);
-}
-
-/// A single space left equal between two changes ("{-a-} {-b-}") reads as
-/// noise: fold it into one change, which still rebuilds both texts.
-fn absorb_lone_spaces(segs: &mut Vec<Seg>, a: &Tokens, old: &str) {
-    if segs.len() < 3 {
-        return;
-    }
-    let mut out: Vec<Seg> = Vec::with_capacity(segs.len());
-    let mut i = 0;
-    while i < segs.len() {
-        let s = segs[i].clone();
-        let lone_space = s.equal
-            && i > 0
-            && i + 1 < segs.len()
-            && !out.last().is_some_and(|p: &Seg| p.equal)
-            && old[a.span(s.old.start, s.old.end)].trim().is_empty();
-        if lone_space {
-            let next = &segs[i + 1];
-            if let Some(prev) = out.last_mut() {
-                prev.old.end = next.old.end;
-                prev.new.end = next.new.end;
-            }
-            i += 2;
+        let DiffOp::Equal {
+            old_index,
+            new_index,
+            len,
+        } = op
+        else {
             continue;
+        };
+        for k in 0..len {
+            let (i, j) = (old_index + k, new_index + k);
+            ops.gap(po..a.start(i, old.len()), pn..b.start(j, new.len()));
+            let (oe, ne) = (a.end(i), b.end(j));
+            // Ids are hashes: equal ids with different texts (a collision)
+            // are a change, never a silent equality.
+            if old[a.start(i, 0)..oe] == new[b.start(j, 0)..ne] {
+                ops.equal(a.start(i, 0)..oe);
+            } else {
+                ops.change(a.start(i, 0)..oe, b.start(j, 0)..ne);
+            }
+            (po, pn) = (oe, ne);
         }
-        out.push(s);
-        i += 1;
     }
-    *segs = out;
+    ops.gap(po..old.len(), pn..new.len());
+    ops.finish()
+}
+
+/// Builds the ops of a word diff from byte ranges of the two texts, merging
+/// neighbours of one kind and keeping a deletion before its insertion.
+struct Ops<'a> {
+    old: &'a str,
+    new: &'a str,
+    out: Vec<Pending>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Equal,
+    Delete,
+    Insert,
+}
+
+/// An op not yet copied out: its kind and the range in its text (the old
+/// text for equal and deleted stretches, the new one for insertions).
+struct Pending {
+    kind: Kind,
+    range: Range<usize>,
+}
+
+impl<'a> Ops<'a> {
+    fn new(old: &'a str, new: &'a str) -> Self {
+        Ops {
+            old,
+            new,
+            out: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, kind: Kind, range: Range<usize>) {
+        if range.is_empty() {
+            return;
+        }
+        if let Some(last) = self.out.last_mut()
+            && last.kind == kind
+            && last.range.end == range.start
+        {
+            last.range.end = range.end;
+            return;
+        }
+        // A deletion that follows an insertion (two changes with nothing
+        // equal between) goes before it, as everywhere else.
+        if kind == Kind::Delete
+            && let [.., before, last] = self.out.as_mut_slice()
+            && last.kind == Kind::Insert
+            && before.kind == Kind::Delete
+            && before.range.end == range.start
+        {
+            before.range.end = range.end;
+            return;
+        }
+        self.out.push(Pending { kind, range });
+    }
+
+    fn equal(&mut self, old: Range<usize>) {
+        self.push(Kind::Equal, old);
+    }
+
+    fn change(&mut self, old: Range<usize>, new: Range<usize>) {
+        self.push(Kind::Delete, old);
+        self.push(Kind::Insert, new);
+    }
+
+    /// The stretch between two aligned tokens: whitespace common to both
+    /// sides at its ends stays equal, the rest is a change.
+    fn gap(&mut self, old: Range<usize>, new: Range<usize>) {
+        let (o, n) = (&self.old[old.clone()], &self.new[new.clone()]);
+        if o == n {
+            self.equal(old);
+            return;
+        }
+        let head = common_space(o.chars().zip(n.chars()));
+        let tail = common_space(o[head..].chars().rev().zip(n[head..].chars().rev()));
+        self.equal(old.start..old.start + head);
+        self.change(
+            old.start + head..old.end - tail,
+            new.start + head..new.end - tail,
+        );
+        self.equal(old.end - tail..old.end);
+    }
+
+    fn finish(self) -> Vec<WordOp> {
+        let (old, new) = (self.old, self.new);
+        self.out
+            .into_iter()
+            .map(|p| match p.kind {
+                Kind::Equal => WordOp::Equal(old[p.range].to_string()),
+                Kind::Delete => WordOp::Delete(old[p.range].to_string()),
+                Kind::Insert => WordOp::Insert(new[p.range].to_string()),
+            })
+            .collect()
+    }
+}
+
+/// Bytes of whitespace the two sides share, character by character.
+fn common_space(pairs: impl Iterator<Item = (char, char)>) -> usize {
+    pairs
+        .take_while(|(x, y)| x == y && x.is_whitespace())
+        .map(|(x, _)| x.len_utf8())
+        .sum()
 }
 
 #[cfg(test)]

@@ -246,24 +246,79 @@ impl FingerprintHasher {
 /// single newlines. Empty text is normal.
 pub fn is_normal_text(text: &str) -> bool {
     let b = text.as_bytes();
-    for (i, &c) in b.iter().enumerate() {
-        if !MAY_START_WHITESPACE[c as usize] {
-            continue;
-        }
-        match c {
-            b' ' | b'\n' => {
-                if i == 0 || matches!(b[i - 1], b' ' | b'\n') {
-                    return false;
-                }
-            }
-            _ => {
-                if whitespace_at(b, i).is_some() {
-                    return false;
-                }
-            }
-        }
+    if matches!(b.first(), Some(b' ' | b'\n')) || matches!(b.last(), Some(b' ' | b'\n')) {
+        return false;
     }
-    !matches!(b.last(), Some(b' ' | b'\n'))
+    // Eight bytes at a time: a chunk with no control character, no lead byte
+    // of a non-ASCII space and no two separators in a row is normal as it
+    // stands; only the rare chunk that has one is looked at byte by byte.
+    let mut chunks = b.chunks_exact(8);
+    let mut at = 0;
+    let mut prev_separator = false;
+    for chunk in &mut chunks {
+        let v = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        let separators = swar::eq(v, b' ') | swar::eq(v, b'\n');
+        let suspect = swar::lt(v, 0x0e)
+            | swar::eq(v, 0xC2)
+            | swar::eq(v, 0xE2)
+            | swar::eq(v, 0xE3)
+            | swar::eq(v, 0x9A);
+        let doubled =
+            (separators & (separators << 8)) != 0 || (prev_separator && separators & 0x80 != 0);
+        if (doubled || suspect != 0) && (at..at + 8).any(|i| abnormal_at(b, i)) {
+            return false;
+        }
+        prev_separator = separators >> 63 != 0;
+        at += 8;
+    }
+    !(at..b.len()).any(|i| abnormal_at(b, i))
+}
+
+/// Whether byte `i` of `b` breaks normal form: a whitespace character other
+/// than a single space or newline, or a separator right after another.
+#[inline]
+fn abnormal_at(b: &[u8], i: usize) -> bool {
+    let c = b[i];
+    if !MAY_START_WHITESPACE[c as usize] {
+        return false;
+    }
+    match c {
+        b' ' | b'\n' => i == 0 || matches!(b[i - 1], b' ' | b'\n'),
+        _ => whitespace_at(b, i).is_some(),
+    }
+}
+
+/// Byte-parallel tests on eight bytes in a `u64` (little-endian: byte k in
+/// bits 8k..8k+8). Each returns a mask with the top bit of every byte that
+/// matches set, and nothing else, so masks can be shifted and combined.
+pub(crate) mod swar {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+
+    /// Bytes equal to zero.
+    #[inline(always)]
+    pub fn zero(v: u64) -> u64 {
+        !(((v & LOW7).wrapping_add(LOW7)) | v | LOW7)
+    }
+
+    /// Bytes equal to `x`.
+    #[inline(always)]
+    pub fn eq(v: u64, x: u8) -> u64 {
+        zero(v ^ (LO * x as u64))
+    }
+
+    /// Bytes below `n` (`n` ≤ 0x80).
+    #[inline(always)]
+    pub fn lt(v: u64, n: u8) -> u64 {
+        !((v & LOW7) + LO * (0x80 - n as u64)) & !v & HI
+    }
+
+    /// Bytes at or above `n` (`n` ≥ 0x80).
+    #[inline(always)]
+    pub fn ge(v: u64, n: u8) -> u64 {
+        ((v & LOW7) + LO * (0x100 - n as u64)) & v & HI
+    }
 }
 
 /// Bytes that can start a whitespace character in UTF-8: the ASCII ones and

@@ -5,6 +5,7 @@ mod block;
 mod front;
 mod path;
 
+pub(crate) use block::swar;
 pub use block::{
     Block, BlockKind, Body, Fingerprint, FingerprintHasher, Inline, LineRange, ListMarker, Run,
     Style, inline_text, is_normal_text,

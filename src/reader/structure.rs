@@ -20,13 +20,9 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(body: &str, first_line: u32) -> Self {
-        let mut starts = vec![0];
-        starts.extend(
-            body.bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        let mut starts = Vec::with_capacity(body.len() / 64);
+        starts.push(0);
+        starts.extend(memchr::memchr_iter(b'\n', body.as_bytes()).map(|i| i + 1));
         LineIndex { starts, first_line }
     }
     pub fn line(&self, offset: usize) -> u32 {

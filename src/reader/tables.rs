@@ -47,10 +47,7 @@ pub fn check(raw: &[RawBlock], body: &str) -> Option<TableProblem> {
     let (mut counted_to, mut line) = (0usize, 0usize);
     let mut line_of = |offset: usize| {
         if offset >= counted_to {
-            line += body.as_bytes()[counted_to..offset]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count();
+            line += memchr::memchr_iter(b'\n', &body.as_bytes()[counted_to..offset]).count();
             counted_to = offset;
         }
         line

@@ -288,3 +288,25 @@ fn owned_decoding_matches_borrowed() {
         assert_eq!(a, b);
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+    /// The eight-bytes-at-a-time NFC fast path agrees with the byte-by-byte
+    /// one, wherever the multi-byte characters fall against the chunks.
+    #[test]
+    fn nfc_fast_path_agrees_with_the_byte_loop(
+        parts in proptest::collection::vec(proptest::sample::select(vec![
+            "a", "ab", "abc", " ", "ạ", "Ớ", "ẚ", "ệ", "đ", "ơ", "—", "“", "…", "\u{2000}",
+            "\u{2001}", "\u{2002}", "e\u{302}", "\u{300}", "Ω", "ǹ", "\u{1f00}", "€", "中",
+            "😀", "\u{e9}",
+        ]), 0..60)
+    ) {
+        let t = parts.concat();
+        let b = t.as_bytes();
+        proptest::prop_assert_eq!(
+            super::surely_nfc(&t),
+            super::surely_nfc_at(b, 0, b.len()).is_some(),
+            "{:?}", t
+        );
+    }
+}
