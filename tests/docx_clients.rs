@@ -147,8 +147,8 @@ fn expected_texts(d: &Draft) -> Vec<String> {
                 // "Phần I. ĐÁNH GIÁ" may be printed as "Phần I" / "ĐÁNH GIÁ".
                 let t = strip(inline_text(content));
                 match &b.label {
-                    Some(l) if t.starts_with(&l.text) => {
-                        out.push(l.text.clone());
+                    Some(l) if t.starts_with(&*l.text) => {
+                        out.push(l.text.to_string());
                         let rest = t[l.text.len()..]
                             .trim_start_matches(['.', ':', '-', ' '])
                             .to_string();

@@ -204,7 +204,7 @@ fn points_on_consecutive_lines_are_separate_blocks() {
                     panic!("{}:{line}: point {label} has no label", file.display())
                 });
                 assert_eq!(l.kind, LabelKind::Point);
-                assert_eq!(&l.text, label);
+                assert_eq!(&*l.text, *label);
                 assert_eq!(
                     block.path.to_string().rsplit(" > ").next(),
                     Some(label.as_str())

@@ -68,7 +68,6 @@ struct Side {
 }
 
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
-    one_malloc_arena();
     if args.format == Format::Docx && !args.stat {
         return run_docx(&args, ctx);
     }
@@ -323,29 +322,8 @@ fn read_files(a: &Path, b: &Path, ctx: &Context) -> anyhow::Result<(Side, Side)>
         })
     };
     // Two large files parse in half the time on two cores.
-    std::thread::scope(|s| {
-        let other = s.spawn(|| read(b));
-        let first = read(a)?;
-        let second = other
-            .join()
-            .map_err(|_| anyhow::anyhow!("reading {} failed", b.display()))??;
-        Ok((first, second))
-    })
-}
-
-/// Two drafts are read on two threads and their word diffs run on several:
-/// glibc would give each thread its own arena, and memory freed in one (the
-/// parser's buffers) would not be reused by another (the diff's ops). One
-/// arena takes peak memory on the 1,000-page pair from 33 to 29 MB, at no
-/// measurable cost in time. (Serving large buffers from the heap too saved
-/// page faults but made the peak vary by 2 MB, so the default stays.)
-fn one_malloc_arena() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets an allocator parameter; it is called before
-    // this command starts any thread.
-    unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 1);
-    }
+    let (first, second) = rayon::join(|| read(a), || read(b));
+    Ok((first?, second?))
 }
 
 /// What a revision is called in a Vietnamese redline.

@@ -48,6 +48,10 @@ const CERTAIN: f32 = 2.0;
 /// lightly edited block scores about 0.9, unrelated paragraphs on one
 /// subject stay well below.
 const SURE_BAGS: f32 = 0.75;
+/// Share of the text (in bytes, both sides) that must come through a word
+/// diff unchanged for two blocks in the same place to be surely one block
+/// edited, without comparing word bags.
+const AGREE_SURE: f32 = 0.6;
 /// How far the in-order pairing looks ahead for a block's partner.
 const LOOKAHEAD: usize = 8;
 /// Above this many candidate pairs, leftovers are matched through an index of
@@ -142,6 +146,7 @@ pub(crate) fn diff_bodies<'a>(
     );
     a.ftext = ftext;
     a.ttext = ttext;
+    a.pair_diagonals(&regions);
     for (fr, tr) in &regions {
         a.pair_region(fr.clone(), tr.clone());
     }
@@ -350,6 +355,52 @@ impl Aligner<'_> {
 
     fn identical_text(&self, f: usize, t: usize) -> bool {
         self.ftext[f] == self.ttext[t]
+    }
+
+    /// Step 3, the common case first: a stretch between anchors with as many
+    /// unpaired blocks on each side is most often the same blocks edited in
+    /// place. Their word diffs are needed anyway, so they are computed (on
+    /// all cores) and decide the pairing themselves: a pair whose text
+    /// mostly survives is one block edited, with no word bags to build.
+    fn pair_diagonals(&mut self, regions: &[Region]) {
+        let mut pairs: Vec<(usize, usize)> = Vec::new();
+        for (fr, tr) in regions {
+            let uf = fr.clone().filter(|&f| self.from_m[f].is_none());
+            let ut = tr.clone().filter(|&t| self.to_m[t].is_none());
+            if uf.clone().count() != ut.clone().count() {
+                continue;
+            }
+            pairs.extend(
+                uf.zip(ut)
+                    .filter(|&(f, t)| self.from[f].kind_tag() == self.to[t].kind_tag()),
+            );
+        }
+        // A chunk at a time, so the texts of the pairs done are let go
+        // before the next chunk's ops exist.
+        for chunk in pairs.chunks(JOB_CHUNK) {
+            let (ftext, ttext, deadline) = (&self.ftext, &self.ttext, self.deadline);
+            let results = parallel_map(chunk, |&(f, t)| {
+                let ops = diff_words(&ftext[f], &ttext[t], deadline);
+                let kept: usize = ops
+                    .iter()
+                    .filter(|op| !op.is_change())
+                    .map(|op| op.text().len())
+                    .sum();
+                let whole = (ftext[f].len() + ttext[t].len()) as f32;
+                (2 * kept >= (whole * AGREE_SURE) as usize).then_some(ops)
+            });
+            for (&(f, t), ops) in chunk.iter().zip(results) {
+                if let Some(ops) = ops
+                    && self.fits(f, t)
+                {
+                    self.set(f, t, How::InPlace { exact: false });
+                    self.confirmed.insert(t, ops);
+                    // The ops hold the text from here on.
+                    self.ftext[f] = Cow::Borrowed("");
+                    self.ttext[t] = Cow::Borrowed("");
+                }
+            }
+        }
     }
 
     /// Step 3: in-order pairing between two anchors.
@@ -603,17 +654,11 @@ fn both<A: Send, B: Send>(
     a: impl FnOnce() -> A + Send,
     b: impl FnOnce() -> B + Send,
 ) -> (A, B) {
-    if !parallel {
-        return (a(), b());
+    if parallel {
+        rayon::join(a, b)
+    } else {
+        (a(), b())
     }
-    std::thread::scope(|s| {
-        let other = s.spawn(b);
-        let first = a();
-        match other.join() {
-            Ok(second) => (first, second),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-    })
 }
 
 /// A 128-bit hash of a block's kind and its compared text (what

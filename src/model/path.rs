@@ -1,4 +1,5 @@
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -39,7 +40,8 @@ impl LabelKind {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Label {
     pub kind: LabelKind,
-    pub text: String,
+    /// Shared: every block under a label carries it in its path.
+    pub text: Arc<str>,
 }
 
 /// One step of a structural path: a label, or the n-th unnumbered block
@@ -50,7 +52,7 @@ pub enum PathSegment {
     /// 1-based position among the unnumbered blocks of the same parent.
     Unlabelled(u32),
     /// A footnote definition, which sits outside the numbered structure.
-    Footnote(String),
+    Footnote(Arc<str>),
 }
 
 impl fmt::Display for PathSegment {
@@ -66,29 +68,56 @@ impl fmt::Display for PathSegment {
 /// Where a block sits in the drafter's own structure: "Phần I > II > 2 > b)",
 /// "Chương II > Điều 5 > 2", "II > 1 > ¶3". Stable across versions as long as
 /// the drafter keeps the numbering, which is what reviewers cite.
+///
+/// The labels are shared by every block under them, and an unnumbered
+/// block adds only its position: a long draft holds thousands of paths.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub struct StructuralPath(pub Vec<PathSegment>);
+pub struct StructuralPath {
+    labels: Arc<[PathSegment]>,
+    unlabelled: Option<u32>,
+}
 
 impl StructuralPath {
-    pub fn segments(&self) -> &[PathSegment] {
-        &self.0
+    /// A path of labels (or a footnote), shared as it is.
+    pub fn new(labels: Arc<[PathSegment]>) -> Self {
+        StructuralPath {
+            labels,
+            unlabelled: None,
+        }
     }
+
+    /// The `n`-th unnumbered block under `labels`.
+    pub fn unlabelled(labels: Arc<[PathSegment]>, n: u32) -> Self {
+        StructuralPath {
+            labels,
+            unlabelled: Some(n),
+        }
+    }
+
+    pub fn segments(&self) -> impl Iterator<Item = PathSegment> + '_ {
+        self.labels
+            .iter()
+            .cloned()
+            .chain(self.unlabelled.map(PathSegment::Unlabelled))
+    }
+
+    pub fn first(&self) -> Option<PathSegment> {
+        self.segments().next()
+    }
+
     /// The enclosing labelled section (the path without a trailing ¶n).
     pub fn section(&self) -> StructuralPath {
-        let mut s = self.0.clone();
-        if matches!(s.last(), Some(PathSegment::Unlabelled(_))) {
-            s.pop();
-        }
-        StructuralPath(s)
+        StructuralPath::new(self.labels.clone())
     }
+
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.labels.is_empty() && self.unlabelled.is_none()
     }
 }
 
 impl fmt::Display for StructuralPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, s) in self.0.iter().enumerate() {
+        for (i, s) in self.segments().enumerate() {
             if i > 0 {
                 f.write_str(" > ")?;
             }

@@ -196,8 +196,101 @@ enum Container {
 }
 
 /// Parses the body into raw blocks. `body` is NFC text without front matter.
+///
+/// A long body is parsed a section at a time: the Markdown parser holds a
+/// tree of the whole text it is given, which on a 1,000-page draft is as
+/// large as the draft itself, and a section's blocks never depend on another
+/// section's (see [`sections`]).
 pub fn parse_blocks(body: &str) -> Vec<RawBlock> {
-    let mut out: Vec<RawBlock> = Vec::new();
+    parse_blocks_by(body, SECTION_BYTES)
+}
+
+pub(crate) fn parse_blocks_by(body: &str, size: usize) -> Vec<RawBlock> {
+    let mut out = Vec::new();
+    for range in sections(body, size) {
+        let offset = range.start;
+        let first = out.len();
+        parse_section(&body[range], &mut out);
+        if offset > 0 {
+            for rb in &mut out[first..] {
+                rb.span = rb.span.start + offset..rb.span.end + offset;
+            }
+        }
+    }
+    out
+}
+
+/// About how much text is parsed at once.
+const SECTION_BYTES: usize = 64 * 1024;
+
+/// Cuts `body` into stretches of at least `size` bytes (the last may be
+/// shorter) that parse exactly as they do inside the whole: each new
+/// stretch starts at an ATX heading (`# …` at the start of a line) after a
+/// blank line, outside any fenced code block. Such a line closes every open
+/// list, quote, table and paragraph, so nothing carries across it. Two
+/// things do reach across a whole document, link reference and footnote
+/// definitions, and so do raw HTML blocks such as comments, which may hold
+/// blank lines: a body with any of them is parsed whole.
+pub(crate) fn sections(body: &str, size: usize) -> Vec<Range<usize>> {
+    if body.len() <= size {
+        return std::iter::once(0..body.len()).collect();
+    }
+    let mut cuts = vec![0];
+    let mut fence: Option<(u8, usize)> = None;
+    let mut blank_before = false;
+    let mut pos = 0;
+    for line in body.split_inclusive('\n') {
+        let start = pos;
+        pos += line.len();
+        let indent = line.bytes().take_while(|&b| b == b' ').count();
+        let rest = &line.as_bytes()[indent..];
+        if indent <= 3 {
+            // Fenced code: an opening run of ``` or ~~~ until a closing run
+            // of the same character at least as long.
+            if let Some(&c @ (b'`' | b'~')) = rest.first() {
+                let run = rest.iter().take_while(|&&b| b == c).count();
+                if run >= 3 {
+                    match fence {
+                        None => fence = Some((c, run)),
+                        Some((fc, flen))
+                            if fc == c
+                                && run >= flen
+                                && rest[run..].iter().all(|b| b.is_ascii_whitespace()) =>
+                        {
+                            fence = None
+                        }
+                        Some(_) => {}
+                    }
+                }
+            }
+            if fence.is_none() && (rest.first() == Some(&b'<') || is_definition(rest)) {
+                return std::iter::once(0..body.len()).collect();
+            }
+        }
+        if fence.is_none()
+            && blank_before
+            && indent == 0
+            && rest.first() == Some(&b'#')
+            && start - cuts.last().copied().unwrap_or(0) >= size
+        {
+            cuts.push(start);
+        }
+        blank_before = line.trim().is_empty();
+    }
+    cuts.push(body.len());
+    cuts.windows(2).map(|w| w[0]..w[1]).collect()
+}
+
+/// A line that may be a link reference or footnote definition: `[label]:`.
+fn is_definition(line: &[u8]) -> bool {
+    line.first() == Some(&b'[')
+        && line
+            .iter()
+            .position(|&b| b == b']')
+            .is_some_and(|i| line.get(i + 1) == Some(&b':'))
+}
+
+fn parse_section(body: &str, out: &mut Vec<RawBlock>) {
     let mut sink = InlineSink::default();
     let mut lists: Vec<ListCtx> = Vec::new();
     let mut items: Vec<ItemCtx> = Vec::new();
@@ -304,7 +397,7 @@ pub fn parse_blocks(body: &str) -> Vec<RawBlock> {
             Event::Start(Tag::Heading { level, .. }) => heading = Some((level as u8, r.start)),
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, start)) = heading.take() {
-                    flush(&mut out, &mut sink, body, start, r.end, &|content| {
+                    flush(out, &mut sink, body, start, r.end, &|content| {
                         BlockKind::Heading { level, content }
                     });
                 }
@@ -320,7 +413,7 @@ pub fn parse_blocks(body: &str) -> Vec<RawBlock> {
                 if let Some(item) = items.last_mut().filter(|i| !i.emitted) {
                     item.emitted = true;
                     let (marker, depth, start) = (item.marker.clone(), item.depth, item.start);
-                    flush(&mut out, &mut sink, body, start, r.end, &|content| {
+                    flush(out, &mut sink, body, start, r.end, &|content| {
                         BlockKind::ListItem {
                             marker: marker.clone(),
                             depth,
@@ -330,26 +423,22 @@ pub fn parse_blocks(body: &str) -> Vec<RawBlock> {
                 } else {
                     let start = para_start.take().unwrap_or(r.start);
                     match &container {
-                        Container::Quote => {
-                            flush(&mut out, &mut sink, body, start, r.end, &|content| {
-                                BlockKind::Quote { content }
-                            })
-                        }
+                        Container::Quote => flush(out, &mut sink, body, start, r.end, &|content| {
+                            BlockKind::Quote { content }
+                        }),
                         Container::Footnote(..) => {
                             // Paragraphs of one footnote are joined into one block.
                             sink.out.push(Inline::LineBreak);
                         }
-                        Container::None => {
-                            flush(&mut out, &mut sink, body, start, r.end, &|content| {
-                                BlockKind::Paragraph { content }
-                            })
-                        }
+                        Container::None => flush(out, &mut sink, body, start, r.end, &|content| {
+                            BlockKind::Paragraph { content }
+                        }),
                     }
                 }
             }
             Event::Start(Tag::List(_)) => {
                 // A nested list ends the text of the item that holds it.
-                flush_item(&mut items, &mut out, &mut sink, body, r.start);
+                flush_item(&mut items, out, &mut sink, body, r.start);
                 lists.push(ListCtx {
                     depth: lists.len() as u8,
                 });
@@ -367,7 +456,7 @@ pub fn parse_blocks(body: &str) -> Vec<RawBlock> {
                 });
             }
             Event::End(TagEnd::Item) => {
-                flush_item(&mut items, &mut out, &mut sink, body, r.end);
+                flush_item(&mut items, out, &mut sink, body, r.end);
                 items.pop();
             }
             Event::Start(Tag::BlockQuote(_)) => container = Container::Quote,
@@ -413,7 +502,6 @@ pub fn parse_blocks(body: &str) -> Vec<RawBlock> {
             }
         }
     }
-    out
 }
 
 /// Emits the pending text of the innermost list item (tight lists have no

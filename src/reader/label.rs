@@ -16,7 +16,7 @@ pub fn parse_label(text: &str) -> Option<Label> {
             let num = numbering_word(rest)?;
             return Some(Label {
                 kind,
-                text: format!("{word} {num}"),
+                text: format!("{word} {num}").into(),
             });
         }
     }
@@ -44,7 +44,7 @@ pub fn parse_label(text: &str) -> Option<Label> {
         if (c.is_ascii_lowercase() || c == 'đ') && punct == ')' {
             return Some(Label {
                 kind: LabelKind::Point,
-                text: format!("{c})"),
+                text: format!("{c})").into(),
             });
         }
         if c.is_ascii_uppercase() && punct == '.' {
@@ -57,7 +57,7 @@ pub fn parse_label(text: &str) -> Option<Label> {
 fn label(kind: LabelKind, text: &str) -> Label {
     Label {
         kind,
-        text: text.to_string(),
+        text: text.into(),
     }
 }
 
@@ -149,7 +149,7 @@ mod tests {
     use super::*;
 
     fn kind(s: &str) -> Option<(LabelKind, String)> {
-        parse_label(s).map(|l| (l.kind, l.text))
+        parse_label(s).map(|l| (l.kind, l.text.to_string()))
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Gives each block its structural path from the drafter's own numbering.
 
+use std::sync::Arc;
+
 use super::body::RawBlock;
 use super::label::parse_label;
 use crate::model::{
@@ -31,9 +33,21 @@ impl LineIndex {
     }
 }
 
+fn labels_of(open: &[Open], shared: &mut Option<Arc<[PathSegment]>>) -> Arc<[PathSegment]> {
+    shared
+        .get_or_insert_with(|| {
+            open.iter()
+                .map(|o| PathSegment::Label(o.label.clone()))
+                .collect()
+        })
+        .clone()
+}
+
 pub fn assign(raw: Vec<RawBlock>, lines: &LineIndex) -> Vec<Block> {
     let mut open: Vec<Open> = Vec::new();
     let mut top_unlabelled = 0u32;
+    // The open labels as a path, made once for all the blocks under them.
+    let mut shared: Option<Arc<[PathSegment]>> = None;
     let mut out = Vec::with_capacity(raw.len());
     for rb in raw {
         let label = match &rb.kind {
@@ -50,7 +64,7 @@ pub fn assign(raw: Vec<RawBlock>, lines: &LineIndex) -> Vec<Block> {
         };
         let path = match (&rb.kind, &label) {
             (BlockKind::FootnoteDef { label, .. }, _) => {
-                StructuralPath(vec![PathSegment::Footnote(label.clone())])
+                StructuralPath::new(Arc::new([PathSegment::Footnote(label.as_str().into())]))
             }
             (_, Some(l)) => {
                 while open
@@ -63,11 +77,8 @@ pub fn assign(raw: Vec<RawBlock>, lines: &LineIndex) -> Vec<Block> {
                     label: l.clone(),
                     unlabelled: 0,
                 });
-                StructuralPath(
-                    open.iter()
-                        .map(|o| PathSegment::Label(o.label.clone()))
-                        .collect(),
-                )
+                shared = None;
+                StructuralPath::new(labels_of(&open, &mut shared))
             }
             (_, None) => {
                 // Points are leaves: a plain paragraph or table after "a) … d)"
@@ -78,6 +89,7 @@ pub fn assign(raw: Vec<RawBlock>, lines: &LineIndex) -> Vec<Block> {
                         .is_some_and(|o| o.label.kind == LabelKind::Point)
                     {
                         open.pop();
+                        shared = None;
                     }
                 }
                 let n = match open.last_mut() {
@@ -90,11 +102,7 @@ pub fn assign(raw: Vec<RawBlock>, lines: &LineIndex) -> Vec<Block> {
                         top_unlabelled
                     }
                 };
-                // Sized exactly: every block keeps its path for the whole run.
-                let mut segs: Vec<PathSegment> = Vec::with_capacity(open.len() + 1);
-                segs.extend(open.iter().map(|o| PathSegment::Label(o.label.clone())));
-                segs.push(PathSegment::Unlabelled(n));
-                StructuralPath(segs)
+                StructuralPath::unlabelled(labels_of(&open, &mut shared), n)
             }
         };
         let end = rb.span.end.saturating_sub(1).max(rb.span.start);

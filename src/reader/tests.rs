@@ -310,3 +310,66 @@ proptest::proptest! {
         );
     }
 }
+
+/// Blocks as parsed a section at a time, for comparing with the whole.
+fn blocks_by(body: &str, size: usize) -> Vec<(crate::model::BlockKind, std::ops::Range<usize>)> {
+    super::body::parse_blocks_by(body, size)
+        .into_iter()
+        .map(|rb| (rb.kind, rb.span))
+        .collect()
+}
+
+#[test]
+fn a_body_parsed_by_sections_reads_as_the_whole() {
+    // Every construct that could reach across a heading: lists loose and
+    // nested, quotes, tables, indented and fenced code holding "# " lines,
+    // points, emphasis.
+    let tricky = "Mở đầu *nghiêng*.\n\n# Phần I. A\n\n- một\n\n  tiếp của một\n- hai\n  - hai.1\n\n# Phần II. B\n\n> trích\n> dẫn\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n# Phần III. C\n\n```\n\n# không phải tiêu đề\n\n```\n\n    mã thụt lề\n\n# Phần IV. D\n\n1. Mục\n\n   a) điểm\n   b) điểm\n\n## 1. Con\n\n~~~~\n# trong rào\n~~~\n\n# vẫn trong rào\n~~~~\n\n# Phần V. E\n\nCuối **đậm**.\n";
+    let mut bodies: Vec<String> = vec![tricky.to_string()];
+    for dir in std::fs::read_dir("drafts").expect("bundled drafts") {
+        for f in std::fs::read_dir(dir.expect("entry").path()).expect("draft folder") {
+            let p = f.expect("entry").path();
+            if p.extension().is_some_and(|e| e == "md") {
+                let text = std::fs::read_to_string(&p).expect("draft");
+                let body = text
+                    .splitn(3, "---\n")
+                    .nth(2)
+                    .expect("front matter")
+                    .to_string();
+                bodies.push(body);
+            }
+        }
+    }
+    assert!(bodies.len() >= 6);
+    for body in &bodies {
+        let whole = blocks_by(body, usize::MAX);
+        for size in [1, 100, 1000] {
+            let cut = super::body::sections(body, size);
+            assert_eq!(
+                blocks_by(body, size),
+                whole,
+                "size {size}, sections {cut:?}"
+            );
+        }
+    }
+    // The tricky body is cut at its real headings only, never inside a fence.
+    let cuts: Vec<&str> = super::body::sections(tricky, 1)
+        .into_iter()
+        .map(|r| tricky[r].lines().next().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        cuts,
+        [
+            "Mở đầu *nghiêng*.",
+            "# Phần I. A",
+            "# Phần II. B",
+            "# Phần III. C",
+            "# Phần IV. D",
+            "## 1. Con",
+            "# Phần V. E"
+        ]
+    );
+    // A definition anywhere keeps the body whole.
+    let with_note = format!("{tricky}\n[^1]: chú thích\n");
+    assert_eq!(super::body::sections(&with_note, 1).len(), 1);
+}

@@ -315,13 +315,11 @@ impl Workspace {
         let ta = self.draft_text(slug, a)?;
         let tb = self.draft_text(slug, b)?;
         let (fa, fb) = (self.draft_name(slug, a), self.draft_name(slug, b));
-        let (da, db) = std::thread::scope(|s| {
-            let other = s.spawn(|| reader::parse_draft_str(&tb, &fb));
-            let da = reader::parse_draft_str(&ta, &fa);
-            (da, other.join())
-        });
-        let da = da?;
-        let db = db.unwrap_or_else(|p| std::panic::resume_unwind(p))?;
+        let (da, db) = rayon::join(
+            || reader::parse_draft_str(&ta, &fa),
+            || reader::parse_draft_str(&tb, &fb),
+        );
+        let (da, db) = (da?, db?);
         self.kind_of(&da, &fa, &ta)?;
         self.kind_of(&db, &fb, &tb)?;
         Ok((da, db))

@@ -1057,7 +1057,7 @@ impl<'a> Writer<'a> {
         // sentence, often several lines, is spaced like the body.
         if let Some(label) = b.label.as_ref().filter(|l| l.kind == LabelKind::Article)
             && let [Inline::Text(first), more @ ..] = content
-            && let Some(after) = first.text.strip_prefix(label.text.as_str())
+            && let Some(after) = first.text.strip_prefix(&*label.text)
             && self
                 .layout
                 .headings
@@ -1089,7 +1089,7 @@ impl<'a> Writer<'a> {
         if style.label_on_own_line
             && let Some(label) = &b.label
             && let [Inline::Text(first), ..] = content
-            && let Some(rest) = first.text.strip_prefix(label.text.as_str())
+            && let Some(rest) = first.text.strip_prefix(&*label.text)
         {
             let rest = rest.trim_start_matches(['.', ':', '-', ' ']).to_string();
             if !rest.is_empty() || content.len() > 1 {

@@ -142,14 +142,7 @@ pub fn write(
             out.write_all(&serialise(start..end)?)?;
         } else {
             let mid = start + (end - start) / 2;
-            let (first, second) = std::thread::scope(|s| {
-                let other = s.spawn(|| serialise(mid..end));
-                let first = serialise(start..mid);
-                match other.join() {
-                    Ok(second) => (first, second),
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-            });
+            let (first, second) = rayon::join(|| serialise(start..mid), || serialise(mid..end));
             out.write_all(&first?)?;
             out.write_all(&second?)?;
         }

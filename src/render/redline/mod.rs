@@ -30,8 +30,8 @@ impl Labels {
 /// The top-level section a block belongs to ("Phần I", "II", "Điều 3"), or
 /// `None` for text before the first numbered heading.
 pub fn section_of(path: &StructuralPath) -> Option<String> {
-    match path.segments().first() {
-        Some(PathSegment::Label(l)) => Some(l.text.clone()),
+    match path.first() {
+        Some(PathSegment::Label(l)) => Some(l.text.to_string()),
         _ => None,
     }
 }
