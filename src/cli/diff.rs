@@ -322,8 +322,10 @@ fn read_files(a: &Path, b: &Path, ctx: &Context) -> anyhow::Result<(Side, Side)>
         })
     };
     // Two large files parse in half the time on two cores.
-    let (first, second) = rayon::join(|| read(a), || read(b));
-    Ok((first?, second?))
+    // One after the other: each is read on every core (see
+    // `reader::parse_draft`), and the second file's text is not held while
+    // the first is parsed.
+    Ok((read(a)?, read(b)?))
 }
 
 /// What a revision is called in a Vietnamese redline.

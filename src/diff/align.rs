@@ -20,11 +20,10 @@ use std::time::Instant;
 use similar::{Algorithm, DiffOp, capture_diff_slices_deadline};
 use xxhash_rust::xxh3::xxh3_128;
 
-use super::token::normalize_owned;
 use super::token::{FxHashMap, FxHasher, TokenClass, count_words, dice, token_hash, tokenize};
 use super::words::diff_words;
-use super::{BlockChange, WordOp, parallel_map};
-use crate::model::{Block, BlockKind, Fingerprint, Inline};
+use super::{BlockChange, WordOp, compared_text, parallel_map};
+use crate::model::{Block, Fingerprint};
 
 /// Similarity needed to call two blocks between the same anchors one edited
 /// block; their position already argues for it.
@@ -119,8 +118,9 @@ pub(crate) fn diff_bodies<'a>(
     let regions = a.anchor_identical(&fkey, &tkey, deadline);
     a.exact_moves(&fkey, &tkey);
     drop((fkey, tkey));
-    // Only blocks not found unchanged in place are compared further: on a
-    // large draft that is a small part of the text.
+    a.pair_diagonals(&regions, whitespace);
+    // Only blocks not yet paired in place are compared further: on a large
+    // draft that is a small part of the text.
     let texts = |blocks: &'a [Block], exact: &dyn Fn(usize) -> bool| -> Vec<Cow<'a, str>> {
         blocks
             .iter()
@@ -134,11 +134,9 @@ pub(crate) fn diff_bodies<'a>(
             })
             .collect()
     };
-    let from_exact = |f: usize| {
-        a.from_m[f]
-            .is_some_and(|t| a.to_m[t].is_some_and(|(_, h)| h == How::InPlace { exact: true }))
-    };
-    let to_exact = |t: usize| matches!(a.to_m[t], Some((_, How::InPlace { exact: true })));
+    let from_exact =
+        |f: usize| a.from_m[f].is_some_and(|t| matches!(a.to_m[t], Some((_, How::InPlace { .. }))));
+    let to_exact = |t: usize| matches!(a.to_m[t], Some((_, How::InPlace { .. })));
     let (ftext, ttext) = both(
         from.len() + to.len() > 512,
         || texts(from, &from_exact),
@@ -146,7 +144,6 @@ pub(crate) fn diff_bodies<'a>(
     );
     a.ftext = ftext;
     a.ttext = ttext;
-    a.pair_diagonals(&regions);
     for (fr, tr) in &regions {
         a.pair_region(fr.clone(), tr.clone());
     }
@@ -362,7 +359,7 @@ impl Aligner<'_> {
     /// place. Their word diffs are needed anyway, so they are computed (on
     /// all cores) and decide the pairing themselves: a pair whose text
     /// mostly survives is one block edited, with no word bags to build.
-    fn pair_diagonals(&mut self, regions: &[Region]) {
+    fn pair_diagonals(&mut self, regions: &[Region], whitespace: bool) {
         let mut pairs: Vec<(usize, usize)> = Vec::new();
         for (fr, tr) in regions {
             let uf = fr.clone().filter(|&f| self.from_m[f].is_none());
@@ -378,15 +375,21 @@ impl Aligner<'_> {
         // A chunk at a time, so the texts of the pairs done are let go
         // before the next chunk's ops exist.
         for chunk in pairs.chunks(JOB_CHUNK) {
-            let (ftext, ttext, deadline) = (&self.ftext, &self.ttext, self.deadline);
+            let (from, to, deadline) = (self.from, self.to, self.deadline);
             let results = parallel_map(chunk, |&(f, t)| {
-                let ops = diff_words(&ftext[f], &ttext[t], deadline);
+                // Texts made here and let go with the pair: most blocks of
+                // a long draft never need theirs again.
+                let (ft, tt) = (
+                    compared_text(&from[f], whitespace),
+                    compared_text(&to[t], whitespace),
+                );
+                let ops = diff_words(&ft, &tt, deadline);
                 let kept: usize = ops
                     .iter()
                     .filter(|op| !op.is_change())
                     .map(|op| op.text().len())
                     .sum();
-                let whole = (ftext[f].len() + ttext[t].len()) as f32;
+                let whole = (ft.len() + tt.len()) as f32;
                 (2 * kept >= (whole * AGREE_SURE) as usize).then_some(ops)
             });
             for (&(f, t), ops) in chunk.iter().zip(results) {
@@ -395,9 +398,6 @@ impl Aligner<'_> {
                 {
                     self.set(f, t, How::InPlace { exact: false });
                     self.confirmed.insert(t, ops);
-                    // The ops hold the text from here on.
-                    self.ftext[f] = Cow::Borrowed("");
-                    self.ttext[t] = Cow::Borrowed("");
                 }
             }
         }
@@ -694,25 +694,6 @@ fn clear_unless(texts: &mut [Cow<'_, str>], keep: &[bool]) {
             *text = Cow::Borrowed("");
         }
     }
-}
-
-/// The text a block is compared on ([`super::block_text`]), borrowed from
-/// the model for the usual block, a paragraph or heading of one run already
-/// in normal form: a long draft's text is then not copied.
-fn compared_text(block: &Block, whitespace: bool) -> Cow<'_, str> {
-    if let BlockKind::Heading { content, .. }
-    | BlockKind::Paragraph { content }
-    | BlockKind::Quote { content } = &block.kind
-        && let [Inline::Text(run)] = content.as_slice()
-        && (whitespace
-            // The fingerprint hashes the normalised text: if hashing the
-            // run as it is gives the same, the run is already normal. (A
-            // stale fingerprint only sends the block the slow way.)
-            || Fingerprint::of_normal(block.kind_tag(), &run.text) == block.fingerprint)
-    {
-        return Cow::Borrowed(&run.text);
-    }
-    Cow::Owned(normalize_owned(block.text(), whitespace))
 }
 
 fn push_region(regions: &mut Vec<Region>, f: std::ops::Range<usize>, t: std::ops::Range<usize>) {

@@ -10,6 +10,7 @@
 
 mod align;
 mod front;
+mod lcs;
 mod token;
 mod words;
 
@@ -17,7 +18,9 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::model::{Block, Draft, Fingerprint};
+use std::borrow::Cow;
+
+use crate::model::{Block, BlockKind, Draft, Fingerprint, Inline};
 
 pub use front::FieldChange;
 pub use token::{TokenClass, count_words, normalize, tokenize};
@@ -188,6 +191,11 @@ impl DraftDiff {
         block_text(block, self.whitespace)
     }
 
+    /// [`DraftDiff::text_of`] without a copy where the model holds it.
+    pub fn compared_text<'b>(&self, block: &'b Block) -> Cow<'b, str> {
+        compared_text(block, self.whitespace)
+    }
+
     /// Ops for any entry, including the kinds that do not store them:
     /// an unchanged block is one `Equal`, an added one `Insert`, a removed one
     /// `Delete`. Concatenating over all entries rebuilds both bodies.
@@ -319,13 +327,30 @@ impl DraftDiff {
 /// The text of a block as the diff compares it: [`Block::text`], normalised
 /// unless `whitespace`.
 pub fn block_text(block: &Block, whitespace: bool) -> String {
-    let text = block.text();
-    // The fingerprint hashes the normalised text: a text that hashes the
-    // same as it is needs no scan for whitespace.
-    if whitespace || Fingerprint::of_normal(block.kind_tag(), &text) == block.fingerprint {
-        return text;
+    compared_text(block, whitespace).into_owned()
+}
+
+/// [`block_text`], borrowed from the model for the usual block, a paragraph
+/// or heading of one run already in normal form: a long draft's text is then
+/// not copied.
+pub fn compared_text(block: &Block, whitespace: bool) -> Cow<'_, str> {
+    if let BlockKind::Heading { content, .. }
+    | BlockKind::Paragraph { content }
+    | BlockKind::Quote { content } = &block.kind
+        && let [Inline::Text(run)] = content.as_slice()
+        && (whitespace
+            // The fingerprint hashes the normalised text: if hashing the
+            // run as it is gives the same, the run is already normal. (A
+            // stale fingerprint only sends the block the slow way.)
+            || Fingerprint::of_normal(block.kind_tag(), &run.text) == block.fingerprint)
+    {
+        return Cow::Borrowed(&run.text);
     }
-    token::normalize_owned(text, whitespace)
+    let text = block.text();
+    if whitespace || Fingerprint::of_normal(block.kind_tag(), &text) == block.fingerprint {
+        return Cow::Owned(text);
+    }
+    Cow::Owned(token::normalize_owned(text, whitespace))
 }
 
 /// Compares two drafts: front matter, then blocks, then words inside blocks.

@@ -3,9 +3,8 @@
 use std::ops::Range;
 use std::time::Instant;
 
-use similar::{Algorithm, DiffOp, capture_diff_deadline};
-
 use super::WordOp;
+use super::lcs::common_runs;
 use super::token::Tokens;
 
 /// Token count below which a word diff runs without deadline checks.
@@ -108,30 +107,15 @@ fn diff_middle(old: &str, new: &str, deadline: Option<Instant>) -> Vec<WordOp> {
         Some(d) if a.len() + b.len() > SMALL_TOKENS || Instant::now() > d => Some(d),
         _ => None,
     };
-    let raw = capture_diff_deadline(
-        Algorithm::Myers,
-        &a.ids,
-        0..a.len(),
-        &b.ids,
-        0..b.len(),
-        deadline,
-    );
+    let runs = common_runs(&a.ids, &b.ids, deadline);
     // Everything between two aligned tokens is one gap on each side:
     // unaligned tokens and the whitespace around them. A gap is one change,
     // so two deleted words with a space between read as one deletion.
     let mut ops = Ops::new(old, new);
     let (mut po, mut pn) = (0usize, 0usize);
-    for op in raw {
-        let DiffOp::Equal {
-            old_index,
-            new_index,
-            len,
-        } = op
-        else {
-            continue;
-        };
-        for k in 0..len {
-            let (i, j) = (old_index + k, new_index + k);
+    for run in runs {
+        for k in 0..run.len {
+            let (i, j) = (run.old + k, run.new + k);
             ops.gap(po..a.start(i, old.len()), pn..b.start(j, new.len()));
             let (oe, ne) = (a.end(i), b.end(j));
             // Ids are hashes: equal ids with different texts (a collision)

@@ -405,7 +405,9 @@ impl Block {
 impl BlockKind {
     /// The text as a reader sees it, markers included, without markup.
     pub fn text(&self) -> String {
-        let mut s = String::new();
+        let mut len = 0;
+        self.text_pieces(&mut |piece| len += piece.len());
+        let mut s = String::with_capacity(len);
         self.text_pieces(&mut |piece| s.push_str(piece));
         s
     }

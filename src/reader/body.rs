@@ -206,16 +206,24 @@ pub fn parse_blocks(body: &str) -> Vec<RawBlock> {
 }
 
 pub(crate) fn parse_blocks_by(body: &str, size: usize) -> Vec<RawBlock> {
-    let mut out = Vec::new();
-    for range in sections(body, size) {
-        let offset = range.start;
-        let first = out.len();
-        parse_section(&body[range], &mut out);
-        if offset > 0 {
-            for rb in &mut out[first..] {
-                rb.span = rb.span.start + offset..rb.span.end + offset;
-            }
+    use rayon::prelude::*;
+    let sections = sections(body, size);
+    let parse = |range: &Range<usize>| {
+        let mut out = Vec::new();
+        parse_section(&body[range.clone()], &mut out);
+        for rb in &mut out {
+            rb.span = rb.span.start + range.start..rb.span.end + range.start;
         }
+        out
+    };
+    if sections.len() == 1 {
+        return parse(&sections[0]);
+    }
+    // Sections are independent, so a long draft is read on every core.
+    let parts: Vec<Vec<RawBlock>> = sections.par_iter().map(parse).collect();
+    let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for part in parts {
+        out.extend(part);
     }
     out
 }

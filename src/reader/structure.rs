@@ -49,7 +49,15 @@ pub fn assign(raw: Vec<RawBlock>, lines: &LineIndex) -> Vec<Block> {
     // The open labels as a path, made once for all the blocks under them.
     let mut shared: Option<Arc<[PathSegment]>> = None;
     let mut out = Vec::with_capacity(raw.len());
-    for rb in raw {
+    // Hashing reads every block's whole text: on every core.
+    let prints: Vec<Fingerprint> = {
+        use rayon::prelude::*;
+        raw.par_iter()
+            .with_min_len(256)
+            .map(|rb| Fingerprint::of_kind(&rb.kind))
+            .collect()
+    };
+    for (rb, fingerprint) in raw.into_iter().zip(prints) {
         let label = match &rb.kind {
             // Most paragraphs are one run: read the label off it in place.
             BlockKind::Heading { content, .. } | BlockKind::Paragraph { content } => {
@@ -111,7 +119,7 @@ pub fn assign(raw: Vec<RawBlock>, lines: &LineIndex) -> Vec<Block> {
             end: lines.line(end),
         };
         out.push(Block {
-            fingerprint: Fingerprint::of_kind(&rb.kind),
+            fingerprint,
             kind: rb.kind,
             lines: block_lines,
             path,

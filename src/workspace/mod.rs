@@ -309,17 +309,13 @@ impl Workspace {
         self.parse_draft(slug, rev, &text)
     }
 
-    /// Reads two revisions of a draft, parsing them on two threads (the git
-    /// reads stay on this one: a repository handle is not shared).
+    /// Reads two revisions of a draft (each parsed on every core).
     pub fn read_draft_pair(&self, slug: &str, a: &Rev, b: &Rev) -> Result<(Draft, Draft)> {
         let ta = self.draft_text(slug, a)?;
         let tb = self.draft_text(slug, b)?;
         let (fa, fb) = (self.draft_name(slug, a), self.draft_name(slug, b));
-        let (da, db) = rayon::join(
-            || reader::parse_draft_str(&ta, &fa),
-            || reader::parse_draft_str(&tb, &fb),
-        );
-        let (da, db) = (da?, db?);
+        let da = reader::parse_draft_str(&ta, &fa)?;
+        let db = reader::parse_draft_str(&tb, &fb)?;
         self.kind_of(&da, &fa, &ta)?;
         self.kind_of(&db, &fb, &tb)?;
         Ok((da, db))

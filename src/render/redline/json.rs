@@ -29,66 +29,135 @@ struct Head<'a> {
     stat: stat::DiffStat,
 }
 
-#[derive(Serialize)]
-struct JsonBlock<'a> {
-    change: &'static str,
-    kind: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    from_kind: Option<&'static str>,
-    from_index: Option<usize>,
-    to_index: Option<usize>,
-    from_path: Option<String>,
-    to_path: Option<String>,
-    from_lines: Option<[u32; 2]>,
-    to_lines: Option<[u32; 2]>,
-    ops: &'a [WordOp],
-}
-
 /// Blocks serialised per step: about 350 KB of JSON for a window of a
 /// long draft, so the buffers stay small next to the drafts.
 const JSON_WINDOW: usize = 512;
 
-fn block_json(
-    buf: &mut Vec<u8>,
-    diff: &DraftDiff,
-    i: usize,
-    from: &Draft,
-    to: &Draft,
-) -> io::Result<()> {
+/// One entry of "blocks", written by hand: a long draft has thousands, and
+/// building each one's ops and paths as values first costs more than the
+/// diff. The fields and their order are those of `docs/diff-json.md`.
+fn block_json(buf: &mut Vec<u8>, diff: &DraftDiff, i: usize, from: &Draft, to: &Draft) {
     let change = &diff.blocks[i];
     let fb: Option<&Block> = change.from().map(|f| &from.body.blocks[f]);
     let tb: Option<&Block> = change.to().map(|t| &to.body.blocks[t]);
-    let stored;
-    let ops: &[WordOp] = match change.ops() {
-        Some(ops) => ops,
-        None => {
-            stored = diff.full_ops(i, from, to);
-            &stored
-        }
-    };
     let kind = tb.or(fb).map_or("paragraph", |b| b.kind_tag());
-    let from_kind = match (fb, tb) {
-        (Some(f), Some(t)) if f.kind_tag() != t.kind_tag() => Some(f.kind_tag()),
-        _ => None,
-    };
-    let jb = JsonBlock {
-        change: change.kind_name(),
-        kind,
-        from_kind,
-        from_index: change.from(),
-        to_index: change.to(),
-        from_path: fb.map(|b| b.path.to_string()),
-        to_path: tb.map(|b| b.path.to_string()),
-        from_lines: fb.map(|b| lines(b.lines)),
-        to_lines: tb.map(|b| lines(b.lines)),
-        ops,
-    };
-    serde_json::to_writer(buf, &jb)?;
-    Ok(())
+    buf.extend_from_slice(b"{\"change\":\"");
+    buf.extend_from_slice(change.kind_name().as_bytes());
+    buf.extend_from_slice(b"\",\"kind\":\"");
+    buf.extend_from_slice(kind.as_bytes());
+    buf.push(b'"');
+    if let (Some(f), Some(t)) = (fb, tb)
+        && f.kind_tag() != t.kind_tag()
+    {
+        buf.extend_from_slice(b",\"from_kind\":\"");
+        buf.extend_from_slice(f.kind_tag().as_bytes());
+        buf.push(b'"');
+    }
+    field(buf, "from_index", change.from(), |buf, n| number(buf, n));
+    field(buf, "to_index", change.to(), |buf, n| number(buf, n));
+    field(buf, "from_path", fb, |buf, b| path(buf, b));
+    field(buf, "to_path", tb, |buf, b| path(buf, b));
+    field(buf, "from_lines", fb, |buf, b| lines(buf, b.lines));
+    field(buf, "to_lines", tb, |buf, b| lines(buf, b.lines));
+    buf.extend_from_slice(b",\"ops\":[");
+    match change.ops() {
+        Some(ops) => {
+            for (k, op) in ops.iter().enumerate() {
+                if k > 0 {
+                    buf.push(b',');
+                }
+                let name = match op {
+                    WordOp::Equal(_) => "equal",
+                    WordOp::Insert(_) => "insert",
+                    WordOp::Delete(_) => "delete",
+                };
+                word_op(buf, name, op.text());
+            }
+        }
+        // One op holding the whole text, borrowed from the model.
+        None => {
+            let (name, block) = match (fb, tb) {
+                (_, Some(t)) if change.from().is_some() => ("equal", t),
+                (_, Some(t)) => ("insert", t),
+                (Some(f), None) => ("delete", f),
+                (None, None) => unreachable!("an entry has a FROM or a TO block"),
+            };
+            word_op(buf, name, &diff.compared_text(block));
+        }
+    }
+    buf.extend_from_slice(b"]}");
 }
 
-fn lines(l: LineRange) -> [u32; 2] {
-    [l.start, l.end]
+/// `,"key":value`, or `,"key":null`.
+fn field<T>(buf: &mut Vec<u8>, key: &str, value: Option<T>, write: impl Fn(&mut Vec<u8>, T)) {
+    buf.extend_from_slice(b",\"");
+    buf.extend_from_slice(key.as_bytes());
+    buf.extend_from_slice(b"\":");
+    match value {
+        Some(v) => write(buf, v),
+        None => buf.extend_from_slice(b"null"),
+    }
+}
+
+fn number(buf: &mut Vec<u8>, n: usize) {
+    use std::io::Write as _;
+    let _ = write!(buf, "{n}");
+}
+
+fn lines(buf: &mut Vec<u8>, l: LineRange) {
+    use std::io::Write as _;
+    let _ = write!(buf, "[{},{}]", l.start, l.end);
+}
+
+fn path(buf: &mut Vec<u8>, b: &Block) {
+    struct Escaped<'a>(&'a mut Vec<u8>);
+    impl std::fmt::Write for Escaped<'_> {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            escape_into(self.0, s);
+            Ok(())
+        }
+    }
+    buf.push(b'"');
+    let _ = std::fmt::write(&mut Escaped(buf), format_args!("{}", b.path));
+    buf.push(b'"');
+}
+
+fn word_op(buf: &mut Vec<u8>, name: &str, text: &str) {
+    buf.extend_from_slice(b"{\"op\":\"");
+    buf.extend_from_slice(name.as_bytes());
+    buf.extend_from_slice(b"\",\"text\":\"");
+    escape_into(buf, text);
+    buf.extend_from_slice(b"\"}");
+}
+
+/// A JSON string's contents, escaped as serde_json escapes them.
+fn escape_into(buf: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let esc: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            0..=0x1f => b"",
+            _ => continue,
+        };
+        buf.extend_from_slice(&bytes[start..i]);
+        if esc.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            buf.extend_from_slice(b"\\u00");
+            buf.push(HEX[(b >> 4) as usize]);
+            buf.push(HEX[(b & 0xf) as usize]);
+        } else {
+            buf.extend_from_slice(esc);
+        }
+        start = i + 1;
+    }
+    buf.extend_from_slice(&bytes[start..]);
 }
 
 /// Writes the whole diff as one JSON document. Blocks are streamed one at a
@@ -125,12 +194,12 @@ pub fn write(
     // Blocks are serialised a window at a time, the halves of a window on
     // two cores: memory stays at one window's text.
     let serialise = |range: std::ops::Range<usize>| -> io::Result<Vec<u8>> {
-        let mut buf = Vec::new();
+        let mut buf = Vec::with_capacity(range.len() * 800);
         for i in range {
             if i > 0 {
                 buf.extend_from_slice(b",\n");
             }
-            block_json(&mut buf, diff, i, from, to)?;
+            block_json(&mut buf, diff, i, from, to);
         }
         Ok(buf)
     };
@@ -149,4 +218,22 @@ pub fn write(
         start = end;
     }
     out.write_all(b"\n]}\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_into;
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let mut all: String = (0u8..0x80).map(char::from).collect();
+        all.push_str("“Điều 1”\\ \"ngoặc\" \u{2028} tab\tend");
+        for s in [all.as_str(), "", "\"", "\\", "a\u{1f}b", "Đảng"] {
+            let mut buf = vec![b'"'];
+            escape_into(&mut buf, s);
+            buf.push(b'"');
+            let ours = String::from_utf8(buf).expect("utf-8");
+            assert_eq!(ours, serde_json::to_string(s).expect("json"), "{s:?}");
+        }
+    }
 }
