@@ -53,10 +53,10 @@ fn block_json(buf: &mut Vec<u8>, diff: &DraftDiff, i: usize, from: &Draft, to: &
         buf.extend_from_slice(f.kind_tag().as_bytes());
         buf.push(b'"');
     }
-    field(buf, "from_index", change.from(), |buf, n| number(buf, n));
-    field(buf, "to_index", change.to(), |buf, n| number(buf, n));
-    field(buf, "from_path", fb, |buf, b| path(buf, b));
-    field(buf, "to_path", tb, |buf, b| path(buf, b));
+    field(buf, "from_index", change.from(), number);
+    field(buf, "to_index", change.to(), number);
+    field(buf, "from_path", fb, path);
+    field(buf, "to_path", tb, path);
     field(buf, "from_lines", fb, |buf, b| lines(buf, b.lines));
     field(buf, "to_lines", tb, |buf, b| lines(buf, b.lines));
     buf.extend_from_slice(b",\"ops\":[");
