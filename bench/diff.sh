@@ -4,11 +4,11 @@
 # release mode side by side with `git diff --no-index --word-diff=porcelain`.
 #
 #   bench/diff.sh [PAGES] [PCT]        (defaults: 1000 pages, 5 %)
-#   SHARED=/path/to/shared  RUNS=5  bench/diff.sh
+#   SHARED=/path/to/shared  RUNS=15  bench/diff.sh
 #
-# Prints, for each tool, the best wall time over RUNS runs and its peak RSS
-# (from /usr/bin/time -v), and the changed words each found, next to the
-# generator's own count. Changed words are counted the same way for both
+# Prints, for each tool, the median and best wall time over RUNS runs (the
+# two tools alternating) and the median peak RSS, and the changed words each
+# found, next to the generator's own count. Changed words are counted the same way for both
 # tools: per stretch of adjacent deletions and insertions, the larger of the
 # two sides' word counts (a word = a whitespace-separated token with a letter
 # or digit), so a one-word substitution counts 1 and a moved sentence of n
@@ -18,11 +18,10 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 PAGES=${1:-1000}
 PCT=${2:-5}
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-15}
 SHARED=${SHARED:-$ROOT/../shared}
 GEN=$SHARED/corpus/gen_corpus.py
 [ -f "$GEN" ] || { echo "corpus generator not found at $GEN (set SHARED=…)" >&2; exit 1; }
-command -v /usr/bin/time >/dev/null || { echo "/usr/bin/time is needed (apt-get install -y time)" >&2; exit 1; }
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -37,24 +36,35 @@ DUTHAO=(target/release/duthao diff --files "$A" "$B" --format json -o "$WORK/out
 WHAT="duthao diff --files … --format json"
 GIT=(git diff --no-index --word-diff=porcelain "$A" "$B")
 
-# run NAME OUT CMD…: best wall time and the RSS of that run, over $RUNS runs.
-run() {
-    local name=$1 out=$2; shift 2
-    local best="" rss=""
-    for _ in $(seq "$RUNS"); do
-        /usr/bin/time -v -o "$WORK/time.txt" "$@" >"$out" 2>/dev/null || true
-        local wall kb
-        wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; print s}' "$WORK/time.txt")
-        kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt")
-        if [ -z "$best" ] || awk -v a="$wall" -v b="$best" 'BEGIN{exit !(a<b)}'; then
-            best=$wall; rss=$kb
-        fi
-    done
-    echo "$name $best $rss"
-}
-
-R1=$(run duthao /dev/null "${DUTHAO[@]}")
-R2=$(run git "$WORK/out.txt" "${GIT[@]}")
+# Both commands run in turn, RUNS times each after one warm-up, timed from
+# outside as whole processes (wall clock by perf_counter, peak RSS from the
+# kernel's rusage of each finished child). Prints "name median best rss"
+# lines: the median wall time, the best, and the median peak RSS in KB.
+RUNS_OUT=$(python3 - "$RUNS" "$WORK/out.txt" "${DUTHAO[@]}" -- "${GIT[@]}" <<'PY'
+import os, statistics, subprocess, sys, time
+runs, git_out = int(sys.argv[1]), sys.argv[2]
+rest = sys.argv[3:]
+cut = rest.index("--")
+cmds = {"duthao": rest[:cut], "git": rest[cut + 1:]}
+outs = {"duthao": os.devnull, "git": git_out}
+res = {k: [] for k in cmds}
+for i in range(runs + 1):
+    for name, cmd in cmds.items():
+        with open(outs[name], "wb") as out:
+            t = time.perf_counter()
+            p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL)
+            _, status, ru = os.wait4(p.pid, 0)
+            wall = time.perf_counter() - t
+        if i > 0:
+            res[name].append((wall, ru.ru_maxrss))
+for name, r in res.items():
+    walls = [w for w, _ in r]
+    print(name, f"{statistics.median(walls):.3f}", f"{min(walls):.3f}",
+          int(statistics.median([k for _, k in r])))
+PY
+)
+R1=$(grep '^duthao ' <<<"$RUNS_OUT")
+R2=$(grep '^git ' <<<"$RUNS_OUT")
 
 python3 - "$WORK/out.json" "$WORK/out.txt" "$A" "$WORK/gen.log" "$R1" "$R2" "$WHAT" <<'PY'
 import json, re, sys, os
@@ -105,10 +115,10 @@ size = os.path.getsize(a)
 rows = [("duthao", r1.split(), ours()), ("git --word-diff", r2.split(), git())]
 print()
 print(f"file: {size/1e6:.2f} MB per version; duthao = {what}")
-print(f"{'':18} {'wall (s)':>9} {'max RSS (MB)':>13} {'RSS / file':>11} {'changed words':>14} {'inserted':>9} {'deleted':>8} {'error vs generator':>19}")
-for name, (_, wall, kb), (c, i, dl) in rows:
+print(f"{'':18} {'median wall (s)':>15} {'best wall (s)':>13} {'peak RSS (MiB)':>14} {'RSS / file':>11} {'changed words':>14} {'inserted':>9} {'deleted':>8} {'error vs generator':>19}")
+for name, (_, median, best, kb), (c, i, dl) in rows:
     rss = int(kb) / 1024
     err = f"{(c - truth) / truth * 100:+.1f}%" if truth else "n/a"
-    print(f"{name:18} {float(wall):9.3f} {rss:13.1f} {rss * 1024 * 1024 / size:10.1f}x {c:14d} {i:9d} {dl:8d} {err:>19}")
-print(f"{'generator':18} {'':9} {'':13} {'':11} {truth if truth else '?':>14}")
+    print(f"{name:18} {float(median):15.3f} {float(best):13.3f} {rss:14.1f} {int(kb) * 1024 / size:10.1f}x {c:14d} {i:9d} {dl:8d} {err:>19}")
+print(f"{'generator':18} {'':15} {'':13} {'':14} {'':11} {truth if truth else '?':>14}")
 PY

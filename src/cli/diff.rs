@@ -321,11 +321,11 @@ fn read_files(a: &Path, b: &Path, ctx: &Context) -> anyhow::Result<(Side, Side)>
             label: p.display().to_string(),
         })
     };
-    // Two large files parse in half the time on two cores.
-    // One after the other: each is read on every core (see
-    // `reader::parse_draft`), and the second file's text is not held while
-    // the first is parsed.
-    Ok((read(a)?, read(b)?))
+    // Both at once, each also by sections on every core (rayon balances
+    // the two), so a core left idle by one file's serial steps takes work
+    // from the other.
+    let (a, b) = rayon::join(|| read(a), || read(b));
+    Ok((a?, b?))
 }
 
 /// What a revision is called in a Vietnamese redline.

@@ -6,7 +6,7 @@ use std::ops::Range;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use super::label::starts_item;
-use crate::model::{BlockKind, Inline, ListMarker, Run, Style};
+use crate::model::{BlockKind, Fingerprint, Inline, ListMarker, Run, Style};
 
 /// A block as parsed, before it gets its place in the structure.
 pub struct RawBlock {
@@ -201,31 +201,34 @@ enum Container {
 /// tree of the whole text it is given, which on a 1,000-page draft is as
 /// large as the draft itself, and a section's blocks never depend on another
 /// section's (see [`sections`]).
-pub fn parse_blocks(body: &str) -> Vec<RawBlock> {
+pub fn parse_blocks(body: &str) -> Vec<Section> {
     parse_blocks_by(body, SECTION_BYTES)
 }
 
-pub(crate) fn parse_blocks_by(body: &str, size: usize) -> Vec<RawBlock> {
+/// The blocks of one stretch of the body (see [`sections`]), with their
+/// fingerprints: hashing reads every block's whole text, so it is done
+/// here, on the core that parsed them.
+pub struct Section {
+    pub blocks: Vec<RawBlock>,
+    pub prints: Vec<Fingerprint>,
+}
+
+pub(crate) fn parse_blocks_by(body: &str, size: usize) -> Vec<Section> {
     use rayon::prelude::*;
-    let sections = sections(body, size);
     let parse = |range: &Range<usize>| {
-        let mut out = Vec::new();
-        parse_section(&body[range.clone()], &mut out);
-        for rb in &mut out {
+        let mut blocks = Vec::new();
+        parse_section(&body[range.clone()], &mut blocks);
+        for rb in &mut blocks {
             rb.span = rb.span.start + range.start..rb.span.end + range.start;
         }
-        out
+        let prints = blocks
+            .iter()
+            .map(|rb| Fingerprint::of_kind(&rb.kind))
+            .collect();
+        Section { blocks, prints }
     };
-    if sections.len() == 1 {
-        return parse(&sections[0]);
-    }
     // Sections are independent, so a long draft is read on every core.
-    let parts: Vec<Vec<RawBlock>> = sections.par_iter().map(parse).collect();
-    let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-    for part in parts {
-        out.extend(part);
-    }
-    out
+    sections(body, size).par_iter().map(parse).collect()
 }
 
 /// About how much text is parsed at once.

@@ -413,7 +413,7 @@ pub fn parse_draft_str(text: &str, file: &Path) -> Result<Draft, ReadError> {
 fn parse_parts(
     text: &str,
     file: &Path,
-) -> Result<(FrontMatter, Vec<body::RawBlock>, structure::LineIndex), ReadError> {
+) -> Result<(FrontMatter, Vec<body::Section>, structure::LineIndex), ReadError> {
     let s = split(text, file)?;
     let front = front_matter(s.yaml, file)?;
     if s.body.trim().is_empty() {

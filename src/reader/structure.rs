@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
-use super::body::RawBlock;
+use super::body::Section;
 use super::label::parse_label;
 use crate::model::{
-    Block, BlockKind, Fingerprint, Inline, Label, LabelKind, LineRange, PathSegment, StructuralPath,
+    Block, BlockKind, Inline, Label, LabelKind, LineRange, PathSegment, StructuralPath,
 };
 
 /// One open level of numbering, with a count of the unnumbered blocks under it.
@@ -43,21 +43,17 @@ fn labels_of(open: &[Open], shared: &mut Option<Arc<[PathSegment]>>) -> Arc<[Pat
         .clone()
 }
 
-pub fn assign(raw: Vec<RawBlock>, lines: &LineIndex) -> Vec<Block> {
+pub fn assign(sections: Vec<Section>, lines: &LineIndex) -> Vec<Block> {
     let mut open: Vec<Open> = Vec::new();
     let mut top_unlabelled = 0u32;
     // The open labels as a path, made once for all the blocks under them.
     let mut shared: Option<Arc<[PathSegment]>> = None;
-    let mut out = Vec::with_capacity(raw.len());
-    // Hashing reads every block's whole text: on every core.
-    let prints: Vec<Fingerprint> = {
-        use rayon::prelude::*;
-        raw.par_iter()
-            .with_min_len(256)
-            .map(|rb| Fingerprint::of_kind(&rb.kind))
-            .collect()
-    };
-    for (rb, fingerprint) in raw.into_iter().zip(prints) {
+    let mut out = Vec::with_capacity(sections.iter().map(|s| s.blocks.len()).sum());
+    // Each section is let go once its blocks are placed.
+    let raw = sections
+        .into_iter()
+        .flat_map(|s| s.blocks.into_iter().zip(s.prints));
+    for (rb, fingerprint) in raw {
         let label = match &rb.kind {
             // Most paragraphs are one run: read the label off it in place.
             BlockKind::Heading { content, .. } | BlockKind::Paragraph { content } => {

@@ -3,7 +3,7 @@
 //! turns the whole table into a paragraph of pipes. A drafter must hear
 //! about both instead.
 
-use super::body::RawBlock;
+use super::body::Section;
 use crate::model::BlockKind;
 
 /// A table problem: the body line (0-based, in the body) and what is wrong.
@@ -42,7 +42,7 @@ fn is_delimiter_row(line: &str) -> bool {
         && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
 }
 
-pub fn check(raw: &[RawBlock], body: &str) -> Option<TableProblem> {
+pub fn check(sections: &[Section], body: &str) -> Option<TableProblem> {
     // Lines are counted incrementally: blocks come in source order.
     let (mut counted_to, mut line) = (0usize, 0usize);
     let mut line_of = |offset: usize| {
@@ -52,7 +52,7 @@ pub fn check(raw: &[RawBlock], body: &str) -> Option<TableProblem> {
         }
         line
     };
-    for rb in raw {
+    for rb in sections.iter().flat_map(|s| &s.blocks) {
         let src = &body[rb.span.clone()];
         let candidate = match &rb.kind {
             BlockKind::Table { .. } => true,

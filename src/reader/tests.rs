@@ -315,6 +315,7 @@ proptest::proptest! {
 fn blocks_by(body: &str, size: usize) -> Vec<(crate::model::BlockKind, std::ops::Range<usize>)> {
     super::body::parse_blocks_by(body, size)
         .into_iter()
+        .flat_map(|s| s.blocks)
         .map(|rb| (rb.kind, rb.span))
         .collect()
 }

@@ -309,13 +309,17 @@ impl Workspace {
         self.parse_draft(slug, rev, &text)
     }
 
-    /// Reads two revisions of a draft (each parsed on every core).
+    /// Reads two revisions of a draft, parsed at the same time (each also by
+    /// sections on every core).
     pub fn read_draft_pair(&self, slug: &str, a: &Rev, b: &Rev) -> Result<(Draft, Draft)> {
         let ta = self.draft_text(slug, a)?;
         let tb = self.draft_text(slug, b)?;
         let (fa, fb) = (self.draft_name(slug, a), self.draft_name(slug, b));
-        let da = reader::parse_draft_str(&ta, &fa)?;
-        let db = reader::parse_draft_str(&tb, &fb)?;
+        let (da, db) = rayon::join(
+            || reader::parse_draft_str(&ta, &fa),
+            || reader::parse_draft_str(&tb, &fb),
+        );
+        let (da, db) = (da?, db?);
         self.kind_of(&da, &fa, &ta)?;
         self.kind_of(&db, &fb, &tb)?;
         Ok((da, db))
