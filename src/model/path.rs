@@ -69,59 +69,97 @@ impl fmt::Display for PathSegment {
 /// "Chương II > Điều 5 > 2", "II > 1 > ¶3". Stable across versions as long as
 /// the drafter keeps the numbering, which is what reviewers cite.
 ///
-/// The labels are shared by every block under them, and an unnumbered
-/// block adds only its position: a long draft holds thousands of paths.
+/// A long draft holds thousands of paths, most of them long: a path is its
+/// innermost label linked to the path of the label above it, shared by every
+/// block under that label, and an unnumbered block adds only its position.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct StructuralPath {
-    labels: Arc<[PathSegment]>,
+    labels: Option<Arc<Link>>,
     unlabelled: Option<u32>,
 }
 
+/// One label of a path and the path above it.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct Link {
+    segment: PathSegment,
+    parent: Option<Arc<Link>>,
+}
+
 impl StructuralPath {
-    /// A path of labels (or a footnote), shared as it is.
-    pub fn new(labels: Arc<[PathSegment]>) -> Self {
+    /// The path of a block that opens a label (or of a footnote): `segment`
+    /// under `parent`, whose labels it shares.
+    pub fn under(parent: &StructuralPath, segment: PathSegment) -> Self {
         StructuralPath {
-            labels,
+            labels: Some(Arc::new(Link {
+                segment,
+                parent: parent.labels.clone(),
+            })),
             unlabelled: None,
         }
     }
 
-    /// The `n`-th unnumbered block under `labels`.
-    pub fn unlabelled(labels: Arc<[PathSegment]>, n: u32) -> Self {
+    /// The `n`-th unnumbered block under `parent`'s labels.
+    pub fn unlabelled(parent: &StructuralPath, n: u32) -> Self {
         StructuralPath {
-            labels,
+            labels: parent.labels.clone(),
             unlabelled: Some(n),
         }
     }
 
-    pub fn segments(&self) -> impl Iterator<Item = PathSegment> + '_ {
-        self.labels
-            .iter()
-            .cloned()
-            .chain(self.unlabelled.map(PathSegment::Unlabelled))
+    /// The segments, outermost first.
+    pub fn segments(&self) -> Vec<PathSegment> {
+        let mut out: Vec<PathSegment> = Vec::new();
+        let mut step = self.labels.as_deref();
+        while let Some(s) = step {
+            out.push(s.segment.clone());
+            step = s.parent.as_deref();
+        }
+        out.reverse();
+        out.extend(self.unlabelled.map(PathSegment::Unlabelled));
+        out
     }
 
+    /// The outermost segment.
     pub fn first(&self) -> Option<PathSegment> {
-        self.segments().next()
+        let mut step = self.labels.as_deref()?;
+        while let Some(parent) = step.parent.as_deref() {
+            step = parent;
+        }
+        Some(step.segment.clone())
     }
 
     /// The enclosing labelled section (the path without a trailing ¶n).
     pub fn section(&self) -> StructuralPath {
-        StructuralPath::new(self.labels.clone())
+        StructuralPath {
+            labels: self.labels.clone(),
+            unlabelled: None,
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.labels.is_empty() && self.unlabelled.is_none()
+        self.labels.is_none() && self.unlabelled.is_none()
     }
 }
 
 impl fmt::Display for StructuralPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, s) in self.segments().enumerate() {
-            if i > 0 {
+        // Outermost first: the chain is walked from its root by recursion,
+        // as deep as the numbering (a handful of levels).
+        fn labels(step: &Link, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            if let Some(parent) = step.parent.as_deref() {
+                labels(parent, f)?;
                 f.write_str(" > ")?;
             }
-            write!(f, "{s}")?;
+            write!(f, "{}", step.segment)
+        }
+        if let Some(step) = self.labels.as_deref() {
+            labels(step, f)?;
+        }
+        if let Some(n) = self.unlabelled {
+            if self.labels.is_some() {
+                f.write_str(" > ")?;
+            }
+            write!(f, "{}", PathSegment::Unlabelled(n))?;
         }
         Ok(())
     }

@@ -1,7 +1,5 @@
 //! Gives each block its structural path from the drafter's own numbering.
 
-use std::sync::Arc;
-
 use super::body::Section;
 use super::label::parse_label;
 use crate::model::{
@@ -11,6 +9,8 @@ use crate::model::{
 /// One open level of numbering, with a count of the unnumbered blocks under it.
 struct Open {
     label: Label,
+    /// The path of the block that opened it, which the blocks under it extend.
+    path: StructuralPath,
     unlabelled: u32,
 }
 
@@ -33,21 +33,9 @@ impl LineIndex {
     }
 }
 
-fn labels_of(open: &[Open], shared: &mut Option<Arc<[PathSegment]>>) -> Arc<[PathSegment]> {
-    shared
-        .get_or_insert_with(|| {
-            open.iter()
-                .map(|o| PathSegment::Label(o.label.clone()))
-                .collect()
-        })
-        .clone()
-}
-
 pub fn assign(sections: Vec<Section>, lines: &LineIndex) -> Vec<Block> {
     let mut open: Vec<Open> = Vec::new();
     let mut top_unlabelled = 0u32;
-    // The open labels as a path, made once for all the blocks under them.
-    let mut shared: Option<Arc<[PathSegment]>> = None;
     let mut out = Vec::with_capacity(sections.iter().map(|s| s.blocks.len()).sum());
     // Each section is let go once its blocks are placed.
     let raw = sections
@@ -67,9 +55,10 @@ pub fn assign(sections: Vec<Section>, lines: &LineIndex) -> Vec<Block> {
             _ => None,
         };
         let path = match (&rb.kind, &label) {
-            (BlockKind::FootnoteDef { label, .. }, _) => {
-                StructuralPath::new(Arc::new([PathSegment::Footnote(label.as_str().into())]))
-            }
+            (BlockKind::FootnoteDef { label, .. }, _) => StructuralPath::under(
+                &StructuralPath::default(),
+                PathSegment::Footnote(label.as_str().into()),
+            ),
             (_, Some(l)) => {
                 while open
                     .last()
@@ -77,12 +66,14 @@ pub fn assign(sections: Vec<Section>, lines: &LineIndex) -> Vec<Block> {
                 {
                     open.pop();
                 }
+                let parent = open.last().map(|o| o.path.clone()).unwrap_or_default();
+                let path = StructuralPath::under(&parent, PathSegment::Label(l.clone()));
                 open.push(Open {
                     label: l.clone(),
+                    path: path.clone(),
                     unlabelled: 0,
                 });
-                shared = None;
-                StructuralPath::new(labels_of(&open, &mut shared))
+                path
             }
             (_, None) => {
                 // Points are leaves: a plain paragraph or table after "a) … d)"
@@ -93,20 +84,18 @@ pub fn assign(sections: Vec<Section>, lines: &LineIndex) -> Vec<Block> {
                         .is_some_and(|o| o.label.kind == LabelKind::Point)
                     {
                         open.pop();
-                        shared = None;
                     }
                 }
-                let n = match open.last_mut() {
+                match open.last_mut() {
                     Some(o) => {
                         o.unlabelled += 1;
-                        o.unlabelled
+                        StructuralPath::unlabelled(&o.path, o.unlabelled)
                     }
                     None => {
                         top_unlabelled += 1;
-                        top_unlabelled
+                        StructuralPath::unlabelled(&StructuralPath::default(), top_unlabelled)
                     }
-                };
-                StructuralPath::unlabelled(labels_of(&open, &mut shared), n)
+                }
             }
         };
         let end = rb.span.end.saturating_sub(1).max(rb.span.start);
