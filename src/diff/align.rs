@@ -332,6 +332,17 @@ impl Aligner<'_> {
         if !moved && sim >= SURE_BAGS {
             return true;
         }
+        // No word diff can keep more words than the two blocks share: when
+        // even that is too few, the pair fails without one (most candidate
+        // pairs among the leftovers are unrelated paragraphs).
+        self.bag_from(f);
+        self.bag_to(t);
+        if let (Some(a), Some(b)) = (&self.fbag[f], &self.tbag[t]) {
+            let (shared, wa, wb) = shared_words(a, b);
+            if ((2 * shared) as f32) < agree * (wa + wb) as f32 {
+                return false;
+            }
+        }
         let ops = diff_words(&self.ftext[f], &self.ttext[t], self.deadline);
         let (mut equal, mut total) = (0usize, 0usize);
         for op in &ops {
@@ -706,6 +717,15 @@ fn push_region(regions: &mut Vec<Region>, f: std::ops::Range<usize>, t: std::ops
         return;
     }
     regions.push((f, t));
+}
+
+/// Words two bags share (as multisets) and the words in each: the even
+/// entries of the bags (see [`bag`]). Equal word hashes may hide different
+/// words, so `shared` is at least the true count, never less.
+fn shared_words(a: &[u32], b: &[u32]) -> (usize, usize, usize) {
+    let words = |x: &[u32]| -> Vec<u32> { x.iter().copied().filter(|v| v & 1 == 0).collect() };
+    let (wa, wb) = (words(a), words(b));
+    (super::token::common(&wa, &wb), wa.len(), wb.len())
 }
 
 /// The features two blocks are compared on: their words and their word

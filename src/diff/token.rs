@@ -274,19 +274,24 @@ pub fn dice(a: &[u32], b: &[u32]) -> f32 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
-    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    (2 * common(a, b)) as f32 / (a.len() + b.len()) as f32
+}
+
+/// |A∩B| of two sorted multisets.
+pub fn common(a: &[u32], b: &[u32]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0usize);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                common += 1;
+                n += 1;
                 i += 1;
                 j += 1;
             }
         }
     }
-    (2 * common) as f32 / (a.len() + b.len()) as f32
+    n
 }
 
 #[cfg(test)]
@@ -328,7 +333,19 @@ mod tests {
         assert_eq!(normalize("a \n\n b", false), "a\nb");
         assert_eq!(normalize("  a  ", true), "  a  ");
         for t in [
-            "", "a", "a b\nc", " a", "a ", "a  b", "a\u{a0}b", "a\tb", "a \nb",
+            "",
+            "a",
+            "a b\nc",
+            " a",
+            "a ",
+            "a  b",
+            "a\u{a0}b",
+            "a\tb",
+            "a \nb",
+            // An Ogham space whose lead byte closes an eight-byte chunk.
+            "bản 1\u{1680}",
+            "bản 1\u{1680}x",
+            "abcdefg\u{1680}",
         ] {
             assert_eq!(is_normal(t), normalize_chars(t) == t, "{t:?}");
         }

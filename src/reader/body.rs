@@ -250,9 +250,13 @@ pub(crate) fn sections(body: &str, size: usize) -> Vec<Range<usize>> {
     let mut fence: Option<(u8, usize)> = None;
     let mut blank_before = false;
     let mut pos = 0;
-    for line in body.split_inclusive('\n') {
+    let ends = memchr::memchr_iter(b'\n', body.as_bytes())
+        .map(|i| i + 1)
+        .chain((!body.ends_with('\n')).then_some(body.len()));
+    for end in ends {
         let start = pos;
-        pos += line.len();
+        pos = end;
+        let line = &body[start..end];
         let indent = line.bytes().take_while(|&b| b == b' ').count();
         let rest = &line.as_bytes()[indent..];
         if indent <= 3 {
