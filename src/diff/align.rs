@@ -4,9 +4,12 @@
 //!    over block ids: those on the common subsequence are unchanged in place.
 //! 2. Identical blocks off that subsequence are moves (an unchanged paragraph
 //!    is never shown as changed, wherever it went).
-//! 3. Between two aligned anchors, the remaining blocks are walked in order
-//!    and paired when they are surely one block edited (long common ends, or
-//!    very similar words and word pairs): edited in place.
+//! 3. Between two aligned anchors with as many blocks left on each side,
+//!    the blocks are paired in order when their word diff keeps most of the
+//!    text (the diffs are needed anyway, and run on all cores); elsewhere
+//!    the remaining blocks are walked in order and paired when they are
+//!    surely one block edited (long common ends, or very similar words and
+//!    word pairs): edited in place.
 //! 4. What is still unpaired is matched across the whole document, most
 //!    similar pairs first, each confirmed by its word diff: a pair that fits
 //!    between its neighbours is an in-place edit, any other a move (with a

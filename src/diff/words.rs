@@ -10,9 +10,10 @@ use super::token::Tokens;
 /// Token count below which a word diff runs without deadline checks.
 const SMALL_TOKENS: usize = 4000;
 
-/// Diffs two (already normalised) texts word by word with Myers under the
-/// deadline. similar falls back to a coarser script once the deadline has
-/// passed, so this always returns promptly with exact texts.
+/// Diffs two (already normalised) texts word by word: Myers over the words
+/// and punctuation ([`common_runs`]), then the whitespace between aligned
+/// tokens compared as it is. Past the deadline a long stretch gets a coarser
+/// script, so this always returns promptly with exact texts.
 pub(crate) fn diff_words(old: &str, new: &str, deadline: Option<Instant>) -> Vec<WordOp> {
     // Most edits touch a few places in a long paragraph: only the stretch
     // from the first to the last difference needs tokens and Myers.
