@@ -105,7 +105,7 @@ fn produce(dir: &Path) -> Vec<Produced> {
     let to = parse(&to_src, "c.md");
     let diff = duthao::diff::diff_drafts(&from, &to, &duthao::diff::DiffOptions::default());
     let bytes = duthao::render::docx::export_redline(
-        &diff,
+        diff,
         &from,
         &to,
         &layout,

@@ -331,7 +331,7 @@ fn redlines_from_the_diff_engine_accept_to_to_and_reject_to_from() {
         let diff = diff_drafts(&from, &to, &DiffOptions::default());
         assert!(!diff.is_empty(), "{name}: versions differ");
         let tracked = export_redline(
-            &diff,
+            diff,
             &from,
             &to,
             &layout,
@@ -385,7 +385,7 @@ fn an_unedited_move_is_a_word_move() {
         date: "2026-03-05T09:00:00Z".into(),
     };
     let tracked = export_redline(
-        &diff,
+        diff,
         &from,
         &to,
         &layout,

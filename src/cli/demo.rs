@@ -130,7 +130,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
             let from = ws.snapshot(slug, &Rev::Version(a))?;
             let to = ws.snapshot(slug, &Rev::Version(b))?;
             let diff = diff_drafts(&from.draft, &to.draft, &DiffOptions::default());
-            let bytes = ws.redline_docx(&from, &to, &diff)?;
+            let bytes = ws.redline_docx(&from, &to, diff)?;
             let path = out.join(format!("{slug}-v{a}-v{b}-tracked.docx"));
             duthao::fsutil::write_atomic(&path, &bytes)?;
             println!("  {}", path.display());

@@ -223,7 +223,7 @@ fn run_docx(args: &Args, ctx: &Context) -> anyhow::Result<()> {
             let (from, to) = read_files(&files[0], &files[1], ctx)?;
             let diff = diff_drafts(&from.draft, &to.draft, &opts);
             let empty = diff.is_empty();
-            (docx_of_files(&diff, &from, &to, ctx)?, empty)
+            (docx_of_files(diff, &from, &to, ctx)?, empty)
         }
         None => {
             let ws = ctx.workspace()?;
@@ -232,7 +232,8 @@ fn run_docx(args: &Args, ctx: &Context) -> anyhow::Result<()> {
             let a = ws.snapshot(slug, &from)?;
             let b = ws.snapshot(slug, &to)?;
             let diff = diff_drafts(&a.draft, &b.draft, &opts);
-            (ws.redline_docx(&a, &b, &diff)?, diff.is_empty())
+            let empty = diff.is_empty();
+            (ws.redline_docx(&a, &b, diff)?, empty)
         }
     };
     let path = ctx.cwd.join(output);
@@ -248,7 +249,7 @@ fn run_docx(args: &Args, ctx: &Context) -> anyhow::Result<()> {
 /// Two files from outside a workspace: the built-in profile (or the
 /// workspace's, when run inside one), the file's author unknown.
 fn docx_of_files(
-    diff: &DraftDiff,
+    diff: DraftDiff,
     from: &Side,
     to: &Side,
     ctx: &Context,

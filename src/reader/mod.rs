@@ -266,6 +266,15 @@ fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, ReadError> {
     })
 }
 
+/// The front matter's lines, with the `---` that open and close it (or the
+/// whole text when it has none): enough to point at a front-matter key.
+pub fn front_matter_text(text: &str) -> String {
+    match split(text, Path::new("")) {
+        Ok(s) => text[..text.len() - s.body.len()].to_string(),
+        Err(_) => text.to_string(),
+    }
+}
+
 /// Parses the front matter alone (used by `list` on many drafts, where the
 /// body is not needed).
 pub fn parse_front_matter(text: &str, file: &Path) -> Result<FrontMatter, ReadError> {
@@ -385,7 +394,12 @@ pub fn parse_draft(bytes: &[u8], file: &Path) -> Result<Draft, ReadError> {
 
 /// [`parse_draft`] taking the bytes, so a large file is not held twice.
 pub fn parse_draft_owned(bytes: Vec<u8>, file: &Path) -> Result<Draft, ReadError> {
-    let text = decode_owned(bytes, file)?;
+    parse_draft_text(decode_owned(bytes, file)?, file)
+}
+
+/// [`parse_draft_str`] taking the text, which is let go as soon as the
+/// blocks hold theirs.
+pub fn parse_draft_text(text: String, file: &Path) -> Result<Draft, ReadError> {
     let (front, raw, lines) = parse_parts(&text, file)?;
     // The blocks own their text now: let the file's go before the model grows.
     drop(text);

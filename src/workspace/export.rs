@@ -91,9 +91,8 @@ impl Workspace {
         let bytes = self.draft_bytes(slug, rev)?;
         let sha256 = format!("{:x}", Sha256::digest(&bytes));
         let file = self.draft_name(slug, rev);
-        let text = crate::reader::decode(&bytes, &file)?;
-        drop(bytes);
-        let draft = self.parse_draft(slug, rev, &text)?;
+        let text = crate::reader::decode_owned(bytes, &file)?;
+        let draft = self.parse_draft_owned(slug, rev, text)?;
         let (commit, author, time) = match rev {
             Rev::Working => (None, None, None),
             _ => {
@@ -192,14 +191,9 @@ impl Workspace {
 
     /// TO in the official layout with every change since FROM as a Word
     /// tracked change by TO's author at TO's date. `diff` is
-    /// `diff_drafts(&from.draft, &to.draft, …)`, computed once by the caller,
-    /// who usually needs it too.
-    pub fn redline_docx(
-        &self,
-        from: &Snapshot,
-        to: &Snapshot,
-        diff: &DraftDiff,
-    ) -> Result<Vec<u8>> {
+    /// `diff_drafts(&from.draft, &to.draft, …)`, computed once by the caller;
+    /// it is taken, so its text is not held twice.
+    pub fn redline_docx(&self, from: &Snapshot, to: &Snapshot, diff: DraftDiff) -> Result<Vec<u8>> {
         let layout = self.layout_of(&to.draft)?;
         let kind = self.kind_info(&to.draft)?;
         let fallback = self

@@ -269,7 +269,7 @@ impl Workspace {
     /// and NFC-normalised.
     pub fn draft_text(&self, slug: &str, rev: &Rev) -> Result<String> {
         let bytes = self.draft_bytes(slug, rev)?;
-        Ok(reader::decode(&bytes, &self.draft_name(slug, rev))?)
+        Ok(reader::decode_owned(bytes, &self.draft_name(slug, rev))?)
     }
 
     /// A draft that exists on disk, or at least in history (a version of a
@@ -305,8 +305,7 @@ impl Workspace {
 
     /// Reads and checks a draft at a revision: it parses and its kind exists.
     pub fn read_draft(&self, slug: &str, rev: &Rev) -> Result<Draft> {
-        let text = self.draft_text(slug, rev)?;
-        self.parse_draft(slug, rev, &text)
+        self.parse_draft_owned(slug, rev, self.draft_text(slug, rev)?)
     }
 
     /// Reads two revisions of a draft, parsed at the same time (each also by
@@ -315,13 +314,19 @@ impl Workspace {
         let ta = self.draft_text(slug, a)?;
         let tb = self.draft_text(slug, b)?;
         let (fa, fb) = (self.draft_name(slug, a), self.draft_name(slug, b));
+        // Only the front matter is needed once parsed (to place a kind
+        // error), so each text goes as soon as its model exists.
+        let (ha, hb) = (
+            reader::front_matter_text(&ta),
+            reader::front_matter_text(&tb),
+        );
         let (da, db) = rayon::join(
-            || reader::parse_draft_str(&ta, &fa),
-            || reader::parse_draft_str(&tb, &fb),
+            || reader::parse_draft_text(ta, &fa),
+            || reader::parse_draft_text(tb, &fb),
         );
         let (da, db) = (da?, db?);
-        self.kind_of(&da, &fa, &ta)?;
-        self.kind_of(&db, &fb, &tb)?;
+        self.kind_of(&da, &fa, &ha)?;
+        self.kind_of(&db, &fb, &hb)?;
         Ok((da, db))
     }
 
@@ -330,6 +335,16 @@ impl Workspace {
         let file = self.draft_name(slug, rev);
         let draft = reader::parse_draft_str(text, &file)?;
         self.kind_of(&draft, &file, text)?;
+        Ok(draft)
+    }
+
+    /// [`Workspace::parse_draft`] taking the text, which goes as soon as the
+    /// model holds it.
+    pub fn parse_draft_owned(&self, slug: &str, rev: &Rev, text: String) -> Result<Draft> {
+        let file = self.draft_name(slug, rev);
+        let head = reader::front_matter_text(&text);
+        let draft = reader::parse_draft_text(text, &file)?;
+        self.kind_of(&draft, &file, &head)?;
         Ok(draft)
     }
 

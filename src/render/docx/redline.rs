@@ -62,14 +62,16 @@ pub enum TrackedBlock {
 }
 
 /// The blocks of a [`DraftDiff`] as the writer tracks them. A moved block is
-/// deleted where it stood in FROM and inserted where it stands in TO.
-pub fn tracked_blocks(diff: &DraftDiff) -> Vec<TrackedBlock> {
-    let convert = |ops: &[WordOp]| -> Vec<TextOp> {
-        ops.iter()
+/// deleted where it stood in FROM and inserted where it stands in TO. The
+/// diff is taken so that its word ops move into the result: on a long draft
+/// they are most of its text.
+pub fn tracked_blocks(mut diff: DraftDiff) -> Vec<TrackedBlock> {
+    let convert = |ops: Vec<WordOp>| -> Vec<TextOp> {
+        ops.into_iter()
             .map(|op| match op {
-                WordOp::Equal(t) => TextOp::Equal(t.clone()),
-                WordOp::Insert(t) => TextOp::Insert(t.clone()),
-                WordOp::Delete(t) => TextOp::Delete(t.clone()),
+                WordOp::Equal(t) => TextOp::Equal(t),
+                WordOp::Insert(t) => TextOp::Insert(t),
+                WordOp::Delete(t) => TextOp::Delete(t),
             })
             .collect()
     };
@@ -92,12 +94,12 @@ pub fn tracked_blocks(diff: &DraftDiff) -> Vec<TrackedBlock> {
             }
             Step::Block(pos) => pos,
         };
-        out.push(match &diff.blocks[pos] {
+        out.push(match &mut diff.blocks[pos] {
             BlockChange::Unchanged { to, .. } => TrackedBlock::Unchanged { to: *to },
             BlockChange::Changed { from, to, ops } => TrackedBlock::Edited {
                 from: *from,
                 to: *to,
-                ops: convert(ops),
+                ops: convert(std::mem::take(ops)),
             },
             BlockChange::Added { to } => TrackedBlock::Added { to: *to },
             BlockChange::Removed { from } => TrackedBlock::Removed { from: *from },
@@ -120,7 +122,7 @@ fn pure_move(ops: &[WordOp]) -> bool {
 /// `revision.author` at `revision.date`.
 #[allow(clippy::too_many_arguments)]
 pub fn export_redline(
-    diff: &DraftDiff,
+    diff: DraftDiff,
     from: &Draft,
     to: &Draft,
     layout: &Layout,
