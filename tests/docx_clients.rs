@@ -146,7 +146,7 @@ fn expected_texts(d: &Draft) -> Vec<String> {
             BlockKind::Heading { content, .. } => {
                 // "Phần I. ĐÁNH GIÁ" may be printed as "Phần I" / "ĐÁNH GIÁ".
                 let t = strip(inline_text(content));
-                match &b.label {
+                match b.label() {
                     Some(l) if t.starts_with(&*l.text) => {
                         out.push(l.text.to_string());
                         let rest = t[l.text.len()..]

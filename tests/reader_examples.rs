@@ -200,7 +200,7 @@ fn points_on_consecutive_lines_are_separate_blocks() {
                     file.display()
                 );
                 assert_eq!(block.lines.end, *line, "{}:{line}", file.display());
-                let l = block.label.as_ref().unwrap_or_else(|| {
+                let l = block.label().unwrap_or_else(|| {
                     panic!("{}:{line}: point {label} has no label", file.display())
                 });
                 assert_eq!(l.kind, LabelKind::Point);

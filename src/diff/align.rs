@@ -84,8 +84,9 @@ struct Aligner<'a> {
     from_m: Vec<Option<usize>>,
     /// In-place pairs by TO index, to tell in-place from moved.
     in_place: BTreeMap<usize, usize>,
-    fbag: Vec<Option<Vec<u32>>>,
-    tbag: Vec<Option<Vec<u32>>>,
+    /// Word bags, made only for the few blocks that need them (by index).
+    fbag: FxHashMap<usize, Vec<u32>>,
+    tbag: FxHashMap<usize, Vec<u32>>,
     /// Word ops computed while confirming a pair, by TO index.
     confirmed: FxHashMap<usize, Vec<WordOp>>,
     deadline: Option<Instant>,
@@ -113,8 +114,8 @@ pub(crate) fn diff_bodies<'a>(
         to_m: vec![None; to.len()],
         from_m: vec![None; from.len()],
         in_place: BTreeMap::new(),
-        fbag: vec![None; from.len()],
-        tbag: vec![None; to.len()],
+        fbag: FxHashMap::default(),
+        tbag: FxHashMap::default(),
         confirmed: FxHashMap::default(),
         deadline,
     };
@@ -231,8 +232,8 @@ impl Aligner<'_> {
             self.ftext[f] = Cow::Borrowed("");
             self.ttext[t] = Cow::Borrowed("");
         }
-        self.fbag[f] = None;
-        self.tbag[t] = None;
+        self.fbag.remove(&f);
+        self.tbag.remove(&t);
     }
 
     /// Whether pairing FROM `f` with TO `t` keeps the in-place pairs in order.
@@ -285,17 +286,13 @@ impl Aligner<'_> {
     }
 
     fn bag_from(&mut self, f: usize) -> &[u32] {
-        if self.fbag[f].is_none() {
-            self.fbag[f] = Some(bag(&self.ftext[f]));
-        }
-        self.fbag[f].as_deref().unwrap_or_default()
+        let text = &self.ftext[f];
+        self.fbag.entry(f).or_insert_with(|| bag(text))
     }
 
     fn bag_to(&mut self, t: usize) -> &[u32] {
-        if self.tbag[t].is_none() {
-            self.tbag[t] = Some(bag(&self.ttext[t]));
-        }
-        self.tbag[t].as_deref().unwrap_or_default()
+        let text = &self.ttext[t];
+        self.tbag.entry(t).or_insert_with(|| bag(text))
     }
 
     fn sim(&mut self, f: usize, t: usize) -> f32 {
@@ -320,7 +317,7 @@ impl Aligner<'_> {
         }
         self.bag_from(f);
         self.bag_to(t);
-        match (&self.fbag[f], &self.tbag[t]) {
+        match (self.fbag.get(&f), self.tbag.get(&t)) {
             (Some(a), Some(b)) => dice(a, b),
             _ => 0.0,
         }
@@ -340,7 +337,7 @@ impl Aligner<'_> {
         // pairs among the leftovers are unrelated paragraphs).
         self.bag_from(f);
         self.bag_to(t);
-        if let (Some(a), Some(b)) = (&self.fbag[f], &self.tbag[t]) {
+        if let (Some(a), Some(b)) = (self.fbag.get(&f), self.tbag.get(&t)) {
             let (shared, wa, wb) = shared_words(a, b);
             if ((2 * shared) as f32) < agree * (wa + wb) as f32 {
                 return false;
@@ -483,7 +480,7 @@ impl Aligner<'_> {
                 None => (0..lf.len()).collect(),
                 Some(index) => {
                     touched.clear();
-                    let mut feats = self.tbag[t].clone().unwrap_or_default();
+                    let mut feats = self.tbag.get(&t).cloned().unwrap_or_default();
                     feats.dedup();
                     for feat in feats {
                         if let Some(list) = index.get(&feat) {
@@ -551,7 +548,7 @@ impl Aligner<'_> {
     fn feature_index(&self, lf: &[usize]) -> FxHashMap<u32, Vec<usize>> {
         let mut index: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
         for (k, &f) in lf.iter().enumerate() {
-            let mut feats = self.fbag[f].clone().unwrap_or_default();
+            let mut feats = self.fbag.get(&f).cloned().unwrap_or_default();
             feats.dedup();
             for feat in feats {
                 index.entry(feat).or_default().push(k);
@@ -634,8 +631,8 @@ impl Aligner<'_> {
         // From here on only the jobs' texts are read: let the others go, and
         // each job's texts once its ops exist (the ops hold the same text),
         // so a long draft's text is not held twice.
-        self.fbag = Vec::new();
-        self.tbag = Vec::new();
+        self.fbag = FxHashMap::default();
+        self.tbag = FxHashMap::default();
         let mut keep_f = vec![false; self.ftext.len()];
         let mut keep_t = vec![false; self.ttext.len()];
         for &(_, f, t) in &jobs {

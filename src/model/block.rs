@@ -391,13 +391,16 @@ pub struct Block {
     pub kind: BlockKind,
     pub lines: LineRange,
     pub path: StructuralPath,
-    /// The numbering label this block opens, if it starts with one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub label: Option<Label>,
     pub fingerprint: Fingerprint,
 }
 
 impl Block {
+    /// The numbering label this block opens, if it starts with one: its
+    /// path's innermost label (kept there only, a long draft has thousands).
+    pub fn label(&self) -> Option<&Label> {
+        self.path.own_label()
+    }
+
     /// The block's text as a reader sees it, markers included, without markup.
     pub fn text(&self) -> String {
         self.kind.text()

@@ -119,6 +119,18 @@ impl StructuralPath {
         out
     }
 
+    /// The label the block at this path opens: the innermost segment, when
+    /// it is a label and no ¶n follows it.
+    pub fn own_label(&self) -> Option<&Label> {
+        match (&self.labels, self.unlabelled) {
+            (Some(link), None) => match &link.segment {
+                PathSegment::Label(l) => Some(l),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// The outermost segment.
     pub fn first(&self) -> Option<PathSegment> {
         let mut step = self.labels.as_deref()?;

@@ -130,13 +130,41 @@ fn check_size(size: usize, file: &Path) -> Result<(), ReadError> {
 /// the speed. Only a failure goes through the standard check, for its
 /// position.
 fn utf8<'a>(bytes: &'a [u8], file: &Path) -> Result<&'a str, ReadError> {
-    match simdutf8::basic::from_utf8(bytes) {
-        Ok(text) => Ok(text),
-        Err(_) => match std::str::from_utf8(bytes) {
-            Ok(text) => Ok(text),
-            Err(e) => Err(not_utf8(bytes, e, file)),
-        },
+    // A long draft is checked in two halves on two cores, cut before a
+    // character's first byte (an invalid file goes to the full check below
+    // whatever the cut).
+    let valid = match halves(bytes) {
+        Some((a, b)) => {
+            let (x, y) = rayon::join(
+                || simdutf8::basic::from_utf8(a).is_ok(),
+                || simdutf8::basic::from_utf8(b).is_ok(),
+            );
+            x && y
+        }
+        None => simdutf8::basic::from_utf8(bytes).is_ok(),
+    };
+    if valid {
+        // SAFETY: both halves, cut before a character's first byte, are
+        // valid UTF-8, so the whole is.
+        return Ok(unsafe { std::str::from_utf8_unchecked(bytes) });
     }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(e) => Err(not_utf8(bytes, e, file)),
+    }
+}
+
+/// Bytes from which a text is worth checking on two cores.
+const SPLIT_BYTES: usize = 1 << 20;
+
+/// A long text cut in two near the middle, before the first byte that does
+/// not continue a character.
+fn halves(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
+    if bytes.len() < SPLIT_BYTES {
+        return None;
+    }
+    let mid = (bytes.len() / 2..bytes.len()).find(|&i| (bytes[i] & 0xC0) != 0x80)?;
+    Some(bytes.split_at(mid))
 }
 
 fn not_utf8(bytes: &[u8], e: std::str::Utf8Error, file: &Path) -> ReadError {
@@ -149,7 +177,15 @@ fn not_utf8(bytes: &[u8], e: std::str::Utf8Error, file: &Path) -> ReadError {
 }
 
 pub fn nfc(text: String) -> String {
-    if surely_nfc(&text) {
+    let surely = match halves(text.as_bytes()) {
+        Some((a, _)) => {
+            let (a, b) = text.split_at(a.len());
+            let (x, y) = rayon::join(|| surely_nfc(a), || surely_nfc(b));
+            x && y
+        }
+        None => surely_nfc(&text),
+    };
+    if surely {
         return text;
     }
     match is_nfc_quick(text.chars()) {

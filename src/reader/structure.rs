@@ -108,7 +108,6 @@ pub fn assign(sections: Vec<Section>, lines: &LineIndex) -> Vec<Block> {
             kind: rb.kind,
             lines: block_lines,
             path,
-            label,
         });
     }
     out

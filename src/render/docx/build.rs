@@ -883,9 +883,9 @@ impl<'a> Writer<'a> {
     pub fn block_style(&self, b: &Block) -> TextStyle {
         let l = self.layout;
         match &b.kind {
-            BlockKind::Heading { .. } => l.heading_style(b.label.as_ref().map(|x| x.kind)).clone(),
+            BlockKind::Heading { .. } => l.heading_style(b.label().map(|x| x.kind)).clone(),
             BlockKind::ListItem { depth, .. } => {
-                let mut s = match b.label.as_ref().map(|x| x.kind) {
+                let mut s = match b.label().map(|x| x.kind) {
                     Some(LabelKind::Point) => l.headings.point.clone(),
                     _ => l.body.clone(),
                 };
@@ -898,7 +898,7 @@ impl<'a> Writer<'a> {
                 l.formula.style.clone()
             }
             BlockKind::Paragraph { .. }
-                if matches!(b.label.as_ref().map(|x| x.kind), Some(LabelKind::Point)) =>
+                if matches!(b.label().map(|x| x.kind), Some(LabelKind::Point)) =>
             {
                 l.headings.point.clone()
             }
@@ -1055,7 +1055,7 @@ impl<'a> Writer<'a> {
         // "Điều 3. Quyết định này có hiệu lực kể từ ngày ký.": the heading
         // carries the whole article; only "Điều 3." is bold, and the
         // sentence, often several lines, is spaced like the body.
-        if let Some(label) = b.label.as_ref().filter(|l| l.kind == LabelKind::Article)
+        if let Some(label) = b.label().filter(|l| l.kind == LabelKind::Article)
             && let [Inline::Text(first), more @ ..] = content
             && let Some(after) = first.text.strip_prefix(&*label.text)
             && self
@@ -1087,7 +1087,7 @@ impl<'a> Writer<'a> {
         let children = self.inline_children(content, &look);
         // "Chương I. QUY ĐỊNH CHUNG" → "Chương I" on its own line, the name below.
         if style.label_on_own_line
-            && let Some(label) = &b.label
+            && let Some(label) = b.label()
             && let [Inline::Text(first), ..] = content
             && let Some(rest) = first.text.strip_prefix(&*label.text)
         {

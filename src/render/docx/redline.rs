@@ -598,7 +598,6 @@ mod tests {
             },
             lines: crate::model::LineRange { start: 1, end: 1 },
             path: Default::default(),
-            label: None,
             fingerprint: crate::model::Fingerprint([0; 16]),
         };
         let s = styled(&b);
