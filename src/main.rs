@@ -7,3 +7,9 @@ mod cli;
 fn main() -> std::process::ExitCode {
     cli::main()
 }
+
+/// See [`alloc::release_free_memory`]; nothing to do with the system allocator.
+pub(crate) fn release_free_memory() {
+    #[cfg(not(target_env = "msvc"))]
+    alloc::release_free_memory();
+}

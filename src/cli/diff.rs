@@ -223,6 +223,7 @@ fn run_docx(args: &Args, ctx: &Context) -> anyhow::Result<()> {
             let (from, to) = read_files(&files[0], &files[1], ctx)?;
             let diff = diff_drafts(&from.draft, &to.draft, &opts);
             let empty = diff.is_empty();
+            crate::release_free_memory();
             (docx_of_files(diff, &from, &to, ctx)?, empty)
         }
         None => {
@@ -233,6 +234,7 @@ fn run_docx(args: &Args, ctx: &Context) -> anyhow::Result<()> {
             let b = ws.snapshot(slug, &to)?;
             let diff = diff_drafts(&a.draft, &b.draft, &opts);
             let empty = diff.is_empty();
+            crate::release_free_memory();
             (ws.redline_docx(&a, &b, diff)?, empty)
         }
     };
