@@ -235,74 +235,48 @@ pub(crate) fn parse_blocks_by(body: &str, size: usize) -> Vec<Section> {
 const SECTION_BYTES: usize = 64 * 1024;
 
 /// Cuts `body` into stretches of at least `size` bytes (the last may be
-/// shorter) that parse exactly as they do inside the whole: each new
-/// stretch starts at an ATX heading (`# …` at the start of a line) after a
-/// blank line, outside any fenced code block. Such a line closes every open
-/// list, quote, table and paragraph, so nothing carries across it. Two
-/// things do reach across a whole document, link reference and footnote
-/// definitions, and so do raw HTML blocks such as comments, which may hold
-/// blank lines: a body with any of them is parsed whole.
+/// shorter) that parse exactly as they do inside the whole. A new stretch
+/// starts at a line that begins with `#` right after a blank line (nothing
+/// but spaces and tabs): such a line is not indented, so it closes every
+/// open list, quote, table and paragraph, and nothing carries across it.
+///
+/// Three things can still reach across it, and a body with any of them is
+/// parsed whole rather than reasoned about: fenced code (```` ``` ````,
+/// `~~~`, wherever they open, in a list item or not), raw HTML (`<`), which
+/// may hold blank lines, and link or footnote definitions (`]:`), which
+/// serve the whole document. So is a body with a lone carriage return,
+/// which the Markdown parser reads as a line end. Official documents have
+/// none of these but footnotes; a long draft without footnotes is cut.
 pub(crate) fn sections(body: &str, size: usize) -> Vec<Range<usize>> {
-    if body.len() <= size {
-        return std::iter::once(0..body.len()).collect();
+    let b = body.as_bytes();
+    let whole = || std::iter::once(0..body.len()).collect();
+    if b.len() <= size
+        || memchr::memchr2(b'<', b'\r', b).is_some()
+        || [&b"]:"[..], b"```", b"~~~"]
+            .iter()
+            .any(|pat| memchr::memmem::find(b, pat).is_some())
+    {
+        return whole();
     }
     let mut cuts = vec![0];
-    let mut fence: Option<(u8, usize)> = None;
     let mut blank_before = false;
-    let mut pos = 0;
-    let ends = memchr::memchr_iter(b'\n', body.as_bytes())
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', b)
         .map(|i| i + 1)
-        .chain((!body.ends_with('\n')).then_some(body.len()));
-    for end in ends {
-        let start = pos;
-        pos = end;
-        let line = &body[start..end];
-        let indent = line.bytes().take_while(|&b| b == b' ').count();
-        let rest = &line.as_bytes()[indent..];
-        if indent <= 3 {
-            // Fenced code: an opening run of ``` or ~~~ until a closing run
-            // of the same character at least as long.
-            if let Some(&c @ (b'`' | b'~')) = rest.first() {
-                let run = rest.iter().take_while(|&&b| b == c).count();
-                if run >= 3 {
-                    match fence {
-                        None => fence = Some((c, run)),
-                        Some((fc, flen))
-                            if fc == c
-                                && run >= flen
-                                && rest[run..].iter().all(|b| b.is_ascii_whitespace()) =>
-                        {
-                            fence = None
-                        }
-                        Some(_) => {}
-                    }
-                }
-            }
-            if fence.is_none() && (rest.first() == Some(&b'<') || is_definition(rest)) {
-                return std::iter::once(0..body.len()).collect();
-            }
-        }
-        if fence.is_none()
-            && blank_before
-            && indent == 0
-            && rest.first() == Some(&b'#')
+        .chain((!body.ends_with('\n')).then_some(b.len()))
+    {
+        let line = &b[start..end];
+        if blank_before
+            && line.first() == Some(&b'#')
             && start - cuts.last().copied().unwrap_or(0) >= size
         {
             cuts.push(start);
         }
-        blank_before = line.trim().is_empty();
+        blank_before = line.iter().all(|&c| matches!(c, b' ' | b'\t' | b'\n'));
+        start = end;
     }
-    cuts.push(body.len());
+    cuts.push(b.len());
     cuts.windows(2).map(|w| w[0]..w[1]).collect()
-}
-
-/// A line that may be a link reference or footnote definition: `[label]:`.
-fn is_definition(line: &[u8]) -> bool {
-    line.first() == Some(&b'[')
-        && line
-            .iter()
-            .position(|&b| b == b']')
-            .is_some_and(|i| line.get(i + 1) == Some(&b':'))
 }
 
 fn parse_section(body: &str, out: &mut Vec<RawBlock>) {

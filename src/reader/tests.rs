@@ -322,11 +322,14 @@ fn blocks_by(body: &str, size: usize) -> Vec<(crate::model::BlockKind, std::ops:
 
 #[test]
 fn a_body_parsed_by_sections_reads_as_the_whole() {
-    // Every construct that could reach across a heading: lists loose and
-    // nested, quotes, tables, indented and fenced code holding "# " lines,
-    // points, emphasis.
-    let tricky = "Mở đầu *nghiêng*.\n\n# Phần I. A\n\n- một\n\n  tiếp của một\n- hai\n  - hai.1\n\n# Phần II. B\n\n> trích\n> dẫn\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n# Phần III. C\n\n```\n\n# không phải tiêu đề\n\n```\n\n    mã thụt lề\n\n# Phần IV. D\n\n1. Mục\n\n   a) điểm\n   b) điểm\n\n## 1. Con\n\n~~~~\n# trong rào\n~~~\n\n# vẫn trong rào\n~~~~\n\n# Phần V. E\n\nCuối **đậm**.\n";
-    let mut bodies: Vec<String> = vec![tricky.to_string()];
+    // Every construct that could reach across a heading and does not keep
+    // the body whole: lists loose and nested, quotes, tables, indented code
+    // holding "# " lines, points, a "#" paragraph, emphasis.
+    let tricky = "Mở đầu *nghiêng*.\n\n# Phần I. A\n\n- một\n\n  tiếp của một\n- hai\n  - hai.1\n\n# Phần II. B\n\n> trích\n> dẫn\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n# Phần III. C\n\n    mã thụt lề\n\n    # không phải tiêu đề\n\n# Phần IV. D\n\n1. Mục\n\n   a) điểm\n   b) điểm\n\n## 1. Con\n\n#thẻ\n\n# Phần V. E\n\nCuối **đậm**.\n";
+    // And with fenced code, which keeps it whole.
+    let fenced = format!("{tricky}\n```\n\n# trong rào\n\n```\n");
+    assert_eq!(super::body::sections(&fenced, 1).len(), 1);
+    let mut bodies: Vec<String> = vec![tricky.to_string(), fenced];
     for dir in std::fs::read_dir("drafts").expect("bundled drafts") {
         for f in std::fs::read_dir(dir.expect("entry").path()).expect("draft folder") {
             let p = f.expect("entry").path();
@@ -353,7 +356,7 @@ fn a_body_parsed_by_sections_reads_as_the_whole() {
             );
         }
     }
-    // The tricky body is cut at its real headings only, never inside a fence.
+    // The tricky body is cut at each "#" line after a blank line.
     let cuts: Vec<&str> = super::body::sections(tricky, 1)
         .into_iter()
         .map(|r| tricky[r].lines().next().unwrap_or_default())
@@ -367,10 +370,40 @@ fn a_body_parsed_by_sections_reads_as_the_whole() {
             "# Phần III. C",
             "# Phần IV. D",
             "## 1. Con",
+            "#thẻ",
             "# Phần V. E"
         ]
     );
     // A definition anywhere keeps the body whole.
     let with_note = format!("{tricky}\n[^1]: chú thích\n");
     assert_eq!(super::body::sections(&with_note, 1).len(), 1);
+}
+
+#[test]
+fn bodies_that_could_parse_differently_cut_are_read_whole() {
+    // Each of these once parsed differently when cut at its "#" line (found
+    // by review): fences opened in list items or with a backtick in the
+    // info string, definitions inside quotes and lists or with awkward
+    // labels, a "blank" line of non-breaking spaces, a lone carriage return.
+    let cases = [
+        "- item\n\n  ```\n  code\n```\ntext\n\n# heading\n\nafter\n",
+        "``` a`b\ntext\n\n```\ncode\n\n# inside code\n\n```\n\n# real\n",
+        "See [a] here.\n\n# H\n\n> [a]: http://x\n",
+        "> [a]: http://x\n\n# H\n\nSee [a] here.\n",
+        "- [a]: http://x\n\n# H\n\nSee [a] here.\n",
+        "[foo\nbar]: http://x\n\n# H\n\nSee [foo bar] here.\n",
+        "[a\\]b]: http://x\n\n# H\n\nSee [a\\]b] here.\n",
+        "> [^1]: note\n\n# H\n\nSee[^1] here.\n",
+        "- x[^1]\n\n# H\n\n- [^1]: note\n",
+        "# A\n\n\t```\n\n# B\n\ntext\n",
+        "- <div>\n\n# B\n\ntext\n",
+        "para\n\u{a0}\n#tag\n",
+        "- item\n\u{3000}\n#tag\n",
+        "x\r```\n\n# H\n\ncode?\n",
+        "1. item\n\n   ~~~\n   code\n~~~\n\n# H\n",
+        "a\n \t\n# H\n\n- b\n\n#c\n",
+    ];
+    for body in cases {
+        assert_eq!(blocks_by(body, 1), blocks_by(body, usize::MAX), "{body:?}");
+    }
 }
