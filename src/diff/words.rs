@@ -18,39 +18,16 @@ pub(crate) fn diff_words(old: &str, new: &str, deadline: Option<Instant>) -> Vec
     // Most edits touch a few places in a long paragraph: only the stretch
     // from the first to the last difference needs tokens and Myers.
     let (head, tail) = common_ends(old, new);
-    let mut ops = Vec::new();
-    if head > 0 {
-        ops.push(WordOp::Equal(old[..head].to_string()));
-    }
-    let middle = diff_middle(
-        &old[head..old.len() - tail],
-        &new[head..new.len() - tail],
+    let mut ops = Ops::new(old, new);
+    ops.equal(0..head);
+    diff_middle(
+        &mut ops,
+        head..old.len() - tail,
+        head..new.len() - tail,
         deadline,
     );
-    for op in middle {
-        match (ops.last_mut(), op) {
-            (Some(WordOp::Equal(prev)), WordOp::Equal(t)) => prev.push_str(&t),
-            (_, op) => ops.push(op),
-        }
-    }
-    if tail > 0 {
-        let t = &old[old.len() - tail..];
-        match ops.last_mut() {
-            Some(WordOp::Equal(prev)) => prev.push_str(t),
-            _ => ops.push(WordOp::Equal(t.to_string())),
-        }
-    }
-    // The ops of every changed block live until the redline is written:
-    // give back what merging the equal stretches overshot.
-    for op in &mut ops {
-        if let WordOp::Equal(t) = op
-            && t.capacity() > t.len() + t.len() / 8
-        {
-            t.shrink_to_fit();
-        }
-    }
-    ops.shrink_to_fit();
-    ops
+    ops.equal(old.len() - tail..old.len());
+    ops.finish()
 }
 
 fn is_space_at(s: &str, i: usize) -> bool {
@@ -95,9 +72,17 @@ fn common_ends(a: &str, b: &str) -> (usize, usize) {
     (head, tail)
 }
 
-fn diff_middle(old: &str, new: &str, deadline: Option<Instant>) -> Vec<WordOp> {
+/// The ops of `old_range` of the old text against `new_range` of the new,
+/// added to `ops` (ranges are in the whole texts).
+fn diff_middle(
+    ops: &mut Ops<'_>,
+    old_range: Range<usize>,
+    new_range: Range<usize>,
+    deadline: Option<Instant>,
+) {
+    let (old, new) = (&ops.old[old_range.clone()], &ops.new[new_range.clone()]);
     if old.is_empty() && new.is_empty() {
-        return Vec::new();
+        return;
     }
     let a = Tokens::of(old);
     let b = Tokens::of(new);
@@ -112,25 +97,25 @@ fn diff_middle(old: &str, new: &str, deadline: Option<Instant>) -> Vec<WordOp> {
     // Everything between two aligned tokens is one gap on each side:
     // unaligned tokens and the whitespace around them. A gap is one change,
     // so two deleted words with a space between read as one deletion.
-    let mut ops = Ops::new(old, new);
+    let (oo, no) = (old_range.start, new_range.start);
     let (mut po, mut pn) = (0usize, 0usize);
     for run in runs {
         for k in 0..run.len {
             let (i, j) = (run.old + k, run.new + k);
-            ops.gap(po..a.start(i, old.len()), pn..b.start(j, new.len()));
+            let (os, ns) = (a.start(i, old.len()), b.start(j, new.len()));
+            ops.gap(oo + po..oo + os, no + pn..no + ns);
             let (oe, ne) = (a.end(i), b.end(j));
             // Ids are hashes: equal ids with different texts (a collision)
             // are a change, never a silent equality.
-            if old[a.start(i, 0)..oe] == new[b.start(j, 0)..ne] {
-                ops.equal(a.start(i, 0)..oe);
+            if old[os..oe] == new[ns..ne] {
+                ops.equal(oo + os..oo + oe);
             } else {
-                ops.change(a.start(i, 0)..oe, b.start(j, 0)..ne);
+                ops.change(oo + os..oo + oe, no + ns..no + ne);
             }
             (po, pn) = (oe, ne);
         }
     }
-    ops.gap(po..old.len(), pn..new.len());
-    ops.finish()
+    ops.gap(oo + po..old_range.end, no + pn..new_range.end);
 }
 
 /// Builds the ops of a word diff from byte ranges of the two texts, merging
@@ -277,7 +262,9 @@ mod tests {
             assert_eq!(apply(&ops, Side::Old), a);
             assert_eq!(apply(&ops, Side::New), b);
             // The same ops as a diff of the whole token sequences.
-            let whole = diff_middle(a, b, None);
+            let mut whole = Ops::new(a, b);
+            diff_middle(&mut whole, 0..a.len(), 0..b.len(), None);
+            let whole = whole.finish();
             let changes = |v: &[WordOp]| {
                 v.iter()
                     .filter(|o| o.is_change())
