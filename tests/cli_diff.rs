@@ -108,3 +108,88 @@ fn bad_revisions_are_clear_errors() {
     assert!(e.contains("no draft `khong-co`"), "{e}");
     ws.run(&["diff"]).assert().code(2);
 }
+
+#[test]
+fn a_change_of_emphasis_alone_is_a_change() {
+    // A phrase made bold, and a link target changed: the words are the same,
+    // the document a reader sees is not. Re-cut runs and spaces are not
+    // changes.
+    let ws = Ws::demo();
+    let text = ws.read_draft(NQ);
+    let bolded = "ổn định tư tưởng cán bộ";
+    assert!(text.contains(bolded), "the demo draft has the phrase");
+    let (a, b, c) = (
+        ws.root.join("a.md"),
+        ws.root.join("b.md"),
+        ws.root.join("c.md"),
+    );
+    std::fs::write(&a, &text).unwrap();
+    std::fs::write(&b, text.replacen(bolded, &format!("**{bolded}**"), 1)).unwrap();
+    // The same emphasis written as two runs: no change.
+    std::fs::write(
+        &c,
+        text.replacen(bolded, &format!("**{bolded}**"), 1).replacen(
+            &format!("**{bolded}**"),
+            "**ổn định tư tưởng** **cán bộ**",
+            1,
+        ),
+    )
+    .unwrap();
+    let (a, b, c) = (
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        c.to_str().unwrap(),
+    );
+    ws.run(&["diff", "--files", a, b, "--exit-code"])
+        .assert()
+        .code(1);
+    ws.run(&["diff", "--files", b, c, "--exit-code"])
+        .assert()
+        .code(0);
+    // A link sent elsewhere.
+    let (l1, l2) = (ws.root.join("l1.md"), ws.root.join("l2.md"));
+    std::fs::write(
+        &l1,
+        text.replacen(bolded, &format!("[{bolded}](https://a.vn)"), 1),
+    )
+    .unwrap();
+    std::fs::write(
+        &l2,
+        text.replacen(bolded, &format!("[{bolded}](https://b.vn)"), 1),
+    )
+    .unwrap();
+    ws.run(&[
+        "diff",
+        "--files",
+        l1.to_str().unwrap(),
+        l2.to_str().unwrap(),
+        "--exit-code",
+    ])
+    .assert()
+    .code(1);
+
+    let json = ws.ok(&["diff", "--files", a, b, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    let changed: Vec<&serde_json::Value> = v["blocks"]
+        .as_array()
+        .expect("blocks")
+        .iter()
+        .filter(|b| b["change"] != "unchanged")
+        .collect();
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert_eq!(changed[0]["change"], "changed");
+    let ops = changed[0]["ops"].as_array().expect("ops");
+    assert!(ops.iter().all(|o| o["op"] == "equal"), "{ops:?}");
+
+    let term = ws.ok(&["diff", "--files", a, b, "--color", "never"]);
+    assert!(term.contains("formatting changed"), "{term}");
+    let html = ws.ok(&["diff", "--files", a, b, "--format", "html"]);
+    assert!(html.contains("Đổi định dạng"), "HTML names the change");
+    assert!(
+        html.contains(&format!("<strong>{bolded}</strong>"))
+            || html.contains(&format!("<b>{bolded}</b>")),
+        "HTML shows the new emphasis"
+    );
+    let md = ws.ok(&["diff", "--files", a, b, "--format", "markdown"]);
+    assert!(md.contains("{>>đổi định dạng"), "{md}");
+}

@@ -87,6 +87,7 @@ struct Aligner<'a> {
     /// Word bags, made only for the few blocks that need them (by index).
     fbag: FxHashMap<usize, Vec<u32>>,
     tbag: FxHashMap<usize, Vec<u32>>,
+    whitespace: bool,
     /// Word ops computed while confirming a pair, by TO index.
     confirmed: FxHashMap<usize, Vec<WordOp>>,
     deadline: Option<Instant>,
@@ -117,6 +118,7 @@ pub(crate) fn diff_bodies<'a>(
         fbag: FxHashMap::default(),
         tbag: FxHashMap::default(),
         confirmed: FxHashMap::default(),
+        whitespace,
         deadline,
     };
     let regions = a.anchor_identical(&fkey, &tkey, deadline);
@@ -580,7 +582,18 @@ impl Aligner<'_> {
                 None => out.push(BlockChange::Added { to: t }),
                 Some((f, How::InPlace { exact: true })) => {
                     next_from = f + 1;
-                    out.push(BlockChange::Unchanged { from: f, to: t });
+                    // Same words, other emphasis or links: a change of
+                    // formatting, whose ops say the words are all kept.
+                    if self.from[f].same_emphasis(&self.to[t]) {
+                        out.push(BlockChange::Unchanged { from: f, to: t });
+                    } else {
+                        let text = compared_text(&self.to[t], self.whitespace).into_owned();
+                        out.push(BlockChange::Changed {
+                            from: f,
+                            to: t,
+                            ops: vec![WordOp::Equal(text)],
+                        });
+                    }
                 }
                 Some((f, How::InPlace { exact: false })) => {
                     next_from = f + 1;

@@ -101,7 +101,8 @@ pub enum BlockChange {
         from: usize,
         to: usize,
     },
-    /// Edited in place.
+    /// Edited in place. Ops with no insertion or deletion mean that only
+    /// the emphasis or the links changed ([`BlockChange::is_restyle`]).
     Changed {
         from: usize,
         to: usize,
@@ -151,6 +152,11 @@ impl BlockChange {
     }
     pub fn is_change(&self) -> bool {
         !matches!(self, BlockChange::Unchanged { .. })
+    }
+    /// A block edited in place whose words are all kept: only its emphasis
+    /// (bold, italic …) or its links changed.
+    pub fn is_restyle(&self) -> bool {
+        matches!(self, BlockChange::Changed { ops, .. } if !ops.iter().any(WordOp::is_change))
     }
     /// "unchanged", "changed", "added", "removed", "moved": the JSON names.
     pub fn kind_name(&self) -> &'static str {

@@ -406,6 +406,28 @@ impl Block {
         self.kind.text()
     }
 
+    /// Whether two blocks of the same text show it with the same emphasis
+    /// (bold, italic, strike-through, code, superscript) and the same link
+    /// targets, character by visible character: where the runs are cut, and
+    /// how spaces are styled, do not matter.
+    pub fn same_emphasis(&self, other: &Block) -> bool {
+        fn plain(b: &Block) -> bool {
+            let mut plain = true;
+            b.kind.inline_lists(&mut |list| {
+                plain &= list.iter().all(|i| match i {
+                    Inline::Text(r) => r.style == Style::default() && r.link.is_none(),
+                    _ => true,
+                })
+            });
+            plain
+        }
+        // The usual block is plain on both sides.
+        if plain(self) && plain(other) {
+            return true;
+        }
+        emphasis(self) == emphasis(other)
+    }
+
     /// Short tag of the kind, used in fingerprints and in JSON.
     pub fn kind_tag(&self) -> &'static str {
         self.kind.tag()
@@ -480,6 +502,23 @@ impl BlockKind {
         }
     }
 
+    /// Calls `f` with each list of inlines the block holds: its content, or
+    /// each cell of a table in reading order.
+    pub fn inline_lists<'a>(&'a self, f: &mut impl FnMut(&'a [Inline])) {
+        match self {
+            BlockKind::Table { header, rows } => {
+                for cell in header.iter().chain(rows.iter().flatten()) {
+                    f(cell);
+                }
+            }
+            other => {
+                if let Some(list) = other.inlines() {
+                    f(list);
+                }
+            }
+        }
+    }
+
     pub fn inlines(&self) -> Option<&[Inline]> {
         match self {
             BlockKind::Heading { content, .. }
@@ -490,6 +529,26 @@ impl BlockKind {
             _ => None,
         }
     }
+}
+
+/// The emphasis of a block's visible characters, run-length encoded: each
+/// stretch of one style and link, and how many non-space characters it has.
+fn emphasis(b: &Block) -> Vec<(Style, Option<&str>, usize)> {
+    let mut out: Vec<(Style, Option<&str>, usize)> = Vec::new();
+    b.kind.inline_lists(&mut |list| {
+        for i in list {
+            let Inline::Text(r) = i else { continue };
+            let n = r.text.chars().filter(|c| !c.is_whitespace()).count();
+            if n == 0 {
+                continue;
+            }
+            match out.last_mut() {
+                Some((s, l, count)) if *s == r.style && *l == r.link.as_deref() => *count += n,
+                _ => out.push((r.style, r.link.as_deref(), n)),
+            }
+        }
+    });
+    out
 }
 
 /// Plain text of a run of inlines; footnote references appear as `[^label]`.

@@ -392,7 +392,12 @@ fn tag_line(change: &BlockChange, from: &Draft, to: &Draft, pos: usize) -> Strin
             } else {
                 String::new()
             };
-            format!("<b>{}</b> · Sửa đổi{kind}", escape(&path_display(tb)))
+            let what = if change.is_restyle() {
+                "Đổi định dạng (in đậm, in nghiêng hoặc liên kết), giữ nguyên chữ"
+            } else {
+                "Sửa đổi"
+            };
+            format!("<b>{}</b> · {what}{kind}", escape(&path_display(tb)))
         }
         other => format!(
             "<b>{}</b> · {}",
@@ -962,14 +967,18 @@ fn changed_html(
         whitespace: diff.whitespace,
         ..DiffOptions::default()
     };
-    if let Some(t) = table_redline(ops, old_block, new_block, side, &opts) {
-        return t;
-    }
     let shown = if side == Some(Side::Old) {
         old_block
     } else {
         new_block
     };
+    // Only the emphasis changed: each side as it is styled shows how.
+    if !ops.iter().any(WordOp::is_change) {
+        return block_rich(shown, &diff.text_of(shown));
+    }
+    if let Some(t) = table_redline(ops, old_block, new_block, side, &opts) {
+        return t;
+    }
     footnote_def_head(shown, ops_rich(ops, side))
 }
 

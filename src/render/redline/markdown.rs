@@ -68,7 +68,12 @@ pub fn write(
             BlockChange::Unchanged { to: t, .. } => {
                 plain(out, &diff.text_of(&to.body.blocks[*t]))?;
             }
-            BlockChange::Changed { ops, .. } => write_ops(out, ops)?,
+            BlockChange::Changed { ops, .. } => {
+                write_ops(out, ops)?;
+                if diff.blocks[pos].is_restyle() {
+                    comment(out, "đổi định dạng (in đậm, in nghiêng hoặc liên kết)")?;
+                }
+            }
             BlockChange::Added { to: t } => marked(out, INS, &diff.text_of(&to.body.blocks[*t]))?,
             BlockChange::Removed { from: f } => {
                 marked(out, DEL, &diff.text_of(&from.body.blocks[*f]))?

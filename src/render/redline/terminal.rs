@@ -156,7 +156,11 @@ pub fn write(
             BlockChange::Unchanged { .. } => continue,
             BlockChange::Changed { from: f, to: t, .. } => {
                 let (fb, tb) = (&from.body.blocks[*f], &to.body.blocks[*t]);
-                let mut kind = "changed".to_string();
+                let mut kind = if change.is_restyle() {
+                    "formatting changed (bold, italic or links), words unchanged".to_string()
+                } else {
+                    "changed".to_string()
+                };
                 if fb.kind_tag() != tb.kind_tag() {
                     kind = format!("changed from {} to {}", fb.kind_tag(), tb.kind_tag());
                 }
