@@ -334,3 +334,32 @@ fn pathological_input_finishes_under_a_tiny_deadline() {
     assert!(start.elapsed() < std::time::Duration::from_secs(3));
     check_round_trip(&from, &to, &diff);
 }
+
+#[test]
+fn a_very_long_paragraph_edited_throughout_finishes_under_a_tiny_deadline() {
+    // One paragraph of 30,000 words with a word changed every hundred: too
+    // long for the greedy search, so the search that watches the clock
+    // takes it, and the result still rebuilds both texts.
+    let a: Vec<String> = (0..30_000).map(|i| format!("từ{}", i % 1000)).collect();
+    let b: Vec<String> = a
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            if i % 100 == 7 {
+                format!("mới{i}")
+            } else {
+                w.clone()
+            }
+        })
+        .collect();
+    let from = draft(&a.join(" "));
+    let to = draft(&b.join(" "));
+    let opts = DiffOptions {
+        whitespace: false,
+        deadline: Some(std::time::Duration::from_millis(1)),
+    };
+    let start = std::time::Instant::now();
+    let diff = diff_drafts(&from, &to, &opts);
+    assert!(start.elapsed() < std::time::Duration::from_secs(5));
+    check_round_trip(&from, &to, &diff);
+}

@@ -14,6 +14,10 @@ use similar::{Algorithm, DiffOp, capture_diff_deadline};
 /// Edit rounds (insertions plus deletions) the greedy search runs before it
 /// hands over: its memory grows with their square.
 const GREEDY_ROUNDS: usize = 256;
+/// Tokens (both sides) above which the greedy search is not tried: it does
+/// not watch the clock, and its worst case grows with length times rounds,
+/// so a very long stretch goes straight to the search that does.
+const GREEDY_TOKENS: usize = 20_000;
 
 /// A run of equal tokens: `a[old..old + len] == b[new..new + len]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +45,8 @@ pub(crate) fn common_runs(a: &[u64], b: &[u64], deadline: Option<Instant>) -> Ve
             len: head,
         });
     }
-    let middle = match greedy(ma, mb) {
+    let greedy_fits = ma.len() + mb.len() <= GREEDY_TOKENS;
+    let middle = match greedy_fits.then(|| greedy(ma, mb)).flatten() {
         Some(r) => r,
         None => capture_diff_deadline(Algorithm::Myers, ma, 0..ma.len(), mb, 0..mb.len(), deadline)
             .into_iter()
