@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use std::borrow::Cow;
 
-use crate::model::{Block, BlockKind, Draft, Fingerprint, Inline};
+use crate::model::{Block, Draft, Fingerprint};
 
 pub use front::FieldChange;
 pub use token::{TokenClass, count_words, normalize, tokenize};
@@ -340,17 +340,14 @@ pub fn block_text(block: &Block, whitespace: bool) -> String {
 /// or heading of one run already in normal form: a long draft's text is then
 /// not copied.
 pub fn compared_text(block: &Block, whitespace: bool) -> Cow<'_, str> {
-    if let BlockKind::Heading { content, .. }
-    | BlockKind::Paragraph { content }
-    | BlockKind::Quote { content } = &block.kind
-        && let [Inline::Text(run)] = content.as_slice()
+    if let Some(text) = block.kind.sole_text()
         && (whitespace
             // The fingerprint hashes the normalised text: if hashing the
             // run as it is gives the same, the run is already normal. (A
             // stale fingerprint only sends the block the slow way.)
-            || Fingerprint::of_normal(block.kind_tag(), &run.text) == block.fingerprint)
+            || Fingerprint::of_normal(block.kind_tag(), text) == block.fingerprint)
     {
-        return Cow::Borrowed(&run.text);
+        return Cow::Borrowed(text);
     }
     let text = block.text();
     if whitespace || Fingerprint::of_normal(block.kind_tag(), &text) == block.fingerprint {

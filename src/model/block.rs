@@ -145,13 +145,10 @@ impl Fingerprint {
     pub fn of_kind(kind: &BlockKind) -> Self {
         // The usual block, one run already normal, is hashed in one call:
         // a streaming hasher's set-up costs more than a paragraph's hash.
-        if let BlockKind::Heading { content, .. }
-        | BlockKind::Paragraph { content }
-        | BlockKind::Quote { content } = kind
-            && let [Inline::Text(run)] = content.as_slice()
-            && is_normal_text(&run.text)
+        if let Some(text) = kind.sole_text()
+            && is_normal_text(text)
         {
-            return Fingerprint::of_normal(kind.tag(), &run.text);
+            return Fingerprint::of_normal(kind.tag(), text);
         }
         let mut h = FingerprintHasher::new(kind.tag());
         kind.text_pieces(&mut |piece| h.push(piece));
@@ -499,6 +496,20 @@ impl BlockKind {
             BlockKind::FootnoteDef { .. } => "footnote",
             BlockKind::Code { .. } => "code",
             BlockKind::Rule => "rule",
+        }
+    }
+
+    /// The whole [`BlockKind::text`] of the usual block, a heading,
+    /// paragraph or quote of one run, borrowed: most of a draft's blocks.
+    pub fn sole_text(&self) -> Option<&str> {
+        match self {
+            BlockKind::Heading { content, .. }
+            | BlockKind::Paragraph { content }
+            | BlockKind::Quote { content } => match content.as_slice() {
+                [Inline::Text(run)] => Some(&run.text),
+                _ => None,
+            },
+            _ => None,
         }
     }
 
