@@ -124,7 +124,7 @@ pub(crate) fn diff_bodies<'a>(
     let regions = a.anchor_identical(&fkey, &tkey, deadline);
     a.exact_moves(&fkey, &tkey);
     drop((fkey, tkey));
-    a.pair_diagonals(&regions, whitespace);
+    a.pair_diagonals(&regions);
     // Only blocks not yet paired in place are compared further: on a large
     // draft that is a small part of the text.
     let texts = |blocks: &'a [Block], exact: &dyn Fn(usize) -> bool| -> Vec<Cow<'a, str>> {
@@ -372,7 +372,7 @@ impl Aligner<'_> {
     /// place. Their word diffs are needed anyway, so they are computed (on
     /// all cores) and decide the pairing themselves: a pair whose text
     /// mostly survives is one block edited, with no word bags to build.
-    fn pair_diagonals(&mut self, regions: &[Region], whitespace: bool) {
+    fn pair_diagonals(&mut self, regions: &[Region]) {
         let mut pairs: Vec<(usize, usize)> = Vec::new();
         for (fr, tr) in regions {
             let uf = fr.clone().filter(|&f| self.from_m[f].is_none());
@@ -388,7 +388,8 @@ impl Aligner<'_> {
         // A chunk at a time, so the texts of the pairs done are let go
         // before the next chunk's ops exist.
         for chunk in pairs.chunks(JOB_CHUNK) {
-            let (from, to, deadline) = (self.from, self.to, self.deadline);
+            let (from, to, deadline, whitespace) =
+                (self.from, self.to, self.deadline, self.whitespace);
             let results = parallel_map(chunk, |&(f, t)| {
                 // Texts made here and let go with the pair: most blocks of
                 // a long draft never need theirs again.
