@@ -1,6 +1,7 @@
 //! `duthao export` and `duthao diff --format docx` from the command line.
 
 mod common;
+mod outside;
 
 use std::io::Read;
 use std::path::Path;
@@ -10,6 +11,7 @@ use common::Ws;
 const NQ: &str = "nghi-quyet-xay-dung-dang-2026";
 
 fn part(docx: &Path, name: &str) -> String {
+    outside::check_docx(&std::fs::read(docx).expect("docx written"), "cli");
     let f = std::fs::File::open(docx).expect("docx written");
     let mut zip = zip::ZipArchive::new(f).expect("a zip package");
     let mut s = String::new();

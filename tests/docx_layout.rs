@@ -1,6 +1,7 @@
 //! The exported XML follows each rule of each layout profile.
 
 mod docx_support;
+mod outside;
 
 use docx_support::*;
 use duthao::model::{BlockKind, inline_text};
@@ -406,8 +407,11 @@ fn body_headings_lists_tables_and_footnotes() {
             notes.contains("Theo Báo cáo tổng kết năm 2025"),
             "{profile}"
         );
+        let notes_doc = roxmltree::Document::parse(&notes).expect("footnotes.xml is XML");
         assert!(
-            notes.contains("<w:footnoteRef />"),
+            descendants_named(notes_doc.root_element(), "footnoteRef")
+                .next()
+                .is_some(),
             "{profile}: note number in the note"
         );
         assert!(!xml.contains("Theo Báo cáo tổng kết năm 2025"), "{profile}");
@@ -586,8 +590,9 @@ fn a_workspace_override_reaches_the_document() {
         xml.contains(&format!("w:left=\"{}\"", twips(35.0))),
         "left margin from the workspace"
     );
+    let doc = roxmltree::Document::parse(&xml).expect("document.xml is XML");
     assert!(
-        xml.contains("<w:sz w:val=\"30\" />"),
+        descendants_named(doc.root_element(), "sz").any(|e| wattr(e, "val") == Some("30")),
         "body size from the workspace"
     );
 }

@@ -2,6 +2,7 @@
 //! every change FROM's; front-matter lines are tracked too.
 
 mod docx_support;
+mod outside;
 
 use docx_support::*;
 use duthao::model::Draft;
@@ -208,6 +209,7 @@ fn redline(profile: &str) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
         &rev,
     )
     .expect("redline export");
+    outside::check_docx(&tracked, "tracked");
     let (_, _, plain_to) = export_source(&to_src, mark);
     let (_, _, plain_from) = export_source(&from_src, mark);
     (tracked, plain_from, plain_to)
@@ -341,6 +343,7 @@ fn redlines_from_the_diff_engine_accept_to_to_and_reject_to_from() {
             &rev,
         )
         .expect("redline");
+        outside::check_docx(&tracked, "tracked");
         let (_, _, plain_to) = export_source(&b, mark);
         let (_, _, plain_from) = export_source(&a, mark);
         assert_eq!(
@@ -395,6 +398,7 @@ fn an_unedited_move_is_a_word_move() {
         &rev,
     )
     .expect("redline");
+    outside::check_docx(&tracked, "tracked");
     let xml = part(&tracked, "word/document.xml");
     let doc = roxmltree::Document::parse(&xml).expect("xml");
     let names = |tag: &str| -> Vec<String> {
@@ -438,7 +442,8 @@ fn an_unedited_move_is_a_word_move() {
         "reject-all"
     );
     // pandoc pairs the move: accepting shows the paragraph once, at its new place.
-    if let Some(pandoc) = tool("pandoc") {
+    if outside::available(&[outside::PANDOC]) {
+        let pandoc = outside::PANDOC.path();
         let dir = tempfile::tempdir().expect("tempdir");
         let f = dir.path().join("move.docx");
         std::fs::write(&f, &tracked).expect("write");

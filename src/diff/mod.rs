@@ -383,6 +383,35 @@ pub fn diff_texts(old: &str, new: &str, opts: &DiffOptions) -> Vec<WordOp> {
     words::diff_words(&old, &new, deadline)
 }
 
+/// One line of a line-by-line comparison (the recipients of a document).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineOp<'a> {
+    Equal(&'a str),
+    Insert(&'a str),
+    Delete(&'a str),
+}
+
+/// Compares two lists of lines, each line a unit: kept, added or dropped.
+pub fn diff_lines<'a>(old: &'a [String], new: &'a [String]) -> Vec<LineOp<'a>> {
+    let deadline = Instant::now() + Duration::from_secs(1);
+    let ops =
+        similar::capture_diff_slices_deadline(similar::Algorithm::Myers, old, new, Some(deadline));
+    let mut out = Vec::with_capacity(old.len().max(new.len()));
+    for op in ops {
+        let (tag, a, b) = op.as_tag_tuple();
+        match tag {
+            similar::DiffTag::Equal => out.extend(old[a].iter().map(|l| LineOp::Equal(l))),
+            similar::DiffTag::Delete => out.extend(old[a].iter().map(|l| LineOp::Delete(l))),
+            similar::DiffTag::Insert => out.extend(new[b].iter().map(|l| LineOp::Insert(l))),
+            similar::DiffTag::Replace => {
+                out.extend(old[a].iter().map(|l| LineOp::Delete(l)));
+                out.extend(new[b].iter().map(|l| LineOp::Insert(l)));
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

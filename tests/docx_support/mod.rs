@@ -3,8 +3,7 @@
 #![allow(dead_code)]
 
 use std::io::{Cursor, Read};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use duthao::model::Draft;
 use duthao::profile::layout::{Layout, load_layout};
@@ -76,6 +75,7 @@ pub fn export_source(source: &str, mark: DraftMark) -> (Layout, Draft, Vec<u8>) 
         DraftMark::Final => Some(3),
     };
     let bytes = export(&draft, &layout, &kind, mark, &provenance("test", version)).expect("export");
+    crate::outside::check_docx(&bytes, &format!("export-{profile}"));
     (layout, draft, bytes)
 }
 
@@ -161,33 +161,6 @@ pub fn jc(p: roxmltree::Node) -> Option<String> {
         .and_then(|x| child(x, "jc"))
         .and_then(|e| wattr(e, "val"))
         .map(str::to_string)
-}
-
-/// A tool on PATH, or a printed note that the test part needing it is skipped.
-pub fn tool(name: &str) -> Option<PathBuf> {
-    let found = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|d| d.join(name))
-            .find(|p| p.is_file())
-    });
-    if found.is_none() {
-        eprintln!("note: `{name}` is not installed; skipping the checks that need it");
-    }
-    found
-}
-
-pub fn python_has_docx() -> bool {
-    let ok = Command::new("python3")
-        .args(["-c", "import docx"])
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !ok {
-        eprintln!(
-            "note: python-docx is not installed (pip install python-docx); skipping its checks"
-        );
-    }
-    ok
 }
 
 pub fn normalise_ws(s: &str) -> String {

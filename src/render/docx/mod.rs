@@ -5,26 +5,41 @@
 //! numbers from page 2, and the draft mark. [`export_redline`] writes the TO
 //! version of a diff with every change as a Word tracked change.
 //!
-//! Everything is built with docx-rs elements. The front matter and closing
-//! block form a document shell that docx-rs packs; the body is rendered block
-//! by block straight into the shell's place (a docx-rs paragraph weighs about
-//! 2.4 KB, so a 1,000-page tree would not fit the memory bar). The package is
-//! then normalised (revision ids, relationship order, core and custom
-//! properties, footnote marks and separators) and re-packed deflated with
-//! fixed timestamps, so the same input always gives the same bytes.
-//! Footnotes are real Word footnotes; list numbering is the drafter's text,
-//! never Word numbering.
+//! The WordprocessingML is written here, as text, rather than through a
+//! document-tree library: every property container is a typed value written
+//! in the order of the ISO/IEC 29500 schemas ([`props`]), which is the order
+//! Word reads; text is escaped so that no character a draft may hold breaks
+//! the XML ([`xml`]); the package holds exactly the parts the document uses,
+//! each reached by a relationship ([`package`]). The body is written block
+//! by block into the deflated package, so a long draft never sits in memory
+//! as a tree; footnotes are real Word footnotes written after the body from
+//! the references it made; list numbering is the drafter's text, never Word
+//! numbering. The same input always gives the same bytes.
 
-mod build;
+mod body;
 mod check;
+mod footnotes;
+mod header;
 mod package;
-mod redline;
+mod page;
+mod props;
+mod signature;
+mod tables;
+mod tracked;
+mod writer;
+mod xml;
 
-pub use build::Revision;
 pub use check::check;
-pub use redline::{TextOp, TrackedBlock, export_redline, export_tracked, tracked_blocks};
+pub use props::Revision;
+pub use tracked::{TextOp, TrackedBlock, tracked_blocks};
 
-use crate::model::Draft;
+use body::{Referenced, renders};
+use package::{Package, Parts, Properties};
+use props::Track;
+use writer::Writer;
+
+use crate::diff::DraftDiff;
+use crate::model::{Draft, FrontMatter};
 use crate::profile::layout::Layout;
 
 /// The document type as the profile's kinds name it.
@@ -87,22 +102,175 @@ pub fn export(
     mark: DraftMark,
     provenance: &Provenance,
 ) -> Result<Vec<u8>, DocxError> {
-    let mut w = build::Writer::new(layout);
+    let mut w = Writer::new(layout);
     let referenced = w.collect_footnotes(draft);
     let blocks = &draft.body.blocks;
-    let mut render = |w: &mut build::Writer, i: usize, r: &std::collections::HashSet<String>| {
-        w.block(&blocks[i], r)
-    };
-    let (shell, body_start) = w.document_shell(
+    let last = blocks.iter().rposition(|b| renders(b, &referenced));
+    let props = Properties::new(draft, kind, provenance);
+    write_document(
+        &mut w,
         &draft.front,
         kind,
         mark,
-        referenced,
-        blocks.len(),
-        &mut render,
-    )?;
-    let props = package::Properties::new(draft, kind, provenance);
-    package::finish_streamed(shell, &props, false, |out| {
-        w.stream_body(&body_start, &mut render, out)
-    })
+        &props,
+        &referenced,
+        |w, out, closing| {
+            for (i, b) in blocks.iter().enumerate() {
+                w.keep_with_closing = closing && Some(i) == last;
+                w.block(b, &referenced, Track::Keep, out.buffer());
+                out.flush_if_full()?;
+            }
+            w.keep_with_closing = false;
+            Ok(())
+        },
+    )
+}
+
+/// `duthao diff --format docx`: the TO version in the official layout with
+/// every change of `diff` (FROM → TO) as a Word tracked change by
+/// `revision.author` at `revision.date`.
+#[allow(clippy::too_many_arguments)]
+pub fn export_redline(
+    diff: DraftDiff,
+    from: &Draft,
+    to: &Draft,
+    layout: &Layout,
+    kind: &KindInfo,
+    mark: DraftMark,
+    provenance: &Provenance,
+    revision: &Revision,
+) -> Result<Vec<u8>, DocxError> {
+    export_tracked(
+        &tracked_blocks(diff),
+        from,
+        to,
+        layout,
+        kind,
+        mark,
+        provenance,
+        revision,
+    )
+}
+
+/// The tracked-changes DOCX of FROM → TO described by `blocks`.
+#[allow(clippy::too_many_arguments)]
+pub fn export_tracked(
+    blocks: &[TrackedBlock],
+    from: &Draft,
+    to: &Draft,
+    layout: &Layout,
+    kind: &KindInfo,
+    mark: DraftMark,
+    provenance: &Provenance,
+    revision: &Revision,
+) -> Result<Vec<u8>, DocxError> {
+    let mut w = Writer::new(layout);
+    w.rev = Some(revision.clone());
+    w.old_front = Some(&from.front);
+    let mut referenced = w.collect_footnotes(from);
+    referenced.extend(w.collect_footnotes(to));
+    let last = blocks
+        .iter()
+        .rposition(|b| tracked::tracked_renders(b, from, to, &referenced));
+    let props = Properties::new(to, kind, provenance);
+    write_document(
+        &mut w,
+        &to.front,
+        kind,
+        mark,
+        &props,
+        &referenced,
+        |w, out, closing| {
+            for (i, b) in blocks.iter().enumerate() {
+                w.keep_with_closing = closing && Some(i) == last;
+                w.tracked_block(b, from, to, &referenced, out.buffer());
+                out.flush_if_full()?;
+            }
+            w.keep_with_closing = false;
+            Ok(())
+        },
+    )
+}
+
+/// The main document part being written: a buffer flushed into the package
+/// whenever it grows past a few pages' worth of XML.
+struct Streamed<'p> {
+    package: &'p mut Package,
+    buf: String,
+}
+
+/// How much XML is gathered before it goes to the compressor.
+const FLUSH_BYTES: usize = 1 << 16;
+
+impl Streamed<'_> {
+    fn buffer(&mut self) -> &mut String {
+        &mut self.buf
+    }
+
+    fn flush_if_full(&mut self) -> std::io::Result<()> {
+        if self.buf.len() >= FLUSH_BYTES {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.package.write(&self.buf)?;
+        self.buf.clear();
+        Ok(())
+    }
+}
+
+/// Writes the whole package: the first page's front matter, the body through
+/// `body(writer, out, closing)` (`closing`: a signature block follows, so the
+/// last body block keeps with it), the closing block, then the parts the body
+/// needs (footnotes, hyperlink relationships).
+fn write_document<'a>(
+    w: &mut Writer<'a>,
+    front: &FrontMatter,
+    kind: &KindInfo,
+    mark: DraftMark,
+    props: &Properties,
+    referenced: &Referenced,
+    body: impl FnOnce(&mut Writer<'a>, &mut Streamed<'_>, bool) -> std::io::Result<()>,
+) -> Result<Vec<u8>, DocxError> {
+    if front.issuer.name.trim().is_empty() {
+        return Err(DocxError::Missing("issuing body (issuer.name)"));
+    }
+    let parts = Parts {
+        first_header: w.first_page_differs(),
+        footnotes: !referenced.is_empty(),
+    };
+    let mut package = Package::new(&parts, props)?;
+    package.start("word/document.xml")?;
+    let mut out = Streamed {
+        package: &mut package,
+        buf: page::open_part("document"),
+    };
+    out.buf.push_str("<w:body>");
+    w.draft_mark(mark, &mut out.buf);
+    w.header_table(front, kind, &mut out.buf);
+    w.title_block(front, kind, &mut out.buf);
+    let closing = w.closing_expected(front);
+    body(w, &mut out, closing)?;
+    w.closing(front, &mut out.buf);
+    w.section(&mut out.buf);
+    out.buf.push_str("</w:body></w:document>");
+    out.flush()?;
+    package.part("word/styles.xml", &w.styles())?;
+    package.part("word/settings.xml", &w.settings())?;
+    package.part("word/fontTable.xml", &w.font_table())?;
+    package.part("word/header1.xml", &w.page_number_header())?;
+    if parts.first_header {
+        package.part("word/header2.xml", &w.empty_header())?;
+    }
+    let note_links = if parts.footnotes {
+        package.start("word/footnotes.xml")?;
+        w.footnotes(|piece| package.write(piece))?
+    } else {
+        Default::default()
+    };
+    package.document_rels(&parts, &w.links)?;
+    package.footnote_rels(&note_links)?;
+    package.finish()
 }
