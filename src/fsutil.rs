@@ -1,38 +1,548 @@
-//! File writes that never leave a half-written file behind.
+//! Writing files: the one way duthao writes anything to disk.
+//!
+//! A regular file is replaced atomically (a temporary file in the same
+//! folder, flushed, then renamed over it), so a reader sees the old file or
+//! the new one, never a mix, and an interrupted command leaves nothing
+//! half-written: the temporary file is removed on error and, once
+//! [`clean_up_on_signals`] is installed, on SIGINT, SIGTERM and SIGHUP.
+//!
+//! Atomic replacement is only for regular files. Output asked for a device
+//! (`/dev/null`), a FIFO or standard output is written through, never
+//! replaced. A folder, a symbolic link, a disk, a socket, anything inside
+//! git's own folder, a path in the workspace that a link sends outside it,
+//! and the files a [`Guard`] protects (the workspace's drafts and
+//! configuration, the command's own inputs) are refused with a message that
+//! says why: a workspace cloned from elsewhere may hold links planted to
+//! make output land in system files.
 
-use std::io::Write;
-use std::path::Path;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
-/// Writes `bytes` to `path` through a temporary file in the same folder and a
-/// rename, so a reader sees the old file or the new one, never a mix.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    // The temporary file's name means nothing to the user: report the error
-    // without it (callers name the file they were writing).
-    write_via_temp(path, bytes).map_err(|e| std::io::Error::from(e.kind()))
+/// Why a write was refused or failed. Each message names the path.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("{}: is a folder; give a file name (e.g. {}/out.docx)", path.display(), path.display())]
+    Folder { path: PathBuf },
+    #[error("{}: the folder {} does not exist; create it first or give another path", path.display(), parent.display())]
+    NoParent { path: PathBuf, parent: PathBuf },
+    #[error("{}: {} is not a folder", path.display(), parent.display())]
+    ParentNotFolder { path: PathBuf, parent: PathBuf },
+    #[error("{}: is a symbolic link (to {}); duthao does not write through links, give the real path", path.display(), target.display())]
+    Link { path: PathBuf, target: PathBuf },
+    #[error("{}: leads outside the workspace through a symbolic link (to {}); duthao does not write there", path.display(), target.display())]
+    Escapes { path: PathBuf, target: PathBuf },
+    #[error("{}: is a symbolic link; duthao writes {what} only as a regular file", path.display())]
+    OwnedLink { path: PathBuf, what: &'static str },
+    #[error("{}: is inside git's own folder; duthao never writes there (it would damage the repository)", path.display())]
+    InsideGit { path: PathBuf },
+    #[error("{}: is {what}; output never replaces it, give another file name", path.display())]
+    Protected { path: PathBuf, what: String },
+    #[error("{}: is a disk (block device); duthao never writes to a disk directly", path.display())]
+    BlockDevice { path: PathBuf },
+    #[error("{}: is {what}, not a file duthao can write", path.display())]
+    NotAFile { path: PathBuf, what: &'static str },
+    #[error("{}: is read-only; duthao does not replace it (make it writable, or give another name)", path.display())]
+    ReadOnly { path: PathBuf },
+    #[error("cannot write {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
 }
 
-fn write_via_temp(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Where written bytes go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// Standard output (`-o -`, `-o /dev/stdout`).
+    Stdout,
+    Stderr,
+    /// A device or FIFO: opened and written, never replaced.
+    Through(PathBuf),
+    /// A regular file, new or existing: replaced atomically. The path is
+    /// canonical (symbolic links resolved).
+    Replace(PathBuf),
+}
+
+/// Paths output must not replace: the workspace's own files and the
+/// command's inputs.
+#[derive(Debug, Default, Clone)]
+pub struct Guard {
+    protected: Vec<Protected>,
+    /// The workspace root (canonical): a path inside it must stay inside it.
+    workspace: Option<PathBuf>,
+}
+
+impl Guard {
+    pub fn new() -> Guard {
+        Guard::default()
+    }
+
+    /// Output named inside `root` must land inside it, whatever links it
+    /// crosses.
+    pub fn within(&mut self, root: &Path) {
+        self.workspace = fs::canonicalize(root).ok();
+    }
+
+    /// Refuses `path` itself; `what` completes "X is …" in the message.
+    pub fn protect_file(&mut self, path: &Path, what: impl Into<String>) {
+        if let Ok(path) = canonical_or_self(path) {
+            self.protected.push(Protected {
+                path,
+                what: what.into(),
+                inside: None,
+            });
+        }
+    }
+
+    /// Refuses anything inside the folder `path` (with `extension`: only
+    /// files of that extension).
+    pub fn protect_folder(
+        &mut self,
+        path: &Path,
+        extension: Option<&str>,
+        what: impl Into<String>,
+    ) {
+        if let Ok(path) = canonical_or_self(path) {
+            self.protected.push(Protected {
+                path,
+                what: what.into(),
+                inside: Some(extension.map(str::to_string)),
+            });
+        }
+    }
+
+    fn check(&self, given: &Path, canonical: &Path) -> Result<(), WriteError> {
+        let lexical = lexical_absolute(given);
+        let in_git = |p: &Path| {
+            p.components()
+                .any(|c| c == Component::Normal(".git".as_ref()))
+        };
+        if in_git(canonical) || in_git(&lexical) {
+            return Err(WriteError::InsideGit {
+                path: canonical.to_path_buf(),
+            });
+        }
+        if let Some(root) = &self.workspace
+            && lexical.starts_with(root)
+            && !canonical.starts_with(root)
+        {
+            return Err(WriteError::Escapes {
+                path: given.to_path_buf(),
+                target: canonical.to_path_buf(),
+            });
+        }
+        for p in &self.protected {
+            let hit = match &p.inside {
+                None => canonical == p.path,
+                Some(None) => canonical.starts_with(&p.path),
+                Some(Some(ext)) => {
+                    canonical.starts_with(&p.path)
+                        && canonical
+                            .extension()
+                            .is_some_and(|e| e.eq_ignore_ascii_case(ext))
+                }
+            };
+            if hit {
+                return Err(WriteError::Protected {
+                    path: canonical.to_path_buf(),
+                    what: p.what.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Protected {
+    path: PathBuf,
+    what: String,
+    /// `None`: the path itself; `Some(ext)`: anything inside it (of that
+    /// extension, if given).
+    inside: Option<Option<String>>,
+}
+
+/// `path` made absolute and `.`/`..` resolved without following links.
+fn lexical_absolute(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn canonical_or_self(path: &Path) -> io::Result<PathBuf> {
+    match fs::canonicalize(path) {
+        Ok(p) => Ok(p),
+        // Not there yet: its folder's canonical form and its name.
+        Err(_) => {
+            let name = path
+                .file_name()
+                .ok_or_else(|| io::Error::other("no file name"))?;
+            let parent = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => Path::new("."),
+            };
+            Ok(fs::canonicalize(parent)?.join(name))
+        }
+    }
+}
+
+/// The standard streams under their device names.
+fn standard_stream(path: &Path) -> Option<Destination> {
+    match path.to_str()? {
+        "-" | "/dev/stdout" | "/dev/fd/1" | "/proc/self/fd/1" => Some(Destination::Stdout),
+        "/dev/stderr" | "/dev/fd/2" | "/proc/self/fd/2" => Some(Destination::Stderr),
+        _ => None,
+    }
+}
+
+/// Where output asked for at `path` goes, or why it must not go there.
+pub fn destination(path: &Path, guard: &Guard) -> Result<Destination, WriteError> {
+    if let Some(d) = standard_stream(path) {
+        return Ok(d);
+    }
+    let meta = match fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return new_file(path, guard),
+        Err(source) => {
+            return Err(WriteError::Io {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    if meta.file_type().is_symlink() {
+        let target = fs::canonicalize(path)
+            .or_else(|_| fs::read_link(path))
+            .unwrap_or_default();
+        if let Some(d) = standard_stream(&target) {
+            return Ok(d);
+        }
+        return Err(WriteError::Link {
+            path: path.to_path_buf(),
+            target,
+        });
+    }
+    existing(path, &meta, guard)
+}
+
+fn new_file(path: &Path, guard: &Guard) -> Result<Destination, WriteError> {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    match fs::metadata(&parent) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => {
+            return Err(WriteError::ParentNotFolder {
+                path: path.to_path_buf(),
+                parent,
+            });
+        }
+        Err(_) => {
+            return Err(WriteError::NoParent {
+                path: path.to_path_buf(),
+                parent,
+            });
+        }
+    }
+    let canonical = canonical_or_self(path).map_err(|source| WriteError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    guard.check(path, &canonical)?;
+    Ok(Destination::Replace(canonical))
+}
+
+fn existing(path: &Path, meta: &fs::Metadata, guard: &Guard) -> Result<Destination, WriteError> {
+    let ft = meta.file_type();
+    if ft.is_dir() {
+        return Err(WriteError::Folder {
+            path: path.to_path_buf(),
+        });
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_block_device() {
+            return Err(WriteError::BlockDevice {
+                path: path.to_path_buf(),
+            });
+        }
+        if ft.is_socket() {
+            return Err(WriteError::NotAFile {
+                path: path.to_path_buf(),
+                what: "a socket",
+            });
+        }
+        if ft.is_char_device() || ft.is_fifo() {
+            return Ok(Destination::Through(path.to_path_buf()));
+        }
+    }
+    let canonical = fs::canonicalize(path).map_err(|source| WriteError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    guard.check(path, &canonical)?;
+    if meta.permissions().readonly() {
+        return Err(WriteError::ReadOnly { path: canonical });
+    }
+    Ok(Destination::Replace(canonical))
+}
+
+/// Writes to `dest` whatever `body` writes. For [`Destination::Replace`] the
+/// file appears whole or not at all.
+pub fn write(
+    dest: &Destination,
+    body: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), WriteError> {
+    match dest {
+        Destination::Stdout => {
+            let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+            body(&mut out)
+                .and_then(|()| out.flush())
+                .map_err(|source| WriteError::Io {
+                    path: PathBuf::from("standard output"),
+                    source,
+                })
+        }
+        Destination::Stderr => {
+            let mut out = io::stderr().lock();
+            body(&mut out)
+                .and_then(|()| out.flush())
+                .map_err(|source| WriteError::Io {
+                    path: PathBuf::from("standard error"),
+                    source,
+                })
+        }
+        Destination::Through(path) => {
+            let io = |source| WriteError::Io {
+                path: path.clone(),
+                source,
+            };
+            let file = fs::OpenOptions::new().write(true).open(path).map_err(io)?;
+            let mut out = io::BufWriter::with_capacity(1 << 16, file);
+            body(&mut out).and_then(|()| out.flush()).map_err(io)
+        }
+        Destination::Replace(path) => replace(path, body).map_err(|source| WriteError::Io {
+            path: path.clone(),
+            source,
+        }),
+    }
+}
+
+/// Writes a file duthao owns (a draft, the configuration, a template):
+/// replaced atomically, and refused when it is a symbolic link or not a
+/// regular file, so nothing a cloned workspace holds can send the write
+/// elsewhere. `what` names the file's role in the message ("drafts").
+pub fn write_owned(path: &Path, bytes: &[u8], what: &'static str) -> Result<(), WriteError> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            return Err(WriteError::OwnedLink {
+                path: path.to_path_buf(),
+                what,
+            });
+        }
+        Ok(m) if m.is_dir() => {
+            return Err(WriteError::Folder {
+                path: path.to_path_buf(),
+            });
+        }
+        Ok(m) if !m.is_file() => {
+            return Err(WriteError::NotAFile {
+                path: path.to_path_buf(),
+                what: "not a regular file",
+            });
+        }
+        _ => {}
+    }
+    replace(path, |w| w.write_all(bytes)).map_err(|source| WriteError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Temporary files being written, removed if a signal ends the process.
+static IN_FLIGHT: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn in_flight() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    IN_FLIGHT.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn replace(path: &Path, body: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".duthao-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    // A temporary file is private (0600); the file it replaces keeps its
-    // permissions, a new one gets the usual 0644.
+    // The file it replaces keeps its permissions; a new one gets 0666 less
+    // the umask, as any other program's would.
+    let old_mode = fs::metadata(path).ok().map(|m| m.permissions());
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".duthao-").suffix(".tmp");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path)
-            .map(|m| m.permissions().mode())
-            .unwrap_or(0o644);
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(mode))?;
+        builder.permissions(fs::Permissions::from_mode(0o666));
     }
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    let tmp = builder.tempfile_in(dir)?;
+    let tmp_path = tmp.path().to_path_buf();
+    in_flight().push(tmp_path.clone());
+    let outcome = (|| {
+        let mut out = io::BufWriter::with_capacity(1 << 16, tmp);
+        body(&mut out)?;
+        let tmp = out.into_inner().map_err(|e| e.into_error())?;
+        if let Some(mode) = old_mode {
+            tmp.as_file().set_permissions(mode)?;
+        }
+        tmp.as_file().sync_all()?;
+        tmp.persist(path).map_err(|e| e.error)?;
+        Ok(())
+    })();
+    in_flight().retain(|p| p != &tmp_path);
+    outcome
+}
+
+/// Removes the temporary files of unfinished writes when SIGINT, SIGTERM or
+/// SIGHUP ends the process, then exits as the signal would (128 + its
+/// number). Installed once, by the command-line program.
+pub fn clean_up_on_signals() {
+    #[cfg(unix)]
+    {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+            return;
+        };
+        std::thread::spawn(move || {
+            if let Some(sig) = signals.forever().next() {
+                for p in in_flight().drain(..) {
+                    let _ = fs::remove_file(p);
+                }
+                std::process::exit(128 + sig);
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_file_in_a_missing_folder_names_the_folder() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("nope/out.html");
+        let e = destination(&p, &Guard::new()).expect_err("refused");
+        assert!(matches!(e, WriteError::NoParent { .. }), "{e}");
+        assert!(e.to_string().contains("does not exist"), "{e}");
+    }
+
+    #[test]
+    fn folders_git_and_protected_files_are_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        fs::create_dir_all(root.join(".git/refs")).expect("mkdir");
+        fs::create_dir_all(root.join("drafts")).expect("mkdir");
+        fs::write(root.join("drafts/x.md"), "x").expect("write");
+        fs::write(root.join("duthao.toml"), "x").expect("write");
+        let mut g = Guard::new();
+        g.protect_folder(&root.join("drafts"), None, "a draft of this workspace");
+        g.protect_file(&root.join("duthao.toml"), "this workspace's configuration");
+        assert!(matches!(
+            destination(root, &g),
+            Err(WriteError::Folder { .. })
+        ));
+        assert!(matches!(
+            destination(&root.join(".git/config"), &g),
+            Err(WriteError::InsideGit { .. })
+        ));
+        assert!(matches!(
+            destination(&root.join(".git/refs/new"), &g),
+            Err(WriteError::InsideGit { .. })
+        ));
+        assert!(matches!(
+            destination(&root.join("drafts/x.md"), &g),
+            Err(WriteError::Protected { .. })
+        ));
+        assert!(matches!(
+            destination(&root.join("drafts/new.md"), &g),
+            Err(WriteError::Protected { .. })
+        ));
+        assert!(matches!(
+            destination(&root.join("duthao.toml"), &g),
+            Err(WriteError::Protected { .. })
+        ));
+        assert!(matches!(
+            destination(&root.join("out.docx"), &g),
+            Ok(Destination::Replace(_))
+        ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_and_links_are_written_through_or_followed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let g = Guard::new();
+        assert_eq!(
+            destination(Path::new("/dev/null"), &g).expect("null"),
+            Destination::Through("/dev/null".into())
+        );
+        assert_eq!(
+            destination(Path::new("/dev/stdout"), &g).expect("stdout"),
+            Destination::Stdout
+        );
+        let target = dir.path().join("real.txt");
+        fs::write(&target, "old").expect("write");
+        let link = dir.path().join("link.txt");
+        std::os::unix::fs::symlink(&target, &link).expect("symlink");
+        assert!(matches!(
+            destination(&link, &g),
+            Err(WriteError::Link { .. })
+        ));
+        // A folder link inside a workspace that leads out of it is refused.
+        let ws = dir.path().join("ws");
+        fs::create_dir_all(&ws).expect("mkdir");
+        let outside = tempfile::tempdir().expect("tempdir");
+        std::os::unix::fs::symlink(outside.path(), ws.join("out")).expect("symlink");
+        let mut guarded = Guard::new();
+        guarded.within(&ws);
+        assert!(matches!(
+            destination(&ws.join("out/redline.html"), &guarded),
+            Err(WriteError::Escapes { .. })
+        ));
+        assert!(matches!(
+            destination(&ws.join("redline.html"), &guarded),
+            Ok(Destination::Replace(_))
+        ));
+        assert!(matches!(
+            write_owned(&link, b"x", "drafts"),
+            Err(WriteError::OwnedLink { .. })
+        ));
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_old_file_and_no_temporary() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("a.txt");
+        fs::write(&p, "old").expect("write");
+        let d = destination(&p, &Guard::new()).expect("ok");
+        let e = write(&d, |w| {
+            w.write_all(b"partial")?;
+            Err(io::Error::other("boom"))
+        });
+        assert!(e.is_err());
+        assert_eq!(fs::read_to_string(&p).expect("read"), "old");
+        let left: Vec<_> = fs::read_dir(dir.path()).expect("ls").collect();
+        assert_eq!(left.len(), 1, "no temporary file left behind");
+    }
 }

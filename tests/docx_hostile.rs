@@ -47,10 +47,15 @@ fn control_characters_from_the_draft_never_reach_the_xml() {
     let (_, _, bytes) = export_source(&src, DraftMark::Draft { version: Some(1) });
     parts_parse(&bytes);
     let xml = part(&bytes, "word/document.xml");
-    for c in ['\u{c}', '\u{1b}', '\u{7}', '\u{fffe}', '\u{ffff}', '\u{0}', '\u{1}', '\u{b}'] {
+    for c in [
+        '\u{c}', '\u{1b}', '\u{7}', '\u{fffe}', '\u{ffff}', '\u{0}', '\u{1}', '\u{b}',
+    ] {
         assert!(!xml.contains(c), "U+{:04X} written raw", c as u32);
     }
-    assert!(xml.contains("có ký tự điều khiển"), "the text around them stays");
+    assert!(
+        xml.contains("có ký tự điều khiển"),
+        "the text around them stays"
+    );
     let core = part(&bytes, "docProps/core.xml");
     assert!(!core.contains('\u{1b}') && core.contains("đỏ"), "{core}");
 }
@@ -158,7 +163,11 @@ fn the_package_holds_exactly_the_parts_it_uses() {
     let plain = source("về x", "Không có chú thích.");
     let (_, _, bytes) = export_source(&plain, DraftMark::Draft { version: Some(1) });
     let parts = names(&bytes);
-    for absent in ["word/footnotes.xml", "word/comments.xml", "word/numbering.xml"] {
+    for absent in [
+        "word/footnotes.xml",
+        "word/comments.xml",
+        "word/numbering.xml",
+    ] {
         assert!(!parts.iter().any(|p| p == absent), "{absent} in {parts:?}");
     }
     let ct = part(&bytes, "[Content_Types].xml");

@@ -1,5 +1,6 @@
 use super::Context;
 use super::output::short;
+use super::output::{errln, outln};
 
 /// Commit one draft (drafts/SLUG.md) and nothing else.
 ///
@@ -18,17 +19,17 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     let ws = ctx.workspace()?;
     let c = ws.commit_draft(&args.slug, &args.message)?;
     if c.normalised {
-        eprintln!(
+        errln!(
             "note: drafts/{}.md was in NFD (decomposed Unicode); it is stored as NFC, which looks the same",
             c.slug
         );
     }
     if let Some(w) = &c.warning {
-        eprintln!("warning: committed, but the draft has a problem to fix before `submit`:\n  {w}");
+        errln!("warning: committed, but the draft has a problem to fix before `submit`:\n  {w}");
     }
     if args.json {
         return super::output::print_json(&c);
     }
-    println!("Committed drafts/{}.md as {}.", c.slug, short(&c.commit));
+    outln!("Committed drafts/{}.md as {}.", c.slug, short(&c.commit))?;
     Ok(())
 }

@@ -3,12 +3,14 @@ use std::path::PathBuf;
 use anyhow::{Context as _, bail};
 use duthao::diff::{DiffOptions, diff_drafts};
 use duthao::examples;
+use duthao::fsutil::write_owned;
 use duthao::render::redline::{Labels, html};
 use duthao::store::Identity;
 use duthao::store::Rev;
 use duthao::workspace::{InitOptions, Workspace, init};
 
 use super::Context;
+use super::output::outln;
 
 /// Build a workspace from the bundled example drafts and run the pipeline on
 /// it: each draft's three versions are committed and submitted in turn.
@@ -63,14 +65,13 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
         },
     )?;
     let ws = Workspace::open(&report.root)?;
-    println!("Demo workspace: {}", report.root.display());
+    outln!("Demo workspace: {}", report.root.display())?;
     let mut slugs = Vec::new();
     for ex in examples::bundled() {
         let path = ws.draft_path(ex.slug);
         for (i, text) in ex.versions.iter().enumerate() {
             let n = i + 1;
-            duthao::fsutil::write_atomic(&path, text.as_bytes())
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            write_owned(&path, text.as_bytes(), "drafts")?;
             let msg = if n == 1 {
                 "Bản đầu".to_string()
             } else {
@@ -78,10 +79,12 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
             };
             ws.commit_draft_as(ex.slug, &msg, &who)?;
             let v = ws.submit_as(ex.slug, &format!("Gửi xin ý kiến Dự thảo lần {n}"), &who)?;
-            println!(
+            outln!(
                 "  {}: committed and submitted Dự thảo lần {} ({})",
-                ex.slug, v.n, v.tag
-            );
+                ex.slug,
+                v.n,
+                v.tag
+            )?;
         }
         slugs.push(ex.slug);
     }
@@ -93,11 +96,11 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
         let mut text = std::fs::read_to_string(&exclude).unwrap_or_default();
         if !text.lines().any(|l| l.trim() == "/out/") {
             text.push_str("/out/\n");
-            duthao::fsutil::write_atomic(&exclude, text.as_bytes())?;
+            write_owned(&exclude, text.as_bytes(), "git's exclude list")?;
         }
     }
-    println!();
-    println!("Redlines between versions (open in a browser):");
+    outln!()?;
+    outln!("Redlines between versions (open in a browser):")?;
     for slug in &slugs {
         let versions = ws.versions(slug)?;
         for pair in versions.windows(2) {
@@ -108,14 +111,14 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
             let mut buf = Vec::new();
             html::write(&mut buf, &diff, &from, &to, &labels)?;
             let path = out.join(format!("{slug}-v{a}-v{b}.html"));
-            duthao::fsutil::write_atomic(&path, &buf)?;
-            println!("  {}", path.display());
+            write_owned(&path, &buf, "demo output")?;
+            outln!("  {}", path.display())?;
         }
     }
-    println!();
-    println!(
+    outln!()?;
+    outln!(
         "DOCX in the official layout (marked as drafts), and tracked changes between versions:"
-    );
+    )?;
     for slug in &slugs {
         let versions = ws.versions(slug)?;
         let Some(last) = versions.last() else {
@@ -123,8 +126,8 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
         };
         let snap = ws.snapshot(slug, &Rev::Version(last.n))?;
         let path = out.join(format!("{slug}-v{}.docx", last.n));
-        duthao::fsutil::write_atomic(&path, &ws.export_docx(&snap)?.bytes)?;
-        println!("  {}", path.display());
+        write_owned(&path, &ws.export_docx(&snap)?.bytes, "demo output")?;
+        outln!("  {}", path.display())?;
         for pair in versions.windows(2) {
             let (a, b) = (pair[0].n, pair[1].n);
             let from = ws.snapshot(slug, &Rev::Version(a))?;
@@ -132,19 +135,19 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
             let diff = diff_drafts(&from.draft, &to.draft, &DiffOptions::default());
             let bytes = ws.redline_docx(&from, &to, diff)?;
             let path = out.join(format!("{slug}-v{a}-v{b}-tracked.docx"));
-            duthao::fsutil::write_atomic(&path, &bytes)?;
-            println!("  {}", path.display());
+            write_owned(&path, &bytes, "demo output")?;
+            outln!("  {}", path.display())?;
         }
     }
     let first = slugs.first().copied().unwrap_or("SLUG");
-    println!();
-    println!("Try:");
-    println!("  cd {}", report.root.display());
-    println!("  duthao list");
-    println!("  duthao status {first}");
-    println!("  duthao log {first}");
-    println!("  duthao diff {first} v1 v2       # what changed, word by word");
-    println!("  duthao export {first}           # DOCX of the latest version");
-    println!("  git log --oneline --decorate        # the same history, read by plain git");
+    outln!()?;
+    outln!("Try:")?;
+    outln!("  cd {}", report.root.display())?;
+    outln!("  duthao list")?;
+    outln!("  duthao status {first}")?;
+    outln!("  duthao log {first}")?;
+    outln!("  duthao diff {first} v1 v2       # what changed, word by word")?;
+    outln!("  duthao export {first}           # DOCX of the latest version")?;
+    outln!("  git log --oneline --decorate        # the same history, read by plain git")?;
     Ok(())
 }

@@ -8,6 +8,7 @@ use duthao::render::redline::{Labels, html, json, markdown, stat, terminal};
 use duthao::store::Rev;
 use duthao::workspace::Workspace;
 
+use super::output::errln;
 use super::{Context, Exit};
 
 /// Show what changed between two versions of a draft, word by word.
@@ -85,33 +86,40 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     };
     let diff = diff_drafts(&from.draft, &to.draft, &opts);
     if diff.degraded {
-        eprintln!(
+        errln!(
             "note: the comparison took too long and some paragraphs are shown as whole replacements"
         );
     }
     let labels = Labels::new(from.label.clone(), to.label.clone());
-    let color = args.output.is_none() && ctx.color;
+    let render = |out: &mut dyn Write, color: bool| {
+        write(out, &args, &diff, &from.draft, &to.draft, &labels, color)
+    };
     match &args.output {
         Some(path) => {
-            let path = ctx.cwd.join(path);
-            write_file_atomic(&path, |out| {
-                write(out, &args, &diff, &from.draft, &to.draft, &labels, color)
-            })
-            .with_context(|| format!("cannot write {}", path.display()))?;
-            eprintln!("Wrote {}.", path.display());
+            let guard = output_guard(&args, ctx)?;
+            if let Some(p) =
+                super::output::write_to(&ctx.cwd.join(path), &guard, |out| render(out, false))?
+            {
+                errln!("Wrote {}.", p.display());
+            }
         }
         None => {
-            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            write(
-                &mut out,
-                &args,
-                &diff,
-                &from.draft,
-                &to.draft,
-                &labels,
-                color,
-            )?;
-            out.flush()?;
+            use std::io::IsTerminal;
+            let stdout = std::io::stdout();
+            let on_terminal = stdout.is_terminal();
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            // The terminal format escapes what it prints itself; the file
+            // formats are shown with their control characters escaped when
+            // they land on a terminal.
+            if on_terminal && args.format != Format::Terminal {
+                let mut safe = duthao::render::TerminalSafe::new(&mut out);
+                render(&mut safe, false)
+                    .and_then(|()| safe.flush())
+                    .map_err(super::output::stdout_error)?;
+            } else {
+                render(&mut out, ctx.color).map_err(super::output::stdout_error)?;
+            }
+            out.flush().map_err(super::output::stdout_error)?;
         }
     }
     let differs = !diff.is_empty();
@@ -124,56 +132,35 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Streams the output into a temporary file beside `path`, then renames it
-/// into place: a reader sees the old file or the whole new one, and a large
-/// redline is never held in memory at once. No fsync: the redline is derived
-/// from the drafts and can always be written again.
-fn write_file_atomic(
-    path: &Path,
-    body: impl FnOnce(&mut std::io::BufWriter<tempfile::NamedTempFile>) -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
+/// What `-o` must not replace: the workspace's own files (when run in one)
+/// and the two files being compared.
+fn output_guard(args: &Args, ctx: &Context) -> anyhow::Result<duthao::fsutil::Guard> {
+    let mut guard = match Workspace::find(&ctx.cwd) {
+        Ok(ws) => ws.output_guard(),
+        Err(_) => duthao::fsutil::Guard::new(),
     };
-    let tmp = tempfile::Builder::new()
-        .prefix(".duthao-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, tmp);
-    body(&mut out)?;
-    let tmp = out.into_inner().map_err(|e| e.into_error())?;
-    // A temporary file is private (0600); the file it replaces keeps its
-    // permissions, a new one gets the usual 0644.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path)
-            .map(|m| m.permissions().mode())
-            .unwrap_or(0o644);
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(mode))?;
+    for f in args.files.iter().flatten() {
+        guard.protect_file(&ctx.cwd.join(f), "one of the files being compared");
     }
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    Ok(guard)
 }
 
 fn write(
-    out: &mut impl Write,
+    mut out: &mut dyn Write,
     args: &Args,
     diff: &DraftDiff,
     from: &Draft,
     to: &Draft,
     labels: &Labels,
     color: bool,
-) -> anyhow::Result<()> {
+) -> std::io::Result<()> {
     if args.stat {
         let s = stat::compute(diff, from, to);
         if args.format == Format::Json {
             serde_json::to_writer_pretty(&mut *out, &s)?;
             out.write_all(b"\n")?;
         } else {
-            stat::write(out, &s)?;
+            stat::write(&mut out, &s)?;
         }
         return Ok(());
     }
@@ -183,14 +170,14 @@ fn write(
                 color,
                 ..Default::default()
             };
-            terminal::write(out, diff, from, to, labels, &opts)?;
+            terminal::write(&mut out, diff, from, to, labels, &opts)?;
             if diff.is_empty() && !args.exit_code {
-                eprintln!("no differences between {} and {}", labels.from, labels.to);
+                errln!("no differences between {} and {}", labels.from, labels.to);
             }
         }
-        Format::Html => html::write(out, diff, from, to, labels)?,
-        Format::Json => json::write(out, diff, from, to, labels)?,
-        Format::Markdown => markdown::write(out, diff, from, to, labels)?,
+        Format::Html => html::write(&mut out, diff, from, to, labels)?,
+        Format::Json => json::write(&mut out, diff, from, to, labels)?,
+        Format::Markdown => markdown::write(&mut out, diff, from, to, labels)?,
         Format::Docx => unreachable!("DOCX is written by run_docx"),
     }
     Ok(())
@@ -208,6 +195,7 @@ fn run_docx(args: &Args, ctx: &Context) -> anyhow::Result<()> {
         .map(str::to_ascii_lowercase)
         .as_deref()
         != Some("docx")
+        && super::output::needs_docx_name(&ctx.cwd.join(output))
     {
         bail!(
             "-o {}: --format docx writes a Word document; give a name ending in .docx",
@@ -238,10 +226,12 @@ fn run_docx(args: &Args, ctx: &Context) -> anyhow::Result<()> {
             (ws.redline_docx(&a, &b, diff)?, empty)
         }
     };
-    let path = ctx.cwd.join(output);
-    duthao::fsutil::write_atomic(&path, &bytes)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    eprintln!("Wrote {}.", path.display());
+    let guard = output_guard(args, ctx)?;
+    if let Some(p) =
+        super::output::write_to(&ctx.cwd.join(output), &guard, |out| out.write_all(&bytes))?
+    {
+        errln!("Wrote {}.", p.display());
+    }
     if args.exit_code && !empty {
         return Err(Exit(1, String::new()).into());
     }

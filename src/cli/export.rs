@@ -1,9 +1,10 @@
 use std::path::PathBuf;
 
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 use duthao::store::Rev;
 
 use super::Context;
+use super::output::{errln, outln};
 
 /// Write a draft as a DOCX in its profile's official layout (Nghị định
 /// 30/2020 for state bodies, the party's rules for party bodies).
@@ -61,7 +62,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
             .extension()
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase);
-        if ext.as_deref() != Some("docx") {
+        if ext.as_deref() != Some("docx") && super::output::needs_docx_name(&ctx.cwd.join(p)) {
             bail!(
                 "-o {}: duthao writes Word documents; give a name ending in .docx (LibreOffice converts it to PDF: soffice --headless --convert-to pdf FILE.docx)",
                 p.display()
@@ -72,7 +73,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     let exported = ws.export_docx(&snap)?;
     let bytes = exported.bytes;
     for w in &exported.warnings {
-        eprintln!(
+        errln!(
             "warning: {}: {w}",
             ws.draft_name(&args.slug, &rev).display()
         );
@@ -84,12 +85,14 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
             None => format!("{}-du-thao.docx", args.slug),
         }),
     };
-    duthao::fsutil::write_atomic(&out, &bytes)
-        .with_context(|| format!("cannot write {}", out.display()))?;
+    let out = super::output::write_to(&out, &ws.output_guard(), |w| {
+        std::io::Write::write_all(w, &bytes)
+    })?
+    .unwrap_or(out);
     let mark = match snap.version {
         Some(n) => format!("Dự thảo lần {n}"),
         None => "DỰ THẢO".to_string(),
     };
-    println!("Wrote {} ({mark}).", out.display());
+    outln!("Wrote {} ({mark}).", out.display())?;
     Ok(())
 }

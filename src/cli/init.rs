@@ -3,6 +3,7 @@ use std::path::PathBuf;
 use duthao::workspace::{InitOptions, init};
 
 use super::Context;
+use super::output::outln;
 
 /// Create a workspace: a git repository with duthao.toml, the layout templates
 /// and an example draft, committed.
@@ -42,18 +43,18 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     if args.json {
         return super::output::print_json(&report);
     }
-    println!(
+    outln!(
         "Created a duthao workspace in {} (profile {}).",
         report.root.display(),
         report.profile
-    );
+    )?;
     if let Some(slug) = &report.example {
-        println!("Example draft: drafts/{slug}.md");
+        outln!("Example draft: drafts/{slug}.md")?;
     }
-    println!();
-    println!("Next:");
-    println!("  edit duthao.toml: your organisation, review levels and approvers");
-    println!("  duthao new nghi-quyet my-draft --title \"về …\"   start a draft");
-    println!("  duthao list                                      see every draft");
+    outln!()?;
+    outln!("Next:")?;
+    outln!("  edit duthao.toml: your organisation, review levels and approvers")?;
+    outln!("  duthao new nghi-quyet my-draft --title \"về …\"   start a draft")?;
+    outln!("  duthao list                                      see every draft")?;
     Ok(())
 }

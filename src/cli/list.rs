@@ -1,5 +1,6 @@
 use super::Context;
-use super::output::{bold, cut, pad};
+use super::output::outln;
+use super::output::{bold_line, cut, pad};
 
 /// Every draft: slug, kind, title, latest version and stage in the pipeline.
 #[derive(clap::Args, Debug)]
@@ -16,7 +17,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
         return super::output::print_json(&drafts);
     }
     if drafts.is_empty() {
-        println!("No drafts yet. Start one: duthao new nghi-quyet my-draft --title \"về …\"");
+        outln!("No drafts yet. Start one: duthao new nghi-quyet my-draft --title \"về …\"")?;
         return Ok(());
     }
     let w = drafts
@@ -25,20 +26,17 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
         .max()
         .unwrap_or(4)
         .max(4);
-    println!(
-        "{}",
-        bold(
-            &format!(
-                "{}  {}  {}  {}  {}",
-                pad("SLUG", w),
-                pad("KIND", 14),
-                pad("VERSION", 7),
-                pad("STAGE", 24),
-                "TITLE"
-            ),
-            ctx.color
-        )
-    );
+    bold_line(
+        &format!(
+            "{}  {}  {}  {}  {}",
+            pad("SLUG", w),
+            pad("KIND", 14),
+            pad("VERSION", 7),
+            pad("STAGE", 24),
+            "TITLE"
+        ),
+        ctx.color,
+    )?;
     for d in &drafts {
         let version = d
             .latest_version
@@ -53,17 +51,17 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
             (Some(t), None) => cut(t, 60),
             (None, None) => String::new(),
         };
-        println!(
+        outln!(
             "{}  {}  {}  {}  {}",
             pad(&d.slug, w),
             pad(d.kind.as_deref().unwrap_or("?"), 14),
             pad(&version, 7),
             pad(&stage, 24),
             title
-        );
+        )?;
     }
     if drafts.iter().any(|d| d.uncommitted) {
-        println!("\n* the text on disk has changes not yet committed");
+        outln!("\n* the text on disk has changes not yet committed")?;
     }
     Ok(())
 }

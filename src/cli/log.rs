@@ -1,6 +1,7 @@
 use duthao::workspace::LogEvent;
 
 use super::Context;
+use super::output::outln;
 use super::output::{format_time, short};
 
 /// A draft's history in time order: every commit that changed it and every
@@ -19,16 +20,17 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
         return super::output::print_json(&entries);
     }
     if entries.is_empty() {
-        println!(
+        outln!(
             "{}: no history yet; commit it first: duthao commit {} -m \"…\"",
-            args.slug, args.slug
-        );
+            args.slug,
+            args.slug
+        )?;
     }
     for e in &entries {
         let when = format_time(e.time, e.offset_minutes);
         match &e.event {
             LogEvent::Revision { commit, summary } => {
-                println!("{when}  revision  {}  {}  {summary}", short(commit), e.who)
+                outln!("{when}  revision  {}  {}  {summary}", short(commit), e.who)?
             }
             LogEvent::Version {
                 n, commit, message, ..
@@ -46,7 +48,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
                         format!(": {first}")
                     }
                 );
-                println!("{}", super::output::bold(&line, ctx.color));
+                super::output::bold_line(&line, ctx.color)?;
             }
         }
     }

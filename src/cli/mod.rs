@@ -16,6 +16,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use output::errln;
 
 pub use output::ColorChoice;
 
@@ -73,17 +74,18 @@ pub struct Exit(pub u8, pub String);
 
 pub fn main() -> ExitCode {
     reset_sigpipe();
+    duthao::fsutil::clean_up_on_signals();
     let cli = Cli::parse();
     let cwd = match &cli.chdir {
         Some(d) if !d.is_dir() => {
-            eprintln!("error: -C {}: no such folder", d.display());
+            errln!("error: -C {}: no such folder", d.display());
             return ExitCode::from(1);
         }
         Some(d) => d.clone(),
         None => match std::env::current_dir() {
             Ok(d) => d,
             Err(e) => {
-                eprintln!("error: cannot read the current folder: {e}");
+                errln!("error: cannot read the current folder: {e}");
                 return ExitCode::from(1);
             }
         },
@@ -109,7 +111,7 @@ pub fn main() -> ExitCode {
         Err(e) => {
             if let Some(Exit(code, msg)) = e.downcast_ref::<Exit>() {
                 if !msg.is_empty() {
-                    eprintln!("{msg}");
+                    errln!("{msg}");
                 }
                 return ExitCode::from(*code);
             }

@@ -1,4 +1,5 @@
 use super::Context;
+use super::output::outln;
 
 /// Start a new draft (drafts/SLUG.md) from the profile's skeleton for a kind.
 ///
@@ -39,12 +40,12 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     } else {
         made.kind_name.clone()
     };
-    println!(
+    outln!(
         "Created {} ({what}, profile {}).",
         made.path.display(),
         made.profile
-    );
-    println!("Edit it, then: duthao commit {} -m \"Bản đầu\"", made.slug);
+    )?;
+    outln!("Edit it, then: duthao commit {} -m \"Bản đầu\"", made.slug)?;
     Ok(())
 }
 

@@ -27,10 +27,12 @@ impl ColorChoice {
 
 /// Prints one JSON document on stdout.
 pub fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value)?;
-    writeln!(out)?;
-    Ok(())
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    serde_json::to_writer_pretty(&mut out, value)
+        .map_err(std::io::Error::from)
+        .and_then(|()| writeln!(out))
+        .and_then(|()| out.flush())
+        .map_err(stdout_error)
 }
 
 pub fn print_error(e: &anyhow::Error) {
@@ -41,7 +43,7 @@ pub fn print_error(e: &anyhow::Error) {
             msg.push_str(&format!("\n  caused by: {c}"));
         }
     }
-    eprintln!("{msg}");
+    note(&msg);
 }
 
 /// "2026-03-05 14:02 +07:00" from git's seconds and offset.
@@ -70,15 +72,6 @@ pub fn short(commit: &str) -> &str {
     &commit[..commit.len().min(8)]
 }
 
-/// Bold text when colour is on.
-pub fn bold(s: &str, color: bool) -> String {
-    if color {
-        format!("\x1b[1m{s}\x1b[0m")
-    } else {
-        s.to_string()
-    }
-}
-
 /// Pads to a width in characters (not bytes: Vietnamese letters are multibyte).
 pub fn pad(s: &str, width: usize) -> String {
     let n = s.chars().count();
@@ -99,3 +92,79 @@ pub fn cut(s: &str, width: usize) -> String {
         t
     }
 }
+
+/// Whether `-o FILE` names a file that must end in `.docx`: not a stream
+/// (`-`, `/dev/stdout`), a device or a FIFO.
+pub fn needs_docx_name(file: &std::path::Path) -> bool {
+    use duthao::fsutil::{Destination, Guard, destination};
+    !matches!(
+        destination(file, &Guard::new()),
+        Ok(Destination::Stdout | Destination::Stderr | Destination::Through(_))
+    )
+}
+
+/// Writes a command's output to `-o FILE` through the one write function
+/// (`-` is standard output), never over what `guard` protects. Returns the
+/// file written, for the "Wrote …" line; `None` for a stream.
+pub fn write_to(
+    file: &std::path::Path,
+    guard: &duthao::fsutil::Guard,
+    body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> anyhow::Result<Option<std::path::PathBuf>> {
+    use duthao::fsutil::{Destination, destination, write};
+    let dest = destination(file, guard)?;
+    write(&dest, body)?;
+    Ok(match dest {
+        Destination::Replace(p) | Destination::Through(p) => Some(p),
+        Destination::Stdout | Destination::Stderr => None,
+    })
+}
+
+/// One line of command output. Text that came from drafts, commits or
+/// configuration is shown with its control characters escaped, and a
+/// failed write (standard output on a full disk) is an error, not a panic.
+pub fn line(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", duthao::render::terminal_safe(text)).map_err(stdout_error)
+}
+
+/// [`line`] in bold when colour is on.
+pub fn bold_line(text: &str, color: bool) -> anyhow::Result<()> {
+    let text = duthao::render::terminal_safe(text);
+    let mut out = std::io::stdout().lock();
+    if color {
+        writeln!(out, "\x1b[1m{text}\x1b[0m")
+    } else {
+        writeln!(out, "{text}")
+    }
+    .map_err(stdout_error)
+}
+
+/// A note or warning on standard error, its data escaped like [`line`]'s.
+pub fn note(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{}", duthao::render::terminal_safe(text));
+}
+
+pub fn stdout_error(e: std::io::Error) -> anyhow::Error {
+    anyhow::anyhow!("cannot write to standard output: {e}")
+}
+
+/// `println!` for command output (see [`line`]); use with `?`.
+macro_rules! outln {
+    () => {
+        $crate::cli::output::line("")
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::output::line(&format!($($arg)*))
+    };
+}
+pub(crate) use outln;
+
+/// `eprintln!` for notes and warnings (see [`note`]).
+macro_rules! errln {
+    ($($arg:tt)*) => {
+        $crate::cli::output::note(&format!($($arg)*))
+    };
+}
+pub(crate) use errln;

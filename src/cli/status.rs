@@ -1,5 +1,6 @@
 use super::Context;
-use super::output::{bold, format_time, short};
+use super::output::outln;
+use super::output::{bold_line, format_time, short};
 
 /// One draft: its versions, where it stands, and what to do next.
 #[derive(clap::Args, Debug)]
@@ -28,41 +29,41 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     } else {
         &s.kind_name
     };
-    println!("{}", bold(&format!("{} {}", kind, s.title), ctx.color));
-    println!("file:     {} (profile {})", s.file, s.profile);
-    println!("stage:    {}", s.stage);
+    bold_line(&format!("{} {}", kind, s.title), ctx.color)?;
+    outln!("file:     {} (profile {})", s.file, s.profile)?;
+    outln!("stage:    {}", s.stage)?;
     if s.uncommitted {
-        println!("          the text on disk has uncommitted changes");
+        outln!("          the text on disk has uncommitted changes")?;
     }
     if s.revisions_since_version > 0 && !s.versions.is_empty() {
-        println!(
+        outln!(
             "          {} commit(s) since the latest version",
             s.revisions_since_version
-        );
+        )?;
     }
     if s.versions.is_empty() {
-        println!("versions: none yet");
+        outln!("versions: none yet")?;
     } else {
-        println!("versions:");
+        outln!("versions:")?;
         for v in &s.versions {
             let msg = if v.message.is_empty() {
                 String::new()
             } else {
                 format!("  {}", v.message.lines().next().unwrap_or(""))
             };
-            println!(
+            outln!(
                 "  v{:<3} Dự thảo lần {:<3} {}  {}  {}{msg}",
                 v.n,
                 v.n,
                 format_time(v.time, v.offset_minutes),
                 short(&v.commit),
                 v.submitted_by
-            );
+            )?;
         }
     }
-    println!("next:");
+    outln!("next:")?;
     for n in &s.next {
-        println!("  {n}");
+        outln!("  {n}")?;
     }
     result
 }

@@ -1,4 +1,5 @@
 use super::Context;
+use super::output::outln;
 use super::output::short;
 
 /// Freeze the committed text as the next version, "Dự thảo lần N", to send
@@ -21,20 +22,20 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     if args.json {
         return super::output::print_json(&duthao::workspace::VersionInfo::from(&v));
     }
-    println!(
+    outln!(
         "{}: Dự thảo lần {} (tag {}) at {}.",
         v.slug,
         v.n,
         v.tag,
         short(&v.commit.to_string())
-    );
+    )?;
     if v.n > 1 {
-        println!(
+        outln!(
             "Reviewers can see what changed: duthao diff {} v{} v{}",
             v.slug,
             v.n - 1,
             v.n
-        );
+        )?;
     }
     Ok(())
 }

@@ -99,23 +99,30 @@ impl Templates {
 
     /// Writes the built-in templates into `dir` (used by `init`), leaving any
     /// file that already exists untouched.
-    pub fn install_builtin(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    pub fn install_builtin(dir: &Path) -> Result<Vec<PathBuf>, crate::fsutil::WriteError> {
         let mut written = Vec::new();
         install(&BUILTIN, dir, &mut written)?;
         Ok(written)
     }
 }
 
-fn install(d: &Dir<'_>, root: &Path, written: &mut Vec<PathBuf>) -> std::io::Result<()> {
+fn install(
+    d: &Dir<'_>,
+    root: &Path,
+    written: &mut Vec<PathBuf>,
+) -> Result<(), crate::fsutil::WriteError> {
     for f in d.files() {
         let path = root.join(f.path());
         if path.exists() {
             continue;
         }
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
+            std::fs::create_dir_all(parent).map_err(|source| crate::fsutil::WriteError::Io {
+                path: parent.to_path_buf(),
+                source,
+            })?;
         }
-        crate::fsutil::write_atomic(&path, f.contents())?;
+        crate::fsutil::write_owned(&path, f.contents(), "templates")?;
         written.push(path);
     }
     for sub in d.dirs() {

@@ -290,6 +290,11 @@ impl Store {
         &self.root
     }
 
+    /// Git's own folder (`.git`, or wherever a `.git` file points).
+    pub fn git_dir(&self) -> &Path {
+        self.repo.path()
+    }
+
     /// The underlying repository, for what this API does not cover yet.
     pub fn repo(&self) -> &Repository {
         &self.repo

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use super::{Result, Workspace, WorkspaceError, check_slug};
-use crate::fsutil::write_atomic;
+use crate::fsutil::write_owned;
 use crate::reader;
 use crate::store::{Identity, Rev, Version};
 
@@ -64,10 +64,7 @@ impl Workspace {
                 source,
             })?;
         }
-        write_atomic(&path, text.as_bytes()).map_err(|source| WorkspaceError::Io {
-            path: path.clone(),
-            source,
-        })?;
+        write_owned(&path, text.as_bytes(), "drafts")?;
         Ok(NewDraft {
             slug: slug.to_string(),
             path: Self::draft_rel(slug),
@@ -119,10 +116,7 @@ impl Workspace {
         if nfc == text {
             return Ok(false);
         }
-        write_atomic(&path, nfc.as_bytes()).map_err(|source| WorkspaceError::Io {
-            path: path.clone(),
-            source,
-        })?;
+        write_owned(&path, nfc.as_bytes(), "drafts")?;
         Ok(true)
     }
 

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{CONFIG_FILE, DRAFTS_DIR, TEMPLATES_DIR, Workspace, WorkspaceError};
-use crate::fsutil::write_atomic;
+use crate::fsutil::write_owned;
 use crate::profile::Templates;
 use crate::store::{HeadState, Identity, Store, StoreError};
 
@@ -73,11 +73,14 @@ pub fn init(dir: &Path, opts: &InitOptions) -> Result<InitReport, WorkspaceError
         move |source| WorkspaceError::Io { path, source }
     };
     let config_text = default_config(&opts.profile);
-    write_atomic(&root.join(CONFIG_FILE), config_text.as_bytes())
-        .map_err(io(&root.join(CONFIG_FILE)))?;
+    write_owned(
+        &root.join(CONFIG_FILE),
+        config_text.as_bytes(),
+        "its configuration",
+    )?;
     let templates_dir = root.join(TEMPLATES_DIR);
     let mut paths: Vec<PathBuf> = vec![PathBuf::from(CONFIG_FILE)];
-    for p in Templates::install_builtin(&templates_dir).map_err(io(&templates_dir))? {
+    for p in Templates::install_builtin(&templates_dir)? {
         if let Ok(rel) = p.strip_prefix(&root) {
             paths.push(rel.to_path_buf());
         }
@@ -87,7 +90,7 @@ pub fn init(dir: &Path, opts: &InitOptions) -> Result<InitReport, WorkspaceError
     if let Some(e) = &example {
         let rel = Workspace::draft_rel(e.slug);
         let text = e.versions[0];
-        write_atomic(&root.join(&rel), text.as_bytes()).map_err(io(&rel))?;
+        write_owned(&root.join(&rel), text.as_bytes(), "drafts")?;
         paths.push(rel);
     }
     let refs: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();

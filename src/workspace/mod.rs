@@ -47,6 +47,8 @@ pub enum WorkspaceError {
     Layout(crate::profile::layout::LayoutError),
     #[error(transparent)]
     Docx(#[from] crate::render::docx::DocxError),
+    #[error(transparent)]
+    Write(#[from] crate::fsutil::WriteError),
     #[error("{file}:{line}: unknown kind `{kind}` in profile `{profile}`; known kinds: {known}")]
     UnknownKind {
         file: PathBuf,
@@ -146,6 +148,30 @@ impl Workspace {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// What output written from this workspace must never replace: its
+    /// drafts, configuration and templates, git's folder, and anything a
+    /// symbolic link would send outside the workspace.
+    pub fn output_guard(&self) -> crate::fsutil::Guard {
+        let mut g = crate::fsutil::Guard::new();
+        g.within(&self.root);
+        g.protect_folder(
+            &self.root.join(DRAFTS_DIR),
+            Some("md"),
+            "a draft of this workspace",
+        );
+        g.protect_folder(
+            &self.root.join(TEMPLATES_DIR),
+            None,
+            "inside this workspace's templates/",
+        );
+        g.protect_file(
+            &self.root.join(CONFIG_FILE),
+            "this workspace's configuration",
+        );
+        g.protect_folder(self.store.git_dir(), None, "inside git's own folder");
+        g
     }
 
     /// `drafts/<slug>.md`, relative to the root.

@@ -17,6 +17,10 @@ pub fn escape(text: &str) -> String {
             '>' => s.push_str("&gt;"),
             '"' => s.push_str("&quot;"),
             '\'' => s.push_str("&#39;"),
+            // HTML has no place for control characters (a browser shows
+            // nothing, a terminal would obey them).
+            '\t' | '\n' | '\r' => s.push(c),
+            c if c.is_control() => {}
             _ => s.push(c),
         }
     }

@@ -35,8 +35,15 @@ struct Painter {
     color: bool,
 }
 
+/// Every text this writer prints comes from the drafts: shown with its
+/// control characters escaped, never acting on the terminal.
+fn safe(text: &str) -> std::borrow::Cow<'_, str> {
+    crate::render::terminal_safe(text)
+}
+
 impl Painter {
     fn paint(&self, out: &mut impl Write, style: Style, text: &str) -> io::Result<()> {
+        let text = safe(text);
         if self.color {
             write!(out, "{style}{text}{style:#}")
         } else {
@@ -44,6 +51,7 @@ impl Painter {
         }
     }
     fn ins(&self, out: &mut impl Write, text: &str) -> io::Result<()> {
+        let text = &*safe(text);
         if self.color {
             let st = Style::new()
                 .fg_color(Some(AnsiColor::Green.into()))
@@ -54,6 +62,7 @@ impl Painter {
         }
     }
     fn del(&self, out: &mut impl Write, text: &str) -> io::Result<()> {
+        let text = &*safe(text);
         if self.color {
             let st = Style::new()
                 .fg_color(Some(AnsiColor::Red.into()))
@@ -121,7 +130,7 @@ pub fn write(
         p.header(out, "front matter")?;
         writeln!(out)?;
         for c in &diff.front {
-            write!(out, "  {}: ", c.key)?;
+            write!(out, "  {}: ", safe(&c.key))?;
             match (&c.old, &c.new) {
                 // Word-diff prose values; a date or a number reads best whole.
                 (Some(a), Some(b)) if a.contains(' ') && b.contains(' ') => {
@@ -213,7 +222,7 @@ pub fn write(
                     write_ops(out, &p, ops, opts.context_words)?
                 } else {
                     let text = apply(ops, Side::New);
-                    out.write_all(excerpt(&text, 2 * opts.context_words).as_bytes())?
+                    out.write_all(safe(&excerpt(&text, 2 * opts.context_words)).as_bytes())?
                 }
             }
             BlockChange::Unchanged { .. } => {}
@@ -236,7 +245,7 @@ fn write_ops(out: &mut impl Write, p: &Painter, ops: &[WordOp], context: usize) 
                     (false, true) => (context, 0),
                     (false, false) => (context, context),
                 };
-                out.write_all(collapse(t, keep_head, keep_tail).as_bytes())?;
+                out.write_all(safe(&collapse(t, keep_head, keep_tail)).as_bytes())?;
             }
         }
     }
