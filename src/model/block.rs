@@ -25,14 +25,20 @@ fn is_false(b: &bool) -> bool {
 }
 
 /// A stretch of text with one style (and possibly a link target).
+///
+/// Texts are boxed slices, not growable strings: a long draft holds
+/// hundreds of thousands of runs, and a table row a run per cell.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Run {
-    pub text: String,
+    pub text: Box<str>,
     #[serde(flatten)]
     pub style: Style,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub link: Option<String>,
+    pub link: Option<Box<str>>,
 }
+
+/// The inline content of a block or of one table cell.
+pub type Inlines = Box<[Inline]>;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
@@ -40,7 +46,7 @@ pub enum Inline {
     Text(Run),
     /// `[^label]`; the definition is a `FootnoteDef` block.
     FootnoteRef {
-        label: String,
+        label: Box<str>,
     },
     /// A hard line break inside a block.
     LineBreak,
@@ -54,7 +60,7 @@ pub enum ListMarker {
     /// "-", "+", "*"
     Bullet(char),
     /// "1.", "2)" exactly as written
-    Ordered(String),
+    Ordered(Box<str>),
 }
 
 impl fmt::Display for ListMarker {
@@ -71,30 +77,31 @@ impl fmt::Display for ListMarker {
 pub enum BlockKind {
     Heading {
         level: u8,
-        content: Vec<Inline>,
+        content: Inlines,
     },
     Paragraph {
-        content: Vec<Inline>,
+        content: Inlines,
     },
     ListItem {
         marker: ListMarker,
         /// 0 for a top-level item, 1 for an item nested in another, ...
         depth: u8,
-        content: Vec<Inline>,
+        content: Inlines,
     },
+    /// Every row has the header's number of cells.
     Table {
-        header: Vec<Vec<Inline>>,
-        rows: Vec<Vec<Vec<Inline>>>,
+        header: Box<[Inlines]>,
+        rows: Box<[Box<[Inlines]>]>,
     },
     Quote {
-        content: Vec<Inline>,
+        content: Inlines,
     },
     FootnoteDef {
-        label: String,
-        content: Vec<Inline>,
+        label: Box<str>,
+        content: Inlines,
     },
     Code {
-        text: String,
+        text: Box<str>,
     },
     Rule,
 }
@@ -505,7 +512,7 @@ impl BlockKind {
         match self {
             BlockKind::Heading { content, .. }
             | BlockKind::Paragraph { content }
-            | BlockKind::Quote { content } => match content.as_slice() {
+            | BlockKind::Quote { content } => match &content[..] {
                 [Inline::Text(run)] => Some(&run.text),
                 _ => None,
             },

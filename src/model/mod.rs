@@ -7,8 +7,8 @@ mod path;
 
 pub(crate) use block::swar;
 pub use block::{
-    Block, BlockKind, Body, Fingerprint, FingerprintHasher, Inline, LineRange, ListMarker, Run,
-    Style, inline_text, is_normal_text,
+    Block, BlockKind, Body, Fingerprint, FingerprintHasher, Inline, Inlines, LineRange, ListMarker,
+    Run, Style, inline_text, is_normal_text,
 };
 pub use front::{DocDate, FrontMatter, Issuer, Signer};
 pub use path::{Label, LabelKind, PathSegment, StructuralPath};

@@ -1,12 +1,13 @@
 //! Markdown body → blocks with line ranges. Structural paths and fingerprints
 //! are added afterwards by `structure`.
 
+use std::collections::HashSet;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use super::label::starts_item;
-use crate::model::{BlockKind, Fingerprint, Inline, ListMarker, Run, Style};
+use crate::model::{BlockKind, Fingerprint, Inline, Inlines, ListMarker, Run, Style};
 
 /// A block as parsed, before it gets its place in the structure.
 pub struct RawBlock {
@@ -19,14 +20,20 @@ fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
 }
 
+/// An inline piece while its run may still grow.
+enum Growing {
+    Text(String, Style, Option<Box<str>>),
+    Other(Inline),
+}
+
 /// Collects inline events into runs, merging neighbours of equal style.
 #[derive(Default)]
 struct InlineSink {
-    out: Vec<Inline>,
+    out: Vec<Growing>,
     bold: u32,
     italic: u32,
     strike: u32,
-    links: Vec<String>,
+    links: Vec<Box<str>>,
     /// Byte range of the inline content seen so far.
     span: Option<Range<usize>>,
 }
@@ -56,18 +63,16 @@ impl InlineSink {
             code,
             ..self.style()
         };
-        let link = self.links.last().cloned();
-        if let Some(Inline::Text(last)) = self.out.last_mut() {
-            if last.style == style && last.link == link {
-                last.text.push_str(t);
-                return;
-            }
+        let link = self.links.last();
+        if let Some(Growing::Text(text, s, l)) = self.out.last_mut()
+            && *s == style
+            && l.as_ref() == link
+        {
+            text.push_str(t);
+            return;
         }
-        self.out.push(Inline::Text(Run {
-            text: t.to_string(),
-            style,
-            link,
-        }));
+        let link = link.cloned();
+        self.out.push(Growing::Text(t.to_string(), style, link));
     }
 
     /// Handles an inline event; returns false if the event is not inline.
@@ -77,17 +82,17 @@ impl InlineSink {
             Event::Code(t) => self.text(t, true),
             Event::InlineHtml(t) | Event::Html(t) => self.text(t, false),
             Event::SoftBreak => self.text(" ", false),
-            Event::HardBreak => self.out.push(Inline::LineBreak),
-            Event::FootnoteReference(l) => self.out.push(Inline::FootnoteRef {
-                label: l.to_string(),
-            }),
+            Event::HardBreak => self.out.push(Growing::Other(Inline::LineBreak)),
+            Event::FootnoteReference(l) => self.out.push(Growing::Other(Inline::FootnoteRef {
+                label: l.as_ref().into(),
+            })),
             Event::Start(Tag::Emphasis) => self.italic += 1,
             Event::End(TagEnd::Emphasis) => self.italic = self.italic.saturating_sub(1),
             Event::Start(Tag::Strong) => self.bold += 1,
             Event::End(TagEnd::Strong) => self.bold = self.bold.saturating_sub(1),
             Event::Start(Tag::Strikethrough) => self.strike += 1,
             Event::End(TagEnd::Strikethrough) => self.strike = self.strike.saturating_sub(1),
-            Event::Start(Tag::Link { dest_url, .. }) => self.links.push(dest_url.to_string()),
+            Event::Start(Tag::Link { dest_url, .. }) => self.links.push(dest_url.as_ref().into()),
             Event::End(TagEnd::Link) => {
                 self.links.pop();
             }
@@ -99,39 +104,45 @@ impl InlineSink {
         true
     }
 
-    fn take(&mut self) -> (Vec<Inline>, Option<Range<usize>>) {
+    /// A line break that separates the paragraphs of one footnote.
+    fn line_break(&mut self) {
+        self.out.push(Growing::Other(Inline::LineBreak));
+    }
+
+    fn take(&mut self) -> (Inlines, Option<Range<usize>>) {
         let out = std::mem::take(&mut self.out);
         (trim_inlines(out), self.span.take())
     }
 }
 
-/// Leading and trailing spaces carry no meaning in a block.
-fn trim_inlines(mut v: Vec<Inline>) -> Vec<Inline> {
-    if let Some(Inline::Text(r)) = v.first_mut() {
-        let lead = r.text.len() - r.text.trim_start().len();
-        r.text.drain(..lead);
+/// The finished inlines: leading and trailing spaces carry no meaning in a
+/// block, and the model of a long draft lives until the process ends, so
+/// every text is boxed to its length.
+fn trim_inlines(mut v: Vec<Growing>) -> Inlines {
+    if let Some(Growing::Text(t, ..)) = v.first_mut() {
+        let lead = t.len() - t.trim_start().len();
+        t.drain(..lead);
     }
-    if let Some(Inline::Text(r)) = v.last_mut() {
-        let keep = r.text.trim_end().len();
-        r.text.truncate(keep);
+    if let Some(Growing::Text(t, ..)) = v.last_mut() {
+        let keep = t.trim_end().len();
+        t.truncate(keep);
     }
-    v.retain(|i| !matches!(i, Inline::Text(r) if r.text.is_empty()));
-    // The model of a long draft lives until the process ends: give back
-    // what growing the runs and the list overshot.
-    for i in &mut v {
-        if let Inline::Text(r) = i
-            && r.text.capacity() > r.text.len() + r.text.len() / 8
-        {
-            r.text.shrink_to_fit();
-        }
-    }
-    v.shrink_to_fit();
-    v
+    v.into_iter()
+        .filter_map(|p| match p {
+            Growing::Text(t, _, _) if t.is_empty() => None,
+            Growing::Text(t, style, link) => Some(Inline::Text(Run {
+                text: t.into_boxed_str(),
+                style,
+                link,
+            })),
+            Growing::Other(i) => Some(i),
+        })
+        .collect()
 }
 
 /// Parses text known to be the content of one paragraph, without letting a
 /// leading "1." or "-" turn it into a list: the drafter's marker is text.
-fn parse_inlines(segment: &str) -> Vec<Inline> {
+fn parse_inlines(segment: &str) -> Inlines {
     let escaped = escape_leading_marker(segment);
     let mut sink = InlineSink::default();
     for (ev, r) in Parser::new_ext(&escaped, options()).into_offset_iter() {
@@ -175,7 +186,7 @@ fn split_items(src: &str) -> Option<Vec<Range<usize>>> {
 }
 
 /// A table being read: its start, header cells, body rows, the current row.
-type Cells = Vec<Vec<Inline>>;
+type Cells = Vec<Inlines>;
 type TableAcc = (usize, Cells, Vec<Cells>, Cells);
 
 struct ListCtx {
@@ -215,68 +226,325 @@ pub struct Section {
 
 pub(crate) fn parse_blocks_by(body: &str, size: usize) -> Vec<Section> {
     use rayon::prelude::*;
-    let parse = |range: &Range<usize>| {
+    let plan = sections(body, size);
+    let parse = |piece: &Piece| {
         let mut blocks = Vec::new();
-        parse_section(&body[range.clone()], &mut blocks);
-        for rb in &mut blocks {
-            rb.span = rb.span.start + range.start..rb.span.end + range.start;
+        let text = piece.text(body, &plan.footnotes);
+        parse_section(&text, &mut blocks);
+        piece.place(&mut blocks);
+        Section {
+            blocks,
+            prints: Vec::new(),
         }
-        let prints = blocks
-            .iter()
-            .map(|rb| Fingerprint::of_kind(&rb.kind))
-            .collect();
-        Section { blocks, prints }
     };
     // Sections are independent, so a long draft is read on every core.
-    sections(body, size).par_iter().map(parse).collect()
+    let mut out: Vec<Section> = plan.pieces.par_iter().map(parse).collect();
+    if !join_tables(&plan.pieces, &mut out) {
+        // A table cut where the parser saw something else: read it whole.
+        let whole = Piece {
+            range: 0..body.len(),
+            table_head: None,
+        };
+        let mut blocks = Vec::new();
+        parse_section(body, &mut blocks);
+        whole.place(&mut blocks);
+        out = vec![Section {
+            blocks,
+            prints: Vec::new(),
+        }];
+    }
+    // Hashing reads every block's whole text: done on the core that holds it.
+    out.par_iter_mut().for_each(|s| {
+        s.prints = s
+            .blocks
+            .iter()
+            .map(|rb| Fingerprint::of_kind(&rb.kind))
+            .collect()
+    });
+    out
 }
 
 /// About how much text is parsed at once.
 const SECTION_BYTES: usize = 64 * 1024;
 
+/// A stretch of the body parsed on its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Piece {
+    /// The stretch, in the body.
+    pub range: Range<usize>,
+    /// For a stretch that starts inside a long table: the table's header
+    /// and delimiter lines, parsed before it so its rows read as rows.
+    pub table_head: Option<Range<usize>>,
+}
+
+/// How a body is cut, and the footnote labels it defines (which every
+/// section that refers to one must see defined).
+pub(crate) struct Plan {
+    pub pieces: Vec<Piece>,
+    /// Lower-cased, as the parser matches them.
+    pub footnotes: HashSet<String>,
+}
+
+impl Piece {
+    /// The text the parser reads for this piece: the table head it
+    /// continues, the stretch, and a stand-in definition for each footnote
+    /// it refers to that is defined in another stretch (the parser takes
+    /// `[^x]` for a reference only when `x` is defined).
+    fn text<'b>(&self, body: &'b str, footnotes: &HashSet<String>) -> std::borrow::Cow<'b, str> {
+        let own = &body[self.range.clone()];
+        let mut stubs = String::new();
+        if !footnotes.is_empty() {
+            let defined_here: HashSet<String> = footnote_definitions(own)
+                .unwrap_or_default()
+                .into_iter()
+                .collect();
+            for label in referenced_labels(own) {
+                let key = label.to_lowercase();
+                if !defined_here.contains(&key) && footnotes.contains(&key) {
+                    stubs.push_str("\n\n[^");
+                    stubs.push_str(label);
+                    stubs.push_str("]: .");
+                }
+            }
+        }
+        match &self.table_head {
+            None if stubs.is_empty() => std::borrow::Cow::Borrowed(own),
+            head => {
+                let mut t = String::with_capacity(own.len() + stubs.len() + 256);
+                if let Some(h) = head {
+                    t.push_str(&body[h.clone()]);
+                }
+                t.push_str(own);
+                t.push_str(&stubs);
+                t.push('\n');
+                std::borrow::Cow::Owned(t)
+            }
+        }
+    }
+
+    /// Moves the spans of blocks parsed from [`Piece::text`] into the body,
+    /// and drops what the stand-in definitions made.
+    fn place(&self, blocks: &mut Vec<RawBlock>) {
+        let head = self.table_head.as_ref().map_or(0, |h| h.len());
+        let own = self.range.len();
+        blocks.retain(|rb| rb.span.start < head + own);
+        let at = |x: usize| self.range.start + x.saturating_sub(head).min(own);
+        for rb in blocks.iter_mut() {
+            rb.span = at(rb.span.start)..at(rb.span.end);
+        }
+    }
+}
+
+/// The labels of the footnote references in a text (`[^label]` not
+/// followed by `:`), each once.
+fn referenced_labels(text: &str) -> Vec<&str> {
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut out: Vec<&str> = Vec::new();
+    for (i, _) in text.match_indices("[^") {
+        let rest = &text[i + 2..];
+        let Some(end) = rest.find(']') else { continue };
+        let label = &rest[..end];
+        if label.is_empty() || label.contains(['[', '\n']) || rest[end + 1..].starts_with(':') {
+            continue;
+        }
+        if seen.insert(label) {
+            out.push(label);
+        }
+    }
+    out
+}
+
+/// Appends each continuation table (the first block of a piece that starts
+/// inside a table) to the table it continues. Returns false when a piece did
+/// not read as the table it was cut from.
+fn join_tables(pieces: &[Piece], sections: &mut [Section]) -> bool {
+    for (i, piece) in pieces.iter().enumerate().skip(1) {
+        if piece.table_head.is_none() {
+            continue;
+        }
+        let (before, after) = sections.split_at_mut(i);
+        let Some(prev) = before.iter_mut().rev().find_map(|s| s.blocks.last_mut()) else {
+            return false;
+        };
+        let cur = &mut after[0];
+        let ok = matches!(
+            (&prev.kind, cur.blocks.first().map(|b| &b.kind)),
+            (BlockKind::Table { header: h1, .. }, Some(BlockKind::Table { header: h2, .. })) if h1 == h2
+        );
+        if !ok {
+            return false;
+        }
+        let next = cur.blocks.remove(0);
+        if let (BlockKind::Table { rows, .. }, BlockKind::Table { rows: more, .. }) =
+            (&mut prev.kind, next.kind)
+        {
+            let mut all = std::mem::take(rows).into_vec();
+            all.extend(more);
+            *rows = all.into_boxed_slice();
+        }
+        prev.span.end = next.span.end;
+    }
+    true
+}
+
 /// Cuts `body` into stretches of at least `size` bytes (the last may be
-/// shorter) that parse exactly as they do inside the whole. A new stretch
-/// starts at a line that begins with `#` right after a blank line (nothing
-/// but spaces and tabs): such a line is not indented, so it closes every
-/// open list, quote, table and paragraph, and nothing carries across it.
+/// shorter) that parse exactly as they do inside the whole.
 ///
-/// Three things can still reach across it, and a body with any of them is
-/// parsed whole rather than reasoned about: fenced code (```` ``` ````,
-/// `~~~`, wherever they open, in a list item or not), raw HTML (`<`), which
-/// may hold blank lines, and link or footnote definitions (`]:`), which
-/// serve the whole document. So is a body with a lone carriage return,
-/// which the Markdown parser reads as a line end. Official documents have
-/// none of these but footnotes; a long draft without footnotes is cut.
-pub(crate) fn sections(body: &str, size: usize) -> Vec<Range<usize>> {
+/// A new stretch starts at a line that begins with `#` right after a blank
+/// line (nothing but spaces and tabs): such a line is not indented, so it
+/// closes every open list, quote, table and paragraph, and nothing carries
+/// across it. A long table is cut between two rows that start with `|`; the
+/// stretch after the cut is parsed with the table's header and delimiter
+/// lines before it, and its rows joined back to the table afterwards.
+///
+/// Footnotes reach across a cut: a reference is one only where its
+/// definition is known. Each stretch is parsed with a stand-in definition of
+/// every label it refers to and another stretch defines, when the body's
+/// footnote definitions all start a line (`[^label]: …`), as drafts write
+/// them. Everything else that can reach across a cut makes the body parsed
+/// whole rather than reasoned about: fenced code (```` ``` ````, `~~~`,
+/// wherever they open), raw HTML (`<`), which may hold blank lines, link
+/// definitions and footnote definitions anywhere else (`]:`), and a lone
+/// carriage return, which the Markdown parser reads as a line end.
+pub(crate) fn sections(body: &str, size: usize) -> Plan {
     let b = body.as_bytes();
-    let whole = || std::iter::once(0..body.len()).collect();
+    let whole = || Plan {
+        pieces: vec![Piece {
+            range: 0..body.len(),
+            table_head: None,
+        }],
+        footnotes: HashSet::new(),
+    };
     if b.len() <= size
         || memchr::memchr2(b'<', b'\r', b).is_some()
-        || [&b"]:"[..], b"```", b"~~~"]
+        || [&b"```"[..], b"~~~"]
             .iter()
             .any(|pat| memchr::memmem::find(b, pat).is_some())
     {
         return whole();
     }
-    let mut cuts = vec![0];
-    let mut blank_before = false;
+    let Some(footnotes) = footnote_definitions(body) else {
+        return whole();
+    };
+    let mut cuts: Vec<Piece> = Vec::new();
+    let mut piece_start = 0;
+    let mut table_head: Option<Range<usize>> = None;
+    let mut blank_before = true;
     let mut start = 0;
+    // (start, end) of the line before, for recognising a table's head.
+    let mut prev_line: Option<(usize, usize)> = None;
+    let mut prev_prev_blank = true;
+    let mut in_table: Option<Range<usize>> = None;
     for end in memchr::memchr_iter(b'\n', b)
         .map(|i| i + 1)
         .chain((!body.ends_with('\n')).then_some(b.len()))
     {
         let line = &b[start..end];
-        if blank_before
-            && line.first() == Some(&b'#')
-            && start - cuts.last().copied().unwrap_or(0) >= size
-        {
-            cuts.push(start);
+        let blank = line.iter().all(|&c| matches!(c, b' ' | b'\t' | b'\n'));
+        let long = start - piece_start >= size;
+        let row = line.first() == Some(&b'|');
+        if blank || !row {
+            // A table ends at a blank line; a line that does not start with
+            // `|` may still be a row, but no cut is made from there on.
+            in_table = None;
         }
-        blank_before = line.iter().all(|&c| matches!(c, b' ' | b'\t' | b'\n'));
+        if blank {
+        } else if let Some(head) = &in_table {
+            // A row of a long table: a cut here is read back with the head.
+            if long {
+                cuts.push(Piece {
+                    range: piece_start..start,
+                    table_head: table_head.take(),
+                });
+                piece_start = start;
+                table_head = Some(head.clone());
+            }
+        } else if blank_before && line.first() == Some(&b'#') && long {
+            cuts.push(Piece {
+                range: piece_start..start,
+                table_head: table_head.take(),
+            });
+            piece_start = start;
+        } else if let Some((ps, pe)) = prev_line
+            && prev_prev_blank
+            && b[ps] == b'|'
+            && is_delimiter_row(&body[start..end])
+            && row_cells(&body[ps..pe]) == row_cells(&body[start..end])
+        {
+            in_table = Some(ps..end);
+        }
+        prev_prev_blank = blank_before;
+        blank_before = blank;
+        prev_line = Some((start, end));
         start = end;
     }
-    cuts.push(b.len());
-    cuts.windows(2).map(|w| w[0]..w[1]).collect()
+    cuts.push(Piece {
+        range: piece_start..b.len(),
+        table_head,
+    });
+    Plan {
+        pieces: cuts,
+        footnotes: footnotes.iter().map(|l| l.to_lowercase()).collect(),
+    }
+}
+
+/// The labels of the footnote definitions in a body, when every `]:` in it
+/// ends the label of one that starts a line (up to three spaces in);
+/// `None` when a `]:` is anything else (a link definition, a definition
+/// inside a quote or a list), which only a whole parse reads right.
+fn footnote_definitions(body: &str) -> Option<Vec<String>> {
+    let b = body.as_bytes();
+    let mut labels = Vec::new();
+    for at in memchr::memmem::find_iter(b, b"]:") {
+        let line_start = memchr::memrchr(b'\n', &b[..at]).map_or(0, |i| i + 1);
+        let head = &body[line_start..at];
+        let indent = head.len() - head.trim_start_matches(' ').len();
+        let label = head.trim_start_matches(' ').strip_prefix("[^")?;
+        if indent > 3
+            || label.is_empty()
+            || label.contains(['[', ']', '^'])
+            || label.contains(char::is_whitespace)
+        {
+            return None;
+        }
+        labels.push(label.to_string());
+    }
+    Some(labels)
+}
+
+/// A GFM delimiter row: cells of dashes with optional colons.
+fn is_delimiter_row(line: &str) -> bool {
+    let t = line.trim();
+    let t = t.strip_prefix('|').unwrap_or(t);
+    let t = t.strip_suffix('|').unwrap_or(t);
+    !t.is_empty()
+        && t.split('|').all(|c| {
+            let c = c.trim();
+            let c = c.strip_prefix(':').unwrap_or(c);
+            let c = c.strip_suffix(':').unwrap_or(c);
+            !c.is_empty() && c.bytes().all(|x| x == b'-')
+        })
+}
+
+/// The number of cells of a table line, split on unescaped pipes.
+fn row_cells(line: &str) -> usize {
+    let t = line.trim();
+    let t = t.strip_prefix('|').unwrap_or(t);
+    let t = t.strip_suffix('|').unwrap_or(t);
+    let mut n = 1;
+    let mut escaped = false;
+    for c in t.chars() {
+        match c {
+            '\\' if !escaped => {
+                escaped = true;
+                continue;
+            }
+            '|' if !escaped => n += 1,
+            _ => {}
+        }
+        escaped = false;
+    }
+    n
 }
 
 fn parse_section(body: &str, out: &mut Vec<RawBlock>) {
@@ -299,7 +567,7 @@ fn parse_section(body: &str, out: &mut Vec<RawBlock>) {
         body: &str,
         block_start: usize,
         block_end: usize,
-        make: &dyn Fn(Vec<Inline>) -> BlockKind,
+        make: &dyn Fn(Inlines) -> BlockKind,
     ) {
         let (inlines, span) = sink.take();
         let content_span = span.unwrap_or(block_start..block_end);
@@ -341,7 +609,7 @@ fn parse_section(body: &str, out: &mut Vec<RawBlock>) {
                     let (start, text) = code.take().unwrap_or_default();
                     out.push(RawBlock {
                         kind: BlockKind::Code {
-                            text: text.trim_end_matches('\n').to_string(),
+                            text: text.trim_end_matches('\n').into(),
                         },
                         span: start..r.end,
                     });
@@ -371,7 +639,10 @@ fn parse_section(body: &str, out: &mut Vec<RawBlock>) {
                 Event::End(TagEnd::Table) => {
                     if let Some((start, header, rows, _)) = table.take() {
                         out.push(RawBlock {
-                            kind: BlockKind::Table { header, rows },
+                            kind: BlockKind::Table {
+                                header: header.into_boxed_slice(),
+                                rows: rows.into_iter().map(Vec::into_boxed_slice).collect(),
+                            },
                             span: start..r.end,
                         });
                     }
@@ -417,7 +688,7 @@ fn parse_section(body: &str, out: &mut Vec<RawBlock>) {
                         }),
                         Container::Footnote(..) => {
                             // Paragraphs of one footnote are joined into one block.
-                            sink.out.push(Inline::LineBreak);
+                            sink.line_break();
                         }
                         Container::None => flush(out, &mut sink, body, start, r.end, &|content| {
                             BlockKind::Paragraph { content }
@@ -457,12 +728,23 @@ fn parse_section(body: &str, out: &mut Vec<RawBlock>) {
                 if let Container::Footnote(label, start) =
                     std::mem::replace(&mut container, Container::None)
                 {
-                    let (mut content, _) = sink.take();
-                    while matches!(content.last(), Some(Inline::LineBreak)) {
-                        content.pop();
-                    }
+                    let (content, _) = sink.take();
+                    let keep = content.len()
+                        - content
+                            .iter()
+                            .rev()
+                            .take_while(|i| matches!(i, Inline::LineBreak))
+                            .count();
+                    let content = if keep < content.len() {
+                        content[..keep].into()
+                    } else {
+                        content
+                    };
                     out.push(RawBlock {
-                        kind: BlockKind::FootnoteDef { label, content },
+                        kind: BlockKind::FootnoteDef {
+                            label: label.into(),
+                            content,
+                        },
                         span: start..r.end,
                     });
                 }
@@ -550,6 +832,6 @@ fn marker_at(src: &str) -> ListMarker {
     let mut cs = m.chars();
     match (cs.next(), cs.next()) {
         (Some(c @ ('-' | '+' | '*')), None) => ListMarker::Bullet(c),
-        _ => ListMarker::Ordered(m),
+        _ => ListMarker::Ordered(m.into()),
     }
 }

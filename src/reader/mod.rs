@@ -20,6 +20,18 @@ pub use label::parse_label;
 /// room for any real document while keeping memory bounded.
 pub const MAX_DRAFT_BYTES: usize = 64 * 1024 * 1024;
 
+/// The most lines of text (not counting blank ones) a draft's body may have:
+/// this many, plus one for every [`BYTES_PER_EXTRA_LINE`] bytes of the
+/// draft. A 5,000-page document has about 80,000 lines in 15 MB. Every line
+/// may become a block, a list item or a table row, each of which costs a
+/// couple of hundred bytes however short its text: the limit keeps a draft
+/// of millions of one-letter paragraphs from making the reader hold many
+/// times the draft's size.
+pub const MAX_BODY_LINES: usize = 100_000;
+
+/// See [`MAX_BODY_LINES`].
+pub const BYTES_PER_EXTRA_LINE: usize = 16;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     #[error(
@@ -68,6 +80,14 @@ pub enum ReadError {
     },
     #[error("{file}: the body is empty; write the text of the document below the front matter")]
     EmptyBody { file: PathBuf },
+    #[error(
+        "{file}: {lines} lines of text are more than the {limit} a draft of this size may have (100,000, plus one for every 16 bytes; a 5,000-page document has about 80,000); split the document"
+    )]
+    TooManyLines {
+        file: PathBuf,
+        lines: usize,
+        limit: usize,
+    },
 }
 
 impl ReadError {
@@ -80,7 +100,8 @@ impl ReadError {
             | ReadError::Yaml { file, .. }
             | ReadError::Field { file, .. }
             | ReadError::Table { file, .. }
-            | ReadError::EmptyBody { file } => file,
+            | ReadError::EmptyBody { file }
+            | ReadError::TooManyLines { file, .. } => file,
         }
     }
 }
@@ -471,6 +492,15 @@ fn parse_parts(
             file: file.to_path_buf(),
         });
     }
+    let lines = text_lines(s.body);
+    let limit = MAX_BODY_LINES + text.len() / BYTES_PER_EXTRA_LINE;
+    if lines > limit {
+        return Err(ReadError::TooManyLines {
+            file: file.to_path_buf(),
+            lines,
+            limit,
+        });
+    }
     let raw = body::parse_blocks(s.body);
     if let Some(p) = tables::check(&raw, s.body) {
         return Err(ReadError::Table {
@@ -481,6 +511,23 @@ fn parse_parts(
     }
     let lines = structure::LineIndex::new(s.body, s.body_first_line);
     Ok((front, raw, lines))
+}
+
+/// Lines with something other than spaces and tabs on them.
+fn text_lines(body: &str) -> usize {
+    let b = body.as_bytes();
+    let mut count = 0;
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', b).chain(std::iter::once(b.len())) {
+        if b[start..end]
+            .iter()
+            .any(|&c| !matches!(c, b' ' | b'\t' | b'\r'))
+        {
+            count += 1;
+        }
+        start = end + 1;
+    }
+    count
 }
 
 /// Serialises front matter back to YAML (used when writing new drafts, and to

@@ -45,7 +45,7 @@ pub fn assign(sections: Vec<Section>, lines: &LineIndex) -> Vec<Block> {
         let label = match &rb.kind {
             // Most paragraphs are one run: read the label off it in place.
             BlockKind::Heading { content, .. } | BlockKind::Paragraph { content } => {
-                match content.as_slice() {
+                match &content[..] {
                     [Inline::Text(run)] => parse_label(&run.text),
                     _ => parse_label(&rb.kind.text()),
                 }
@@ -57,7 +57,7 @@ pub fn assign(sections: Vec<Section>, lines: &LineIndex) -> Vec<Block> {
         let path = match (&rb.kind, &label) {
             (BlockKind::FootnoteDef { label, .. }, _) => StructuralPath::under(
                 &StructuralPath::default(),
-                PathSegment::Footnote(label.as_str().into()),
+                PathSegment::Footnote((&**label).into()),
             ),
             (_, Some(l)) => {
                 while open

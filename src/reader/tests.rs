@@ -105,11 +105,11 @@ fn inline_styles_links_and_footnotes() {
     let inl = b.inlines().expect("inlines");
     assert!(
         inl.iter()
-            .any(|i| matches!(i, Inline::Text(r) if r.text == "đậm" && r.style.bold))
+            .any(|i| matches!(i, Inline::Text(r) if &*r.text == "đậm" && r.style.bold))
     );
     assert!(
         inl.iter()
-            .any(|i| matches!(i, Inline::Text(r) if r.text == "nghiêng" && r.style.italic))
+            .any(|i| matches!(i, Inline::Text(r) if &*r.text == "nghiêng" && r.style.italic))
     );
     assert!(
         inl.iter().any(
@@ -118,10 +118,10 @@ fn inline_styles_links_and_footnotes() {
     );
     assert!(
         inl.iter()
-            .any(|i| matches!(i, Inline::FootnoteRef { label } if label == "1"))
+            .any(|i| matches!(i, Inline::FootnoteRef { label } if &**label == "1"))
     );
     let f = &d.body.blocks[1];
-    assert!(matches!(&f.kind, BlockKind::FootnoteDef { label, .. } if label == "1"));
+    assert!(matches!(&f.kind, BlockKind::FootnoteDef { label, .. } if &**label == "1"));
     assert_eq!(f.path.to_string(), "[^1]");
 }
 
@@ -290,7 +290,7 @@ fn owned_decoding_matches_borrowed() {
 }
 
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
     /// The eight-bytes-at-a-time NFC fast path agrees with the byte-by-byte
     /// one, wherever the multi-byte characters fall against the chunks.
     #[test]
@@ -328,7 +328,7 @@ fn a_body_parsed_by_sections_reads_as_the_whole() {
     let tricky = "Mở đầu *nghiêng*.\n\n# Phần I. A\n\n- một\n\n  tiếp của một\n- hai\n  - hai.1\n\n# Phần II. B\n\n> trích\n> dẫn\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n# Phần III. C\n\n    mã thụt lề\n\n    # không phải tiêu đề\n\n# Phần IV. D\n\n1. Mục\n\n   a) điểm\n   b) điểm\n\n## 1. Con\n\n#thẻ\n\n# Phần V. E\n\nCuối **đậm**.\n";
     // And with fenced code, which keeps it whole.
     let fenced = format!("{tricky}\n```\n\n# trong rào\n\n```\n");
-    assert_eq!(super::body::sections(&fenced, 1).len(), 1);
+    assert_eq!(super::body::sections(&fenced, 1).pieces.len(), 1);
     let mut bodies: Vec<String> = vec![tricky.to_string(), fenced];
     for dir in std::fs::read_dir("drafts").expect("bundled drafts") {
         for f in std::fs::read_dir(dir.expect("entry").path()).expect("draft folder") {
@@ -348,7 +348,7 @@ fn a_body_parsed_by_sections_reads_as_the_whole() {
     for body in &bodies {
         let whole = blocks_by(body, usize::MAX);
         for size in [1, 100, 1000] {
-            let cut = super::body::sections(body, size);
+            let cut = super::body::sections(body, size).pieces;
             assert_eq!(
                 blocks_by(body, size),
                 whole,
@@ -358,8 +358,9 @@ fn a_body_parsed_by_sections_reads_as_the_whole() {
     }
     // The tricky body is cut at each "#" line after a blank line.
     let cuts: Vec<&str> = super::body::sections(tricky, 1)
+        .pieces
         .into_iter()
-        .map(|r| tricky[r].lines().next().unwrap_or_default())
+        .map(|p| tricky[p.range].lines().next().unwrap_or_default())
         .collect();
     assert_eq!(
         cuts,
@@ -367,6 +368,8 @@ fn a_body_parsed_by_sections_reads_as_the_whole() {
             "Mở đầu *nghiêng*.",
             "# Phần I. A",
             "# Phần II. B",
+            // A table is cut between rows (and read back with its head).
+            "| 1 | 2 |",
             "# Phần III. C",
             "# Phần IV. D",
             "## 1. Con",
@@ -374,9 +377,76 @@ fn a_body_parsed_by_sections_reads_as_the_whole() {
             "# Phần V. E"
         ]
     );
-    // A definition anywhere keeps the body whole.
-    let with_note = format!("{tricky}\n[^1]: chú thích\n");
-    assert_eq!(super::body::sections(&with_note, 1).len(), 1);
+    // A link definition keeps the body whole; footnote definitions that
+    // start a line do not, and the cut body reads as the whole.
+    let with_link = format!("{tricky}\n[a]: https://x.vn\n");
+    assert_eq!(super::body::sections(&with_link, 1).pieces.len(), 1);
+    let with_note = format!("Mở đầu[^1].\n\n{tricky}\n[^1]: chú thích\n");
+    assert!(super::body::sections(&with_note, 1).pieces.len() > 1);
+    assert_eq!(blocks_by(&with_note, 1), blocks_by(&with_note, usize::MAX));
+}
+
+#[test]
+fn footnotes_and_long_tables_read_the_same_cut() {
+    let mut table = String::from("| STT | Nội dung | Ghi chú |\n|:---:|---|---:|\n");
+    for i in 0..300 {
+        table.push_str(&format!(
+            "| {i} | *dòng* {i} có \\| gạch[^{}] | `a|b` |\n",
+            i % 4
+        ));
+    }
+    let bodies = [
+        format!(
+            "# A\n\nCâu[^0] một.\n\n{table}\n# B\n\nCâu[^1] và [^9].\n\n[^0]: Chú không.\n\n[^1]: Chú một.\n\n[^2]: Chú hai.\n\n[^3]: Chú ba.\n"
+        ),
+        // A table ended by a heading line, then a line that looks like a row.
+        format!("Mở đầu.\n\n{table}# Sau\n\n| không | phải bảng |\n\nCuối.\n"),
+        // Rows without a leading pipe continue the table: no cut there.
+        format!("{table}không ống | ở đầu\n| lại | có\n\nCuối.\n"),
+        // A table right under a paragraph line.
+        format!("Đoạn văn\n{table}\nCuối.\n"),
+    ];
+    for body in &bodies {
+        let whole = blocks_by(body, usize::MAX);
+        for size in [1, 50, 700, 5000] {
+            assert_eq!(blocks_by(body, size), whole, "size {size}");
+        }
+    }
+    // The long table is read in pieces.
+    assert!(
+        super::body::sections(&bodies[0], 700)
+            .pieces
+            .iter()
+            .filter(|p| p.table_head.is_some())
+            .count()
+            > 3
+    );
+    let d = read(&bodies[0]);
+    let rows = d
+        .body
+        .blocks
+        .iter()
+        .find_map(|b| match &b.kind {
+            BlockKind::Table { rows, .. } => Some(rows.len()),
+            _ => None,
+        })
+        .expect("a table");
+    assert_eq!(rows, 300);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+    /// Any mix of the constructs a cut must respect reads the same cut as whole.
+    #[test]
+    fn any_body_reads_the_same_cut(parts in proptest::collection::vec(proptest::sample::select(vec![
+        "", "", "# Phần I. A", "## 1. Mục", "#thẻ", "Đoạn văn thường.", "Câu có chú thích[^1].",
+        "Câu khác[^2] và [^x].", "[^1]: Chú thích một.", "[^2]: Chú hai\n  tiếp.", "| a | b |",
+        "|---|---|", "| 1 | 2 |", "| 3 \\| 4 | 5 |", "không | ống", "- gạch đầu dòng", "a) điểm a;",
+        "> trích dẫn", "    mã thụt lề", "**đậm** và *nghiêng*", "| x |", "|:-:|",
+    ]), 0..60), size in 1usize..200) {
+        let body = parts.join("\n");
+        proptest::prop_assert_eq!(blocks_by(&body, size), blocks_by(&body, usize::MAX), "{:?}", body);
+    }
 }
 
 #[test]

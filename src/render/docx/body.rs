@@ -2,6 +2,7 @@
 //! items with their literal markers, quotes, code, thematic breaks, and the
 //! spacers that give a table room above and below.
 
+use super::Body;
 use super::props::{LineRule, ParaProps, Track};
 use super::writer::{Look, Para, Writer, mm, twips_pt};
 use crate::model::{Block, BlockKind, Inline, LabelKind, Style, inline_text};
@@ -18,7 +19,7 @@ pub(crate) type Referenced = std::collections::HashSet<String>;
 /// Whether a block writes anything: a footnote definition that is referenced
 /// is written at its references instead.
 pub(crate) fn renders(b: &Block, referenced: &Referenced) -> bool {
-    !matches!(&b.kind, BlockKind::FootnoteDef { label, .. } if referenced.contains(label))
+    !matches!(&b.kind, BlockKind::FootnoteDef { label, .. } if referenced.contains(&**label))
 }
 
 impl<'a> Writer<'a> {
@@ -79,7 +80,7 @@ impl<'a> Writer<'a> {
     }
 
     /// One body block, tracked as `t` (`Keep` outside a tracked document).
-    pub fn block(&mut self, b: &Block, referenced: &Referenced, t: Track, out: &mut String) {
+    pub fn block(&mut self, b: &Block, referenced: &Referenced, t: Track, out: &mut Body<'_>) {
         if !renders(b, referenced) {
             return;
         }
@@ -140,6 +141,7 @@ impl<'a> Writer<'a> {
                     self.text(&mut p.runs, line, &look, code, t);
                     p.props.mark = self.mark(t);
                     self.finish(p, out);
+                    out.boundary();
                 }
             }
             BlockKind::Rule => {

@@ -117,11 +117,10 @@ pub fn export(
         |w, out, closing| {
             for (i, b) in blocks.iter().enumerate() {
                 w.keep_with_closing = closing && Some(i) == last;
-                w.block(b, &referenced, Track::Keep, out.buffer());
-                out.flush_if_full()?;
+                w.block(b, &referenced, Track::Keep, out);
+                out.boundary();
             }
             w.keep_with_closing = false;
-            Ok(())
         },
     )
 }
@@ -183,41 +182,55 @@ pub fn export_tracked(
         |w, out, closing| {
             for (i, b) in blocks.iter().enumerate() {
                 w.keep_with_closing = closing && Some(i) == last;
-                w.tracked_block(b, from, to, &referenced, out.buffer());
-                out.flush_if_full()?;
+                w.tracked_block(b, from, to, &referenced, out);
+                out.boundary();
             }
             w.keep_with_closing = false;
-            Ok(())
         },
     )
 }
 
-/// The main document part being written: a buffer flushed into the package
-/// whenever it grows past a few pages' worth of XML.
-struct Streamed<'p> {
-    package: &'p mut Package,
+/// The main document part being written: a buffer handed to the package's
+/// compressor whenever it grows past a few pages' worth of XML, between
+/// paragraphs and table rows, so that no block however long (a table of
+/// thousands of rows, an unclosed code fence) sits in memory as XML.
+pub(crate) struct Body<'p> {
     buf: String,
+    package: &'p mut Package,
+    error: Option<std::io::Error>,
 }
 
 /// How much XML is gathered before it goes to the compressor.
 const FLUSH_BYTES: usize = 1 << 16;
 
-impl Streamed<'_> {
-    fn buffer(&mut self) -> &mut String {
-        &mut self.buf
-    }
-
-    fn flush_if_full(&mut self) -> std::io::Result<()> {
+impl Body<'_> {
+    /// A point where the XML written so far may go to the package.
+    pub fn boundary(&mut self) {
         if self.buf.len() >= FLUSH_BYTES {
-            self.flush()?;
+            self.flush();
         }
-        Ok(())
     }
 
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.package.write(&self.buf)?;
+    fn flush(&mut self) {
+        if let Err(e) = self.package.write(&self.buf)
+            && self.error.is_none()
+        {
+            self.error = Some(e);
+        }
         self.buf.clear();
-        Ok(())
+    }
+}
+
+impl std::ops::Deref for Body<'_> {
+    type Target = String;
+    fn deref(&self) -> &String {
+        &self.buf
+    }
+}
+
+impl std::ops::DerefMut for Body<'_> {
+    fn deref_mut(&mut self) -> &mut String {
+        &mut self.buf
     }
 }
 
@@ -232,7 +245,7 @@ fn write_document<'a>(
     mark: DraftMark,
     props: &Properties,
     referenced: &Referenced,
-    body: impl FnOnce(&mut Writer<'a>, &mut Streamed<'_>, bool) -> std::io::Result<()>,
+    body: impl FnOnce(&mut Writer<'a>, &mut Body<'_>, bool),
 ) -> Result<Vec<u8>, DocxError> {
     if front.issuer.name.trim().is_empty() {
         return Err(DocxError::Missing("issuing body (issuer.name)"));
@@ -243,20 +256,24 @@ fn write_document<'a>(
     };
     let mut package = Package::new(&parts, props)?;
     package.start("word/document.xml")?;
-    let mut out = Streamed {
-        package: &mut package,
+    let mut out = Body {
         buf: page::open_part("document"),
+        package: &mut package,
+        error: None,
     };
-    out.buf.push_str("<w:body>");
-    w.draft_mark(mark, &mut out.buf);
-    w.header_table(front, kind, &mut out.buf);
-    w.title_block(front, kind, &mut out.buf);
+    out.push_str("<w:body>");
+    w.draft_mark(mark, &mut out);
+    w.header_table(front, kind, &mut out);
+    w.title_block(front, kind, &mut out);
     let closing = w.closing_expected(front);
-    body(w, &mut out, closing)?;
-    w.closing(front, &mut out.buf);
-    w.section(&mut out.buf);
-    out.buf.push_str("</w:body></w:document>");
-    out.flush()?;
+    body(w, &mut out, closing);
+    w.closing(front, &mut out);
+    w.section(&mut out);
+    out.push_str("</w:body></w:document>");
+    out.flush();
+    if let Some(e) = out.error.take() {
+        return Err(e.into());
+    }
     package.part("word/styles.xml", &w.styles())?;
     package.part("word/settings.xml", &w.settings())?;
     package.part("word/fontTable.xml", &w.font_table())?;

@@ -1,22 +1,23 @@
 //! Tables of the body: bordered, fixed columns in proportion to their text,
 //! a bold centred header row.
 
+use super::Body;
 use super::props::{Border, TableProps, Track, open_cell, open_row};
 use super::writer::Writer;
-use crate::model::Inline;
+use crate::model::{Inline, Inlines};
 use crate::profile::layout::{Align, TextStyle};
 
 /// Column widths in proportion to the longest text of each column (its
 /// square root, so one long cell does not squeeze the others), at least a
 /// tenth of the table each.
 pub(crate) fn column_widths(
-    header: &[Vec<Inline>],
-    rows: &[Vec<Vec<Inline>>],
+    header: &[Inlines],
+    rows: &[Box<[Inlines]>],
     ncols: usize,
     total: i32,
 ) -> Vec<i32> {
     let mut longest = vec![1usize; ncols];
-    for row in std::iter::once(header).chain(rows.iter().map(|r| r.as_slice())) {
+    for row in std::iter::once(header).chain(rows.iter().map(|r| &r[..])) {
         for (i, cell) in row.iter().enumerate().take(ncols) {
             let mut n = 0;
             for piece in cell {
@@ -54,10 +55,10 @@ impl<'a> Writer<'a> {
     /// A body table, every row tracked as `t`.
     pub fn table(
         &mut self,
-        header: &[Vec<Inline>],
-        rows: &[Vec<Vec<Inline>>],
+        header: &[Inlines],
+        rows: &[Box<[Inlines]>],
         t: Track,
-        out: &mut String,
+        out: &mut Body<'_>,
     ) {
         let l = self.layout;
         let ncols = header
@@ -89,7 +90,7 @@ impl<'a> Writer<'a> {
         let keep = self.keep_with_closing;
         let n = rows.len() + 1;
         for (ri, row) in std::iter::once(header)
-            .chain(rows.iter().map(|r| r.as_slice()))
+            .chain(rows.iter().map(|r| &r[..]))
             .enumerate()
         {
             let s = if ri == 0 { &header_style } else { &cell_style };
@@ -101,7 +102,7 @@ impl<'a> Writer<'a> {
             for (ci, width) in widths.iter().enumerate() {
                 open_cell(*width, false, out);
                 let mut p = self.para(s);
-                let cells: &[Vec<Inline>] = row;
+                let cells: &[Inlines] = row;
                 let content = if ci + 1 == ncols && cells.len() > ncols {
                     // Cells beyond the last column (a table wider than a page
                     // holds) are kept, joined into the last one.
@@ -120,6 +121,7 @@ impl<'a> Writer<'a> {
                 out.push_str("</w:tc>");
             }
             out.push_str("</w:tr>");
+            out.boundary();
         }
         self.keep_with_closing = keep;
         out.push_str("</w:tbl>");

@@ -13,6 +13,7 @@
 
 use std::fmt::Write as _;
 
+use super::Body;
 use super::body::{Referenced, renders};
 use super::props::Track;
 use super::writer::{Look, Writer};
@@ -153,7 +154,7 @@ impl<'a> Writer<'a> {
         from: &'a Draft,
         to: &'a Draft,
         referenced: &Referenced,
-        out: &mut String,
+        out: &mut Body<'_>,
     ) {
         match b {
             TrackedBlock::Unchanged { to: t } => {
@@ -197,7 +198,14 @@ impl<'a> Writer<'a> {
     /// `w:moveFrom` (old place, `Del`) or `w:moveTo` (new place, `Ins`)
     /// inside a named move range. Blocks that are not one paragraph of text
     /// (tables, code) are a plain deletion and insertion.
-    fn moved(&mut self, b: &Block, referenced: &Referenced, t: Track, name: u32, out: &mut String) {
+    fn moved(
+        &mut self,
+        b: &Block,
+        referenced: &Referenced,
+        t: Track,
+        name: u32,
+        out: &mut Body<'_>,
+    ) {
         if !is_inline(b) || self.rev.is_none() {
             return self.block(b, referenced, t, out);
         }
@@ -280,7 +288,7 @@ impl<'a> Writer<'a> {
         new: &Block,
         ops: &[TextOp],
         referenced: &Referenced,
-        out: &mut String,
+        out: &mut Body<'_>,
     ) {
         if !is_inline(old)
             || !is_inline(new)
@@ -418,7 +426,7 @@ fn styled(b: &Block) -> Styled {
             }
             Inline::LineBreak => raw.push(('\n', 0)),
             Inline::FootnoteRef { label } => {
-                sources.push(Source::Footnote(label.clone()));
+                sources.push(Source::Footnote(label.to_string()));
                 let k = sources.len() - 1;
                 push_str(&mut raw, &format!("[^{label}]"), k);
             }
@@ -472,7 +480,8 @@ mod tests {
                         },
                         link: None,
                     }),
-                ],
+                ]
+                .into(),
             },
             lines: crate::model::LineRange { start: 1, end: 1 },
             path: Default::default(),

@@ -153,8 +153,7 @@ impl<'a> Writer<'a> {
         let mut referenced = std::collections::HashSet::new();
         for b in &draft.body.blocks {
             if let crate::model::BlockKind::FootnoteDef { label, content } = &b.kind {
-                self.footnote_defs
-                    .insert(label.as_str(), content.as_slice());
+                self.footnote_defs.insert(&**label, &**content);
             }
         }
         for b in &draft.body.blocks {
@@ -164,9 +163,9 @@ impl<'a> Writer<'a> {
             b.kind.inline_lists(&mut |list| {
                 for i in list {
                     if let Inline::FootnoteRef { label } = i
-                        && self.footnote_defs.contains_key(label.as_str())
+                        && self.footnote_defs.contains_key(&**label)
                     {
-                        referenced.insert(label.clone());
+                        referenced.insert(label.to_string());
                     }
                 }
             });

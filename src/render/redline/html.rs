@@ -704,7 +704,7 @@ fn block_rich(b: &Block, text: &str) -> String {
         } => {
             let m = match marker {
                 ListMarker::Bullet(c) => c.to_string(),
-                ListMarker::Ordered(o) => o.clone(),
+                ListMarker::Ordered(o) => o.to_string(),
             };
             format!("{} {}", escape(&m), inlines_html(content))
         }
@@ -770,7 +770,7 @@ fn table_cells(text: &str, b: &Block) -> Option<Vec<Vec<String>>> {
     };
     let shape: Vec<usize> = std::iter::once(header)
         .chain(rows.iter())
-        .map(Vec::len)
+        .map(|r| r.len())
         .collect();
     let lines: Vec<&str> = text.split('\n').collect();
     if lines.len() != shape.len() {
