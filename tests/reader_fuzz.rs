@@ -65,3 +65,30 @@ fn lists_quotes_and_headings_inside_footnotes_are_lines_of_the_note() {
     let body: Vec<&str> = d.body.blocks.iter().map(|b| b.kind_tag()).collect();
     assert_eq!(body, ["paragraph", "footnote", "footnote"]);
 }
+
+/// fuzz/artifacts/reader/minimized-from-8ef1d3c…: a heading inside a tight
+/// list item took the item's text, and with it a span that started after it
+/// ended (`byte range starts at 483 but ends at 459` in reader/tables.rs).
+#[test]
+fn a_heading_inside_a_list_item_leaves_the_item_its_text() {
+    let d = read("- i\n  0.\n  #");
+    let kinds: Vec<&str> = d.body.blocks.iter().map(|b| b.kind_tag()).collect();
+    let texts: Vec<String> = d.body.blocks.iter().map(|b| b.text()).collect();
+    assert!(kinds.first() == Some(&"list-item"), "{kinds:?} {texts:?}");
+    assert!(texts.concat().contains('i') && texts.concat().contains("0."), "{texts:?}");
+}
+
+#[test]
+fn blocks_inside_a_tight_list_item_come_after_its_text() {
+    let d = read("- Mục một\n  ```\n  mã\n  ```\n- Mục hai\n  > trích\n- Mục ba\n  ***\n");
+    let texts: Vec<String> = d.body.blocks.iter().map(|b| b.text()).collect();
+    let at = |t: &str| {
+        texts
+            .iter()
+            .position(|x| x.contains(t))
+            .unwrap_or_else(|| panic!("{t} missing from {texts:?}"))
+    };
+    assert!(at("Mục một") < at("mã"), "{texts:?}");
+    assert!(at("Mục hai") < at("trích"), "{texts:?}");
+    assert!(at("trích") < at("Mục ba"), "{texts:?}");
+}

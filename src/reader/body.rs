@@ -674,6 +674,20 @@ fn parse_section(body: &str, out: &mut Vec<RawBlock>) {
             }
             continue;
         }
+        // A block inside a tight list item ends the item's own text, as a
+        // nested list does (below): the block must not take it.
+        if let Event::Start(
+            Tag::Heading { .. }
+            | Tag::BlockQuote(_)
+            | Tag::Table(_)
+            | Tag::CodeBlock(_)
+            | Tag::HtmlBlock
+            | Tag::FootnoteDefinition(_),
+        )
+        | Event::Rule = &ev
+        {
+            flush_item(&mut items, out, &mut sink, body, r.start);
+        }
         // Inside a footnote definition everything is the note's: its lists,
         // quotes, headings and tables are lines of the one footnote block (an
         // item keeps its marker), never blocks of the body, which would take
