@@ -33,7 +33,12 @@ fn parts(docx: &[u8]) -> Vec<(String, String)> {
 /// Every `w:footnoteReference` of document.xml has its note in footnotes.xml.
 fn references_resolve(docx: &[u8]) -> Vec<String> {
     let parts = parts(docx);
-    let get = |name: &str| parts.iter().find(|(n, _)| n == name).map(|(_, s)| s.clone());
+    let get = |name: &str| {
+        parts
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, s)| s.clone())
+    };
     let doc = get("word/document.xml").expect("document.xml");
     let doc = roxmltree::Document::parse(&doc).expect("document.xml parses");
     let refs: Vec<String> = doc
@@ -97,7 +102,10 @@ fn a_definition_nothing_cites_makes_no_dangling_footnote_reference() {
             .find(|(n, _)| n == "word/document.xml")
             .expect("document.xml")
             .1;
-        assert!(xml.contains("[^1]") || xml.contains("[^2]"), "the reference stays as text");
+        assert!(
+            xml.contains("[^1]") || xml.contains("[^2]"),
+            "the reference stays as text"
+        );
 
         // The same as a tracked change.
         let earlier = read(&format!("Mở đầu.\n\n{body}"));
