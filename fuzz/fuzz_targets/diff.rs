@@ -8,7 +8,7 @@
 
 use std::io::sink;
 
-use duthao::diff::{DiffOptions, DraftDiff, diff_drafts};
+use duthao::diff::{DiffOptions, DraftDiff, Side, diff_drafts};
 use duthao::model::Draft;
 use duthao::render::redline::{Labels, html, json, markdown, stat, terminal};
 use libfuzzer_sys::fuzz_target;
@@ -19,7 +19,9 @@ fn writers(diff: &DraftDiff, a: &Draft, b: &Draft) {
     json::write(&mut out, diff, a, b, &labels).expect("json writes");
     check_json(&out, diff, a, b);
     html::write(&mut sink(), diff, a, b, &labels).expect("html writes");
-    markdown::write(&mut sink(), diff, a, b, &labels).expect("markdown writes");
+    let mut md = Vec::new();
+    markdown::write(&mut md, diff, a, b, &labels).expect("markdown writes");
+    check_critic_markup(&md, diff, a, b);
     for color in [false, true] {
         let opts = terminal::TerminalOptions {
             color,
@@ -29,6 +31,28 @@ fn writers(diff: &DraftDiff, a: &Draft, b: &Draft) {
     }
     let st = stat::compute(diff, a, b);
     stat::write(&mut sink(), &st).expect("stat writes");
+}
+
+/// The CriticMarkup redline resolves to TO's body with every change
+/// accepted and to FROM's with every change rejected (the guarantee in
+/// `render::redline::markdown`), for bodies whose block texts it can
+/// separate: none empty, none holding a blank line or starting or ending
+/// with a line break.
+fn check_critic_markup(md: &[u8], diff: &DraftDiff, a: &Draft, b: &Draft) {
+    let md = std::str::from_utf8(md).expect("the CriticMarkup redline is UTF-8");
+    let texts =
+        |d: &Draft| -> Vec<String> { d.body.blocks.iter().map(|x| diff.text_of(x)).collect() };
+    let (from, to) = (texts(a), texts(b));
+    let separable = |t: &String| {
+        !t.trim().is_empty() && !t.contains("\n\n") && !t.starts_with('\n') && !t.ends_with('\n')
+    };
+    if !from.iter().chain(&to).all(separable) {
+        return;
+    }
+    let accepted = markdown::resolve(md, Side::New);
+    let rejected = markdown::resolve(md, Side::Old);
+    assert_eq!(markdown::blocks_of(&accepted), to, "accepted:\n{md}");
+    assert_eq!(markdown::blocks_of(&rejected), from, "rejected:\n{md}");
 }
 
 /// The JSON redline parses, and its ops rebuild both bodies.
@@ -55,10 +79,18 @@ fn check_json(out: &[u8], diff: &DraftDiff, a: &Draft, b: &Draft) {
         }
     }
     for (i, t) in to.iter().enumerate() {
-        assert_eq!(t.as_deref(), Some(&*diff.text_of(&b.body.blocks[i])), "JSON TO block {i}");
+        assert_eq!(
+            t.as_deref(),
+            Some(&*diff.text_of(&b.body.blocks[i])),
+            "JSON TO block {i}"
+        );
     }
     for (i, f) in from.iter().enumerate() {
-        assert_eq!(f.as_deref(), Some(&*diff.text_of(&a.body.blocks[i])), "JSON FROM block {i}");
+        assert_eq!(
+            f.as_deref(),
+            Some(&*diff.text_of(&a.body.blocks[i])),
+            "JSON FROM block {i}"
+        );
     }
 }
 
@@ -78,5 +110,8 @@ fuzz_target!(|data: &[u8]| {
     }
     let same = diff_drafts(&a, &a, &DiffOptions::default());
     duthao_fuzz::check_diff(&same, &a, &a);
-    assert!(same.is_empty(), "a draft compared with itself changed: {same:?}");
+    assert!(
+        same.is_empty(),
+        "a draft compared with itself changed: {same:?}"
+    );
 });

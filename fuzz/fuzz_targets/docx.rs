@@ -143,7 +143,9 @@ fuzz_target!(|data: &[u8]| {
     };
     let choice = data.last().copied().unwrap_or(0);
     let mark = match choice % 3 {
-        0 => DraftMark::Draft { version: Some(choice as u32) },
+        0 => DraftMark::Draft {
+            version: Some(choice as u32),
+        },
         1 => DraftMark::Draft { version: None },
         _ => DraftMark::Final,
     };
@@ -186,7 +188,16 @@ fuzz_target!(|data: &[u8]| {
     };
     let layout = &layouts()[(choice as usize >> 2) % 2];
     let diff = diff_drafts(&earlier, &draft, &DiffOptions::default());
-    match export_redline(diff, &earlier, &draft, layout, &kind, mark, &provenance, &revision) {
+    match export_redline(
+        diff,
+        &earlier,
+        &draft,
+        layout,
+        &kind,
+        mark,
+        &provenance,
+        &revision,
+    ) {
         Ok(bytes) => check_package(&bytes),
         Err(e) => panic!("export_redline failed on drafts the reader accepted: {e}"),
     }
