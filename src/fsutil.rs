@@ -546,3 +546,119 @@ mod tests {
         assert_eq!(left.len(), 1, "no temporary file left behind");
     }
 }
+
+/// Why a file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadFileError {
+    #[error("{}: is a symbolic link; duthao reads {what} only from regular files inside the workspace", path.display())]
+    Link { path: PathBuf, what: &'static str },
+    #[error("{}: leads outside the workspace (to {}); duthao reads nothing outside it", path.display(), target.display())]
+    Outside { path: PathBuf, target: PathBuf },
+    #[error("{}: is not a regular file", path.display())]
+    NotAFile { path: PathBuf },
+    #[error("{}: {size} bytes is larger than the {limit}-byte limit for {what}", path.display())]
+    TooLarge {
+        path: PathBuf,
+        size: u64,
+        limit: u64,
+        what: &'static str,
+    },
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// Reads `root/rel`, a file of a workspace, where `root` is the workspace's
+/// canonical folder. Refused when it is a symbolic link, when a link in one
+/// of its folders leads outside `root`, when it is not a regular file, and
+/// when it is larger than `limit` bytes, checked before reading (a sparse
+/// file of gigabytes costs nothing to refuse). `Ok(None)` when it does not
+/// exist. `what` names the file's role in messages ("drafts").
+pub fn read_in_workspace(
+    root: &Path,
+    rel: &Path,
+    limit: u64,
+    what: &'static str,
+) -> Result<Option<Vec<u8>>, ReadFileError> {
+    let path = root.join(rel);
+    let meta = match fs::symlink_metadata(&path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => {
+            return Err(ReadFileError::Io {
+                path: rel.into(),
+                source,
+            });
+        }
+    };
+    if meta.file_type().is_symlink() {
+        return Err(ReadFileError::Link {
+            path: rel.to_path_buf(),
+            what,
+        });
+    }
+    let canonical = fs::canonicalize(&path).map_err(|source| ReadFileError::Io {
+        path: rel.to_path_buf(),
+        source,
+    })?;
+    if !canonical.starts_with(root) {
+        return Err(ReadFileError::Outside {
+            path: rel.to_path_buf(),
+            target: canonical,
+        });
+    }
+    read_limited(&canonical, rel, &meta, limit, what).map(Some)
+}
+
+/// Reads a file named on the command line (a draft that arrived from
+/// outside): a regular file, a FIFO or a device, at most `limit` bytes.
+pub fn read_input(path: &Path, limit: u64, what: &'static str) -> Result<Vec<u8>, ReadFileError> {
+    let meta = fs::metadata(path).map_err(|source| ReadFileError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if meta.is_dir() {
+        return Err(ReadFileError::NotAFile {
+            path: path.to_path_buf(),
+        });
+    }
+    read_limited(path, path, &meta, limit, what)
+}
+
+fn read_limited(
+    path: &Path,
+    shown: &Path,
+    meta: &fs::Metadata,
+    limit: u64,
+    what: &'static str,
+) -> Result<Vec<u8>, ReadFileError> {
+    use std::io::Read;
+    let too_large = |size| ReadFileError::TooLarge {
+        path: shown.to_path_buf(),
+        size,
+        limit,
+        what,
+    };
+    if meta.is_file() && meta.len() > limit {
+        return Err(too_large(meta.len()));
+    }
+    let io = |source| ReadFileError::Io {
+        path: shown.to_path_buf(),
+        source,
+    };
+    let file = fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::with_capacity(if meta.is_file() {
+        meta.len() as usize
+    } else {
+        0
+    });
+    // A file may grow after its size was read, and a FIFO has none.
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}

@@ -308,7 +308,8 @@ fn docx_of_files(
 fn read_files(a: &Path, b: &Path, ctx: &Context) -> anyhow::Result<(Side, Side)> {
     let read = |p: &Path| -> anyhow::Result<Side> {
         let full = ctx.cwd.join(p);
-        let bytes = std::fs::read(&full).with_context(|| format!("cannot read {}", p.display()))?;
+        let bytes =
+            duthao::fsutil::read_input(&full, duthao::reader::MAX_DRAFT_BYTES as u64, "one draft")?;
         Ok(Side {
             draft: duthao::reader::parse_draft_owned(bytes, p)?,
             label: p.display().to_string(),

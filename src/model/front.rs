@@ -68,11 +68,33 @@ pub struct Signer {
 pub struct DocDate(pub time::Date);
 
 impl DocDate {
+    /// The earliest year a document may be dated.
+    pub const FIRST_YEAR: i32 = 1900;
+
     pub fn parse(s: &str) -> Result<Self, String> {
+        let t = s.trim();
+        let shape = t.len() == 10
+            && t.bytes().enumerate().all(|(i, b)| {
+                if i == 4 || i == 7 {
+                    b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            });
         let fmt = time::macros::format_description!("[year]-[month]-[day]");
-        time::Date::parse(s.trim(), &fmt).map(DocDate).map_err(|_| {
-            format!("date: `{s}` is not a date; write it as YYYY-MM-DD, e.g. 2026-03-05")
-        })
+        let date = time::Date::parse(t, &fmt)
+            .ok()
+            .filter(|_| shape)
+            .ok_or_else(|| {
+                format!("date: `{s}` is not a date; write it as YYYY-MM-DD, e.g. 2026-03-05")
+            })?;
+        if date.year() < Self::FIRST_YEAR {
+            return Err(format!(
+                "date: `{s}` is before {}; write the document's date as YYYY-MM-DD, e.g. 2026-03-05",
+                Self::FIRST_YEAR
+            ));
+        }
+        Ok(DocDate(date))
     }
     pub fn day(&self) -> u8 {
         self.0.day()

@@ -72,6 +72,21 @@ impl Kinds {
                     ),
                 });
             }
+            if let Some(sk) = &k.skeleton
+                && (sk.is_empty()
+                    || !sk
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+                    || sk.starts_with('.'))
+            {
+                return Err(ProfileError::Invalid {
+                    file: file.origin.clone(),
+                    key: format!("kinds[{i}].skeleton"),
+                    message: format!(
+                        "{sk:?} is not a file name in skeletons/; write just the name, e.g. nghi-quyet.md"
+                    ),
+                });
+            }
             if raw.kinds[..i].iter().any(|o| o.slug == k.slug) {
                 return Err(ProfileError::Invalid {
                     file: file.origin.clone(),

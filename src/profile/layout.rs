@@ -31,11 +31,12 @@ pub enum LayoutError {
         expected: String,
         known: String,
     },
-    #[error("cannot read {}: {source}", file.display())]
-    Io {
-        file: PathBuf,
-        source: std::io::Error,
-    },
+    #[error(
+        "{profile:?} is not a profile name; a profile is a folder of templates/ named with lower-case letters, digits and '-'"
+    )]
+    BadName { profile: String },
+    #[error(transparent)]
+    Read(crate::fsutil::ReadFileError),
     #[error("{}:{line}: {message}", file.display())]
     Syntax {
         file: PathBuf,
@@ -604,18 +605,38 @@ pub fn load_layout(
     profile: &str,
     workspace_templates: Option<&Path>,
 ) -> Result<Layout, LayoutError> {
+    if !super::is_profile_name(profile) {
+        return Err(LayoutError::BadName {
+            profile: profile.to_string(),
+        });
+    }
     let builtin_name = PathBuf::from(format!("<built-in>/templates/{profile}/layout.toml"));
     let override_file = workspace_templates.map(|t| t.join(profile).join("layout.toml"));
-    let override_text = match &override_file {
-        Some(f) if f.is_file() => {
-            Some(
-                std::fs::read_to_string(f).map_err(|source| LayoutError::Io {
-                    file: f.clone(),
-                    source,
-                })?,
-            )
+    let override_text = match workspace_templates {
+        Some(t) => {
+            let root = std::fs::canonicalize(t).unwrap_or_else(|_| t.to_path_buf());
+            let rel = Path::new(profile).join("layout.toml");
+            match crate::fsutil::read_in_workspace(
+                &root,
+                &rel,
+                super::templates::MAX_TEMPLATE_BYTES,
+                "templates",
+            ) {
+                Ok(Some(bytes)) => {
+                    Some(String::from_utf8(bytes).map_err(|e| LayoutError::Syntax {
+                        file: t.join(&rel),
+                        line: 1,
+                        message: format!(
+                            "not UTF-8 at byte {}; save the file as UTF-8",
+                            e.utf8_error().valid_up_to()
+                        ),
+                    })?)
+                }
+                Ok(None) => None,
+                Err(e) => return Err(LayoutError::Read(e)),
+            }
         }
-        _ => None,
+        None => None,
     };
     let builtin = builtin_layout_text(profile);
     match (builtin, override_text, override_file) {

@@ -18,7 +18,26 @@ pub struct TemplateFile {
 /// the built-in ones.
 #[derive(Debug, Clone, Default)]
 pub struct Templates {
+    /// The workspace's `templates/` folder, canonical.
     workspace: Option<PathBuf>,
+}
+
+/// The largest template file read from a workspace (a layout, a list of
+/// kinds, a skeleton).
+pub const MAX_TEMPLATE_BYTES: u64 = 1024 * 1024;
+
+/// Whether `name` (`kinds.toml`, `skeletons/nghi-quyet.md`) is a plain
+/// relative path inside a profile's folder.
+fn is_template_path(name: &str) -> bool {
+    !name.is_empty()
+        && name.split('/').all(|part| {
+            !part.is_empty()
+                && part != "."
+                && part != ".."
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        })
 }
 
 impl Templates {
@@ -26,9 +45,12 @@ impl Templates {
         Templates { workspace: None }
     }
 
+    /// The workspace's `templates/` folder (a real folder: the workspace
+    /// refuses a link there) before the built-in templates.
     pub fn with_workspace(dir: impl Into<PathBuf>) -> Self {
+        let dir = dir.into();
         Templates {
-            workspace: Some(dir.into()),
+            workspace: Some(std::fs::canonicalize(&dir).unwrap_or(dir)),
         }
     }
 
@@ -38,26 +60,37 @@ impl Templates {
         profile: &str,
         name: &str,
     ) -> Result<Option<TemplateFile>, ProfileError> {
+        super::check_profile_name(profile)?;
+        if !is_template_path(name) {
+            return Err(ProfileError::Invalid {
+                file: PathBuf::from(format!("templates/{profile}")),
+                key: name.to_string(),
+                message: "is not a file name inside the profile's folder".into(),
+            });
+        }
         let Some(dir) = &self.workspace else {
             return Ok(None);
         };
-        let path = dir.join(profile).join(name);
-        match std::fs::read(&path) {
-            Ok(bytes) => {
-                let text = String::from_utf8(bytes).map_err(|e| ProfileError::Invalid {
-                    file: path.clone(),
-                    key: "(file)".into(),
-                    message: format!("is not UTF-8 at byte {}", e.utf8_error().valid_up_to()),
-                })?;
-                Ok(Some(TemplateFile { text, origin: path }))
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(source) => Err(ProfileError::Io { file: path, source }),
-        }
+        let rel = Path::new(profile).join(name);
+        let Some(bytes) =
+            crate::fsutil::read_in_workspace(dir, &rel, MAX_TEMPLATE_BYTES, "templates")?
+        else {
+            return Ok(None);
+        };
+        let path = dir.join(&rel);
+        let text = String::from_utf8(bytes).map_err(|e| ProfileError::Invalid {
+            file: path.clone(),
+            key: "(file)".into(),
+            message: format!("is not UTF-8 at byte {}", e.utf8_error().valid_up_to()),
+        })?;
+        Ok(Some(TemplateFile { text, origin: path }))
     }
 
     /// The built-in template file, if duthao ships one.
     pub fn builtin_file(profile: &str, name: &str) -> Option<TemplateFile> {
+        if !super::is_profile_name(profile) || !is_template_path(name) {
+            return None;
+        }
         let rel = format!("{profile}/{name}");
         BUILTIN.get_file(&rel).and_then(|f| {
             Some(TemplateFile {
@@ -81,14 +114,17 @@ impl Templates {
             .dirs()
             .filter_map(|d| d.path().file_name()?.to_str().map(str::to_string))
             .collect();
-        if let Some(dir) = &self.workspace {
-            if let Ok(rd) = std::fs::read_dir(dir) {
-                for e in rd.flatten() {
-                    if e.path().join("kinds.toml").is_file() {
-                        if let Some(n) = e.file_name().to_str() {
-                            names.push(n.to_string());
-                        }
-                    }
+        if let Some(dir) = &self.workspace
+            && let Ok(rd) = std::fs::read_dir(dir)
+        {
+            for e in rd.flatten() {
+                let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+                if let Some(n) = e.file_name().to_str()
+                    && is_dir
+                    && super::is_profile_name(n)
+                    && e.path().join("kinds.toml").is_file()
+                {
+                    names.push(n.to_string());
                 }
             }
         }

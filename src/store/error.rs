@@ -94,6 +94,21 @@ pub enum StoreError {
     #[error("invalid tag name {name:?}: {reason}")]
     BadTagName { name: String, reason: &'static str },
 
+    #[error(
+        "{path} is a symbolic link in commit {commit}; a draft must be a regular file, and duthao does not follow links in history"
+    )]
+    LinkInHistory { path: String, commit: String },
+
+    #[error(
+        "{path} in commit {commit} is {size} bytes, larger than the {limit}-byte limit; it is not read"
+    )]
+    TooLarge {
+        path: String,
+        commit: String,
+        size: u64,
+        limit: u64,
+    },
+
     #[error("git: {0}")]
     Git(#[from] git2::Error),
 }

@@ -213,8 +213,13 @@ fn parse_version_ref(name: &str) -> Option<(&str, u32)> {
     Some((slug, parse_version_number(last.strip_prefix('v')?)?))
 }
 
+/// The largest file [`Store::read_in_commit`] reads unless told otherwise.
+pub const DEFAULT_READ_LIMIT: u64 = 64 * 1024 * 1024;
+
 pub struct Store {
     repo: Repository,
+    /// Larger files are refused before they are read (see [`Store::set_read_limit`]).
+    read_limit: u64,
     /// The workspace root as given, made absolute.
     root: PathBuf,
     /// The workspace root relative to the repository's working directory,
@@ -283,11 +288,22 @@ impl Store {
             prefix.push_str(&comp.as_os_str().to_string_lossy());
             prefix.push('/');
         }
-        Ok(Store { repo, root, prefix })
+        Ok(Store {
+            repo,
+            root,
+            prefix,
+            read_limit: DEFAULT_READ_LIMIT,
+        })
     }
 
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// Files larger than `bytes` are refused by the reading calls, by their
+    /// size in the object database, before any is read.
+    pub fn set_read_limit(&mut self, bytes: u64) {
+        self.read_limit = bytes;
     }
 
     /// Git's own folder (`.git`, or wherever a `.git` file points).
@@ -503,9 +519,11 @@ impl Store {
         Ok(())
     }
 
-    fn ensure_no_operation_in_progress(&self) -> Result<(), StoreError> {
-        let (state, op) = match self.repo.state() {
-            RepositoryState::Clean => return Ok(()),
+    /// The git operation left half done in this repository, if any: its
+    /// name and the git command that continues or aborts it.
+    pub fn operation_in_progress(&self) -> Option<(&'static str, &'static str)> {
+        Some(match self.repo.state() {
+            RepositoryState::Clean => return None,
             RepositoryState::Merge => ("merge", "merge"),
             RepositoryState::Revert | RepositoryState::RevertSequence => ("revert", "revert"),
             RepositoryState::CherryPick | RepositoryState::CherryPickSequence => {
@@ -513,6 +531,13 @@ impl Store {
             }
             RepositoryState::Bisect => ("bisect", "bisect"),
             _ => ("rebase", "rebase"),
+        })
+    }
+
+    /// Refuses to write while a git operation is half done.
+    pub fn ensure_no_operation_in_progress(&self) -> Result<(), StoreError> {
+        let Some((state, op)) = self.operation_in_progress() else {
+            return Ok(());
         };
         Err(StoreError::OperationInProgress {
             state: state.to_string(),
@@ -564,6 +589,21 @@ impl Store {
         };
         if entry.kind() != Some(ObjectType::Blob) {
             return Ok(None);
+        }
+        if entry.filemode() == 0o120000 {
+            return Err(StoreError::LinkInHistory {
+                path: git_path,
+                commit: short_id(commit),
+            });
+        }
+        let (size, _) = self.repo.odb()?.read_header(entry.id())?;
+        if size as u64 > self.read_limit {
+            return Err(StoreError::TooLarge {
+                path: git_path,
+                commit: short_id(commit),
+                size: size as u64,
+                limit: self.read_limit,
+            });
         }
         Ok(Some(self.repo.find_blob(entry.id())?.content().to_vec()))
     }

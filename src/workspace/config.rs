@@ -6,8 +6,13 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+/// The largest `duthao.toml` read.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    #[error(transparent)]
+    Read(crate::fsutil::ReadFileError),
     #[error("{file}: cannot read: {source}")]
     Io {
         file: PathBuf,
@@ -101,12 +106,27 @@ pub struct Config {
 }
 
 impl Config {
-    pub fn load(file: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(file).map_err(|source| ConfigError::Io {
-            file: file.to_path_buf(),
-            source,
+    /// Reads `duthao.toml` of the workspace at `root` (canonical), refusing
+    /// a link and a file over [`MAX_CONFIG_BYTES`].
+    pub fn load_in(root: &Path) -> Result<Config, ConfigError> {
+        let rel = Path::new(super::CONFIG_FILE);
+        let bytes =
+            crate::fsutil::read_in_workspace(root, rel, MAX_CONFIG_BYTES, "the configuration")
+                .map_err(ConfigError::Read)?
+                .ok_or_else(|| ConfigError::Io {
+                    file: rel.to_path_buf(),
+                    source: std::io::Error::from(std::io::ErrorKind::NotFound),
+                })?;
+        let text = String::from_utf8(bytes).map_err(|e| ConfigError::Syntax {
+            file: rel.to_path_buf(),
+            line: 1,
+            column: 1,
+            message: format!(
+                "not UTF-8 at byte {}; save the file as UTF-8",
+                e.utf8_error().valid_up_to()
+            ),
         })?;
-        Config::parse(&text, file)
+        Config::parse(&text, rel)
     }
 
     pub fn parse(text: &str, file: &Path) -> Result<Config, ConfigError> {
@@ -125,6 +145,17 @@ impl Config {
             key,
             message,
         };
+        if !crate::profile::is_profile_name(&raw.profile) {
+            let at = text.find("profile").unwrap_or(0);
+            return Err(invalid(
+                at,
+                "profile".into(),
+                format!(
+                    "{:?} is not a profile name; use lower-case letters, digits and '-' (party, state, party-2018 or a folder of templates/)",
+                    raw.profile
+                ),
+            ));
+        }
         if raw.organisation.name.trim().is_empty() {
             let at = text.find("[organisation]").unwrap_or(0);
             return Err(invalid(
@@ -177,22 +208,54 @@ impl Config {
                         .into(),
                 ));
             }
+            let mut keys: Vec<(usize, ssh_key::public::KeyData)> = Vec::new();
             for (j, a) in l.approvers.iter().enumerate() {
-                if !a.email.contains('@') {
+                let key_at = |value: &str| value_at(text, at, value);
+                if a.name.trim().is_empty() {
                     return Err(invalid(
                         at,
+                        format!("levels[{i}].approvers[{j}].name"),
+                        "is empty; write the approver's name".into(),
+                    ));
+                }
+                if !is_email(&a.email) {
+                    return Err(invalid(
+                        key_at(&a.email),
                         format!("levels[{i}].approvers[{j}].email"),
-                        format!("`{}` is not an email address", a.email),
+                        format!("{:?} is not an email address", a.email),
+                    ));
+                }
+                if let Some(k) = l.approvers[..j]
+                    .iter()
+                    .position(|o| o.email.eq_ignore_ascii_case(&a.email))
+                {
+                    return Err(invalid(
+                        key_at(&a.email),
+                        format!("levels[{i}].approvers[{j}].email"),
+                        format!(
+                            "{:?} is also approvers[{k}] of this level; list each approver once (a quorum counts different people)",
+                            a.email
+                        ),
                     ));
                 }
                 if let Some(k) = &a.key {
-                    if !looks_like_ssh_key(k) {
-                        return Err(invalid(
-                            at,
+                    let data = parse_public_key(k).map_err(|message| {
+                        invalid(
+                            key_at(k.get(..40).unwrap_or(k)),
                             format!("levels[{i}].approvers[{j}].key"),
-                            "is not an OpenSSH public key; paste the line of the .pub file, e.g. \"ssh-ed25519 AAAA… name\"".into(),
+                            message,
+                        )
+                    })?;
+                    if let Some((other, _)) = keys.iter().find(|(_, d)| *d == data) {
+                        return Err(invalid(
+                            key_at(k.get(..40).unwrap_or(k)),
+                            format!("levels[{i}].approvers[{j}].key"),
+                            format!(
+                                "is the same key as approvers[{other}] of this level; each approver signs with a key of their own"
+                            ),
                         ));
                     }
+                    keys.push((j, data));
                 }
             }
             levels.push(l.clone());
@@ -246,13 +309,67 @@ fn is_id(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-fn looks_like_ssh_key(k: &str) -> bool {
-    let mut parts = k.split_whitespace();
-    matches!(
-        (parts.next(), parts.next()),
-        (Some(t), Some(b)) if (t.starts_with("ssh-") || t.starts_with("ecdsa-") || t.starts_with("sk-"))
-            && b.len() > 20
-    )
+/// The longest public key line accepted: an RSA key of 16,384 bits is
+/// about 2,800 characters.
+const MAX_KEY_CHARS: usize = 8 * 1024;
+
+/// Parses an OpenSSH public key line ("ssh-ed25519 AAAA… comment") into its
+/// key, or says what is wrong with it in the user's terms.
+pub fn parse_public_key(line: &str) -> Result<ssh_key::public::KeyData, String> {
+    let line = line.trim();
+    if line.len() > MAX_KEY_CHARS {
+        return Err(format!(
+            "is {} characters long; an SSH public key is one line of a few hundred: paste the line of the .pub file",
+            line.len()
+        ));
+    }
+    if line.chars().any(char::is_control) {
+        return Err(
+            "holds a line break or a control character; paste the one line of the .pub file".into(),
+        );
+    }
+    let key = ssh_key::PublicKey::from_openssh(line).map_err(|_| {
+        "is not an OpenSSH public key (the type, the key in base64, a comment); paste the line of the .pub file, e.g. \"ssh-ed25519 AAAA… name\"".to_string()
+    })?;
+    match key.key_data() {
+        ssh_key::public::KeyData::Dsa(_) => Err(
+            "is a DSA key, which OpenSSH and git no longer accept; make an ed25519 key (ssh-keygen -t ed25519)".into(),
+        ),
+        ssh_key::public::KeyData::Rsa(r) if r.n.as_bytes().len() * 8 < 2048 - 8 => Err(
+            "is an RSA key shorter than 2,048 bits, too weak to sign approvals; make an ed25519 key (ssh-keygen -t ed25519)".into(),
+        ),
+        data => Ok(data.clone()),
+    }
+}
+
+/// A plausible e-mail address: one `@` with text on both sides, no spaces
+/// or control characters.
+fn is_email(s: &str) -> bool {
+    let s = s.trim();
+    match s.split_once('@') {
+        Some((user, domain)) => {
+            !user.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !s
+                    .chars()
+                    .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
+                && !domain.contains('@')
+        }
+        None => false,
+    }
+}
+
+/// The offset of `value` in the file at or after `from` (the table that
+/// holds it), for the line of an error; `from` when it is not found.
+fn value_at(text: &str, from: usize, value: &str) -> usize {
+    if value.is_empty() {
+        return from;
+    }
+    text.get(from..)
+        .and_then(|rest| rest.find(value))
+        .map_or(from, |i| from + i)
 }
 
 /// 1-based line and column of a byte offset.

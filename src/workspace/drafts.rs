@@ -46,6 +46,7 @@ impl Workspace {
             return Err(WorkspaceError::DraftExists { path });
         }
         let profile = profile.unwrap_or(&self.config.profile).to_string();
+        crate::profile::check_profile_name(&profile)?;
         let kinds = self.kinds(&profile)?;
         let Some(k) = kinds.get(kind) else {
             return Err(WorkspaceError::UnknownKindArg {
@@ -84,10 +85,22 @@ impl Workspace {
     pub fn commit_draft_as(&self, slug: &str, message: &str, who: &Identity) -> Result<Committed> {
         self.require_slug(slug)?;
         let normalised = self.normalise_on_disk(slug)?;
-        let warning = self
-            .read_draft(slug, &Rev::Working)
-            .err()
-            .map(|e| e.to_string());
+        let warning = match self.draft_text(slug, &Rev::Working) {
+            Err(e) => Some(e.to_string()),
+            Ok(text) => match conflict_marker_line(&text) {
+                Some(line) => Some(
+                    WorkspaceError::ConflictMarkers {
+                        file: Self::draft_rel(slug),
+                        line,
+                    }
+                    .to_string(),
+                ),
+                None => self
+                    .parse_draft_owned(slug, &Rev::Working, text)
+                    .err()
+                    .map(|e| e.to_string()),
+            },
+        };
         let rel = Self::draft_rel(slug);
         let oid = self.store().commit_paths(&[rel.as_path()], message, who)?;
         Ok(Committed {
@@ -105,10 +118,7 @@ impl Workspace {
     /// stay as written.
     fn normalise_on_disk(&self, slug: &str) -> Result<bool> {
         let path = self.draft_path(slug);
-        let bytes = std::fs::read(&path).map_err(|source| WorkspaceError::Io {
-            path: path.clone(),
-            source,
-        })?;
+        let bytes = self.draft_bytes(slug, &Rev::Working)?;
         let Ok(text) = String::from_utf8(bytes) else {
             return Ok(false);
         };
@@ -130,6 +140,16 @@ impl Workspace {
     /// [`Self::submit`] with an explicit submitter.
     pub fn submit_as(&self, slug: &str, message: &str, who: &Identity) -> Result<Version> {
         self.require_slug(slug)?;
+        // A version is the text of the branch everyone works on: from a
+        // detached HEAD at an old commit it would silently freeze old text
+        // as the newest version.
+        if let crate::store::HeadState::Detached(oid) = self.store().head_state()? {
+            return Err(crate::store::StoreError::Detached {
+                short: oid.to_string()[..7].to_string(),
+            }
+            .into());
+        }
+        self.store().ensure_no_operation_in_progress()?;
         let rel = Self::draft_rel(slug);
         if self.store().is_dirty(&rel)? {
             return Err(WorkspaceError::Uncommitted {
@@ -147,6 +167,12 @@ impl Workspace {
         let rev = Rev::Git(last.commit.to_string());
         let text = self.draft_text(slug, &rev)?;
         self.parse_draft(slug, &rev, &text)?;
+        if let Some(line) = conflict_marker_line(&text) {
+            return Err(WorkspaceError::ConflictMarkers {
+                file: self.draft_name(slug, &rev),
+                line,
+            });
+        }
         if let Some(prev) = self.versions(slug)?.last() {
             if prev.commit != last.commit && self.draft_text(slug, &Rev::Version(prev.n))? == text {
                 return Err(WorkspaceError::NothingNew {
@@ -159,6 +185,22 @@ impl Workspace {
             .store()
             .create_version(slug, last.commit, message, who)?)
     }
+}
+
+/// The first line (1-based) that is a merge conflict marker git leaves in a
+/// file (`<<<<<<< `, `=======`, `>>>>>>> `, and diff3's `||||||| `).
+pub fn conflict_marker_line(text: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            let l = l.trim_end();
+            l == "======="
+                || ["<<<<<<< ", ">>>>>>> ", "||||||| "]
+                    .iter()
+                    .any(|m| l.starts_with(m))
+                || l == "<<<<<<<"
+                || l == ">>>>>>>"
+        })
+        .map(|i| i + 1)
 }
 
 /// The text of a new draft: front matter from the organisation, then the skeleton.
@@ -215,17 +257,70 @@ fn new_draft_text(
     t
 }
 
-/// Quotes a YAML scalar only when it needs it.
+/// A YAML scalar for a value the user typed: as it is when YAML reads it
+/// back as the same plain text, else double-quoted with every character
+/// YAML could misread escaped (a line break, `---`, a `#`, a control
+/// character), so the value can never end the front matter early or be
+/// read as something else.
 fn yaml_quote(s: &str) -> String {
     let plain = !s.is_empty()
-        && !s.starts_with(|c: char| "-?:,[]{}#&*!|>'\"%@`".contains(c) || c.is_whitespace())
+        && s.trim() == s
+        && !s.starts_with(|c: char| "-?:,[]{}#&*!|>'\"%@`~".contains(c))
         && !s.contains(": ")
         && !s.contains(" #")
         && !s.ends_with(':')
-        && s.parse::<f64>().is_err();
+        && !s.chars().any(|c| c.is_control() || c == '\u{feff}')
+        && s.parse::<f64>().is_err()
+        && !matches!(
+            s.to_ascii_lowercase().as_str(),
+            "null" | "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n"
+        );
     if plain {
-        s.to_string()
-    } else {
-        format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() || c == '\u{feff}' => {
+                out.push_str(&format!("\\u{:04X}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::yaml_quote;
+
+    #[test]
+    fn quoted_values_read_back_as_typed() {
+        for v in [
+            "về tăng cường công tác cán bộ",
+            "x\n---",
+            "Quy chế: làm việc",
+            "a # b",
+            "\"trích\" và \\",
+            "tab\there",
+            "e\u{1b}[31m",
+            " lề ",
+            "yes",
+            "12",
+            "- gạch",
+        ] {
+            let yaml = format!("title: {}\nnext: 1\n", yaml_quote(v));
+            let back: std::collections::BTreeMap<String, serde_yaml_ng::Value> =
+                serde_yaml_ng::from_str(&yaml).unwrap_or_else(|e| panic!("{v:?}: {e}: {yaml}"));
+            assert_eq!(back["title"].as_str(), Some(v), "{yaml}");
+            assert_eq!(back.len(), 2, "{yaml}");
+        }
     }
 }

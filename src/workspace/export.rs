@@ -92,6 +92,9 @@ impl Workspace {
         let sha256 = format!("{:x}", Sha256::digest(&bytes));
         let file = self.draft_name(slug, rev);
         let text = crate::reader::decode_owned(bytes, &file)?;
+        if let Some(line) = super::conflict_marker_line(&text) {
+            return Err(WorkspaceError::ConflictMarkers { file, line });
+        }
         let draft = self.parse_draft_owned(slug, rev, text)?;
         let (commit, author, time) = match rev {
             Rev::Working => (None, None, None),
@@ -183,10 +186,13 @@ impl Workspace {
         let layout = self.layout_of(&snap.draft)?;
         let kind = self.kind_info(&snap.draft)?;
         let bytes = docx::export(&snap.draft, &layout, &kind, snap.mark(), &snap.provenance())?;
-        Ok(Exported {
-            bytes,
-            warnings: docx::check(&snap.draft, &layout, snap.mark()),
-        })
+        let mut warnings = docx::check(&snap.draft, &layout, snap.mark());
+        if let (Rev::Working, Some((op, _))) = (&snap.rev, self.store().operation_in_progress()) {
+            warnings.push(format!(
+                "a git {op} is in progress in this repository; the text on disk may not be the text that will be committed"
+            ));
+        }
+        Ok(Exported { bytes, warnings })
     }
 
     /// TO in the official layout with every change since FROM as a Word

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 pub use config::{Config, ConfigError};
-pub use drafts::{Committed, NewDraft};
+pub use drafts::{Committed, NewDraft, conflict_marker_line};
 pub use export::{Exported, Snapshot};
 pub use history::{LogEntry, LogEvent};
 pub use init::{InitOptions, InitReport, default_config, init};
@@ -60,6 +60,30 @@ pub enum WorkspaceError {
     #[error("unknown kind `{kind}` in profile `{profile}`; known kinds: {known}")]
     UnknownKindArg {
         kind: String,
+        profile: String,
+        known: String,
+    },
+    #[error(
+        "{folder}/ is a symbolic link (to {}); a workspace's {folder} must be a real folder inside it, as git stores them",
+        target.display()
+    )]
+    FolderLink {
+        folder: &'static str,
+        target: PathBuf,
+    },
+    #[error(transparent)]
+    ReadFile(#[from] crate::fsutil::ReadFileError),
+    #[error(
+        "{}:{line}: a merge conflict marker is in the text; resolve the conflict (keep the right text, remove the <<<<<<< ======= >>>>>>> lines), then commit",
+        file.display()
+    )]
+    ConflictMarkers { file: PathBuf, line: usize },
+    #[error(
+        "{file}:{line}: profile {profile:?} is not a profile name; use lower-case letters, digits and '-' (known profiles: {known})"
+    )]
+    BadProfileIn {
+        file: PathBuf,
+        line: usize,
         profile: String,
         known: String,
     },
@@ -131,8 +155,23 @@ impl Workspace {
 
     /// Opens the workspace whose root is `root`.
     pub fn open(root: &Path) -> Result<Workspace> {
-        let config = Config::load(&root.join(CONFIG_FILE))?;
-        let store = Store::open(root)?;
+        let mut store = Store::open(root)?;
+        store.set_read_limit(reader::MAX_DRAFT_BYTES as u64);
+        let root = store.root();
+        // Git stores a link to a folder as a link: drafts and templates read
+        // through one would differ from what is committed, and may lie
+        // anywhere on the machine.
+        for dir in [DRAFTS_DIR, TEMPLATES_DIR] {
+            if let Ok(m) = std::fs::symlink_metadata(root.join(dir))
+                && m.file_type().is_symlink()
+            {
+                return Err(WorkspaceError::FolderLink {
+                    folder: dir,
+                    target: std::fs::read_link(root.join(dir)).unwrap_or_default(),
+                });
+            }
+        }
+        let config = Config::load_in(root)?;
         Ok(Workspace {
             root: store.root().to_path_buf(),
             config,
@@ -191,12 +230,15 @@ impl Workspace {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(source) => return Err(WorkspaceError::Io { path: dir, source }),
         };
+        // A draft that is a link is listed too, and refused when read, with
+        // the reason; a folder is not a draft.
         let mut slugs: Vec<String> = rd
             .flatten()
             .filter_map(|e| {
                 let name = e.file_name().into_string().ok()?;
                 let slug = name.strip_suffix(".md")?;
-                (is_slug(slug) && e.path().is_file()).then(|| slug.to_string())
+                let is_dir = e.file_type().ok()?.is_dir();
+                (is_slug(slug) && !is_dir).then(|| slug.to_string())
             })
             .collect();
         slugs.sort();
@@ -212,7 +254,7 @@ impl Workspace {
         };
         let mut names: Vec<String> = rd
             .flatten()
-            .filter(|e| e.path().is_file())
+            .filter(|e| e.file_type().is_ok_and(|t| !t.is_dir()))
             .filter_map(|e| {
                 let name = e.file_name().to_string_lossy().into_owned();
                 let stem = name.strip_suffix(".md")?;
@@ -226,7 +268,7 @@ impl Workspace {
     /// Checks that `slug` names an existing draft (on disk).
     pub fn require_slug(&self, slug: &str) -> Result<()> {
         check_slug(slug)?;
-        if self.draft_path(slug).is_file() {
+        if self.draft_exists(slug) {
             return Ok(());
         }
         let known = self.slugs()?;
@@ -234,6 +276,12 @@ impl Workspace {
             slug: slug.to_string(),
             known: config::known(known.iter().map(String::as_str)),
         })
+    }
+
+    /// Whether `drafts/<slug>.md` is there (a link counts: reading it says why
+    /// it is refused).
+    pub fn draft_exists(&self, slug: &str) -> bool {
+        std::fs::symlink_metadata(self.draft_path(slug)).is_ok_and(|m| !m.is_dir())
     }
 
     /// The kinds of a profile, loaded once.
@@ -259,8 +307,22 @@ impl Workspace {
     /// The kind of a draft, or an error naming the file and line.
     pub fn kind_of(&self, draft: &Draft, file: &Path, text: &str) -> Result<Kind> {
         let profile = self.profile_of(draft);
+        let profile_line = || {
+            text.lines()
+                .position(|l| l.starts_with("profile:"))
+                .map(|i| i + 1)
+                .unwrap_or(1)
+        };
         let kinds = match self.kinds(profile) {
             Ok(k) => k,
+            Err(WorkspaceError::Profile(ProfileError::BadName { name })) => {
+                return Err(WorkspaceError::BadProfileIn {
+                    file: file.to_path_buf(),
+                    line: profile_line(),
+                    profile: name,
+                    known: self.templates.profiles().join(", "),
+                });
+            }
             Err(WorkspaceError::Profile(ProfileError::UnknownProfile { name, known })) => {
                 return Err(WorkspaceError::UnknownProfileIn {
                     file: file.to_path_buf(),
@@ -302,7 +364,7 @@ impl Workspace {
     /// draft whose file was since removed can still be read and exported).
     pub fn require_slug_or_history(&self, slug: &str) -> Result<()> {
         check_slug(slug)?;
-        if self.draft_path(slug).is_file() || !self.versions(slug)?.is_empty() {
+        if self.draft_exists(slug) || !self.versions(slug)?.is_empty() {
             return Ok(());
         }
         self.require_slug(slug)
@@ -314,9 +376,15 @@ impl Workspace {
         Ok(match rev {
             Rev::Working => {
                 self.require_slug(slug)?;
-                std::fs::read(self.root.join(&rel)).map_err(|source| WorkspaceError::Io {
-                    path: rel.clone(),
-                    source,
+                crate::fsutil::read_in_workspace(
+                    &self.root,
+                    &rel,
+                    reader::MAX_DRAFT_BYTES as u64,
+                    "drafts",
+                )?
+                .ok_or_else(|| WorkspaceError::MissingAt {
+                    slug: slug.to_string(),
+                    rev: Rev::Working.to_string(),
                 })?
             }
             _ => self

@@ -100,6 +100,9 @@ pub struct DraftStatus {
     /// then come from the latest version).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,
+    /// A git operation left half done in the repository ("merge", "rebase").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
 }
 
 fn stage_of(latest: Option<&Version>, changed_since: bool) -> Stage {
@@ -150,14 +153,14 @@ impl Workspace {
                     None => false,
                 };
             let rel = Self::draft_rel(&slug);
-            let (kind, title, error) = match std::fs::read(self.root().join(&rel)) {
+            let (kind, title, error) = match self.draft_bytes(&slug, &Rev::Working) {
                 Ok(bytes) => match reader::decode(&bytes, &rel)
                     .and_then(|t| reader::parse_front_matter(&t, &rel))
                 {
                     Ok(fm) => (Some(fm.kind), Some(fm.title), None),
                     Err(e) => (None, None, Some(e.to_string())),
                 },
-                Err(e) => (None, None, Some(format!("{}: {e}", rel.display()))),
+                Err(e) => (None, None, Some(e.to_string())),
             };
             out.push(DraftSummary {
                 latest_version: latest.map(|v| v.n),
@@ -208,7 +211,17 @@ impl Workspace {
         let latest = versions.last();
         // A draft whose text on disk does not read still has a history worth
         // showing: describe it from its latest version and name the problem.
-        let (draft, problem) = match self.read_draft(slug, &Rev::Working) {
+        let read =
+            self.draft_text(slug, &Rev::Working).and_then(
+                |text| match super::conflict_marker_line(&text) {
+                    Some(line) => Err(super::WorkspaceError::ConflictMarkers {
+                        file: Self::draft_rel(slug),
+                        line,
+                    }),
+                    None => self.parse_draft_owned(slug, &Rev::Working, text),
+                },
+            );
+        let (draft, problem) = match read {
             Ok(d) => (Some(d), None),
             Err(e) => {
                 let fallback = latest.and_then(|v| self.read_draft(slug, &Rev::Version(v.n)).ok());
@@ -237,6 +250,12 @@ impl Workspace {
             };
         let stage = stage_of(latest, changed_since);
         let mut next = Vec::new();
+        let operation = self.store().operation_in_progress().map(|(op, cmd)| {
+            next.push(format!(
+                "a git {op} is in progress: finish it (resolve, then git commit) or abort it (git {cmd} --abort) before committing or submitting"
+            ));
+            op.to_string()
+        });
         if let Some(p) = &problem {
             next.push(format!("fix the draft: {p}"));
         }
@@ -275,6 +294,7 @@ impl Workspace {
                 .map(|d| d.front.title.clone())
                 .unwrap_or_default(),
             problem,
+            operation,
             versions: versions.iter().map(VersionInfo::from).collect(),
             stage,
             revisions_since_version,
