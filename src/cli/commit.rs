@@ -17,12 +17,16 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     let ws = ctx.workspace()?;
-    let c = ws.commit_draft(&args.slug, &args.message)?;
+    let slug = ctx.slug(&ws, &args.slug)?;
+    let c = ws.commit_draft(&slug, &args.message)?;
     if c.normalised {
         errln!(
             "note: drafts/{}.md was in NFD (decomposed Unicode); it is stored as NFC, which looks the same",
             c.slug
         );
+    }
+    if let Some(note) = &c.index_note {
+        errln!("warning: {note}");
     }
     if let Some(w) = &c.warning {
         errln!("warning: committed, but the draft has a problem to fix before `submit`:\n  {w}");

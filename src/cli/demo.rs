@@ -36,24 +36,25 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     };
     if dir.exists()
         && std::fs::read_dir(&dir)
-            .with_context(|| format!("cannot read {}", dir.display()))?
+            .with_context(|| format!("cannot list the folder {}", dir.display()))?
             .next()
             .is_some()
     {
         bail!(
-            "{} exists and is not empty; give a new folder, e.g. duthao demo /tmp/duthao-demo",
-            dir.display()
+            "{} exists and is not empty; give a new folder, e.g. duthao demo {}",
+            dir.display(),
+            fresh_folder(&dir).display()
         );
     }
     // A demo inside a workspace would nest one repository in another.
-    if let Some(parent) = dir.parent().filter(|p| p.is_dir()) {
-        if let Ok(ws) = Workspace::find(parent) {
-            bail!(
-                "{} is inside the workspace {}; give a folder outside it, e.g. duthao demo /tmp/duthao-demo",
-                dir.display(),
-                ws.root().display()
-            );
-        }
+    if let Some(parent) = dir.parent().filter(|p| p.is_dir())
+        && let Ok(ws) = Workspace::find(parent)
+    {
+        bail!(
+            "{} is inside the workspace {}; give a folder outside it, e.g. duthao demo /tmp/duthao-demo",
+            dir.display(),
+            ws.root().display()
+        );
     }
     let who = drafter();
     let report = init(
@@ -140,14 +141,66 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
         }
     }
     let first = slugs.first().copied().unwrap_or("SLUG");
+    // The lines must work as printed: through `duthao` when that is this
+    // program on PATH, else through this program's own path (the demo is
+    // often run as `cargo run -- demo`, before anything is installed).
+    let me = invocation();
     outln!()?;
     outln!("Try:")?;
     outln!("  cd {}", report.root.display())?;
-    outln!("  duthao list")?;
-    outln!("  duthao status {first}")?;
-    outln!("  duthao log {first}")?;
-    outln!("  duthao diff {first} v1 v2       # what changed, word by word")?;
-    outln!("  duthao export {first}           # DOCX of the latest version")?;
-    outln!("  git log --oneline --decorate        # the same history, read by plain git")?;
+    for (args, note) in [
+        ("list".to_string(), ""),
+        (format!("status {first}"), ""),
+        (format!("log {first}"), ""),
+        (
+            format!("diff {first} v1 v2"),
+            "# what changed, word by word",
+        ),
+        (format!("export {first}"), "# DOCX of the latest version"),
+    ] {
+        outln!("  {:<60} {note}", format!("{me} {args}"))?;
+    }
+    outln!(
+        "  {:<60} # the same history, read by plain git",
+        "git log --oneline --decorate"
+    )?;
     Ok(())
+}
+
+/// How to run this program again: `duthao` when that name on PATH is this
+/// very program, else its full path.
+fn invocation() -> String {
+    let me = std::env::current_exe().ok();
+    let on_path = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join("duthao"))
+            .find(|p| p.is_file())
+    });
+    let same = |a: &std::path::Path, b: &std::path::Path| {
+        std::fs::canonicalize(a).ok() == std::fs::canonicalize(b).ok()
+    };
+    match (&me, &on_path) {
+        (Some(me), Some(p)) if same(me, p) => "duthao".to_string(),
+        (Some(me), _) => {
+            let s = me.display().to_string();
+            if s.contains(char::is_whitespace) {
+                format!("'{s}'")
+            } else {
+                s
+            }
+        }
+        (None, _) => "duthao".to_string(),
+    }
+}
+
+/// A folder beside `dir` that does not exist yet: `dir-2`, `dir-3`, …
+fn fresh_folder(dir: &std::path::Path) -> PathBuf {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "duthao-demo".into());
+    (2..)
+        .map(|n| dir.with_file_name(format!("{name}-{n}")))
+        .find(|p| !p.exists())
+        .unwrap_or_else(|| dir.with_file_name(format!("{name}-new")))
 }

@@ -40,7 +40,8 @@ pub struct Args {
     /// Only counts per section: blocks added, removed, changed, moved; words inserted and deleted.
     #[arg(long)]
     pub stat: bool,
-    /// Exit with 1 when there are differences, 0 when there are none (as git does).
+    /// Exit with 1 when there are differences, 0 when there are none, 128 on
+    /// an error (as `git diff --exit-code` does).
     #[arg(long)]
     pub exit_code: bool,
     /// Show whitespace-only changes too.
@@ -68,7 +69,22 @@ struct Side {
     label: String,
 }
 
+/// With `--exit-code`, exit 1 means "there are differences", as with `git
+/// diff --exit-code`: an error exits 128 instead (git's code for errors),
+/// so a script never mistakes a failure for a difference.
+pub const ERROR_WITH_EXIT_CODE: u8 = 128;
+
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
+    let exit_code = args.exit_code;
+    match compare(args, ctx) {
+        Err(e) if exit_code && e.downcast_ref::<Exit>().is_none() => {
+            Err(Exit(ERROR_WITH_EXIT_CODE, super::output::error_text(&e)).into())
+        }
+        other => other,
+    }
+}
+
+fn compare(args: Args, ctx: &Context) -> anyhow::Result<()> {
     if args.format == Format::Docx && !args.stat {
         return run_docx(&args, ctx);
     }
@@ -76,7 +92,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
         Some(files) => read_files(&files[0], &files[1], ctx)?,
         None => {
             let ws = ctx.workspace()?;
-            let slug = args.slug.as_deref().unwrap_or_default();
+            let slug = &ctx.slug(&ws, args.slug.as_deref().unwrap_or_default())?;
             read_revisions(&ws, slug, args.from.as_deref(), args.to.as_deref())?
         }
     };
@@ -216,7 +232,7 @@ fn run_docx(args: &Args, ctx: &Context) -> anyhow::Result<()> {
         }
         None => {
             let ws = ctx.workspace()?;
-            let slug = args.slug.as_deref().unwrap_or_default();
+            let slug = &ctx.slug(&ws, args.slug.as_deref().unwrap_or_default())?;
             let (from, to) = revisions(&ws, slug, args.from.as_deref(), args.to.as_deref())?;
             let a = ws.snapshot(slug, &from)?;
             let b = ws.snapshot(slug, &to)?;

@@ -35,10 +35,11 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     let ws = ctx.workspace()?;
+    let slug = ctx.slug(&ws, &args.slug)?;
     if args.r#final {
         bail!(
             "{}: --final needs the signed approvals of every level in duthao.toml, and duthao does not record approvals yet; export the draft (marked \"Dự thảo lần N\") instead",
-            args.slug
+            slug
         );
     }
     let rev = if let Some(v) = &args.version {
@@ -52,7 +53,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     } else if args.working {
         Rev::Working
     } else {
-        match ws.versions(&args.slug)?.last() {
+        match ws.versions(&slug)?.last() {
             Some(v) => Rev::Version(v.n),
             None => Rev::Working,
         }
@@ -69,20 +70,17 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
             );
         }
     }
-    let snap = ws.snapshot(&args.slug, &rev)?;
+    let snap = ws.snapshot(&slug, &rev)?;
     let exported = ws.export_docx(&snap)?;
     let bytes = exported.bytes;
     for w in &exported.warnings {
-        errln!(
-            "warning: {}: {w}",
-            ws.draft_name(&args.slug, &rev).display()
-        );
+        errln!("warning: {}: {w}", ws.draft_name(&slug, &rev).display());
     }
     let out = match &args.output {
         Some(p) => ctx.cwd.join(p),
         None => ctx.cwd.join(match snap.version {
-            Some(n) => format!("{}-v{n}.docx", args.slug),
-            None => format!("{}-du-thao.docx", args.slug),
+            Some(n) => format!("{}-v{n}.docx", slug),
+            None => format!("{}-du-thao.docx", slug),
         }),
     };
     let out = super::output::write_to(&out, &ws.output_guard(), |w| {

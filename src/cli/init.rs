@@ -54,7 +54,9 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     outln!()?;
     outln!("Next:")?;
     outln!("  edit duthao.toml: your organisation, review levels and approvers")?;
-    outln!("  duthao new nghi-quyet my-draft --title \"về …\"   start a draft")?;
-    outln!("  duthao list                                      see every draft")?;
+    let kind = duthao::workspace::first_kind(&report.profile);
+    let new = format!("duthao new {kind} my-draft --title \"về …\"");
+    outln!("  {new:<48} start a draft")?;
+    outln!("  {:<48} see every draft", "duthao list")?;
     Ok(())
 }

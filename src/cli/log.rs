@@ -15,15 +15,16 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     let ws = ctx.workspace()?;
-    let entries = ws.log(&args.slug)?;
+    let slug = ctx.slug(&ws, &args.slug)?;
+    let entries = ws.log(&slug)?;
     if args.json {
         return super::output::print_json(&entries);
     }
     if entries.is_empty() {
         outln!(
             "{}: no history yet; commit it first: duthao commit {} -m \"…\"",
-            args.slug,
-            args.slug
+            slug,
+            slug
         )?;
     }
     for e in &entries {

@@ -24,10 +24,11 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     let ws = ctx.workspace()?;
+    let slug = new_slug(ctx, &ws, &args.slug)?;
     let today = today();
     let made = ws.new_draft(
         &args.kind,
-        &args.slug,
+        &slug,
         args.title.as_deref(),
         args.profile.as_deref(),
         today,
@@ -52,4 +53,22 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
 fn today() -> duthao::model::DocDate {
     let now = time::OffsetDateTime::now_local().unwrap_or_else(|_| time::OffsetDateTime::now_utc());
     duthao::model::DocDate(now.date())
+}
+
+/// The new draft's name; `drafts/x.md` names `x` too.
+fn new_slug(ctx: &Context, ws: &duthao::workspace::Workspace, arg: &str) -> anyhow::Result<String> {
+    let drafts = ws.root().join(duthao::workspace::DRAFTS_DIR);
+    let path = ctx.cwd.join(arg);
+    let in_drafts = path.parent().and_then(|p| std::fs::canonicalize(p).ok())
+        == std::fs::canonicalize(&drafts).ok();
+    match path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.strip_suffix(".md"))
+    {
+        Some(stem) if in_drafts && (arg.contains('/') || arg.ends_with(".md")) => {
+            Ok(stem.to_string())
+        }
+        _ => ctx.slug(ws, arg),
+    }
 }

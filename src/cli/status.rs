@@ -13,7 +13,8 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     let ws = ctx.workspace()?;
-    let s = ws.status(&args.slug)?;
+    let slug = ctx.slug(&ws, &args.slug)?;
+    let s = ws.status(&slug)?;
     let result = match &s.problem {
         // Everything known is shown, but a draft that does not read is an
         // error the drafter must fix: exit 1 with the reason.

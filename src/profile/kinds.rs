@@ -53,7 +53,7 @@ impl Kinds {
                 file: file.origin.clone(),
                 line,
                 column,
-                message: e.message().to_string(),
+                message: crate::workspace::config::toml_message(&file.text, line, e.message()),
             }
         })?;
         for (i, k) in raw.kinds.iter().enumerate() {

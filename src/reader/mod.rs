@@ -7,6 +7,7 @@ mod body;
 mod label;
 mod structure;
 mod tables;
+mod yaml_error;
 
 use std::path::{Path, PathBuf};
 
@@ -365,14 +366,6 @@ fn front_matter(yaml: &str, file: &Path) -> Result<FrontMatter, ReadError> {
             Some(i) => message[..i].to_string(),
             None => message,
         };
-        // The commonest YAML slip in a title: a colon inside an unquoted value.
-        let message = if message.contains("mapping values are not allowed") {
-            format!(
-                "{message}; a value that contains \": \" must be in quotes, e.g. title: \"Về việc ban hành Quy chế: làm việc\""
-            )
-        } else {
-            message
-        };
         // Our own field checks run inside a flattened map, where the YAML
         // parser no longer knows the position; they name their key instead.
         let (line, column) = match message.split_once(": ") {
@@ -381,11 +374,12 @@ fn front_matter(yaml: &str, file: &Path) -> Result<FrontMatter, ReadError> {
             }
             _ => (line, column),
         };
+        let e = yaml_error::explain(yaml, &message, line, column);
         ReadError::Yaml {
             file: file.to_path_buf(),
-            line,
-            column,
-            message,
+            line: e.line,
+            column: e.column,
+            message: e.message,
         }
     })?;
     let field = |key: &str, message: &str| ReadError::Field {

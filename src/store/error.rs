@@ -42,7 +42,14 @@ pub enum StoreError {
     #[error("{} is outside the workspace {}; give a path inside it", path.display(), root.display())]
     PathOutsideWorkspace { path: PathBuf, root: PathBuf },
 
-    #[error("{}: cannot read the file: {source}", path.display())]
+    #[error("cannot create the folder {}: {source}", path.display())]
+    CreateFolder {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,
         #[source]
@@ -87,6 +94,12 @@ pub enum StoreError {
         paths.join(" ")
     )]
     IndexNotUpdated { commit: String, paths: Vec<String> },
+
+    #[error(
+        "{what} is locked: {} exists. Another git command may be running; if none is, one stopped halfway: delete that file and try again. Nothing was written.",
+        lock.display()
+    )]
+    Locked { what: String, lock: PathBuf },
 
     #[error("tag {name} already exists; nothing was written")]
     TagExists { name: String },

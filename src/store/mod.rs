@@ -220,6 +220,9 @@ pub struct Store {
     repo: Repository,
     /// Larger files are refused before they are read (see [`Store::set_read_limit`]).
     read_limit: u64,
+    /// Why the index could not follow the last commit, if it could not (see
+    /// [`Store::take_index_note`]).
+    index_note: std::sync::Mutex<Option<StoreError>>,
     /// The workspace root as given, made absolute.
     root: PathBuf,
     /// The workspace root relative to the repository's working directory,
@@ -239,7 +242,7 @@ impl fmt::Debug for Store {
 impl Store {
     /// `git init` with branch `main`; makes no commit.
     pub fn init(dir: &Path) -> Result<Store, StoreError> {
-        fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+        fs::create_dir_all(dir).map_err(|source| StoreError::CreateFolder {
             path: dir.to_path_buf(),
             source,
         })?;
@@ -293,11 +296,21 @@ impl Store {
             root,
             prefix,
             read_limit: DEFAULT_READ_LIMIT,
+            index_note: std::sync::Mutex::new(None),
         })
     }
 
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// After [`Store::commit_paths`]: why git's index does not show the
+    /// commit yet, when another program held it (the commit is made).
+    pub fn take_index_note(&self) -> Option<StoreError> {
+        self.index_note
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
     }
 
     /// Files larger than `bytes` are refused by the reading calls, by their
@@ -378,6 +391,44 @@ impl Store {
         }
     }
 
+    /// A lock file git left behind when a command stopped halfway, or one
+    /// another command has held for longer than any write takes: `Some`
+    /// with its path.
+    fn stale_lock(&self, lock: &Path) -> Option<PathBuf> {
+        const ACTIVE: std::time::Duration = std::time::Duration::from_secs(2);
+        let meta = fs::metadata(lock).ok()?;
+        let age = meta.modified().ok()?.elapsed().unwrap_or_default();
+        (age >= ACTIVE).then(|| lock.to_path_buf())
+    }
+
+    /// Refuses to start a commit while git's index is locked by a lock file
+    /// older than any write takes (a stale `index.lock`): the commit would
+    /// land but the index could not follow it.
+    fn ensure_index_unlocked(&self) -> Result<(), StoreError> {
+        let lock = self.repo.path().join("index.lock");
+        for _ in 0..40 {
+            if !lock.exists() {
+                return Ok(());
+            }
+            if let Some(lock) = self.stale_lock(&lock) {
+                return Err(StoreError::Locked {
+                    what: "git's index".into(),
+                    lock,
+                });
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Err(StoreError::Locked {
+            what: "git's index".into(),
+            lock,
+        })
+    }
+
+    /// The lock file of a ref, when one is left behind.
+    fn stale_ref_lock(&self, refname: &str) -> Option<PathBuf> {
+        self.stale_lock(&self.repo.path().join(format!("{refname}.lock")))
+    }
+
     fn commit_paths_once(
         &self,
         paths: &[&Path],
@@ -386,6 +437,7 @@ impl Store {
     ) -> Result<Oid, StoreError> {
         who.validate()?;
         self.ensure_no_operation_in_progress()?;
+        self.ensure_index_unlocked()?;
         let (branch_ref, parent) = match self.head_state()? {
             HeadState::Branch(name) => {
                 let head = self.repo.head()?.peel_to_commit()?;
@@ -434,6 +486,15 @@ impl Store {
                 .map_err(|e| match e.code() {
                     // libgit2 compares the branch tip with our parent under
                     // the ref's lock.
+                    ErrorCode::Locked if self.stale_ref_lock(&branch_ref).is_some() => {
+                        StoreError::Locked {
+                            what: format!(
+                                "the branch {}",
+                                branch_ref.trim_start_matches("refs/heads/")
+                            ),
+                            lock: self.repo.path().join(format!("{branch_ref}.lock")),
+                        }
+                    }
                     ErrorCode::Modified | ErrorCode::Locked => StoreError::ConcurrentCommit {
                         branch: branch_ref.trim_start_matches("refs/heads/").to_string(),
                     },
@@ -442,13 +503,16 @@ impl Store {
         });
         match outcome {
             Ok(oid) => {
-                // Only now do the committed paths become clean in the user's index.
-                self.record_in_index(&git_paths, &tree_index).map_err(|_| {
-                    StoreError::IndexNotUpdated {
-                        commit: short_id(oid),
-                        paths: git_paths.clone(),
-                    }
-                })?;
+                // Only now do the committed paths become clean in the user's
+                // index. The commit is made whatever happens here: a failure
+                // is reported beside it, never as the commit failing.
+                if self.record_in_index(&git_paths, &tree_index).is_err() {
+                    *self.index_note.lock().unwrap_or_else(|p| p.into_inner()) =
+                        Some(StoreError::IndexNotUpdated {
+                            commit: short_id(oid),
+                            paths: git_paths.clone(),
+                        });
+                }
                 Ok(oid)
             }
             Err(e) => {
@@ -901,6 +965,13 @@ impl Store {
                 });
             }
             Err(StoreError::Git(e)) if e.code() == ErrorCode::Locked => {
+                let refname = format!("refs/tags/{tag}");
+                if let Some(lock) = self.stale_ref_lock(&refname) {
+                    return Err(StoreError::Locked {
+                        what: format!("the tag {tag}"),
+                        lock,
+                    });
+                }
                 return Err(StoreError::ConcurrentSubmit {
                     slug: slug.to_string(),
                     n,

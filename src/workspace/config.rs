@@ -136,7 +136,7 @@ impl Config {
                 file: file.to_path_buf(),
                 line,
                 column,
-                message: e.message().to_string(),
+                message: toml_message(text, line, e.message()),
             }
         })?;
         let invalid = |at: usize, key: String, message: String| ConfigError::Invalid {
@@ -370,6 +370,21 @@ fn value_at(text: &str, from: usize, value: &str) -> usize {
     text.get(from..)
         .and_then(|rest| rest.find(value))
         .map_or(from, |i| from + i)
+}
+
+/// A TOML parser's message in the words of someone editing the file: a
+/// control character (invisible in an editor) is named as such.
+pub(crate) fn toml_message(text: &str, line: usize, raw: &str) -> String {
+    let here = text.lines().nth(line.saturating_sub(1)).unwrap_or_default();
+    if here.chars().any(|c| c.is_control() && c != '\t') {
+        return "this line holds a control character (invisible in most editors); delete it and type the text again".into();
+    }
+    match raw.trim() {
+        "invalid basic string" | "invalid literal string" => {
+            "a text value here is not closed with its quote on the same line".into()
+        }
+        other => other.to_string(),
+    }
 }
 
 /// 1-based line and column of a byte offset.

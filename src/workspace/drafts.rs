@@ -28,6 +28,10 @@ pub struct Committed {
     /// The file was in another Unicode normalisation (NFD) and was rewritten
     /// as NFC, which looks the same and is how drafts are stored.
     pub normalised: bool,
+    /// The commit is made, but git's index could not be updated to show it
+    /// (another program held the index): what to run to make them agree.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index_note: Option<String>,
 }
 
 impl Workspace {
@@ -103,11 +107,13 @@ impl Workspace {
         };
         let rel = Self::draft_rel(slug);
         let oid = self.store().commit_paths(&[rel.as_path()], message, who)?;
+        let index_note = self.store().take_index_note().map(|n| n.to_string());
         Ok(Committed {
             slug: slug.to_string(),
             commit: oid.to_string(),
             warning,
             normalised,
+            index_note,
         })
     }
 
@@ -151,7 +157,7 @@ impl Workspace {
         }
         self.store().ensure_no_operation_in_progress()?;
         let rel = Self::draft_rel(slug);
-        if self.store().is_dirty(&rel)? {
+        if self.uncommitted(slug)? {
             return Err(WorkspaceError::Uncommitted {
                 slug: slug.to_string(),
             });

@@ -114,10 +114,23 @@ pub fn init(dir: &Path, opts: &InitOptions) -> Result<InitReport, WorkspaceError
 /// review levels of the profile's usual pipeline (the text lives in
 /// `default-party.toml` / `default-state.toml` beside this file).
 pub fn default_config(profile: &str) -> String {
-    if profile.starts_with("party") {
-        PARTY_CONFIG.to_string()
+    let (text, default) = if profile.starts_with("party") {
+        (PARTY_CONFIG, "profile = \"party\"\n")
     } else {
-        STATE_CONFIG.to_string()
+        (STATE_CONFIG, "profile = \"state\"\n")
+    };
+    // The example's organisation fits every profile of its family; the
+    // profile line names the one chosen.
+    text.replacen(default, &format!("profile = \"{profile}\"\n"), 1)
+}
+
+/// A document kind to suggest for a first draft in a profile: the
+/// resolution for a party body, the decision for a state body.
+pub fn first_kind(profile: &str) -> &'static str {
+    if profile.starts_with("party") {
+        "nghi-quyet"
+    } else {
+        "quyet-dinh"
     }
 }
 

@@ -16,7 +16,7 @@ pub use config::{Config, ConfigError};
 pub use drafts::{Committed, NewDraft, conflict_marker_line};
 pub use export::{Exported, Snapshot};
 pub use history::{LogEntry, LogEvent};
-pub use init::{InitOptions, InitReport, default_config, init};
+pub use init::{InitOptions, InitReport, default_config, first_kind, init};
 pub use status::{DraftStatus, DraftSummary, Stage, VersionInfo};
 
 use crate::model::Draft;
@@ -100,10 +100,8 @@ pub enum WorkspaceError {
     NothingNew { slug: String, n: u32 },
     #[error("no draft `{slug}` (no {DRAFTS_DIR}/{slug}.md); drafts here: {known}")]
     UnknownSlug { slug: String, known: String },
-    #[error(
-        "`{slug}` is not a valid draft name; use lower-case ASCII letters, digits and '-', e.g. nghi-quyet-15"
-    )]
-    InvalidSlug { slug: String },
+    #[error("`{slug}` {problem}")]
+    InvalidSlug { slug: String, problem: String },
     #[error("{} already exists; choose another name or edit that draft", path.display())]
     DraftExists { path: PathBuf },
     #[error("{slug}: {DRAFTS_DIR}/{slug}.md does not exist at {rev}")]
@@ -461,20 +459,60 @@ fn display_name(rel: &Path, rev: &Rev) -> PathBuf {
     }
 }
 
+/// The longest draft name: it becomes a file name and part of git tag names.
+pub const MAX_SLUG_LEN: usize = 100;
+
+/// Names Windows reserves for devices: a file `con.md` cannot be made
+/// there, so a workspace with one could not be cloned onto Windows.
+const WINDOWS_RESERVED: [&str; 4] = ["con", "prn", "aux", "nul"];
+
+fn windows_reserved(s: &str) -> bool {
+    WINDOWS_RESERVED.contains(&s)
+        || (s.len() == 4
+            && (s.starts_with("com") || s.starts_with("lpt"))
+            && s.as_bytes()[3].is_ascii_digit())
+}
+
 pub fn is_slug(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 100
-        && !s.starts_with('-')
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    slug_problem(s).is_none()
+}
+
+/// What is wrong with a draft name, if anything.
+fn slug_problem(s: &str) -> Option<String> {
+    if s.is_empty() {
+        return Some("is empty".into());
+    }
+    if !s
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Some(
+            "is not a valid draft name; use lower-case ASCII letters, digits and '-', e.g. nghi-quyet-15".into(),
+        );
+    }
+    if s.starts_with('-') || s.ends_with('-') {
+        return Some("starts or ends with '-'; begin and end with a letter or a digit".into());
+    }
+    if s.len() > MAX_SLUG_LEN {
+        return Some(format!(
+            "is {} characters long; a draft name is at most {MAX_SLUG_LEN} (it becomes a file name and part of git tag names): shorten it",
+            s.len()
+        ));
+    }
+    if windows_reserved(s) {
+        return Some(
+            "is a name Windows reserves for a device (con, prn, aux, nul, com0-9, lpt0-9): a workspace with it could not be cloned there; choose another".into(),
+        );
+    }
+    None
 }
 
 pub fn check_slug(s: &str) -> Result<()> {
-    if is_slug(s) {
-        Ok(())
-    } else {
-        Err(WorkspaceError::InvalidSlug {
+    match slug_problem(s) {
+        None => Ok(()),
+        Some(problem) => Err(WorkspaceError::InvalidSlug {
             slug: s.to_string(),
-        })
+            problem,
+        }),
     }
 }

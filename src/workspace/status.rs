@@ -114,6 +114,29 @@ fn stage_of(latest: Option<&Version>, changed_since: bool) -> Stage {
 }
 
 impl Workspace {
+    /// Whether the text on disk differs from the committed text. Bytes that
+    /// differ only in what reading normalises (NFD instead of NFC, CRLF line
+    /// ends, a BOM) are not a change: `status`, `diff` and `submit` agree.
+    pub fn uncommitted(&self, slug: &str) -> Result<bool> {
+        let rel = Self::draft_rel(slug);
+        if !self.store().is_dirty(&rel)? {
+            return Ok(false);
+        }
+        self.text_differs_from_head(slug)
+    }
+
+    /// For a draft git sees as changed: whether its text differs too.
+    fn text_differs_from_head(&self, slug: &str) -> Result<bool> {
+        let head = match self.draft_text(slug, &Rev::Git("HEAD".into())) {
+            Ok(t) => t,
+            Err(_) => return Ok(true),
+        };
+        Ok(match self.draft_text(slug, &Rev::Working) {
+            Ok(disk) => disk != head,
+            Err(_) => true,
+        })
+    }
+
     /// Paths under `drafts/` that differ from HEAD (modified, staged or untracked),
     /// in one pass over the repository status.
     fn dirty_drafts(&self) -> Result<HashSet<String>> {
@@ -145,7 +168,7 @@ impl Workspace {
         let mut out = Vec::with_capacity(slugs.len());
         for slug in slugs {
             let latest = versions.get(&slug).and_then(|v| v.last());
-            let uncommitted = dirty.contains(&slug);
+            let uncommitted = dirty.contains(&slug) && self.text_differs_from_head(&slug)?;
             // The head commit moved past the version if the draft's blob differs.
             let changed_since = uncommitted
                 || match latest {
@@ -234,7 +257,7 @@ impl Workspace {
             .unwrap_or_else(|| self.config.profile.clone());
         let kinds = self.kinds(&profile)?;
         let kind = draft.as_ref().and_then(|d| kinds.get(&d.front.kind));
-        let uncommitted = self.store().is_dirty(&rel)?;
+        let uncommitted = self.uncommitted(slug)?;
         let revisions = self.store().revisions(&rel)?;
         let revisions_since_version = match latest {
             Some(v) => revisions
