@@ -14,7 +14,7 @@
 mod error;
 mod tag;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ffi::OsStr;
 use std::fmt;
 use std::fs;
@@ -123,19 +123,48 @@ pub struct Version {
     pub time: i64,
     pub offset_minutes: i32,
     /// The tag message without any signature block: "Dự thảo lần N" then,
-    /// after a blank line, the submitter's message.
+    /// after a blank line, the submitter's message, then duthao's trailers.
     pub message: String,
     pub signed: bool,
+    /// The draft's blob in the version's commit, as the tag records it
+    /// (`Duthao-Text-Blob:`); `None` for a tag that does not say.
+    pub text_blob: Option<Oid>,
+}
+
+/// Trailers duthao writes at the end of a version tag's message: what the
+/// version is, readable without looking into its commit.
+pub const TRAILER_DRAFT: &str = "Duthao-Draft";
+pub const TRAILER_TEXT_BLOB: &str = "Duthao-Text-Blob";
+pub const TRAILER_TEXT_SHA256: &str = "Duthao-Text-SHA256";
+
+/// The trailer block at the end of a message (`Key: value` lines after a
+/// blank line, every key starting `Duthao-`), and the message before it.
+pub fn split_trailers(message: &str) -> (&str, Vec<(&str, &str)>) {
+    let trimmed = message.trim_end();
+    let Some(cut) = trimmed.rfind("\n\n") else {
+        return (trimmed, Vec::new());
+    };
+    let block = &trimmed[cut + 2..];
+    let pairs: Option<Vec<(&str, &str)>> = block
+        .lines()
+        .map(|l| {
+            l.split_once(": ")
+                .filter(|(k, _)| k.starts_with("Duthao-") && !k.contains(' '))
+        })
+        .collect();
+    match pairs {
+        Some(p) if !p.is_empty() => (trimmed[..cut].trim_end(), p),
+        _ => (trimmed, Vec::new()),
+    }
 }
 
 impl Version {
-    /// The submitter's own words, without the "Dự thảo lần N" heading.
+    /// The submitter's own words, without the "Dự thảo lần N" heading and
+    /// duthao's trailers.
     pub fn user_message(&self) -> &str {
         let heading = version_heading(self.n);
-        self.message
-            .strip_prefix(heading.as_str())
-            .unwrap_or(&self.message)
-            .trim()
+        let (text, _) = split_trailers(&self.message);
+        text.strip_prefix(heading.as_str()).unwrap_or(text).trim()
     }
 }
 
@@ -642,6 +671,48 @@ impl Store {
         self.read_in_commit(commit, path)
     }
 
+    /// The blob of a file (workspace-relative `path`) in a commit, without
+    /// reading the file: `None` when the commit has no such file.
+    pub fn blob_at(&self, commit: Oid, path: &Path) -> Result<Option<Oid>, StoreError> {
+        let git_path = self.repo_path(path)?;
+        let components: Vec<&str> = git_path.split('/').collect();
+        let tree = self.repo.find_commit(commit)?.tree_id();
+        Ok(self
+            .path_chain(tree, &components, None)?
+            .last()
+            .copied()
+            .flatten())
+    }
+
+    /// The blobs of the files directly in a folder (workspace-relative) at
+    /// HEAD, by file name: one read of the folder's tree, however many files
+    /// it holds. Empty when there is no HEAD or no such folder.
+    pub fn head_blobs(&self, dir: &Path) -> Result<HashMap<String, Oid>, StoreError> {
+        let head = match self.repo.head() {
+            Ok(h) => h.peel_to_commit()?,
+            Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => {
+                return Ok(HashMap::new());
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let git_path = self.repo_path(dir)?;
+        let components: Vec<&str> = git_path.split('/').collect();
+        let odb = self.repo.odb()?;
+        let mut tree = Some(head.tree_id());
+        for name in &components {
+            let Some(t) = tree else { break };
+            let raw = odb.read(t)?;
+            tree = find_tree_entry(raw.data(), name.as_bytes())
+                .filter(|(mode, _)| *mode == b"40000")
+                .map(|(_, id)| id);
+        }
+        let Some(tree) = tree else {
+            return Ok(HashMap::new());
+        };
+        let raw = odb.read(tree)?;
+        Ok(tree_blobs(raw.data()))
+    }
+
     /// The file's bytes in a commit; `None` when absent there.
     pub fn read_in_commit(&self, commit: Oid, path: &Path) -> Result<Option<Vec<u8>>, StoreError> {
         let git_path = self.repo_path(path)?;
@@ -885,6 +956,11 @@ impl Store {
                     0,
                 ),
             };
+            let (_, trailers) = split_trailers(text);
+            let text_blob = trailers
+                .iter()
+                .find(|(k, _)| *k == TRAILER_TEXT_BLOB)
+                .and_then(|(_, v)| Oid::from_str(v.trim()).ok());
             return Ok(Some(Version {
                 slug: slug.to_string(),
                 n,
@@ -896,6 +972,7 @@ impl Store {
                 offset_minutes: offset,
                 message: text.trim_end().to_string(),
                 signed: signature.is_some(),
+                text_blob,
             }));
         }
         let Some(commit) = object.as_commit() else {
@@ -913,6 +990,7 @@ impl Store {
             offset_minutes: committer.when().offset_minutes(),
             message: String::new(),
             signed: false,
+            text_blob: None,
         }))
     }
 
@@ -921,6 +999,21 @@ impl Store {
     pub fn create_version(
         &self,
         slug: &str,
+        commit: Oid,
+        message: &str,
+        who: &Identity,
+    ) -> Result<Version, StoreError> {
+        self.create_version_of(slug, None, commit, message, who)
+    }
+
+    /// [`Store::create_version`] of the draft at `path` (workspace-relative):
+    /// the tag also records the draft's path, its blob and the SHA-256 of
+    /// its bytes in trailers, so the version's text is known without
+    /// reading its commit (and `verify` can check it).
+    pub fn create_version_of(
+        &self,
+        slug: &str,
+        path: Option<&Path>,
         commit: Oid,
         message: &str,
         who: &Identity,
@@ -953,6 +1046,19 @@ impl Store {
         if !user.trim().is_empty() {
             text.push('\n');
             text.push_str(&user);
+        }
+        let mut text_blob = None;
+        if let Some(path) = path
+            && let Some(blob) = self.blob_at(commit, path)?
+        {
+            use sha2::Digest;
+            let bytes = self.repo.find_blob(blob)?;
+            let sha = sha2::Sha256::digest(bytes.content());
+            text.push_str(&format!(
+                "\n{TRAILER_DRAFT}: {}\n{TRAILER_TEXT_BLOB}: {blob}\n{TRAILER_TEXT_SHA256}: {sha:x}\n",
+                self.repo_path(path)?
+            ));
+            text_blob = Some(blob);
         }
         let when = Signature::now(&who.name, &who.email)?.when();
         let tag_oid = self.write_tag(&tag, commit, who, when, &text, None)?;
@@ -1002,6 +1108,7 @@ impl Store {
             offset_minutes: when.offset_minutes(),
             message: text.trim_end().to_string(),
             signed: false,
+            text_blob,
         })
     }
 
@@ -1119,6 +1226,39 @@ fn resolve_identity(
     };
     who.validate()?;
     Ok(who)
+}
+
+/// Every regular file of a raw tree object, by name.
+fn tree_blobs(raw: &[u8]) -> HashMap<String, Oid> {
+    let mut out = HashMap::new();
+    let mut rest = raw;
+    while !rest.is_empty() {
+        let Some(space) = rest.iter().position(|&b| b == b' ') else {
+            break;
+        };
+        let Some(nul) = rest[space + 1..]
+            .iter()
+            .position(|&b| b == 0)
+            .map(|i| space + 1 + i)
+        else {
+            break;
+        };
+        let id_end = nul + 1 + 20;
+        if rest.len() < id_end {
+            break;
+        }
+        let mode = &rest[..space];
+        if mode.starts_with(b"10")
+            && let (Ok(name), Ok(id)) = (
+                std::str::from_utf8(&rest[space + 1..nul]),
+                Oid::from_bytes(&rest[nul + 1..id_end]),
+            )
+        {
+            out.insert(name.to_string(), id);
+        }
+        rest = &rest[id_end..];
+    }
+    out
 }
 
 /// Looks `name` up in a raw tree object (`<mode> <name>\0<20-byte id>`…)

@@ -189,7 +189,7 @@ impl Workspace {
         }
         Ok(self
             .store()
-            .create_version(slug, last.commit, message, who)?)
+            .create_version_of(slug, Some(&rel), last.commit, message, who)?)
     }
 }
 

@@ -165,6 +165,10 @@ impl Workspace {
         let slugs = self.slugs()?;
         let versions: BTreeMap<String, Vec<Version>> = self.store().all_versions()?;
         let dirty = self.dirty_drafts()?;
+        // HEAD's drafts folder is read once; each version's blob comes from
+        // its tag. (Reading each version's commit instead reads a tree as
+        // large as the folder per draft: quadratic in the drafts.)
+        let head = self.store().head_blobs(Path::new(super::DRAFTS_DIR))?;
         let mut out = Vec::with_capacity(slugs.len());
         for slug in slugs {
             let latest = versions.get(&slug).and_then(|v| v.last());
@@ -172,7 +176,13 @@ impl Workspace {
             // The head commit moved past the version if the draft's blob differs.
             let changed_since = uncommitted
                 || match latest {
-                    Some(v) => self.changed_since_commit(&slug, v.commit)?,
+                    Some(v) => {
+                        let at_version = match v.text_blob {
+                            Some(b) => Some(b),
+                            None => self.store().blob_at(v.commit, &Self::draft_rel(&slug))?,
+                        };
+                        head.get(&format!("{slug}.md")).copied() != at_version
+                    }
                     None => false,
                 };
             let rel = Self::draft_rel(&slug);

@@ -319,7 +319,28 @@ fn write_contents(
         out,
         "<nav id=\"contents\">\n<h2>Mục lục các thay đổi</h2>\n<ol>"
     )?;
-    for s in &st.sections {
+    // Each change under its section, in one pass over the diff.
+    let index: std::collections::HashMap<&Option<String>, usize> = st
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (&s.section, i))
+        .collect();
+    let mut entries: Vec<Vec<(usize, &BlockChange, &Block)>> = vec![Vec::new(); st.sections.len()];
+    for (pos, change) in diff.blocks.iter().enumerate() {
+        let block = match change {
+            BlockChange::Unchanged { .. } => continue,
+            BlockChange::Removed { from: f } => &from.body.blocks[*f],
+            other => match other.to() {
+                Some(t) => &to.body.blocks[t],
+                None => continue,
+            },
+        };
+        if let Some(&i) = index.get(&section_of(&block.path)) {
+            entries[i].push((pos, change, block));
+        }
+    }
+    for (s, entries) in st.sections.iter().zip(&entries) {
         let c = &s.counts;
         let mut parts = Vec::new();
         for (n, what) in [
@@ -341,18 +362,7 @@ fn write_contents(
             c.words_inserted,
             c.words_deleted
         )?;
-        for (pos, change) in diff.blocks.iter().enumerate() {
-            let block = match change {
-                BlockChange::Unchanged { .. } => continue,
-                BlockChange::Removed { from: f } => &from.body.blocks[*f],
-                other => match other.to() {
-                    Some(t) => &to.body.blocks[t],
-                    None => continue,
-                },
-            };
-            if section_of(&block.path) != s.section {
-                continue;
-            }
+        for &(pos, change, block) in entries {
             writeln!(
                 out,
                 "<li><a href=\"#c-{pos}\">{}</a> <span class=\"count\">{}</span></li>",

@@ -66,6 +66,9 @@ fn op_words(ops: &[WordOp]) -> (usize, usize) {
 /// the section it was removed from.
 pub fn compute(diff: &DraftDiff, from: &Draft, to: &Draft) -> DiffStat {
     let mut sections: Vec<SectionStat> = Vec::new();
+    // Sections in order of first appearance, found by name in one lookup.
+    let mut index: std::collections::HashMap<Option<String>, usize> =
+        std::collections::HashMap::new();
     let mut total = Counts::default();
     for change in &diff.blocks {
         let mut c = Counts::default();
@@ -94,9 +97,12 @@ pub fn compute(diff: &DraftDiff, from: &Draft, to: &Draft) -> DiffStat {
         };
         let section = section_of(path);
         total.add(&c);
-        match sections.iter_mut().find(|s| s.section == section) {
-            Some(s) => s.counts.add(&c),
-            None => sections.push(SectionStat { section, counts: c }),
+        match index.get(&section) {
+            Some(&i) => sections[i].counts.add(&c),
+            None => {
+                index.insert(section.clone(), sections.len());
+                sections.push(SectionStat { section, counts: c });
+            }
         }
     }
     DiffStat {
