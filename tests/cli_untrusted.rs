@@ -452,3 +452,49 @@ impl StatusJson for Ws {
 fn exists(p: &Path) -> bool {
     p.exists()
 }
+
+/// As git does, a repository that belongs to another user is not opened,
+/// with the command that marks it safe. (Needs root to give a folder away;
+/// CI runs as root.)
+#[cfg(unix)]
+#[test]
+fn a_repository_of_another_user_is_refused_with_the_way_out() {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI runs as root: this check must run there"
+        );
+        eprintln!("note: skipped: giving a folder to another user needs root");
+        return;
+    }
+    let ws = ws_with_draft();
+    let chown = |uid: u32| {
+        for e in walk(&ws.root) {
+            let c = std::ffi::CString::new(e.as_os_str().as_encoded_bytes()).expect("path");
+            // SAFETY: a valid NUL-terminated path.
+            unsafe { libc::lchown(c.as_ptr(), uid, uid) };
+        }
+    };
+    chown(65534);
+    let e = ws.fails(&["list"]);
+    chown(0);
+    assert!(e.contains("belongs to another user"), "{e}");
+    assert!(e.contains("safe.directory"), "{e}");
+}
+
+#[cfg(unix)]
+fn walk(root: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = vec![root.to_path_buf()];
+    let mut i = 0;
+    while i < out.len() {
+        let p = out[i].clone();
+        if std::fs::symlink_metadata(&p).is_ok_and(|m| m.is_dir()) {
+            for e in std::fs::read_dir(&p).expect("ls").flatten() {
+                out.push(e.path());
+            }
+        }
+        i += 1;
+    }
+    out
+}

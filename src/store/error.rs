@@ -8,6 +8,13 @@ pub enum StoreError {
     NotARepo { path: PathBuf },
 
     #[error(
+        "{} belongs to another user, and git (so duthao) opens such a repository only when it is marked safe: if you trust it, run `git config --global --add safe.directory {}`",
+        path.display(),
+        path.display()
+    )]
+    NotOwned { path: PathBuf },
+
+    #[error(
         "{} is a bare git repository (no working files); clone it (`git clone {} DIR`) and work in the clone",
         path.display(),
         path.display()

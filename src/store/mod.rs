@@ -302,6 +302,11 @@ impl Store {
             Err(e) if e.code() == ErrorCode::NotFound => {
                 return Err(StoreError::NotARepo { path: root });
             }
+            // As git does, a repository another user owns is not opened
+            // (its configuration could make git run that user's commands).
+            Err(e) if e.code() == ErrorCode::Owner => {
+                return Err(StoreError::NotOwned { path: root });
+            }
             Err(e) => return Err(e.into()),
         };
         let Some(workdir) = repo.workdir() else {
