@@ -468,8 +468,8 @@ pub(crate) fn sections(body: &str, size: usize) -> Plan {
         } else if let Some((ps, pe)) = prev_line
             && prev_prev_blank
             && b[ps] == b'|'
-            && is_delimiter_row(&body[start..end])
-            && row_cells(&body[ps..pe]) == row_cells(&body[start..end])
+            && super::tables::is_delimiter_row(&body[start..end])
+            && super::tables::cells(&body[ps..pe]) == super::tables::cells(&body[start..end])
         {
             in_table = Some(ps..end);
         }
@@ -510,41 +510,6 @@ fn footnote_definitions(body: &str) -> Option<Vec<String>> {
         labels.push(label.to_string());
     }
     Some(labels)
-}
-
-/// A GFM delimiter row: cells of dashes with optional colons.
-fn is_delimiter_row(line: &str) -> bool {
-    let t = line.trim();
-    let t = t.strip_prefix('|').unwrap_or(t);
-    let t = t.strip_suffix('|').unwrap_or(t);
-    !t.is_empty()
-        && t.split('|').all(|c| {
-            let c = c.trim();
-            let c = c.strip_prefix(':').unwrap_or(c);
-            let c = c.strip_suffix(':').unwrap_or(c);
-            !c.is_empty() && c.bytes().all(|x| x == b'-')
-        })
-}
-
-/// The number of cells of a table line, split on unescaped pipes.
-fn row_cells(line: &str) -> usize {
-    let t = line.trim();
-    let t = t.strip_prefix('|').unwrap_or(t);
-    let t = t.strip_suffix('|').unwrap_or(t);
-    let mut n = 1;
-    let mut escaped = false;
-    for c in t.chars() {
-        match c {
-            '\\' if !escaped => {
-                escaped = true;
-                continue;
-            }
-            '|' if !escaped => n += 1,
-            _ => {}
-        }
-        escaped = false;
-    }
-    n
 }
 
 fn parse_section(body: &str, out: &mut Vec<RawBlock>) {

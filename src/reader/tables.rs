@@ -13,7 +13,7 @@ pub struct TableProblem {
 }
 
 /// Cells of one table source line: split on unescaped `|`, without the outer pipes.
-fn cells(line: &str) -> usize {
+pub(super) fn cells(line: &str) -> usize {
     let t = line.trim();
     let t = t.strip_prefix('|').unwrap_or(t);
     let t = t.strip_suffix('|').unwrap_or(t);
@@ -35,7 +35,7 @@ fn cells(line: &str) -> usize {
     n
 }
 
-fn is_delimiter_row(line: &str) -> bool {
+pub(super) fn is_delimiter_row(line: &str) -> bool {
     let t = line.trim();
     t.contains('-')
         && t.contains('|')

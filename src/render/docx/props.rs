@@ -44,6 +44,23 @@ pub(crate) struct RunProps<'a> {
 }
 
 impl RunProps<'_> {
+    /// Only a size: the mark of an empty paragraph that must be no higher
+    /// than its exact line.
+    pub fn size_only(half_points: u32) -> RunProps<'static> {
+        RunProps {
+            style: None,
+            font: "",
+            bold: false,
+            italic: false,
+            caps: false,
+            strike: false,
+            color: None,
+            half_points,
+            underline: false,
+            superscript: false,
+        }
+    }
+
     pub fn write(&self, out: &mut String) {
         out.push_str("<w:rPr>");
         self.write_children(out);
@@ -413,18 +430,7 @@ mod tests {
                 track: Track::Ins,
                 id: 3,
             }),
-            mark_props: Some(RunProps {
-                style: None,
-                font: "",
-                bold: false,
-                italic: false,
-                caps: false,
-                strike: false,
-                color: None,
-                half_points: 2,
-                underline: false,
-                superscript: false,
-            }),
+            mark_props: Some(RunProps::size_only(2)),
             ..ParaProps::default()
         }
         .write(Some(&rev), &mut s);
