@@ -212,16 +212,18 @@ SUBSECTION_TITLES = [
     "Công tác thông tin, báo cáo",
 ]
 
+# lines that lead into points ({a}: an actor, {m}: a matter, {y}: a year)
 INTROS = [
-    "Để thực hiện mục tiêu trên, các cấp ủy, tổ chức đảng tập trung thực hiện tốt các nhiệm vụ sau:",
-    "Kết quả cụ thể như sau:",
-    "Các cấp ủy, tổ chức đảng cần tập trung vào một số nội dung chủ yếu sau:",
-    "Trong thời gian tới, cần thực hiện đồng bộ các giải pháp sau:",
-    "Ban Thường vụ Tỉnh ủy yêu cầu các cấp ủy, tổ chức đảng thực hiện tốt một số nội dung sau:",
+    "Để thực hiện tốt {m}, {a} tập trung thực hiện các nhiệm vụ sau:",
+    "Kết quả {m} của {a} năm {y} cụ thể như sau:",
+    "Về {m}, {a} cần tập trung vào một số nội dung chủ yếu sau:",
+    "Trong năm {y}, {a} cần thực hiện đồng bộ các giải pháp về {m} sau:",
+    "Ban Thường vụ Tỉnh ủy yêu cầu {a} thực hiện tốt một số nội dung về {m} sau:",
+    "Qua sơ kết {m}, {a} đã đạt được một số kết quả sau:",
 ]
 TABLE_INTROS = [
-    "Kết quả thực hiện một số chỉ tiêu chủ yếu như sau:",
-    "Một số chỉ tiêu cụ thể:",
+    "Kết quả thực hiện một số chỉ tiêu về {m} năm {y} như sau:",
+    "Một số chỉ tiêu cụ thể về {m} đến hết năm {y}:",
 ]
 INDICATORS = [
     ("Kết nạp đảng viên mới", "{n} đảng viên"),
@@ -392,18 +394,24 @@ class Writer:
     def paragraph(self, lo=2, hi=5):
         return " ".join(self.sentence() for _ in range(self.rng.randint(lo, hi)))
 
+    def lead_in(self, patterns):
+        return self.pick(patterns).format(a=self.pick(ACTORS), m=self.pick(MATTERS),
+                                          y=self.rng.randint(2021, 2030))
+
     def point(self, last):
         r = self.rng
         text = upper_first(self.clause(bold=r.random() < 0.15))
-        if r.random() < 0.4:
-            text += "; " + self.clause()
+        if r.random() < 0.6:
+            text += r.choice(("; ", ", ")) + self.clause()
+        if r.random() < 0.2:
+            text += ", " + self.pick(PURPOSES)
         return text + ("." if last else ";")
 
     def points(self):
         """an intro line ending with ':' then 'a) …;' lines, consecutive."""
         n = self.rng.choice((2, 3, 3, 4, 4, 5, 5, 6, 7))
         lines = [f"{POINT_LETTERS[i]}) {self.point(i == n - 1)}" for i in range(n)]
-        return [self.pick(INTROS), "\n".join(lines)]
+        return [self.lead_in(INTROS), "\n".join(lines)]
 
     def bullets(self):
         n = self.rng.randint(2, 4)
@@ -418,7 +426,7 @@ class Writer:
         rows = ["| STT | Chỉ tiêu | Kết quả |", "|---|---|---:|"]
         for i, (what, result) in enumerate(r.sample(INDICATORS, r.randint(3, 6)), start=1):
             rows.append(f"| {i} | {what} | {self.fill(result)} |")
-        return [self.pick(TABLE_INTROS), "\n".join(rows)]
+        return [self.lead_in(TABLE_INTROS), "\n".join(rows)]
 
     def footnote_text(self):
         r = self.rng
