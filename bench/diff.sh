@@ -6,9 +6,10 @@
 #
 #   bench/diff.sh [PAGES] [PCT]        (defaults: 1000 pages, 5 %)
 #   RUNS=15 bench/diff.sh
-#   RUNS=5 bench/diff.sh 5000          # the 5,000-page case (about 15 MB a
-#                                      # version; a minute or two, peak RSS
-#                                      # well under 1 GB)
+#   RUNS=5 bench/diff.sh 5000          # the 5,000-page case: 15 MB a version;
+#                                      # about 15 s in all on the 2-core machine,
+#                                      # duthao peaks near 90 MiB, the
+#                                      # generator's --revise near 400 MB
 #
 # Prints, for each tool, the median and best wall time over RUNS runs (the
 # two tools alternating) and the median peak RSS, and the changed words each
