@@ -24,7 +24,11 @@ apart from each other so that each is its own stretch in a minimal diff.
 As a module (bench/make_workspace.py uses it):
 
     generate(pages, seed) -> str
+    draft_chunks(pages, seed) -> the same text in pieces, to write a long draft
     revise(text, pct, seed) -> (str, Revision)    # Revision.summary() is the stderr line
+
+A revision reaches about 20 % of the words at most: past that there is no room
+left for edits kept apart (the stderr line says how far it got).
 """
 import argparse
 import datetime
