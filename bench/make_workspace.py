@@ -18,6 +18,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.dont_write_bytecode = True  # no bench/__pycache__ in the working tree
 import gen_corpus  # noqa: E402  (bench/gen_corpus.py, beside this script)
 
 
