@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
 # Times `duthao list` and `duthao status` on a workspace of 1,000 drafts and
 # 10,000 commits (issue 2's goal: under 1 s each on the 2-core machine).
-#   bash bench/list_status.sh            # SHARED=../shared by default
+# The workspace is built once by bench/make_workspace.py (text from
+# bench/gen_corpus.py) under bench/out/ and reused by later runs.
+#   bash bench/list_status.sh                  # 1,000 drafts, 10,000 commits
+#   DRAFTS=5000 bash bench/list_status.sh      # 5,000 drafts, 10,000 commits
+#                                              # (building it: about a minute)
+#   DRAFTS=… COMMITS=… RUNS=… OUT=… bash bench/list_status.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SHARED=${SHARED:-../shared}
 OUT=${OUT:-bench/out}
 DRAFTS=${DRAFTS:-1000}
 COMMITS=${COMMITS:-10000}
 RUNS=${RUNS:-5}
 cargo build --release --quiet
 BIN=$PWD/target/release/duthao
-WS=$OUT/ws-$DRAFTS-$COMMITS
+# named after the generator's code too, so that a workspace built by an
+# older generator is not reused
+WS=$OUT/ws-$DRAFTS-$COMMITS-$(cat bench/gen_corpus.py bench/make_workspace.py | sha1sum | cut -c1-8)
 if [ ! -d "$WS/.git" ]; then
   rm -rf "$WS"
-  SHARED=$SHARED python3 bench/make_workspace.py --drafts "$DRAFTS" --commits "$COMMITS" "$WS"
+  python3 bench/make_workspace.py --drafts "$DRAFTS" --commits "$COMMITS" "$WS"
 fi
 drafts=("$WS"/drafts/*.md)   # a glob, not `ls | head`: no SIGPIPE under pipefail
 slug=$(basename "${drafts[0]}" .md)
