@@ -8,9 +8,12 @@ it takes seconds, not the hours M `duthao commit`s would).
 
 Every draft gets a version (annotated tag duthao/<slug>/v1) after its first
 commit and most a second (v2) after their second; the last commits leave some
-drafts revised after their latest version.
+drafts revised after their latest version. Each tag carries the trailers
+`duthao submit` writes (the draft's path, blob and SHA-256), as a workspace
+made by duthao has them.
 """
 import argparse
+import hashlib
 import io
 import subprocess
 import sys
@@ -20,6 +23,11 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.dont_write_bytecode = True  # no bench/__pycache__ in the working tree
 import gen_corpus  # noqa: E402  (bench/gen_corpus.py, beside this script)
+
+
+def git_blob_id(data):
+    """The object id git gives a blob of these bytes."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 def blob(data):
@@ -83,12 +91,15 @@ def main():
         # drafts have work after their latest version however many drafts).
         marks = version_marks[slugs[d]]
         if len(marks) < 2 and (c < a.drafts or (len(marks) == 1 and c < a.commits * 9 // 10)):
-            marks.append((mark, when))
+            marks.append((mark, when, texts[d][rev_of[d]].encode("utf-8")))
     for s in slugs:
-        for n, (mark, when) in enumerate(version_marks[s], start=1):
+        for n, (mark, when, text) in enumerate(version_marks[s], start=1):
             w(b"tag duthao/%s/v%d\nfrom :%d\n" % (s.encode(), n, mark))
             w(b"tagger Nguyen Van A <a@example.vn> %d +0700\n" % (when + 30))
-            w(blob(f"Dự thảo lần {n}\n"))
+            w(blob(f"Dự thảo lần {n}\n\n"
+                   f"Duthao-Draft: drafts/{s}.md\n"
+                   f"Duthao-Text-Blob: {git_blob_id(text)}\n"
+                   f"Duthao-Text-SHA256: {hashlib.sha256(text).hexdigest()}\n"))
     subprocess.run(["git", "-C", str(out), "fast-import", "--quiet"], input=stream.getvalue(), check=True)
     subprocess.run(["git", "-C", str(out), "checkout", "-q", "main"], check=True)
     subprocess.run(["git", "-C", str(out), "reset", "-q", "--hard"], check=True)
