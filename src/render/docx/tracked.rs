@@ -300,21 +300,9 @@ impl<'a> Writer<'a> {
         }
         let new_s = styled(new);
         let old_s = styled(old);
-        let side_text = |keep_ins: bool| -> String {
-            ops.iter()
-                .filter_map(|op| match op {
-                    TextOp::Equal(t) => Some(t.as_str()),
-                    TextOp::Insert(t) if keep_ins => Some(t.as_str()),
-                    TextOp::Delete(t) if !keep_ins => Some(t.as_str()),
-                    _ => None,
-                })
-                .collect()
-        };
-        let new_plain: String = new_s.chars.iter().map(|(c, _)| c).collect();
-        let old_plain: String = old_s.chars.iter().map(|(c, _)| c).collect();
         // Ops that do not rebuild the blocks' texts are written without
         // emphasis rather than misaligned.
-        let aligned = side_text(true) == new_plain && side_text(false) == old_plain;
+        let aligned = rebuilds(ops, true, &new_s.text) && rebuilds(ops, false, &old_s.text);
 
         let style = self.block_style(new);
         let mut p = self.block_para(new, &style);
@@ -326,11 +314,11 @@ impl<'a> Writer<'a> {
                 TextOp::Insert(t) => (t, Track::Ins),
                 TextOp::Delete(t) => (t, Track::Del),
             };
-            let n = text.chars().count();
             if !aligned {
                 self.text(&mut p.runs, text, &look, Style::default(), t);
                 continue;
             }
+            let n = text.len();
             let (side, start) = match t {
                 Track::Del => (&old_s, oi),
                 _ => (&new_s, ni),
@@ -349,7 +337,8 @@ impl<'a> Writer<'a> {
         self.note_space_after(new, &style);
     }
 
-    /// Writes chars `start..start+n` of a styled text, split where the source changes.
+    /// Writes bytes `start..start + n` of a styled text, split where the
+    /// source changes.
     fn emit_styled(
         &mut self,
         out: &mut String,
@@ -359,34 +348,47 @@ impl<'a> Writer<'a> {
         look: &Look<'a>,
         t: Track,
     ) {
-        let end = (start + n).min(s.chars.len());
-        let mut i = start;
-        while i < end {
-            let k = s.chars[i].1;
-            let mut j = i;
-            while j < end && s.chars[j].1 == k {
-                j += 1;
-            }
+        let end = (start + n).min(s.text.len());
+        // The first run that ends after `start`.
+        let mut r = s.runs.partition_point(|&(run_end, _)| run_end <= start);
+        let mut at = start;
+        while at < end && r < s.runs.len() {
+            let (run_end, k) = s.runs[r];
+            let run_start = if r == 0 { 0 } else { s.runs[r - 1].0 };
+            let piece_end = run_end.min(end);
             match &s.sources[k] {
                 Source::Footnote(label) => {
                     // One reference per `[^label]`, written where it starts.
-                    let starts_here = i == 0 || s.chars[i - 1].1 != k;
-                    if starts_here {
+                    if at == run_start {
                         self.footnote_ref(out, label, look, t);
                     }
                 }
-                Source::Text(style) => {
-                    let text: String = s.chars[i..j].iter().map(|(c, _)| c).collect();
-                    self.text(out, &text, look, *style, t)
-                }
-                Source::Plain => {
-                    let text: String = s.chars[i..j].iter().map(|(c, _)| c).collect();
-                    self.text(out, &text, look, Style::default(), t)
-                }
+                Source::Text(style) => self.text(out, &s.text[at..piece_end], look, *style, t),
+                Source::Plain => self.text(out, &s.text[at..piece_end], look, Style::default(), t),
             }
-            i = j;
+            at = piece_end;
+            r += 1;
         }
     }
+}
+
+/// Whether the ops of one side (TO when `keep_ins`, else FROM) concatenate
+/// to `text`, without building their concatenation.
+fn rebuilds(ops: &[TextOp], keep_ins: bool, text: &str) -> bool {
+    let mut at = 0;
+    for op in ops {
+        let piece = match op {
+            TextOp::Equal(t) => t,
+            TextOp::Insert(t) if keep_ins => t,
+            TextOp::Delete(t) if !keep_ins => t,
+            _ => continue,
+        };
+        if !text[at..].starts_with(piece.as_str()) {
+            return false;
+        }
+        at += piece.len();
+    }
+    at == text.len()
 }
 
 /// What a character of a block's text comes from.
@@ -399,62 +401,73 @@ enum Source {
     Footnote(String),
 }
 
+/// A block's text as the diff compares it, with where each stretch comes
+/// from: `runs` are (end byte, index into `sources`), in order.
 struct Styled {
-    chars: Vec<(char, usize)>,
+    text: String,
+    runs: Vec<(usize, usize)>,
     sources: Vec<Source>,
 }
 
-/// A block's text, character by character with where each comes from,
-/// normalised the way the diff normalises (whitespace runs collapsed to one
-/// space, or a newline when they hold one; trimmed).
+/// A block's text normalised the way the diff normalises it (whitespace
+/// runs collapsed to one space, or a newline when they hold one; trimmed),
+/// with the source of every stretch.
 fn styled(b: &Block) -> Styled {
-    let mut sources: Vec<Source> = vec![Source::Plain];
-    let mut raw: Vec<(char, usize)> = Vec::new();
-    let push_str =
-        |raw: &mut Vec<(char, usize)>, s: &str, k: usize| raw.extend(s.chars().map(|c| (c, k)));
+    let mut s = Styled {
+        text: String::new(),
+        runs: Vec::new(),
+        sources: vec![Source::Plain],
+    };
+    // The separator owed before the next visible character, and its source.
+    let mut pending: Option<(char, usize)> = None;
+    let mut push = |s: &mut Styled, piece: &str, k: usize| {
+        for c in piece.chars() {
+            if c.is_whitespace() {
+                let nl = c == '\n' || c == '\r' || c == '\u{2028}';
+                pending = match pending {
+                    Some(('\n', pk)) => Some(('\n', pk)),
+                    Some((_, pk)) if nl => Some(('\n', pk)),
+                    Some(p) => Some(p),
+                    None => Some((if nl { '\n' } else { ' ' }, k)),
+                };
+                continue;
+            }
+            if let Some((sep, pk)) = pending.take()
+                && !s.text.is_empty()
+            {
+                push_char(s, sep, pk);
+            }
+            push_char(s, c, k);
+        }
+    };
     match &b.kind {
-        BlockKind::ListItem { marker, .. } => push_str(&mut raw, &format!("{marker} "), 0),
-        BlockKind::FootnoteDef { label, .. } => push_str(&mut raw, &format!("[^{label}]: "), 0),
+        BlockKind::ListItem { marker, .. } => push(&mut s, &format!("{marker} "), 0),
+        BlockKind::FootnoteDef { label, .. } => push(&mut s, &format!("[^{label}]: "), 0),
         _ => {}
     }
     for i in b.inlines().unwrap_or(&[]) {
         match i {
             Inline::Text(r) => {
-                sources.push(Source::Text(r.style));
-                let k = sources.len() - 1;
-                push_str(&mut raw, &r.text, k);
+                s.sources.push(Source::Text(r.style));
+                let k = s.sources.len() - 1;
+                push(&mut s, &r.text, k);
             }
-            Inline::LineBreak => raw.push(('\n', 0)),
+            Inline::LineBreak => push(&mut s, "\n", 0),
             Inline::FootnoteRef { label } => {
-                sources.push(Source::Footnote(label.to_string()));
-                let k = sources.len() - 1;
-                push_str(&mut raw, &format!("[^{label}]"), k);
+                s.sources.push(Source::Footnote(label.to_string()));
+                let k = s.sources.len() - 1;
+                push(&mut s, &format!("[^{label}]"), k);
             }
         }
     }
-    let mut out: Vec<(char, usize)> = Vec::with_capacity(raw.len());
-    let mut pending: Option<(char, usize)> = None;
-    for (c, k) in raw {
-        if c.is_whitespace() {
-            let nl = c == '\n' || c == '\r' || c == '\u{2028}';
-            pending = match pending {
-                Some(('\n', pk)) => Some(('\n', pk)),
-                Some((_, pk)) if nl => Some(('\n', pk)),
-                Some(p) => Some(p),
-                None => Some((if nl { '\n' } else { ' ' }, k)),
-            };
-        } else {
-            if let Some(p) = pending.take()
-                && !out.is_empty()
-            {
-                out.push(p);
-            }
-            out.push((c, k));
-        }
-    }
-    Styled {
-        chars: out,
-        sources,
+    s
+}
+
+fn push_char(s: &mut Styled, c: char, k: usize) {
+    s.text.push(c);
+    match s.runs.last_mut() {
+        Some((end, last)) if *last == k => *end = s.text.len(),
+        _ => s.runs.push((s.text.len(), k)),
     }
 }
 
@@ -488,9 +501,9 @@ mod tests {
             fingerprint: crate::model::Fingerprint([0; 16]),
         };
         let s = styled(&b);
-        let text: String = s.chars.iter().map(|(c, _)| c).collect();
-        assert_eq!(text, "Hai từ đậm");
-        let bold_from = s.chars.iter().position(|(c, _)| *c == 'đ').expect("đ");
-        assert!(matches!(s.sources[s.chars[bold_from].1], Source::Text(st) if st.bold));
+        assert_eq!(s.text, "Hai từ đậm");
+        let bold_from = s.text.find('đ').expect("đ");
+        let run = s.runs.partition_point(|&(end, _)| end <= bold_from);
+        assert!(matches!(s.sources[s.runs[run].1], Source::Text(st) if st.bold));
     }
 }
