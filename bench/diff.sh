@@ -41,8 +41,11 @@ GIT=(git diff --no-index --word-diff=porcelain "$A" "$B")
 
 # Both commands run in turn, RUNS times each after one warm-up, timed from
 # outside as whole processes (wall clock by perf_counter, peak RSS from the
-# kernel's rusage of each finished child). Prints "name median best rss"
-# lines: the median wall time, the best, and the median peak RSS in KB.
+# kernel's rusage of each finished child, CPU time = user + system from the
+# same rusage). Prints "name median best rss cpu" lines: the median wall
+# time, the best, the median peak RSS in KB and the median CPU seconds.
+# CPU time is the figure to compare: wall time on a shared machine also
+# measures the neighbours.
 RUNS_OUT=$(python3 - "$RUNS" "$WORK/out.txt" "${DUTHAO[@]}" -- "${GIT[@]}" <<'PY'
 import os, statistics, subprocess, sys, time
 runs, git_out = int(sys.argv[1]), sys.argv[2]
@@ -59,11 +62,12 @@ for i in range(runs + 1):
             _, status, ru = os.wait4(p.pid, 0)
             wall = time.perf_counter() - t
         if i > 0:
-            res[name].append((wall, ru.ru_maxrss))
+            res[name].append((wall, ru.ru_maxrss, ru.ru_utime + ru.ru_stime))
 for name, r in res.items():
-    walls = [w for w, _ in r]
+    walls = [w for w, _, _ in r]
     print(name, f"{statistics.median(walls):.3f}", f"{min(walls):.3f}",
-          int(statistics.median([k for _, k in r])))
+          int(statistics.median([k for _, k, _ in r])),
+          f"{statistics.median([c for _, _, c in r]):.3f}")
 PY
 )
 R1=$(grep '^duthao ' <<<"$RUNS_OUT")
@@ -118,10 +122,13 @@ size = os.path.getsize(a)
 rows = [("duthao", r1.split(), ours()), ("git --word-diff", r2.split(), git())]
 print()
 print(f"file: {size/1e6:.2f} MB per version; duthao = {what}")
-print(f"{'':18} {'median wall (s)':>15} {'best wall (s)':>13} {'peak RSS (MiB)':>14} {'RSS / file':>11} {'changed words':>14} {'inserted':>9} {'deleted':>8} {'error vs generator':>19}")
-for name, (_, median, best, kb), (c, i, dl) in rows:
+print(f"{'':18} {'median CPU (s)':>14} {'median wall (s)':>15} {'best wall (s)':>13} {'peak RSS (MiB)':>14} {'RSS / file':>11} {'changed words':>14} {'inserted':>9} {'deleted':>8} {'error vs generator':>19}")
+for name, (_, median, best, kb, cpu), (c, i, dl) in rows:
     rss = int(kb) / 1024
     err = f"{(c - truth) / truth * 100:+.1f}%" if truth else "n/a"
-    print(f"{name:18} {float(median):15.3f} {float(best):13.3f} {rss:14.1f} {int(kb) * 1024 / size:10.1f}x {c:14d} {i:9d} {dl:8d} {err:>19}")
-print(f"{'generator':18} {'':15} {'':13} {'':14} {'':11} {truth if truth else '?':>14}")
+    print(f"{name:18} {float(cpu):14.3f} {float(median):15.3f} {float(best):13.3f} {rss:14.1f} {int(kb) * 1024 / size:10.1f}x {c:14d} {i:9d} {dl:8d} {err:>19}")
+print(f"{'generator':18} {'':14} {'':15} {'':13} {'':14} {'':11} {truth if truth else '?':>14}")
+cpu1, cpu2 = float(r1.split()[4]), float(r2.split()[4])
+print()
+print(f"CPU time, duthao / git: {cpu1 / cpu2:.2f}   peak RSS, duthao / git: {int(r1.split()[3]) / int(r2.split()[3]):.2f}")
 PY

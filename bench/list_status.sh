@@ -27,15 +27,16 @@ slug=$(basename "${drafts[0]}" .md)
 
 measure() { # label, command...
   local label=$1; shift
-  local walls=() rss=0
+  local walls=() cpus=() rss=0
   for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f '%e %M' -o "$OUT/time.txt" "$@" > /dev/null
-    read -r wall kb < "$OUT/time.txt"
-    walls+=("$wall"); (( kb > rss )) && rss=$kb
+    /usr/bin/time -f '%e %M %U %S' -o "$OUT/time.txt" "$@" > /dev/null
+    read -r wall kb user sys < "$OUT/time.txt"
+    walls+=("$wall"); cpus+=("$(echo "$user + $sys" | bc -l)"); (( kb > rss )) && rss=$kb
   done
-  local median
+  local median cpu
   median=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  printf '%-40s median %6.3f s   (runs: %s)   max RSS %d MB\n' "$label" "$median" "${walls[*]}" $((rss / 1024))
+  cpu=$(printf '%s\n' "${cpus[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  printf '%-40s median CPU %6.3f s  wall %6.3f s   (wall runs: %s)   max RSS %d MB\n' "$label" "$cpu" "$median" "${walls[*]}" $((rss / 1024))
 }
 
 tags=$(git -C "$WS" tag -l 'duthao/*' | wc -l)
