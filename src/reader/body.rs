@@ -109,6 +109,27 @@ impl InlineSink {
         self.out.push(Growing::Other(Inline::LineBreak));
     }
 
+    /// A line break, unless nothing or a line break comes before it; the
+    /// line it ends loses its trailing spaces.
+    fn new_line(&mut self) {
+        if let Some(Growing::Text(t, ..)) = self.out.last_mut() {
+            t.truncate(t.trim_end_matches(' ').len());
+            if t.is_empty() {
+                self.out.pop();
+            }
+        }
+        if !self.at_line_start() {
+            self.line_break();
+        }
+    }
+
+    fn at_line_start(&self) -> bool {
+        matches!(
+            self.out.last(),
+            None | Some(Growing::Other(Inline::LineBreak))
+        )
+    }
+
     fn take(&mut self) -> (Inlines, Option<Range<usize>>) {
         let out = std::mem::take(&mut self.out);
         (trim_inlines(out), self.span.take())
@@ -617,6 +638,68 @@ fn parse_section(body: &str, out: &mut Vec<RawBlock>) {
                 }
             }
             continue;
+        }
+        // A block inside a tight list item ends the item's own text, as a
+        // nested list does (below): the block must not take it.
+        if let Event::Start(
+            Tag::Heading { .. }
+            | Tag::BlockQuote(_)
+            | Tag::Table(_)
+            | Tag::CodeBlock(_)
+            | Tag::HtmlBlock
+            | Tag::FootnoteDefinition(_),
+        )
+        | Event::Rule = &ev
+        {
+            flush_item(&mut items, out, &mut sink, body, r.start);
+        }
+        // Inside a footnote definition everything is the note's: its lists,
+        // quotes, headings and tables are lines of the one footnote block (an
+        // item keeps its marker), never blocks of the body, which would take
+        // the text the note had gathered so far.
+        if matches!(container, Container::Footnote(..)) {
+            match &ev {
+                Event::Start(Tag::Item) => {
+                    sink.new_line();
+                    let src = body[r.start..].trim_start();
+                    let marker = src.split(char::is_whitespace).next().unwrap_or_default();
+                    sink.text(marker, false);
+                    sink.text(" ", false);
+                    continue;
+                }
+                Event::Start(Tag::TableCell) => {
+                    if !sink.at_line_start() {
+                        sink.text(" | ", false);
+                    }
+                    continue;
+                }
+                Event::Start(
+                    Tag::Paragraph
+                    | Tag::List(_)
+                    | Tag::BlockQuote(_)
+                    | Tag::Heading { .. }
+                    | Tag::Table(_)
+                    | Tag::TableHead
+                    | Tag::TableRow
+                    | Tag::HtmlBlock,
+                )
+                | Event::End(TagEnd::TableCell) => continue,
+                Event::End(
+                    TagEnd::Paragraph
+                    | TagEnd::Item
+                    | TagEnd::List(_)
+                    | TagEnd::BlockQuote(_)
+                    | TagEnd::Heading(_)
+                    | TagEnd::Table
+                    | TagEnd::TableHead
+                    | TagEnd::TableRow
+                    | TagEnd::HtmlBlock,
+                ) => {
+                    sink.new_line();
+                    continue;
+                }
+                _ => {}
+            }
         }
         match ev {
             Event::Start(Tag::Heading { level, .. }) => heading = Some((level as u8, r.start)),

@@ -1,0 +1,101 @@
+//! Helpers shared by the fuzz targets: reading an input as one or two drafts,
+//! and the invariants every diff must keep.
+
+use std::path::Path;
+
+use duthao::diff::{BlockChange, DraftDiff, Side, WordOp, apply};
+use duthao::model::Draft;
+
+/// A complete, valid front matter. An input that does not start with `---`
+/// is also read with this in front of it, so the fuzzer spends its time in
+/// the Markdown body instead of rediscovering the YAML header.
+pub const FRONT: &str = "---\nkind: nghi-quyet\nprofile: party\nissuer:\n  parent: ĐẢNG BỘ TỈNH THÁI NGUYÊN\n  name: TỈNH ỦY THÁI NGUYÊN\n  code: TU\nnumber: 15\nplace: Thái Nguyên\ndate: 2026-01-05\ntitle: về tăng cường công tác tổ chức xây dựng Đảng năm 2026\nsigner:\n  authority: T/M BAN THƯỜNG VỤ\n  title: BÍ THƯ\n  name: Nguyễn Văn A\nrecipients:\n  - Ban Tổ chức Trung ương (để b/c)\n  - Lưu Văn phòng Tỉnh ủy\n---\n\n";
+
+/// The bytes as a draft: as they are when they start with front matter,
+/// otherwise after [`FRONT`]. `None` when the reader refuses them.
+pub fn draft(bytes: &[u8]) -> Option<Draft> {
+    let path = Path::new("fuzz.md");
+    if bytes.starts_with(b"---") || bytes.starts_with("\u{feff}---".as_bytes()) {
+        duthao::reader::parse_draft(bytes, path).ok()
+    } else {
+        let mut with = FRONT.as_bytes().to_vec();
+        with.extend_from_slice(bytes);
+        duthao::reader::parse_draft(&with, path).ok()
+    }
+}
+
+/// The input cut in two at its first 0xFF byte (never part of UTF-8), or in
+/// the middle when it has none.
+pub fn halves(data: &[u8]) -> (&[u8], &[u8]) {
+    match data.iter().position(|&b| b == 0xFF) {
+        Some(i) => (&data[..i], &data[i + 1..]),
+        None => {
+            // Cut at a character boundary so both halves can be UTF-8.
+            let mut mid = data.len() / 2;
+            while mid < data.len() && (data[mid] & 0xC0) == 0x80 {
+                mid += 1;
+            }
+            data.split_at(mid)
+        }
+    }
+}
+
+/// The invariants of [`DraftDiff`] that its documentation states:
+/// every block of each side appears exactly once; concatenating an entry's
+/// ops rebuilds the text of its FROM block (reject all) and of its TO block
+/// (accept all); adjacent ops of one kind are merged and a `Delete` comes
+/// before its `Insert`; the departures point inside the diff.
+pub fn check_diff(diff: &DraftDiff, from: &Draft, to: &Draft) {
+    let mut seen_from = vec![0u32; from.body.blocks.len()];
+    let mut seen_to = vec![0u32; to.body.blocks.len()];
+    for b in &diff.blocks {
+        if let Some(f) = b.from() {
+            seen_from[f] += 1;
+        }
+        if let Some(t) = b.to() {
+            seen_to[t] += 1;
+        }
+    }
+    assert!(
+        seen_from.iter().all(|&n| n == 1),
+        "FROM blocks not each seen once: {seen_from:?}"
+    );
+    assert!(
+        seen_to.iter().all(|&n| n == 1),
+        "TO blocks not each seen once: {seen_to:?}"
+    );
+
+    for (i, b) in diff.blocks.iter().enumerate() {
+        let ops = diff.full_ops(i, from, to);
+        if let Some(f) = b.from() {
+            assert_eq!(
+                apply(&ops, Side::Old),
+                diff.text_of(&from.body.blocks[f]),
+                "entry {i} ({}) does not rebuild FROM block {f}",
+                b.kind_name()
+            );
+        }
+        if let Some(t) = b.to() {
+            assert_eq!(
+                apply(&ops, Side::New),
+                diff.text_of(&to.body.blocks[t]),
+                "entry {i} ({}) does not rebuild TO block {t}",
+                b.kind_name()
+            );
+        }
+        if let BlockChange::Changed { ops, .. } | BlockChange::Moved { ops, .. } = b {
+            for w in ops.windows(2) {
+                let same = std::mem::discriminant(&w[0]) == std::mem::discriminant(&w[1]);
+                assert!(!same, "entry {i}: adjacent ops of one kind: {w:?}");
+                assert!(
+                    !matches!(w, [WordOp::Insert(_), WordOp::Delete(_)]),
+                    "entry {i}: an Insert before its Delete: {w:?}"
+                );
+            }
+        }
+    }
+    for (pos, moved) in diff.departures() {
+        assert!(pos <= diff.blocks.len());
+        assert!(matches!(diff.blocks[moved], BlockChange::Moved { .. }));
+    }
+}
