@@ -6,12 +6,22 @@
 //! revisions and versions in git; [`workspace`] ties a folder, its
 //! configuration, its profiles and its store together.
 
-pub mod diff;
+pub use duthao_diff as diff;
+pub use duthao_fs as fsutil;
+pub use duthao_model as model;
+pub use duthao_model::reader;
+pub use duthao_profile as profile;
+pub use duthao_store as store;
+
 pub mod examples;
-pub mod fsutil;
-pub mod model;
-pub mod profile;
-pub mod reader;
-pub mod render;
-pub mod store;
 pub mod workspace;
+
+/// The writers (transitional paths).
+pub mod render {
+    pub use duthao_docx as docx;
+    pub use duthao_render::*;
+    /// The redline writers.
+    pub mod redline {
+        pub use duthao_render::*;
+    }
+}

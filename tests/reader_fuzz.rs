@@ -46,7 +46,10 @@ fn a_list_inside_a_footnote_stays_in_the_footnote() {
     let d = read("[^;]:|\n    - \u{0}");
     assert_eq!(footnote(&d, ";"), "|\n- \u{0}");
     assert!(
-        !d.body.blocks.iter().any(|b| matches!(b.kind, BlockKind::ListItem { .. })),
+        !d.body
+            .blocks
+            .iter()
+            .any(|b| matches!(b.kind, BlockKind::ListItem { .. })),
         "{:#?}",
         d.body.blocks
     );
@@ -61,7 +64,10 @@ fn lists_quotes_and_headings_inside_footnotes_are_lines_of_the_note() {
         footnote(&d, "1"),
         "Chú thích gồm:\n1. điểm một;\n2. điểm hai.\nKết thúc chú thích."
     );
-    assert_eq!(footnote(&d, "2"), "Trích:\nĐảng ta là đạo đức.\nTiêu đề\n- a) mục\n-");
+    assert_eq!(
+        footnote(&d, "2"),
+        "Trích:\nĐảng ta là đạo đức.\nTiêu đề\n- a) mục\n-"
+    );
     let body: Vec<&str> = d.body.blocks.iter().map(|b| b.kind_tag()).collect();
     assert_eq!(body, ["paragraph", "footnote", "footnote"]);
 }
@@ -75,7 +81,10 @@ fn a_heading_inside_a_list_item_leaves_the_item_its_text() {
     let kinds: Vec<&str> = d.body.blocks.iter().map(|b| b.kind_tag()).collect();
     let texts: Vec<String> = d.body.blocks.iter().map(|b| b.text()).collect();
     assert!(kinds.first() == Some(&"list-item"), "{kinds:?} {texts:?}");
-    assert!(texts.concat().contains('i') && texts.concat().contains("0."), "{texts:?}");
+    assert!(
+        texts.concat().contains('i') && texts.concat().contains("0."),
+        "{texts:?}"
+    );
 }
 
 #[test]

@@ -272,7 +272,7 @@ impl Workspace {
         let known = self.slugs()?;
         Err(WorkspaceError::UnknownSlug {
             slug: slug.to_string(),
-            known: config::known(known.iter().map(String::as_str)),
+            known: crate::profile::toml_text::known(known.iter().map(String::as_str)),
         })
     }
 

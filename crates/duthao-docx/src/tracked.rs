@@ -1,0 +1,509 @@
+//! The TO version in the official layout with every change as a Word tracked
+//! change: `w:ins` / `w:del` runs, inserted and deleted paragraph marks, whole
+//! table rows inserted or deleted. Accepting every change gives TO's text,
+//! rejecting every change FROM's.
+//!
+//! The writer reads a list of [`TrackedBlock`]s (what happened to each block,
+//! with word ops for edited ones); [`tracked_blocks`] derives it from the diff
+//! engine's [`DraftDiff`]. A block moved without edits is a Word move
+//! (`w:moveFrom` / `w:moveTo` inside named move ranges, which Word,
+//! LibreOffice and pandoc pair up); a block moved and edited at once is a
+//! deletion at the old place and an insertion at the new one, which accepts
+//! and rejects exactly and does not pretend the two texts are the same.
+
+use std::fmt::Write as _;
+
+use super::Body;
+use super::body::{Referenced, renders};
+use super::props::Track;
+use super::writer::{Look, Writer};
+use super::xml::push_attr;
+use duthao_diff::{BlockChange, DraftDiff, Step, WordOp};
+use duthao_model::{Block, BlockKind, Draft, Inline, Style};
+
+/// One step of a word diff inside a block; texts include their whitespace, so
+/// Equal+Insert rebuilds the TO text and Equal+Delete the FROM text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextOp {
+    Equal(String),
+    Insert(String),
+    Delete(String),
+}
+
+/// What happened to one block, in TO order (removed blocks where they stood
+/// in FROM). Indices point into `from.body.blocks` / `to.body.blocks`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TrackedBlock {
+    Unchanged {
+        to: usize,
+    },
+    Edited {
+        from: usize,
+        to: usize,
+        ops: Vec<TextOp>,
+    },
+    Added {
+        to: usize,
+    },
+    Removed {
+        from: usize,
+    },
+    /// Where a block moved without edits left; `name` pairs it with its `MovedTo`.
+    MovedFrom {
+        from: usize,
+        name: u32,
+    },
+    MovedTo {
+        to: usize,
+        name: u32,
+    },
+}
+
+/// The blocks of a [`DraftDiff`] as the writer tracks them. A moved block is
+/// deleted where it stood in FROM and inserted where it stands in TO. The
+/// diff is taken so that its word ops move into the result: on a long draft
+/// they are most of its text.
+pub fn tracked_blocks(mut diff: DraftDiff) -> Vec<TrackedBlock> {
+    let convert = |ops: Vec<WordOp>| -> Vec<TextOp> {
+        ops.into_iter()
+            .map(|op| match op {
+                WordOp::Equal(t) => TextOp::Equal(t),
+                WordOp::Insert(t) => TextOp::Insert(t),
+                WordOp::Delete(t) => TextOp::Delete(t),
+            })
+            .collect()
+    };
+    let order = diff.reading_order();
+    let mut out = Vec::with_capacity(order.len());
+    for step in order {
+        let pos = match step {
+            Step::Departure(i) => {
+                if let BlockChange::Moved { from, ops, .. } = &diff.blocks[i] {
+                    out.push(if pure_move(ops) {
+                        TrackedBlock::MovedFrom {
+                            from: *from,
+                            name: i as u32,
+                        }
+                    } else {
+                        TrackedBlock::Removed { from: *from }
+                    });
+                }
+                continue;
+            }
+            Step::Block(pos) => pos,
+        };
+        out.push(match &mut diff.blocks[pos] {
+            BlockChange::Unchanged { to, .. } => TrackedBlock::Unchanged { to: *to },
+            BlockChange::Changed { from, to, ops } => TrackedBlock::Edited {
+                from: *from,
+                to: *to,
+                ops: convert(std::mem::take(ops)),
+            },
+            BlockChange::Added { to } => TrackedBlock::Added { to: *to },
+            BlockChange::Removed { from } => TrackedBlock::Removed { from: *from },
+            BlockChange::Moved { to, ops, .. } if pure_move(ops) => TrackedBlock::MovedTo {
+                to: *to,
+                name: pos as u32,
+            },
+            BlockChange::Moved { to, .. } => TrackedBlock::Added { to: *to },
+        });
+    }
+    out
+}
+
+fn pure_move(ops: &[WordOp]) -> bool {
+    ops.iter().all(|op| matches!(op, WordOp::Equal(_)))
+}
+
+/// Whether a tracked block writes anything.
+pub(crate) fn tracked_renders(
+    b: &TrackedBlock,
+    from: &Draft,
+    to: &Draft,
+    referenced: &Referenced,
+) -> bool {
+    let at = |blocks: &[Block], i: usize| blocks.get(i).is_some_and(|b| renders(b, referenced));
+    match b {
+        TrackedBlock::Unchanged { to: t }
+        | TrackedBlock::Added { to: t }
+        | TrackedBlock::MovedTo { to: t, .. } => at(&to.body.blocks, *t),
+        TrackedBlock::Removed { from: f } | TrackedBlock::MovedFrom { from: f, .. } => {
+            at(&from.body.blocks, *f)
+        }
+        TrackedBlock::Edited { .. } => true,
+    }
+}
+
+/// Blocks whose text is one paragraph of inline content, which a word
+/// diff can mark up in place.
+fn is_inline(b: &Block) -> bool {
+    matches!(
+        b.kind,
+        BlockKind::Heading { .. }
+            | BlockKind::Paragraph { .. }
+            | BlockKind::ListItem { .. }
+            | BlockKind::Quote { .. }
+    )
+}
+
+impl<'a> Writer<'a> {
+    /// One tracked block.
+    pub fn tracked_block(
+        &mut self,
+        b: &TrackedBlock,
+        from: &'a Draft,
+        to: &'a Draft,
+        referenced: &Referenced,
+        out: &mut Body<'_>,
+    ) {
+        match b {
+            TrackedBlock::Unchanged { to: t } => {
+                if let Some(blk) = to.body.blocks.get(*t) {
+                    self.block(blk, referenced, Track::Keep, out)
+                }
+            }
+            TrackedBlock::Added { to: t } => {
+                if let Some(blk) = to.body.blocks.get(*t) {
+                    self.block(blk, referenced, Track::Ins, out)
+                }
+            }
+            TrackedBlock::Removed { from: f } => {
+                if let Some(blk) = from.body.blocks.get(*f) {
+                    self.block(blk, referenced, Track::Del, out)
+                }
+            }
+            TrackedBlock::MovedFrom { from: f, name } => {
+                if let Some(blk) = from.body.blocks.get(*f) {
+                    self.moved(blk, referenced, Track::Del, *name, out)
+                }
+            }
+            TrackedBlock::MovedTo { to: t, name } => {
+                if let Some(blk) = to.body.blocks.get(*t) {
+                    self.moved(blk, referenced, Track::Ins, *name, out)
+                }
+            }
+            TrackedBlock::Edited {
+                from: f,
+                to: t,
+                ops,
+            } => {
+                if let (Some(old), Some(new)) = (from.body.blocks.get(*f), to.body.blocks.get(*t)) {
+                    self.edited(old, new, ops, referenced, out)
+                }
+            }
+        }
+    }
+
+    /// A block moved without edits: one paragraph whose runs are
+    /// `w:moveFrom` (old place, `Del`) or `w:moveTo` (new place, `Ins`)
+    /// inside a named move range. Blocks that are not one paragraph of text
+    /// (tables, code) are a plain deletion and insertion.
+    fn moved(
+        &mut self,
+        b: &Block,
+        referenced: &Referenced,
+        t: Track,
+        name: u32,
+        out: &mut Body<'_>,
+    ) {
+        if !is_inline(b) || self.rev.is_none() {
+            return self.block(b, referenced, t, out);
+        }
+        let (range, change) = if t == Track::Del {
+            ("moveFrom", "w:moveFrom")
+        } else {
+            ("moveTo", "w:moveTo")
+        };
+        let range_id = self.next_id();
+        let (author, date) = match &self.rev {
+            Some(r) => (r.author.clone(), r.date.clone()),
+            None => Default::default(),
+        };
+        let style = self.block_style(b);
+        let mut p = self.block_para(b, &style);
+        let look = self.look(&style);
+        let runs = &mut p.runs;
+        let _ = write!(runs, "<w:{range}RangeStart w:id=\"{range_id}\" w:author=\"");
+        push_attr(runs, &author);
+        runs.push_str("\" w:date=\"");
+        push_attr(runs, &date);
+        let _ = write!(runs, "\" w:name=\"move{name}\"/>");
+        let change_id = self.next_id();
+        let _ = write!(runs, "<{change} w:id=\"{change_id}\" w:author=\"");
+        push_attr(runs, &author);
+        runs.push_str("\" w:date=\"");
+        push_attr(runs, &date);
+        runs.push_str("\">");
+        // Inside the move the runs are plain: Word keeps `w:t` in a move,
+        // and a hyperlink cannot sit in one.
+        let mut body = String::new();
+        match &b.kind {
+            BlockKind::ListItem {
+                marker, content, ..
+            } => {
+                self.text(
+                    &mut body,
+                    &format!("{marker} "),
+                    &look,
+                    Style::default(),
+                    Track::Keep,
+                );
+                self.inline_unlinked(&mut body, content, &look);
+            }
+            _ => {
+                if let Some(content) = b.inlines() {
+                    self.inline_unlinked(&mut body, content, &look);
+                }
+            }
+        }
+        p.runs.push_str(&body);
+        let _ = write!(
+            p.runs,
+            "</{change}><w:{range}RangeEnd w:id=\"{range_id}\"/>"
+        );
+        p.props.mark = self.mark(t);
+        self.finish(p, out);
+        self.note_space_after(b, &style);
+    }
+
+    /// Inline content with links as plain text.
+    fn inline_unlinked(&mut self, out: &mut String, content: &[Inline], look: &Look<'a>) {
+        for i in content {
+            match i {
+                Inline::Text(r) => self.text(out, &r.text, look, r.style, Track::Keep),
+                Inline::LineBreak => self.text(out, "\n", look, Style::default(), Track::Keep),
+                Inline::FootnoteRef { label } => self.footnote_ref(out, label, look, Track::Keep),
+            }
+        }
+    }
+
+    /// An edited block: TO's paragraph style, the word ops as tracked runs,
+    /// each piece of text in the emphasis it has on its side (TO for kept and
+    /// inserted text, FROM for deleted text). Tables, code and kind changes
+    /// are written as the whole old block deleted and the whole new one
+    /// inserted.
+    fn edited(
+        &mut self,
+        old: &Block,
+        new: &Block,
+        ops: &[TextOp],
+        referenced: &Referenced,
+        out: &mut Body<'_>,
+    ) {
+        if !is_inline(old)
+            || !is_inline(new)
+            || std::mem::discriminant(&old.kind) != std::mem::discriminant(&new.kind)
+        {
+            self.block(old, referenced, Track::Del, out);
+            self.block(new, referenced, Track::Ins, out);
+            return;
+        }
+        let new_s = styled(new);
+        let old_s = styled(old);
+        // Ops that do not rebuild the blocks' texts are written without
+        // emphasis rather than misaligned.
+        let aligned = rebuilds(ops, true, &new_s.text) && rebuilds(ops, false, &old_s.text);
+
+        let style = self.block_style(new);
+        let mut p = self.block_para(new, &style);
+        let look = self.look(&style);
+        let (mut ni, mut oi) = (0usize, 0usize);
+        for op in ops {
+            let (text, t) = match op {
+                TextOp::Equal(t) => (t, Track::Keep),
+                TextOp::Insert(t) => (t, Track::Ins),
+                TextOp::Delete(t) => (t, Track::Del),
+            };
+            if !aligned {
+                self.text(&mut p.runs, text, &look, Style::default(), t);
+                continue;
+            }
+            let n = text.len();
+            let (side, start) = match t {
+                Track::Del => (&old_s, oi),
+                _ => (&new_s, ni),
+            };
+            self.emit_styled(&mut p.runs, side, start, n, &look, t);
+            match t {
+                Track::Keep => {
+                    ni += n;
+                    oi += n;
+                }
+                Track::Ins => ni += n,
+                Track::Del => oi += n,
+            }
+        }
+        self.finish(p, out);
+        self.note_space_after(new, &style);
+    }
+
+    /// Writes bytes `start..start + n` of a styled text, split where the
+    /// source changes.
+    fn emit_styled(
+        &mut self,
+        out: &mut String,
+        s: &Styled,
+        start: usize,
+        n: usize,
+        look: &Look<'a>,
+        t: Track,
+    ) {
+        let end = (start + n).min(s.text.len());
+        // The first run that ends after `start`.
+        let mut r = s.runs.partition_point(|&(run_end, _)| run_end <= start);
+        let mut at = start;
+        while at < end && r < s.runs.len() {
+            let (run_end, k) = s.runs[r];
+            let run_start = if r == 0 { 0 } else { s.runs[r - 1].0 };
+            let piece_end = run_end.min(end);
+            match &s.sources[k] {
+                Source::Footnote(label) => {
+                    // One reference per `[^label]`, written where it starts.
+                    if at == run_start {
+                        self.footnote_ref(out, label, look, t);
+                    }
+                }
+                Source::Text(style) => self.text(out, &s.text[at..piece_end], look, *style, t),
+                Source::Plain => self.text(out, &s.text[at..piece_end], look, Style::default(), t),
+            }
+            at = piece_end;
+            r += 1;
+        }
+    }
+}
+
+/// Whether the ops of one side (TO when `keep_ins`, else FROM) concatenate
+/// to `text`, without building their concatenation.
+fn rebuilds(ops: &[TextOp], keep_ins: bool, text: &str) -> bool {
+    let mut at = 0;
+    for op in ops {
+        let piece = match op {
+            TextOp::Equal(t) => t,
+            TextOp::Insert(t) if keep_ins => t,
+            TextOp::Delete(t) if !keep_ins => t,
+            _ => continue,
+        };
+        if !text[at..].starts_with(piece.as_str()) {
+            return false;
+        }
+        at += piece.len();
+    }
+    at == text.len()
+}
+
+/// What a character of a block's text comes from.
+#[derive(Clone, Debug, PartialEq)]
+enum Source {
+    /// Marker or separator text in the block's base style.
+    Plain,
+    Text(Style),
+    /// Part of a `[^label]` footnote reference.
+    Footnote(String),
+}
+
+/// A block's text as the diff compares it, with where each stretch comes
+/// from: `runs` are (end byte, index into `sources`), in order.
+struct Styled {
+    text: String,
+    runs: Vec<(usize, usize)>,
+    sources: Vec<Source>,
+}
+
+/// A block's text normalised the way the diff normalises it (whitespace
+/// runs collapsed to one space, or a newline when they hold one; trimmed),
+/// with the source of every stretch.
+fn styled(b: &Block) -> Styled {
+    let mut s = Styled {
+        text: String::new(),
+        runs: Vec::new(),
+        sources: vec![Source::Plain],
+    };
+    // The separator owed before the next visible character, and its source.
+    let mut pending: Option<(char, usize)> = None;
+    let mut push = |s: &mut Styled, piece: &str, k: usize| {
+        for c in piece.chars() {
+            if c.is_whitespace() {
+                let nl = c == '\n' || c == '\r' || c == '\u{2028}';
+                pending = match pending {
+                    Some(('\n', pk)) => Some(('\n', pk)),
+                    Some((_, pk)) if nl => Some(('\n', pk)),
+                    Some(p) => Some(p),
+                    None => Some((if nl { '\n' } else { ' ' }, k)),
+                };
+                continue;
+            }
+            if let Some((sep, pk)) = pending.take()
+                && !s.text.is_empty()
+            {
+                push_char(s, sep, pk);
+            }
+            push_char(s, c, k);
+        }
+    };
+    match &b.kind {
+        BlockKind::ListItem { marker, .. } => push(&mut s, &format!("{marker} "), 0),
+        BlockKind::FootnoteDef { label, .. } => push(&mut s, &format!("[^{label}]: "), 0),
+        _ => {}
+    }
+    for i in b.inlines().unwrap_or(&[]) {
+        match i {
+            Inline::Text(r) => {
+                s.sources.push(Source::Text(r.style));
+                let k = s.sources.len() - 1;
+                push(&mut s, &r.text, k);
+            }
+            Inline::LineBreak => push(&mut s, "\n", 0),
+            Inline::FootnoteRef { label } => {
+                s.sources.push(Source::Footnote(label.to_string()));
+                let k = s.sources.len() - 1;
+                push(&mut s, &format!("[^{label}]"), k);
+            }
+        }
+    }
+    s
+}
+
+fn push_char(s: &mut Styled, c: char, k: usize) {
+    s.text.push(c);
+    match s.runs.last_mut() {
+        Some((end, last)) if *last == k => *end = s.text.len(),
+        _ => s.runs.push((s.text.len(), k)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn styled_text_is_normalised_like_the_diff() {
+        let b = Block {
+            kind: BlockKind::Paragraph {
+                content: vec![
+                    Inline::Text(duthao_model::Run {
+                        text: "  Hai   từ ".into(),
+                        style: Style::default(),
+                        link: None,
+                    }),
+                    Inline::Text(duthao_model::Run {
+                        text: "đậm".into(),
+                        style: Style {
+                            bold: true,
+                            ..Style::default()
+                        },
+                        link: None,
+                    }),
+                ]
+                .into(),
+            },
+            lines: duthao_model::LineRange { start: 1, end: 1 },
+            path: Default::default(),
+            fingerprint: duthao_model::Fingerprint([0; 16]),
+        };
+        let s = styled(&b);
+        assert_eq!(s.text, "Hai từ đậm");
+        let bold_from = s.text.find('đ').expect("đ");
+        let run = s.runs.partition_point(|&(end, _)| end <= bold_from);
+        assert!(matches!(s.sources[s.runs[run].1], Source::Text(st) if st.bold));
+    }
+}
