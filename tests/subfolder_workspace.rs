@@ -50,6 +50,9 @@ const UNRELATED: &str = "ke-toan/so-lieu-2025.csv";
 const UNRELATED_TEXT: &str = "quy,so_tien\nI,1200\nII,1350\n";
 /// Where the workspace sits inside the repository, in the sub-folder layout.
 const SUBFOLDER: &str = "office/vanban";
+/// A sub-folder whose name git's pathspecs would read as a pattern (`[1]`,
+/// `*`), with spaces and Vietnamese letters.
+const ODD_SUBFOLDER: &str = "phòng [1]/văn bản*";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Layout {
@@ -57,6 +60,8 @@ enum Layout {
     RepoRoot,
     /// `duthao init <repo>/office/vanban`.
     Subfolder,
+    /// `duthao init "<repo>/phòng [1]/văn bản*"`.
+    OddSubfolder,
 }
 
 impl Layout {
@@ -64,6 +69,7 @@ impl Layout {
         match self {
             Layout::RepoRoot => "workspace at the repository root",
             Layout::Subfolder => "workspace in sub-folder office/vanban",
+            Layout::OddSubfolder => "workspace in sub-folder \"phòng [1]/văn bản*\"",
         }
     }
 
@@ -73,6 +79,16 @@ impl Layout {
         match self {
             Layout::RepoRoot => "",
             Layout::Subfolder => "office/vanban/",
+            Layout::OddSubfolder => "phòng [1]/văn bản*/",
+        }
+    }
+
+    /// The workspace's folder relative to the repository's (`.` at the root).
+    fn folder(self) -> &'static str {
+        match self {
+            Layout::RepoRoot => ".",
+            Layout::Subfolder => SUBFOLDER,
+            Layout::OddSubfolder => ODD_SUBFOLDER,
         }
     }
 }
@@ -125,7 +141,7 @@ impl Scenario {
         let repo = sb.path().join("repo");
         let ws = match layout {
             Layout::RepoRoot => repo.clone(),
-            Layout::Subfolder => repo.join(SUBFOLDER),
+            _ => repo.join(layout.folder()),
         };
         let out = sb.path().join("out");
         std::fs::create_dir_all(&out).expect("output folder");
@@ -221,10 +237,7 @@ impl Scenario {
                 cmd.current_dir(self.sb.path()).arg("-C").arg(&self.ws);
             }
             Place::DashCRelative => {
-                let rel = match self.layout {
-                    Layout::RepoRoot => ".",
-                    Layout::Subfolder => SUBFOLDER,
-                };
+                let rel = self.layout.folder();
                 cmd.current_dir(&self.repo).arg("-C").arg(rel);
             }
             Place::CwdRoot => {
@@ -330,6 +343,8 @@ impl Scenario {
         let out = self
             .sb
             .git_cmd(&self.repo)
+            // Paths as they are, not with non-ASCII letters quoted.
+            .args(["-c", "core.quotepath=false"])
             .args(args)
             .output()
             .expect("run git");
@@ -391,10 +406,7 @@ impl Scenario {
     fn init(&self) {
         let p = self.layout.prefix();
         // `duthao init DIR` from the repository folder, DIR relative.
-        let dir = match self.layout {
-            Layout::RepoRoot => ".",
-            Layout::Subfolder => SUBFOLDER,
-        };
+        let dir = self.layout.folder();
         let run = {
             let mut cmd = self.sb.duthao();
             cmd.current_dir(&self.repo)
@@ -426,7 +438,7 @@ impl Scenario {
                 self.ws.join("drafts").display()
             )
         });
-        if self.layout == Layout::Subfolder {
+        if self.layout != Layout::RepoRoot {
             for stray in ["duthao.toml", "drafts", "templates"] {
                 self.check(!self.repo.join(stray).exists(), || {
                     format!(
@@ -505,7 +517,7 @@ impl Scenario {
         self.check(self.draft_path().is_file(), || {
             format!("new: expected the draft at {}", self.draft_path().display())
         });
-        if self.layout == Layout::Subfolder {
+        if self.layout != Layout::RepoRoot {
             let stray = self.repo.join("drafts").join(format!("{SLUG}.md"));
             self.check(!stray.exists(), || {
                 format!(
@@ -1117,7 +1129,7 @@ impl Scenario {
             String::new(),
             "end of the lifecycle: `git status --porcelain` of the repository",
         );
-        if self.layout == Layout::Subfolder {
+        if self.layout != Layout::RepoRoot {
             // The repository folder above the workspace is not a workspace.
             let mut cmd = self.sb.duthao();
             cmd.current_dir(&self.repo).arg("list");
@@ -1226,6 +1238,11 @@ fn lifecycle_in_a_workspace_in_a_subfolder_of_an_existing_repository() {
 
 /// What a sub-folder workspace prints is what a root workspace prints,
 /// paths, hashes and times aside.
+#[test]
+fn lifecycle_in_a_workspace_in_a_subfolder_whose_name_looks_like_a_pattern() {
+    Scenario::run(Layout::OddSubfolder).finish();
+}
+
 #[test]
 fn a_subfolder_workspace_reports_what_a_root_workspace_reports() {
     let root = Scenario::run(Layout::RepoRoot);

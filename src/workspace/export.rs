@@ -1,7 +1,6 @@
 //! What `export` and `diff --format docx` need from a workspace: the draft at
 //! a revision with its provenance, its layout and its kind.
 
-use git2::Oid;
 use sha2::{Digest, Sha256};
 
 use super::{Result, Workspace, WorkspaceError};
@@ -9,7 +8,7 @@ use crate::diff::DraftDiff;
 use crate::model::Draft;
 use crate::profile::layout::{Layout, load_layout};
 use crate::render::docx::{self, DraftMark, KindInfo, Provenance, Revision};
-use crate::store::Rev;
+use crate::store::{ObjectId, Rev};
 
 /// A DOCX and the layout's complaints about the draft it was made from.
 #[derive(Debug, Clone)]
@@ -27,7 +26,7 @@ pub struct Snapshot {
     /// The version this text is, if it is exactly a submitted version.
     pub version: Option<u32>,
     /// The commit, unless it is the text on disk.
-    pub commit: Option<Oid>,
+    pub commit: Option<ObjectId>,
     /// Author and time of that commit (seconds, offset in minutes).
     pub author: Option<String>,
     pub time: Option<(i64, i32)>,
@@ -100,16 +99,11 @@ impl Workspace {
             Rev::Working => (None, None, None),
             _ => {
                 let oid = self.store().resolve_commit(rev, slug)?;
-                let c = self
-                    .store()
-                    .repo()
-                    .find_commit(oid)
-                    .map_err(crate::store::StoreError::from)?;
-                let a = c.author();
+                let r = self.store().revision(oid)?;
                 (
                     Some(oid),
-                    Some(String::from_utf8_lossy(a.name_bytes()).into_owned()),
-                    Some((a.when().seconds(), a.when().offset_minutes())),
+                    Some(r.author.name),
+                    Some((r.time, r.offset_minutes)),
                 )
             }
         };

@@ -44,7 +44,7 @@ impl Workspace {
         // Sort key: time, then position in the history, so that within one
         // second a version comes right after the revision it freezes.
         let mut out: Vec<(i64, usize, LogEntry)> = Vec::new();
-        let position: std::collections::HashMap<git2::Oid, usize> = revisions
+        let position: std::collections::HashMap<crate::store::ObjectId, usize> = revisions
             .iter()
             .rev()
             .enumerate()

@@ -55,18 +55,34 @@ pub fn init(dir: &Path, opts: &InitOptions) -> Result<InitReport, WorkspaceError
         None
     };
     // An existing repository is reused (a workspace inside a project), but
-    // only on a branch we can commit to.
-    let store = match Store::open(dir) {
-        Ok(s) => s,
-        Err(StoreError::NotARepo { .. }) | Err(StoreError::Io { .. }) => Store::init(dir)?,
-        Err(e) => return Err(e.into()),
-    };
-    if let HeadState::Detached(oid) = store.head_state()? {
-        return Err(StoreError::Detached {
-            short: oid.to_string()[..7].to_string(),
-        }
-        .into());
+    // only on a branch we can commit to. The folder is made first so that
+    // git finds a repository above a folder that does not exist yet
+    // (instead of a new repository nested in it).
+    let made = !dir.exists();
+    if made {
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateFolder {
+            path: dir.to_path_buf(),
+            source,
+        })?;
     }
+    let opened = match Store::open(dir) {
+        Err(StoreError::NotARepo { .. }) => Store::init(dir),
+        other => other,
+    }
+    .and_then(|store| match store.head_state()? {
+        HeadState::Detached(oid) => Err(StoreError::Detached { short: oid.short() }),
+        _ => Ok(store),
+    });
+    let store = match opened {
+        Ok(store) => store,
+        Err(e) => {
+            if made {
+                // Only removes the folder if it is still empty.
+                let _ = std::fs::remove_dir(dir);
+            }
+            return Err(e.into());
+        }
+    };
     let root = store.root().to_path_buf();
     let io = |path: &Path| {
         let path = path.to_path_buf();

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::{Result, Workspace};
 use crate::reader;
-use crate::store::{Rev, Version};
+use crate::store::{ObjectId, Rev, Version};
 
 /// The stage of a draft in the pipeline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -140,20 +140,12 @@ impl Workspace {
     /// Paths under `drafts/` that differ from HEAD (modified, staged or untracked),
     /// in one pass over the repository status.
     fn dirty_drafts(&self) -> Result<HashSet<String>> {
-        let repo = self.store().repo();
-        let mut opts = git2::StatusOptions::new();
-        opts.include_untracked(true)
-            .recurse_untracked_dirs(true)
-            .pathspec(format!("{}/", super::DRAFTS_DIR));
-        let statuses = repo
-            .statuses(Some(&mut opts))
-            .map_err(crate::store::StoreError::from)?;
-        Ok(statuses
+        let changed = self.store().changed_files(Path::new(super::DRAFTS_DIR))?;
+        Ok(changed
             .iter()
-            .filter(|e| !e.status().is_ignored())
-            .filter_map(|e| {
-                let p = e.path().ok()?;
-                let name = Path::new(p).file_name()?.to_str()?;
+            .filter(|p| p.parent() == Some(Path::new(super::DRAFTS_DIR)))
+            .filter_map(|p| {
+                let name = p.file_name()?.to_str()?;
                 Some(name.strip_suffix(".md")?.to_string())
             })
             .collect())
@@ -223,18 +215,12 @@ impl Workspace {
     }
 
     /// Does HEAD's copy of the draft differ from the one in `commit`?
-    fn changed_since_commit(&self, slug: &str, commit: git2::Oid) -> Result<bool> {
-        let repo = self.store().repo();
+    fn changed_since_commit(&self, slug: &str, commit: ObjectId) -> Result<bool> {
         let rel = Self::draft_rel(slug);
-        let entry_id = |c: git2::Oid| -> Option<git2::Oid> {
-            let tree = repo.find_commit(c).ok()?.tree().ok()?;
-            tree.get_path(&rel).ok().map(|e| e.id())
+        let Some(head) = self.store().head_commit()? else {
+            return Ok(false);
         };
-        let head = match repo.head().ok().and_then(|h| h.target()) {
-            Some(h) => h,
-            None => return Ok(false),
-        };
-        Ok(entry_id(head) != entry_id(commit))
+        Ok(self.store().blob_at(head, &rel)? != self.store().blob_at(commit, &rel)?)
     }
 
     pub fn status(&self, slug: &str) -> Result<DraftStatus> {

@@ -46,6 +46,9 @@ pub enum StoreError {
     )]
     NothingToCommit { paths: Vec<PathBuf> },
 
+    #[error("empty commit message")]
+    EmptyMessage,
+
     #[error("{} is outside the workspace {}; give a path inside it", path.display(), root.display())]
     PathOutsideWorkspace { path: PathBuf, root: PathBuf },
 
@@ -130,7 +133,45 @@ pub enum StoreError {
     },
 
     #[error("git: {0}")]
-    Git(#[from] git2::Error),
+    Git(GitFailure),
+}
+
+/// A failure inside git itself (a corrupt object, a full disk, a ref git
+/// cannot parse), in git's words.
+#[derive(Debug)]
+pub struct GitFailure {
+    message: String,
+    code: git2::ErrorCode,
+}
+
+impl GitFailure {
+    /// What git said.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    pub(crate) fn code(&self) -> git2::ErrorCode {
+        self.code
+    }
+}
+
+impl std::fmt::Display for GitFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for GitFailure {}
+
+// For `?` inside the store; nothing outside it sees a git2 error.
+#[doc(hidden)]
+impl From<git2::Error> for StoreError {
+    fn from(e: git2::Error) -> Self {
+        StoreError::Git(GitFailure {
+            message: e.message().to_string(),
+            code: e.code(),
+        })
+    }
 }
 
 fn list_paths(paths: &[PathBuf]) -> String {

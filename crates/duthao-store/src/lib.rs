@@ -12,6 +12,7 @@
 //! loser's text as N+2 without them having seen version N+1.
 
 mod error;
+mod id;
 mod tag;
 
 use std::collections::{BTreeMap, HashMap};
@@ -24,11 +25,12 @@ use std::str::FromStr;
 
 use git2::{
     ErrorCode, Index, ObjectType, Oid, Reference, Repository, RepositoryInitOptions,
-    RepositoryOpenFlags, RepositoryState, Signature, Time,
+    RepositoryOpenFlags, RepositoryState, Signature,
 };
 
-pub use error::StoreError;
-pub use tag::{format_offset, split_signature, tag_payload};
+pub use error::{GitFailure, StoreError};
+pub use id::{BadObjectId, ObjectId};
+pub use tag::{ObjectKind, When, format_offset, split_signature, tag_payload};
 
 /// Who commits, submits or signs: git's `user.name` / `user.email`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -94,13 +96,14 @@ pub enum HeadState {
     Branch(String),
     /// On a branch with no commit yet (a fresh repository).
     Unborn(String),
-    Detached(Oid),
+    /// At a commit, on no branch.
+    Detached(ObjectId),
 }
 
 /// A commit that touched a draft.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Revision {
-    pub commit: Oid,
+    pub commit: ObjectId,
     pub author: Identity,
     /// Unix seconds of the author date.
     pub time: i64,
@@ -116,8 +119,8 @@ pub struct Version {
     /// Tag name without `refs/tags/`: `duthao/<slug>/v<N>`.
     pub tag: String,
     /// The tag object; `None` for a lightweight tag someone made by hand.
-    pub tag_oid: Option<Oid>,
-    pub commit: Oid,
+    pub tag_oid: Option<ObjectId>,
+    pub commit: ObjectId,
     /// The submitter (for a lightweight tag: the commit's committer).
     pub tagger: Identity,
     pub time: i64,
@@ -128,7 +131,7 @@ pub struct Version {
     pub signed: bool,
     /// The draft's blob in the version's commit, as the tag records it
     /// (`Duthao-Text-Blob:`); `None` for a tag that does not say.
-    pub text_blob: Option<Oid>,
+    pub text_blob: Option<ObjectId>,
 }
 
 /// Trailers duthao writes at the end of a version tag's message: what the
@@ -358,9 +361,49 @@ impl Store {
         self.repo.path()
     }
 
-    /// The underlying repository, for what this API does not cover yet.
-    pub fn repo(&self) -> &Repository {
-        &self.repo
+    /// The commit HEAD points at; `None` on a branch with no commit yet.
+    pub fn head_commit(&self) -> Result<Option<ObjectId>, StoreError> {
+        match self.repo.head() {
+            Ok(h) => Ok(Some(ObjectId(h.peel_to_commit()?.id()))),
+            Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// A commit as a [`Revision`]: its author, date and summary.
+    pub fn revision(&self, commit: ObjectId) -> Result<Revision, StoreError> {
+        let c = self.repo.find_commit(commit.0)?;
+        let author = c.author();
+        Ok(Revision {
+            commit,
+            author: Identity::from_signature(&author),
+            time: author.when().seconds(),
+            offset_minutes: author.when().offset_minutes(),
+            summary: String::from_utf8_lossy(c.summary_bytes().unwrap_or_default()).into_owned(),
+        })
+    }
+
+    /// The files under the workspace folder `dir` (workspace-relative, as
+    /// `drafts/x.md`) that differ from HEAD: changed on disk or in the
+    /// index, added, deleted or untracked; not the ignored ones. One pass
+    /// over the repository's status, limited to that folder.
+    pub fn changed_files(&self, dir: &Path) -> Result<Vec<PathBuf>, StoreError> {
+        let git_dir = self.repo_path(dir)?;
+        let mut opts = git2::StatusOptions::new();
+        opts.include_untracked(true)
+            .recurse_untracked_dirs(true)
+            .include_ignored(false)
+            .disable_pathspec_match(true)
+            .pathspec(format!("{git_dir}/"));
+        let statuses = self.repo.statuses(Some(&mut opts))?;
+        Ok(statuses
+            .iter()
+            .filter(|e| !e.status().is_ignored())
+            .filter_map(|e| {
+                let p = e.path().ok()?;
+                Some(PathBuf::from(p.strip_prefix(self.prefix.as_str())?))
+            })
+            .collect())
     }
 
     /// DUTHAO_AUTHOR_NAME / DUTHAO_AUTHOR_EMAIL if set, else git's
@@ -392,7 +435,7 @@ impl Store {
                 let oid = head.resolve()?.target().ok_or_else(|| {
                     git2::Error::from_str("HEAD points at neither a branch nor a commit")
                 })?;
-                Ok(HeadState::Detached(oid))
+                Ok(HeadState::Detached(ObjectId(oid)))
             }
         }
     }
@@ -411,7 +454,7 @@ impl Store {
         paths: &[&Path],
         message: &str,
         who: &Identity,
-    ) -> Result<Oid, StoreError> {
+    ) -> Result<ObjectId, StoreError> {
         const ATTEMPTS: u64 = 20;
         let mut attempt = 1;
         loop {
@@ -468,7 +511,7 @@ impl Store {
         paths: &[&Path],
         message: &str,
         who: &Identity,
-    ) -> Result<Oid, StoreError> {
+    ) -> Result<ObjectId, StoreError> {
         who.validate()?;
         self.ensure_no_operation_in_progress()?;
         self.ensure_index_unlocked()?;
@@ -479,14 +522,12 @@ impl Store {
             }
             HeadState::Unborn(name) => (format!("refs/heads/{name}"), None),
             HeadState::Detached(oid) => {
-                return Err(StoreError::Detached {
-                    short: short_id(oid),
-                });
+                return Err(StoreError::Detached { short: oid.short() });
             }
         };
         let message = git2::message_prettify(message, None)?;
         if message.trim().is_empty() {
-            return Err(git2::Error::from_str("empty commit message; give one with -m").into());
+            return Err(StoreError::EmptyMessage);
         }
         let git_paths = paths
             .iter()
@@ -532,7 +573,7 @@ impl Store {
                     ErrorCode::Modified | ErrorCode::Locked => StoreError::ConcurrentCommit {
                         branch: branch_ref.trim_start_matches("refs/heads/").to_string(),
                     },
-                    _ => StoreError::Git(e),
+                    _ => StoreError::from(e),
                 })
         });
         match outcome {
@@ -547,7 +588,7 @@ impl Store {
                             paths: git_paths.clone(),
                         });
                 }
-                Ok(oid)
+                Ok(ObjectId(oid))
             }
             Err(e) => {
                 // Drop our in-memory staging: the user's index stays as it was.
@@ -678,21 +719,22 @@ impl Store {
 
     /// The blob of a file (workspace-relative `path`) in a commit, without
     /// reading the file: `None` when the commit has no such file.
-    pub fn blob_at(&self, commit: Oid, path: &Path) -> Result<Option<Oid>, StoreError> {
+    pub fn blob_at(&self, commit: ObjectId, path: &Path) -> Result<Option<ObjectId>, StoreError> {
         let git_path = self.repo_path(path)?;
         let components: Vec<&str> = git_path.split('/').collect();
-        let tree = self.repo.find_commit(commit)?.tree_id();
+        let tree = self.repo.find_commit(commit.0)?.tree_id();
         Ok(self
             .path_chain(tree, &components, None)?
             .last()
             .copied()
-            .flatten())
+            .flatten()
+            .map(ObjectId))
     }
 
     /// The blobs of the files directly in a folder (workspace-relative) at
     /// HEAD, by file name: one read of the folder's tree, however many files
     /// it holds. Empty when there is no HEAD or no such folder.
-    pub fn head_blobs(&self, dir: &Path) -> Result<HashMap<String, Oid>, StoreError> {
+    pub fn head_blobs(&self, dir: &Path) -> Result<HashMap<String, ObjectId>, StoreError> {
         let head = match self.repo.head() {
             Ok(h) => h.peel_to_commit()?,
             Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => {
@@ -715,11 +757,19 @@ impl Store {
             return Ok(HashMap::new());
         };
         let raw = odb.read(tree)?;
-        Ok(tree_blobs(raw.data()))
+        Ok(tree_blobs(raw.data())
+            .into_iter()
+            .map(|(name, id)| (name, ObjectId(id)))
+            .collect())
     }
 
     /// The file's bytes in a commit; `None` when absent there.
-    pub fn read_in_commit(&self, commit: Oid, path: &Path) -> Result<Option<Vec<u8>>, StoreError> {
+    pub fn read_in_commit(
+        &self,
+        commit: ObjectId,
+        path: &Path,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        let commit = commit.0;
         let git_path = self.repo_path(path)?;
         let tree = self.repo.find_commit(commit)?.tree()?;
         let entry = match tree.get_path(Path::new(&git_path)) {
@@ -750,7 +800,7 @@ impl Store {
 
     /// The commit `rev` names: `vN` → the commit version N of `slug`
     /// freezes; anything else → git's own revision syntax.
-    pub fn resolve_commit(&self, rev: &Rev, slug: &str) -> Result<Oid, StoreError> {
+    pub fn resolve_commit(&self, rev: &Rev, slug: &str) -> Result<ObjectId, StoreError> {
         match rev {
             Rev::Working => Err(StoreError::NotACommit {
                 rev: "working".into(),
@@ -758,7 +808,7 @@ impl Store {
             Rev::Version(n) => {
                 let refname = format!("refs/tags/{}", version_tag_name(slug, *n));
                 match self.repo.find_reference(&refname) {
-                    Ok(r) => Ok(r.peel_to_commit()?.id()),
+                    Ok(r) => Ok(ObjectId(r.peel_to_commit()?.id())),
                     Err(e) if matches!(e.code(), ErrorCode::NotFound | ErrorCode::InvalidSpec) => {
                         Err(StoreError::UnknownVersion {
                             slug: slug.to_string(),
@@ -778,10 +828,10 @@ impl Store {
                         ErrorCode::NotFound | ErrorCode::InvalidSpec | ErrorCode::Ambiguous => {
                             unknown()
                         }
-                        _ => StoreError::Git(e),
+                        _ => StoreError::from(e),
                     })?;
                 let commit = object.peel_to_commit().map_err(|_| unknown())?;
-                Ok(commit.id())
+                Ok(ObjectId(commit.id()))
             }
         }
     }
@@ -820,7 +870,7 @@ impl Store {
             if now != before {
                 let author = commit.author();
                 found.push(Revision {
-                    commit: commit.id(),
+                    commit: ObjectId(commit.id()),
                     author: Identity::from_signature(&author),
                     time: author.when().seconds(),
                     offset_minutes: author.when().offset_minutes(),
@@ -965,13 +1015,13 @@ impl Store {
             let text_blob = trailers
                 .iter()
                 .find(|(k, _)| *k == TRAILER_TEXT_BLOB)
-                .and_then(|(_, v)| Oid::from_str(v.trim()).ok());
+                .and_then(|(_, v)| v.trim().parse::<ObjectId>().ok());
             return Ok(Some(Version {
                 slug: slug.to_string(),
                 n,
                 tag: tag_name,
-                tag_oid: Some(tag.id()),
-                commit,
+                tag_oid: Some(ObjectId(tag.id())),
+                commit: ObjectId(commit),
                 tagger,
                 time,
                 offset_minutes: offset,
@@ -989,7 +1039,7 @@ impl Store {
             n,
             tag: tag_name,
             tag_oid: None,
-            commit: commit.id(),
+            commit: ObjectId(commit.id()),
             tagger: Identity::from_signature(&committer),
             time: committer.when().seconds(),
             offset_minutes: committer.when().offset_minutes(),
@@ -1004,7 +1054,7 @@ impl Store {
     pub fn create_version(
         &self,
         slug: &str,
-        commit: Oid,
+        commit: ObjectId,
         message: &str,
         who: &Identity,
     ) -> Result<Version, StoreError> {
@@ -1019,7 +1069,7 @@ impl Store {
         &self,
         slug: &str,
         path: Option<&Path>,
-        commit: Oid,
+        commit: ObjectId,
         message: &str,
         who: &Identity,
     ) -> Result<Version, StoreError> {
@@ -1033,7 +1083,7 @@ impl Store {
                 reason: "a draft slug must be a single valid git ref component",
             });
         }
-        self.repo.find_commit(commit)?;
+        self.repo.find_commit(commit.0)?;
         let existing = self.versions(slug)?;
         if let Some(latest) = existing.last()
             && latest.commit == commit
@@ -1057,7 +1107,7 @@ impl Store {
             && let Some(blob) = self.blob_at(commit, path)?
         {
             use sha2::Digest;
-            let bytes = self.repo.find_blob(blob)?;
+            let bytes = self.repo.find_blob(blob.0)?;
             let sha = sha2::Sha256::digest(bytes.content());
             text.push_str(&format!(
                 "\n{TRAILER_DRAFT}: {}\n{TRAILER_TEXT_BLOB}: {blob}\n{TRAILER_TEXT_SHA256}: {sha:x}\n",
@@ -1065,7 +1115,7 @@ impl Store {
             ));
             text_blob = Some(blob);
         }
-        let when = Signature::now(&who.name, &who.email)?.when();
+        let when = When::of(Signature::now(&who.name, &who.email)?.when());
         let tag_oid = self.write_tag(&tag, commit, who, when, &text, None)?;
         match self.create_tag_ref(&tag, tag_oid) {
             Ok(()) => {}
@@ -1096,7 +1146,7 @@ impl Store {
             .repo
             .find_reference(&format!("refs/tags/{tag}"))?
             .target();
-        if now != Some(tag_oid) {
+        if now != Some(tag_oid.0) {
             return Err(StoreError::ConcurrentSubmit {
                 slug: slug.to_string(),
                 n,
@@ -1109,8 +1159,8 @@ impl Store {
             tag_oid: Some(tag_oid),
             commit,
             tagger: who.clone(),
-            time: when.seconds(),
-            offset_minutes: when.offset_minutes(),
+            time: when.seconds,
+            offset_minutes: when.offset_minutes,
             message: text.trim_end().to_string(),
             signed: false,
             text_blob,
@@ -1124,15 +1174,18 @@ impl Store {
     pub fn write_tag(
         &self,
         name: &str,
-        target: Oid,
+        target: ObjectId,
         tagger: &Identity,
-        when: Time,
+        when: When,
         message: &str,
         signature: Option<&str>,
-    ) -> Result<Oid, StoreError> {
+    ) -> Result<ObjectId, StoreError> {
         tagger.validate()?;
         check_tag_name(name)?;
-        let (_, target_kind) = self.repo.odb()?.read_header(target)?;
+        let (_, target_kind) = self.repo.odb()?.read_header(target.0)?;
+        let target_kind = ObjectKind::of(target_kind).ok_or_else(|| {
+            git2::Error::from_str("a tag can point only at a commit, a tree, a blob or a tag")
+        })?;
         let mut bytes = tag_payload(name, target, target_kind, tagger, when, message);
         if let Some(signature) = signature {
             bytes.extend_from_slice(signature.as_bytes());
@@ -1140,12 +1193,13 @@ impl Store {
                 bytes.push(b'\n');
             }
         }
-        Ok(self.repo.odb()?.write(ObjectType::Tag, &bytes)?)
+        Ok(ObjectId(self.repo.odb()?.write(ObjectType::Tag, &bytes)?))
     }
 
     /// Creates `refs/tags/<name>` → `tag_oid`, never replacing an existing
     /// tag ([`StoreError::TagExists`]).
-    pub fn create_tag_ref(&self, name: &str, tag_oid: Oid) -> Result<(), StoreError> {
+    pub fn create_tag_ref(&self, name: &str, tag_oid: ObjectId) -> Result<(), StoreError> {
+        let tag_oid = tag_oid.0;
         check_tag_name(name)?;
         let refname = format!("refs/tags/{name}");
         // libgit2 checks `force = false` before taking the ref's lock, so two
@@ -1300,9 +1354,7 @@ fn check_tag_name(name: &str) -> Result<(), StoreError> {
 }
 
 fn short_id(oid: Oid) -> String {
-    let mut hex = oid.to_string();
-    hex.truncate(7);
-    hex
+    ObjectId(oid).short()
 }
 
 #[cfg(test)]

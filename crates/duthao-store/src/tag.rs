@@ -1,27 +1,91 @@
 //! Tag objects written by hand so that a signature can be appended the way
 //! `git tag -s` does with `gpg.format=ssh`: git2 has no call for signed tags.
 
-use git2::{ObjectType, Oid, Time};
+use git2::ObjectType;
 
-use super::Identity;
+use super::{Identity, ObjectId};
+
+/// What a git object is: the `type` line of a tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectKind {
+    /// A commit (what a version tag or an approval points at).
+    Commit,
+    /// A tree (a folder).
+    Tree,
+    /// A blob (a file's bytes).
+    Blob,
+    /// A tag object.
+    Tag,
+}
+
+impl ObjectKind {
+    /// Git's name for it: `commit`, `tree`, `blob`, `tag`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObjectKind::Commit => "commit",
+            ObjectKind::Tree => "tree",
+            ObjectKind::Blob => "blob",
+            ObjectKind::Tag => "tag",
+        }
+    }
+
+    pub(crate) fn of(kind: ObjectType) -> Option<ObjectKind> {
+        match kind {
+            ObjectType::Commit => Some(ObjectKind::Commit),
+            ObjectType::Tree => Some(ObjectKind::Tree),
+            ObjectType::Blob => Some(ObjectKind::Blob),
+            ObjectType::Tag => Some(ObjectKind::Tag),
+            _ => None,
+        }
+    }
+}
+
+/// A moment as git writes it in a signature line: Unix seconds and the
+/// writer's offset from UTC in minutes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct When {
+    /// Seconds since 1970-01-01 00:00 UTC.
+    pub seconds: i64,
+    /// The offset from UTC of the writer's clock, in minutes (+420 in Hà Nội).
+    pub offset_minutes: i32,
+}
+
+impl When {
+    /// Now, with the machine's offset from UTC.
+    pub fn now() -> When {
+        let now =
+            time::OffsetDateTime::now_local().unwrap_or_else(|_| time::OffsetDateTime::now_utc());
+        When {
+            seconds: now.unix_timestamp(),
+            offset_minutes: i32::from(now.offset().whole_minutes()),
+        }
+    }
+
+    pub(crate) fn of(t: git2::Time) -> When {
+        When {
+            seconds: t.seconds(),
+            offset_minutes: t.offset_minutes(),
+        }
+    }
+}
 
 /// The bytes an SSH signer signs for a tag: exactly what `git tag -v` hands to
 /// `ssh-keygen -Y verify` once it has cut the signature block off.
 pub fn tag_payload(
     name: &str,
-    target: Oid,
-    target_kind: ObjectType,
+    target: ObjectId,
+    target_kind: ObjectKind,
     tagger: &Identity,
-    when: Time,
+    when: When,
     message: &str,
 ) -> Vec<u8> {
     let mut text = format!(
         "object {target}\ntype {}\ntag {name}\ntagger {} <{}> {} {}\n\n",
-        target_kind.str(),
+        target_kind.as_str(),
         tagger.name,
         tagger.email,
-        when.seconds(),
-        format_offset(when.offset_minutes()),
+        when.seconds,
+        format_offset(when.offset_minutes),
     );
     text.push_str(message);
     // git verifies the payload up to the signature block, which must start on
@@ -82,13 +146,16 @@ mod tests {
             name: "Nguyễn Văn A".into(),
             email: "a@example.org".into(),
         };
-        let target = Oid::from_str("0123456789abcdef0123456789abcdef01234567").unwrap();
+        let target: ObjectId = "0123456789abcdef0123456789abcdef01234567".parse().unwrap();
         let bytes = tag_payload(
             "duthao/x/v1",
             target,
-            ObjectType::Commit,
+            ObjectKind::Commit,
             &who,
-            Time::new(1_700_000_000, 420),
+            When {
+                seconds: 1_700_000_000,
+                offset_minutes: 420,
+            },
             "Dự thảo lần 1\n\n\n",
         );
         assert_eq!(

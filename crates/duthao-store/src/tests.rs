@@ -25,7 +25,7 @@ fn write(store: &Store, rel: &str, text: &str) {
     fs::write(path, text).unwrap();
 }
 
-fn commit(store: &Store, rel: &str, text: &str, msg: &str) -> Oid {
+fn commit(store: &Store, rel: &str, text: &str, msg: &str) -> ObjectId {
     write(store, rel, text);
     store.commit_paths(&[Path::new(rel)], msg, &who()).unwrap()
 }
@@ -52,7 +52,7 @@ fn first_commit_on_an_unborn_branch() {
         store.head_state().unwrap(),
         HeadState::Branch("main".into())
     );
-    let c = store.repo().find_commit(oid).unwrap();
+    let c = store.repo.find_commit(oid.0).unwrap();
     assert_eq!(c.parent_count(), 0);
     assert_eq!(c.author().name(), Ok("Trần Thị Bình"));
     assert_eq!(c.message(), Ok("Thêm dự thảo\n"));
@@ -68,7 +68,7 @@ fn commit_paths_leaves_the_users_other_changes_alone() {
 
     write(&store, "notes.txt", "ghi chú đã sửa\n");
     write(&store, "staged.txt", "b\n");
-    let mut index = store.repo().index().unwrap();
+    let mut index = store.repo.index().unwrap();
     index.add_path(Path::new("staged.txt")).unwrap();
     index.write().unwrap();
     write(&store, "drafts/x.md", "hai\n");
@@ -76,10 +76,10 @@ fn commit_paths_leaves_the_users_other_changes_alone() {
     let oid = store
         .commit_paths(&[Path::new("drafts/x.md")], "sửa x", &who())
         .unwrap();
-    let tree = store.repo().find_commit(oid).unwrap().tree().unwrap();
+    let tree = store.repo.find_commit(oid.0).unwrap().tree().unwrap();
     let blob = |p: &str| {
         let id = tree.get_path(Path::new(p)).unwrap().id();
-        store.repo().find_blob(id).unwrap().content().to_vec()
+        store.repo.find_blob(id).unwrap().content().to_vec()
     };
     assert_eq!(blob("drafts/x.md"), b"hai\n");
     assert_eq!(blob("notes.txt"), "ghi chú\n".as_bytes());
@@ -104,7 +104,7 @@ fn nothing_to_commit_leaves_the_index_untouched() {
     // The user staged another text, then put the file back as committed:
     // nothing to commit, and their staged text stays staged.
     write(&store, "drafts/x.md", "đã stage\n");
-    let mut index = store.repo().index().unwrap();
+    let mut index = store.repo.index().unwrap();
     index.add_path(Path::new("drafts/x.md")).unwrap();
     index.write().unwrap();
     write(&store, "drafts/x.md", "một\n");
@@ -152,7 +152,7 @@ fn a_deleted_file_is_committed_as_deleted() {
 fn detached_head_is_refused() {
     let (_dir, store) = fresh();
     let first = commit(&store, "drafts/x.md", "một\n", "x");
-    store.repo().set_head_detached(first).unwrap();
+    store.repo.set_head_detached(first.0).unwrap();
     assert_eq!(store.head_state().unwrap(), HeadState::Detached(first));
     write(&store, "drafts/x.md", "hai\n");
     let err = store
@@ -187,7 +187,7 @@ fn is_dirty_sees_untracked_modified_and_staged() {
     assert!(!store.is_dirty(x).unwrap());
     write(&store, "drafts/x.md", "hai\n");
     assert!(store.is_dirty(x).unwrap());
-    let mut index = store.repo().index().unwrap();
+    let mut index = store.repo.index().unwrap();
     index.add_path(x).unwrap();
     index.write().unwrap();
     assert!(store.is_dirty(x).unwrap());
@@ -209,7 +209,7 @@ fn revisions_list_only_commits_touching_the_path() {
     commit(&store, "drafts/y.md", "3\n", "y ba");
 
     let revs = store.revisions(Path::new("drafts/x.md")).unwrap();
-    let ids: Vec<Oid> = revs.iter().map(|r| r.commit).collect();
+    let ids: Vec<ObjectId> = revs.iter().map(|r| r.commit).collect();
     assert_eq!(ids, vec![d, c, b, a]);
     assert_eq!(revs[1].summary, "x ba");
     assert_eq!(revs[1].author, who());
@@ -269,14 +269,14 @@ fn all_versions_reads_every_slug_and_ignores_other_duthao_tags() {
         "duthao/a/v0",
     ] {
         store
-            .repo()
-            .reference(&format!("refs/tags/{name}"), c1, false, "test")
+            .repo
+            .reference(&format!("refs/tags/{name}"), c1.0, false, "test")
             .unwrap();
     }
     // A lightweight version tag made by hand with `git tag` still counts.
     store
-        .repo()
-        .reference("refs/tags/duthao/c/v1", c2, false, "test")
+        .repo
+        .reference("refs/tags/duthao/c/v1", c2.0, false, "test")
         .unwrap();
 
     let all = store.all_versions().unwrap();
@@ -308,7 +308,10 @@ fn a_lost_race_for_the_next_number_is_a_concurrent_submit() {
             "duthao/x/v1",
             c1,
             &who(),
-            Time::new(0, 0),
+            When {
+                seconds: 0,
+                offset_minutes: 0,
+            },
             "Dự thảo lần 1\n",
             None,
         )
@@ -326,7 +329,10 @@ fn a_signature_block_is_kept_out_of_the_message() {
     let (_dir, store) = fresh();
     let c1 = commit(&store, "drafts/x.md", "1\n", "x");
     let sig = "-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----\n";
-    let when = Time::new(1_790_000_000, 420);
+    let when = When {
+        seconds: 1_790_000_000,
+        offset_minutes: 420,
+    };
     let oid = store
         .write_tag(
             "duthao/x/v1",
@@ -338,7 +344,7 @@ fn a_signature_block_is_kept_out_of_the_message() {
         )
         .unwrap();
     store.create_tag_ref("duthao/x/v1", oid).unwrap();
-    let raw = store.repo().find_object(oid, None).unwrap();
+    let raw = store.repo.find_object(oid.0, None).unwrap();
     let tag = raw.as_tag().unwrap();
     assert_eq!(tag.name(), Ok("duthao/x/v1"));
     let v = &store.versions("x").unwrap()[0];
@@ -347,17 +353,17 @@ fn a_signature_block_is_kept_out_of_the_message() {
     assert_eq!((v.time, v.offset_minutes), (1_790_000_000, 420));
     // What a signer signs is the object minus the signature block.
     let odb_bytes = store
-        .repo()
+        .repo
         .odb()
         .unwrap()
-        .read(oid)
+        .read(oid.0)
         .unwrap()
         .data()
         .to_vec();
     let payload = tag_payload(
         "duthao/x/v1",
         c1,
-        ObjectType::Commit,
+        ObjectKind::Commit,
         &who(),
         when,
         "Dự thảo lần 1\n",
@@ -460,7 +466,7 @@ fn a_workspace_in_a_subfolder_of_a_repository_stores_prefixed_paths() {
     fs::create_dir_all(&ws).unwrap();
     let store = Store::open(&ws).unwrap();
     let oid = commit(&store, "drafts/x.md", "một\n", "x");
-    let tree = store.repo().find_commit(oid).unwrap().tree().unwrap();
+    let tree = store.repo.find_commit(oid.0).unwrap().tree().unwrap();
     assert!(tree.get_path(Path::new("vanban/2026/drafts/x.md")).is_ok());
     assert_eq!(store.revisions(Path::new("drafts/x.md")).unwrap().len(), 1);
     assert_eq!(
@@ -526,9 +532,9 @@ fn raw_tree_lookup_matches_whole_names_only() {
             &who(),
         )
         .unwrap();
-    let tree = store.repo().find_commit(c2).unwrap().tree().unwrap();
+    let tree = store.repo.find_commit(c2.0).unwrap().tree().unwrap();
     let drafts = tree.get_path(Path::new("drafts")).unwrap().id();
-    let odb = store.repo().odb().unwrap();
+    let odb = store.repo.odb().unwrap();
     let raw = odb.read(drafts).unwrap();
     let want = tree.get_path(Path::new("drafts/x.md")).unwrap().id();
     assert_eq!(
