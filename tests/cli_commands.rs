@@ -4,7 +4,7 @@
 mod common;
 
 use common::{DEMO_SLUGS, Sandbox, Ws, draft_text};
-use duthao::profile::{Kinds, Templates};
+use duthao_profile::{Kinds, Templates};
 use predicates::prelude::*;
 use serde_json::Value;
 

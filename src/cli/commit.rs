@@ -18,7 +18,7 @@ pub struct Args {
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     let ws = ctx.workspace()?;
     let slug = ctx.slug(&ws, &args.slug)?;
-    let c = ws.commit_draft(&slug, &args.message)?;
+    let c = duthao::ops::commit(&ws, &slug, &args.message)?;
     if c.normalised {
         errln!(
             "note: drafts/{}.md was in NFD (decomposed Unicode); it is stored as NFC, which looks the same",
@@ -27,6 +27,10 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     }
     if let Some(note) = &c.index_note {
         errln!("warning: {note}");
+        errln!(
+            "hint: to make `git status` agree, run here: git reset -q -- drafts/{}.md",
+            c.slug
+        );
     }
     if let Some(w) = &c.warning {
         errln!("warning: committed, but the draft has a problem to fix before `submit`:\n  {w}");

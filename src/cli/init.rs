@@ -1,6 +1,6 @@
 use std::path::PathBuf;
 
-use duthao::workspace::{InitOptions, init};
+use duthao::ops::{InitOptions, init};
 
 use super::Context;
 use super::output::outln;
@@ -54,8 +54,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     outln!()?;
     outln!("Next:")?;
     outln!("  edit duthao.toml: your organisation, review levels and approvers")?;
-    let kind = duthao::workspace::first_kind(&report.profile);
-    let new = format!("duthao new {kind} my-draft --title \"về …\"");
+    let new = format!("duthao new {} my-draft --title \"về …\"", report.first_kind);
     outln!("  {new:<48} start a draft")?;
     outln!("  {:<48} see every draft", "duthao list")?;
     Ok(())

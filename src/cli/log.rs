@@ -1,4 +1,4 @@
-use duthao::workspace::LogEvent;
+use duthao::ops::LogEvent;
 
 use super::Context;
 use super::output::outln;
@@ -16,7 +16,7 @@ pub struct Args {
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     let ws = ctx.workspace()?;
     let slug = ctx.slug(&ws, &args.slug)?;
-    let entries = ws.log(&slug)?;
+    let entries = duthao::ops::log(&ws, &slug)?;
     if args.json {
         return super::output::print_json(&entries);
     }

@@ -4,6 +4,7 @@ mod commit;
 mod demo;
 mod diff;
 mod export;
+mod hints;
 mod init;
 mod list;
 mod log;

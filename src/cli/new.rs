@@ -25,13 +25,15 @@ pub struct Args {
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     let ws = ctx.workspace()?;
     let slug = new_slug(ctx, &ws, &args.slug)?;
-    let today = today();
-    let made = ws.new_draft(
-        &args.kind,
-        &slug,
-        args.title.as_deref(),
-        args.profile.as_deref(),
-        today,
+    let made = duthao::ops::new_draft(
+        &ws,
+        &duthao::ops::NewOptions {
+            kind: &args.kind,
+            slug: &slug,
+            title: args.title.as_deref(),
+            profile: args.profile.as_deref(),
+            date: None,
+        },
     )?;
     if args.json {
         return super::output::print_json(&made);
@@ -48,11 +50,6 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     )?;
     outln!("Edit it, then: duthao commit {} -m \"Bản đầu\"", made.slug)?;
     Ok(())
-}
-
-fn today() -> duthao::model::DocDate {
-    let now = time::OffsetDateTime::now_local().unwrap_or_else(|_| time::OffsetDateTime::now_utc());
-    duthao::model::DocDate(now.date())
 }
 
 /// The new draft's name; `drafts/x.md` names `x` too.

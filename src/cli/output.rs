@@ -39,7 +39,8 @@ pub fn print_error(e: &anyhow::Error) {
     note(&error_text(e));
 }
 
-/// "error: …" with the causes the message does not already say.
+/// "error: …" with the causes the message does not already say, then a
+/// "hint: …" line for each thing the user can do about it.
 pub fn error_text(e: &anyhow::Error) -> String {
     let mut msg = format!("error: {e}");
     for cause in e.chain().skip(1) {
@@ -47,6 +48,9 @@ pub fn error_text(e: &anyhow::Error) -> String {
         if !msg.contains(&c) {
             msg.push_str(&format!("\n  caused by: {c}"));
         }
+    }
+    for hint in super::hints::hints(e) {
+        msg.push_str(&format!("\nhint: {hint}"));
     }
     msg
 }

@@ -19,9 +19,9 @@ pub struct Args {
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     let ws = ctx.workspace()?;
     let slug = ctx.slug(&ws, &args.slug)?;
-    let v = ws.submit(&slug, &args.message)?;
+    let v = duthao::ops::submit(&ws, &slug, &args.message)?;
     if args.json {
-        return super::output::print_json(&duthao::workspace::VersionInfo::from(&v));
+        return super::output::print_json(&duthao::ops::VersionInfo::from(&v));
     }
     outln!(
         "{}: Dự thảo lần {} (tag {}) at {}.",

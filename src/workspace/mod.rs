@@ -2,27 +2,17 @@
 //! store. Found upward from the current folder, like git.
 
 pub mod config;
-mod drafts;
-mod export;
-mod history;
-mod init;
-mod status;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 pub use config::{Config, ConfigError};
-pub use drafts::{Committed, NewDraft, conflict_marker_line};
-pub use export::{Exported, Snapshot};
-pub use history::{LogEntry, LogEvent};
-pub use init::{InitOptions, InitReport, default_config, first_kind, init};
-pub use status::{DraftStatus, DraftSummary, Stage, VersionInfo};
 
 use crate::model::Draft;
 use crate::profile::{Kind, Kinds, ProfileError, Templates};
-use crate::reader::{self, ReadError};
-use crate::store::{Rev, Store, StoreError, Version};
+use crate::reader::{self, DraftText, ReadError};
+use duthao_store::{Rev, Store, StoreError, Version};
 
 pub const CONFIG_FILE: &str = "duthao.toml";
 pub const DRAFTS_DIR: &str = "drafts";
@@ -31,7 +21,7 @@ pub const TEMPLATES_DIR: &str = "templates";
 #[derive(Debug, thiserror::Error)]
 pub enum WorkspaceError {
     #[error(
-        "not inside a duthao workspace (no {CONFIG_FILE} in {} or any folder above it); run `duthao init DIR` to create one, or cd into a workspace",
+        "not inside a duthao workspace (no {CONFIG_FILE} in {} or any folder above it)",
         start.display()
     )]
     NotFound { start: PathBuf },
@@ -46,13 +36,20 @@ pub enum WorkspaceError {
     #[error(transparent)]
     Layout(crate::profile::layout::LayoutError),
     #[error(transparent)]
-    Docx(#[from] crate::render::docx::DocxError),
+    Docx(#[from] crate::docx::DocxError),
     #[error(transparent)]
     Write(#[from] crate::fsutil::WriteError),
     #[error("{file}:{line}: unknown kind `{kind}` in profile `{profile}`; known kinds: {known}")]
     UnknownKind {
         file: PathBuf,
         line: usize,
+        kind: String,
+        profile: String,
+        known: String,
+    },
+    #[error("{name}: unknown kind `{kind}` in profile `{profile}`; known kinds: {known}")]
+    UnknownKindOf {
+        name: String,
         kind: String,
         profile: String,
         known: String,
@@ -73,10 +70,7 @@ pub enum WorkspaceError {
     },
     #[error(transparent)]
     ReadFile(#[from] crate::fsutil::ReadFileError),
-    #[error(
-        "{}:{line}: a merge conflict marker is in the text; resolve the conflict (keep the right text, remove the <<<<<<< ======= >>>>>>> lines), then commit",
-        file.display()
-    )]
+    #[error("{}:{line}: a merge conflict marker is in the text", file.display())]
     ConflictMarkers { file: PathBuf, line: usize },
     #[error(
         "{file}:{line}: profile {profile:?} is not a profile name; use lower-case letters, digits and '-' (known profiles: {known})"
@@ -95,7 +89,7 @@ pub enum WorkspaceError {
         known: String,
     },
     #[error(
-        "{slug}: the committed text is the same as Dự thảo lần {n}; there is nothing new to send out (edit, commit, then submit)"
+        "{slug}: the committed text is the same as Dự thảo lần {n}; there is nothing new to send out"
     )]
     NothingNew { slug: String, n: u32 },
     #[error("no draft `{slug}` (no {DRAFTS_DIR}/{slug}.md); drafts here: {known}")]
@@ -107,13 +101,21 @@ pub enum WorkspaceError {
     #[error("{slug}: {DRAFTS_DIR}/{slug}.md does not exist at {rev}")]
     MissingAt { slug: String, rev: String },
     #[error(
-        "{slug}: the text on disk differs from the last commit; commit it first (duthao commit {slug} -m \"…\") so the version is exactly what reviewers read"
+        "{slug}: the text on disk differs from the last commit; a version must be exactly the committed text reviewers read"
     )]
     Uncommitted { slug: String },
-    #[error(
-        "{slug}: the draft has never been committed; run `duthao commit {slug} -m \"…\"` first"
-    )]
+    #[error("{slug}: the draft has never been committed")]
     NeverCommitted { slug: String },
+    #[error("{slug} has no version yet, so there is nothing to compare the text with")]
+    NothingToCompare { slug: String },
+    #[error(
+        "{slug}: the final document needs the signed approvals of every level in duthao.toml, and duthao does not record approvals yet"
+    )]
+    NotApproved { slug: String },
+    #[error("{} exists and is not empty", path.display())]
+    FolderNotEmpty { path: PathBuf },
+    #[error("{} is inside the workspace {}", path.display(), workspace.display())]
+    InsideWorkspace { path: PathBuf, workspace: PathBuf },
     #[error("{} is already a duthao workspace ({CONFIG_FILE} exists); nothing was changed", path.display())]
     AlreadyWorkspace { path: PathBuf },
     #[error("{}: {source}", path.display())]
@@ -132,6 +134,14 @@ pub struct Workspace {
     pub templates: Templates,
     store: Store,
     kinds: Mutex<HashMap<String, std::sync::Arc<Kinds>>>,
+}
+
+impl std::fmt::Debug for Workspace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Workspace")
+            .field("root", &self.root)
+            .finish()
+    }
 }
 
 impl Workspace {
@@ -353,9 +363,9 @@ impl Workspace {
 
     /// The draft's text at a revision (`working` = the file on disk), decoded
     /// and NFC-normalised.
-    pub fn draft_text(&self, slug: &str, rev: &Rev) -> Result<String> {
+    pub fn draft_text(&self, slug: &str, rev: &Rev) -> Result<DraftText> {
         let bytes = self.draft_bytes(slug, rev)?;
-        Ok(reader::decode_owned(bytes, &self.draft_name(slug, rev))?)
+        Ok(reader::decode(bytes, &self.draft_name(slug, rev))?)
     }
 
     /// A draft that exists on disk, or at least in history (a version of a
@@ -397,7 +407,7 @@ impl Workspace {
 
     /// Reads and checks a draft at a revision: it parses and its kind exists.
     pub fn read_draft(&self, slug: &str, rev: &Rev) -> Result<Draft> {
-        self.parse_draft_owned(slug, rev, self.draft_text(slug, rev)?)
+        self.checked_draft(slug, rev, self.draft_text(slug, rev)?)
     }
 
     /// Reads two revisions of a draft, parsed at the same time (each also by
@@ -407,37 +417,51 @@ impl Workspace {
         let tb = self.draft_text(slug, b)?;
         let (fa, fb) = (self.draft_name(slug, a), self.draft_name(slug, b));
         // Only the front matter is needed once parsed (to place a kind
-        // error), so each text goes as soon as its model exists.
+        // error), so each text goes as soon as its model exists. (The store
+        // stays on this thread: git's handle is not shared between threads.)
         let (ha, hb) = (
             reader::front_matter_text(&ta),
             reader::front_matter_text(&tb),
         );
-        let (da, db) = rayon::join(
-            || reader::parse_draft_text(ta, &fa),
-            || reader::parse_draft_text(tb, &fb),
-        );
+        let (da, db) = rayon::join(|| reader::read(ta, &fa), || reader::read(tb, &fb));
         let (da, db) = (da?, db?);
         self.kind_of(&da, &fa, &ha)?;
         self.kind_of(&db, &fb, &hb)?;
         Ok((da, db))
     }
 
-    /// Parses a draft's text and checks its kind.
-    pub fn parse_draft(&self, slug: &str, rev: &Rev, text: &str) -> Result<Draft> {
+    /// Reads a draft's text at a revision as a draft and checks its kind.
+    /// The text goes as soon as the model holds it; only its front matter is
+    /// kept, to place a kind error on its line.
+    pub fn checked_draft(&self, slug: &str, rev: &Rev, text: DraftText) -> Result<Draft> {
         let file = self.draft_name(slug, rev);
-        let draft = reader::parse_draft_str(text, &file)?;
-        self.kind_of(&draft, &file, text)?;
+        let head = reader::front_matter_text(&text);
+        let draft = reader::read(text, &file)?;
+        self.kind_of(&draft, &file, &head)?;
         Ok(draft)
     }
 
-    /// [`Workspace::parse_draft`] taking the text, which goes as soon as the
-    /// model holds it.
-    pub fn parse_draft_owned(&self, slug: &str, rev: &Rev, text: String) -> Result<Draft> {
-        let file = self.draft_name(slug, rev);
-        let head = reader::front_matter_text(&text);
-        let draft = reader::parse_draft_text(text, &file)?;
-        self.kind_of(&draft, &file, &head)?;
-        Ok(draft)
+    /// Whether the text on disk differs from the committed text. Bytes that
+    /// differ only in what reading normalises (NFD instead of NFC, CRLF line
+    /// ends, a BOM) are not a change: `status`, `diff` and `submit` agree.
+    pub fn uncommitted(&self, slug: &str) -> Result<bool> {
+        let rel = Self::draft_rel(slug);
+        if !self.store().is_dirty(&rel)? {
+            return Ok(false);
+        }
+        self.text_differs_from_head(slug)
+    }
+
+    /// For a draft git sees as changed: whether its text differs too.
+    pub fn text_differs_from_head(&self, slug: &str) -> Result<bool> {
+        let head = match self.draft_text(slug, &Rev::Git("HEAD".into())) {
+            Ok(t) => t,
+            Err(_) => return Ok(true),
+        };
+        Ok(match self.draft_text(slug, &Rev::Working) {
+            Ok(disk) => disk != head,
+            Err(_) => true,
+        })
     }
 
     /// How a draft at a revision is named in messages.
@@ -515,4 +539,20 @@ pub fn check_slug(s: &str) -> Result<()> {
             problem,
         }),
     }
+}
+
+/// The first line (1-based) that is a merge conflict marker git leaves in a
+/// file (`<<<<<<< `, `=======`, `>>>>>>> `, and diff3's `||||||| `).
+pub fn conflict_marker_line(text: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            let l = l.trim_end();
+            l == "======="
+                || ["<<<<<<< ", ">>>>>>> ", "||||||| "]
+                    .iter()
+                    .any(|m| l.starts_with(m))
+                || l == "<<<<<<<"
+                || l == ">>>>>>>"
+        })
+        .map(|i| i + 1)
 }

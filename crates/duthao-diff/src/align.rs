@@ -593,6 +593,7 @@ impl Aligner<'_> {
                             from: f,
                             to: t,
                             ops: vec![WordOp::Equal(text)],
+                            table: None,
                         });
                     }
                 }
@@ -603,6 +604,7 @@ impl Aligner<'_> {
                         from: f,
                         to: t,
                         ops: Vec::new(),
+                        table: None,
                     });
                 }
                 Some((f, How::Moved)) => {
@@ -616,6 +618,7 @@ impl Aligner<'_> {
                         from: f,
                         to: t,
                         ops,
+                        table: None,
                     });
                 }
             }
@@ -774,7 +777,7 @@ mod tests {
             "---\nkind: nghi-quyet\nissuer:\n  name: X\ntitle: t\n---\n\n{}\n",
             paragraphs.join("\n\n")
         );
-        duthao_model::reader::parse_draft_str(&text, std::path::Path::new("t.md"))
+        duthao_model::reader::read(&text, std::path::Path::new("t.md"))
             .map(|d| d.body.blocks)
             .unwrap_or_default()
     }

@@ -1,20 +1,41 @@
 //! Front-matter changes: the fields the header, title and signature of the
 //! official document are made from.
 
+use std::time::Instant;
+
 use serde::Serialize;
 
+use crate::WordOp;
 use duthao_model::FrontMatter;
 
-/// One front-matter field that differs. `key` is a dotted path
-/// ("title", "signer.name", "issuer.code", "extra.<key>"); values are display
-/// strings, `None` when the field is absent on that side. Recipients are one
-/// value per line.
+/// One front-matter field that differs, with how it changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldChange {
+    /// A dotted path: "title", "signer.name", "issuer.code", "extra.<key>".
     pub key: String,
+    /// The FROM value as a display string; `None` when the field is absent.
+    /// Recipients are one recipient per line.
     pub old: Option<String>,
+    /// The TO value, the same way.
     pub new: Option<String>,
+    /// The change, decided here once for every writer. For a text value, a
+    /// word diff of the two values as the body's blocks get (normalised
+    /// unless whitespace is significant): the `Equal` and `Delete` texts
+    /// rebuild `old`, the `Equal` and `Insert` texts `new`. For a list
+    /// (`recipients`) each op is one whole item, kept, added or dropped. A
+    /// value only one side has is one `Insert` or `Delete`.
+    pub ops: Vec<WordOp>,
 }
+
+impl FieldChange {
+    /// Whether the value is a list (`recipients`), whose ops are whole items.
+    pub fn is_list(&self) -> bool {
+        LIST_FIELDS.contains(&self.key.as_str())
+    }
+}
+
+/// The fields whose value is a list, compared item by item.
+const LIST_FIELDS: [&str; 1] = ["recipients"];
 
 fn fields(f: &FrontMatter) -> Vec<(String, Option<String>)> {
     let mut v: Vec<(String, Option<String>)> = vec![
@@ -72,7 +93,12 @@ fn yaml_scalar(v: &serde_yaml_ng::Value) -> String {
 
 /// Fields that differ, known fields first in a fixed order, then extra keys
 /// in the order they appear (FROM's, then any only TO has).
-pub(crate) fn diff_front(old: &FrontMatter, new: &FrontMatter) -> Vec<FieldChange> {
+pub(crate) fn diff_front(
+    old: &FrontMatter,
+    new: &FrontMatter,
+    whitespace: bool,
+    deadline: Option<Instant>,
+) -> Vec<FieldChange> {
     let a = fields(old);
     let b = fields(new);
     let mut out = Vec::new();
@@ -87,16 +113,49 @@ pub(crate) fn diff_front(old: &FrontMatter, new: &FrontMatter) -> Vec<FieldChang
         let vb = b.iter().find(|(x, _)| x == k).and_then(|(_, v)| v.clone());
         let norm = |v: &Option<String>| {
             v.as_deref()
-                .map(|s| super::normalize(s, false))
+                .map(|s| super::normalize(s, whitespace))
                 .filter(|s| !s.is_empty())
         };
-        if norm(&va) != norm(&vb) {
+        let (na, nb) = (norm(&va), norm(&vb));
+        if na != nb {
+            let ops = if LIST_FIELDS.contains(&k.as_str()) {
+                item_ops(va.as_deref(), vb.as_deref(), whitespace)
+            } else {
+                match (na, nb) {
+                    (Some(x), Some(y)) => crate::words::diff_words(&x, &y, deadline),
+                    (Some(x), None) => vec![WordOp::Delete(x)],
+                    (None, Some(y)) => vec![WordOp::Insert(y)],
+                    (None, None) => Vec::new(),
+                }
+            };
             out.push(FieldChange {
                 key: k.clone(),
                 old: va,
                 new: vb,
+                ops,
             });
         }
     }
     out
+}
+
+/// A list value's items (one per line, blank lines left out), compared
+/// item by item.
+fn item_ops(old: Option<&str>, new: Option<&str>, whitespace: bool) -> Vec<WordOp> {
+    let items = |v: Option<&str>| -> Vec<String> {
+        v.unwrap_or_default()
+            .lines()
+            .map(|l| super::normalize(l, whitespace))
+            .filter(|l| !l.is_empty())
+            .collect()
+    };
+    let (a, b) = (items(old), items(new));
+    crate::diff_lines(&a, &b)
+        .into_iter()
+        .map(|op| match op {
+            crate::LineOp::Equal(l) => WordOp::Equal(l.to_string()),
+            crate::LineOp::Insert(l) => WordOp::Insert(l.to_string()),
+            crate::LineOp::Delete(l) => WordOp::Delete(l.to_string()),
+        })
+        .collect()
 }

@@ -11,6 +11,7 @@
 mod align;
 mod front;
 mod lcs;
+mod table;
 mod token;
 mod words;
 
@@ -23,6 +24,7 @@ use std::borrow::Cow;
 use duthao_model::{Block, Draft, Fingerprint};
 
 pub use front::FieldChange;
+pub use table::{RowChange, TableChange, table_cells};
 pub use token::{TokenClass, count_words, normalize, tokenize};
 
 /// How to compare.
@@ -107,6 +109,9 @@ pub enum BlockChange {
         from: usize,
         to: usize,
         ops: Vec<WordOp>,
+        /// For a table on both sides whose words changed: row by row and
+        /// cell by cell, what the writers show instead of `ops`.
+        table: Option<Box<TableChange>>,
     },
     Added {
         to: usize,
@@ -121,6 +126,8 @@ pub enum BlockChange {
         from: usize,
         to: usize,
         ops: Vec<WordOp>,
+        /// As for [`BlockChange::Changed`], for a table moved and edited.
+        table: Option<Box<TableChange>>,
     },
 }
 
@@ -143,6 +150,16 @@ impl BlockChange {
             BlockChange::Removed { .. } => None,
         }
     }
+    /// How an edited table changed, row by row, when this is one.
+    pub fn table(&self) -> Option<&TableChange> {
+        match self {
+            BlockChange::Changed { table, .. } | BlockChange::Moved { table, .. } => {
+                table.as_deref()
+            }
+            _ => None,
+        }
+    }
+
     /// The word ops, for the kinds that carry them.
     pub fn ops(&self) -> Option<&[WordOp]> {
         match self {
@@ -359,13 +376,61 @@ pub fn compared_text(block: &Block, whitespace: bool) -> Cow<'_, str> {
 /// Compares two drafts: front matter, then blocks, then words inside blocks.
 pub fn diff_drafts(from: &Draft, to: &Draft, opts: &DiffOptions) -> DraftDiff {
     let deadline = opts.deadline.map(|d| Instant::now() + d);
-    let front = front::diff_front(&from.front, &to.front);
-    let (blocks, degraded) = align::diff_bodies(
+    let front = front::diff_front(&from.front, &to.front, opts.whitespace, deadline);
+    let (mut blocks, degraded) = align::diff_bodies(
         &from.body.blocks,
         &to.body.blocks,
         opts.whitespace,
         deadline,
     );
+    // Edited tables, row by row: decided here once, so that every writer
+    // shows one edit the same way.
+    let edited_tables: Vec<usize> = blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| {
+            matches!(b, BlockChange::Changed { from: f, to: t, ops, .. } | BlockChange::Moved { from: f, to: t, ops, .. }
+                if ops.iter().any(WordOp::is_change)
+                    && matches!(from.body.blocks[*f].kind, duthao_model::BlockKind::Table { .. })
+                    && matches!(to.body.blocks[*t].kind, duthao_model::BlockKind::Table { .. }))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let tables = parallel_map(&edited_tables, |&i| {
+        let (f, t) = (blocks[i].from(), blocks[i].to());
+        let (Some(f), Some(t)) = (f, t) else {
+            return None;
+        };
+        table::table_change(
+            &from.body.blocks[f],
+            &to.body.blocks[t],
+            opts.whitespace,
+            deadline,
+        )
+    });
+    for (i, change) in edited_tables.into_iter().zip(tables) {
+        let Some((change, table_ops)) = change else {
+            continue;
+        };
+        let (Some(f), Some(t)) = (blocks[i].from(), blocks[i].to()) else {
+            continue;
+        };
+        // The rows must rebuild both tables' texts; a table whose cells hold
+        // line breaks does not split into rows that way, and keeps its word
+        // diff for every writer.
+        let (old, new) = (&from.body.blocks[f], &to.body.blocks[t]);
+        if apply(&table_ops, Side::Old) != compared_text(old, opts.whitespace)
+            || apply(&table_ops, Side::New) != compared_text(new, opts.whitespace)
+        {
+            continue;
+        }
+        if let BlockChange::Changed { table, ops, .. } | BlockChange::Moved { table, ops, .. } =
+            &mut blocks[i]
+        {
+            *table = Some(Box::new(change));
+            *ops = table_ops;
+        }
+    }
     DraftDiff {
         front,
         blocks,
@@ -385,14 +450,14 @@ pub fn diff_texts(old: &str, new: &str, opts: &DiffOptions) -> Vec<WordOp> {
 
 /// One line of a line-by-line comparison (the recipients of a document).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LineOp<'a> {
+pub(crate) enum LineOp<'a> {
     Equal(&'a str),
     Insert(&'a str),
     Delete(&'a str),
 }
 
 /// Compares two lists of lines, each line a unit: kept, added or dropped.
-pub fn diff_lines<'a>(old: &'a [String], new: &'a [String]) -> Vec<LineOp<'a>> {
+pub(crate) fn diff_lines<'a>(old: &'a [String], new: &'a [String]) -> Vec<LineOp<'a>> {
     let deadline = Instant::now() + Duration::from_secs(1);
     let ops =
         similar::capture_diff_slices_deadline(similar::Algorithm::Myers, old, new, Some(deadline));

@@ -6,9 +6,9 @@
 use super::props::{Border, LineRule, ParaProps, RunProps, TableProps, Track, open_cell, open_row};
 use super::writer::{Writer, cased, mm, twips_pt};
 use super::{DraftMark, KindInfo};
-use duthao_diff::{DiffOptions, WordOp, diff_texts};
+use duthao_diff::{FieldChange, WordOp};
 use duthao_model::{FrontMatter, Style};
-use duthao_profile::layout::{Align, RuleKind, RuleStyle, TextStyle};
+use duthao_profile::layout::{Align, Filled, RuleKind, RuleStyle, TextStyle};
 
 /// Height of the empty paragraph whose bottom border is a short rule: 5 pt
 /// between the text above (its descenders and dots below) and the rule.
@@ -137,23 +137,157 @@ impl<'a> Writer<'a> {
         }
     }
 
-    /// The FROM value of a front-matter field when this is a tracked-changes
-    /// document and the field changed; `None` otherwise.
-    fn old_if_changed(
-        &self,
-        front: &FrontMatter,
-        pick: &impl Fn(&FrontMatter) -> Option<String>,
-    ) -> Option<Option<String>> {
-        let old = self.old_front?;
+    /// The diff's verdict on a front-matter field, in a tracked-changes
+    /// document; `None` when the field did not change (or this is no such
+    /// document).
+    pub(crate) fn change_of(&self, key: &str) -> Option<&'a FieldChange> {
         self.rev.as_ref()?;
-        let (o, n) = (pick(old), pick(front));
-        (o != n).then_some(o)
+        self.front_changes.iter().find(|c| c.key == key)
     }
 
-    /// A front-matter line that changed: the word diff of its two values as
-    /// tracked runs; a value only one side has is a whole inserted or deleted
-    /// paragraph. Returns whether a paragraph was written.
-    pub fn tracked_line(
+    /// A line that shows one field's value after `lead` (a fixed text in
+    /// front of it): the field's word ops as the diff decided them, as
+    /// tracked runs, when it changed; else the value as `pick` gives it.
+    /// Returns the number of paragraphs written.
+    pub fn field_line(
+        &mut self,
+        front: &FrontMatter,
+        key: &str,
+        lead: &str,
+        pick: impl Fn(&FrontMatter) -> Option<String>,
+        s: &TextStyle,
+        out: &mut String,
+    ) -> usize {
+        match self.change_of(key) {
+            Some(c) => self.ops_line(lead, &c.ops, s, out) as usize,
+            None => self.plain_lines(pick(front), s, out),
+        }
+    }
+
+    /// A line the layout fills from several fields (the number line from
+    /// the number and the codes, the date line from the place and the
+    /// date): when one of `keys` changed, each value that differs deleted
+    /// and inserted in place, the template's own text kept (the whole line
+    /// replaced when the template itself differs, a date added, say); else
+    /// the line as `pick` gives it.
+    pub fn filled_line(
+        &mut self,
+        front: &FrontMatter,
+        keys: &[&str],
+        pick: impl Fn(&FrontMatter) -> Option<Filled>,
+        s: &TextStyle,
+        out: &mut String,
+    ) -> usize {
+        if keys.iter().any(|k| self.change_of(k).is_some())
+            && let Some(old) = self.old_front
+        {
+            match (pick(old), pick(front)) {
+                (o, n) if o == n => {}
+                (Some(o), Some(n))
+                    if o.template == n.template && o.pieces.len() == n.pieces.len() =>
+                {
+                    let mut ops = Vec::new();
+                    for (a, b) in o.pieces.iter().zip(&n.pieces) {
+                        if a.text == b.text {
+                            ops.push(WordOp::Equal(a.text.clone()));
+                        } else {
+                            ops.push(WordOp::Delete(a.text.clone()));
+                            ops.push(WordOp::Insert(b.text.clone()));
+                        }
+                    }
+                    return self.ops_line("", &ops, s, out) as usize;
+                }
+                (o, n) => {
+                    let text = |f: Option<Filled>| one_line(f.map(|f| f.text()));
+                    return self.replaced_line(text(o), text(n), s, out) as usize;
+                }
+            }
+        }
+        self.plain_lines(pick(front).map(|f| f.text()), s, out)
+    }
+
+    /// The value's lines as one paragraph (with line breaks), untracked.
+    fn plain_lines(&mut self, text: Option<String>, s: &TextStyle, out: &mut String) -> usize {
+        let Some(text) = text else {
+            return 0;
+        };
+        let lines: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        if lines.is_empty() {
+            return 0;
+        }
+        self.line(&lines.join("\n"), s, out);
+        1
+    }
+
+    /// A paragraph of tracked runs from a field's ops, after `lead`, cased
+    /// by the style on each side. A value only one side has is a whole
+    /// inserted or deleted paragraph. Returns whether one was written.
+    pub fn ops_line(
+        &mut self,
+        lead: &str,
+        ops: &[WordOp],
+        s: &TextStyle,
+        out: &mut String,
+    ) -> bool {
+        if ops.is_empty() {
+            return false;
+        }
+        let look = self.look(s);
+        let mut p = self.para(s);
+        if !lead.is_empty() {
+            self.text(
+                &mut p.runs,
+                &cased(lead, s),
+                &look,
+                Style::default(),
+                Track::Keep,
+            );
+        }
+        let (mut old_first, mut new_first) = (lead.is_empty(), lead.is_empty());
+        for op in ops {
+            let (text, t) = match op {
+                WordOp::Equal(t) => (t, Track::Keep),
+                WordOp::Insert(t) => (t, Track::Ins),
+                WordOp::Delete(t) => (t, Track::Del),
+            };
+            // The style's case applies to the start of each side's value.
+            let first = match t {
+                Track::Keep => old_first || new_first,
+                Track::Ins => new_first,
+                Track::Del => old_first,
+            };
+            let shown = if first {
+                cased(text, s)
+            } else if s.caps {
+                text.to_uppercase()
+            } else {
+                text.clone()
+            };
+            self.text(&mut p.runs, &shown, &look, Style::default(), t);
+            match t {
+                Track::Keep => (old_first, new_first) = (false, false),
+                Track::Ins => new_first = false,
+                Track::Del => old_first = false,
+            }
+        }
+        let only = |want: fn(&WordOp) -> bool| ops.iter().all(want);
+        if only(|o| matches!(o, WordOp::Insert(_))) && lead.is_empty() {
+            p.props.mark = self.mark(Track::Ins);
+        } else if only(|o| matches!(o, WordOp::Delete(_))) && lead.is_empty() {
+            p.props.mark = self.mark(Track::Del);
+        }
+        self.finish(p, out);
+        true
+    }
+
+    /// A line replaced as a whole: the old text deleted and the new one
+    /// inserted in one paragraph; a line only one side has is a whole
+    /// inserted or deleted paragraph. Returns whether one was written.
+    pub fn replaced_line(
         &mut self,
         old: Option<String>,
         new: Option<String>,
@@ -175,57 +309,12 @@ impl<'a> Writer<'a> {
                 p.props.mark = self.mark(Track::Del);
             }
             (Some(o), Some(n)) => {
-                // The diff engine's own word diff, so a changed line reads
-                // the same here as in every other redline.
-                for op in diff_texts(&o, &n, &DiffOptions::default()) {
-                    let (text, t) = match &op {
-                        WordOp::Equal(t) => (t, Track::Keep),
-                        WordOp::Insert(t) => (t, Track::Ins),
-                        WordOp::Delete(t) => (t, Track::Del),
-                    };
-                    self.text(&mut p.runs, text, &look, Style::default(), t);
-                }
+                self.text(&mut p.runs, &o, &look, Style::default(), Track::Del);
+                self.text(&mut p.runs, &n, &look, Style::default(), Track::Ins);
             }
         }
         self.finish(p, out);
         true
-    }
-
-    /// Lines of a front-matter field: tracked when it changed, else as
-    /// written. Returns the number of paragraphs written.
-    pub fn field_lines(
-        &mut self,
-        front: &FrontMatter,
-        pick: impl Fn(&FrontMatter) -> Option<String>,
-        s: &TextStyle,
-        out: &mut String,
-    ) -> usize {
-        if let Some(old) = self.old_if_changed(front, &pick) {
-            let joined = |v: Option<String>| {
-                v.map(|t| {
-                    t.lines()
-                        .map(str::trim)
-                        .filter(|l| !l.is_empty())
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                })
-                .filter(|t| !t.is_empty())
-            };
-            return self.tracked_line(joined(old), joined(pick(front)), s, out) as usize;
-        }
-        let Some(text) = pick(front) else {
-            return 0;
-        };
-        let lines: Vec<&str> = text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .collect();
-        if lines.is_empty() {
-            return 0;
-        }
-        self.line(&lines.join("\n"), s, out);
-        1
     }
 
     /// The draft mark, top right of the first page above the header table.
@@ -278,8 +367,10 @@ impl<'a> Writer<'a> {
         let fit =
             |text: &str, s: &TextStyle| balanced_lines(&cased(text, s), s.size_pt, s.bold, usable);
         let mut left = String::new();
-        self.field_lines(
+        self.field_line(
             front,
+            "issuer.parent",
+            "",
             |f| {
                 f.issuer
                     .parent
@@ -296,7 +387,14 @@ impl<'a> Writer<'a> {
             .map(|line| text_width_twips(line, is.size_pt, is.bold))
             .max()
             .unwrap_or(0);
-        self.field_lines(front, |f| Some(fit(&f.issuer.name, is)), is, &mut left);
+        self.field_line(
+            front,
+            "issuer.name",
+            "",
+            |f| Some(fit(&f.issuer.name, is)),
+            is,
+            &mut left,
+        );
         self.put_rule(
             &l.header.issuer_rule,
             widest,
@@ -323,27 +421,45 @@ impl<'a> Writer<'a> {
         );
 
         let number_of = |f: &FrontMatter| {
-            Some(l.formats.number_line(
+            Some(l.formats.number_filled(
                 f.number,
                 &kind.code,
                 f.issuer.code.as_deref().unwrap_or(""),
             ))
         };
         let date_of = |f: &FrontMatter| {
-            Some(l.formats.date_line(
+            Some(l.formats.date_filled(
                 f.place.as_deref().unwrap_or(""),
                 f.date.map(|d| (d.year(), d.month(), d.day())),
             ))
         };
         let mut number = String::new();
-        self.field_lines(front, number_of, &l.header.number, &mut number);
+        self.filled_line(
+            front,
+            &["number", "issuer.code", "kind"],
+            number_of,
+            &l.header.number,
+            &mut number,
+        );
         // A công văn has no type name: its trích yếu sits under the number.
         if kind.name.trim().is_empty() {
             let lt = &l.letter_title;
-            self.field_lines(front, |f| Some(lt.line(&f.title)), &lt.style, &mut number);
+            self.filled_line(
+                front,
+                &["title"],
+                |f| Some(Filled::literal(&lt.line(&f.title))),
+                &lt.style,
+                &mut number,
+            );
         }
         let mut date = String::new();
-        self.field_lines(front, date_of, &l.header.date, &mut date);
+        self.filled_line(
+            front,
+            &["place", "date"],
+            date_of,
+            &l.header.date,
+            &mut date,
+        );
 
         TableProps {
             widths: vec![left_w, right_w],
@@ -393,7 +509,14 @@ impl<'a> Writer<'a> {
             },
             _ => l.title.clone(),
         };
-        self.field_lines(front, |f| Some(f.title.clone()), &title_style, out);
+        self.field_line(
+            front,
+            "title",
+            "",
+            |f| Some(f.title.clone()),
+            &title_style,
+            out,
+        );
         let tw = self.text_width;
         self.put_rule(
             &l.title_rule,
@@ -404,4 +527,16 @@ impl<'a> Writer<'a> {
             out,
         );
     }
+}
+
+/// A value's lines joined into one (a tracked line is one paragraph).
+fn one_line(v: Option<String>) -> Option<String> {
+    v.map(|t| {
+        t.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
+    .filter(|t| !t.is_empty())
 }

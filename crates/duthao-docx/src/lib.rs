@@ -1,9 +1,11 @@
 //! DOCX in the official layout.
 //!
-//! [`export`] writes one draft: the header table, number and date, type name
-//! and trích yếu, the whole body, the signature block and "Nơi nhận", page
-//! numbers from page 2, and the draft mark. [`export_redline`] writes the TO
-//! version of a diff with every change as a Word tracked change.
+//! [`export`] is the one entry point. It writes one draft
+//! ([`Content::Draft`]): the header table, number and date, type name and
+//! trích yếu, the whole body, the signature block and "Nơi nhận", page
+//! numbers from page 2, and the draft mark; or the TO version of a diff
+//! with every change as a Word tracked change ([`Content::Changes`]), as the
+//! diff decided it: the writer only prints.
 //!
 //! The WordprocessingML is written here, as text, rather than through a
 //! document-tree library: every property container is a typed value written
@@ -30,8 +32,7 @@ mod writer;
 mod xml;
 
 pub use check::check;
-pub use props::Revision;
-pub use tracked::{TextOp, TrackedBlock, tracked_blocks};
+pub use props::Attribution;
 
 use body::{Referenced, renders};
 use package::{Package, Parts, Properties};
@@ -94,24 +95,59 @@ impl From<std::io::Error> for DocxError {
     }
 }
 
-/// The DOCX bytes of `draft` in `layout`.
-pub fn export(
-    draft: &Draft,
-    layout: &Layout,
-    kind: &KindInfo,
-    mark: DraftMark,
-    provenance: &Provenance,
-) -> Result<Vec<u8>, DocxError> {
-    let mut w = Writer::new(layout);
+/// What a DOCX shows.
+#[derive(Debug)]
+pub enum Content<'a> {
+    /// A draft as it is.
+    Draft(&'a Draft),
+    /// TO in the official layout with every change of `diff` (FROM → TO) as
+    /// a Word tracked change attributed to `by`: Accept All gives TO, Reject
+    /// All gives FROM. The diff is taken, so that its text moves into the
+    /// document instead of being held twice.
+    Changes {
+        /// `diff_drafts(from, to, …)`.
+        diff: DraftDiff,
+        /// The older version.
+        from: &'a Draft,
+        /// The newer version, the one laid out.
+        to: &'a Draft,
+        /// Who made the changes, and when.
+        by: Attribution,
+    },
+}
+
+/// How to lay a document out and what to record in it.
+#[derive(Debug, Clone, Copy)]
+pub struct DocxOptions<'a> {
+    /// The profile's layout.
+    pub layout: &'a Layout,
+    /// The document type's name and code.
+    pub kind: &'a KindInfo,
+    /// The draft mark on the first page, or none for the final document.
+    pub mark: DraftMark,
+    /// Where the text came from.
+    pub provenance: &'a Provenance,
+}
+
+/// The DOCX bytes of `content`. The same input always gives the same bytes.
+pub fn export(content: Content<'_>, options: &DocxOptions<'_>) -> Result<Vec<u8>, DocxError> {
+    match content {
+        Content::Draft(draft) => export_draft(draft, options),
+        Content::Changes { diff, from, to, by } => export_changes(diff, from, to, by, options),
+    }
+}
+
+fn export_draft(draft: &Draft, o: &DocxOptions<'_>) -> Result<Vec<u8>, DocxError> {
+    let mut w = Writer::new(o.layout);
     let referenced = w.collect_footnotes(draft);
     let blocks = &draft.body.blocks;
     let last = blocks.iter().rposition(|b| renders(b, &referenced));
-    let props = Properties::new(draft, kind, provenance);
+    let props = Properties::new(draft, o.kind, o.provenance);
     write_document(
         &mut w,
         &draft.front,
-        kind,
-        mark,
+        o.kind,
+        o.mark,
         &props,
         &referenced,
         |w, out, closing| {
@@ -125,58 +161,30 @@ pub fn export(
     )
 }
 
-/// `duthao diff --format docx`: the TO version in the official layout with
-/// every change of `diff` (FROM → TO) as a Word tracked change by
-/// `revision.author` at `revision.date`.
-#[allow(clippy::too_many_arguments)]
-pub fn export_redline(
-    diff: DraftDiff,
+fn export_changes(
+    mut diff: DraftDiff,
     from: &Draft,
     to: &Draft,
-    layout: &Layout,
-    kind: &KindInfo,
-    mark: DraftMark,
-    provenance: &Provenance,
-    revision: &Revision,
+    by: Attribution,
+    o: &DocxOptions<'_>,
 ) -> Result<Vec<u8>, DocxError> {
-    export_tracked(
-        &tracked_blocks(diff),
-        from,
-        to,
-        layout,
-        kind,
-        mark,
-        provenance,
-        revision,
-    )
-}
-
-/// The tracked-changes DOCX of FROM → TO described by `blocks`.
-#[allow(clippy::too_many_arguments)]
-pub fn export_tracked(
-    blocks: &[TrackedBlock],
-    from: &Draft,
-    to: &Draft,
-    layout: &Layout,
-    kind: &KindInfo,
-    mark: DraftMark,
-    provenance: &Provenance,
-    revision: &Revision,
-) -> Result<Vec<u8>, DocxError> {
-    let mut w = Writer::new(layout);
-    w.rev = Some(revision.clone());
+    let front = std::mem::take(&mut diff.front);
+    let blocks = tracked::tracked_blocks(diff);
+    let mut w = Writer::new(o.layout);
+    w.rev = Some(by);
     w.old_front = Some(&from.front);
+    w.front_changes = &front;
     let mut referenced = w.collect_footnotes(from);
     referenced.extend(w.collect_footnotes(to));
     let last = blocks
         .iter()
         .rposition(|b| tracked::tracked_renders(b, from, to, &referenced));
-    let props = Properties::new(to, kind, provenance);
+    let props = Properties::new(to, o.kind, o.provenance);
     write_document(
         &mut w,
         &to.front,
-        kind,
-        mark,
+        o.kind,
+        o.mark,
         &props,
         &referenced,
         |w, out, closing| {

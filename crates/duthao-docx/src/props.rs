@@ -9,9 +9,10 @@ use std::fmt::Write as _;
 use super::xml::push_attr;
 use duthao_profile::layout::Align;
 
-/// The author and date every tracked change carries.
+/// Who made the tracked changes of a document, and when: the author and
+/// date every `w:ins`, `w:del` and move carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Revision {
+pub struct Attribution {
     pub author: String,
     /// W3CDTF, e.g. "2026-03-05T09:30:00Z".
     pub date: String,
@@ -156,7 +157,7 @@ pub(crate) struct Mark {
 
 impl Mark {
     /// `<w:ins …/>` or `<w:del …/>`, empty, as in a paragraph mark or `w:trPr`.
-    pub fn write(&self, rev: &Revision, out: &mut String) {
+    pub fn write(&self, rev: &Attribution, out: &mut String) {
         let tag = match self.track {
             Track::Ins => "w:ins",
             Track::Del => "w:del",
@@ -215,7 +216,7 @@ impl Default for ParaProps<'_> {
 }
 
 impl ParaProps<'_> {
-    pub fn write(&self, rev: Option<&Revision>, out: &mut String) {
+    pub fn write(&self, rev: Option<&Attribution>, out: &mut String) {
         out.push_str("<w:pPr>");
         if self.keep_next {
             out.push_str("<w:keepNext/>");
@@ -332,7 +333,7 @@ impl TableProps {
 pub(crate) fn open_row(
     cant_split: bool,
     mark: Option<Mark>,
-    rev: Option<&Revision>,
+    rev: Option<&Attribution>,
     out: &mut String,
 ) {
     out.push_str("<w:tr>");
@@ -416,7 +417,7 @@ mod tests {
     #[test]
     fn paragraph_properties_are_written_in_schema_order() {
         let mut s = String::new();
-        let rev = Revision {
+        let rev = Attribution {
             author: "a".into(),
             date: "2026-01-01T00:00:00Z".into(),
         };

@@ -3,7 +3,9 @@
 
 use super::Body;
 use super::props::{Border, TableProps, Track, open_cell, open_row};
+use super::tracked::styled_inlines;
 use super::writer::Writer;
+use duthao_diff::WordOp;
 use duthao_model::{Inline, Inlines};
 use duthao_profile::layout::{Align, TextStyle};
 
@@ -51,21 +53,122 @@ pub(crate) fn column_widths(
 /// anyway; the rest of each row goes into the last column.
 const MAX_COLUMNS: usize = 63;
 
-impl<'a> Writer<'a> {
-    /// A body table, every row tracked as `t`.
-    pub fn table(
+/// One row of a table being written.
+pub(crate) enum TableRow<'r> {
+    /// The cells of one side, every run tracked as the row is.
+    Plain(&'r [Inlines], Track),
+    /// A row the diff paired, with the word ops of each of its cells.
+    Edited {
+        old: &'r [Inlines],
+        new: &'r [Inlines],
+        cells: &'r [Vec<WordOp>],
+    },
+}
+
+/// A table whose rows are being written.
+pub(crate) struct OpenTable {
+    widths: Vec<i32>,
+    ncols: usize,
+    cell_style: TextStyle,
+    header_style: TextStyle,
+    /// Whether the table is the last block before the closing block.
+    keep: bool,
+    /// Rows still to come, to know the last one.
+    left: usize,
+}
+
+impl OpenTable {
+    /// Writes one row (`header`: in the header's style).
+    pub fn row<'a>(
         &mut self,
-        header: &[Inlines],
-        rows: &[Box<[Inlines]>],
-        t: Track,
+        w: &mut Writer<'a>,
+        header: bool,
+        row: TableRow<'_>,
         out: &mut Body<'_>,
     ) {
+        let s = if header {
+            &self.header_style
+        } else {
+            &self.cell_style
+        };
+        let look = w.look(s);
+        let row_track = match row {
+            TableRow::Plain(_, t) => t,
+            TableRow::Edited { .. } => Track::Keep,
+        };
+        let mark = w.mark(row_track);
+        open_row(false, mark, w.rev.as_ref(), out);
+        self.left = self.left.saturating_sub(1);
+        // Only the last row keeps with the signature block below.
+        w.keep_with_closing = self.keep && self.left == 0;
+        for (ci, width) in self.widths.iter().enumerate() {
+            open_cell(*width, false, out);
+            let mut p = w.para(s);
+            let range = |cells: &[Inlines]| {
+                if ci + 1 == self.ncols && cells.len() > self.ncols {
+                    // Cells beyond the last column (a table wider than a
+                    // page holds) are kept, joined into the last one.
+                    ci..cells.len()
+                } else {
+                    ci..(ci + 1).min(cells.len()).max(ci)
+                }
+            };
+            match row {
+                TableRow::Plain(cells, t) => {
+                    let r = range(cells);
+                    for (k, c) in cells.get(r).unwrap_or(&[]).iter().enumerate() {
+                        if k > 0 {
+                            w.text(&mut p.runs, " | ", &look, Default::default(), t);
+                        }
+                        w.inline(&mut p.runs, c, &look, t);
+                    }
+                }
+                TableRow::Edited { old, new, cells } => {
+                    let r = range(new);
+                    for (k, c) in r.enumerate() {
+                        if k > 0 {
+                            w.text(&mut p.runs, " | ", &look, Default::default(), Track::Keep);
+                        }
+                        let (Some(o), Some(n), Some(ops)) = (old.get(c), new.get(c), cells.get(c))
+                        else {
+                            continue;
+                        };
+                        let (o, n) = (styled_inlines(None, o), styled_inlines(None, n));
+                        w.tracked_runs(&mut p.runs, ops, &o, &n, &look);
+                    }
+                }
+            }
+            p.props.mark = w.mark(row_track);
+            w.finish(p, out);
+            out.push_str("</w:tc>");
+        }
+        out.push_str("</w:tr>");
+        out.boundary();
+    }
+
+    /// Ends the table.
+    pub fn close(self, w: &mut Writer<'_>, out: &mut Body<'_>) {
+        w.keep_with_closing = self.keep;
+        out.push_str("</w:tbl>");
+    }
+}
+
+impl<'a> Writer<'a> {
+    /// Opens a body table with `rows` rows to come, its columns sized by the
+    /// cells given.
+    pub(crate) fn open_table(
+        &mut self,
+        header: &[Inlines],
+        body: &[Box<[Inlines]>],
+        rows: usize,
+        out: &mut Body<'_>,
+    ) -> OpenTable {
         let l = self.layout;
         let ncols = header
             .len()
-            .max(rows.iter().map(|r| r.len()).max().unwrap_or(0))
+            .max(body.iter().map(|r| r.len()).max().unwrap_or(0))
             .clamp(1, MAX_COLUMNS);
-        let widths = column_widths(header, rows, ncols, self.text_width);
+        let widths = column_widths(header, body, ncols, self.text_width);
         let cell_style = TextStyle {
             size_pt: l.table.size_pt,
             align: Align::Left,
@@ -87,43 +190,29 @@ impl<'a> Writer<'a> {
             }),
         }
         .open(out);
-        let keep = self.keep_with_closing;
-        let n = rows.len() + 1;
-        for (ri, row) in std::iter::once(header)
-            .chain(rows.iter().map(|r| &r[..]))
-            .enumerate()
-        {
-            let s = if ri == 0 { &header_style } else { &cell_style };
-            let look = self.look(s);
-            let mark = self.mark(t);
-            open_row(false, mark, self.rev.as_ref(), out);
-            // Only the last row keeps with the signature block below.
-            self.keep_with_closing = keep && ri + 1 == n;
-            for (ci, width) in widths.iter().enumerate() {
-                open_cell(*width, false, out);
-                let mut p = self.para(s);
-                let cells: &[Inlines] = row;
-                let content = if ci + 1 == ncols && cells.len() > ncols {
-                    // Cells beyond the last column (a table wider than a page
-                    // holds) are kept, joined into the last one.
-                    &cells[ci..]
-                } else {
-                    cells.get(ci..ci + 1).unwrap_or(&[])
-                };
-                for (k, c) in content.iter().enumerate() {
-                    if k > 0 {
-                        self.text(&mut p.runs, " | ", &look, Default::default(), t);
-                    }
-                    self.inline(&mut p.runs, c, &look, t);
-                }
-                p.props.mark = self.mark(t);
-                self.finish(p, out);
-                out.push_str("</w:tc>");
-            }
-            out.push_str("</w:tr>");
-            out.boundary();
+        OpenTable {
+            widths,
+            ncols,
+            cell_style,
+            header_style,
+            keep: self.keep_with_closing,
+            left: rows,
         }
-        self.keep_with_closing = keep;
-        out.push_str("</w:tbl>");
+    }
+
+    /// A body table, every row tracked as `t`.
+    pub fn table(
+        &mut self,
+        header: &[Inlines],
+        rows: &[Box<[Inlines]>],
+        t: Track,
+        out: &mut Body<'_>,
+    ) {
+        let mut table = self.open_table(header, rows, rows.len() + 1, out);
+        table.row(self, true, TableRow::Plain(header, t), out);
+        for row in rows {
+            table.row(self, false, TableRow::Plain(row, t), out);
+        }
+        table.close(self, out);
     }
 }

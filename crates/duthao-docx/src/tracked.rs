@@ -3,9 +3,9 @@
 //! table rows inserted or deleted. Accepting every change gives TO's text,
 //! rejecting every change FROM's.
 //!
-//! The writer reads a list of [`TrackedBlock`]s (what happened to each block,
-//! with word ops for edited ones); [`tracked_blocks`] derives it from the diff
-//! engine's [`DraftDiff`]. A block moved without edits is a Word move
+//! The writer reads the diff engine's [`DraftDiff`] and only prints it: the
+//! word ops of an edited block, the rows and cells of an edited table as
+//! the diff paired them. A block moved without edits is a Word move
 //! (`w:moveFrom` / `w:moveTo` inside named move ranges, which Word,
 //! LibreOffice and pandoc pair up); a block moved and edited at once is a
 //! deletion at the old place and an insertion at the new one, which accepts
@@ -16,31 +16,24 @@ use std::fmt::Write as _;
 use super::Body;
 use super::body::{Referenced, renders};
 use super::props::Track;
+use super::tables::TableRow;
 use super::writer::{Look, Writer};
 use super::xml::push_attr;
-use duthao_diff::{BlockChange, DraftDiff, Step, WordOp};
-use duthao_model::{Block, BlockKind, Draft, Inline, Style};
-
-/// One step of a word diff inside a block; texts include their whitespace, so
-/// Equal+Insert rebuilds the TO text and Equal+Delete the FROM text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TextOp {
-    Equal(String),
-    Insert(String),
-    Delete(String),
-}
+use duthao_diff::{BlockChange, DraftDiff, RowChange, Step, TableChange, WordOp};
+use duthao_model::{Block, BlockKind, Draft, Inline, Inlines, Style};
 
 /// What happened to one block, in TO order (removed blocks where they stood
 /// in FROM). Indices point into `from.body.blocks` / `to.body.blocks`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TrackedBlock {
+pub(crate) enum TrackedBlock {
     Unchanged {
         to: usize,
     },
     Edited {
         from: usize,
         to: usize,
-        ops: Vec<TextOp>,
+        ops: Vec<WordOp>,
+        table: Option<Box<TableChange>>,
     },
     Added {
         to: usize,
@@ -63,16 +56,7 @@ pub enum TrackedBlock {
 /// deleted where it stood in FROM and inserted where it stands in TO. The
 /// diff is taken so that its word ops move into the result: on a long draft
 /// they are most of its text.
-pub fn tracked_blocks(mut diff: DraftDiff) -> Vec<TrackedBlock> {
-    let convert = |ops: Vec<WordOp>| -> Vec<TextOp> {
-        ops.into_iter()
-            .map(|op| match op {
-                WordOp::Equal(t) => TextOp::Equal(t),
-                WordOp::Insert(t) => TextOp::Insert(t),
-                WordOp::Delete(t) => TextOp::Delete(t),
-            })
-            .collect()
-    };
+pub(crate) fn tracked_blocks(mut diff: DraftDiff) -> Vec<TrackedBlock> {
     let order = diff.reading_order();
     let mut out = Vec::with_capacity(order.len());
     for step in order {
@@ -94,10 +78,16 @@ pub fn tracked_blocks(mut diff: DraftDiff) -> Vec<TrackedBlock> {
         };
         out.push(match &mut diff.blocks[pos] {
             BlockChange::Unchanged { to, .. } => TrackedBlock::Unchanged { to: *to },
-            BlockChange::Changed { from, to, ops } => TrackedBlock::Edited {
+            BlockChange::Changed {
+                from,
+                to,
+                ops,
+                table,
+            } => TrackedBlock::Edited {
                 from: *from,
                 to: *to,
-                ops: convert(std::mem::take(ops)),
+                ops: std::mem::take(ops),
+                table: table.take(),
             },
             BlockChange::Added { to } => TrackedBlock::Added { to: *to },
             BlockChange::Removed { from } => TrackedBlock::Removed { from: *from },
@@ -186,9 +176,15 @@ impl<'a> Writer<'a> {
                 from: f,
                 to: t,
                 ops,
+                table,
             } => {
                 if let (Some(old), Some(new)) = (from.body.blocks.get(*f), to.body.blocks.get(*t)) {
-                    self.edited(old, new, ops, referenced, out)
+                    match table.as_deref() {
+                        Some(TableChange::Rows(rows)) => {
+                            self.edited_table(old, new, rows, referenced, out)
+                        }
+                        _ => self.edited(old, new, ops, referenced, out),
+                    }
                 }
             }
         }
@@ -286,7 +282,7 @@ impl<'a> Writer<'a> {
         &mut self,
         old: &Block,
         new: &Block,
-        ops: &[TextOp],
+        ops: &[WordOp],
         referenced: &Referenced,
         out: &mut Body<'_>,
     ) {
@@ -298,32 +294,45 @@ impl<'a> Writer<'a> {
             self.block(new, referenced, Track::Ins, out);
             return;
         }
-        let new_s = styled(new);
-        let old_s = styled(old);
-        // Ops that do not rebuild the blocks' texts are written without
-        // emphasis rather than misaligned.
-        let aligned = rebuilds(ops, true, &new_s.text) && rebuilds(ops, false, &old_s.text);
-
+        let (old_s, new_s) = (styled(old), styled(new));
         let style = self.block_style(new);
         let mut p = self.block_para(new, &style);
         let look = self.look(&style);
+        self.tracked_runs(&mut p.runs, ops, &old_s, &new_s, &look);
+        self.finish(p, out);
+        self.note_space_after(new, &style);
+    }
+
+    /// Word ops as tracked runs, each piece of text in the emphasis it has
+    /// on its side (TO for kept and inserted text, FROM for deleted text).
+    /// Ops that do not rebuild the two texts are written without emphasis
+    /// rather than misaligned.
+    pub(crate) fn tracked_runs(
+        &mut self,
+        runs: &mut String,
+        ops: &[WordOp],
+        old_s: &Styled,
+        new_s: &Styled,
+        look: &Look<'a>,
+    ) {
+        let aligned = rebuilds(ops, true, &new_s.text) && rebuilds(ops, false, &old_s.text);
         let (mut ni, mut oi) = (0usize, 0usize);
         for op in ops {
             let (text, t) = match op {
-                TextOp::Equal(t) => (t, Track::Keep),
-                TextOp::Insert(t) => (t, Track::Ins),
-                TextOp::Delete(t) => (t, Track::Del),
+                WordOp::Equal(t) => (t, Track::Keep),
+                WordOp::Insert(t) => (t, Track::Ins),
+                WordOp::Delete(t) => (t, Track::Del),
             };
             if !aligned {
-                self.text(&mut p.runs, text, &look, Style::default(), t);
+                self.text(runs, text, look, Style::default(), t);
                 continue;
             }
             let n = text.len();
             let (side, start) = match t {
-                Track::Del => (&old_s, oi),
-                _ => (&new_s, ni),
+                Track::Del => (old_s, oi),
+                _ => (new_s, ni),
             };
-            self.emit_styled(&mut p.runs, side, start, n, &look, t);
+            self.emit_styled(runs, side, start, n, look, t);
             match t {
                 Track::Keep => {
                     ni += n;
@@ -333,8 +342,71 @@ impl<'a> Writer<'a> {
                 Track::Del => oi += n,
             }
         }
-        self.finish(p, out);
-        self.note_space_after(new, &style);
+    }
+
+    /// An edited table, row by row as the diff paired them: kept rows as
+    /// they are, removed and added rows as deleted and inserted table rows,
+    /// an edited row's cells as tracked runs.
+    fn edited_table(
+        &mut self,
+        old: &Block,
+        new: &Block,
+        rows: &[RowChange],
+        referenced: &Referenced,
+        out: &mut Body<'_>,
+    ) {
+        let (
+            BlockKind::Table {
+                header: old_header,
+                rows: old_rows,
+            },
+            BlockKind::Table { header, rows: body },
+        ) = (&old.kind, &new.kind)
+        else {
+            return self.block(new, referenced, Track::Keep, out);
+        };
+        fn row_of<'r>(
+            header: &'r [Inlines],
+            body: &'r [Box<[Inlines]>],
+            i: usize,
+        ) -> &'r [Inlines] {
+            if i == 0 { header } else { &body[i - 1] }
+        }
+        let mut table = self.open_table(header, body, rows.len(), out);
+        for change in rows {
+            let header_row = change.from() == Some(0) || change.to() == Some(0);
+            match change {
+                RowChange::Same { to, .. } => table.row(
+                    self,
+                    header_row,
+                    TableRow::Plain(row_of(header, body, *to), Track::Keep),
+                    out,
+                ),
+                RowChange::Removed { from } => table.row(
+                    self,
+                    header_row,
+                    TableRow::Plain(row_of(old_header, old_rows, *from), Track::Del),
+                    out,
+                ),
+                RowChange::Added { to } => table.row(
+                    self,
+                    header_row,
+                    TableRow::Plain(row_of(header, body, *to), Track::Ins),
+                    out,
+                ),
+                RowChange::Edited { from, to, cells } => table.row(
+                    self,
+                    header_row,
+                    TableRow::Edited {
+                        old: row_of(old_header, old_rows, *from),
+                        new: row_of(header, body, *to),
+                        cells,
+                    },
+                    out,
+                ),
+            }
+        }
+        table.close(self, out);
     }
 
     /// Writes bytes `start..start + n` of a styled text, split where the
@@ -374,13 +446,13 @@ impl<'a> Writer<'a> {
 
 /// Whether the ops of one side (TO when `keep_ins`, else FROM) concatenate
 /// to `text`, without building their concatenation.
-fn rebuilds(ops: &[TextOp], keep_ins: bool, text: &str) -> bool {
+fn rebuilds(ops: &[WordOp], keep_ins: bool, text: &str) -> bool {
     let mut at = 0;
     for op in ops {
         let piece = match op {
-            TextOp::Equal(t) => t,
-            TextOp::Insert(t) if keep_ins => t,
-            TextOp::Delete(t) if !keep_ins => t,
+            WordOp::Equal(t) => t,
+            WordOp::Insert(t) if keep_ins => t,
+            WordOp::Delete(t) if !keep_ins => t,
             _ => continue,
         };
         if !text[at..].starts_with(piece.as_str()) {
@@ -403,7 +475,7 @@ enum Source {
 
 /// A block's text as the diff compares it, with where each stretch comes
 /// from: `runs` are (end byte, index into `sources`), in order.
-struct Styled {
+pub(crate) struct Styled {
     text: String,
     runs: Vec<(usize, usize)>,
     sources: Vec<Source>,
@@ -413,6 +485,17 @@ struct Styled {
 /// runs collapsed to one space, or a newline when they hold one; trimmed),
 /// with the source of every stretch.
 fn styled(b: &Block) -> Styled {
+    let lead = match &b.kind {
+        BlockKind::ListItem { marker, .. } => Some(format!("{marker} ")),
+        BlockKind::FootnoteDef { label, .. } => Some(format!("[^{label}]: ")),
+        _ => None,
+    };
+    styled_inlines(lead.as_deref(), b.inlines().unwrap_or(&[]))
+}
+
+/// [`styled`] of inline content (a paragraph's, a table cell's) after an
+/// optional lead in the base style (a list marker).
+pub(crate) fn styled_inlines(lead: Option<&str>, content: &[Inline]) -> Styled {
     let mut s = Styled {
         text: String::new(),
         runs: Vec::new(),
@@ -440,12 +523,10 @@ fn styled(b: &Block) -> Styled {
             push_char(s, c, k);
         }
     };
-    match &b.kind {
-        BlockKind::ListItem { marker, .. } => push(&mut s, &format!("{marker} "), 0),
-        BlockKind::FootnoteDef { label, .. } => push(&mut s, &format!("[^{label}]: "), 0),
-        _ => {}
+    if let Some(lead) = lead {
+        push(&mut s, lead, 0);
     }
-    for i in b.inlines().unwrap_or(&[]) {
+    for i in content {
         match i {
             Inline::Text(r) => {
                 s.sources.push(Source::Text(r.style));

@@ -5,8 +5,9 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use super::props::{LineRule, Mark, ParaProps, Revision, RunProps, Track};
+use super::props::{Attribution, LineRule, Mark, ParaProps, RunProps, Track};
 use super::xml::{is_safe_link, push_attr, push_run_text};
+use duthao_diff::FieldChange;
 use duthao_model::{Draft, FrontMatter, Inline, Style};
 use duthao_profile::layout::{Case, Layout, TextStyle};
 
@@ -90,9 +91,13 @@ pub(crate) struct Writer<'a> {
     /// Width between the margins, in twips.
     pub text_width: i32,
     /// Set for a tracked-changes document: who made the changes, and when.
-    pub rev: Option<Revision>,
-    /// The FROM front matter of a tracked-changes document.
+    pub rev: Option<Attribution>,
+    /// The FROM front matter of a tracked-changes document (what it had:
+    /// a signer, recipients).
     pub old_front: Option<&'a FrontMatter>,
+    /// The front-matter fields that changed, as the diff decided (a
+    /// tracked-changes document only).
+    pub front_changes: &'a [FieldChange],
     /// The next id of a revision or move range (one sequence, in document order).
     next_id: u32,
     /// Space after the last body block, so a table gets at least
@@ -121,6 +126,7 @@ impl<'a> Writer<'a> {
             text_width: mm(p.width_mm - p.margin_left_mm - p.margin_right_mm),
             rev: None,
             old_front: None,
+            front_changes: &[],
             next_id: 1,
             space_after_last: 0,
             footnote_defs: HashMap::new(),

@@ -395,9 +395,15 @@ fn replace(path: &Path, body: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> 
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(fs::Permissions::from_mode(0o666));
     }
-    let tmp = builder.tempfile_in(dir)?;
+    // Made and recorded under the lock the signal handler takes, so that a
+    // signal between the two cannot leave the file unrecorded.
+    let tmp = {
+        let mut pending = in_flight();
+        let tmp = builder.tempfile_in(dir)?;
+        pending.push(tmp.path().to_path_buf());
+        tmp
+    };
     let tmp_path = tmp.path().to_path_buf();
-    in_flight().push(tmp_path.clone());
     let outcome = (|| {
         let mut out = io::BufWriter::with_capacity(1 << 16, tmp);
         body(&mut out)?;

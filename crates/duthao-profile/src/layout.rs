@@ -222,9 +222,89 @@ pub struct Formats {
     pub note: Option<String>,
 }
 
+/// A line the layout fills from a template ("Số: {number}/{code}"): the
+/// template's own text and the values put in its placeholders, in order, so
+/// that a writer can show which values changed without comparing texts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filled {
+    /// The template it was filled from.
+    pub template: String,
+    /// Its pieces, in order.
+    pub pieces: Vec<Piece>,
+}
+
+/// One piece of a [`Filled`] line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece {
+    /// The text.
+    pub text: String,
+    /// The placeholder it fills (`number`, `dd` …); `None` for the
+    /// template's own text.
+    pub slot: Option<&'static str>,
+}
+
+impl Filled {
+    /// Fills `template`, each `{name}` of `values` replaced by its value.
+    pub fn fill(template: &str, values: &[(&'static str, &str)]) -> Filled {
+        let mut pieces = Vec::new();
+        let mut rest = template;
+        let mut literal = String::new();
+        'scan: while !rest.is_empty() {
+            for (name, value) in values {
+                if let Some(after) = rest
+                    .strip_prefix('{')
+                    .and_then(|r| r.strip_prefix(name))
+                    .and_then(|r| r.strip_prefix('}'))
+                {
+                    if !literal.is_empty() {
+                        pieces.push(Piece {
+                            text: std::mem::take(&mut literal),
+                            slot: None,
+                        });
+                    }
+                    pieces.push(Piece {
+                        text: value.to_string(),
+                        slot: Some(name),
+                    });
+                    rest = after;
+                    continue 'scan;
+                }
+            }
+            let c = rest.chars().next().unwrap_or_default();
+            literal.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+        if !literal.is_empty() {
+            pieces.push(Piece {
+                text: literal,
+                slot: None,
+            });
+        }
+        Filled {
+            template: template.to_string(),
+            pieces,
+        }
+    }
+
+    /// A line that is all the template's own text.
+    pub fn literal(text: &str) -> Filled {
+        Filled::fill(text, &[])
+    }
+
+    /// The line's text.
+    pub fn text(&self) -> String {
+        self.pieces.iter().map(|p| p.text.as_str()).collect()
+    }
+}
+
 impl Formats {
     /// "Số: 05/NQ-HĐND" / "Số 15-NQ/TU"; the blank form for an unnumbered draft.
     pub fn number_line(&self, number: Option<u32>, code: &str, issuer_code: &str) -> String {
+        self.number_filled(number, code, issuer_code).text()
+    }
+
+    /// [`Formats::number_line`] as its pieces.
+    pub fn number_filled(&self, number: Option<u32>, code: &str, issuer_code: &str) -> Filled {
         let template = match (number, code.is_empty()) {
             (Some(_), false) => &self.number,
             (None, false) => &self.number_blank,
@@ -234,14 +314,19 @@ impl Formats {
         let n = number
             .map(|n| format!("{n:0width$}", width = self.number_min_digits as usize))
             .unwrap_or_default();
-        template
-            .replace("{number}", &n)
-            .replace("{code}", code)
-            .replace("{issuer_code}", issuer_code)
+        Filled::fill(
+            template,
+            &[("number", &n), ("code", code), ("issuer_code", issuer_code)],
+        )
     }
 
     /// "Thái Nguyên, ngày 05 tháng 3 năm 2026"; the blank form for an undated draft.
     pub fn date_line(&self, place: &str, date: Option<(i32, u8, u8)>) -> String {
+        self.date_filled(place, date).text()
+    }
+
+    /// [`Formats::date_line`] as its pieces.
+    pub fn date_filled(&self, place: &str, date: Option<(i32, u8, u8)>) -> Filled {
         match date {
             Some((y, m, d)) => {
                 let dd = if (d as u32) < self.day_leading_zero_below {
@@ -254,16 +339,17 @@ impl Formats {
                 } else {
                     m.to_string()
                 };
-                self.date
-                    .replace("{place}", place)
-                    .replace("{dd}", &dd)
-                    .replace("{m}", &mm)
-                    .replace("{yyyy}", &y.to_string())
+                Filled::fill(
+                    &self.date,
+                    &[
+                        ("place", place),
+                        ("dd", &dd),
+                        ("m", &mm),
+                        ("yyyy", &y.to_string()),
+                    ],
+                )
             }
-            None => self
-                .date_blank
-                .replace("{place}", place)
-                .replace("{yyyy}", "    "),
+            None => Filled::fill(&self.date_blank, &[("place", place), ("yyyy", "    ")]),
         }
     }
 }
@@ -428,30 +514,56 @@ pub struct RecipientsLayout {
 }
 
 impl RecipientsLayout {
+    /// A recipient as the drafter wrote it, without a list mark in front or
+    /// end punctuation; `None` for a blank line.
+    pub fn item(recipient: &str) -> Option<&str> {
+        let r = recipient
+            .trim()
+            .trim_start_matches(['-', '+', '*'])
+            .trim()
+            .trim_end_matches([';', ',', '.']);
+        (!r.is_empty()).then_some(r)
+    }
+
+    /// Whether the archive line ("Lưu: VT") is added after these items:
+    /// when there is one to add and the drafter did not write a "Lưu" line.
+    pub fn adds_archive(&self, items: &[&str]) -> bool {
+        !self.archive_line.is_empty() && !items.iter().any(|r| r.starts_with("Lưu"))
+    }
+
+    /// The archive line added after the items (see [`Self::adds_archive`]).
+    pub fn archive(&self) -> &str {
+        &self.archive_line
+    }
+
+    /// One item as printed: prefix, text, and the end mark of the last item
+    /// or of any other.
+    pub fn item_line(&self, item: &str, last: bool) -> String {
+        let end = if last {
+            &self.last_suffix
+        } else {
+            &self.item_suffix
+        };
+        format!("{}{item}{end}", self.item_prefix)
+    }
+
+    /// The prefix and the two end marks, for a writer that shows how a
+    /// line's end changed: (prefix, end of an item, end of the last one).
+    pub fn marks(&self) -> (&str, &str, &str) {
+        (&self.item_prefix, &self.item_suffix, &self.last_suffix)
+    }
+
     /// The recipient lines as printed: prefix, text, and the right end mark.
     pub fn lines(&self, recipients: &[String]) -> Vec<String> {
-        let mut items: Vec<&str> = recipients
-            .iter()
-            .map(|r| r.trim().trim_start_matches(['-', '+', '*']).trim())
-            .map(|r| r.trim_end_matches([';', ',', '.']))
-            .filter(|r| !r.is_empty())
-            .collect();
-        let has_archive = items.iter().any(|r| r.starts_with("Lưu"));
-        if !has_archive && !self.archive_line.is_empty() {
+        let mut items: Vec<&str> = recipients.iter().filter_map(|r| Self::item(r)).collect();
+        if self.adds_archive(&items) {
             items.push(&self.archive_line);
         }
         let n = items.len();
         items
             .iter()
             .enumerate()
-            .map(|(i, r)| {
-                let end = if i + 1 == n {
-                    &self.last_suffix
-                } else {
-                    &self.item_suffix
-                };
-                format!("{}{r}{end}", self.item_prefix)
-            })
+            .map(|(i, r)| self.item_line(r, i + 1 == n))
             .collect()
     }
 }

@@ -4,7 +4,10 @@
 use std::io::{self, Write};
 
 use super::{Labels, path_display, section_of, stat};
-use duthao_diff::{BlockChange, DiffOptions, DraftDiff, Side, Step, WordOp, apply, diff_texts};
+use duthao_diff::{
+    BlockChange, DraftDiff, FieldChange, RowChange, Side, Step, TableChange, WordOp, apply,
+    table_cells,
+};
 use duthao_model::{Block, BlockKind, Draft, Inline, ListMarker};
 
 /// Escapes text for HTML element content and attribute values.
@@ -92,6 +95,32 @@ fn ops_html(ops: &[WordOp], side: Option<Side>) -> String {
         }
     }
     s
+}
+
+/// One side of a changed front-matter field: its value with that side's
+/// changes marked (the items of a list one per line), or "(trống)".
+fn front_side(c: &FieldChange, side: Side) -> String {
+    let value = match side {
+        Side::Old => &c.old,
+        Side::New => &c.new,
+    };
+    if value.is_none() {
+        return "<i>(trống)</i>".to_string();
+    }
+    if c.is_list() {
+        return c
+            .ops
+            .iter()
+            .filter_map(|op| match (op, side) {
+                (WordOp::Equal(t), _) => Some(escape(t)),
+                (WordOp::Delete(t), Side::Old) => Some(format!("<del>{}</del>", escape(t))),
+                (WordOp::Insert(t), Side::New) => Some(format!("<ins>{}</ins>", escape(t))),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join("<br>");
+    }
+    ops_html(&c.ops, Some(side)).replace('\n', "<br>")
 }
 
 fn block_class(b: &Block) -> String {
@@ -242,29 +271,13 @@ pub fn write(
              <thead><tr><th>Thông tin</th><th>{lf}</th><th>{lt}</th></tr></thead><tbody>"
         )?;
         for c in &diff.front {
-            let (old, new) = match (&c.old, &c.new) {
-                (Some(a), Some(b)) if a.contains(' ') && b.contains(' ') => {
-                    let ops = diff_texts(a, b, &DiffOptions::default());
-                    (
-                        ops_html(&ops, Some(Side::Old)),
-                        ops_html(&ops, Some(Side::New)),
-                    )
-                }
-                (a, b) => (
-                    a.as_deref().map_or("<i>(trống)</i>".to_string(), |v| {
-                        format!("<del>{}</del>", escape(v))
-                    }),
-                    b.as_deref().map_or("<i>(trống)</i>".to_string(), |v| {
-                        format!("<ins>{}</ins>", escape(v))
-                    }),
-                ),
-            };
+            let (old, new) = (front_side(c, Side::Old), front_side(c, Side::New));
             writeln!(
                 out,
                 "<tr><th>{}</th><td>{}</td><td>{}</td></tr>",
                 field_name(&c.key),
-                old.replace('\n', "<br>"),
-                new.replace('\n', "<br>")
+                old,
+                new
             )?;
         }
         writeln!(out, "</tbody></table>\n</section>")?;
@@ -381,6 +394,7 @@ fn tag_line(change: &BlockChange, from: &Draft, to: &Draft, pos: usize) -> Strin
             from: f,
             to: t,
             ops,
+            ..
         } => format!(
             "<b>{}</b> · Di chuyển từ <a href=\"#d-{pos}\">{}</a>{}",
             escape(&path_display(&to.body.blocks[*t])),
@@ -449,18 +463,21 @@ fn inline_block(
         BlockChange::Moved { to: t, .. } => ("mv", &to.body.blocks[*t]),
     };
     let body = match change {
-        BlockChange::Added { .. } => whole_marked(block, &diff.text_of(block), "ins"),
-        BlockChange::Removed { .. } => whole_marked(block, &diff.text_of(block), "del"),
-        BlockChange::Changed {
-            from: f,
-            to: t,
-            ops,
+        BlockChange::Added { .. } => {
+            whole_marked(block, &diff.text_of(block), "ins", diff.whitespace)
         }
-        | BlockChange::Moved {
-            from: f,
-            to: t,
-            ops,
-        } => changed_html(diff, ops, &from.body.blocks[*f], &to.body.blocks[*t], None),
+        BlockChange::Removed { .. } => {
+            whole_marked(block, &diff.text_of(block), "del", diff.whitespace)
+        }
+        BlockChange::Changed { from: f, to: t, .. } | BlockChange::Moved { from: f, to: t, .. } => {
+            changed_html(
+                diff,
+                change,
+                &from.body.blocks[*f],
+                &to.body.blocks[*t],
+                None,
+            )
+        }
         BlockChange::Unchanged { .. } => String::new(),
     };
     // A removed footnote has no reference left to it; its id stays free.
@@ -488,6 +505,7 @@ fn inline_departure(
         from: f,
         to: t,
         ops,
+        ..
     } = &diff.blocks[moved]
     {
         let fb = &from.body.blocks[*f];
@@ -497,7 +515,7 @@ fn inline_departure(
             block_class(fb),
             escape(&path_display(fb)),
             escape(&path_display(&to.body.blocks[*t])),
-            whole_marked(fb, &apply(ops, Side::Old), "")
+            whole_marked(fb, &apply(ops, Side::Old), "", diff.whitespace)
         )?;
     }
     Ok(())
@@ -522,19 +540,15 @@ fn side_row(
                 side_class(b)
             )
         }
-        BlockChange::Changed {
-            from: f,
-            to: t,
-            ops,
-        } => {
+        BlockChange::Changed { from: f, to: t, .. } => {
             let (fb, tb) = (&from.body.blocks[*f], &to.body.blocks[*t]);
             writeln!(
                 out,
                 "<tr class=\"chg{}\" id=\"s-{pos}\"><td>{}</td><td><div class=\"tag\">{}</div>{}</td></tr>",
                 side_class(tb),
-                changed_html(diff, ops, fb, tb, Some(Side::Old)),
+                changed_html(diff, change, fb, tb, Some(Side::Old)),
                 tag_line(change, from, to, pos),
-                changed_html(diff, ops, fb, tb, Some(Side::New))
+                changed_html(diff, change, fb, tb, Some(Side::New))
             )
         }
         BlockChange::Added { to: t } => writeln!(
@@ -544,7 +558,8 @@ fn side_row(
             whole_marked(
                 &to.body.blocks[*t],
                 &diff.text_of(&to.body.blocks[*t]),
-                "ins"
+                "ins",
+                diff.whitespace,
             )
         ),
         BlockChange::Removed { from: f } => writeln!(
@@ -554,23 +569,20 @@ fn side_row(
             whole_marked(
                 &from.body.blocks[*f],
                 &diff.text_of(&from.body.blocks[*f]),
-                "del"
+                "del",
+                diff.whitespace,
             )
         ),
-        BlockChange::Moved {
-            from: f,
-            to: t,
-            ops,
-        } => {
+        BlockChange::Moved { from: f, to: t, .. } => {
             let (fb, tb) = (&from.body.blocks[*f], &to.body.blocks[*t]);
             writeln!(
                 out,
                 "<tr class=\"mv{}\" id=\"s-{pos}\"><td><div class=\"tag\">(từ {})</div>{}</td><td><div class=\"tag\">{}</div>{}</td></tr>",
                 side_class(tb),
                 escape(&path_display(fb)),
-                changed_html(diff, ops, fb, tb, Some(Side::Old)),
+                changed_html(diff, change, fb, tb, Some(Side::Old)),
                 tag_line(change, from, to, pos).replace("#d-", "#sd-"),
-                changed_html(diff, ops, fb, tb, Some(Side::New))
+                changed_html(diff, change, fb, tb, Some(Side::New))
             )
         }
     }
@@ -587,6 +599,7 @@ fn side_departure(
         from: f,
         to: t,
         ops,
+        ..
     } = &diff.blocks[moved]
     {
         writeln!(
@@ -594,7 +607,12 @@ fn side_departure(
             "<tr class=\"mv-from\" id=\"sd-{moved}\"><td><div class=\"tag\"><b>{}</b> · Đã chuyển đến <a href=\"#s-{moved}\">{}</a></div>{}</td><td class=\"empty\"></td></tr>",
             escape(&path_display(&from.body.blocks[*f])),
             escape(&path_display(&to.body.blocks[*t])),
-            whole_marked(&from.body.blocks[*f], &apply(ops, Side::Old), "")
+            whole_marked(
+                &from.body.blocks[*f],
+                &apply(ops, Side::Old),
+                "",
+                diff.whitespace,
+            )
         )?;
     }
     Ok(())
@@ -770,94 +788,6 @@ fn footnote_id(b: &Block) -> String {
     }
 }
 
-/// Cells of a table's plain text (`| a | b |` rows joined by newlines), or
-/// `None` when the text does not split into exactly the model's shape (a
-/// cell holding `|` or a line break), so the caller falls back rather than
-/// misplacing text.
-fn table_cells(text: &str, b: &Block) -> Option<Vec<Vec<String>>> {
-    let BlockKind::Table { header, rows } = &b.kind else {
-        return None;
-    };
-    let shape: Vec<usize> = std::iter::once(header)
-        .chain(rows.iter())
-        .map(|r| r.len())
-        .collect();
-    let lines: Vec<&str> = text.split('\n').collect();
-    if lines.len() != shape.len() {
-        return None;
-    }
-    let mut out = Vec::with_capacity(lines.len());
-    for (line, &cols) in lines.iter().zip(&shape) {
-        let inner = line.strip_prefix('|')?.strip_suffix('|')?;
-        let cells: Vec<String> = inner.split('|').map(|c| c.trim().to_string()).collect();
-        if cells.len() != cols {
-            return None;
-        }
-        out.push(cells);
-    }
-    Some(out)
-}
-
-/// One row of a redline table: which source rows it shows.
-enum RowPair {
-    Same(usize, usize),
-    Edited(usize, usize),
-    Removed(usize),
-    Added(usize),
-}
-
-/// Aligns rows: equal rows by longest common subsequence, the rows between
-/// two anchors paired in order while they have as many cells and share one,
-/// the rest removed or added.
-fn align_rows(old: &[Vec<String>], new: &[Vec<String>]) -> Vec<RowPair> {
-    let (n, m) = (old.len(), new.len());
-    let mut lcs = vec![vec![0usize; m + 1]; n + 1];
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            lcs[i][j] = if old[i] == new[j] {
-                lcs[i + 1][j + 1] + 1
-            } else {
-                lcs[i + 1][j].max(lcs[i][j + 1])
-            };
-        }
-    }
-    let mut out = Vec::new();
-    let (mut i, mut j) = (0, 0);
-    let (mut gap_old, mut gap_new) = (Vec::new(), Vec::new());
-    let flush = |out: &mut Vec<RowPair>, go: &mut Vec<usize>, gn: &mut Vec<usize>| {
-        let mut k = 0;
-        // Rows with nothing in common read better as one removed and one
-        // added than as every cell rewritten.
-        let related = |o: &Vec<String>, n: &Vec<String>| {
-            o.len() == n.len() && o.iter().zip(n).any(|(a, b)| a == b)
-        };
-        while k < go.len() && k < gn.len() && related(&old[go[k]], &new[gn[k]]) {
-            out.push(RowPair::Edited(go[k], gn[k]));
-            k += 1;
-        }
-        out.extend(go[k..].iter().map(|&o| RowPair::Removed(o)));
-        out.extend(gn[k..].iter().map(|&n| RowPair::Added(n)));
-        go.clear();
-        gn.clear();
-    };
-    while i < n || j < m {
-        if i < n && j < m && old[i] == new[j] {
-            flush(&mut out, &mut gap_old, &mut gap_new);
-            out.push(RowPair::Same(i, j));
-            i += 1;
-            j += 1;
-        } else if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) {
-            gap_new.push(j);
-            j += 1;
-        } else {
-            gap_old.push(i);
-            i += 1;
-        }
-    }
-    flush(&mut out, &mut gap_old, &mut gap_new);
-    out
-}
-
 fn marked(text: &str, tag: &str) -> String {
     let t = link_footnote_refs(&escape(text));
     if tag.is_empty() || t.is_empty() {
@@ -881,66 +811,57 @@ fn table_of(rows: &[Vec<String>], tag: &str, class: &str) -> String {
     s
 }
 
-/// A changed table as a table with per-cell marks: both sides (`side` is
-/// `None`) or one side. `None` when a side's text does not split into the
-/// model's cells; the whole old table struck and the new one underlined
-/// when the rows cannot be paired cell by cell (a column added or removed).
+/// A changed table as the diff pairs its rows: a table with per-cell marks,
+/// both sides (`side` is `None`) or one side; the whole old table struck
+/// and the new one underlined when the columns changed.
 fn table_redline(
-    ops: &[WordOp],
+    change: &TableChange,
     old_block: &Block,
     new_block: &Block,
     side: Option<Side>,
-    opts: &DiffOptions,
+    whitespace: bool,
 ) -> Option<String> {
-    let old = table_cells(&apply(ops, Side::Old), old_block)?;
-    let new = table_cells(&apply(ops, Side::New), new_block)?;
-    let columns = |t: &[Vec<String>]| t.first().map_or(0, Vec::len);
-    if columns(&old) != columns(&new) {
-        return Some(match side {
-            None => format!(
-                "{}{}",
-                table_of(&old, "del", " gone"),
-                table_of(&new, "ins", "")
-            ),
-            Some(Side::Old) => table_of(&old, "del", ""),
-            Some(Side::New) => table_of(&new, "ins", ""),
-        });
-    }
+    let old = table_cells(old_block, whitespace)?;
+    let new = table_cells(new_block, whitespace)?;
+    let rows = match change {
+        TableChange::Reshaped => {
+            return Some(match side {
+                None => format!(
+                    "{}{}",
+                    table_of(&old, "del", " gone"),
+                    table_of(&new, "ins", "")
+                ),
+                Some(Side::Old) => table_of(&old, "del", ""),
+                Some(Side::New) => table_of(&new, "ins", ""),
+            });
+        }
+        TableChange::Rows(rows) => rows,
+    };
     let mut s = String::from("<table class=\"doc\">");
-    for pair in align_rows(&old, &new) {
-        let (class, header, cells): (&str, bool, Vec<String>) = match pair {
-            RowPair::Same(o, n) => (
-                "",
-                o == 0 || n == 0,
-                new[n].iter().map(|c| marked(c, "")).collect(),
-            ),
-            RowPair::Edited(o, n) => (
+    for row in rows {
+        let header = row.from() == Some(0) || row.to() == Some(0);
+        let (class, cells): (&str, Vec<String>) = match row {
+            RowChange::Same { to, .. } => ("", new[*to].iter().map(|c| marked(c, "")).collect()),
+            RowChange::Edited { cells, .. } => (
                 " class=\"row-chg\"",
-                o == 0 || n == 0,
-                old[o]
-                    .iter()
-                    .zip(&new[n])
-                    .map(|(a, b)| ops_rich(&diff_texts(a, b, opts), side))
-                    .collect(),
+                cells.iter().map(|ops| ops_rich(ops, side)).collect(),
             ),
-            RowPair::Removed(o) => {
+            RowChange::Removed { from } => {
                 if side == Some(Side::New) {
                     continue;
                 }
                 (
                     " class=\"row-del\"",
-                    o == 0,
-                    old[o].iter().map(|c| marked(c, "del")).collect(),
+                    old[*from].iter().map(|c| marked(c, "del")).collect(),
                 )
             }
-            RowPair::Added(n) => {
+            RowChange::Added { to } => {
                 if side == Some(Side::Old) {
                     continue;
                 }
                 (
                     " class=\"row-ins\"",
-                    n == 0,
-                    new[n].iter().map(|c| marked(c, "ins")).collect(),
+                    new[*to].iter().map(|c| marked(c, "ins")).collect(),
                 )
             }
         };
@@ -957,8 +878,8 @@ fn table_redline(
 
 /// A block's whole text, all inserted or all deleted (`tag`), as a table
 /// when it is one.
-fn whole_marked(b: &Block, text: &str, tag: &str) -> String {
-    if let Some(cells) = table_cells(text, b) {
+fn whole_marked(b: &Block, text: &str, tag: &str, whitespace: bool) -> String {
+    if let Some(cells) = table_cells(b, whitespace) {
         return table_of(&cells, tag, "");
     }
     let inner = footnote_def_head(b, link_footnote_refs(&escape(text)));
@@ -969,28 +890,27 @@ fn whole_marked(b: &Block, text: &str, tag: &str) -> String {
     }
 }
 
-/// A changed or moved block's ops as HTML for one side or both.
+/// A changed or moved block as HTML for one side or both.
 fn changed_html(
     diff: &DraftDiff,
-    ops: &[WordOp],
+    change: &BlockChange,
     old_block: &Block,
     new_block: &Block,
     side: Option<Side>,
 ) -> String {
-    let opts = DiffOptions {
-        whitespace: diff.whitespace,
-        ..DiffOptions::default()
-    };
     let shown = if side == Some(Side::Old) {
         old_block
     } else {
         new_block
     };
+    let ops = change.ops().unwrap_or_default();
     // Only the emphasis changed: each side as it is styled shows how.
     if !ops.iter().any(WordOp::is_change) {
         return block_rich(shown, &diff.text_of(shown));
     }
-    if let Some(t) = table_redline(ops, old_block, new_block, side, &opts) {
+    if let Some(table) = change.table()
+        && let Some(t) = table_redline(table, old_block, new_block, side, diff.whitespace)
+    {
         return t;
     }
     footnote_def_head(shown, ops_rich(ops, side))

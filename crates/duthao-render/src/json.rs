@@ -85,7 +85,14 @@ fn block_json(buf: &mut Vec<u8>, diff: &DraftDiff, i: usize, from: &Draft, to: &
             word_op(buf, name, &diff.compared_text(block));
         }
     }
-    buf.extend_from_slice(b"]}");
+    buf.push(b']');
+    // An edited table, row by row and cell by cell, as the diff paired it.
+    if let Some(table) = change.table() {
+        buf.extend_from_slice(b",\"table\":");
+        // Serialising our own types into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *buf, table);
+    }
+    buf.push(b'}');
 }
 
 /// `,"key":value`, or `,"key":null`.

@@ -7,9 +7,7 @@ use std::io::{self, Write};
 use anstyle::{AnsiColor, Style};
 
 use super::{Labels, path_display, stat};
-use duthao_diff::{
-    BlockChange, DiffOptions, DraftDiff, Side, TokenClass, WordOp, apply, diff_texts, tokenize,
-};
+use duthao_diff::{BlockChange, DraftDiff, Side, TokenClass, WordOp, apply, tokenize};
 use duthao_model::{Block, Draft};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,29 +129,43 @@ pub fn write(
         writeln!(out)?;
         for c in &diff.front {
             write!(out, "  {}: ", safe(&c.key))?;
-            match (&c.old, &c.new) {
-                // Word-diff prose values; a date or a number reads best whole.
-                (Some(a), Some(b)) if a.contains(' ') && b.contains(' ') => {
-                    let ops = diff_texts(a, b, &DiffOptions::default());
-                    let ops: Vec<WordOp> = ops
-                        .into_iter()
-                        .map(|op| match op {
-                            WordOp::Equal(t) => WordOp::Equal(t.replace('\n', "; ")),
-                            WordOp::Insert(t) => WordOp::Insert(t.replace('\n', "; ")),
-                            WordOp::Delete(t) => WordOp::Delete(t.replace('\n', "; ")),
-                        })
-                        .collect();
-                    write_ops(out, &p, &ops, usize::MAX / 4)?;
-                }
-                (old, new) => {
-                    match old {
-                        Some(v) => p.del(out, &v.replace('\n', "; "))?,
-                        None => p.dim(out, "(none)")?,
+            if c.is_list() {
+                // One item after the other, each kept, added or dropped.
+                for (i, op) in c.ops.iter().enumerate() {
+                    if i > 0 {
+                        out.write_all(b"; ")?;
                     }
-                    write!(out, " → ")?;
-                    match new {
-                        Some(v) => p.ins(out, &v.replace('\n', "; "))?,
-                        None => p.dim(out, "(none)")?,
+                    match op {
+                        WordOp::Equal(t) => out.write_all(safe(t).as_bytes())?,
+                        WordOp::Insert(t) => p.ins(out, t)?,
+                        WordOp::Delete(t) => p.del(out, t)?,
+                    }
+                }
+            } else {
+                match (&c.old, &c.new) {
+                    (Some(_), Some(_)) => {
+                        // A value's lines on one line.
+                        let ops: Vec<WordOp> = c
+                            .ops
+                            .iter()
+                            .map(|op| match op {
+                                WordOp::Equal(t) => WordOp::Equal(t.replace('\n', "; ")),
+                                WordOp::Insert(t) => WordOp::Insert(t.replace('\n', "; ")),
+                                WordOp::Delete(t) => WordOp::Delete(t.replace('\n', "; ")),
+                            })
+                            .collect();
+                        write_ops(out, &p, &ops, usize::MAX / 4)?
+                    }
+                    (old, new) => {
+                        match old {
+                            Some(v) => p.del(out, &v.replace('\n', "; "))?,
+                            None => p.dim(out, "(none)")?,
+                        }
+                        write!(out, " → ")?;
+                        match new {
+                            Some(v) => p.ins(out, &v.replace('\n', "; "))?,
+                            None => p.dim(out, "(none)")?,
+                        }
                     }
                 }
             }
@@ -190,6 +202,7 @@ pub fn write(
                 from: f,
                 to: t,
                 ops,
+                ..
             } => {
                 let (fb, tb) = (&from.body.blocks[*f], &to.body.blocks[*t]);
                 let edited = if ops.iter().any(WordOp::is_change) {

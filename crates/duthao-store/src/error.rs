@@ -1,43 +1,31 @@
 use std::path::PathBuf;
 
 /// Everything the git-backed store can refuse or fail at. Each message says
-/// what the user can do about it, because the CLI prints them as they are.
+/// what went wrong and where; what to run about it is the caller's to say.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("{} is not a git repository; run `duthao init` or `git init` there", path.display())]
+    #[error("{} is not in a git repository", path.display())]
     NotARepo { path: PathBuf },
 
     #[error(
-        "{} belongs to another user, and git (so duthao) opens such a repository only when it is marked safe: if you trust it, run `git config --global --add safe.directory {}`",
-        path.display(),
+        "{} belongs to another user, and git (so duthao) opens such a repository only when it is marked safe",
         path.display()
     )]
     NotOwned { path: PathBuf },
 
-    #[error(
-        "{} is a bare git repository (no working files); clone it (`git clone {} DIR`) and work in the clone",
-        path.display(),
-        path.display()
-    )]
+    #[error("{} is a bare git repository (no working files)", path.display())]
     BareRepo { path: PathBuf },
 
-    #[error(
-        "no git identity: {missing} is not set; run `git config --global user.name \"Your Name\"` and \
-         `git config --global user.email you@example.org` (or set DUTHAO_AUTHOR_NAME and DUTHAO_AUTHOR_EMAIL)"
-    )]
+    #[error("no git identity: {missing} is not set")]
     NoIdentity { missing: &'static str },
 
-    #[error(
-        "invalid identity {value:?}: {reason}; fix it with `git config user.name` / `git config user.email`"
-    )]
+    #[error("invalid identity {value:?}: {reason}")]
     BadIdentity { value: String, reason: &'static str },
 
-    #[error("HEAD is detached at {short}; check out a branch (git switch main) before committing")]
+    #[error("HEAD is detached at {short}; duthao commits and submits only on a branch")]
     Detached { short: String },
 
-    #[error(
-        "a git {state} is in progress; finish it (git commit) or abort it (git {op} --abort) before committing with duthao"
-    )]
+    #[error("a git {state} is in progress in this repository")]
     OperationInProgress { state: String, op: &'static str },
 
     #[error(
@@ -78,9 +66,7 @@ pub enum StoreError {
     )]
     UnknownRevision { rev: String },
 
-    #[error(
-        "{rev:?} is the text on disk, not a commit; commit it first (duthao commit SLUG -m MSG)"
-    )]
+    #[error("{rev:?} is the text on disk, not a commit")]
     NotACommit { rev: String },
 
     #[error(
@@ -88,9 +74,7 @@ pub enum StoreError {
     )]
     AlreadyVersioned { slug: String, n: u32 },
 
-    #[error(
-        "{slug}: someone else created version v{n} at the same moment; nothing was written, check `duthao status {slug}` and try again"
-    )]
+    #[error("{slug}: someone else created version v{n} at the same moment; nothing was written")]
     ConcurrentSubmit { slug: String, n: u32 },
 
     #[error(
@@ -99,9 +83,7 @@ pub enum StoreError {
     ConcurrentCommit { branch: String },
 
     #[error(
-        "committed as {commit}, but git's index could not be updated (another git command held it); \
-         run `git reset -q -- {}` to make `git status` agree",
-        paths.join(" ")
+        "committed as {commit}, but git's index could not be updated (another git command held it), so `git status` still shows the change"
     )]
     IndexNotUpdated { commit: String, paths: Vec<String> },
 
@@ -182,7 +164,7 @@ fn list_paths(paths: &[PathBuf]) -> String {
 
 fn existing_versions(existing: &[u32]) -> String {
     if existing.is_empty() {
-        "it has not been submitted yet (duthao submit SLUG)".to_string()
+        "it has not been submitted yet".to_string()
     } else {
         let shown: Vec<String> = existing.iter().map(|n| format!("v{n}")).collect();
         format!("existing versions: {}", shown.join(", "))

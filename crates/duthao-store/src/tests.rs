@@ -159,7 +159,9 @@ fn detached_head_is_refused() {
         .commit_paths(&[Path::new("drafts/x.md")], "x", &who())
         .unwrap_err();
     assert!(matches!(err, StoreError::Detached { .. }));
-    assert!(err.to_string().contains("git switch main"), "{err}");
+    // What went wrong, not what to run: the command line adds that.
+    assert!(err.to_string().contains("detached"), "{err}");
+    assert!(!err.to_string().contains("git switch"), "{err}");
 }
 
 #[test]
@@ -450,7 +452,7 @@ fn open_refuses_non_repositories_and_bare_ones() {
     if Repository::discover(plain.path()).is_err() {
         let err = Store::open(plain.path()).unwrap_err();
         assert!(matches!(err, StoreError::NotARepo { .. }));
-        assert!(err.to_string().contains("duthao init"), "{err}");
+        assert!(err.to_string().contains("not in a git repository"), "{err}");
     }
     let bare = tempfile::tempdir().unwrap();
     Repository::init_bare(bare.path()).unwrap();
@@ -498,10 +500,7 @@ fn identity_comes_from_env_then_config() {
             missing: "user.name"
         }
     ));
-    assert!(
-        err.to_string().contains("git config --global user.name"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("user.name is not set"), "{err}");
     let err = resolve_identity(Some("A <b>".into()), Some("e@x".into()), |_| None).unwrap_err();
     assert!(matches!(err, StoreError::BadIdentity { .. }));
 }

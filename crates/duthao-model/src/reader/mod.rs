@@ -9,6 +9,7 @@ mod structure;
 mod tables;
 mod yaml_error;
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
@@ -107,8 +108,121 @@ impl ReadError {
     }
 }
 
+/// What a draft is read from: its bytes, as on disk or in git, borrowed or
+/// owned (owned bytes become the text without a copy), or text already
+/// through [`decode`].
+#[derive(Debug)]
+pub enum Input<'a> {
+    /// Bytes as stored: checked for UTF-8, BOM and CRLF removed, made NFC.
+    Bytes(Cow<'a, [u8]>),
+    /// Text [`decode`] has made ready.
+    Text(DraftText),
+}
+
+impl<'a> From<&'a [u8]> for Input<'a> {
+    fn from(b: &'a [u8]) -> Self {
+        Input::Bytes(Cow::Borrowed(b))
+    }
+}
+
+impl<'a, const N: usize> From<&'a [u8; N]> for Input<'a> {
+    fn from(b: &'a [u8; N]) -> Self {
+        Input::Bytes(Cow::Borrowed(b))
+    }
+}
+
+impl<'a> From<&'a Vec<u8>> for Input<'a> {
+    fn from(b: &'a Vec<u8>) -> Self {
+        Input::Bytes(Cow::Borrowed(b))
+    }
+}
+
+impl From<Vec<u8>> for Input<'_> {
+    fn from(b: Vec<u8>) -> Self {
+        Input::Bytes(Cow::Owned(b))
+    }
+}
+
+impl<'a> From<&'a str> for Input<'a> {
+    fn from(s: &'a str) -> Self {
+        Input::Bytes(Cow::Borrowed(s.as_bytes()))
+    }
+}
+
+impl<'a> From<&'a String> for Input<'a> {
+    fn from(s: &'a String) -> Self {
+        Input::Bytes(Cow::Borrowed(s.as_bytes()))
+    }
+}
+
+impl From<String> for Input<'_> {
+    fn from(s: String) -> Self {
+        Input::Bytes(Cow::Owned(s.into_bytes()))
+    }
+}
+
+impl From<DraftText> for Input<'_> {
+    fn from(t: DraftText) -> Self {
+        Input::Text(t)
+    }
+}
+
+/// A draft's text as the reader reads it: valid UTF-8 of at most
+/// [`MAX_DRAFT_BYTES`], without a BOM, with LF line ends, in NFC.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftText(String);
+
+impl DraftText {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The text, owned.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl std::ops::Deref for DraftText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A draft's text from its bytes: UTF-8 checked, size limited, BOM and CRLF
+/// endings removed, NFC. For a caller that looks at the text before reading
+/// it as a draft (for conflict markers, say); [`read`] takes the result
+/// without decoding it again.
+pub fn decode<'a>(input: impl Into<Input<'a>>, file: &Path) -> Result<DraftText, ReadError> {
+    match input.into() {
+        Input::Text(t) => Ok(t),
+        Input::Bytes(Cow::Owned(bytes)) => decode_owned(bytes, file).map(DraftText),
+        Input::Bytes(Cow::Borrowed(bytes)) => decode_borrowed(bytes, file).map(DraftText),
+    }
+}
+
+/// Reads a draft: front matter and body. This is the one way a draft
+/// becomes a [`Draft`]; `file` names it in error messages.
+pub fn read<'a>(input: impl Into<Input<'a>>, file: &Path) -> Result<Draft, ReadError> {
+    let text = decode(input, file)?;
+    parse_text(text.0, file)
+}
+
+/// Reads only the front matter of a draft (for listing many drafts, where
+/// the bodies are not needed).
+pub fn read_front_matter<'a>(
+    input: impl Into<Input<'a>>,
+    file: &Path,
+) -> Result<FrontMatter, ReadError> {
+    let text = decode(input, file)?;
+    let s = split(&text, file)?;
+    front_matter(s.yaml, file)
+}
+
 /// Decodes and NFC-normalises a draft's bytes; strips a BOM and CRLF endings.
-pub fn decode(bytes: &[u8], file: &Path) -> Result<String, ReadError> {
+fn decode_borrowed(bytes: &[u8], file: &Path) -> Result<String, ReadError> {
     check_size(bytes.len(), file)?;
     let text = utf8(bytes, file)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -120,9 +234,9 @@ pub fn decode(bytes: &[u8], file: &Path) -> Result<String, ReadError> {
     Ok(nfc(text))
 }
 
-/// [`decode`] taking the bytes: the usual file (UTF-8, no BOM, LF, NFC)
-/// becomes its text without a copy.
-pub fn decode_owned(bytes: Vec<u8>, file: &Path) -> Result<String, ReadError> {
+/// [`decode_borrowed`] taking the bytes: the usual file (UTF-8, no BOM, LF,
+/// NFC) becomes its text without a copy.
+fn decode_owned(bytes: Vec<u8>, file: &Path) -> Result<String, ReadError> {
     check_size(bytes.len(), file)?;
     utf8(&bytes, file)?;
     // SAFETY: `utf8` has just validated these bytes.
@@ -333,13 +447,6 @@ pub fn front_matter_text(text: &str) -> String {
     }
 }
 
-/// Parses the front matter alone (used by `list` on many drafts, where the
-/// body is not needed).
-pub fn parse_front_matter(text: &str, file: &Path) -> Result<FrontMatter, ReadError> {
-    let s = split(text, file)?;
-    front_matter(s.yaml, file)
-}
-
 fn front_matter(yaml: &str, file: &Path) -> Result<FrontMatter, ReadError> {
     if yaml.trim().is_empty() {
         return Err(ReadError::Yaml {
@@ -437,34 +544,11 @@ pub(crate) fn key_line(yaml: &str, key: &str) -> usize {
         .unwrap_or(1)
 }
 
-/// Reads a whole draft from its bytes. `file` is used in error messages only.
-pub fn parse_draft(bytes: &[u8], file: &Path) -> Result<Draft, ReadError> {
-    let text = decode(bytes, file)?;
-    parse_draft_str(&text, file)
-}
-
-/// [`parse_draft`] taking the bytes, so a large file is not held twice.
-pub fn parse_draft_owned(bytes: Vec<u8>, file: &Path) -> Result<Draft, ReadError> {
-    parse_draft_text(decode_owned(bytes, file)?, file)
-}
-
-/// [`parse_draft_str`] taking the text, which is let go as soon as the
-/// blocks hold theirs.
-pub fn parse_draft_text(text: String, file: &Path) -> Result<Draft, ReadError> {
+/// Parses decoded text, which is let go as soon as the blocks hold theirs.
+fn parse_text(text: String, file: &Path) -> Result<Draft, ReadError> {
     let (front, raw, lines) = parse_parts(&text, file)?;
     // The blocks own their text now: let the file's go before the model grows.
     drop(text);
-    Ok(Draft {
-        front,
-        body: Body {
-            blocks: structure::assign(raw, &lines),
-        },
-    })
-}
-
-/// Reads a draft from text already decoded and NFC-normalised.
-pub fn parse_draft_str(text: &str, file: &Path) -> Result<Draft, ReadError> {
-    let (front, raw, lines) = parse_parts(text, file)?;
     Ok(Draft {
         front,
         body: Body {

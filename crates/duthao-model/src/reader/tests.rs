@@ -8,7 +8,7 @@ const FRONT: &str =
 
 fn read(body: &str) -> Draft {
     let text = format!("{FRONT}\n{body}");
-    parse_draft(text.as_bytes(), Path::new("t.md")).expect("parses")
+    super::read(text.as_bytes(), Path::new("t.md")).expect("parses")
 }
 
 fn paths(d: &Draft) -> Vec<String> {
@@ -150,8 +150,8 @@ fn nfd_input_reads_the_same_as_nfc() {
     let nfc_text = format!("{FRONT}\n{body}");
     let nfd_text: String = nfc_text.nfd().collect();
     assert_ne!(nfc_text, nfd_text);
-    let a = parse_draft(nfc_text.as_bytes(), Path::new("a.md")).unwrap();
-    let b = parse_draft(nfd_text.as_bytes(), Path::new("b.md")).unwrap();
+    let a = super::read(nfc_text.as_bytes(), Path::new("a.md")).unwrap();
+    let b = super::read(nfd_text.as_bytes(), Path::new("b.md")).unwrap();
     assert_eq!(a, b);
 }
 
@@ -167,14 +167,14 @@ fn whitespace_does_not_change_fingerprints() {
 #[test]
 fn front_matter_round_trips_and_keeps_unknown_keys() {
     let text = "---\nkind: quyet-dinh\nprofile: state\nissuer:\n  parent: UBND TỈNH\n  name: SỞ NỘI VỤ\n  code: SNV\n  unit: TCCB\nnumber: 7\nplace: Thái Nguyên\ndate: 2026-02-03\ntitle: Về việc X\nsigner:\n  authority: KT. GIÁM ĐỐC\n  title: PHÓ GIÁM ĐỐC\n  name: Lê Văn C\nrecipients:\n  - Như Điều 3\n  - Lưu: VT, TCCB\nurgency: Hỏa tốc\n---\n\nĐiều 1. Nội dung.\n";
-    let d = parse_draft(text.as_bytes(), Path::new("x.md")).unwrap();
+    let d = super::read(text.as_bytes(), Path::new("x.md")).unwrap();
     assert_eq!(d.front.recipients, vec!["Như Điều 3", "Lưu: VT, TCCB"]);
     assert_eq!(d.front.number, Some(7));
     assert_eq!(d.front.date.unwrap().to_string(), "2026-02-03");
     assert!(d.front.extra.contains_key("urgency"));
     assert!(d.front.issuer.extra.contains_key("unit"));
     let yaml = front_matter_yaml(&d.front).unwrap();
-    let again = parse_draft(
+    let again = super::read(
         format!("---\n{yaml}---\n\nĐiều 1. Nội dung.\n").as_bytes(),
         Path::new("y.md"),
     )
@@ -183,7 +183,7 @@ fn front_matter_round_trips_and_keeps_unknown_keys() {
 }
 
 fn err(text: &[u8]) -> String {
-    parse_draft(text, Path::new("drafts/x.md"))
+    super::read(text, Path::new("drafts/x.md"))
         .expect_err("must fail")
         .to_string()
 }
@@ -231,7 +231,7 @@ fn a_large_draft_reads_or_is_refused_clearly() {
 #[test]
 fn table_cells_are_never_dropped_silently() {
     let text = format!("{FRONT}\n| STT | Chỉ tiêu |\n|---|---|\n| 1 | Kết nạp | 2.150 |\n");
-    let e = parse_draft(text.as_bytes(), Path::new("drafts/x.md"))
+    let e = super::read(text.as_bytes(), Path::new("drafts/x.md"))
         .expect_err("extra cell")
         .to_string();
     assert!(
@@ -239,7 +239,7 @@ fn table_cells_are_never_dropped_silently() {
         "{e}"
     );
     let text = format!("{FRONT}\n| STT | Chỉ tiêu |\n|---|---|---|\n| 1 | Kết nạp |\n");
-    let e = parse_draft(text.as_bytes(), Path::new("drafts/x.md"))
+    let e = super::read(text.as_bytes(), Path::new("drafts/x.md"))
         .expect_err("bad delimiter row")
         .to_string();
     assert!(
@@ -283,7 +283,7 @@ fn owned_decoding_matches_borrowed() {
         b"ok\n\xff",
     ] {
         let file = Path::new("t.md");
-        let a = decode(bytes, file).map_err(|e| e.to_string());
+        let a = decode_borrowed(bytes, file).map_err(|e| e.to_string());
         let b = decode_owned(bytes.to_vec(), file).map_err(|e| e.to_string());
         assert_eq!(a, b);
     }

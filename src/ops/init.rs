@@ -3,11 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{CONFIG_FILE, DRAFTS_DIR, TEMPLATES_DIR, Workspace, WorkspaceError};
 use crate::fsutil::write_owned;
 use crate::profile::Templates;
-use crate::store::{HeadState, Identity, Store, StoreError};
+use crate::workspace::{CONFIG_FILE, DRAFTS_DIR, TEMPLATES_DIR, Workspace, WorkspaceError};
+use duthao_store::{HeadState, Identity, Store, StoreError};
 
+/// How to make a workspace.
 #[derive(Debug, Clone)]
 pub struct InitOptions {
     /// Default layout profile: `party` or `state` (or another built-in one).
@@ -18,12 +19,19 @@ pub struct InitOptions {
     pub identity: Option<Identity>,
 }
 
+/// What `init` made.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct InitReport {
+    /// The workspace's folder.
     pub root: PathBuf,
+    /// Its default profile.
     pub profile: String,
+    /// The example draft added, if any.
     pub example: Option<String>,
+    /// The first commit (full hex).
     pub commit: String,
+    /// A document kind to suggest for a first draft in the profile.
+    pub first_kind: String,
 }
 
 /// Creates a workspace in `dir`. Everything is checked before anything is
@@ -123,6 +131,7 @@ pub fn init(dir: &Path, opts: &InitOptions) -> Result<InitReport, WorkspaceError
         profile: opts.profile.clone(),
         example: example.map(|e| e.slug.to_string()),
         commit: commit.to_string(),
+        first_kind: first_kind(&opts.profile).to_string(),
     })
 }
 
@@ -142,7 +151,7 @@ pub fn default_config(profile: &str) -> String {
 
 /// A document kind to suggest for a first draft in a profile: the
 /// resolution for a party body, the decision for a state body.
-pub fn first_kind(profile: &str) -> &'static str {
+fn first_kind(profile: &str) -> &'static str {
     if profile.starts_with("party") {
         "nghi-quyet"
     } else {
