@@ -262,6 +262,7 @@ fn write_document<'a>(
         first_header: w.first_page_differs(),
         footnotes: !referenced.is_empty(),
     };
+    w.has_notes_part = parts.footnotes;
     let mut package = Package::new(&parts, props)?;
     package.start("word/document.xml")?;
     let mut out = Body {

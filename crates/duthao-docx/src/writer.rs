@@ -112,6 +112,9 @@ pub(crate) struct Writer<'a> {
     /// Inside a footnote: references there are plain text (Word has no
     /// footnotes in footnotes, and a note that cites itself must not recurse).
     pub in_note: bool,
+    /// The package has a footnotes part (set before the body is written):
+    /// without one, a reference stays text, as it does inside a note.
+    pub has_notes_part: bool,
     /// The body block being written is the last one before the signature
     /// block: its paragraphs keep with the next, so the signature block never
     /// stands alone on the last page.
@@ -133,6 +136,7 @@ impl<'a> Writer<'a> {
             notes: Vec::new(),
             links: Links::default(),
             in_note: false,
+            has_notes_part: false,
             keep_with_closing: false,
         }
     }
@@ -344,10 +348,13 @@ impl<'a> Writer<'a> {
 
     /// A footnote reference: a real Word footnote, numbered in document
     /// order, whose text is written later in the footnotes part. Inside a
-    /// footnote, or for a label with no definition, the reference stays text.
+    /// footnote, for a label with no definition, or in a package without a
+    /// footnotes part (the body cites no note, and this reference stands in
+    /// a definition that nothing cites, shown in the body), the reference
+    /// stays text.
     pub fn footnote_ref(&mut self, out: &mut String, label: &str, look: &Look<'a>, t: Track) {
         let content = self.footnote_defs.get(label).copied();
-        if self.in_note || content.is_none() {
+        if self.in_note || content.is_none() || !self.has_notes_part {
             let style = Style {
                 superscript: self.in_note,
                 ..Style::default()
