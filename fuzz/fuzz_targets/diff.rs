@@ -10,7 +10,7 @@ use std::io::sink;
 
 use duthao::diff::{DiffOptions, DraftDiff, diff_drafts};
 use duthao::model::Draft;
-use duthao::render::redline::{Labels, html, json, markdown, stat, terminal};
+use duthao::render::{Labels, html, json, markdown, stat, terminal};
 use libfuzzer_sys::fuzz_target;
 
 fn writers(diff: &DraftDiff, a: &Draft, b: &Draft) {
@@ -55,10 +55,18 @@ fn check_json(out: &[u8], diff: &DraftDiff, a: &Draft, b: &Draft) {
         }
     }
     for (i, t) in to.iter().enumerate() {
-        assert_eq!(t.as_deref(), Some(&*diff.text_of(&b.body.blocks[i])), "JSON TO block {i}");
+        assert_eq!(
+            t.as_deref(),
+            Some(&*diff.text_of(&b.body.blocks[i])),
+            "JSON TO block {i}"
+        );
     }
     for (i, f) in from.iter().enumerate() {
-        assert_eq!(f.as_deref(), Some(&*diff.text_of(&a.body.blocks[i])), "JSON FROM block {i}");
+        assert_eq!(
+            f.as_deref(),
+            Some(&*diff.text_of(&a.body.blocks[i])),
+            "JSON FROM block {i}"
+        );
     }
 }
 
@@ -78,5 +86,8 @@ fuzz_target!(|data: &[u8]| {
     }
     let same = diff_drafts(&a, &a, &DiffOptions::default());
     duthao_fuzz::check_diff(&same, &a, &a);
-    assert!(same.is_empty(), "a draft compared with itself changed: {same:?}");
+    assert!(
+        same.is_empty(),
+        "a draft compared with itself changed: {same:?}"
+    );
 });
