@@ -11,7 +11,7 @@
 //! The command line (`src/cli/`) uses this crate only: the re-exports below
 //! are what it may name.
 
-#![allow(missing_docs)] // TEMP
+#![warn(missing_docs)]
 
 pub mod examples;
 pub mod ops;

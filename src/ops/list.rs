@@ -13,12 +13,18 @@ use duthao_store::{Rev, Version};
 /// One line of `duthao list`.
 #[derive(Debug, Clone, Serialize)]
 pub struct DraftSummary {
+    /// The draft's name (its file is `drafts/<slug>.md`), or the file's name
+    /// when it is not a valid draft name.
     pub slug: String,
+    /// The document kind its front matter names, when it reads.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+    /// Its trích yếu, when it reads.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// The number of the latest version sent out, if any.
     pub latest_version: Option<u32>,
+    /// Where it stands in the pipeline.
     #[serde(flatten)]
     pub stage: Stage,
     /// The text on disk differs from the last commit.

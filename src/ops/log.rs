@@ -5,27 +5,42 @@ use serde::Serialize;
 
 use crate::workspace::{Result, Workspace, check_slug};
 
+/// What happened to a draft at one point of its history.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "event", rename_all = "kebab-case")]
 pub enum LogEvent {
     /// A commit that changed the draft.
-    Revision { commit: String, summary: String },
+    Revision {
+        /// The commit (full hex).
+        commit: String,
+        /// Its message's first line.
+        summary: String,
+    },
     /// A version frozen by `submit`.
     Version {
+        /// The version's number: "Dự thảo lần N".
         n: u32,
+        /// Its tag, `duthao/<slug>/vN`.
         tag: String,
+        /// The commit it freezes (full hex).
         commit: String,
+        /// The submitter's note to the reviewers.
         message: String,
     },
 }
 
+/// One entry of a draft's history.
 #[derive(Debug, Clone, Serialize)]
 pub struct LogEntry {
     /// Unix seconds.
     pub time: i64,
+    /// The author's offset from UTC, in minutes.
     pub offset_minutes: i32,
+    /// Who committed or submitted.
     pub who: String,
+    /// Their email.
     pub email: String,
+    /// What happened.
     #[serde(flatten)]
     pub event: LogEvent,
 }

@@ -16,9 +16,15 @@ pub enum Stage {
     /// No version submitted yet.
     Drafting,
     /// Version N is out for comment and the text has not changed since.
-    Circulated { version: u32 },
+    Circulated {
+        /// N.
+        version: u32,
+    },
     /// The text has changed since version N (committed or not).
-    Revising { since: u32 },
+    Revising {
+        /// N.
+        since: u32,
+    },
 }
 
 impl fmt::Display for Stage {
@@ -31,15 +37,24 @@ impl fmt::Display for Stage {
     }
 }
 
+/// A version sent out for comment, as `status` and `submit` show it.
 #[derive(Debug, Clone, Serialize)]
 pub struct VersionInfo {
+    /// The version's number: "Dự thảo lần N".
     pub n: u32,
+    /// Its tag, `duthao/<slug>/vN`.
     pub tag: String,
+    /// The commit it freezes (full hex).
     pub commit: String,
+    /// Who submitted it.
     pub submitted_by: String,
+    /// Their email.
     pub email: String,
+    /// When (Unix seconds).
     pub time: i64,
+    /// The submitter's offset from UTC, in minutes.
     pub offset_minutes: i32,
+    /// The submitter's note to the reviewers.
     pub message: String,
 }
 
@@ -66,33 +81,56 @@ pub enum NextStep {
     /// A git operation (merge, rebase …) is half done in the repository: it
     /// must be finished or aborted (`abort`: git's command for that) before
     /// anything is committed or submitted.
-    FinishGitOperation { operation: String, abort: String },
+    FinishGitOperation {
+        /// "merge", "rebase", "cherry-pick" …
+        operation: String,
+        /// The git command that abandons it.
+        abort: String,
+    },
     /// The text on disk does not read as a draft.
-    FixDraft { problem: String },
+    FixDraft {
+        /// Why, with the file and line.
+        problem: String,
+    },
     /// The text on disk has changes not committed.
     Commit,
     /// The text is ready to go out as version `version` (after any commit
     /// listed before).
-    Submit { version: u32 },
+    Submit {
+        /// The number it will have.
+        version: u32,
+    },
     /// Version `circulated` is out for comment and the text has not changed
     /// since: the next step is a revision.
-    Revise { circulated: u32 },
+    Revise {
+        /// The version out for comment.
+        circulated: u32,
+    },
 }
 
 /// `duthao status <slug>`.
 #[derive(Debug, Clone, Serialize)]
 pub struct DraftStatus {
+    /// The draft's name.
     pub slug: String,
+    /// Its file, relative to the workspace.
     pub file: String,
+    /// The document kind its front matter names.
     pub kind: String,
+    /// That kind's name in the profile ("NGHỊ QUYẾT").
     pub kind_name: String,
+    /// The layout profile it uses.
     pub profile: String,
+    /// Its trích yếu.
     pub title: String,
+    /// Every version sent out, oldest first.
     pub versions: Vec<VersionInfo>,
+    /// Where it stands in the pipeline.
     #[serde(flatten)]
     pub stage: Stage,
     /// Commits that changed the draft after the latest version.
     pub revisions_since_version: usize,
+    /// The text on disk differs from the last commit.
     pub uncommitted: bool,
     /// The last commit that changed the draft.
     pub last_revision: Option<String>,

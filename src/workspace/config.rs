@@ -11,27 +11,42 @@ use crate::profile::toml_text::{known, line_col, toml_message};
 /// The largest `duthao.toml` read.
 pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
+/// What is wrong with a workspace's `duthao.toml`, with the file and line.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    /// duthao.toml could not be read safely.
     #[error(transparent)]
     Read(crate::fsutil::ReadFileError),
+    /// duthao.toml could not be read.
     #[error("{file}: cannot read: {source}")]
     Io {
+        /// The file, as the user knows it.
         file: PathBuf,
+        /// The system's error.
         source: std::io::Error,
     },
+    /// duthao.toml is not valid TOML.
     #[error("{file}:{line}:{column}: {message}")]
     Syntax {
+        /// The file, as the user knows it.
         file: PathBuf,
+        /// The line in it (1-based).
         line: usize,
+        /// The column (1-based).
         column: usize,
+        /// What is wrong.
         message: String,
     },
+    /// A key of duthao.toml has a value that cannot be.
     #[error("{file}:{line}: `{key}` {message}")]
     Invalid {
+        /// The file, as the user knows it.
         file: PathBuf,
+        /// The line in it (1-based).
         line: usize,
+        /// The key.
         key: String,
+        /// What is wrong.
         message: String,
     },
 }
@@ -40,19 +55,26 @@ pub enum ConfigError {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Organisation {
+    /// The body above it, on the header's first line ("ĐẢNG BỘ TỈNH …").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
+    /// The issuing body ("TỈNH ỦY THÁI NGUYÊN").
     pub name: String,
+    /// Its code in document numbers ("TU" in "15-NQ/TU").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// The place name of the date line ("Thái Nguyên").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub place: Option<String>,
 }
 
+/// Someone who signs off a level.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Approver {
+    /// Their name, as their approvals show it.
     pub name: String,
+    /// Their email, as git knows them.
     pub email: String,
     /// OpenSSH public key ("ssh-ed25519 AAAA… comment"); needed to approve.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -64,8 +86,11 @@ pub struct Approver {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Level {
+    /// The level's short name in commands and records (`ban-to-chuc`).
     pub id: String,
+    /// Its name for readers ("Ban Tổ chức Tỉnh ủy").
     pub name: String,
+    /// Who may approve at this level.
     #[serde(default)]
     pub approvers: Vec<Approver>,
     /// Approvals needed at this level; 0 for a comment-only level.
@@ -77,7 +102,9 @@ pub struct Level {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct CommentingBody {
+    /// Its name ("Đảng ủy Khối cơ quan").
     pub name: String,
+    /// The `id` of the level it comments at.
     pub level: String,
 }
 
@@ -100,10 +127,13 @@ fn default_profile() -> String {
 /// The validated workspace configuration.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Config {
+    /// Who issues the documents.
     pub organisation: Organisation,
     /// Default layout profile for drafts that do not name one.
     pub profile: String,
+    /// The review levels, in the order a document goes through them.
     pub levels: Vec<Level>,
+    /// The bodies that send comments, each at its level.
     pub bodies: Vec<CommentingBody>,
 }
 
@@ -131,6 +161,8 @@ impl Config {
         Config::parse(&text, rel)
     }
 
+    /// Reads and checks the text of a `duthao.toml`; `file` names it in
+    /// errors.
     pub fn parse(text: &str, file: &Path) -> Result<Config, ConfigError> {
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
@@ -286,6 +318,7 @@ impl Config {
         })
     }
 
+    /// The level of that id.
     pub fn level(&self, id: &str) -> Option<&Level> {
         self.levels.iter().find(|l| l.id == id)
     }

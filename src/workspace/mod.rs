@@ -14,124 +14,244 @@ use crate::profile::{Kind, Kinds, ProfileError, Templates};
 use crate::reader::{self, DraftText, ReadError};
 use duthao_store::{Rev, Store, StoreError, Version};
 
+/// The workspace's configuration file, at its root; its presence makes a
+/// folder a workspace.
 pub const CONFIG_FILE: &str = "duthao.toml";
+/// The folder of the drafts, one Markdown file each.
 pub const DRAFTS_DIR: &str = "drafts";
+/// The folder of the workspace's copy of the profiles.
 pub const TEMPLATES_DIR: &str = "templates";
 
+/// Everything opening a workspace or running an operation in it can refuse
+/// or fail at. Each message says what went wrong and where; what to run
+/// about it is the caller's to say.
 #[derive(Debug, thiserror::Error)]
 pub enum WorkspaceError {
+    /// No workspace here or in any folder above.
     #[error(
         "not inside a duthao workspace (no {CONFIG_FILE} in {} or any folder above it)",
         start.display()
     )]
-    NotFound { start: PathBuf },
+    NotFound {
+        /// Where the search started.
+        start: PathBuf,
+    },
+    /// The workspace's duthao.toml is wrong.
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// A profile's templates are wrong.
     #[error(transparent)]
     Profile(#[from] ProfileError),
+    /// A draft does not read.
     #[error(transparent)]
     Read(#[from] ReadError),
+    /// Git refused or failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A profile's layout is wrong.
     #[error(transparent)]
     Layout(crate::profile::layout::LayoutError),
+    /// The DOCX could not be written.
     #[error(transparent)]
     Docx(#[from] crate::docx::DocxError),
+    /// A file could not be written.
     #[error(transparent)]
     Write(#[from] crate::fsutil::WriteError),
+    /// A draft names a kind its profile does not have.
     #[error("{file}:{line}: unknown kind `{kind}` in profile `{profile}`; known kinds: {known}")]
     UnknownKind {
+        /// The file, as the user knows it.
         file: PathBuf,
+        /// The line in it (1-based).
         line: usize,
+        /// The kind named.
         kind: String,
+        /// The profile named.
         profile: String,
+        /// What exists instead, for the message.
         known: String,
     },
+    /// A draft file from outside names a kind its profile does not have.
     #[error("{name}: unknown kind `{kind}` in profile `{profile}`; known kinds: {known}")]
     UnknownKindOf {
+        /// The file as the user gave it.
         name: String,
+        /// The kind named.
         kind: String,
+        /// The profile named.
         profile: String,
+        /// What exists instead, for the message.
         known: String,
     },
+    /// A command names a kind the profile does not have.
     #[error("unknown kind `{kind}` in profile `{profile}`; known kinds: {known}")]
     UnknownKindArg {
+        /// The kind named.
         kind: String,
+        /// The profile named.
         profile: String,
+        /// What exists instead, for the message.
         known: String,
     },
+    /// drafts/ or templates/ is a symbolic link.
     #[error(
         "{folder}/ is a symbolic link (to {}); a workspace's {folder} must be a real folder inside it, as git stores them",
         target.display()
     )]
     FolderLink {
+        /// Which folder.
         folder: &'static str,
+        /// Where the link points.
         target: PathBuf,
     },
+    /// A workspace file could not be read.
     #[error(transparent)]
     ReadFile(#[from] crate::fsutil::ReadFileError),
+    /// The text holds a merge conflict git left.
     #[error("{}:{line}: a merge conflict marker is in the text", file.display())]
-    ConflictMarkers { file: PathBuf, line: usize },
+    ConflictMarkers {
+        /// The file, as the user knows it.
+        file: PathBuf,
+        /// The line in it (1-based).
+        line: usize,
+    },
+    /// A draft names a profile that is no profile name.
     #[error(
         "{file}:{line}: profile {profile:?} is not a profile name; use lower-case letters, digits and '-' (known profiles: {known})"
     )]
     BadProfileIn {
+        /// The file, as the user knows it.
         file: PathBuf,
+        /// The line in it (1-based).
         line: usize,
+        /// The profile named.
         profile: String,
+        /// What exists instead, for the message.
         known: String,
     },
+    /// A draft names a profile that does not exist.
     #[error("{file}:{line}: unknown profile `{profile}`; known profiles: {known}")]
     UnknownProfileIn {
+        /// The file, as the user knows it.
         file: PathBuf,
+        /// The line in it (1-based).
         line: usize,
+        /// The profile named.
         profile: String,
+        /// What exists instead, for the message.
         known: String,
     },
+    /// Submitting would freeze the same text as the latest version.
     #[error(
         "{slug}: the committed text is the same as Dự thảo lần {n}; there is nothing new to send out"
     )]
-    NothingNew { slug: String, n: u32 },
+    NothingNew {
+        /// The draft.
+        slug: String,
+        /// The version number.
+        n: u32,
+    },
+    /// No draft of that name.
     #[error("no draft `{slug}` (no {DRAFTS_DIR}/{slug}.md); drafts here: {known}")]
-    UnknownSlug { slug: String, known: String },
+    UnknownSlug {
+        /// The draft.
+        slug: String,
+        /// What exists instead, for the message.
+        known: String,
+    },
+    /// Not a valid draft name.
     #[error("`{slug}` {problem}")]
-    InvalidSlug { slug: String, problem: String },
+    InvalidSlug {
+        /// The draft.
+        slug: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// A new draft would replace one.
     #[error("{} already exists; choose another name or edit that draft", path.display())]
-    DraftExists { path: PathBuf },
+    DraftExists {
+        /// The path.
+        path: PathBuf,
+    },
+    /// The draft's file is not in that revision.
     #[error("{slug}: {DRAFTS_DIR}/{slug}.md does not exist at {rev}")]
-    MissingAt { slug: String, rev: String },
+    MissingAt {
+        /// The draft.
+        slug: String,
+        /// The revision.
+        rev: String,
+    },
+    /// Submitting with text on disk not committed.
     #[error(
         "{slug}: the text on disk differs from the last commit; a version must be exactly the committed text reviewers read"
     )]
-    Uncommitted { slug: String },
+    Uncommitted {
+        /// The draft.
+        slug: String,
+    },
+    /// Submitting a draft no commit holds.
     #[error("{slug}: the draft has never been committed")]
-    NeverCommitted { slug: String },
+    NeverCommitted {
+        /// The draft.
+        slug: String,
+    },
+    /// A comparison with no version to start from.
     #[error("{slug} has no version yet, so there is nothing to compare the text with")]
-    NothingToCompare { slug: String },
+    NothingToCompare {
+        /// The draft.
+        slug: String,
+    },
+    /// The final document asked for before every level approved.
     #[error(
         "{slug}: the final document needs the signed approvals of every level in duthao.toml, and duthao does not record approvals yet"
     )]
-    NotApproved { slug: String },
+    NotApproved {
+        /// The draft.
+        slug: String,
+    },
+    /// The demo's folder holds files already.
     #[error("{} exists and is not empty", path.display())]
-    FolderNotEmpty { path: PathBuf },
+    FolderNotEmpty {
+        /// The path.
+        path: PathBuf,
+    },
+    /// The demo's folder is inside a workspace.
     #[error("{} is inside the workspace {}", path.display(), workspace.display())]
-    InsideWorkspace { path: PathBuf, workspace: PathBuf },
+    InsideWorkspace {
+        /// The path.
+        path: PathBuf,
+        /// The workspace it is in.
+        workspace: PathBuf,
+    },
+    /// init where a workspace already is.
     #[error("{} is already a duthao workspace ({CONFIG_FILE} exists); nothing was changed", path.display())]
-    AlreadyWorkspace { path: PathBuf },
+    AlreadyWorkspace {
+        /// The path.
+        path: PathBuf,
+    },
+    /// The system refused a read or a write.
     #[error("{}: {source}", path.display())]
     Io {
+        /// The path.
         path: PathBuf,
+        /// The system's error.
         #[source]
         source: std::io::Error,
     },
 }
 
+/// What the operations return.
 pub type Result<T, E = WorkspaceError> = std::result::Result<T, E>;
 
+/// A workspace: a folder with `duthao.toml`, its drafts, its profiles and
+/// the git repository that holds its history (the folder itself or one
+/// above it). Everything is read through it; the operations in
+/// [`crate::ops`] work on it.
 pub struct Workspace {
     root: PathBuf,
+    /// Its configuration, checked.
     pub config: Config,
-    pub templates: Templates,
+    pub(crate) templates: Templates,
     store: Store,
     kinds: Mutex<HashMap<String, std::sync::Arc<Kinds>>>,
 }
@@ -189,11 +309,14 @@ impl Workspace {
         })
     }
 
+    /// The workspace's folder (canonical).
     pub fn root(&self) -> &Path {
         &self.root
     }
 
-    pub fn store(&self) -> &Store {
+    /// Its git store, which reaches every path through the workspace's
+    /// folder inside the repository.
+    pub(crate) fn store(&self) -> &Store {
         &self.store
     }
 
@@ -226,6 +349,7 @@ impl Workspace {
         Path::new(DRAFTS_DIR).join(format!("{slug}.md"))
     }
 
+    /// `drafts/<slug>.md` in the workspace's folder.
     pub fn draft_path(&self, slug: &str) -> PathBuf {
         self.root.join(Self::draft_rel(slug))
     }
@@ -469,6 +593,7 @@ impl Workspace {
         display_name(&Self::draft_rel(slug), rev)
     }
 
+    /// The versions of a draft sent out for comment, oldest first.
     pub fn versions(&self, slug: &str) -> Result<Vec<Version>> {
         Ok(self.store.versions(slug)?)
     }
@@ -497,6 +622,7 @@ fn windows_reserved(s: &str) -> bool {
             && s.as_bytes()[3].is_ascii_digit())
 }
 
+/// Whether `s` is a valid draft name (see [`check_slug`]).
 pub fn is_slug(s: &str) -> bool {
     slug_problem(s).is_none()
 }
@@ -531,6 +657,9 @@ fn slug_problem(s: &str) -> Option<String> {
     None
 }
 
+/// A draft name is lower-case ASCII letters, digits and '-', at most
+/// [`MAX_SLUG_LEN`] long, no name Windows reserves: it becomes a file name
+/// and part of git tag names on every system the workspace is cloned to.
 pub fn check_slug(s: &str) -> Result<()> {
     match slug_problem(s) {
         None => Ok(()),
