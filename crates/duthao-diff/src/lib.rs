@@ -7,6 +7,7 @@
 //! Every op carries its text, so concatenating them rebuilds either version
 //! ([`apply`]); the writers in `render::redline` and the DOCX tracked-changes
 //! writer only ever read a [`DraftDiff`].
+#![warn(missing_docs)]
 
 mod align;
 mod front;
@@ -55,17 +56,22 @@ impl Default for DiffOptions {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "op", content = "text", rename_all = "kebab-case")]
 pub enum WordOp {
+    /// Text both versions have.
     Equal(String),
+    /// Text only the new (TO) version has.
     Insert(String),
+    /// Text only the old (FROM) version has.
     Delete(String),
 }
 
 impl WordOp {
+    /// The text the op carries, whitespace included.
     pub fn text(&self) -> &str {
         match self {
             WordOp::Equal(t) | WordOp::Insert(t) | WordOp::Delete(t) => t,
         }
     }
+    /// Whether the op inserts or deletes text (is anything but [`WordOp::Equal`]).
     pub fn is_change(&self) -> bool {
         !matches!(self, WordOp::Equal(_))
     }
@@ -100,31 +106,43 @@ pub fn apply(ops: &[WordOp], side: Side) -> String {
 pub enum BlockChange {
     /// Same text in the same place.
     Unchanged {
+        /// The block's index in FROM.
         from: usize,
+        /// The block's index in TO.
         to: usize,
     },
     /// Edited in place. Ops with no insertion or deletion mean that only
     /// the emphasis or the links changed ([`BlockChange::is_restyle`]).
     Changed {
+        /// The block's index in FROM.
         from: usize,
+        /// The block's index in TO.
         to: usize,
+        /// The word diff from the FROM text to the TO text.
         ops: Vec<WordOp>,
         /// For a table on both sides whose words changed: row by row and
         /// cell by cell, what the writers show instead of `ops`.
         table: Option<Box<TableChange>>,
     },
+    /// A block only TO has.
     Added {
+        /// The block's index in TO.
         to: usize,
     },
+    /// A block only FROM has.
     Removed {
+        /// The block's index in FROM.
         from: usize,
     },
     /// Moved elsewhere (same section or another), with any word changes made
     /// at the same time: `ops` always rebuilds both texts, and is a single
     /// `Equal` when the text did not change.
     Moved {
+        /// The block's index in FROM, where it left.
         from: usize,
+        /// The block's index in TO, where it now stands.
         to: usize,
+        /// The word diff from the FROM text to the TO text.
         ops: Vec<WordOp>,
         /// As for [`BlockChange::Changed`], for a table moved and edited.
         table: Option<Box<TableChange>>,
@@ -132,6 +150,7 @@ pub enum BlockChange {
 }
 
 impl BlockChange {
+    /// The block's index in FROM; `None` for an added block.
     pub fn from(&self) -> Option<usize> {
         match *self {
             BlockChange::Unchanged { from, .. }
@@ -141,6 +160,7 @@ impl BlockChange {
             BlockChange::Added { .. } => None,
         }
     }
+    /// The block's index in TO; `None` for a removed block.
     pub fn to(&self) -> Option<usize> {
         match *self {
             BlockChange::Unchanged { to, .. }
@@ -167,6 +187,8 @@ impl BlockChange {
             _ => None,
         }
     }
+    /// Whether a reviewer sees a change here: anything but
+    /// [`BlockChange::Unchanged`], a move without edits included.
     pub fn is_change(&self) -> bool {
         !matches!(self, BlockChange::Unchanged { .. })
     }

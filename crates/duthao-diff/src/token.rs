@@ -60,10 +60,16 @@ impl Hasher for FxHasher {
 pub(crate) type FxBuild = BuildHasherDefault<FxHasher>;
 pub(crate) type FxHashMap<K, V> = HashMap<K, V, FxBuild>;
 
+/// What a token of the word diff is; the diff compares texts token by token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenClass {
+    /// A run of letters, digits and combining marks; a figure such as "2.200" or
+    /// "94,5" is one word.
     Word,
+    /// One character that is neither a letter, digit nor whitespace: a comma or a
+    /// bracket is a change of its own.
     Punct,
+    /// A run of whitespace.
     Space,
 }
 

@@ -17,6 +17,7 @@
 //! as a tree; footnotes are real Word footnotes written after the body from
 //! the references it made; list numbering is the drafter's text, never Word
 //! numbering. The same input always gives the same bytes.
+#![warn(missing_docs)]
 
 mod body;
 mod check;
@@ -56,7 +57,10 @@ pub struct KindInfo {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DraftMark {
     /// `Some(n)`: "Dự thảo lần n" (a submitted version); `None`: "DỰ THẢO" (working text).
-    Draft { version: Option<u32> },
+    Draft {
+        /// The version number of a submitted dự thảo.
+        version: Option<u32>,
+    },
     /// No mark: the signed-off document.
     Final,
 }
@@ -65,8 +69,12 @@ pub enum DraftMark {
 /// so `verify` can later tell whether a DOCX matches what was approved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Provenance {
+    /// The draft's name (its file is `drafts/<slug>.md`), or the file's name for a
+    /// draft from outside the workspace.
     pub slug: String,
+    /// The "Dự thảo lần N" the text is, when it is a submitted version.
     pub version: Option<u32>,
+    /// The git commit the text was read from (hex); `None` for the text on disk.
     pub commit: Option<String>,
     /// Hex SHA-256 of the draft file's bytes.
     pub source_sha256: String,
@@ -75,10 +83,14 @@ pub struct Provenance {
     pub committed_at: Option<String>,
 }
 
+/// Why a DOCX could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum DocxError {
+    /// The ZIP package could not be written; the ZIP or I/O layer's message.
     #[error("cannot write the DOCX package: {0}")]
     Package(String),
+    /// A part the official layout cannot do without is empty; names it ("issuing
+    /// body (issuer.name)").
     #[error("the draft has no {0}; the official layout needs it")]
     Missing(&'static str),
 }

@@ -13,6 +13,8 @@ use duthao_profile::layout::Align;
 /// date every `w:ins`, `w:del` and move carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attribution {
+    /// The name Word shows for each change: the commit's author, or the user's for
+    /// the text on disk.
     pub author: String,
     /// W3CDTF, e.g. "2026-03-05T09:30:00Z".
     pub date: String,

@@ -14,6 +14,7 @@
 //! configuration, the command's own inputs) are refused with a message that
 //! says why: a workspace cloned from elsewhere may hold links planted to
 //! make output land in system files.
+#![warn(missing_docs)]
 
 use std::fs;
 use std::io::{self, Write};
@@ -23,31 +24,94 @@ use std::sync::Mutex;
 /// Why a write was refused or failed. Each message names the path.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
+    /// The path is an existing folder.
     #[error("{}: is a folder; give a file name (e.g. {}/out.docx)", path.display(), path.display())]
-    Folder { path: PathBuf },
+    Folder {
+        /// The path as given.
+        path: PathBuf,
+    },
+    /// A new file's folder does not exist.
     #[error("{}: the folder {} does not exist; create it first or give another path", path.display(), parent.display())]
-    NoParent { path: PathBuf, parent: PathBuf },
+    NoParent {
+        /// The path as given.
+        path: PathBuf,
+        /// The folder it would go in.
+        parent: PathBuf,
+    },
+    /// A new file's folder is not a folder: a file, say, stands where it should be.
     #[error("{}: {} is not a folder", path.display(), parent.display())]
-    ParentNotFolder { path: PathBuf, parent: PathBuf },
+    ParentNotFolder {
+        /// The path as given.
+        path: PathBuf,
+        /// What stands where its folder should be.
+        parent: PathBuf,
+    },
+    /// The output path is a symbolic link (other than one to standard output or
+    /// error): duthao does not write through links.
     #[error("{}: is a symbolic link (to {}); duthao does not write through links, give the real path", path.display(), target.display())]
-    Link { path: PathBuf, target: PathBuf },
+    Link {
+        /// The path as given.
+        path: PathBuf,
+        /// Where the link leads.
+        target: PathBuf,
+    },
+    /// A path inside the workspace that a link somewhere on the way sends outside it.
     #[error("{}: leads outside the workspace through a symbolic link (to {}); duthao does not write there", path.display(), target.display())]
-    Escapes { path: PathBuf, target: PathBuf },
+    Escapes {
+        /// The path as given.
+        path: PathBuf,
+        /// Where it really leads (symbolic links resolved).
+        target: PathBuf,
+    },
+    /// A file duthao owns (a draft, the configuration, a template) is a symbolic link.
     #[error("{}: is a symbolic link; duthao writes {what} only as a regular file", path.display())]
-    OwnedLink { path: PathBuf, what: &'static str },
+    OwnedLink {
+        /// The file's path.
+        path: PathBuf,
+        /// The file's role, as [`write_owned`] was told it ("drafts").
+        what: &'static str,
+    },
+    /// The path is inside a `.git` folder, before or after links are resolved.
     #[error("{}: is inside git's own folder; duthao never writes there (it would damage the repository)", path.display())]
-    InsideGit { path: PathBuf },
+    InsideGit {
+        /// The path with links resolved.
+        path: PathBuf,
+    },
+    /// The path is one the [`Guard`] protects: a file of the workspace or an input of the command.
     #[error("{}: is {what}; output never replaces it, give another file name", path.display())]
-    Protected { path: PathBuf, what: String },
+    Protected {
+        /// The path with links resolved.
+        path: PathBuf,
+        /// What the file is, completing "X is …" ("a draft of this workspace").
+        what: String,
+    },
+    /// The path is a block device: a disk is never written directly.
     #[error("{}: is a disk (block device); duthao never writes to a disk directly", path.display())]
-    BlockDevice { path: PathBuf },
+    BlockDevice {
+        /// The path as given.
+        path: PathBuf,
+    },
+    /// Neither a regular file nor something written through: a socket, or a
+    /// device or FIFO where a file duthao owns should be.
     #[error("{}: is {what}, not a file duthao can write", path.display())]
-    NotAFile { path: PathBuf, what: &'static str },
+    NotAFile {
+        /// The path as given.
+        path: PathBuf,
+        /// What it is: "a socket", or "not a regular file" for a file duthao owns.
+        what: &'static str,
+    },
+    /// An existing file without write permission: duthao will not replace it.
     #[error("{}: is read-only; duthao does not replace it (make it writable, or give another name)", path.display())]
-    ReadOnly { path: PathBuf },
+    ReadOnly {
+        /// The path with links resolved.
+        path: PathBuf,
+    },
+    /// The write itself failed.
     #[error("cannot write {}: {source}", path.display())]
     Io {
+        /// The file written, or "standard output" / "standard error".
         path: PathBuf,
+        /// The operating system's error.
         #[source]
         source: io::Error,
     },
@@ -58,6 +122,7 @@ pub enum WriteError {
 pub enum Destination {
     /// Standard output (`-o -`, `-o /dev/stdout`).
     Stdout,
+    /// Standard error (`-o /dev/stderr`).
     Stderr,
     /// A device or FIFO: opened and written, never replaced.
     Through(PathBuf),
@@ -76,6 +141,8 @@ pub struct Guard {
 }
 
 impl Guard {
+    /// A guard that protects nothing and allows output anywhere not refused for its
+    /// own sake (folders, links, git's folder, disks).
     pub fn new() -> Guard {
         Guard::default()
     }
@@ -556,22 +623,49 @@ mod tests {
 /// Why a file could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadFileError {
+    /// The file, or a folder on its way, is a symbolic link; reads inside a
+    /// workspace do not follow links.
     #[error("{}: is a symbolic link; duthao reads {what} only from regular files inside the workspace", path.display())]
-    Link { path: PathBuf, what: &'static str },
-    #[error("{}: leads outside the workspace (to {}); duthao reads nothing outside it", path.display(), target.display())]
-    Outside { path: PathBuf, target: PathBuf },
-    #[error("{}: is not a regular file", path.display())]
-    NotAFile { path: PathBuf },
-    #[error("{}: {size} bytes is larger than the {limit}-byte limit for {what}", path.display())]
-    TooLarge {
+    Link {
+        /// The path relative to the workspace.
         path: PathBuf,
-        size: u64,
-        limit: u64,
+        /// The file's role in messages ("drafts").
         what: &'static str,
     },
+    /// The file resolves to a place outside the workspace.
+    #[error("{}: leads outside the workspace (to {}); duthao reads nothing outside it", path.display(), target.display())]
+    Outside {
+        /// The path relative to the workspace.
+        path: PathBuf,
+        /// Where it really is (symbolic links resolved).
+        target: PathBuf,
+    },
+    /// A folder was given where a file to read was expected.
+    #[error("{}: is not a regular file", path.display())]
+    NotAFile {
+        /// The path as given on the command line.
+        path: PathBuf,
+    },
+    /// The file is over the size limit for its role, checked before reading where
+    /// the size is known.
+    #[error("{}: {size} bytes is larger than the {limit}-byte limit for {what}", path.display())]
+    TooLarge {
+        /// The path as shown in messages: relative to the workspace, or as given.
+        path: PathBuf,
+        /// Its size in bytes, or the bytes read past the limit when its size was not
+        /// known beforehand (a FIFO, a growing file).
+        size: u64,
+        /// The largest size allowed for this role.
+        limit: u64,
+        /// The file's role in messages ("drafts").
+        what: &'static str,
+    },
+    /// The read itself failed.
     #[error("cannot read {}: {source}", path.display())]
     Io {
+        /// The path as shown in messages: relative to the workspace, or as given.
         path: PathBuf,
+        /// The operating system's error.
         #[source]
         source: io::Error,
     },

@@ -8,14 +8,19 @@ use super::path::{Label, StructuralPath};
 /// Inline emphasis as the drafter wrote it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, Serialize)]
 pub struct Style {
+    /// Strong emphasis (`**…**`), shown in bold.
     #[serde(skip_serializing_if = "is_false")]
     pub bold: bool,
+    /// Emphasis (`*…*`), shown as italics.
     #[serde(skip_serializing_if = "is_false")]
     pub italic: bool,
+    /// Struck through (`~~…~~`) in the drafter's own text; not a deletion of the redline.
     #[serde(skip_serializing_if = "is_false")]
     pub strike: bool,
+    /// Inline code (`` `…` ``), shown in a fixed-width font.
     #[serde(skip_serializing_if = "is_false")]
     pub code: bool,
+    /// Raised above the line. The Markdown reader never sets it; it is for runs built by hand.
     #[serde(skip_serializing_if = "is_false")]
     pub superscript: bool,
 }
@@ -30,9 +35,12 @@ fn is_false(b: &bool) -> bool {
 /// hundreds of thousands of runs, and a table row a run per cell.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Run {
+    /// The characters of the run, in NFC.
     pub text: Box<str>,
+    /// The emphasis every character of the run shares.
     #[serde(flatten)]
     pub style: Style,
+    /// The target of the Markdown link this run sits in, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<Box<str>>,
 }
@@ -40,12 +48,15 @@ pub struct Run {
 /// The inline content of a block or of one table cell.
 pub type Inlines = Box<[Inline]>;
 
+/// One piece of a block's inline content: styled text, a footnote reference or a line break.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum Inline {
+    /// Text in one style, under at most one link.
     Text(Run),
     /// `[^label]`; the definition is a `FootnoteDef` block.
     FootnoteRef {
+        /// The footnote's label as written between `[^` and `]`.
         label: Box<str>,
     },
     /// A hard line break inside a block.
@@ -72,44 +83,65 @@ impl fmt::Display for ListMarker {
     }
 }
 
+/// What a block is, with its content: the Markdown constructs a draft may use.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum BlockKind {
+    /// A Markdown heading (`#` … `######`).
     Heading {
+        /// The heading's level, 1 (`#`) to 6 (`######`).
         level: u8,
+        /// The heading's text.
         content: Inlines,
     },
+    /// A paragraph of running text.
     Paragraph {
+        /// The paragraph's text.
         content: Inlines,
     },
+    /// One item of a bulleted or numbered list.
     ListItem {
+        /// The bullet or number that opens the item.
         marker: ListMarker,
         /// 0 for a top-level item, 1 for an item nested in another, ...
         depth: u8,
+        /// The item's text, without its marker.
         content: Inlines,
     },
     /// Every row has the header's number of cells.
     Table {
+        /// The cells of the header row, left to right.
         header: Box<[Inlines]>,
+        /// The body rows below the header, top to bottom, each a list of cells.
         rows: Box<[Box<[Inlines]>]>,
     },
+    /// A block quote (`> …`): quoted text, such as a passage of another document.
     Quote {
+        /// The quoted text.
         content: Inlines,
     },
+    /// A footnote's text (`[^label]: …`), referred to from the body by [`Inline::FootnoteRef`].
     FootnoteDef {
+        /// The label the references use.
         label: Box<str>,
+        /// The footnote's text; paragraphs after the first follow a line break.
         content: Inlines,
     },
+    /// A fenced or indented code block, kept verbatim.
     Code {
+        /// The lines of the block, without the fences or the final newline.
         text: Box<str>,
     },
+    /// A horizontal rule (`---`).
     Rule,
 }
 
 /// 1-based, inclusive line numbers in the draft file (front matter included).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct LineRange {
+    /// The first line of the block.
     pub start: u32,
+    /// The last line of the block.
     pub end: u32,
 }
 
@@ -134,6 +166,8 @@ impl fmt::Display for LineRange {
 pub struct Fingerprint(pub [u8; 16]);
 
 impl Fingerprint {
+    /// The fingerprint of a block of kind `kind_tag` whose text is `text`,
+    /// whitespace normalised first.
     pub fn of(kind_tag: &str, text: &str) -> Self {
         let mut h = FingerprintHasher::new(kind_tag);
         h.push(text);
@@ -183,6 +217,7 @@ pub struct FingerprintHasher {
 }
 
 impl FingerprintHasher {
+    /// A hasher for a block of kind `kind_tag` (the tag of [`BlockKind::tag`]).
     pub fn new(kind_tag: &str) -> Self {
         let hash = Xxh3::with_seed(kind_seed(kind_tag));
         FingerprintHasher {
@@ -193,6 +228,8 @@ impl FingerprintHasher {
         }
     }
 
+    /// Feeds the next piece of the block's text; where one piece ends and the next
+    /// begins does not change the result.
     pub fn push(&mut self, piece: &str) {
         let b = piece.as_bytes();
         if b.is_empty() {
@@ -249,6 +286,7 @@ impl FingerprintHasher {
         self.scratch = out;
     }
 
+    /// The fingerprint of the text fed so far.
     pub fn finish(&self) -> Fingerprint {
         Fingerprint(self.hash.digest128().to_le_bytes())
     }
@@ -391,10 +429,14 @@ impl Serialize for Fingerprint {
 /// One block of the body with everything later stages need to find it again.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Block {
+    /// What the block is, and its content.
     #[serde(flatten)]
     pub kind: BlockKind,
+    /// Where the block sits in the draft file, for messages that point at it.
     pub lines: LineRange,
+    /// Where the block sits in the drafter's numbering, as reviewers cite it.
     pub path: StructuralPath,
+    /// The block's identity for alignment: same kind and same normalised text.
     pub fingerprint: Fingerprint,
 }
 
@@ -493,6 +535,8 @@ impl BlockKind {
         }
     }
 
+    /// The kind's short name ("paragraph", "list-item", …): the `type` in JSON and
+    /// the seed of the fingerprint.
     pub fn tag(&self) -> &'static str {
         match self {
             BlockKind::Heading { .. } => "heading",
@@ -537,6 +581,8 @@ impl BlockKind {
         }
     }
 
+    /// The inline content of a block that has one list of inlines (not a table,
+    /// code block or rule).
     pub fn inlines(&self) -> Option<&[Inline]> {
         match self {
             BlockKind::Heading { content, .. }
@@ -593,5 +639,6 @@ fn inline_pieces(content: &[Inline], f: &mut impl FnMut(&str)) {
 /// The body of a draft, in reading order.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Body {
+    /// The blocks, first to last.
     pub blocks: Vec<Block>,
 }

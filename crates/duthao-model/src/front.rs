@@ -12,6 +12,7 @@ pub struct FrontMatter {
     /// Layout profile name; the workspace default applies when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
+    /// The issuing body, and the body above it, as the header's left column shows them.
     pub issuer: Issuer,
     /// Empty until the clerk issues the document.
     #[serde(
@@ -20,13 +21,18 @@ pub struct FrontMatter {
         deserialize_with = "de_number"
     )]
     pub number: Option<u32>,
+    /// The place name of the date line ("Thái Nguyên, ngày … tháng … năm …").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub place: Option<String>,
+    /// The date the document bears; absent until it is dated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<DocDate>,
+    /// The trích yếu: the document's subject line, under its type name.
     pub title: String,
+    /// Who signs, shown in the signature block; absent when the document has none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signer: Option<Signer>,
+    /// The nơi nhận: one line of text each, as the clerk writes them ("- Lưu: VT, KGVX").
     #[serde(
         default,
         skip_serializing_if = "Vec::is_empty",
@@ -38,6 +44,8 @@ pub struct FrontMatter {
     pub extra: serde_yaml_ng::Mapping,
 }
 
+/// The issuing body (cơ quan ban hành) as the header shows it, and its code in
+/// the document's symbol.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Issuer {
     /// The body above the issuer ("ĐẢNG BỘ TỈNH THÁI NGUYÊN", "UBND TỈNH ...").
@@ -48,17 +56,22 @@ pub struct Issuer {
     /// Its code in the document symbol ("TU" in "15-NQ/TU").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// Keys of `issuer` we do not know, kept and written back unchanged.
     #[serde(flatten)]
     pub extra: serde_yaml_ng::Mapping,
 }
 
+/// Who signs the document, as the signature block shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Signer {
     /// "T/M BAN THƯỜNG VỤ", "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"; may be empty.
     #[serde(default)]
     pub authority: String,
+    /// The signer's office ("BÍ THƯ", "CHỦ TỊCH").
     pub title: String,
+    /// The signer's full name.
     pub name: String,
+    /// Keys of `signer` we do not know, kept and written back unchanged.
     #[serde(flatten)]
     pub extra: serde_yaml_ng::Mapping,
 }
@@ -71,6 +84,8 @@ impl DocDate {
     /// The earliest year a document may be dated.
     pub const FIRST_YEAR: i32 = 1900;
 
+    /// Reads a `YYYY-MM-DD` date no earlier than [`DocDate::FIRST_YEAR`]; the error
+    /// says what is wrong and how to write it.
     pub fn parse(s: &str) -> Result<Self, String> {
         let t = s.trim();
         let shape = t.len() == 10
@@ -96,12 +111,15 @@ impl DocDate {
         }
         Ok(DocDate(date))
     }
+    /// The day of the month, 1 to 31.
     pub fn day(&self) -> u8 {
         self.0.day()
     }
+    /// The month, 1 to 12.
     pub fn month(&self) -> u8 {
         self.0.month() as u8
     }
+    /// The year, [`DocDate::FIRST_YEAR`] or later in a date read from a draft.
     pub fn year(&self) -> i32 {
         self.0.year()
     }

@@ -1,5 +1,6 @@
 //! The document model: what a draft *is*, independent of where it came from
 //! (the reader) or where it goes (diff, review, render).
+#![warn(missing_docs)]
 
 mod block;
 mod front;
@@ -17,7 +18,9 @@ pub use path::{Label, LabelKind, PathSegment, StructuralPath};
 /// One draft as read from `drafts/<slug>.md`: typed front matter and a body of blocks.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Draft {
+    /// The typed YAML front matter: kind, issuer, number, date, trích yếu, signer, nơi nhận.
     pub front: FrontMatter,
+    /// The document's text after the front matter.
     pub body: Body,
 }
 

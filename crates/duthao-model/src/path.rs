@@ -39,6 +39,7 @@ impl LabelKind {
 /// A numbering label: its kind and its text as shown in a path ("Phần I", "II", "2", "b)").
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Label {
+    /// Which level of the numbering the label is.
     pub kind: LabelKind,
     /// Shared: every block under a label carries it in its path.
     pub text: Arc<str>,
@@ -48,6 +49,7 @@ pub struct Label {
 /// (paragraph, bullet, table) inside its parent.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PathSegment {
+    /// A numbering label the drafter wrote ("Điều 5", "II", "b)").
     Label(Label),
     /// 1-based position among the unnumbered blocks of the same parent.
     Unlabelled(u32),
@@ -148,6 +150,8 @@ impl StructuralPath {
         }
     }
 
+    /// Whether the path has no segment at all (a block given no place, such as one
+    /// built by hand); writers then show its line instead.
     pub fn is_empty(&self) -> bool {
         self.labels.is_none() && self.unlabelled.is_none()
     }

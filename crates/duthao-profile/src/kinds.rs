@@ -7,6 +7,8 @@ use crate::toml_text::{known, line_col};
 #[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Kind {
+    /// The name a draft's front matter gives as `kind:` ("nghi-quyet"): lower-case
+    /// ASCII letters, digits and '-'.
     pub slug: String,
     /// The type name as printed (capitals); empty for công văn, which has none.
     pub name: String,
@@ -31,12 +33,16 @@ struct RawKinds {
 /// The kinds of one profile.
 #[derive(Debug, Clone)]
 pub struct Kinds {
+    /// The profile the kinds belong to, whose folder holds their skeletons.
     pub profile: String,
+    /// The regulation the list of kinds follows ("Nghị định 30/2020/NĐ-CP, Phụ lục III").
     pub source: Option<String>,
+    /// The kinds, in the order `kinds.toml` lists them.
     pub kinds: Vec<Kind>,
 }
 
 impl Kinds {
+    /// Reads and checks `kinds.toml` of `profile`, the workspace's copy before the built-in one.
     pub fn load(templates: &Templates, profile: &str) -> Result<Kinds, ProfileError> {
         let Some(file) = templates.file(profile, "kinds.toml")? else {
             return Err(ProfileError::UnknownProfile {
@@ -102,10 +108,12 @@ impl Kinds {
         })
     }
 
+    /// The kind a draft names by its slug, if the profile has it.
     pub fn get(&self, slug: &str) -> Option<&Kind> {
         self.kinds.iter().find(|k| k.slug == slug)
     }
 
+    /// The kinds' slugs for a message ("nghi-quyet, quyet-dinh, …").
     pub fn known(&self) -> String {
         known(self.kinds.iter().map(|k| k.slug.as_str()))
     }

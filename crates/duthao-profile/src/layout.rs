@@ -16,33 +16,55 @@ use serde::Deserialize;
 /// [`Templates`](crate::Templates)).
 pub const BUILTIN_PROFILES: &[&str] = &["state", "party", "party-2018"];
 
+/// Why a layout profile could not be loaded. Each message names the file and,
+/// where it can, the line and key.
 #[derive(Debug, thiserror::Error)]
 pub enum LayoutError {
+    /// No built-in profile of this name, and no `layout.toml` for it in the workspace.
     #[error(
         "unknown layout profile `{profile}`: no built-in profile of that name and no {expected}; built-in profiles: {known}"
     )]
     UnknownProfile {
+        /// The profile asked for.
         profile: String,
+        /// The workspace file that would have defined it.
         expected: String,
+        /// The built-in profiles, for the message.
         known: String,
     },
+    /// The name cannot name a profile folder (see [`crate::is_profile_name`]).
     #[error(
         "{profile:?} is not a profile name; a profile is a folder of templates/ named with lower-case letters, digits and '-'"
     )]
-    BadName { profile: String },
+    BadName {
+        /// The name as given.
+        profile: String,
+    },
+    /// The workspace's `layout.toml` could not be read safely (a link, outside the
+    /// workspace, too large).
     #[error(transparent)]
     Read(duthao_fs::ReadFileError),
+    /// A `layout.toml` is not valid TOML or not UTF-8.
     #[error("{}:{line}: {message}", file.display())]
     Syntax {
+        /// The file: the workspace's, or the built-in one as
+        /// `<built-in>/templates/<profile>/layout.toml`.
         file: PathBuf,
+        /// The 1-based line of the problem.
         line: usize,
+        /// What the TOML parser found wrong.
         message: String,
     },
+    /// A key is missing, has the wrong type, or is out of range once the profile is merged.
     #[error("{}{}: key `{key}`: {message}", file.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
     BadValue {
+        /// The file to fix: the workspace's override when it set the key, else the base profile.
         file: PathBuf,
+        /// The 1-based line of the key, when it can be found in the file.
         line: Option<usize>,
+        /// The dotted key (`header.issuer.size_pt`), or `(profile)` when no single key is to blame.
         key: String,
+        /// What is wrong with the value.
         message: String,
     },
 }
@@ -51,9 +73,12 @@ pub enum LayoutError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum Align {
+    /// Flush with the left margin (the default).
     #[default]
     Left,
+    /// Centred between the margins (canh giữa).
     Center,
+    /// Flush with the right margin, as the draft mark is.
     Right,
     /// Justified on both sides ("canh đều").
     Both,
@@ -63,9 +88,12 @@ pub enum Align {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum Case {
+    /// The text as the drafter wrote it.
     #[default]
     AsWritten,
+    /// The first letter made a capital.
     UpperFirst,
+    /// The first letter made lower case.
     LowerFirst,
 }
 
@@ -73,26 +101,34 @@ pub enum Case {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TextStyle {
+    /// Font size in points: a whole or half point between 4 and 72.
     pub size_pt: f32,
+    /// Set in bold (đậm).
     #[serde(default)]
     pub bold: bool,
+    /// Set in italics (nghiêng).
     #[serde(default)]
     pub italic: bool,
     /// Written in capitals (the text itself is upper-cased, so a copy-paste
     /// keeps the capitals).
     #[serde(default)]
     pub caps: bool,
+    /// Underlined (the recipients' label in the party profiles).
     #[serde(default)]
     pub underline: bool,
+    /// How the paragraph is aligned.
     #[serde(default)]
     pub align: Align,
+    /// Space above the paragraph, in points.
     #[serde(default)]
     pub space_before_pt: f32,
+    /// Space below the paragraph, in points.
     #[serde(default)]
     pub space_after_pt: f32,
     /// Line spacing as a multiple of single spacing; `None` is single.
     #[serde(default)]
     pub line_spacing: Option<f32>,
+    /// Indent of the paragraph's first line, in millimetres (lùi đầu dòng).
     #[serde(default)]
     pub first_line_indent_mm: f32,
     /// Only for headings: put the label ("Chương I") on its own line above the name.
@@ -101,11 +137,15 @@ pub struct TextStyle {
     /// Only for the trích yếu.
     #[serde(default)]
     pub case: Case,
+    /// The regulation this rule comes from, and where in it.
     pub source: String,
+    /// A remark for the clerk: what the regulation leaves open, or where this rule
+    /// follows practice rather than a text.
     #[serde(default)]
     pub note: Option<String>,
 }
 
+/// The shape of a separator drawn under an element of the header or the trích yếu.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RuleKind {
@@ -115,6 +155,7 @@ pub enum RuleKind {
     Star,
     /// A line of text such as "-----".
     Dashes,
+    /// No separator.
     None,
 }
 
@@ -122,6 +163,7 @@ pub enum RuleKind {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleStyle {
+    /// Which separator is drawn.
     pub kind: RuleKind,
     /// Length of a line relative to the text above it.
     #[serde(default = "hundred")]
@@ -129,7 +171,10 @@ pub struct RuleStyle {
     /// The text of a `dashes` rule.
     #[serde(default)]
     pub text: String,
+    /// The regulation this rule comes from, and where in it.
     pub source: String,
+    /// A remark for the clerk: what the regulation leaves open, or where this rule
+    /// follows practice rather than a text.
     #[serde(default)]
     pub note: Option<String>,
 }
@@ -138,46 +183,76 @@ fn hundred() -> u32 {
     100
 }
 
+/// The `[profile]` table of a `layout.toml`: which profile the file is and the
+/// regulation it follows.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileInfo {
+    /// The profile's name, as its folder under `templates/` is named.
     pub name: String,
+    /// A title for people: the documents it lays out and the regulation ("Văn bản
+    /// hành chính (Nghị định 30/2020/NĐ-CP)").
     pub title: String,
+    /// The regulation this rule comes from, and where in it.
     pub source: String,
+    /// A remark for the clerk: what the regulation leaves open, or where this rule
+    /// follows practice rather than a text.
     #[serde(default)]
     pub note: Option<String>,
 }
 
+/// The paper size and margins, in millimetres.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Page {
+    /// Paper width (A4: 210).
     pub width_mm: f32,
+    /// Paper height (A4: 297).
     pub height_mm: f32,
+    /// Space between the top edge of the paper and the text (lề trên).
     pub margin_top_mm: f32,
+    /// Space between the text and the bottom edge of the paper (lề dưới).
     pub margin_bottom_mm: f32,
+    /// Space between the left edge of the paper and the text (lề trái).
     pub margin_left_mm: f32,
+    /// Space between the text and the right edge of the paper (lề phải).
     pub margin_right_mm: f32,
+    /// Distance from the top edge of the paper to the page header, where the page number sits.
     pub header_mm: f32,
+    /// Distance from the bottom edge of the paper to the page footer.
     pub footer_mm: f32,
+    /// The regulation this rule comes from, and where in it.
     pub source: String,
+    /// A remark for the clerk: what the regulation leaves open, or where this rule
+    /// follows practice rather than a text.
     #[serde(default)]
     pub note: Option<String>,
 }
 
+/// The font of the whole document.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Font {
+    /// The font family every element uses ("Times New Roman"); code has its own in [`CodeLayout`].
     pub family: String,
+    /// The text colour as `RRGGBB` ("000000", black).
     pub color: String,
+    /// The regulation this rule comes from, and where in it.
     pub source: String,
+    /// A remark for the clerk: what the regulation leaves open, or where this rule
+    /// follows practice rather than a text.
     #[serde(default)]
     pub note: Option<String>,
 }
 
+/// One line of the motto in the header's right column: the Quốc hiệu and Tiêu
+/// ngữ, or "ĐẢNG CỘNG SẢN VIỆT NAM".
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MottoLine {
+    /// The line's text, printed as it is.
     pub text: String,
+    /// The line's look.
     pub style: TextStyle,
 }
 
@@ -185,18 +260,30 @@ pub struct MottoLine {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HeaderLayout {
+    /// The left column's share of the header table's width, in percent.
     pub left_width_pct: u32,
     /// How far the header table reaches into the left and right margins.
     pub extend_left_mm: f32,
+    /// How far the header table reaches into the right margin.
     pub extend_right_mm: f32,
+    /// The governing body above the issuer (cơ quan chủ quản), first line of the left column.
     pub parent: TextStyle,
+    /// The issuing body (cơ quan ban hành), under it.
     pub issuer: TextStyle,
+    /// The separator under the issuing body's name.
     pub issuer_rule: RuleStyle,
+    /// The "Số: …" line, under the issuer.
     pub number: TextStyle,
+    /// The lines of the right column, top to bottom.
     pub motto: Vec<MottoLine>,
+    /// The separator under the motto.
     pub motto_rule: RuleStyle,
+    /// The place and date line, under the motto.
     pub date: TextStyle,
+    /// The regulation this rule comes from, and where in it.
     pub source: String,
+    /// A remark for the clerk: what the regulation leaves open, or where this rule
+    /// follows practice rather than a text.
     #[serde(default)]
     pub note: Option<String>,
 }
@@ -207,17 +294,27 @@ pub struct HeaderLayout {
 pub struct Formats {
     /// Placeholders: `{number}`, `{code}`, `{issuer_code}`.
     pub number: String,
+    /// The number line of a document not numbered yet, with room left for the number.
     pub number_blank: String,
+    /// The fewest digits of the number: shorter numbers get leading zeros ("05").
     pub number_min_digits: u32,
     /// For kinds without a type code (công văn): placeholders `{number}`, `{issuer_code}`.
     pub number_no_code: String,
+    /// The number line of a kind without a type code, not numbered yet.
     pub number_no_code_blank: String,
     /// Placeholders: `{place}`, `{dd}`, `{m}`, `{yyyy}`.
     pub date: String,
+    /// The date line of an undated draft, with room left for the day and month:
+    /// placeholder `{place}` (and `{yyyy}`, left blank).
     pub date_blank: String,
+    /// Days below this get a leading zero (10: "05", "15").
     pub day_leading_zero_below: u32,
+    /// The months written with a leading zero ([1, 2]: "01", "02", "3").
     pub month_leading_zero: Vec<u32>,
+    /// The regulation this rule comes from, and where in it.
     pub source: String,
+    /// A remark for the clerk: what the regulation leaves open, or where this rule
+    /// follows practice rather than a text.
     #[serde(default)]
     pub note: Option<String>,
 }
@@ -359,14 +456,19 @@ impl Formats {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LetterTitle {
+    /// Printed before the subject ("V/v ").
     pub prefix: String,
     /// Words the drafter may have started the title with that the prefix
     /// already says ("V/v", "về việc", "về"): dropped, in any case, so the
     /// line never reads "V/v về …".
     #[serde(default)]
     pub drop_leading: Vec<String>,
+    /// The line's look.
     pub style: TextStyle,
+    /// The regulation this rule comes from, and where in it.
     pub source: String,
+    /// A remark for the clerk: what the regulation leaves open, or where this rule
+    /// follows practice rather than a text.
     #[serde(default)]
     pub note: Option<String>,
 }
@@ -401,18 +503,28 @@ fn strip_word_prefix<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
     (n > 0 && same && at_boundary).then_some(rest)
 }
 
+/// The heading styles, one per numbering level of the drafter's labels, with
+/// the rule for "Điều N." headings.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Headings {
+    /// Headings labelled "Phần I", "Phần thứ nhất".
     pub part: TextStyle,
+    /// Headings labelled "Chương II".
     pub chapter: TextStyle,
+    /// Headings labelled "Mục 1".
     pub section: TextStyle,
     /// "A.", "B." parts of reports.
     pub letter: TextStyle,
+    /// Headings labelled "Điều 5.": the article's label and its title.
     pub article: TextStyle,
+    /// Headings labelled "I.", "II-" (Roman numerals).
     pub roman: TextStyle,
+    /// Headings labelled "1.", "2-".
     pub arabic: TextStyle,
+    /// Headings labelled "1.1.", "2.3.1.".
     pub sub_arabic: TextStyle,
+    /// Points (điểm) labelled "a)", "đ)".
     pub point: TextStyle,
     /// Headings without a numbering label.
     pub other: TextStyle,
@@ -421,94 +533,147 @@ pub struct Headings {
     /// article, not its title: only "Điều N." is bold. `None`: always bold.
     #[serde(default)]
     pub article_sentence_min_words: Option<u32>,
+    /// The regulation this rule comes from, and where in it.
     pub source: String,
+    /// A remark for the clerk: what the regulation leaves open, or where this rule
+    /// follows practice rather than a text.
     #[serde(default)]
     pub note: Option<String>,
 }
 
+/// How list items are indented.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ListLayout {
+    /// First-line indent of a top-level item, in millimetres.
     pub indent_mm: f32,
+    /// Added to the indent for each level of nesting, in millimetres.
     pub nested_indent_mm: f32,
+    /// The regulation this rule comes from, and where in it.
     pub source: String,
+    /// A remark for the clerk: what the regulation leaves open, or where this rule
+    /// follows practice rather than a text.
     #[serde(default)]
     pub note: Option<String>,
 }
 
+/// How a block quote looks.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct QuoteLayout {
+    /// Font size of the quoted text, in points.
     pub size_pt: f32,
+    /// Set in italics (nghiêng).
     #[serde(default)]
     pub italic: bool,
+    /// How the quote is aligned.
     #[serde(default)]
     pub align: Align,
+    /// Left indent of the whole quote, in millimetres.
     pub indent_mm: f32,
+    /// Space below the quote, in points.
     #[serde(default)]
     pub space_after_pt: f32,
+    /// The regulation this rule comes from, and where in it.
     pub source: String,
+    /// A remark for the clerk: what the regulation leaves open, or where this rule
+    /// follows practice rather than a text.
     #[serde(default)]
     pub note: Option<String>,
 }
 
+/// How a table looks.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TableLayout {
+    /// Font size in points of the text in cells.
     pub size_pt: f32,
     /// Border width in eighths of a point (the DOCX unit).
     pub border_eighths: u32,
+    /// Whether the header row is bold.
     pub header_bold: bool,
+    /// The regulation this rule comes from, and where in it.
     pub source: String,
+    /// A remark for the clerk: what the regulation leaves open, or where this rule
+    /// follows practice rather than a text.
     #[serde(default)]
     pub note: Option<String>,
 }
 
+/// A rule that sets only a font size: the footnotes' text.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SizeOnly {
+    /// Font size, in points.
     pub size_pt: f32,
+    /// The regulation this rule comes from, and where in it.
     pub source: String,
+    /// A remark for the clerk: what the regulation leaves open, or where this rule
+    /// follows practice rather than a text.
     #[serde(default)]
     pub note: Option<String>,
 }
 
+/// How code and other verbatim text looks: inline code and code blocks.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CodeLayout {
+    /// A fixed-width font family ("Courier New").
     pub family: String,
+    /// Font size of code, in points.
     pub size_pt: f32,
+    /// The regulation this rule comes from, and where in it.
     pub source: String,
+    /// A remark for the clerk: what the regulation leaves open, or where this rule
+    /// follows practice rather than a text.
     #[serde(default)]
     pub note: Option<String>,
 }
 
+/// The signature block, right of "Nơi nhận" at the end of the document.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SignatureLayout {
+    /// The signature column's share of the text width, in percent.
     pub right_width_pct: u32,
     /// Room left for the hand signature and the seal, above the name.
     pub gap_pt: f32,
+    /// The signing authority line ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH").
     pub authority: TextStyle,
+    /// The signer's office ("CHỦ TỊCH").
     pub title: TextStyle,
+    /// The signer's full name, under the room left for signature and seal.
     pub name: TextStyle,
+    /// The regulation this rule comes from, and where in it.
     pub source: String,
+    /// A remark for the clerk: what the regulation leaves open, or where this rule
+    /// follows practice rather than a text.
     #[serde(default)]
     pub note: Option<String>,
 }
 
+/// How the nơi nhận list is printed, left of the signature block.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RecipientsLayout {
+    /// The label above the list ("Nơi nhận:").
     pub label: String,
+    /// Printed before each recipient ("- ").
     pub item_prefix: String,
+    /// Printed after each recipient but the last (";").
     pub item_suffix: String,
+    /// Printed after the last recipient (".").
     pub last_suffix: String,
     /// Added as the last line when no recipient starts with "Lưu"; empty: never.
     pub archive_line: String,
+    /// The label's look.
     pub label_style: TextStyle,
+    /// The look of each recipient line.
     pub item_style: TextStyle,
+    /// The regulation this rule comes from, and where in it.
     pub source: String,
+    /// A remark for the clerk: what the regulation leaves open, or where this rule
+    /// follows practice rather than a text.
     #[serde(default)]
     pub note: Option<String>,
 }
@@ -568,28 +733,42 @@ impl RecipientsLayout {
     }
 }
 
+/// Where and how the pages are numbered.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PageNumberLayout {
+    /// Font size of the page number, in points.
     pub size_pt: f32,
+    /// How the number is aligned in the page header.
     #[serde(default)]
     pub align: Align,
+    /// The first page that shows its number: 1, or 2 to leave the first page without one.
     pub from_page: u32,
+    /// The regulation this rule comes from, and where in it.
     pub source: String,
+    /// A remark for the clerk: what the regulation leaves open, or where this rule
+    /// follows practice rather than a text.
     #[serde(default)]
     pub note: Option<String>,
 }
 
+/// The draft mark ("Dự thảo lần 2", "DỰ THẢO") at the top right of the first page.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DraftMarkLayout {
     /// `{n}` is the version number.
     pub numbered: String,
+    /// The mark of a draft without a version number yet ("DỰ THẢO").
     pub unnumbered: String,
+    /// Whether the mark is drawn in a box.
     #[serde(default)]
     pub boxed: bool,
+    /// The mark's look.
     pub style: TextStyle,
+    /// The regulation this rule comes from, and where in it.
     pub source: String,
+    /// A remark for the clerk: what the regulation leaves open, or where this rule
+    /// follows practice rather than a text.
     #[serde(default)]
     pub note: Option<String>,
 }
@@ -600,9 +779,14 @@ pub struct DraftMarkLayout {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FormulaLines {
+    /// The formula lines, compared without regard to case or spacing.
     pub lines: Vec<String>,
+    /// Their look.
     pub style: TextStyle,
+    /// The regulation this rule comes from, and where in it.
     pub source: String,
+    /// A remark for the clerk: what the regulation leaves open, or where this rule
+    /// follows practice rather than a text.
     #[serde(default)]
     pub note: Option<String>,
 }
@@ -626,10 +810,16 @@ impl FormulaLines {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Conventions {
+    /// How the text ends ("./." for state documents).
     pub body_end: String,
+    /// The prefixes of a signing authority ("TM.", "KT.", "T/M").
     pub authority_prefixes: Vec<String>,
+    /// What follows a Roman numeral in headings ("." or "-").
     pub roman_separator: String,
+    /// The regulation this rule comes from, and where in it.
     pub source: String,
+    /// A remark for the clerk: what the regulation leaves open, or where this rule
+    /// follows practice rather than a text.
     #[serde(default)]
     pub note: Option<String>,
 }
@@ -638,27 +828,49 @@ pub struct Conventions {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Layout {
+    /// Which profile this is.
     pub profile: ProfileInfo,
+    /// Paper size and margins.
     pub page: Page,
+    /// The document's font.
     pub font: Font,
+    /// The two-column header of the first page.
     pub header: HeaderLayout,
+    /// How the number and date lines are written.
     pub formats: Formats,
+    /// The document type's name ("NGHỊ QUYẾT"), under the header.
     pub type_name: TextStyle,
+    /// The trích yếu, under the type name.
     pub title: TextStyle,
+    /// The separator under the trích yếu.
     pub title_rule: RuleStyle,
+    /// The trích yếu of a công văn, which has no type name.
     pub letter_title: LetterTitle,
+    /// Running text.
     pub body: TextStyle,
+    /// The headings, by numbering level.
     pub headings: Headings,
+    /// List items.
     pub list: ListLayout,
+    /// Block quotes.
     pub quote: QuoteLayout,
+    /// Tables.
     pub table: TableLayout,
+    /// Footnotes.
     pub footnote: SizeOnly,
+    /// Code and verbatim text.
     pub code: CodeLayout,
+    /// The signature block.
     pub signature: SignatureLayout,
+    /// The nơi nhận list.
     pub recipients: RecipientsLayout,
+    /// Page numbers.
     pub page_number: PageNumberLayout,
+    /// The draft mark.
     pub draft_mark: DraftMarkLayout,
+    /// The formula lines before the first article ("QUYẾT ĐỊNH:").
     pub formula: FormulaLines,
+    /// What the drafter writes, kept for a checker.
     pub conventions: Conventions,
 }
 

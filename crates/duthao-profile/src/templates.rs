@@ -18,7 +18,9 @@ pub(crate) fn builtin_text(profile: &str, name: &str) -> Option<&'static str> {
 /// A template file's text and where it came from (for error messages).
 #[derive(Debug, Clone)]
 pub struct TemplateFile {
+    /// The file's contents.
     pub text: String,
+    /// Where it came from: a path in the workspace, or `(built-in) templates/<profile>/<name>`.
     pub origin: PathBuf,
 }
 
@@ -49,6 +51,7 @@ fn is_template_path(name: &str) -> bool {
 }
 
 impl Templates {
+    /// Only the templates duthao ships, for use outside a workspace.
     pub fn builtin() -> Self {
         Templates { workspace: None }
     }

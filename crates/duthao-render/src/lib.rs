@@ -2,6 +2,7 @@
 //! coloured terminal report, a self-contained HTML page, a JSON document, a
 //! CriticMarkup text, or a per-section summary; and what every writer that
 //! prints to a terminal shares.
+#![warn(missing_docs)]
 
 pub mod html;
 pub mod json;
@@ -54,6 +55,7 @@ pub struct TerminalSafe<W: std::io::Write> {
 }
 
 impl<W: std::io::Write> TerminalSafe<W> {
+    /// Wraps `inner`, which receives the escaped text.
     pub fn new(inner: W) -> Self {
         TerminalSafe {
             inner,
@@ -123,11 +125,14 @@ use duthao_model::{Block, PathSegment, StructuralPath};
 /// a file name, "bản đang soạn"…
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Labels {
+    /// The name of the old (FROM) version.
     pub from: String,
+    /// The name of the new (TO) version.
     pub to: String,
 }
 
 impl Labels {
+    /// Names the old version `from` and the new one `to`.
     pub fn new(from: impl Into<String>, to: impl Into<String>) -> Self {
         Labels {
             from: from.into(),

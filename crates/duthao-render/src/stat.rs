@@ -11,15 +11,24 @@ use duthao_model::Draft;
 /// Counts for one section or for the whole document.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
+    /// Blocks edited in place.
     pub changed: usize,
+    /// Blocks only the new version has.
     pub added: usize,
+    /// Blocks only the old version has.
     pub removed: usize,
+    /// Blocks moved elsewhere, edited or not.
     pub moved: usize,
+    /// Words the new version adds: inserted in edited and moved blocks, and all
+    /// words of added blocks.
     pub words_inserted: usize,
+    /// Words the new version drops: deleted from edited and moved blocks, and all
+    /// words of removed blocks.
     pub words_deleted: usize,
 }
 
 impl Counts {
+    /// Blocks that changed in any way: edited, added, removed or moved.
     pub fn blocks(&self) -> usize {
         self.changed + self.added + self.removed + self.moved
     }
@@ -33,18 +42,22 @@ impl Counts {
     }
 }
 
+/// The changes under one top-level section of the document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SectionStat {
     /// Top-level label ("Phần I", "II", "Điều 3"); `None` before the first one.
     pub section: Option<String>,
+    /// What changed in it.
     #[serde(flatten)]
     pub counts: Counts,
 }
 
+/// The whole `--stat` summary of a diff: per section, in total, and the front matter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DiffStat {
     /// Sections with at least one change, in TO order.
     pub sections: Vec<SectionStat>,
+    /// The sum over all sections.
     pub total: Counts,
     /// Front-matter fields that changed.
     pub front_fields: usize,

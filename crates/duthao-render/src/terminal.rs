@@ -10,6 +10,7 @@ use super::{Labels, path_display, stat};
 use duthao_diff::{BlockChange, DraftDiff, Side, TokenClass, WordOp, apply, tokenize};
 use duthao_model::{Block, Draft};
 
+/// How the terminal redline is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TerminalOptions {
     /// Emit ANSI colours. The caller decides (tty, `NO_COLOR`, `--color`).

@@ -10,6 +10,7 @@
 //! with `force = false` under libgit2's lock file; the loser writes no ref and
 //! gets [`StoreError::ConcurrentSubmit`]. Retrying silently would freeze the
 //! loser's text as N+2 without them having seen version N+1.
+#![warn(missing_docs)]
 
 mod error;
 mod id;
@@ -35,7 +36,9 @@ pub use tag::{ObjectKind, When, format_offset, split_signature, tag_payload};
 /// Who commits, submits or signs: git's `user.name` / `user.email`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Identity {
+    /// The person's name as git signatures show it ("Nguyễn Văn A").
     pub name: String,
+    /// Their email, written between `<` and `>` in signatures.
     pub email: String,
 }
 
@@ -103,31 +106,42 @@ pub enum HeadState {
 /// A commit that touched a draft.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Revision {
+    /// The commit that changed the draft.
     pub commit: ObjectId,
+    /// Who wrote the change (the commit's author, not its committer).
     pub author: Identity,
     /// Unix seconds of the author date.
     pub time: i64,
+    /// The author date's offset from UTC, in minutes.
     pub offset_minutes: i32,
+    /// The first line of the commit message.
     pub summary: String,
 }
 
 /// A numbered version ("Dự thảo lần N"): the tag `duthao/<slug>/v<N>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Version {
+    /// The draft's name: its file is `drafts/<slug>.md`.
     pub slug: String,
+    /// The version's number N, from 1.
     pub n: u32,
     /// Tag name without `refs/tags/`: `duthao/<slug>/v<N>`.
     pub tag: String,
     /// The tag object; `None` for a lightweight tag someone made by hand.
     pub tag_oid: Option<ObjectId>,
+    /// The commit the version freezes.
     pub commit: ObjectId,
     /// The submitter (for a lightweight tag: the commit's committer).
     pub tagger: Identity,
+    /// Unix seconds of the submission (the tag's date; for a lightweight tag, the commit's).
     pub time: i64,
+    /// The submission date's offset from UTC, in minutes.
     pub offset_minutes: i32,
     /// The tag message without any signature block: "Dự thảo lần N" then,
     /// after a blank line, the submitter's message, then duthao's trailers.
     pub message: String,
+    /// Whether the tag carries a signature block (`git tag -s`); whether it
+    /// verifies is not checked here.
     pub signed: bool,
     /// The draft's blob in the version's commit, as the tag records it
     /// (`Duthao-Text-Blob:`); `None` for a tag that does not say.
@@ -137,7 +151,9 @@ pub struct Version {
 /// Trailers duthao writes at the end of a version tag's message: what the
 /// version is, readable without looking into its commit.
 pub const TRAILER_DRAFT: &str = "Duthao-Draft";
+/// The trailer with the draft's blob in the version's commit: the exact text frozen.
 pub const TRAILER_TEXT_BLOB: &str = "Duthao-Text-Blob";
+/// The trailer with the hex SHA-256 of the draft's bytes, for checking a file against the version.
 pub const TRAILER_TEXT_SHA256: &str = "Duthao-Text-SHA256";
 
 /// The trailer block at the end of a message (`Key: value` lines after a
@@ -248,6 +264,10 @@ fn parse_version_ref(name: &str) -> Option<(&str, u32)> {
 /// The largest file [`Store::read_in_commit`] reads unless told otherwise.
 pub const DEFAULT_READ_LIMIT: u64 = 64 * 1024 * 1024;
 
+/// A workspace's git repository, opened: drafts' history, versions as tags,
+/// commits of chosen paths. Paths given and returned are workspace-relative;
+/// the workspace may be a folder inside the repository, and its prefix is added
+/// and removed here.
 pub struct Store {
     repo: Repository,
     /// Larger files are refused before they are read (see [`Store::set_read_limit`]).
@@ -337,6 +357,7 @@ impl Store {
         })
     }
 
+    /// The workspace folder, links resolved.
     pub fn root(&self) -> &Path {
         &self.root
     }
@@ -418,6 +439,7 @@ impl Store {
         )
     }
 
+    /// Where HEAD stands: on a branch, on a branch with no commit yet, or detached.
     pub fn head_state(&self) -> Result<HeadState, StoreError> {
         let head = self.repo.find_reference("HEAD")?;
         match head.symbolic_target()? {

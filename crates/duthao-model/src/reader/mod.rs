@@ -34,65 +34,110 @@ pub const MAX_BODY_LINES: usize = 100_000;
 /// See [`MAX_BODY_LINES`].
 pub const BYTES_PER_EXTRA_LINE: usize = 16;
 
+/// Why a draft file could not be read. Each message names the file and, where
+/// it can, the line, and says what to change.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
+    /// The bytes are not UTF-8 (often a file saved in an old Vietnamese encoding).
     #[error(
         "{file}: not valid UTF-8 at byte {offset} (line {line}); save the file as UTF-8 (from an old Vietnamese encoding: iconv -f WINDOWS-1258 -t UTF-8) and try again"
     )]
     NotUtf8 {
+        /// The draft as the caller names it in messages (`drafts/x.md`, `drafts/x.md@v2`).
         file: PathBuf,
+        /// How many bytes from the start are valid UTF-8: the first bad byte.
         offset: usize,
+        /// The 1-based line the first bad byte is on.
         line: usize,
     },
+    /// The file is over [`MAX_DRAFT_BYTES`].
     #[error(
         "{file}: {size} bytes is larger than the {limit}-byte limit for one draft; split the document"
     )]
     TooLarge {
+        /// The draft as the caller names it in messages (`drafts/x.md`, `drafts/x.md@v2`).
         file: PathBuf,
+        /// The file's size in bytes.
         size: usize,
+        /// The largest size allowed, [`MAX_DRAFT_BYTES`].
         limit: usize,
     },
+    /// The file does not start with a `---` line opening the YAML front matter.
     #[error(
         "{file}:1: a draft starts with YAML front matter between two `---` lines (kind, issuer, title, …); add it at the top"
     )]
-    NoFrontMatter { file: PathBuf },
+    NoFrontMatter {
+        /// The draft as the caller names it in messages (`drafts/x.md`, `drafts/x.md@v2`).
+        file: PathBuf,
+    },
+    /// The opening `---` has no closing `---` (or `...`) line.
     #[error(
         "{file}:{line}: the front matter opened here is never closed; add a line `---` after it"
     )]
-    UnclosedFrontMatter { file: PathBuf, line: usize },
+    UnclosedFrontMatter {
+        /// The draft as the caller names it in messages (`drafts/x.md`, `drafts/x.md@v2`).
+        file: PathBuf,
+        /// The line the front matter opens on (always 1).
+        line: usize,
+    },
+    /// The front matter is empty, is not valid YAML, or a value has the wrong type or shape.
     #[error("{file}:{line}:{column}: front matter: {message}")]
     Yaml {
+        /// The draft as the caller names it in messages (`drafts/x.md`, `drafts/x.md@v2`).
         file: PathBuf,
+        /// The file line (1-based, counting the opening `---`) the problem is on.
         line: usize,
+        /// The 1-based column the problem starts at.
         column: usize,
+        /// What is wrong, explained for a drafter rather than in the YAML parser's words.
         message: String,
     },
+    /// A required front-matter field is empty (`kind`, `title`, `issuer.name`, `signer.name`).
     #[error("{file}:{line}: `{key}` {message}")]
     Field {
+        /// The draft as the caller names it in messages (`drafts/x.md`, `drafts/x.md@v2`).
         file: PathBuf,
+        /// The file line of the key (1 when it is not found).
         line: usize,
+        /// The key as it appears in the YAML (`name` for `issuer.name`).
         key: String,
+        /// What is wrong with its value, and what to write there.
         message: String,
     },
+    /// A table whose rows do not match its header: CommonMark would silently drop
+    /// cells or the whole table.
     #[error("{file}:{line}: {message}")]
     Table {
+        /// The draft as the caller names it in messages (`drafts/x.md`, `drafts/x.md@v2`).
         file: PathBuf,
+        /// The file line of the faulty table row.
         line: usize,
+        /// What is wrong with the row.
         message: String,
     },
+    /// Nothing but blank lines after the front matter.
     #[error("{file}: the body is empty; write the text of the document below the front matter")]
-    EmptyBody { file: PathBuf },
+    EmptyBody {
+        /// The draft as the caller names it in messages (`drafts/x.md`, `drafts/x.md@v2`).
+        file: PathBuf,
+    },
+    /// The body has more lines of text than [`MAX_BODY_LINES`] allows for a file of its size.
     #[error(
         "{file}: {lines} lines of text are more than the {limit} a draft of this size may have (100,000, plus one for every 16 bytes; a 5,000-page document has about 80,000); split the document"
     )]
     TooManyLines {
+        /// The draft as the caller names it in messages (`drafts/x.md`, `drafts/x.md@v2`).
         file: PathBuf,
+        /// The body's lines that are not blank.
         lines: usize,
+        /// The most allowed: [`MAX_BODY_LINES`] plus one per [`BYTES_PER_EXTRA_LINE`]
+        /// bytes of the file.
         limit: usize,
     },
 }
 
 impl ReadError {
+    /// The draft the error is about, as the caller named it to the reader.
     pub fn file(&self) -> &Path {
         match self {
             ReadError::NotUtf8 { file, .. }
@@ -312,6 +357,9 @@ fn not_utf8(bytes: &[u8], e: std::str::Utf8Error, file: &Path) -> ReadError {
     }
 }
 
+/// The text in Unicode NFC, so that the same Vietnamese letter typed
+/// precomposed or decomposed (NFD) compares equal. Returns the text unchanged,
+/// without a copy, when it is already NFC.
 pub fn nfc(text: String) -> String {
     let surely = match halves(text.as_bytes()) {
         Some((a, _)) => {
