@@ -243,7 +243,6 @@ fn files_are_written_in_one_place() {
 }
 
 #[test]
-#[ignore = "issue 9: the crates under crates/ are being documented; turn on with #![warn(missing_docs)] in each"]
 fn library_crates_warn_on_missing_docs() {
     let mut libs: Vec<PathBuf> = std::fs::read_dir(root().join("crates"))
         .expect("crates/")
