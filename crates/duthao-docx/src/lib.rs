@@ -174,23 +174,22 @@ fn export_draft(draft: &Draft, o: &DocxOptions<'_>) -> Result<Vec<u8>, DocxError
 }
 
 fn export_changes(
-    mut diff: DraftDiff,
+    diff: DraftDiff,
     from: &Draft,
     to: &Draft,
     by: Attribution,
     o: &DocxOptions<'_>,
 ) -> Result<Vec<u8>, DocxError> {
-    let front = std::mem::take(&mut diff.front);
-    let blocks = tracked::tracked_blocks(diff);
+    let order = diff.reading_order();
     let mut w = Writer::new(o.layout);
     w.rev = Some(by);
     w.old_front = Some(&from.front);
-    w.front_changes = &front;
+    w.front_changes = &diff.front;
     let mut referenced = w.collect_footnotes(from);
     referenced.extend(w.collect_footnotes(to));
-    let last = blocks
+    let last = order
         .iter()
-        .rposition(|b| tracked::tracked_renders(b, from, to, &referenced));
+        .rposition(|&s| tracked::step_renders(&diff, s, from, to, &referenced));
     let props = Properties::new(to, o.kind, o.provenance);
     write_document(
         &mut w,
@@ -200,9 +199,9 @@ fn export_changes(
         &props,
         &referenced,
         |w, out, closing| {
-            for (i, b) in blocks.iter().enumerate() {
+            for (i, &step) in order.iter().enumerate() {
                 w.keep_with_closing = closing && Some(i) == last;
-                w.tracked_block(b, from, to, &referenced, out);
+                w.tracked_step(&diff, step, from, to, &referenced, out);
                 out.boundary();
             }
             w.keep_with_closing = false;

@@ -3,7 +3,8 @@
 //! table rows inserted or deleted. Accepting every change gives TO's text,
 //! rejecting every change FROM's.
 //!
-//! The writer reads the diff engine's [`DraftDiff`] and only prints it: the
+//! The writer walks the diff engine's [`DraftDiff`] in reading order and
+//! only prints it: the
 //! word ops of an edited block, the rows and cells of an edited table as
 //! the diff paired them. A block moved without edits is a Word move
 //! (`w:moveFrom` / `w:moveTo` inside named move ranges, which Word,
@@ -22,105 +23,30 @@ use super::xml::push_attr;
 use duthao_diff::{BlockChange, DraftDiff, RowChange, Step, TableChange, WordOp};
 use duthao_model::{Block, BlockKind, Draft, Inline, Inlines, Style};
 
-/// What happened to one block, in TO order (removed blocks where they stood
-/// in FROM). Indices point into `from.body.blocks` / `to.body.blocks`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum TrackedBlock {
-    Unchanged {
-        to: usize,
-    },
-    Edited {
-        from: usize,
-        to: usize,
-        ops: Vec<WordOp>,
-        table: Option<Box<TableChange>>,
-    },
-    Added {
-        to: usize,
-    },
-    Removed {
-        from: usize,
-    },
-    /// Where a block moved without edits left; `name` pairs it with its `MovedTo`.
-    MovedFrom {
-        from: usize,
-        name: u32,
-    },
-    MovedTo {
-        to: usize,
-        name: u32,
-    },
-}
-
-/// The blocks of a [`DraftDiff`] as the writer tracks them. A moved block is
-/// deleted where it stood in FROM and inserted where it stands in TO. The
-/// diff is taken so that its word ops move into the result: on a long draft
-/// they are most of its text.
-pub(crate) fn tracked_blocks(mut diff: DraftDiff) -> Vec<TrackedBlock> {
-    let order = diff.reading_order();
-    let mut out = Vec::with_capacity(order.len());
-    for step in order {
-        let pos = match step {
-            Step::Departure(i) => {
-                if let BlockChange::Moved { from, ops, .. } = &diff.blocks[i] {
-                    out.push(if pure_move(ops) {
-                        TrackedBlock::MovedFrom {
-                            from: *from,
-                            name: i as u32,
-                        }
-                    } else {
-                        TrackedBlock::Removed { from: *from }
-                    });
-                }
-                continue;
-            }
-            Step::Block(pos) => pos,
-        };
-        out.push(match &mut diff.blocks[pos] {
-            BlockChange::Unchanged { to, .. } => TrackedBlock::Unchanged { to: *to },
-            BlockChange::Changed {
-                from,
-                to,
-                ops,
-                table,
-            } => TrackedBlock::Edited {
-                from: *from,
-                to: *to,
-                ops: std::mem::take(ops),
-                table: table.take(),
-            },
-            BlockChange::Added { to } => TrackedBlock::Added { to: *to },
-            BlockChange::Removed { from } => TrackedBlock::Removed { from: *from },
-            BlockChange::Moved { to, ops, .. } if pure_move(ops) => TrackedBlock::MovedTo {
-                to: *to,
-                name: pos as u32,
-            },
-            BlockChange::Moved { to, .. } => TrackedBlock::Added { to: *to },
-        });
-    }
-    out
-}
-
 fn pure_move(ops: &[WordOp]) -> bool {
     ops.iter().all(|op| matches!(op, WordOp::Equal(_)))
 }
 
-/// Whether a tracked block writes anything.
-pub(crate) fn tracked_renders(
-    b: &TrackedBlock,
+/// Whether a step of the diff's reading order writes anything. A moved
+/// block is written twice: deleted where it stood in FROM (its departure),
+/// inserted where it stands in TO.
+pub(crate) fn step_renders(
+    diff: &DraftDiff,
+    step: Step,
     from: &Draft,
     to: &Draft,
     referenced: &Referenced,
 ) -> bool {
     let at = |blocks: &[Block], i: usize| blocks.get(i).is_some_and(|b| renders(b, referenced));
-    match b {
-        TrackedBlock::Unchanged { to: t }
-        | TrackedBlock::Added { to: t }
-        | TrackedBlock::MovedTo { to: t, .. } => at(&to.body.blocks, *t),
-        TrackedBlock::Removed { from: f } | TrackedBlock::MovedFrom { from: f, .. } => {
-            at(&from.body.blocks, *f)
-        }
-        TrackedBlock::Edited { .. } => true,
+    match step {
+        Step::Departure(i) => diff.blocks[i]
+            .from()
+            .is_some_and(|f| at(&from.body.blocks, f)),
+        Step::Block(i) => match &diff.blocks[i] {
+            BlockChange::Changed { .. } => true,
+            BlockChange::Removed { from: f } => at(&from.body.blocks, *f),
+            change => change.to().is_some_and(|t| at(&to.body.blocks, t)),
+        },
     }
 }
 
@@ -138,52 +64,71 @@ fn is_inline(b: &Block) -> bool {
 
 impl<'a> Writer<'a> {
     /// One tracked block.
-    pub fn tracked_block(
+    pub fn tracked_step(
         &mut self,
-        b: &TrackedBlock,
+        diff: &DraftDiff,
+        step: Step,
         from: &'a Draft,
         to: &'a Draft,
         referenced: &Referenced,
         out: &mut Body<'_>,
     ) {
-        match b {
-            TrackedBlock::Unchanged { to: t } => {
-                if let Some(blk) = to.body.blocks.get(*t) {
+        let old = |i: usize| from.body.blocks.get(i);
+        let new = |i: usize| to.body.blocks.get(i);
+        let pos = match step {
+            // Where a moved block left: a Word move when it was not edited,
+            // paired by name with its arrival.
+            Step::Departure(i) => {
+                if let BlockChange::Moved { from: f, ops, .. } = &diff.blocks[i]
+                    && let Some(blk) = old(*f)
+                {
+                    if pure_move(ops) {
+                        self.moved(blk, referenced, Track::Del, i as u32, out)
+                    } else {
+                        self.block(blk, referenced, Track::Del, out)
+                    }
+                }
+                return;
+            }
+            Step::Block(pos) => pos,
+        };
+        match &diff.blocks[pos] {
+            BlockChange::Unchanged { to: t, .. } => {
+                if let Some(blk) = new(*t) {
                     self.block(blk, referenced, Track::Keep, out)
                 }
             }
-            TrackedBlock::Added { to: t } => {
-                if let Some(blk) = to.body.blocks.get(*t) {
+            BlockChange::Added { to: t } => {
+                if let Some(blk) = new(*t) {
                     self.block(blk, referenced, Track::Ins, out)
                 }
             }
-            TrackedBlock::Removed { from: f } => {
-                if let Some(blk) = from.body.blocks.get(*f) {
+            BlockChange::Removed { from: f } => {
+                if let Some(blk) = old(*f) {
                     self.block(blk, referenced, Track::Del, out)
                 }
             }
-            TrackedBlock::MovedFrom { from: f, name } => {
-                if let Some(blk) = from.body.blocks.get(*f) {
-                    self.moved(blk, referenced, Track::Del, *name, out)
+            BlockChange::Moved { to: t, ops, .. } => {
+                if let Some(blk) = new(*t) {
+                    if pure_move(ops) {
+                        self.moved(blk, referenced, Track::Ins, pos as u32, out)
+                    } else {
+                        self.block(blk, referenced, Track::Ins, out)
+                    }
                 }
             }
-            TrackedBlock::MovedTo { to: t, name } => {
-                if let Some(blk) = to.body.blocks.get(*t) {
-                    self.moved(blk, referenced, Track::Ins, *name, out)
-                }
-            }
-            TrackedBlock::Edited {
+            BlockChange::Changed {
                 from: f,
                 to: t,
                 ops,
                 table,
             } => {
-                if let (Some(old), Some(new)) = (from.body.blocks.get(*f), to.body.blocks.get(*t)) {
+                if let (Some(o), Some(n)) = (old(*f), new(*t)) {
                     match table.as_deref() {
                         Some(TableChange::Rows(rows)) => {
-                            self.edited_table(old, new, rows, referenced, out)
+                            self.edited_table(o, n, rows, referenced, out)
                         }
-                        _ => self.edited(old, new, ops, referenced, out),
+                        _ => self.edited(o, n, ops, referenced, out),
                     }
                 }
             }
