@@ -3,19 +3,17 @@
 # peak memory under 10x the document), both ways a redline is asked for:
 # two files (`diff --files A B`) and two versions in a workspace (`diff SLUG
 # v1 v2`, read from git). Release build; peak RSS from /usr/bin/time -v,
-# the largest of RUNS runs.
+# the largest of RUNS runs. Both drafts come from bench/gen_corpus.py.
 #
 #   bench/diff-memory.sh [PAGES] [PCT]      (defaults: 1000 pages, 5 %)
-#   SHARED=/path/to/shared  RUNS=3  bench/diff-memory.sh
+#   RUNS=3 bench/diff-memory.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 PAGES=${1:-1000}
 PCT=${2:-5}
 RUNS=${RUNS:-3}
-SHARED=${SHARED:-$ROOT/../shared}
-GEN=$SHARED/corpus/gen_corpus.py
-[ -f "$GEN" ] || { echo "corpus generator not found at $GEN (set SHARED=…)" >&2; exit 1; }
+GEN=$ROOT/bench/gen_corpus.py
 command -v /usr/bin/time >/dev/null || { echo "/usr/bin/time is needed (apt-get install -y time)" >&2; exit 1; }
 
 WORK=$(mktemp -d)

@@ -2,9 +2,14 @@
 # Redline benchmark (issue 3 §5): a 1,000-page draft against its 5%-revised
 # version, whole process (read both files, parse, diff, write JSON), duthao in
 # release mode side by side with `git diff --no-index --word-diff=porcelain`.
+# Both drafts come from bench/gen_corpus.py (seed 1).
 #
 #   bench/diff.sh [PAGES] [PCT]        (defaults: 1000 pages, 5 %)
-#   SHARED=/path/to/shared  RUNS=15  bench/diff.sh
+#   RUNS=15 bench/diff.sh
+#   RUNS=5 bench/diff.sh 5000          # the 5,000-page case: 15 MB a version;
+#                                      # about 15 s in all on the 2-core machine,
+#                                      # duthao peaks near 90 MiB, the
+#                                      # generator's --revise near 400 MB
 #
 # Prints, for each tool, the median and best wall time over RUNS runs (the
 # two tools alternating) and the median peak RSS, and the changed words each
@@ -19,9 +24,7 @@ ROOT=$PWD
 PAGES=${1:-1000}
 PCT=${2:-5}
 RUNS=${RUNS:-15}
-SHARED=${SHARED:-$ROOT/../shared}
-GEN=$SHARED/corpus/gen_corpus.py
-[ -f "$GEN" ] || { echo "corpus generator not found at $GEN (set SHARED=…)" >&2; exit 1; }
+GEN=$ROOT/bench/gen_corpus.py
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -38,8 +41,11 @@ GIT=(git diff --no-index --word-diff=porcelain "$A" "$B")
 
 # Both commands run in turn, RUNS times each after one warm-up, timed from
 # outside as whole processes (wall clock by perf_counter, peak RSS from the
-# kernel's rusage of each finished child). Prints "name median best rss"
-# lines: the median wall time, the best, and the median peak RSS in KB.
+# kernel's rusage of each finished child, CPU time = user + system from the
+# same rusage). Prints "name median best rss cpu" lines: the median wall
+# time, the best, the median peak RSS in KB and the median CPU seconds.
+# CPU time is the figure to compare: wall time on a shared machine also
+# measures the neighbours.
 RUNS_OUT=$(python3 - "$RUNS" "$WORK/out.txt" "${DUTHAO[@]}" -- "${GIT[@]}" <<'PY'
 import os, statistics, subprocess, sys, time
 runs, git_out = int(sys.argv[1]), sys.argv[2]
@@ -56,11 +62,12 @@ for i in range(runs + 1):
             _, status, ru = os.wait4(p.pid, 0)
             wall = time.perf_counter() - t
         if i > 0:
-            res[name].append((wall, ru.ru_maxrss))
+            res[name].append((wall, ru.ru_maxrss, ru.ru_utime + ru.ru_stime))
 for name, r in res.items():
-    walls = [w for w, _ in r]
+    walls = [w for w, _, _ in r]
     print(name, f"{statistics.median(walls):.3f}", f"{min(walls):.3f}",
-          int(statistics.median([k for _, k in r])))
+          int(statistics.median([k for _, k, _ in r])),
+          f"{statistics.median([c for _, _, c in r]):.3f}")
 PY
 )
 R1=$(grep '^duthao ' <<<"$RUNS_OUT")
@@ -109,16 +116,19 @@ def git():
     changed += max(cd, ci)
     return changed, ins, dele
 
-m = re.search(r"applied (\d+)", open(gen_log).read())
+m = re.search(r"changed (\d+) words", open(gen_log).read())
 truth = int(m.group(1)) if m else None
 size = os.path.getsize(a)
 rows = [("duthao", r1.split(), ours()), ("git --word-diff", r2.split(), git())]
 print()
 print(f"file: {size/1e6:.2f} MB per version; duthao = {what}")
-print(f"{'':18} {'median wall (s)':>15} {'best wall (s)':>13} {'peak RSS (MiB)':>14} {'RSS / file':>11} {'changed words':>14} {'inserted':>9} {'deleted':>8} {'error vs generator':>19}")
-for name, (_, median, best, kb), (c, i, dl) in rows:
+print(f"{'':18} {'median CPU (s)':>14} {'median wall (s)':>15} {'best wall (s)':>13} {'peak RSS (MiB)':>14} {'RSS / file':>11} {'changed words':>14} {'inserted':>9} {'deleted':>8} {'error vs generator':>19}")
+for name, (_, median, best, kb, cpu), (c, i, dl) in rows:
     rss = int(kb) / 1024
     err = f"{(c - truth) / truth * 100:+.1f}%" if truth else "n/a"
-    print(f"{name:18} {float(median):15.3f} {float(best):13.3f} {rss:14.1f} {int(kb) * 1024 / size:10.1f}x {c:14d} {i:9d} {dl:8d} {err:>19}")
-print(f"{'generator':18} {'':15} {'':13} {'':14} {'':11} {truth if truth else '?':>14}")
+    print(f"{name:18} {float(cpu):14.3f} {float(median):15.3f} {float(best):13.3f} {rss:14.1f} {int(kb) * 1024 / size:10.1f}x {c:14d} {i:9d} {dl:8d} {err:>19}")
+print(f"{'generator':18} {'':14} {'':15} {'':13} {'':14} {'':11} {truth if truth else '?':>14}")
+cpu1, cpu2 = float(r1.split()[4]), float(r2.split()[4])
+print()
+print(f"CPU time, duthao / git: {cpu1 / cpu2:.2f}   peak RSS, duthao / git: {int(r1.split()[3]) / int(r2.split()[3]):.2f}")
 PY

@@ -4,7 +4,7 @@ fn main() -> anyhow::Result<()> {
         .nth(1)
         .ok_or_else(|| anyhow::anyhow!("usage: dump_blocks FILE"))?;
     let bytes = std::fs::read(&path)?;
-    let draft = duthao::reader::parse_draft(&bytes, path.as_ref())?;
+    let draft = duthao::reader::read(&bytes, path.as_ref())?;
     for b in &draft.body.blocks {
         let t = b.text();
         let short: String = t.chars().take(60).collect();

@@ -9,6 +9,7 @@ static DRAFTS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/drafts");
 /// One bundled document and its successive versions.
 #[derive(Debug, Clone)]
 pub struct Example {
+    /// The draft's name (its folder in `drafts/`).
     pub slug: &'static str,
     /// Full draft files, version 1 first.
     pub versions: Vec<&'static str>,

@@ -1,17 +1,47 @@
 //! duthao: official Vietnamese documents from first draft to signed-off DOCX,
 //! kept in git.
 //!
-//! The data flows one way: [`reader`] (Markdown + front matter) →
-//! [`model`] → {diff, review, approvals} → writers. [`store`] keeps
-//! revisions and versions in git; [`workspace`] ties a folder, its
-//! configuration, its profiles and its store together.
+//! This crate is the operations layer over the pipeline's crates (see
+//! `docs/architecture.md`): [`workspace`] opens a folder with its
+//! configuration, profiles and git store; [`ops`] holds one function per
+//! command, each returning data and printing nothing. The data flows one
+//! way: the reader ([`model`]) → [`diff`] → the writers ([`render`], and
+//! the DOCX writer behind [`ops::export`]).
+//!
+//! The command line (`src/cli/`) uses this crate only: the re-exports below
+//! are what it may name.
 
-pub mod diff;
+#![warn(missing_docs)]
+
 pub mod examples;
-pub mod fsutil;
-pub mod model;
-pub mod profile;
-pub mod reader;
-pub mod render;
-pub mod store;
+pub mod ops;
 pub mod workspace;
+
+/// The document model and its reader.
+pub use duthao_model as model;
+/// The model's reader, for callers that read a draft file themselves.
+pub use duthao_model::reader;
+
+/// The redline engine's types (comparisons go through [`ops::compare`]).
+pub use duthao_diff as diff;
+
+/// The redline writers: terminal, HTML, JSON, Markdown, per-section counts.
+pub use duthao_render as render;
+
+/// Files: bounded reads and the one atomic write.
+pub use duthao_fs as fsutil;
+
+pub(crate) use duthao_docx as docx;
+
+/// Revisions, versions and identities as the store names them (the store
+/// itself is reached through [`workspace::Workspace`]).
+pub mod store {
+    pub use duthao_store::{Identity, ObjectId, Rev, Revision, StoreError, Version};
+}
+
+/// The DOCX writer's types a caller may see in a result or an error.
+pub mod document {
+    pub use duthao_docx::{DocxError, DraftMark};
+}
+
+pub(crate) use duthao_profile as profile;

@@ -1,5 +1,5 @@
-//! Bad input (issue 2 §9): each case gives a clear message on stderr naming
-//! the file, exits 1, and writes nothing to the repository.
+//! Bad input: each case gives a clear message on stderr naming the file,
+//! exits 1, and writes nothing to the repository.
 
 mod common;
 
@@ -402,4 +402,285 @@ fn nfd_text_is_read_as_nfc() {
     ws.write_draft(SLUG, &nfd);
     let e = ws.fails(&["commit", SLUG, "-m", "again"]);
     assert!(e.contains("nothing to commit"), "{e}");
+}
+
+/// Where a front-matter error starts and what to write instead, with none of
+/// the parser's vocabulary.
+#[test]
+fn front_matter_errors_point_at_the_cause_in_plain_words() {
+    let ws = Ws::new("party");
+    let body = "\n---\n\nNội dung.\n";
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "kind: nghi-quyet\nissuer:\n  name: X\ntitle: \"về x\ndate: 2026-01-01",
+            "drafts/hong.md:5:",
+            "never closed",
+        ),
+        (
+            "kind: nghi-quyet\nissuer:\n  name: X\n   code: TU\ntitle: về x",
+            "drafts/hong.md:5:",
+            "indented 3 spaces",
+        ),
+        (
+            "kind: nghi-quyet\nissuer:\n\tname: X\ntitle: về x",
+            "drafts/hong.md:4:",
+            "tab",
+        ),
+        (
+            "kind: nghi-quyet\nissuer:\n  name: X\ntitle: về x: làm việc",
+            "drafts/hong.md:5:",
+            "must be in quotes",
+        ),
+        (
+            "kind: nghi-quyet\nissuer:\n  name: X\ntitle: về x\nnumber: !tag 5",
+            "drafts/hong.md:6:",
+            "YAML tag",
+        ),
+        (
+            "kind: nghi-quyet\nissuer:\n  name: X\ntitle: về x\nnumber: 99999999999999999999999",
+            "drafts/hong.md:6:",
+            "too large",
+        ),
+        (
+            "kind: nghi-quyet\nissuer:\n  name: X\n? [a]\n: b\ntitle: về x",
+            "drafts/hong.md:5:",
+            "plain name",
+        ),
+        (
+            "kind: nghi-quyet\nissuer:\n  name: X\ntitle: về x\na: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]",
+            "drafts/hong.md:",
+            "anchors",
+        ),
+        (
+            "kind: nghi-quyet\nissuer:\n  name: X\ntitle: về x\nnumber: 5.5",
+            "drafts/hong.md:6:",
+            "whole positive number",
+        ),
+        (
+            "kind: nghi-quyet\nissuer:\n  name: X\ntitle: về x\ntitle: hai",
+            "drafts/hong.md:6:",
+            "written twice",
+        ),
+        (
+            "kind: nghi-quyet\nissuer:\n  name: X\ntitle: \"x\u{1}y\"",
+            "drafts/hong.md:5:",
+            "control character",
+        ),
+    ];
+    for (front, at, want) in cases {
+        ws.write_draft(SLUG, format!("---\n{front}{body}"));
+        let e = ws.fails(&["status", SLUG]);
+        assert!(e.contains(at), "{front:?}: {e}");
+        assert!(e.contains(want), "{front:?}: {e}");
+        for jargon in [
+            "untagged",
+            "field identifier",
+            "u128",
+            "i128",
+            "repetition limit",
+            "unexpected end of stream",
+            "expected struct",
+            "invalid type",
+        ] {
+            assert!(!e.contains(jargon), "{front:?}: {e}");
+        }
+        if *want != "must be in quotes" {
+            assert!(!e.contains("must be in quotes"), "{front:?}: {e}");
+        }
+    }
+}
+
+#[test]
+fn configuration_errors_are_blamed_on_the_configuration() {
+    let ws = Ws::new("party");
+    let config = ws.root.join("duthao.toml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(
+        &config,
+        text.replace("TỈNH ỦY THÁI NGUYÊN", "TỈNH ỦY\u{1}THÁI NGUYÊN"),
+    )
+    .expect("write");
+    for args in [
+        vec!["list"],
+        vec!["status", "nghi-quyet-xay-dung-dang-2026"],
+    ] {
+        let e = ws.fails(&args);
+        assert!(e.contains("duthao.toml:"), "{args:?}: {e}");
+        assert!(e.contains("control character"), "{args:?}: {e}");
+        assert!(!e.contains("drafts/"), "{args:?}: {e}");
+    }
+}
+
+#[test]
+fn a_folder_that_cannot_be_made_is_named_as_such() {
+    let sb = Sandbox::new();
+    std::fs::write(sb.path().join("tep"), "x").expect("a file");
+    for args in [vec!["init", "tep/ws"], vec!["demo", "tep/ws"]] {
+        let out = sb.duthao().args(&args).output().expect("run");
+        let e = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {e}");
+        assert!(!e.contains("cannot read"), "{args:?}: {e}");
+        assert!(e.contains("tep"), "{args:?}: {e}");
+    }
+}
+
+#[cfg(unix)]
+fn age(path: &std::path::Path) {
+    // A lock git left behind an hour ago.
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let f = std::fs::File::options()
+        .write(true)
+        .open(path)
+        .expect("open");
+    f.set_modified(old).expect("mtime");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_stale_lock_is_reported_as_a_lock_and_nothing_is_written() {
+    let ws = Ws::new("party");
+    ws.write_draft(SLUG, draft_text("nghi-quyet", "về thử", good_body()));
+    let lock = ws.root.join(".git/index.lock");
+    std::fs::write(&lock, "").expect("lock");
+    age(&lock);
+    let before = ws.snapshot();
+    let e = ws.fails(&["commit", SLUG, "-m", "x"]);
+    assert!(e.contains("index.lock") && e.contains("locked"), "{e}");
+    assert!(!e.contains("landed first"), "{e}");
+    std::fs::remove_file(&lock).expect("unlock");
+    assert_eq!(ws.snapshot(), before, "no commit was made");
+    ws.ok(&["commit", SLUG, "-m", "x"]);
+    ws.ok(&["submit", SLUG]);
+    let text = ws.read_draft(SLUG);
+    ws.write_draft(SLUG, text.replace("chất lượng", "chất lượng cao"));
+    ws.ok(&["commit", SLUG, "-m", "y"]);
+    let tag_lock = ws
+        .root
+        .join(format!(".git/refs/tags/duthao/{SLUG}/v2.lock"));
+    std::fs::write(&tag_lock, "").expect("lock");
+    age(&tag_lock);
+    let e = ws.fails(&["submit", SLUG]);
+    assert!(e.contains("v2.lock") && e.contains("locked"), "{e}");
+    assert!(!e.contains("someone else"), "{e}");
+    assert_eq!(ws.version_tags(SLUG).len(), 1);
+}
+
+#[test]
+fn diff_exit_code_tells_differences_from_errors() {
+    let ws = Ws::demo();
+    let nq = "nghi-quyet-xay-dung-dang-2026";
+    let code = |args: &[&str]| ws.run(args).output().expect("run").status.code();
+    assert_eq!(code(&["diff", nq, "v1", "v2", "--exit-code"]), Some(1));
+    assert_eq!(code(&["diff", nq, "v2", "v2", "--exit-code"]), Some(0));
+    assert_eq!(code(&["diff", nq, "v1", "v9", "--exit-code"]), Some(128));
+    assert_eq!(code(&["diff", "khong-co", "--exit-code"]), Some(128));
+    assert_eq!(code(&["diff", nq, "v1", "v9"]), Some(1));
+}
+
+#[test]
+fn draft_names_get_the_right_advice_and_paths_work() {
+    let ws = Ws::new("party");
+    let long = "a".repeat(101);
+    let e = ws.fails(&["new", "nghi-quyet", &long]);
+    assert!(e.contains("at most 100"), "{e}");
+    for reserved in ["con", "nul", "aux", "com1", "lpt9", "prn"] {
+        let e = ws.fails(&["new", "nghi-quyet", reserved]);
+        assert!(e.contains("Windows"), "{reserved}: {e}");
+    }
+    let nq = "nghi-quyet-xay-dung-dang-2026";
+    let by_path = ws
+        .run(&["status", &format!("drafts/{nq}.md"), "--json"])
+        .current_dir(&ws.root)
+        .output()
+        .expect("run");
+    assert!(
+        by_path.status.success(),
+        "{}",
+        String::from_utf8_lossy(&by_path.stderr)
+    );
+    let e = ws.fails(&["status", &format!("elsewhere/{nq}.md")]);
+    assert!(e.contains(&format!("did you mean `{nq}`")), "{e}");
+}
+
+#[test]
+fn demo_and_init_suggest_what_works() {
+    let sb = Sandbox::new();
+    sb.duthao().args(["demo", "d"]).assert().success();
+    let out = sb.duthao().args(["demo", "d"]).output().expect("run");
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(e.contains("not empty"), "{e}");
+    assert!(e.contains("d-2"), "suggests a new folder: {e}");
+    let out = sb
+        .duthao()
+        .args(["init", "s", "--profile", "state"])
+        .output()
+        .expect("run");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("duthao new quyet-dinh"), "{said}");
+    assert!(!said.contains("new nghi-quyet"), "{said}");
+    sb.duthao()
+        .args(["init", "p18", "--profile", "party-2018"])
+        .assert()
+        .success();
+    let config = std::fs::read_to_string(sb.path().join("p18/duthao.toml")).expect("config");
+    assert!(config.contains("profile = \"party-2018\""), "{config}");
+}
+
+#[test]
+fn text_saved_as_nfd_or_crlf_is_unchanged_everywhere() {
+    let ws = Ws::new("party");
+    let text = draft_text("nghi-quyet", "về thử nghiệm", good_body());
+    ws.write_draft(SLUG, &text);
+    ws.ok(&["commit", SLUG, "-m", "Bản đầu"]);
+    ws.ok(&["submit", SLUG]);
+    for variant in [
+        text.nfd().collect::<String>(),
+        text.replace('\n', "\r\n"),
+        format!("\u{feff}{text}"),
+    ] {
+        ws.write_draft(SLUG, &variant);
+        let status = ws.json(&["status", SLUG]);
+        assert_eq!(status["uncommitted"], false, "{status}");
+        assert_eq!(status["stage"], "circulated", "{status}");
+        let out = ws
+            .run(&["diff", SLUG, "--exit-code"])
+            .output()
+            .expect("run");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // Nothing new to submit, and not for a change that is not there.
+        let e = ws.fails(&["submit", SLUG]);
+        assert!(e.contains("already freezes this commit"), "{e}");
+        assert!(!e.contains("differs from the last commit"), "{e}");
+        let list = ws.json(&["list"]);
+        let me = list
+            .as_array()
+            .expect("array")
+            .iter()
+            .find(|d| d["slug"] == SLUG)
+            .expect("listed");
+        assert_eq!(me["uncommitted"], false, "{me}");
+    }
+}
+
+#[test]
+fn help_names_only_what_exists() {
+    let out = Sandbox::new().duthao().arg("--help").output().expect("run");
+    let help = String::from_utf8_lossy(&out.stdout).to_lowercase();
+    for absent in [
+        "approv",
+        "comments with",
+        "tiếp thu",
+        "signed",
+        "giải trình",
+    ] {
+        assert!(
+            !help.contains(absent),
+            "--help advertises {absent:?}: {help}"
+        );
+    }
 }

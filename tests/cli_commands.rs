@@ -4,7 +4,7 @@
 mod common;
 
 use common::{DEMO_SLUGS, Sandbox, Ws, draft_text};
-use duthao::profile::{Kinds, Templates};
+use duthao_profile::{Kinds, Templates};
 use predicates::prelude::*;
 use serde_json::Value;
 
@@ -597,5 +597,53 @@ fn list_names_draft_files_no_command_can_reach() {
             .as_str()
             .unwrap()
             .contains("not a valid draft name")
+    );
+}
+
+/// Library errors say what went wrong; the command line adds what to run,
+/// as `hint:` lines after the error.
+#[test]
+fn errors_come_with_the_command_to_run() {
+    let sb = Sandbox::new();
+    let out = sb
+        .duthao()
+        .current_dir(sb.path())
+        .args(["status", "x"])
+        .assert()
+        .failure()
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8_lossy(&out);
+    let lines: Vec<&str> = err.lines().collect();
+    assert!(
+        lines[0].starts_with("error: not inside a duthao workspace")
+            && !lines[0].contains("duthao init"),
+        "the error says what is wrong, not what to run: {err}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("hint: ") && l.contains("duthao init DIR")),
+        "a hint says what to run: {err}"
+    );
+
+    // A submit of text not committed: the hint names the draft's commit command.
+    let ws = Ws::new("party");
+    let slug = "to-trinh";
+    ws.ok(&["new", "nghi-quyet", slug, "--title", "về thử"]);
+    let out = ws
+        .run(&["submit", slug])
+        .assert()
+        .failure()
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8_lossy(&out);
+    assert!(err.contains("differs from the last commit"), "{err}");
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("hint: ") && l.contains(&format!("duthao commit {slug} -m"))),
+        "{err}"
     );
 }

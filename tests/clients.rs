@@ -18,8 +18,7 @@ use std::sync::Arc;
 
 use docx_support::*;
 use duthao::model::{BlockKind, Draft, inline_text};
-use duthao::profile::layout::load_layout;
-use duthao::render::docx::{DraftMark, Revision, TextOp, TrackedBlock, export_tracked};
+use duthao_docx::DraftMark;
 use outside::{CHROMIUM, LXML, Need, PANDOC, PDFTOTEXT, PYTHON_DOCX, SOFFICE, trial};
 
 /// A DOCX written for these checks and the draft whose text it must show
@@ -73,72 +72,34 @@ fn produce(dir: &Path) -> Vec<Produced> {
             draft: Some(draft),
         });
     }
-    // A tracked-changes document (whole-block changes and a word edit).
+    // A tracked-changes document: a word edit, and a table with an edited
+    // cell and an added row, through the diff engine.
     let from = parse(&all_blocks_source("party"), "a.md");
-    let to_src = all_blocks_source("party").replace("vượt *12%* kế hoạch", "vượt *15%* kế hoạch");
+    let to_src = all_blocks_source("party")
+        .replace("vượt *12%* kế hoạch", "vượt *15%* kế hoạch")
+        .replace(
+            "| 2 | Tổ chức cơ sở đảng | 1.204 |",
+            "| 2 | Tổ chức cơ sở đảng | 1.210 |\n| 3 | Chi bộ trực thuộc | 85 |",
+        );
     let to = parse(&to_src, "b.md");
-    let blocks: Vec<TrackedBlock> = (0..to.body.blocks.len())
-        .map(|i| {
-            let (a, b) = (from.body.blocks[i].text(), to.body.blocks[i].text());
-            if a == b {
-                TrackedBlock::Unchanged { to: i }
-            } else {
-                let d = similar::TextDiff::from_words(a.as_str(), b.as_str());
-                TrackedBlock::Edited {
-                    from: i,
-                    to: i,
-                    ops: d
-                        .iter_all_changes()
-                        .map(|c| match c.tag() {
-                            similar::ChangeTag::Equal => TextOp::Equal(c.value().into()),
-                            similar::ChangeTag::Insert => TextOp::Insert(c.value().into()),
-                            similar::ChangeTag::Delete => TextOp::Delete(c.value().into()),
-                        })
-                        .collect(),
-                }
-            }
-        })
-        .collect();
-    let layout = load_layout("party", None).expect("layout");
-    let rev = Revision {
+    let by = || duthao_docx::Attribution {
         author: "Tổ soạn thảo".into(),
         date: "2026-02-10T08:00:00Z".into(),
     };
-    let bytes = export_tracked(
-        &blocks,
-        &from,
-        &to,
-        &layout,
-        &kind_info("party", "nghi-quyet"),
-        DraftMark::Draft { version: Some(2) },
-        &provenance("t", Some(2)),
-        &rev,
-    )
-    .expect("tracked");
+    let bytes = tracked_docx(&from, &to, by(), 2);
     out.push(Produced {
         path: write(dir, "redline.docx", &bytes),
         draft: Some(to),
     });
 
-    // Through the diff engine, with an unedited paragraph moved (a Word move).
+    // An unedited paragraph moved (a Word move).
     let para = "Nghị quyết này áp dụng đối với các cấp ủy trực thuộc.\n\n";
     let to_src = all_blocks_source("party").replace(para, "").replace(
         "Các cấp ủy tổ chức thực hiện nghiêm túc",
         &format!("{para}Các cấp ủy tổ chức thực hiện nghiêm túc"),
     );
     let to = parse(&to_src, "c.md");
-    let diff = duthao::diff::diff_drafts(&from, &to, &duthao::diff::DiffOptions::default());
-    let bytes = duthao::render::docx::export_redline(
-        diff,
-        &from,
-        &to,
-        &layout,
-        &kind_info("party", "nghi-quyet"),
-        DraftMark::Draft { version: Some(3) },
-        &provenance("t", Some(3)),
-        &rev,
-    )
-    .expect("redline with a move");
+    let bytes = tracked_docx(&from, &to, by(), 3);
     out.push(Produced {
         path: write(dir, "redline-move.docx", &bytes),
         draft: Some(to),
@@ -404,11 +365,11 @@ fn closing_block_is_not_alone(pdf: &Path, marker: &str) -> Result<(), String> {
 
 fn redline_html() -> String {
     use duthao::diff::{DiffOptions, diff_drafts};
-    use duthao::render::redline::{Labels, html};
+    use duthao::render::{Labels, html};
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("drafts/nghi-quyet-xay-dung-dang-2026");
     let read = |n: u32| {
         let text = std::fs::read(root.join(format!("v{n}.md"))).expect("bundled draft");
-        duthao::reader::parse_draft(&text, Path::new("v.md")).expect("parses")
+        duthao::reader::read(&text, Path::new("v.md")).expect("parses")
     };
     let (from, to) = (read(1), read(2));
     let diff = diff_drafts(&from, &to, &DiffOptions::default());

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use duthao::diff::{BlockChange, DiffOptions, DraftDiff, Side, WordOp, apply, diff_drafts};
 use duthao::model::Draft;
-use duthao::reader::parse_draft;
-use duthao::render::redline::{Labels, json, markdown};
+use duthao::reader::read as parse_draft;
+use duthao::render::{Labels, json, markdown};
 use proptest::prelude::*;
 
 const FRONT: &str = "---\nkind: nghi-quyet\nprofile: party\nissuer:\n  name: TỈNH ỦY THÁI NGUYÊN\n  code: TU\ntitle: về công tác tổ chức xây dựng Đảng năm 2026\n---\n\n";

@@ -7,7 +7,7 @@ use duthao::diff::{
     BlockChange, DiffOptions, DraftDiff, Side, WordOp, apply, count_words, diff_drafts,
 };
 use duthao::model::Draft;
-use duthao::reader::parse_draft;
+use duthao::reader::read as parse_draft;
 
 fn read(path: &Path) -> Draft {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -80,6 +80,7 @@ fn find(entry: &toml::Value, diff: &DraftDiff, from: &Draft, to: &Draft) -> Opti
                 from: f,
                 to: t,
                 ops,
+                ..
             },
         ) => {
             fpath(*f) == at

@@ -4,14 +4,14 @@
 use std::path::Path;
 
 use duthao::diff::{DiffOptions, diff_drafts};
-use duthao::reader::parse_draft;
-use duthao::render::redline::{Labels, html};
+use duthao::reader::read as parse_draft;
+use duthao::render::{Labels, html};
 
 fn example_html() -> String {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("drafts/nghi-quyet-xay-dung-dang-2026");
     let read = |v: &str| {
         let p = dir.join(format!("{v}.md"));
-        parse_draft(&std::fs::read(&p).expect("bundled example"), &p).expect("parses")
+        parse_draft(std::fs::read(&p).expect("bundled example"), &p).expect("parses")
     };
     let (from, to) = (read("v1"), read("v2"));
     let diff = diff_drafts(&from, &to, &DiffOptions::default());

@@ -9,8 +9,8 @@ use std::path::Path;
 
 use duthao::diff::{DiffOptions, diff_drafts};
 use duthao::model::Draft;
-use duthao::profile::layout::load_layout;
-use duthao::render::docx::{DraftMark, KindInfo, Provenance, Revision, export, export_redline};
+use duthao_docx::{Attribution, Content, DocxOptions, DraftMark, KindInfo, Provenance, export};
+use duthao_profile::layout::load_layout;
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
@@ -18,7 +18,7 @@ const FRONT: &str = "---\nkind: nghi-quyet\nprofile: party\nissuer:\n  name: T�
 
 fn read(body: &str) -> Draft {
     let text = format!("{FRONT}{body}");
-    duthao::reader::parse_draft(text.as_bytes(), Path::new("fuzz.md")).expect("the draft reads")
+    duthao::reader::read(text.as_bytes(), Path::new("fuzz.md")).expect("the draft reads")
 }
 
 fn parts(docx: &[u8]) -> Vec<(String, String)> {
@@ -93,11 +93,13 @@ fn a_definition_nothing_cites_makes_no_dangling_footnote_reference() {
     for body in ["[^1]:[^1]", "[^1]: Xem [^2].\n\n[^2]: Hai.\n"] {
         let draft = read(body);
         let bytes = export(
-            &draft,
-            &layout,
-            &kind(),
-            DraftMark::Draft { version: None },
-            &provenance(),
+            Content::Draft(&draft),
+            &DocxOptions {
+                layout: &layout,
+                kind: &kind(),
+                mark: DraftMark::Draft { version: None },
+                provenance: &provenance(),
+            },
         )
         .expect("export");
         assert_eq!(references_resolve(&bytes), Vec::<String>::new(), "{body}");
@@ -114,21 +116,24 @@ fn a_definition_nothing_cites_makes_no_dangling_footnote_reference() {
         // The same as a tracked change.
         let earlier = read(&format!("Mở đầu.\n\n{body}"));
         let diff = diff_drafts(&earlier, &draft, &DiffOptions::default());
-        let revision = Revision {
-            author: "A".into(),
-            date: "2026-03-05T09:30:00Z".into(),
-        };
-        let bytes = export_redline(
-            diff,
-            &earlier,
-            &draft,
-            &layout,
-            &kind(),
-            DraftMark::Final,
-            &provenance(),
-            &revision,
+        let bytes = export(
+            Content::Changes {
+                diff,
+                from: &earlier,
+                to: &draft,
+                by: Attribution {
+                    author: "A".into(),
+                    date: "2026-03-05T09:30:00Z".into(),
+                },
+            },
+            &DocxOptions {
+                layout: &layout,
+                kind: &kind(),
+                mark: DraftMark::Final,
+                provenance: &provenance(),
+            },
         )
-        .expect("export_redline");
+        .expect("tracked export");
         references_resolve(&bytes);
     }
 }
@@ -139,6 +144,15 @@ fn a_definition_nothing_cites_makes_no_dangling_footnote_reference() {
 fn cited_notes_stay_real_footnotes() {
     let layout = load_layout("state", None).expect("layout");
     let draft = read("Văn bản[^a].\n\n[^a]: Một.\n\n[^b]: Xem [^a].\n");
-    let bytes = export(&draft, &layout, &kind(), DraftMark::Final, &provenance()).expect("export");
+    let bytes = export(
+        Content::Draft(&draft),
+        &DocxOptions {
+            layout: &layout,
+            kind: &kind(),
+            mark: DraftMark::Final,
+            provenance: &provenance(),
+        },
+    )
+    .expect("export");
     assert_eq!(references_resolve(&bytes).len(), 2);
 }

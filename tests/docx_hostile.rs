@@ -7,8 +7,8 @@ mod docx_support;
 mod outside;
 
 use docx_support::*;
-use duthao::profile::layout::load_layout;
-use duthao::render::docx::{DraftMark, Revision, export, export_redline};
+use duthao_docx::{Content, DocxOptions, DraftMark, export};
+use duthao_profile::layout::load_layout;
 
 const R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
@@ -72,11 +72,13 @@ fn control_characters_from_the_layout_data_never_reach_the_xml() {
     let layout = load_layout("party", Some(dir.path())).expect("layout");
     let draft = parse(&source("về x", "Nội dung."), "x.md");
     let bytes = export(
-        &draft,
-        &layout,
-        &kind_info("party", "nghi-quyet"),
-        DraftMark::Draft { version: Some(2) },
-        &provenance("x", Some(2)),
+        Content::Draft(&draft),
+        &DocxOptions {
+            layout: &layout,
+            kind: &kind_info("party", "nghi-quyet"),
+            mark: DraftMark::Draft { version: Some(2) },
+            provenance: &provenance("x", Some(2)),
+        },
     )
     .expect("export");
     outside::check_docx(&bytes, "layout-controls");
@@ -130,31 +132,28 @@ fn footnotes_that_cite_themselves_or_nest_deeply_export() {
     let draft = parse(&chain, "chain.md");
     let layout = load_layout("party", None).expect("layout");
     let bytes = export(
-        &draft,
-        &layout,
-        &kind_info("party", "nghi-quyet"),
-        DraftMark::Draft { version: Some(1) },
-        &provenance("x", Some(1)),
+        Content::Draft(&draft),
+        &DocxOptions {
+            layout: &layout,
+            kind: &kind_info("party", "nghi-quyet"),
+            mark: DraftMark::Draft { version: Some(1) },
+            provenance: &provenance("x", Some(1)),
+        },
     )
     .expect("export");
     outside::check_docx(&bytes, "footnote-chain");
     // The tracked-changes writer walks footnotes the same way.
     let to = parse(&chain.replace("Bắt đầu", "Mở đầu"), "chain2.md");
-    let diff = duthao::diff::diff_drafts(&draft, &to, &Default::default());
-    let tracked = export_redline(
-        diff,
+    let tracked = tracked_docx(
         &draft,
         &to,
-        &layout,
-        &kind_info("party", "nghi-quyet"),
-        DraftMark::Draft { version: Some(2) },
-        &provenance("x", Some(2)),
-        &Revision {
+        duthao_docx::Attribution {
             author: "A".into(),
             date: "2026-01-01T00:00:00Z".into(),
         },
-    )
-    .expect("tracked");
+        2,
+    );
+    let _ = &layout;
     outside::check_docx(&tracked, "footnote-chain-tracked");
 }
 

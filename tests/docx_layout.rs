@@ -5,8 +5,8 @@ mod outside;
 
 use docx_support::*;
 use duthao::model::{BlockKind, inline_text};
-use duthao::profile::layout::{Align, Layout, TextStyle};
-use duthao::render::docx::DraftMark;
+use duthao_docx::DraftMark;
+use duthao_profile::layout::{Align, Layout, TextStyle};
 
 const PROFILES: &[&str] = &["state", "party", "party-2018"];
 
@@ -219,7 +219,7 @@ fn header_table_number_date_type_name_and_title() {
         check_style(&doc, date, &l.header.date, "date", &l);
         // The party marks the issuing body with "*"; the state with a rule.
         match l.header.issuer_rule.kind {
-            duthao::profile::layout::RuleKind::Star => {
+            duthao_profile::layout::RuleKind::Star => {
                 assert!(left_text.contains('*'), "{profile}: star")
             }
             _ => assert!(
@@ -574,15 +574,17 @@ fn a_workspace_override_reaches_the_document() {
         "[page]\nmargin_left_mm = 35.0\n\n[body]\nsize_pt = 15.0\n",
     )
     .expect("write");
-    let layout = duthao::profile::layout::load_layout("party", Some(dir.path())).expect("layout");
+    let layout = duthao_profile::layout::load_layout("party", Some(dir.path())).expect("layout");
     let draft = parse(&all_blocks_source("party"), "x.md");
     let kind = kind_info("party", "nghi-quyet");
-    let bytes = duthao::render::docx::export(
-        &draft,
-        &layout,
-        &kind,
-        DraftMark::Final,
-        &provenance("x", None),
+    let bytes = duthao_docx::export(
+        duthao_docx::Content::Draft(&draft),
+        &duthao_docx::DocxOptions {
+            layout: &layout,
+            kind: &kind,
+            mark: DraftMark::Final,
+            provenance: &provenance("x", None),
+        },
     )
     .expect("export");
     let xml = part(&bytes, "word/document.xml");
@@ -678,13 +680,15 @@ fn an_issuer_is_required() {
     let src = "---\nkind: quyet-dinh\nprofile: state\nissuer:\n  name: SỞ\ntitle: Về việc thử\n---\nNội dung.\n";
     let mut draft = parse(src, "x.md");
     draft.front.issuer.name = " ".into();
-    let layout = duthao::profile::layout::load_layout("state", None).expect("layout");
-    let err = duthao::render::docx::export(
-        &draft,
-        &layout,
-        &kind_info("state", "quyet-dinh"),
-        DraftMark::Final,
-        &provenance("x", None),
+    let layout = duthao_profile::layout::load_layout("state", None).expect("layout");
+    let err = duthao_docx::export(
+        duthao_docx::Content::Draft(&draft),
+        &duthao_docx::DocxOptions {
+            layout: &layout,
+            kind: &kind_info("state", "quyet-dinh"),
+            mark: DraftMark::Final,
+            provenance: &provenance("x", None),
+        },
     )
     .expect_err("no issuer");
     assert!(err.to_string().contains("issuer"), "{err}");
@@ -738,7 +742,7 @@ fn short_rules_clear_the_diacritics_above_them() {
             l.title_rule.kind,
         ]
         .iter()
-        .filter(|k| **k == duthao::profile::layout::RuleKind::Line)
+        .filter(|k| **k == duthao_profile::layout::RuleKind::Line)
         .count()
             + 1; // the "---" thematic break in the body
         assert_eq!(rules, want, "{profile}: every line rule checked");
@@ -927,10 +931,10 @@ fn state_titles_start_with_a_capital_party_titles_as_written() {
 /// draft gets no warning, and a draft is not asked for a number or date.
 #[test]
 fn check_lists_what_the_draft_lacks() {
-    use duthao::render::docx::check;
+    use duthao_docx::check;
     for profile in PROFILES {
         let complete = parse(&all_blocks_source(profile), "x.md");
-        let layout = duthao::profile::layout::load_layout(profile, None).expect("layout");
+        let layout = duthao_profile::layout::load_layout(profile, None).expect("layout");
         for mark in [DraftMark::Final, DraftMark::Draft { version: None }] {
             assert_eq!(
                 check(&complete, &layout, mark),

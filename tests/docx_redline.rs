@@ -5,84 +5,8 @@ mod docx_support;
 mod outside;
 
 use docx_support::*;
-use duthao::model::Draft;
-use duthao::profile::layout::load_layout;
-use duthao::render::docx::{DraftMark, Revision, TextOp, TrackedBlock, export_tracked};
-
-/// The diff's own whitespace normalisation: what the tracked text is compared as.
-fn normalize(s: &str) -> String {
-    duthao::diff::normalize(s, false)
-}
-
-/// A simple block alignment for the test: equal texts are unchanged, a run of
-/// replaced blocks of equal length is edited pairwise with a word diff, the
-/// rest added or removed.
-fn track(from: &Draft, to: &Draft) -> Vec<TrackedBlock> {
-    let a: Vec<String> = from
-        .body
-        .blocks
-        .iter()
-        .map(|b| normalize(&b.text()))
-        .collect();
-    let b: Vec<String> = to
-        .body
-        .blocks
-        .iter()
-        .map(|b| normalize(&b.text()))
-        .collect();
-    let mut out = Vec::new();
-    for op in similar::capture_diff_slices(similar::Algorithm::Myers, &a, &b) {
-        match op {
-            similar::DiffOp::Equal { new_index, len, .. } => {
-                out.extend((new_index..new_index + len).map(|t| TrackedBlock::Unchanged { to: t }))
-            }
-            similar::DiffOp::Delete {
-                old_index, old_len, ..
-            } => out.extend(
-                (old_index..old_index + old_len).map(|f| TrackedBlock::Removed { from: f }),
-            ),
-            similar::DiffOp::Insert {
-                new_index, new_len, ..
-            } => {
-                out.extend((new_index..new_index + new_len).map(|t| TrackedBlock::Added { to: t }))
-            }
-            similar::DiffOp::Replace {
-                old_index,
-                old_len,
-                new_index,
-                new_len,
-            } => {
-                if old_len == new_len {
-                    for k in 0..old_len {
-                        let (f, t) = (old_index + k, new_index + k);
-                        let d = similar::TextDiff::from_words(a[f].as_str(), b[t].as_str());
-                        let ops = d
-                            .iter_all_changes()
-                            .map(|c| match c.tag() {
-                                similar::ChangeTag::Equal => TextOp::Equal(c.value().to_string()),
-                                similar::ChangeTag::Insert => TextOp::Insert(c.value().to_string()),
-                                similar::ChangeTag::Delete => TextOp::Delete(c.value().to_string()),
-                            })
-                            .collect();
-                        out.push(TrackedBlock::Edited {
-                            from: f,
-                            to: t,
-                            ops,
-                        });
-                    }
-                } else {
-                    out.extend(
-                        (old_index..old_index + old_len).map(|f| TrackedBlock::Removed { from: f }),
-                    );
-                    out.extend(
-                        (new_index..new_index + new_len).map(|t| TrackedBlock::Added { to: t }),
-                    );
-                }
-            }
-        }
-    }
-    out
-}
+use duthao::diff::{DiffOptions, diff_drafts};
+use duthao_docx::{Attribution, DraftMark};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Side {
@@ -186,30 +110,19 @@ fn edited_pair(profile: &str) -> (String, String) {
     (from, to)
 }
 
+fn soan(date: &str) -> Attribution {
+    Attribution {
+        author: "Nguyễn Văn Soạn".into(),
+        date: date.into(),
+    }
+}
+
 fn redline(profile: &str) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
     let (from_src, to_src) = edited_pair(profile);
     let from = parse(&from_src, "from.md");
     let to = parse(&to_src, "to.md");
-    let layout = load_layout(profile, None).expect("layout");
-    let kind = kind_info(profile, &to.front.kind);
     let mark = DraftMark::Draft { version: Some(2) };
-    let rev = Revision {
-        author: "Nguyễn Văn Soạn".into(),
-        date: "2026-02-10T08:00:00Z".into(),
-    };
-    let blocks = track(&from, &to);
-    let tracked = export_tracked(
-        &blocks,
-        &from,
-        &to,
-        &layout,
-        &kind,
-        mark,
-        &provenance("t", Some(2)),
-        &rev,
-    )
-    .expect("redline export");
-    outside::check_docx(&tracked, "tracked");
+    let tracked = tracked_docx(&from, &to, soan("2026-02-10T08:00:00Z"), 2);
     let (_, _, plain_to) = export_source(&to_src, mark);
     let (_, _, plain_from) = export_source(&from_src, mark);
     (tracked, plain_from, plain_to)
@@ -257,16 +170,35 @@ fn changes_carry_author_and_date_and_front_matter_is_tracked() {
     // An edited paragraph keeps its emphasis: the new figure is italic and inserted.
     let italic_ins = descendants_named(doc.root_element(), "ins").any(|i| {
         descendants_named(i, "r").any(|r| {
-            para_text(r).contains("15%") && child(child(r, "rPr").expect("rPr"), "i").is_some()
+            para_text(r).contains("15") && child(child(r, "rPr").expect("rPr"), "i").is_some()
         })
     });
-    assert!(italic_ins, "inserted 15% keeps its italic");
+    assert!(italic_ins, "the inserted 15 keeps its italic");
     // The removed paragraph's mark is deleted too, so it leaves no empty line.
     assert!(xml.contains("<w:rPr><w:del "), "a deleted paragraph mark");
-    // Table rows are tracked as rows.
+    // An edited table is one table, its edited cell tracked word by word
+    // (as the diff paired the rows), not the old table deleted and the new
+    // one inserted.
+    let tables = descendants_named(doc.root_element(), "tbl")
+        .filter(|t| {
+            descendants_named(*t, "t")
+                .any(|n| n.text().unwrap_or("").contains("Tổ chức cơ sở đảng"))
+        })
+        .count();
+    assert_eq!(tables, 1, "the edited table is written once");
+    let in_cell = |tag: &'static str, text: &str| {
+        let piece = if tag == "del" { "delText" } else { "t" };
+        doc.descendants()
+            .filter(|n| n.has_tag_name((W, tag)) && has_ancestor(*n, "tc"))
+            .any(|c| descendants_named(c, piece).any(|t| t.text().unwrap_or("").contains(text)))
+    };
     assert!(
-        xml.contains("<w:trPr><w:del ") || xml.contains("<w:trPr><w:ins "),
-        "tracked table rows"
+        in_cell("del", "1.204"),
+        "the old figure deleted in its cell"
+    );
+    assert!(
+        in_cell("ins", "1.210"),
+        "the new figure inserted in its cell"
     );
     // Revision ids are unique.
     let mut ids: Vec<&str> = doc
@@ -291,8 +223,6 @@ fn tracked_export_is_deterministic() {
 /// versions, and an edit that moves a paragraph.
 #[test]
 fn redlines_from_the_diff_engine_accept_to_to_and_reject_to_from() {
-    use duthao::diff::{DiffOptions, diff_drafts};
-    use duthao::render::docx::export_redline;
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("drafts");
     let mut pairs: Vec<(String, String, String)> = Vec::new();
     for slug in [
@@ -319,31 +249,15 @@ fn redlines_from_the_diff_engine_accept_to_to_and_reject_to_from() {
     assert_ne!(moved, to);
     pairs.push(("edited party".into(), from.clone(), to));
     pairs.push(("moved paragraph".into(), from, moved));
-    let rev = Revision {
-        author: "Nguyễn Văn Soạn".into(),
-        date: "2026-03-05T09:00:00Z".into(),
-    };
     for (name, a, b) in pairs {
         let from = parse(&a, "from.md");
         let to = parse(&b, "to.md");
-        let profile = to.front.profile.clone().expect("profile");
-        let layout = load_layout(&profile, None).expect("layout");
-        let kind = kind_info(&profile, &to.front.kind);
         let mark = DraftMark::Draft { version: Some(2) };
-        let diff = diff_drafts(&from, &to, &DiffOptions::default());
-        assert!(!diff.is_empty(), "{name}: versions differ");
-        let tracked = export_redline(
-            diff,
-            &from,
-            &to,
-            &layout,
-            &kind,
-            mark,
-            &provenance("x", Some(2)),
-            &rev,
-        )
-        .expect("redline");
-        outside::check_docx(&tracked, "tracked");
+        assert!(
+            !diff_drafts(&from, &to, &DiffOptions::default()).is_empty(),
+            "{name}: versions differ"
+        );
+        let tracked = tracked_docx(&from, &to, soan("2026-03-05T09:00:00Z"), 2);
         let (_, _, plain_to) = export_source(&b, mark);
         let (_, _, plain_from) = export_source(&a, mark);
         assert_eq!(
@@ -363,8 +277,6 @@ fn redlines_from_the_diff_engine_accept_to_to_and_reject_to_from() {
 /// move ranges of the same name, and accept / reject still give TO / FROM.
 #[test]
 fn an_unedited_move_is_a_word_move() {
-    use duthao::diff::{DiffOptions, diff_drafts};
-    use duthao::render::docx::export_redline;
     let from_src = all_blocks_source("party");
     let para = "Nghị quyết này áp dụng đối với các cấp ủy trực thuộc.\n\n";
     let to_src = from_src.replace(para, "").replace(
@@ -380,25 +292,7 @@ fn an_unedited_move_is_a_word_move() {
             .any(|b| matches!(b, duthao::diff::BlockChange::Moved { .. })),
         "the diff engine sees a move"
     );
-    let layout = load_layout("party", None).expect("layout");
-    let kind = kind_info("party", "nghi-quyet");
-    let mark = DraftMark::Draft { version: Some(2) };
-    let rev = Revision {
-        author: "Nguyễn Văn Soạn".into(),
-        date: "2026-03-05T09:00:00Z".into(),
-    };
-    let tracked = export_redline(
-        diff,
-        &from,
-        &to,
-        &layout,
-        &kind,
-        mark,
-        &provenance("x", Some(2)),
-        &rev,
-    )
-    .expect("redline");
-    outside::check_docx(&tracked, "tracked");
+    let tracked = tracked_docx(&from, &to, soan("2026-03-05T09:00:00Z"), 2);
     let xml = part(&tracked, "word/document.xml");
     let doc = roxmltree::Document::parse(&xml).expect("xml");
     let names = |tag: &str| -> Vec<String> {
@@ -429,6 +323,7 @@ fn an_unedited_move_is_a_word_move() {
         .filter_map(|t| t.text())
         .collect();
     assert_eq!(moved_to, para.trim());
+    let mark = DraftMark::Draft { version: Some(2) };
     let (_, _, plain_to) = export_source(&to_src, mark);
     let (_, _, plain_from) = export_source(&from_src, mark);
     assert_eq!(

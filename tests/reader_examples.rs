@@ -5,7 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use duthao::model::{Block, Draft, LabelKind};
-use duthao::reader::{front_matter_yaml, parse_draft, parse_front_matter};
+use duthao::reader::{
+    front_matter_yaml, read as parse_draft, read_front_matter as parse_front_matter,
+};
 use unicode_normalization::UnicodeNormalization;
 
 struct Example {
@@ -261,7 +263,7 @@ fn front_matter_round_trips() {
         for (file, bytes) in &ex.versions {
             let d = parse(file, bytes);
             let yaml = front_matter_yaml(&d.front).expect("serialise");
-            let again = parse_front_matter(&format!("---\n{yaml}---\n"), file)
+            let again = parse_front_matter(format!("---\n{yaml}---\n"), file)
                 .unwrap_or_else(|e| panic!("{}: re-read: {e}\n{yaml}", file.display()));
             assert_eq!(again, d.front, "{}: {yaml}", file.display());
             // And as a whole draft with the same body.
@@ -284,7 +286,7 @@ fn unknown_front_matter_keys_survive_the_round_trip() {
         assert!(yaml.contains(key), "{key} dropped: {yaml}");
     }
     let again =
-        parse_front_matter(&format!("---\n{yaml}---\n"), Path::new("t.md")).expect("re-read");
+        parse_front_matter(format!("---\n{yaml}---\n"), Path::new("t.md")).expect("re-read");
     assert_eq!(again, d.front);
 }
 

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use duthao::model::{BlockKind, Draft, Inline};
-use duthao::reader::parse_draft;
+use duthao::reader::read as parse_draft;
 
 const FRONT: &str = "---\nkind: nghi-quyet\nprofile: party\nissuer:\n  name: TỈNH ỦY THÁI NGUYÊN\n  code: TU\ntitle: về x\n---\n\n";
 

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::{Arc, Barrier};
 
-use duthao::store::{HeadState, Identity, Store, StoreError};
+use duthao_store::{HeadState, Identity, Store, StoreError};
 
 /// Runs git in `dir` with no user or system configuration in play; panics
 /// with git's stderr when it fails.
@@ -323,12 +323,15 @@ fn git_tag_v_accepts_an_ssh_signed_tag_written_through_the_odb() {
     let commit = store
         .commit_paths(&[Path::new("drafts/x.md")], "x", &who())
         .unwrap();
-    let when = git2::Time::new(1_790_000_000, 420);
+    let when = duthao_store::When {
+        seconds: 1_790_000_000,
+        offset_minutes: 420,
+    };
     let message = "Phê duyệt cấp Ban Tổ chức\n";
-    let payload = duthao::store::tag_payload(
+    let payload = duthao_store::tag_payload(
         "duthao/x/v1",
         commit,
-        git2::ObjectType::Commit,
+        duthao_store::ObjectKind::Commit,
         &who(),
         when,
         message,

@@ -10,7 +10,7 @@ use std::io::sink;
 
 use duthao::diff::{DiffOptions, DraftDiff, Side, diff_drafts};
 use duthao::model::Draft;
-use duthao::render::redline::{Labels, html, json, markdown, stat, terminal};
+use duthao::render::{Labels, html, json, markdown, stat, terminal};
 use libfuzzer_sys::fuzz_target;
 
 fn writers(diff: &DraftDiff, a: &Draft, b: &Draft) {

@@ -12,8 +12,8 @@ use std::sync::OnceLock;
 
 use duthao::diff::{DiffOptions, diff_drafts};
 use duthao::model::Draft;
-use duthao::profile::layout::{Layout, load_layout};
-use duthao::render::docx::{DraftMark, KindInfo, Provenance, Revision, export, export_redline};
+use duthao_docx::{Attribution, Content, DocxOptions, DraftMark, KindInfo, Provenance, export};
+use duthao_profile::layout::{Layout, load_layout};
 use libfuzzer_sys::fuzz_target;
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -161,8 +161,14 @@ fuzz_target!(|data: &[u8]| {
         committed_at: (choice & 1 == 0).then(|| "2026-03-05T09:30:00Z".to_string()),
     };
     for layout in layouts() {
-        let _ = duthao::render::docx::check(&draft, layout, mark);
-        match export(&draft, layout, &kind, mark, &provenance) {
+        let _ = duthao_docx::check(&draft, layout, mark);
+        let options = DocxOptions {
+            layout,
+            kind: &kind,
+            mark,
+            provenance: &provenance,
+        };
+        match export(Content::Draft(&draft), &options) {
             Ok(bytes) => check_package(&bytes),
             Err(e) => panic!("export failed on a draft the reader accepted: {e}"),
         }
@@ -182,23 +188,26 @@ fuzz_target!(|data: &[u8]| {
     let Some(earlier) = earlier else {
         return;
     };
-    let revision = Revision {
+    let by = Attribution {
         author: "Người <soạn> & \"sửa\"".into(),
         date: "2026-03-05T09:30:00Z".into(),
     };
     let layout = &layouts()[(choice as usize >> 2) % 2];
     let diff = diff_drafts(&earlier, &draft, &DiffOptions::default());
-    match export_redline(
+    let changes = Content::Changes {
         diff,
-        &earlier,
-        &draft,
+        from: &earlier,
+        to: &draft,
+        by,
+    };
+    let options = DocxOptions {
         layout,
-        &kind,
+        kind: &kind,
         mark,
-        &provenance,
-        &revision,
-    ) {
+        provenance: &provenance,
+    };
+    match export(changes, &options) {
         Ok(bytes) => check_package(&bytes),
-        Err(e) => panic!("export_redline failed on drafts the reader accepted: {e}"),
+        Err(e) => panic!("a tracked-changes export failed on drafts the reader accepted: {e}"),
     }
 });

@@ -3,7 +3,9 @@
 
 use std::path::Path;
 
-use duthao::diff::{BlockChange, DraftDiff, Side, WordOp, apply};
+use duthao::diff::{
+    BlockChange, DraftDiff, RowChange, Side, TableChange, WordOp, apply, table_cells,
+};
 use duthao::model::Draft;
 
 /// A complete, valid front matter. An input that does not start with `---`
@@ -16,11 +18,11 @@ pub const FRONT: &str = "---\nkind: nghi-quyet\nprofile: party\nissuer:\n  paren
 pub fn draft(bytes: &[u8]) -> Option<Draft> {
     let path = Path::new("fuzz.md");
     if bytes.starts_with(b"---") || bytes.starts_with("\u{feff}---".as_bytes()) {
-        duthao::reader::parse_draft(bytes, path).ok()
+        duthao::reader::read(bytes, path).ok()
     } else {
         let mut with = FRONT.as_bytes().to_vec();
         with.extend_from_slice(bytes);
-        duthao::reader::parse_draft(&with, path).ok()
+        duthao::reader::read(&with, path).ok()
     }
 }
 
@@ -93,6 +95,52 @@ pub fn check_diff(diff: &DraftDiff, from: &Draft, to: &Draft) {
                 );
             }
         }
+    }
+    // An edited table's rows: every row of each side once, each edited
+    // cell's ops rebuilding both cells.
+    for (i, b) in diff.blocks.iter().enumerate() {
+        let (Some(TableChange::Rows(rows)), Some(f), Some(t)) = (b.table(), b.from(), b.to())
+        else {
+            continue;
+        };
+        let old = table_cells(&from.body.blocks[f], diff.whitespace).expect("a FROM table");
+        let new = table_cells(&to.body.blocks[t], diff.whitespace).expect("a TO table");
+        let (mut seen_old, mut seen_new) = (vec![0u32; old.len()], vec![0u32; new.len()]);
+        for r in rows {
+            if let Some(o) = r.from() {
+                seen_old[o] += 1;
+            }
+            if let Some(n) = r.to() {
+                seen_new[n] += 1;
+            }
+            if let RowChange::Edited {
+                from: o,
+                to: n,
+                cells,
+            } = r
+            {
+                for (c, ops) in cells.iter().enumerate() {
+                    assert_eq!(
+                        apply(ops, Side::Old),
+                        old[*o][c],
+                        "entry {i}: row {o} cell {c}"
+                    );
+                    assert_eq!(
+                        apply(ops, Side::New),
+                        new[*n][c],
+                        "entry {i}: row {n} cell {c}"
+                    );
+                }
+            }
+        }
+        assert!(
+            seen_old.iter().all(|&n| n == 1),
+            "entry {i}: FROM rows {seen_old:?}"
+        );
+        assert!(
+            seen_new.iter().all(|&n| n == 1),
+            "entry {i}: TO rows {seen_new:?}"
+        );
     }
     for (pos, moved) in diff.departures() {
         assert!(pos <= diff.blocks.len());

@@ -17,10 +17,18 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     let ws = ctx.workspace()?;
-    let c = ws.commit_draft(&args.slug, &args.message)?;
+    let slug = ctx.slug(&ws, &args.slug)?;
+    let c = duthao::ops::commit(&ws, &slug, &args.message)?;
     if c.normalised {
         errln!(
             "note: drafts/{}.md was in NFD (decomposed Unicode); it is stored as NFC, which looks the same",
+            c.slug
+        );
+    }
+    if let Some(note) = &c.index_note {
+        errln!("warning: {note}");
+        errln!(
+            "hint: to make `git status` agree, run here: git reset -q -- drafts/{}.md",
             c.slug
         );
     }

@@ -1,6 +1,7 @@
 use std::path::PathBuf;
 
 use anyhow::bail;
+use duthao::ops::{Which, export};
 use duthao::store::Rev;
 
 use super::Context;
@@ -35,27 +36,21 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     let ws = ctx.workspace()?;
-    if args.r#final {
-        bail!(
-            "{}: --final needs the signed approvals of every level in duthao.toml, and duthao does not record approvals yet; export the draft (marked \"Dự thảo lần N\") instead",
-            args.slug
-        );
-    }
-    let rev = if let Some(v) = &args.version {
+    let slug = ctx.slug(&ws, &args.slug)?;
+    let which = if args.r#final {
+        Which::Final
+    } else if let Some(v) = &args.version {
         let n = v.strip_prefix('v').unwrap_or(v);
         match n.parse::<u32>() {
-            Ok(n) if n > 0 => Rev::Version(n),
+            Ok(n) if n > 0 => Which::At(Rev::Version(n)),
             _ => bail!("--version {v}: give a version number such as v2"),
         }
     } else if let Some(r) = &args.rev {
-        r.parse()?
+        Which::At(r.parse()?)
     } else if args.working {
-        Rev::Working
+        Which::At(Rev::Working)
     } else {
-        match ws.versions(&args.slug)?.last() {
-            Some(v) => Rev::Version(v.n),
-            None => Rev::Working,
-        }
+        Which::Latest
     };
     if let Some(p) = &args.output {
         let ext = p
@@ -69,27 +64,30 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
             );
         }
     }
-    let snap = ws.snapshot(&args.slug, &rev)?;
-    let exported = ws.export_docx(&snap)?;
-    let bytes = exported.bytes;
+    let exported = export(&ws, &slug, &which)?;
+    let shown = match &which {
+        Which::At(rev) => ws.draft_name(&slug, rev),
+        _ => match exported.version {
+            Some(n) => ws.draft_name(&slug, &Rev::Version(n)),
+            None => ws.draft_name(&slug, &Rev::Working),
+        },
+    };
     for w in &exported.warnings {
-        errln!(
-            "warning: {}: {w}",
-            ws.draft_name(&args.slug, &rev).display()
-        );
+        errln!("warning: {}: {w}", shown.display());
     }
     let out = match &args.output {
         Some(p) => ctx.cwd.join(p),
-        None => ctx.cwd.join(match snap.version {
-            Some(n) => format!("{}-v{n}.docx", args.slug),
-            None => format!("{}-du-thao.docx", args.slug),
+        None => ctx.cwd.join(match exported.version {
+            Some(n) => format!("{slug}-v{n}.docx"),
+            None => format!("{slug}-du-thao.docx"),
         }),
     };
+    let bytes = exported.bytes;
     let out = super::output::write_to(&out, &ws.output_guard(), |w| {
         std::io::Write::write_all(w, &bytes)
     })?
     .unwrap_or(out);
-    let mark = match snap.version {
+    let mark = match exported.version {
         Some(n) => format!("Dự thảo lần {n}"),
         None => "DỰ THẢO".to_string(),
     };

@@ -1,6 +1,6 @@
 use std::path::PathBuf;
 
-use duthao::workspace::{InitOptions, init};
+use duthao::ops::{InitOptions, init};
 
 use super::Context;
 use super::output::outln;
@@ -54,7 +54,8 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     outln!()?;
     outln!("Next:")?;
     outln!("  edit duthao.toml: your organisation, review levels and approvers")?;
-    outln!("  duthao new nghi-quyet my-draft --title \"về …\"   start a draft")?;
-    outln!("  duthao list                                      see every draft")?;
+    let new = format!("duthao new {} my-draft --title \"về …\"", report.first_kind);
+    outln!("  {new:<48} start a draft")?;
+    outln!("  {:<48} see every draft", "duthao list")?;
     Ok(())
 }

@@ -12,7 +12,7 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     let ws = ctx.workspace()?;
-    let drafts = ws.list()?;
+    let drafts = duthao::ops::list(&ws)?;
     if args.json {
         return super::output::print_json(&drafts);
     }

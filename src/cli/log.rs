@@ -1,4 +1,4 @@
-use duthao::workspace::LogEvent;
+use duthao::ops::LogEvent;
 
 use super::Context;
 use super::output::outln;
@@ -15,15 +15,16 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     let ws = ctx.workspace()?;
-    let entries = ws.log(&args.slug)?;
+    let slug = ctx.slug(&ws, &args.slug)?;
+    let entries = duthao::ops::log(&ws, &slug)?;
     if args.json {
         return super::output::print_json(&entries);
     }
     if entries.is_empty() {
         outln!(
             "{}: no history yet; commit it first: duthao commit {} -m \"…\"",
-            args.slug,
-            args.slug
+            slug,
+            slug
         )?;
     }
     for e in &entries {

@@ -4,6 +4,7 @@ mod commit;
 mod demo;
 mod diff;
 mod export;
+mod hints;
 mod init;
 mod list;
 mod log;
@@ -21,10 +22,10 @@ use output::errln;
 pub use output::ColorChoice;
 
 /// duthao keeps official documents (nghị quyết, quyết định, hướng dẫn, kế
-/// hoạch, báo cáo…) in git as plain text and carries each one from first draft
-/// to signed-off DOCX: numbered versions sent out for comment (dự thảo lần N),
-/// word-level redlines, comments with the drafter's answers (tiếp thu / giải
-/// trình), signed approvals, and the official Vietnamese layout.
+/// hoạch, báo cáo…) in git as plain text: numbered versions sent out for
+/// comment (dự thảo lần N), word-level redlines between any two versions, and
+/// DOCX in the official Vietnamese layout (Nghị định 30/2020 for state
+/// bodies, the party's rules for party bodies).
 #[derive(Parser, Debug)]
 #[command(name = "duthao", version, max_term_width = 100)]
 pub struct Cli {
@@ -63,6 +64,34 @@ pub struct Context {
 impl Context {
     pub fn workspace(&self) -> anyhow::Result<duthao::workspace::Workspace> {
         Ok(duthao::workspace::Workspace::find(&self.cwd)?)
+    }
+
+    /// The draft a command names. A path to its file (`drafts/x.md`, what
+    /// tab completion gives) names the draft too; a path elsewhere gets
+    /// "did you mean". Anything else goes to the command as written, which
+    /// says what is wrong with it.
+    pub fn slug(&self, ws: &duthao::workspace::Workspace, arg: &str) -> anyhow::Result<String> {
+        use duthao::workspace::{DRAFTS_DIR, is_slug};
+        if is_slug(arg) || !(arg.contains('/') || arg.ends_with(".md")) {
+            return Ok(arg.to_string());
+        }
+        let path = self.cwd.join(arg);
+        let stem = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_suffix(".md"))
+            .unwrap_or_default();
+        if !is_slug(stem) {
+            return Ok(arg.to_string());
+        }
+        let canonical = |p: &std::path::Path| std::fs::canonicalize(p).ok();
+        let folder = path.parent().and_then(canonical);
+        if folder.is_some() && folder == canonical(&ws.root().join(DRAFTS_DIR)) {
+            return Ok(stem.to_string());
+        }
+        anyhow::bail!(
+            "`{arg}` is not a valid draft name but a path; a draft is named by its file name in {DRAFTS_DIR}/ without .md: did you mean `{stem}`?"
+        )
     }
 }
 

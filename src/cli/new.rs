@@ -24,13 +24,16 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     let ws = ctx.workspace()?;
-    let today = today();
-    let made = ws.new_draft(
-        &args.kind,
-        &args.slug,
-        args.title.as_deref(),
-        args.profile.as_deref(),
-        today,
+    let slug = new_slug(ctx, &ws, &args.slug)?;
+    let made = duthao::ops::new_draft(
+        &ws,
+        &duthao::ops::NewOptions {
+            kind: &args.kind,
+            slug: &slug,
+            title: args.title.as_deref(),
+            profile: args.profile.as_deref(),
+            date: None,
+        },
     )?;
     if args.json {
         return super::output::print_json(&made);
@@ -49,7 +52,20 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn today() -> duthao::model::DocDate {
-    let now = time::OffsetDateTime::now_local().unwrap_or_else(|_| time::OffsetDateTime::now_utc());
-    duthao::model::DocDate(now.date())
+/// The new draft's name; `drafts/x.md` names `x` too.
+fn new_slug(ctx: &Context, ws: &duthao::workspace::Workspace, arg: &str) -> anyhow::Result<String> {
+    let drafts = ws.root().join(duthao::workspace::DRAFTS_DIR);
+    let path = ctx.cwd.join(arg);
+    let in_drafts = path.parent().and_then(|p| std::fs::canonicalize(p).ok())
+        == std::fs::canonicalize(&drafts).ok();
+    match path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.strip_suffix(".md"))
+    {
+        Some(stem) if in_drafts && (arg.contains('/') || arg.ends_with(".md")) => {
+            Ok(stem.to_string())
+        }
+        _ => ctx.slug(ws, arg),
+    }
 }

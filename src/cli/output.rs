@@ -36,6 +36,12 @@ pub fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
 }
 
 pub fn print_error(e: &anyhow::Error) {
+    note(&error_text(e));
+}
+
+/// "error: …" with the causes the message does not already say, then a
+/// "hint: …" line for each thing the user can do about it.
+pub fn error_text(e: &anyhow::Error) -> String {
     let mut msg = format!("error: {e}");
     for cause in e.chain().skip(1) {
         let c = cause.to_string();
@@ -43,7 +49,10 @@ pub fn print_error(e: &anyhow::Error) {
             msg.push_str(&format!("\n  caused by: {c}"));
         }
     }
-    note(&msg);
+    for hint in super::hints::hints(e) {
+        msg.push_str(&format!("\nhint: {hint}"));
+    }
+    msg
 }
 
 /// "2026-03-05 14:02 +07:00" from git's seconds and offset.

@@ -18,9 +18,10 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     let ws = ctx.workspace()?;
-    let v = ws.submit(&args.slug, &args.message)?;
+    let slug = ctx.slug(&ws, &args.slug)?;
+    let v = duthao::ops::submit(&ws, &slug, &args.message)?;
     if args.json {
-        return super::output::print_json(&duthao::workspace::VersionInfo::from(&v));
+        return super::output::print_json(&duthao::ops::VersionInfo::from(&v));
     }
     outln!(
         "{}: Dự thảo lần {} (tag {}) at {}.",

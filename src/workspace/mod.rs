@@ -2,114 +2,266 @@
 //! store. Found upward from the current folder, like git.
 
 pub mod config;
-mod drafts;
-mod export;
-mod history;
-mod init;
-mod status;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 pub use config::{Config, ConfigError};
-pub use drafts::{Committed, NewDraft};
-pub use export::{Exported, Snapshot};
-pub use history::{LogEntry, LogEvent};
-pub use init::{InitOptions, InitReport, default_config, init};
-pub use status::{DraftStatus, DraftSummary, Stage, VersionInfo};
 
 use crate::model::Draft;
 use crate::profile::{Kind, Kinds, ProfileError, Templates};
-use crate::reader::{self, ReadError};
-use crate::store::{Rev, Store, StoreError, Version};
+use crate::reader::{self, DraftText, ReadError};
+use duthao_store::{Rev, Store, StoreError, Version};
 
+/// The workspace's configuration file, at its root; its presence makes a
+/// folder a workspace.
 pub const CONFIG_FILE: &str = "duthao.toml";
+/// The folder of the drafts, one Markdown file each.
 pub const DRAFTS_DIR: &str = "drafts";
+/// The folder of the workspace's copy of the profiles.
 pub const TEMPLATES_DIR: &str = "templates";
 
+/// Everything opening a workspace or running an operation in it can refuse
+/// or fail at. Each message says what went wrong and where; what to run
+/// about it is the caller's to say.
 #[derive(Debug, thiserror::Error)]
 pub enum WorkspaceError {
+    /// No workspace here or in any folder above.
     #[error(
-        "not inside a duthao workspace (no {CONFIG_FILE} in {} or any folder above it); run `duthao init DIR` to create one, or cd into a workspace",
+        "not inside a duthao workspace (no {CONFIG_FILE} in {} or any folder above it)",
         start.display()
     )]
-    NotFound { start: PathBuf },
+    NotFound {
+        /// Where the search started.
+        start: PathBuf,
+    },
+    /// The workspace's duthao.toml is wrong.
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// A profile's templates are wrong.
     #[error(transparent)]
     Profile(#[from] ProfileError),
+    /// A draft does not read.
     #[error(transparent)]
     Read(#[from] ReadError),
+    /// Git refused or failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A profile's layout is wrong.
     #[error(transparent)]
     Layout(crate::profile::layout::LayoutError),
+    /// The DOCX could not be written.
     #[error(transparent)]
-    Docx(#[from] crate::render::docx::DocxError),
+    Docx(#[from] crate::docx::DocxError),
+    /// A file could not be written.
     #[error(transparent)]
     Write(#[from] crate::fsutil::WriteError),
+    /// A draft names a kind its profile does not have.
     #[error("{file}:{line}: unknown kind `{kind}` in profile `{profile}`; known kinds: {known}")]
     UnknownKind {
+        /// The file, as the user knows it.
         file: PathBuf,
+        /// The line in it (1-based).
         line: usize,
+        /// The kind named.
         kind: String,
+        /// The profile named.
         profile: String,
+        /// What exists instead, for the message.
         known: String,
     },
+    /// A draft file from outside names a kind its profile does not have.
+    #[error("{name}: unknown kind `{kind}` in profile `{profile}`; known kinds: {known}")]
+    UnknownKindOf {
+        /// The file as the user gave it.
+        name: String,
+        /// The kind named.
+        kind: String,
+        /// The profile named.
+        profile: String,
+        /// What exists instead, for the message.
+        known: String,
+    },
+    /// A command names a kind the profile does not have.
     #[error("unknown kind `{kind}` in profile `{profile}`; known kinds: {known}")]
     UnknownKindArg {
+        /// The kind named.
         kind: String,
+        /// The profile named.
         profile: String,
+        /// What exists instead, for the message.
         known: String,
     },
+    /// drafts/ or templates/ is a symbolic link.
+    #[error(
+        "{folder}/ is a symbolic link (to {}); a workspace's {folder} must be a real folder inside it, as git stores them",
+        target.display()
+    )]
+    FolderLink {
+        /// Which folder.
+        folder: &'static str,
+        /// Where the link points.
+        target: PathBuf,
+    },
+    /// A workspace file could not be read.
+    #[error(transparent)]
+    ReadFile(#[from] crate::fsutil::ReadFileError),
+    /// The text holds a merge conflict git left.
+    #[error("{}:{line}: a merge conflict marker is in the text", file.display())]
+    ConflictMarkers {
+        /// The file, as the user knows it.
+        file: PathBuf,
+        /// The line in it (1-based).
+        line: usize,
+    },
+    /// A draft names a profile that is no profile name.
+    #[error(
+        "{file}:{line}: profile {profile:?} is not a profile name; use lower-case letters, digits and '-' (known profiles: {known})"
+    )]
+    BadProfileIn {
+        /// The file, as the user knows it.
+        file: PathBuf,
+        /// The line in it (1-based).
+        line: usize,
+        /// The profile named.
+        profile: String,
+        /// What exists instead, for the message.
+        known: String,
+    },
+    /// A draft names a profile that does not exist.
     #[error("{file}:{line}: unknown profile `{profile}`; known profiles: {known}")]
     UnknownProfileIn {
+        /// The file, as the user knows it.
         file: PathBuf,
+        /// The line in it (1-based).
         line: usize,
+        /// The profile named.
         profile: String,
+        /// What exists instead, for the message.
         known: String,
     },
+    /// Submitting would freeze the same text as the latest version.
     #[error(
-        "{slug}: the committed text is the same as Dự thảo lần {n}; there is nothing new to send out (edit, commit, then submit)"
+        "{slug}: the committed text is the same as Dự thảo lần {n}; there is nothing new to send out"
     )]
-    NothingNew { slug: String, n: u32 },
+    NothingNew {
+        /// The draft.
+        slug: String,
+        /// The version number.
+        n: u32,
+    },
+    /// No draft of that name.
     #[error("no draft `{slug}` (no {DRAFTS_DIR}/{slug}.md); drafts here: {known}")]
-    UnknownSlug { slug: String, known: String },
-    #[error(
-        "`{slug}` is not a valid draft name; use lower-case ASCII letters, digits and '-', e.g. nghi-quyet-15"
-    )]
-    InvalidSlug { slug: String },
+    UnknownSlug {
+        /// The draft.
+        slug: String,
+        /// What exists instead, for the message.
+        known: String,
+    },
+    /// Not a valid draft name.
+    #[error("`{slug}` {problem}")]
+    InvalidSlug {
+        /// The draft.
+        slug: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// A new draft would replace one.
     #[error("{} already exists; choose another name or edit that draft", path.display())]
-    DraftExists { path: PathBuf },
+    DraftExists {
+        /// The path.
+        path: PathBuf,
+    },
+    /// The draft's file is not in that revision.
     #[error("{slug}: {DRAFTS_DIR}/{slug}.md does not exist at {rev}")]
-    MissingAt { slug: String, rev: String },
+    MissingAt {
+        /// The draft.
+        slug: String,
+        /// The revision.
+        rev: String,
+    },
+    /// Submitting with text on disk not committed.
     #[error(
-        "{slug}: the text on disk differs from the last commit; commit it first (duthao commit {slug} -m \"…\") so the version is exactly what reviewers read"
+        "{slug}: the text on disk differs from the last commit; a version must be exactly the committed text reviewers read"
     )]
-    Uncommitted { slug: String },
+    Uncommitted {
+        /// The draft.
+        slug: String,
+    },
+    /// Submitting a draft no commit holds.
+    #[error("{slug}: the draft has never been committed")]
+    NeverCommitted {
+        /// The draft.
+        slug: String,
+    },
+    /// A comparison with no version to start from.
+    #[error("{slug} has no version yet, so there is nothing to compare the text with")]
+    NothingToCompare {
+        /// The draft.
+        slug: String,
+    },
+    /// The final document asked for before every level approved.
     #[error(
-        "{slug}: the draft has never been committed; run `duthao commit {slug} -m \"…\"` first"
+        "{slug}: the final document needs the signed approvals of every level in duthao.toml, and duthao does not record approvals yet"
     )]
-    NeverCommitted { slug: String },
+    NotApproved {
+        /// The draft.
+        slug: String,
+    },
+    /// The demo's folder holds files already.
+    #[error("{} exists and is not empty", path.display())]
+    FolderNotEmpty {
+        /// The path.
+        path: PathBuf,
+    },
+    /// The demo's folder is inside a workspace.
+    #[error("{} is inside the workspace {}", path.display(), workspace.display())]
+    InsideWorkspace {
+        /// The path.
+        path: PathBuf,
+        /// The workspace it is in.
+        workspace: PathBuf,
+    },
+    /// init where a workspace already is.
     #[error("{} is already a duthao workspace ({CONFIG_FILE} exists); nothing was changed", path.display())]
-    AlreadyWorkspace { path: PathBuf },
+    AlreadyWorkspace {
+        /// The path.
+        path: PathBuf,
+    },
+    /// The system refused a read or a write.
     #[error("{}: {source}", path.display())]
     Io {
+        /// The path.
         path: PathBuf,
+        /// The system's error.
         #[source]
         source: std::io::Error,
     },
 }
 
+/// What the operations return.
 pub type Result<T, E = WorkspaceError> = std::result::Result<T, E>;
 
+/// A workspace: a folder with `duthao.toml`, its drafts, its profiles and
+/// the git repository that holds its history (the folder itself or one
+/// above it). Everything is read through it; the operations in
+/// [`crate::ops`] work on it.
 pub struct Workspace {
     root: PathBuf,
+    /// Its configuration, checked.
     pub config: Config,
-    pub templates: Templates,
+    pub(crate) templates: Templates,
     store: Store,
     kinds: Mutex<HashMap<String, std::sync::Arc<Kinds>>>,
+}
+
+impl std::fmt::Debug for Workspace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Workspace")
+            .field("root", &self.root)
+            .finish()
+    }
 }
 
 impl Workspace {
@@ -131,8 +283,23 @@ impl Workspace {
 
     /// Opens the workspace whose root is `root`.
     pub fn open(root: &Path) -> Result<Workspace> {
-        let config = Config::load(&root.join(CONFIG_FILE))?;
-        let store = Store::open(root)?;
+        let mut store = Store::open(root)?;
+        store.set_read_limit(reader::MAX_DRAFT_BYTES as u64);
+        let root = store.root();
+        // Git stores a link to a folder as a link: drafts and templates read
+        // through one would differ from what is committed, and may lie
+        // anywhere on the machine.
+        for dir in [DRAFTS_DIR, TEMPLATES_DIR] {
+            if let Ok(m) = std::fs::symlink_metadata(root.join(dir))
+                && m.file_type().is_symlink()
+            {
+                return Err(WorkspaceError::FolderLink {
+                    folder: dir,
+                    target: std::fs::read_link(root.join(dir)).unwrap_or_default(),
+                });
+            }
+        }
+        let config = Config::load_in(root)?;
         Ok(Workspace {
             root: store.root().to_path_buf(),
             config,
@@ -142,11 +309,14 @@ impl Workspace {
         })
     }
 
+    /// The workspace's folder (canonical).
     pub fn root(&self) -> &Path {
         &self.root
     }
 
-    pub fn store(&self) -> &Store {
+    /// Its git store, which reaches every path through the workspace's
+    /// folder inside the repository.
+    pub(crate) fn store(&self) -> &Store {
         &self.store
     }
 
@@ -179,6 +349,7 @@ impl Workspace {
         Path::new(DRAFTS_DIR).join(format!("{slug}.md"))
     }
 
+    /// `drafts/<slug>.md` in the workspace's folder.
     pub fn draft_path(&self, slug: &str) -> PathBuf {
         self.root.join(Self::draft_rel(slug))
     }
@@ -191,12 +362,15 @@ impl Workspace {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(source) => return Err(WorkspaceError::Io { path: dir, source }),
         };
+        // A draft that is a link is listed too, and refused when read, with
+        // the reason; a folder is not a draft.
         let mut slugs: Vec<String> = rd
             .flatten()
             .filter_map(|e| {
                 let name = e.file_name().into_string().ok()?;
                 let slug = name.strip_suffix(".md")?;
-                (is_slug(slug) && e.path().is_file()).then(|| slug.to_string())
+                let is_dir = e.file_type().ok()?.is_dir();
+                (is_slug(slug) && !is_dir).then(|| slug.to_string())
             })
             .collect();
         slugs.sort();
@@ -212,7 +386,7 @@ impl Workspace {
         };
         let mut names: Vec<String> = rd
             .flatten()
-            .filter(|e| e.path().is_file())
+            .filter(|e| e.file_type().is_ok_and(|t| !t.is_dir()))
             .filter_map(|e| {
                 let name = e.file_name().to_string_lossy().into_owned();
                 let stem = name.strip_suffix(".md")?;
@@ -226,14 +400,20 @@ impl Workspace {
     /// Checks that `slug` names an existing draft (on disk).
     pub fn require_slug(&self, slug: &str) -> Result<()> {
         check_slug(slug)?;
-        if self.draft_path(slug).is_file() {
+        if self.draft_exists(slug) {
             return Ok(());
         }
         let known = self.slugs()?;
         Err(WorkspaceError::UnknownSlug {
             slug: slug.to_string(),
-            known: config::known(known.iter().map(String::as_str)),
+            known: crate::profile::toml_text::known(known.iter().map(String::as_str)),
         })
+    }
+
+    /// Whether `drafts/<slug>.md` is there (a link counts: reading it says why
+    /// it is refused).
+    pub fn draft_exists(&self, slug: &str) -> bool {
+        std::fs::symlink_metadata(self.draft_path(slug)).is_ok_and(|m| !m.is_dir())
     }
 
     /// The kinds of a profile, loaded once.
@@ -259,8 +439,22 @@ impl Workspace {
     /// The kind of a draft, or an error naming the file and line.
     pub fn kind_of(&self, draft: &Draft, file: &Path, text: &str) -> Result<Kind> {
         let profile = self.profile_of(draft);
+        let profile_line = || {
+            text.lines()
+                .position(|l| l.starts_with("profile:"))
+                .map(|i| i + 1)
+                .unwrap_or(1)
+        };
         let kinds = match self.kinds(profile) {
             Ok(k) => k,
+            Err(WorkspaceError::Profile(ProfileError::BadName { name })) => {
+                return Err(WorkspaceError::BadProfileIn {
+                    file: file.to_path_buf(),
+                    line: profile_line(),
+                    profile: name,
+                    known: self.templates.profiles().join(", "),
+                });
+            }
             Err(WorkspaceError::Profile(ProfileError::UnknownProfile { name, known })) => {
                 return Err(WorkspaceError::UnknownProfileIn {
                     file: file.to_path_buf(),
@@ -293,16 +487,16 @@ impl Workspace {
 
     /// The draft's text at a revision (`working` = the file on disk), decoded
     /// and NFC-normalised.
-    pub fn draft_text(&self, slug: &str, rev: &Rev) -> Result<String> {
+    pub fn draft_text(&self, slug: &str, rev: &Rev) -> Result<DraftText> {
         let bytes = self.draft_bytes(slug, rev)?;
-        Ok(reader::decode_owned(bytes, &self.draft_name(slug, rev))?)
+        Ok(reader::decode(bytes, &self.draft_name(slug, rev))?)
     }
 
     /// A draft that exists on disk, or at least in history (a version of a
     /// draft whose file was since removed can still be read and exported).
     pub fn require_slug_or_history(&self, slug: &str) -> Result<()> {
         check_slug(slug)?;
-        if self.draft_path(slug).is_file() || !self.versions(slug)?.is_empty() {
+        if self.draft_exists(slug) || !self.versions(slug)?.is_empty() {
             return Ok(());
         }
         self.require_slug(slug)
@@ -314,9 +508,15 @@ impl Workspace {
         Ok(match rev {
             Rev::Working => {
                 self.require_slug(slug)?;
-                std::fs::read(self.root.join(&rel)).map_err(|source| WorkspaceError::Io {
-                    path: rel.clone(),
-                    source,
+                crate::fsutil::read_in_workspace(
+                    &self.root,
+                    &rel,
+                    reader::MAX_DRAFT_BYTES as u64,
+                    "drafts",
+                )?
+                .ok_or_else(|| WorkspaceError::MissingAt {
+                    slug: slug.to_string(),
+                    rev: Rev::Working.to_string(),
                 })?
             }
             _ => self
@@ -331,7 +531,7 @@ impl Workspace {
 
     /// Reads and checks a draft at a revision: it parses and its kind exists.
     pub fn read_draft(&self, slug: &str, rev: &Rev) -> Result<Draft> {
-        self.parse_draft_owned(slug, rev, self.draft_text(slug, rev)?)
+        self.checked_draft(slug, rev, self.draft_text(slug, rev)?)
     }
 
     /// Reads two revisions of a draft, parsed at the same time (each also by
@@ -341,37 +541,51 @@ impl Workspace {
         let tb = self.draft_text(slug, b)?;
         let (fa, fb) = (self.draft_name(slug, a), self.draft_name(slug, b));
         // Only the front matter is needed once parsed (to place a kind
-        // error), so each text goes as soon as its model exists.
+        // error), so each text goes as soon as its model exists. (The store
+        // stays on this thread: git's handle is not shared between threads.)
         let (ha, hb) = (
             reader::front_matter_text(&ta),
             reader::front_matter_text(&tb),
         );
-        let (da, db) = rayon::join(
-            || reader::parse_draft_text(ta, &fa),
-            || reader::parse_draft_text(tb, &fb),
-        );
+        let (da, db) = rayon::join(|| reader::read(ta, &fa), || reader::read(tb, &fb));
         let (da, db) = (da?, db?);
         self.kind_of(&da, &fa, &ha)?;
         self.kind_of(&db, &fb, &hb)?;
         Ok((da, db))
     }
 
-    /// Parses a draft's text and checks its kind.
-    pub fn parse_draft(&self, slug: &str, rev: &Rev, text: &str) -> Result<Draft> {
+    /// Reads a draft's text at a revision as a draft and checks its kind.
+    /// The text goes as soon as the model holds it; only its front matter is
+    /// kept, to place a kind error on its line.
+    pub fn checked_draft(&self, slug: &str, rev: &Rev, text: DraftText) -> Result<Draft> {
         let file = self.draft_name(slug, rev);
-        let draft = reader::parse_draft_str(text, &file)?;
-        self.kind_of(&draft, &file, text)?;
+        let head = reader::front_matter_text(&text);
+        let draft = reader::read(text, &file)?;
+        self.kind_of(&draft, &file, &head)?;
         Ok(draft)
     }
 
-    /// [`Workspace::parse_draft`] taking the text, which goes as soon as the
-    /// model holds it.
-    pub fn parse_draft_owned(&self, slug: &str, rev: &Rev, text: String) -> Result<Draft> {
-        let file = self.draft_name(slug, rev);
-        let head = reader::front_matter_text(&text);
-        let draft = reader::parse_draft_text(text, &file)?;
-        self.kind_of(&draft, &file, &head)?;
-        Ok(draft)
+    /// Whether the text on disk differs from the committed text. Bytes that
+    /// differ only in what reading normalises (NFD instead of NFC, CRLF line
+    /// ends, a BOM) are not a change: `status`, `diff` and `submit` agree.
+    pub fn uncommitted(&self, slug: &str) -> Result<bool> {
+        let rel = Self::draft_rel(slug);
+        if !self.store().is_dirty(&rel)? {
+            return Ok(false);
+        }
+        self.text_differs_from_head(slug)
+    }
+
+    /// For a draft git sees as changed: whether its text differs too.
+    pub fn text_differs_from_head(&self, slug: &str) -> Result<bool> {
+        let head = match self.draft_text(slug, &Rev::Git("HEAD".into())) {
+            Ok(t) => t,
+            Err(_) => return Ok(true),
+        };
+        Ok(match self.draft_text(slug, &Rev::Working) {
+            Ok(disk) => disk != head,
+            Err(_) => true,
+        })
     }
 
     /// How a draft at a revision is named in messages.
@@ -379,6 +593,7 @@ impl Workspace {
         display_name(&Self::draft_rel(slug), rev)
     }
 
+    /// The versions of a draft sent out for comment, oldest first.
     pub fn versions(&self, slug: &str) -> Result<Vec<Version>> {
         Ok(self.store.versions(slug)?)
     }
@@ -393,20 +608,80 @@ fn display_name(rel: &Path, rev: &Rev) -> PathBuf {
     }
 }
 
-pub fn is_slug(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 100
-        && !s.starts_with('-')
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+/// The longest draft name: it becomes a file name and part of git tag names.
+pub const MAX_SLUG_LEN: usize = 100;
+
+/// Names Windows reserves for devices: a file `con.md` cannot be made
+/// there, so a workspace with one could not be cloned onto Windows.
+const WINDOWS_RESERVED: [&str; 4] = ["con", "prn", "aux", "nul"];
+
+fn windows_reserved(s: &str) -> bool {
+    WINDOWS_RESERVED.contains(&s)
+        || (s.len() == 4
+            && (s.starts_with("com") || s.starts_with("lpt"))
+            && s.as_bytes()[3].is_ascii_digit())
 }
 
-pub fn check_slug(s: &str) -> Result<()> {
-    if is_slug(s) {
-        Ok(())
-    } else {
-        Err(WorkspaceError::InvalidSlug {
-            slug: s.to_string(),
-        })
+/// Whether `s` is a valid draft name (see [`check_slug`]).
+pub fn is_slug(s: &str) -> bool {
+    slug_problem(s).is_none()
+}
+
+/// What is wrong with a draft name, if anything.
+fn slug_problem(s: &str) -> Option<String> {
+    if s.is_empty() {
+        return Some("is empty".into());
     }
+    if !s
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Some(
+            "is not a valid draft name; use lower-case ASCII letters, digits and '-', e.g. nghi-quyet-15".into(),
+        );
+    }
+    if s.starts_with('-') || s.ends_with('-') {
+        return Some("starts or ends with '-'; begin and end with a letter or a digit".into());
+    }
+    if s.len() > MAX_SLUG_LEN {
+        return Some(format!(
+            "is {} characters long; a draft name is at most {MAX_SLUG_LEN} (it becomes a file name and part of git tag names): shorten it",
+            s.len()
+        ));
+    }
+    if windows_reserved(s) {
+        return Some(
+            "is a name Windows reserves for a device (con, prn, aux, nul, com0-9, lpt0-9): a workspace with it could not be cloned there; choose another".into(),
+        );
+    }
+    None
+}
+
+/// A draft name is lower-case ASCII letters, digits and '-', at most
+/// [`MAX_SLUG_LEN`] long, no name Windows reserves: it becomes a file name
+/// and part of git tag names on every system the workspace is cloned to.
+pub fn check_slug(s: &str) -> Result<()> {
+    match slug_problem(s) {
+        None => Ok(()),
+        Some(problem) => Err(WorkspaceError::InvalidSlug {
+            slug: s.to_string(),
+            problem,
+        }),
+    }
+}
+
+/// The first line (1-based) that is a merge conflict marker git leaves in a
+/// file (`<<<<<<< `, `=======`, `>>>>>>> `, and diff3's `||||||| `).
+pub fn conflict_marker_line(text: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            let l = l.trim_end();
+            l == "======="
+                || ["<<<<<<< ", ">>>>>>> ", "||||||| "]
+                    .iter()
+                    .any(|m| l.starts_with(m))
+                || l == "<<<<<<<"
+                || l == ">>>>>>>"
+        })
+        .map(|i| i + 1)
 }

@@ -6,9 +6,9 @@ use std::io::{Cursor, Read};
 use std::path::Path;
 
 use duthao::model::Draft;
-use duthao::profile::layout::{Layout, load_layout};
-use duthao::profile::{Kinds, Templates};
-use duthao::render::docx::{DraftMark, KindInfo, Provenance, export};
+use duthao_docx::{Content, DocxOptions, DraftMark, KindInfo, Provenance, export};
+use duthao_profile::layout::{Layout, load_layout};
+use duthao_profile::{Kinds, Templates};
 
 pub const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
@@ -42,7 +42,7 @@ pub fn all_blocks_source(profile: &str) -> String {
 }
 
 pub fn parse(source: &str, name: &str) -> Draft {
-    duthao::reader::parse_draft(source.as_bytes(), Path::new(name)).expect("the test draft parses")
+    duthao::reader::read(source.as_bytes(), Path::new(name)).expect("the test draft parses")
 }
 
 pub fn kind_info(profile: &str, slug: &str) -> KindInfo {
@@ -74,7 +74,16 @@ pub fn export_source(source: &str, mark: DraftMark) -> (Layout, Draft, Vec<u8>) 
         DraftMark::Draft { version } => version,
         DraftMark::Final => Some(3),
     };
-    let bytes = export(&draft, &layout, &kind, mark, &provenance("test", version)).expect("export");
+    let bytes = export(
+        Content::Draft(&draft),
+        &DocxOptions {
+            layout: &layout,
+            kind: &kind,
+            mark,
+            provenance: &provenance("test", version),
+        },
+    )
+    .expect("export");
     crate::outside::check_docx(&bytes, &format!("export-{profile}"));
     (layout, draft, bytes)
 }
@@ -165,4 +174,32 @@ pub fn jc(p: roxmltree::Node) -> Option<String> {
 
 pub fn normalise_ws(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// TO with every change since FROM tracked, through the diff engine and the
+/// DOCX writer's one entry point.
+pub fn tracked_docx(
+    from: &Draft,
+    to: &Draft,
+    by: duthao_docx::Attribution,
+    version: u32,
+) -> Vec<u8> {
+    let profile = to.front.profile.clone().expect("profile");
+    let layout = load_layout(&profile, None).expect("layout");
+    let kind = kind_info(&profile, &to.front.kind);
+    let diff = duthao::diff::diff_drafts(from, to, &duthao::diff::DiffOptions::default());
+    let bytes = export(
+        Content::Changes { diff, from, to, by },
+        &DocxOptions {
+            layout: &layout,
+            kind: &kind,
+            mark: DraftMark::Draft {
+                version: Some(version),
+            },
+            provenance: &provenance("t", Some(version)),
+        },
+    )
+    .expect("redline export");
+    crate::outside::check_docx(&bytes, "tracked");
+    bytes
 }

@@ -1,0 +1,895 @@
+//! Block alignment: which block of FROM became which block of TO.
+//!
+//! 1. Identical blocks (same kind, same compared text) are aligned with Myers
+//!    over block ids: those on the common subsequence are unchanged in place.
+//! 2. Identical blocks off that subsequence are moves (an unchanged paragraph
+//!    is never shown as changed, wherever it went).
+//! 3. Between two aligned anchors with as many blocks left on each side,
+//!    the blocks are paired in order when their word diff keeps most of the
+//!    text (the diffs are needed anyway, and run on all cores); elsewhere
+//!    the remaining blocks are walked in order and paired when they are
+//!    surely one block edited (long common ends, or very similar words and
+//!    word pairs): edited in place.
+//! 4. What is still unpaired is matched across the whole document, most
+//!    similar pairs first, each confirmed by its word diff: a pair that fits
+//!    between its neighbours is an in-place edit, any other a move (with a
+//!    stricter bar); the rest is added or removed.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, VecDeque};
+use std::hash::Hasher;
+use std::time::Instant;
+
+use similar::{Algorithm, DiffOp, capture_diff_slices_deadline};
+use xxhash_rust::xxh3::xxh3_128;
+
+use super::token::{FxHashMap, FxHasher, TokenClass, count_words, dice, token_hash, tokenize};
+use super::words::diff_words;
+use super::{BlockChange, WordOp, compared_text, parallel_map};
+use duthao_model::{Block, Fingerprint};
+
+/// Similarity needed to call two blocks between the same anchors one edited
+/// block; their position already argues for it.
+const SIM_IN_PLACE: f32 = 0.35;
+/// Similarity needed to call a block found elsewhere a move rather than an
+/// unrelated removal and addition. Official prose reuses a small vocabulary,
+/// so the bags below include word pairs, which unrelated paragraphs rarely
+/// share.
+const SIM_MOVE: f32 = 0.5;
+/// Word-level agreement (2·equal words / all words, from the word diff)
+/// that confirms a pairing found through word bags: the bags of unrelated
+/// paragraphs on one subject overlap a lot, their word diffs do not.
+const AGREE_IN_PLACE: f32 = 0.45;
+/// A move tells the reviewer the text went elsewhere: it must be mostly the
+/// same words in the same order.
+const AGREE_MOVE: f32 = 0.75;
+/// What `sim` returns when the pair is certain without bags (identical
+/// text, or long common ends).
+const CERTAIN: f32 = 2.0;
+/// Bag similarity above which a pair needs no word-by-word confirmation: a
+/// lightly edited block scores about 0.9, unrelated paragraphs on one
+/// subject stay well below.
+const SURE_BAGS: f32 = 0.75;
+/// Share of the text (in bytes, both sides) that must come through a word
+/// diff unchanged for two blocks in the same place to be surely one block
+/// edited, without comparing word bags.
+const AGREE_SURE: f32 = 0.6;
+/// How far the in-order pairing looks ahead for a block's partner.
+const LOOKAHEAD: usize = 8;
+/// Above this many candidate pairs, leftovers are matched through an index of
+/// their rarer features rather than all against all.
+const BRUTE_FORCE_PAIRS: usize = 4_000;
+/// Unpaired blocks of the same stretch weighed on each side of the diagonal.
+const SLOT_CANDIDATES: usize = 8;
+/// A feature shared by more leftover blocks than this says nothing.
+const MAX_POSTINGS: usize = 64;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum How {
+    /// Same place; `exact` when the compared texts are identical.
+    InPlace {
+        exact: bool,
+    },
+    Moved,
+}
+
+struct Aligner<'a> {
+    from: &'a [Block],
+    to: &'a [Block],
+    /// Compared texts, borrowed from the model when it already holds them.
+    ftext: Vec<Cow<'a, str>>,
+    ttext: Vec<Cow<'a, str>>,
+    /// For each TO block, its FROM partner and how.
+    to_m: Vec<Option<(usize, How)>>,
+    from_m: Vec<Option<usize>>,
+    /// In-place pairs by TO index, to tell in-place from moved.
+    in_place: BTreeMap<usize, usize>,
+    /// Word bags, made only for the few blocks that need them (by index).
+    fbag: FxHashMap<usize, Vec<u32>>,
+    tbag: FxHashMap<usize, Vec<u32>>,
+    whitespace: bool,
+    /// Word ops computed while confirming a pair, by TO index.
+    confirmed: FxHashMap<usize, Vec<WordOp>>,
+    deadline: Option<Instant>,
+}
+
+pub(crate) fn diff_bodies<'a>(
+    from: &'a [Block],
+    to: &'a [Block],
+    whitespace: bool,
+    deadline: Option<Instant>,
+) -> (Vec<BlockChange>, bool) {
+    let keys = |blocks: &[Block]| -> Vec<u128> {
+        let mut scratch = Vec::new();
+        blocks
+            .iter()
+            .map(|b| identity(b, whitespace, &mut scratch))
+            .collect()
+    };
+    let (fkey, tkey) = both(from.len() + to.len() > 512, || keys(from), || keys(to));
+    let mut a = Aligner {
+        from,
+        to,
+        ftext: vec![Cow::Borrowed(""); from.len()],
+        ttext: vec![Cow::Borrowed(""); to.len()],
+        to_m: vec![None; to.len()],
+        from_m: vec![None; from.len()],
+        in_place: BTreeMap::new(),
+        fbag: FxHashMap::default(),
+        tbag: FxHashMap::default(),
+        confirmed: FxHashMap::default(),
+        whitespace,
+        deadline,
+    };
+    let regions = a.anchor_identical(&fkey, &tkey, deadline);
+    a.exact_moves(&fkey, &tkey);
+    drop((fkey, tkey));
+    a.pair_diagonals(&regions);
+    // Only blocks not yet paired in place are compared further: on a large
+    // draft that is a small part of the text.
+    let texts = |blocks: &'a [Block], exact: &dyn Fn(usize) -> bool| -> Vec<Cow<'a, str>> {
+        blocks
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                if exact(i) {
+                    Cow::Borrowed("")
+                } else {
+                    compared_text(b, whitespace)
+                }
+            })
+            .collect()
+    };
+    let from_exact =
+        |f: usize| a.from_m[f].is_some_and(|t| matches!(a.to_m[t], Some((_, How::InPlace { .. }))));
+    let to_exact = |t: usize| matches!(a.to_m[t], Some((_, How::InPlace { .. })));
+    let (ftext, ttext) = both(
+        from.len() + to.len() > 512,
+        || texts(from, &from_exact),
+        || texts(to, &to_exact),
+    );
+    a.ftext = ftext;
+    a.ttext = ttext;
+    for (fr, tr) in &regions {
+        a.pair_region(fr.clone(), tr.clone());
+    }
+    a.pair_leftovers();
+    let out = a.emit(deadline);
+    let degraded = deadline.is_some_and(|d| Instant::now() > d);
+    (out, degraded)
+}
+
+type Region = (std::ops::Range<usize>, std::ops::Range<usize>);
+
+impl Aligner<'_> {
+    /// Step 1; returns the stretches between anchors.
+    fn anchor_identical(
+        &mut self,
+        fkey: &[u128],
+        tkey: &[u128],
+        deadline: Option<Instant>,
+    ) -> Vec<Region> {
+        let mut ids: FxHashMap<u128, u32> = FxHashMap::default();
+        let mut id_of = |key: u128| {
+            let n = ids.len() as u32;
+            *ids.entry(key).or_insert(n)
+        };
+        let fid: Vec<u32> = fkey.iter().map(|&k| id_of(k)).collect();
+        let tid: Vec<u32> = tkey.iter().map(|&k| id_of(k)).collect();
+        drop(ids);
+        let ops = capture_diff_slices_deadline(Algorithm::Myers, &fid, &tid, deadline);
+        let mut regions: Vec<Region> = Vec::new();
+        for op in ops {
+            match op {
+                DiffOp::Equal {
+                    old_index,
+                    new_index,
+                    len,
+                } => {
+                    for k in 0..len {
+                        self.set(old_index + k, new_index + k, How::InPlace { exact: true });
+                    }
+                }
+                DiffOp::Delete {
+                    old_index,
+                    old_len,
+                    new_index,
+                } => push_region(
+                    &mut regions,
+                    old_index..old_index + old_len,
+                    new_index..new_index,
+                ),
+                DiffOp::Insert {
+                    old_index,
+                    new_index,
+                    new_len,
+                } => push_region(
+                    &mut regions,
+                    old_index..old_index,
+                    new_index..new_index + new_len,
+                ),
+                DiffOp::Replace {
+                    old_index,
+                    old_len,
+                    new_index,
+                    new_len,
+                } => push_region(
+                    &mut regions,
+                    old_index..old_index + old_len,
+                    new_index..new_index + new_len,
+                ),
+            }
+        }
+        regions
+    }
+
+    fn set(&mut self, f: usize, t: usize, how: How) {
+        self.to_m[t] = Some((f, how));
+        self.from_m[f] = Some(t);
+        if matches!(how, How::InPlace { .. }) {
+            self.in_place.insert(t, f);
+        }
+        if how == (How::InPlace { exact: true }) {
+            // Nothing more to compare: on a large draft most of the text.
+            self.ftext[f] = Cow::Borrowed("");
+            self.ttext[t] = Cow::Borrowed("");
+        }
+        self.fbag.remove(&f);
+        self.tbag.remove(&t);
+    }
+
+    /// Whether pairing FROM `f` with TO `t` keeps the in-place pairs in order.
+    fn fits(&self, f: usize, t: usize) -> bool {
+        let after_prev = self
+            .in_place
+            .range(..t)
+            .next_back()
+            .is_none_or(|(_, &pf)| pf < f);
+        let before_next = self
+            .in_place
+            .range(t + 1..)
+            .next()
+            .is_none_or(|(_, &nf)| f < nf);
+        after_prev && before_next
+    }
+
+    fn identical(&self, f: usize, t: usize) -> bool {
+        self.from[f].kind_tag() == self.to[t].kind_tag() && self.ftext[f] == self.ttext[t]
+    }
+
+    /// Step 2.
+    fn exact_moves(&mut self, fkey: &[u128], tkey: &[u128]) {
+        let mut waiting: FxHashMap<u128, VecDeque<usize>> = FxHashMap::default();
+        for (f, key) in fkey.iter().enumerate() {
+            if self.from_m[f].is_none() {
+                waiting.entry(*key).or_default().push_back(f);
+            }
+        }
+        let mut pairs = Vec::new();
+        for (t, key) in tkey.iter().enumerate() {
+            if self.to_m[t].is_some() {
+                continue;
+            }
+            if let Some(q) = waiting.get_mut(key)
+                && let Some(f) = q.pop_front()
+            {
+                pairs.push((f, t));
+            }
+        }
+        drop(waiting);
+        for (f, t) in pairs {
+            let how = if self.fits(f, t) {
+                How::InPlace { exact: true }
+            } else {
+                How::Moved
+            };
+            self.set(f, t, how);
+        }
+    }
+
+    fn bag_from(&mut self, f: usize) -> &[u32] {
+        let text = &self.ftext[f];
+        self.fbag.entry(f).or_insert_with(|| bag(text))
+    }
+
+    fn bag_to(&mut self, t: usize) -> &[u32] {
+        let text = &self.ttext[t];
+        self.tbag.entry(t).or_insert_with(|| bag(text))
+    }
+
+    fn sim(&mut self, f: usize, t: usize) -> f32 {
+        if self.from[f].kind_tag() != self.to[t].kind_tag() && self.identical_text(f, t) {
+            // Same words, new kind (a paragraph made a heading): one edit.
+            return CERTAIN;
+        }
+        if self.from[f].kind_tag() == self.to[t].kind_tag() {
+            let (a, b) = (self.ftext[f].as_bytes(), self.ttext[t].as_bytes());
+            let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+            let suffix = a[prefix..]
+                .iter()
+                .rev()
+                .zip(b[prefix..].iter().rev())
+                .take_while(|(x, y)| x == y)
+                .count();
+            // Most edits leave most of a block untouched at its ends: such a
+            // pair needs no word bags.
+            if 2 * (prefix + suffix) >= a.len().max(b.len()) && prefix + suffix >= 8 {
+                return CERTAIN;
+            }
+        }
+        self.bag_from(f);
+        self.bag_to(t);
+        match (self.fbag.get(&f), self.tbag.get(&t)) {
+            (Some(a), Some(b)) => dice(a, b),
+            _ => 0.0,
+        }
+    }
+
+    /// Whether a pair that looks similar really is one block edited: certain
+    /// pairs pass; others must agree word by word (the ops are kept).
+    fn confirm(&mut self, f: usize, t: usize, agree: f32, moved: bool) -> bool {
+        // A move is a strong claim (the reviewer is told the text went
+        // elsewhere): always check it word by word.
+        let sim = self.sim(f, t);
+        if !moved && sim >= SURE_BAGS {
+            return true;
+        }
+        // No word diff can keep more words than the two blocks share: when
+        // even that is too few, the pair fails without one (most candidate
+        // pairs among the leftovers are unrelated paragraphs).
+        self.bag_from(f);
+        self.bag_to(t);
+        if let (Some(a), Some(b)) = (self.fbag.get(&f), self.tbag.get(&t)) {
+            let (shared, wa, wb) = shared_words(a, b);
+            if ((2 * shared) as f32) < agree * (wa + wb) as f32 {
+                return false;
+            }
+        }
+        let ops = diff_words(&self.ftext[f], &self.ttext[t], self.deadline);
+        let (mut equal, mut total) = (0usize, 0usize);
+        for op in &ops {
+            let n = count_words(op.text());
+            total += n;
+            if !op.is_change() {
+                equal += 2 * n;
+                total += n;
+            }
+        }
+        if total > 0 && equal as f32 >= agree * total as f32 {
+            self.confirmed.insert(t, ops);
+            true
+        } else {
+            false
+        }
+    }
+
+    fn identical_text(&self, f: usize, t: usize) -> bool {
+        self.ftext[f] == self.ttext[t]
+    }
+
+    /// Step 3, the common case first: a stretch between anchors with as many
+    /// unpaired blocks on each side is most often the same blocks edited in
+    /// place. Their word diffs are needed anyway, so they are computed (on
+    /// all cores) and decide the pairing themselves: a pair whose text
+    /// mostly survives is one block edited, with no word bags to build.
+    fn pair_diagonals(&mut self, regions: &[Region]) {
+        let mut pairs: Vec<(usize, usize)> = Vec::new();
+        for (fr, tr) in regions {
+            let uf = fr.clone().filter(|&f| self.from_m[f].is_none());
+            let ut = tr.clone().filter(|&t| self.to_m[t].is_none());
+            if uf.clone().count() != ut.clone().count() {
+                continue;
+            }
+            pairs.extend(
+                uf.zip(ut)
+                    .filter(|&(f, t)| self.from[f].kind_tag() == self.to[t].kind_tag()),
+            );
+        }
+        // A chunk at a time, so the texts of the pairs done are let go
+        // before the next chunk's ops exist.
+        for chunk in pairs.chunks(JOB_CHUNK) {
+            let (from, to, deadline, whitespace) =
+                (self.from, self.to, self.deadline, self.whitespace);
+            let results = parallel_map(chunk, |&(f, t)| {
+                // Texts made here and let go with the pair: most blocks of
+                // a long draft never need theirs again.
+                let (ft, tt) = (
+                    compared_text(&from[f], whitespace),
+                    compared_text(&to[t], whitespace),
+                );
+                let ops = diff_words(&ft, &tt, deadline);
+                let kept: usize = ops
+                    .iter()
+                    .filter(|op| !op.is_change())
+                    .map(|op| op.text().len())
+                    .sum();
+                let whole = (ft.len() + tt.len()) as f32;
+                (2 * kept >= (whole * AGREE_SURE) as usize).then_some(ops)
+            });
+            for (&(f, t), ops) in chunk.iter().zip(results) {
+                if let Some(ops) = ops
+                    && self.fits(f, t)
+                {
+                    self.set(f, t, How::InPlace { exact: false });
+                    self.confirmed.insert(t, ops);
+                }
+            }
+        }
+    }
+
+    /// Step 3: in-order pairing between two anchors.
+    fn pair_region(&mut self, fr: std::ops::Range<usize>, tr: std::ops::Range<usize>) {
+        let uf: Vec<usize> = fr.filter(|&f| self.from_m[f].is_none()).collect();
+        let ut: Vec<usize> = tr.filter(|&t| self.to_m[t].is_none()).collect();
+        let (mut p, mut q) = (0, 0);
+        while p < uf.len() && q < ut.len() {
+            let (f, t) = (uf[p], ut[q]);
+            // Only sure pairs here; doubtful ones are settled globally, most
+            // similar first, so a block is not taken by a weak neighbour
+            // before its real partner is seen.
+            if self.sim(f, t) >= SURE_BAGS && self.fits(f, t) {
+                self.set(f, t, How::InPlace { exact: false });
+                p += 1;
+                q += 1;
+                continue;
+            }
+            let mut skip = None;
+            for d in 1..LOOKAHEAD {
+                if q + d < ut.len() && self.sim(f, ut[q + d]) >= SURE_BAGS {
+                    skip = Some((0, d));
+                    break;
+                }
+                if p + d < uf.len() && self.sim(uf[p + d], t) >= SURE_BAGS {
+                    skip = Some((d, 0));
+                    break;
+                }
+            }
+            match skip {
+                Some((dp, dq)) => {
+                    p += dp;
+                    q += dq;
+                }
+                None => {
+                    p += 1;
+                    q += 1;
+                }
+            }
+        }
+    }
+
+    /// Step 4: whatever is still unpaired, across the whole document.
+    fn pair_leftovers(&mut self) {
+        let lf: Vec<usize> = (0..self.from.len())
+            .filter(|&f| self.from_m[f].is_none())
+            .collect();
+        let lt: Vec<usize> = (0..self.to.len())
+            .filter(|&t| self.to_m[t].is_none())
+            .collect();
+        if lf.is_empty() || lt.is_empty() {
+            return;
+        }
+        for &f in &lf {
+            self.bag_from(f);
+        }
+        for &t in &lt {
+            self.bag_to(t);
+        }
+        let index = (lf.len() * lt.len() > BRUTE_FORCE_PAIRS).then(|| self.feature_index(&lf));
+        let mut hits: Vec<u32> = vec![0; lf.len()];
+        let mut touched: Vec<usize> = Vec::new();
+        let mut pairs: Vec<(f32, usize, usize)> = Vec::new();
+        for &t in &lt {
+            let candidates: Vec<usize> = match &index {
+                None => (0..lf.len()).collect(),
+                Some(index) => {
+                    touched.clear();
+                    let mut feats = self.tbag.get(&t).cloned().unwrap_or_default();
+                    feats.dedup();
+                    for feat in feats {
+                        if let Some(list) = index.get(&feat) {
+                            for &k in list {
+                                if hits[k] == 0 {
+                                    touched.push(k);
+                                }
+                                hits[k] += 1;
+                            }
+                        }
+                    }
+                    touched.sort_by_key(|&k| std::cmp::Reverse(hits[k]));
+                    for &k in &touched {
+                        hits[k] = 0;
+                    }
+                    touched.iter().take(8).copied().collect()
+                }
+            };
+            // Always weigh the unpaired blocks of the same stretch (between
+            // the neighbouring in-place pairs), nearest the diagonal first:
+            // an edited block's likeliest partner.
+            let (pt, pf) = self
+                .in_place
+                .range(..t)
+                .next_back()
+                .map_or((0, 0), |(&pt, &pf)| (pt + 1, pf + 1));
+            let nf = self
+                .in_place
+                .range(t + 1..)
+                .next()
+                .map_or(self.from.len(), |(_, &nf)| nf);
+            let guess = (pf + (t - pt)).min(nf.max(pf));
+            let lo = lf.partition_point(|&f| f < pf);
+            let hi = lf.partition_point(|&f| f < nf);
+            let at = lf.partition_point(|&f| f < guess).clamp(lo, hi);
+            let mut candidates = candidates;
+            candidates
+                .extend(at.saturating_sub(SLOT_CANDIDATES).max(lo)..(at + SLOT_CANDIDATES).min(hi));
+            candidates.sort_unstable();
+            candidates.dedup();
+            for k in candidates {
+                let f = lf[k];
+                let s = self.sim(f, t);
+                if s >= SIM_IN_PLACE {
+                    pairs.push((s, f, t));
+                }
+            }
+        }
+        // Most similar first; ties in document order, for stable output.
+        pairs.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)).then(a.1.cmp(&b.1)));
+        for (s, f, t) in pairs {
+            if self.from_m[f].is_some() || self.to_m[t].is_some() {
+                continue;
+            }
+            if self.fits(f, t) {
+                if self.confirm(f, t, AGREE_IN_PLACE, false) {
+                    self.set(f, t, How::InPlace { exact: false });
+                }
+            } else if s >= SIM_MOVE && self.confirm(f, t, AGREE_MOVE, true) {
+                self.set(f, t, How::Moved);
+            }
+        }
+    }
+
+    fn feature_index(&self, lf: &[usize]) -> FxHashMap<u32, Vec<usize>> {
+        let mut index: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
+        for (k, &f) in lf.iter().enumerate() {
+            let mut feats = self.fbag.get(&f).cloned().unwrap_or_default();
+            feats.dedup();
+            for feat in feats {
+                index.entry(feat).or_default().push(k);
+            }
+        }
+        index.retain(|_, v| v.len() <= MAX_POSTINGS);
+        index
+    }
+
+    /// Final pass: the list in TO order, removals where they were.
+    fn emit(mut self, deadline: Option<Instant>) -> Vec<BlockChange> {
+        let mut out = Vec::with_capacity(self.to.len() + self.from.len() / 8);
+        // Entries whose word ops are still to compute: (entry, from, to).
+        let mut jobs: Vec<(usize, usize, usize)> = Vec::new();
+        let mut next_from = 0;
+        let n_from = self.from.len();
+        for t in 0..self.to.len() {
+            let limit = match self.to_m[t] {
+                Some((f, How::InPlace { .. })) => f,
+                _ => self.in_place.range(t..).next().map_or(n_from, |(_, &f)| f),
+            };
+            while next_from < limit {
+                if self.from_m[next_from].is_none() {
+                    out.push(BlockChange::Removed { from: next_from });
+                }
+                next_from += 1;
+            }
+            match self.to_m[t] {
+                None => out.push(BlockChange::Added { to: t }),
+                Some((f, How::InPlace { exact: true })) => {
+                    next_from = f + 1;
+                    // Same words, other emphasis or links: a change of
+                    // formatting, whose ops say the words are all kept.
+                    if self.from[f].same_emphasis(&self.to[t]) {
+                        out.push(BlockChange::Unchanged { from: f, to: t });
+                    } else {
+                        let text = compared_text(&self.to[t], self.whitespace).into_owned();
+                        out.push(BlockChange::Changed {
+                            from: f,
+                            to: t,
+                            ops: vec![WordOp::Equal(text)],
+                            table: None,
+                        });
+                    }
+                }
+                Some((f, How::InPlace { exact: false })) => {
+                    next_from = f + 1;
+                    jobs.push((out.len(), f, t));
+                    out.push(BlockChange::Changed {
+                        from: f,
+                        to: t,
+                        ops: Vec::new(),
+                        table: None,
+                    });
+                }
+                Some((f, How::Moved)) => {
+                    let ops = if self.identical(f, t) {
+                        vec![WordOp::Equal(self.ttext[t].to_string())]
+                    } else {
+                        jobs.push((out.len(), f, t));
+                        Vec::new()
+                    };
+                    out.push(BlockChange::Moved {
+                        from: f,
+                        to: t,
+                        ops,
+                        table: None,
+                    });
+                }
+            }
+        }
+        while next_from < n_from {
+            if self.from_m[next_from].is_none() {
+                out.push(BlockChange::Removed { from: next_from });
+            }
+            next_from += 1;
+        }
+        // Pairs confirmed word by word already have their ops.
+        let mut ready: Vec<(usize, Vec<WordOp>)> = Vec::new();
+        jobs.retain(|&(i, _, t)| match self.confirmed.remove(&t) {
+            Some(ops) => {
+                ready.push((i, ops));
+                false
+            }
+            None => true,
+        });
+        for (i, ops) in ready {
+            if let BlockChange::Changed { ops: slot, .. } | BlockChange::Moved { ops: slot, .. } =
+                &mut out[i]
+            {
+                *slot = ops;
+            }
+        }
+        // From here on only the jobs' texts are read: let the others go, and
+        // each job's texts once its ops exist (the ops hold the same text),
+        // so a long draft's text is not held twice.
+        self.fbag = FxHashMap::default();
+        self.tbag = FxHashMap::default();
+        let mut keep_f = vec![false; self.ftext.len()];
+        let mut keep_t = vec![false; self.ttext.len()];
+        for &(_, f, t) in &jobs {
+            keep_f[f] = true;
+            keep_t[t] = true;
+        }
+        clear_unless(&mut self.ftext, &keep_f);
+        clear_unless(&mut self.ttext, &keep_t);
+        for chunk in jobs.chunks(JOB_CHUNK) {
+            let results = parallel_map(chunk, |&(_, f, t)| {
+                diff_words(&self.ftext[f], &self.ttext[t], deadline)
+            });
+            for (&(i, f, t), ops) in chunk.iter().zip(results) {
+                if let BlockChange::Changed { ops: slot, .. }
+                | BlockChange::Moved { ops: slot, .. } = &mut out[i]
+                {
+                    *slot = ops;
+                }
+                self.ftext[f] = Cow::Borrowed("");
+                self.ttext[t] = Cow::Borrowed("");
+            }
+        }
+        out
+    }
+}
+
+/// Runs `a` and `b`, on two threads when `parallel`.
+fn both<A: Send, B: Send>(
+    parallel: bool,
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    if parallel {
+        rayon::join(a, b)
+    } else {
+        (a(), b())
+    }
+}
+
+/// A 128-bit hash of a block's kind and its compared text (what
+/// [`super::block_text`] returns). Equal keys are taken as identical blocks:
+/// a collision is as unlikely as two random 128-bit numbers meeting. Without
+/// `whitespace` it is the block's fingerprint, which the reader hashed from
+/// the same normalised text.
+fn identity(block: &Block, whitespace: bool, scratch: &mut Vec<u8>) -> u128 {
+    if !whitespace {
+        debug_assert_eq!(
+            block.fingerprint,
+            Fingerprint::of_kind(&block.kind),
+            "a block's fingerprint must be that of its kind and text"
+        );
+        return u128::from_le_bytes(block.fingerprint.0);
+    }
+    scratch.clear();
+    scratch.extend_from_slice(block.kind_tag().as_bytes());
+    scratch.push(0);
+    block
+        .kind
+        .text_pieces(&mut |piece| scratch.extend_from_slice(piece.as_bytes()));
+    xxh3_128(scratch)
+}
+
+/// Word diffs computed per step in `emit`: enough to keep two cores busy,
+/// few enough that the texts already diffed can be freed as it goes.
+const JOB_CHUNK: usize = 512;
+
+fn clear_unless(texts: &mut [Cow<'_, str>], keep: &[bool]) {
+    for (text, &k) in texts.iter_mut().zip(keep) {
+        if !k {
+            *text = Cow::Borrowed("");
+        }
+    }
+}
+
+fn push_region(regions: &mut Vec<Region>, f: std::ops::Range<usize>, t: std::ops::Range<usize>) {
+    if let Some((lf, lt)) = regions.last_mut()
+        && lf.end == f.start
+        && lt.end == t.start
+    {
+        lf.end = f.end;
+        lt.end = t.end;
+        return;
+    }
+    regions.push((f, t));
+}
+
+/// Words two bags share (as multisets) and the words in each: the even
+/// entries of the bags (see [`bag`]). Equal word hashes may hide different
+/// words, so `shared` is at least the true count, never less.
+fn shared_words(a: &[u32], b: &[u32]) -> (usize, usize, usize) {
+    let words = |x: &[u32]| -> Vec<u32> { x.iter().copied().filter(|v| v & 1 == 0).collect() };
+    let (wa, wb) = (words(a), words(b));
+    (super::token::common(&wa, &wb), wa.len(), wb.len())
+}
+
+/// The features two blocks are compared on: their words and their word
+/// pairs, as a sorted multiset of small hashes.
+fn bag(text: &str) -> Vec<u32> {
+    let mut words: Vec<u32> = Vec::new();
+    tokenize(text, |s, e, class| {
+        if class == TokenClass::Word {
+            words.push(token_hash(&text[s..e]) as u32);
+        }
+    });
+    let mut out = Vec::with_capacity(words.len() * 2);
+    out.extend(words.iter().map(|&w| w << 1));
+    for pair in words.windows(2) {
+        let mut h = FxHasher::default();
+        h.write_u32(pair[0]);
+        h.write_u32(pair[1]);
+        // Odd values for pairs, even for single words: the two never collide.
+        out.push((h.finish() as u32) | 1);
+    }
+    out.sort_unstable();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use duthao_model::Block;
+
+    fn blocks(paragraphs: &[String]) -> Vec<Block> {
+        let text = format!(
+            "---\nkind: nghi-quyet\nissuer:\n  name: X\ntitle: t\n---\n\n{}\n",
+            paragraphs.join("\n\n")
+        );
+        duthao_model::reader::read(&text, std::path::Path::new("t.md"))
+            .map(|d| d.body.blocks)
+            .unwrap_or_default()
+    }
+
+    /// Distinct paragraphs: each mixes a third of common words into its own.
+    fn paragraph(seed: usize) -> String {
+        let common = ["các", "và", "của", "được", "trong", "cho"];
+        (0..24)
+            .map(|i| {
+                if i % 3 != 0 {
+                    format!("mục{}x{}", seed, i)
+                } else {
+                    common[(seed + i) % common.len()].to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+            + "."
+    }
+
+    #[test]
+    fn a_moved_and_edited_block_is_found_among_many_leftovers() {
+        // 250 paragraphs removed, 250 others added, and one moved from the
+        // start to past ten unchanged ones at the end, with one word
+        // deleted: the leftovers go through the feature index, which must
+        // still find the move, and the unrelated paragraphs (which share
+        // their small words) must not be paired with it or with each other.
+        let moved = paragraph(9999);
+        let anchors: Vec<String> = (5000..5010).map(paragraph).collect();
+        let mut from: Vec<String> = vec![moved.clone()];
+        from.extend((0..250).map(paragraph));
+        from.extend(anchors.iter().cloned());
+        let mut to: Vec<String> = (1000..1250).map(paragraph).collect();
+        to.extend(anchors.iter().cloned());
+        to.push(moved.replacen("mục9999x1 ", "", 1));
+        let (fb, tb) = (blocks(&from), blocks(&to));
+        assert_eq!((fb.len(), tb.len()), (261, 261));
+        let (out, _) = diff_bodies(&fb, &tb, false, None);
+        let moves: Vec<&BlockChange> = out
+            .iter()
+            .filter(|c| matches!(c, BlockChange::Moved { .. }))
+            .collect();
+        assert_eq!(moves.len(), 1, "{moves:?}");
+        assert!(matches!(
+            moves[0],
+            BlockChange::Moved {
+                from: 0,
+                to: 260,
+                ..
+            }
+        ));
+        assert_eq!(
+            out.iter()
+                .filter(|c| matches!(c, BlockChange::Added { .. }))
+                .count(),
+            250
+        );
+        assert_eq!(
+            out.iter()
+                .filter(|c| matches!(c, BlockChange::Removed { .. }))
+                .count(),
+            250
+        );
+    }
+
+    #[test]
+    fn fingerprints_hash_the_compared_text() {
+        use crate::normalize;
+        let texts = [
+            "Đoạn văn  xuống\tdòng.",
+            "  hai dòng\n\n tách \u{a0}bởi\u{2028}ngắt ",
+            "a \n b\r\nc\u{2003}d\u{3000}e\u{85}f",
+            "",
+            " \n ",
+            "một—“hai”…\u{2029}ba",
+        ];
+        for t in texts {
+            let whole = Fingerprint::of("paragraph", t);
+            assert_eq!(
+                whole,
+                Fingerprint::of("paragraph", &normalize(t, false)),
+                "{t:?}"
+            );
+            // Cut anywhere, the pieces hash as the whole.
+            for cut in (0..=t.len()).filter(|&k| t.is_char_boundary(k)) {
+                let mut h = duthao_model::FingerprintHasher::new("paragraph");
+                h.push(&t[..cut]);
+                h.push(&t[cut..]);
+                assert_eq!(h.finish(), whole, "{t:?} cut at {cut}");
+            }
+        }
+        // Different compared texts, different fingerprints.
+        let distinct: Vec<Fingerprint> = ["a b", "a\nb", "ab", "a  b,"]
+            .iter()
+            .map(|t| Fingerprint::of("paragraph", t))
+            .collect();
+        for i in 0..distinct.len() {
+            for j in i + 1..distinct.len() {
+                assert_ne!(distinct[i], distinct[j]);
+            }
+        }
+        assert_ne!(
+            Fingerprint::of("paragraph", "a"),
+            Fingerprint::of("heading", "a")
+        );
+        // Hashing a text as it is matches exactly when it is normal.
+        for t in texts.iter().chain(&["a b", "a\nb", "Điều 1. Phạm vi"]) {
+            assert_eq!(
+                Fingerprint::of_normal("paragraph", t) == Fingerprint::of("paragraph", t),
+                normalize(t, false) == *t,
+                "{t:?}"
+            );
+        }
+    }
+}

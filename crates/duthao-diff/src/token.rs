@@ -1,0 +1,411 @@
+//! Tokens for the word diff: words, single punctuation characters and
+//! whitespace runs, so that "bản," against "bản" differs by exactly one comma.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A small, fast, non-cryptographic hasher (the rustc "Fx" mix): the keys are
+/// short words from our own documents, so HashDoS resistance buys nothing and
+/// SipHash would dominate the interning cost on a 1,000-page draft.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher(u64);
+
+const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    #[inline]
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(FX_SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.mix(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.mix(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 56));
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.mix(i as u64);
+    }
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.mix(i as u64);
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.mix(i);
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.mix(i as u64);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub(crate) type FxBuild = BuildHasherDefault<FxHasher>;
+pub(crate) type FxHashMap<K, V> = HashMap<K, V, FxBuild>;
+
+/// What a token of the word diff is; the diff compares texts token by token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenClass {
+    /// A run of letters, digits and combining marks; a figure such as "2.200" or
+    /// "94,5" is one word.
+    Word,
+    /// One character that is neither a letter, digit nor whitespace: a comma or a
+    /// bracket is a change of its own.
+    Punct,
+    /// A run of whitespace.
+    Space,
+}
+
+/// Combining marks count as part of a word: text is NFC after the reader, but
+/// a Vietnamese letter with a second diacritic may still carry one.
+fn is_combining(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+}
+
+#[inline]
+fn class_of(c: char) -> TokenClass {
+    if c.is_ascii() {
+        return if c.is_ascii_alphanumeric() {
+            TokenClass::Word
+        } else if c.is_ascii_whitespace() {
+            TokenClass::Space
+        } else {
+            TokenClass::Punct
+        };
+    }
+    // Vietnamese letters live in Latin-1, Latin Extended-A/B and Latin
+    // Extended Additional: answer those without the general Unicode tables.
+    let u = c as u32;
+    if (0xC0..=0x24F).contains(&u) && u != 0xD7 && u != 0xF7 || (0x1E00..=0x1EFF).contains(&u) {
+        return TokenClass::Word;
+    }
+    if c.is_alphanumeric() || is_combining(c) {
+        TokenClass::Word
+    } else if c.is_whitespace() {
+        TokenClass::Space
+    } else {
+        TokenClass::Punct
+    }
+}
+
+/// Splits `text` into tokens, calling `f(start, end, class)` for each, with
+/// byte offsets. Words are maximal runs of letters, digits and combining
+/// marks; whitespace runs are one token; every other character is its own.
+pub fn tokenize(text: &str, mut f: impl FnMut(usize, usize, TokenClass)) {
+    let mut iter = text.char_indices().peekable();
+    while let Some((start, c)) = iter.next() {
+        let class = class_of(c);
+        let mut end = start + c.len_utf8();
+        if class != TokenClass::Punct {
+            while let Some(&(i, d)) = iter.peek() {
+                if class_of(d) != class {
+                    // A figure keeps its separators: "2.200", "94,5" are one
+                    // token, so a changed figure shows whole.
+                    let figure_sep = class == TokenClass::Word
+                        && (d == '.' || d == ',')
+                        && text[start..end]
+                            .bytes()
+                            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+                        && text[i + 1..]
+                            .chars()
+                            .next()
+                            .is_some_and(|n| n.is_ascii_digit());
+                    if !figure_sep {
+                        break;
+                    }
+                }
+                end = i + d.len_utf8();
+                iter.next();
+            }
+        }
+        f(start, end, class);
+    }
+}
+
+/// Number of word tokens (letters/digits runs) in `text`: what "words
+/// inserted/deleted" count.
+pub fn count_words(text: &str) -> usize {
+    let mut n = 0;
+    tokenize(text, |_, _, c| {
+        if c == TokenClass::Word {
+            n += 1
+        }
+    });
+    n
+}
+
+/// The text the diff compares. Without `whitespace`, every whitespace run is
+/// one space (or one newline when the run holds a line break, which marks a
+/// hard break or a table row), and the ends are trimmed: reflowed lines and
+/// double spaces are then not changes.
+pub fn normalize(text: &str, whitespace: bool) -> String {
+    normalize_owned(text.to_string(), whitespace)
+}
+
+/// [`normalize`] without a copy when the text is already normal (the usual
+/// case: the reader turns soft breaks into spaces).
+pub fn normalize_owned(text: String, whitespace: bool) -> String {
+    if whitespace || is_normal(&text) {
+        return text;
+    }
+    normalize_chars(&text)
+}
+
+fn normalize_chars(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending: Option<char> = None;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            let nl = c == '\n' || c == '\r' || c == '\u{2028}';
+            pending = match pending {
+                Some('\n') => Some('\n'),
+                _ if nl => Some('\n'),
+                _ => Some(' '),
+            };
+        } else {
+            if let Some(p) = pending.take()
+                && !out.is_empty()
+            {
+                out.push(p);
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Already what [`normalize`] would return: no leading or trailing
+/// whitespace, no whitespace but single spaces and single newlines.
+pub(crate) fn is_normal(text: &str) -> bool {
+    duthao_model::is_normal_text(text)
+}
+
+/// A 64-bit hash of a token's text. The word diff compares these instead of
+/// strings and then checks every equal stretch against the texts, so a
+/// collision can only make a diff coarser, never wrong.
+#[inline]
+pub fn token_hash(s: &str) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(s.as_bytes());
+    h.finish()
+}
+
+/// A tokenised text without its whitespace: the id and byte range of each
+/// word and punctuation mark. The word diff aligns these and then compares
+/// the whitespace between aligned tokens itself, so spaces neither double
+/// the sequences Myers walks nor anchor unrelated words to each other.
+pub struct Tokens {
+    pub ids: Vec<u64>,
+    pub spans: Vec<(u32, u32)>,
+}
+
+impl Tokens {
+    /// The tokens [`tokenize`] finds, without the whitespace, read byte by
+    /// byte: ASCII needs no decoding, and this runs over every changed
+    /// paragraph twice.
+    pub fn of(text: &str) -> Tokens {
+        let b = text.as_bytes();
+        let mut ids = Vec::with_capacity(text.len() / 5);
+        let mut spans = Vec::with_capacity(text.len() / 5);
+        let char_at = |i: usize| -> (char, usize) {
+            match b[i] {
+                c if c < 0x80 => (c as char, 1),
+                _ => text[i..]
+                    .chars()
+                    .next()
+                    .map_or(('\u{fffd}', 1), |c| (c, c.len_utf8())),
+            }
+        };
+        let mut i = 0;
+        while i < b.len() {
+            let start = i;
+            let (c, len) = char_at(i);
+            let class = class_of(c);
+            i += len;
+            if class != TokenClass::Punct {
+                while i < b.len() {
+                    let (d, dl) = char_at(i);
+                    if class_of(d) != class
+                        && !(class == TokenClass::Word
+                            && (d == '.' || d == ',')
+                            && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+                            && b[start..i]
+                                .iter()
+                                .all(|&x| x.is_ascii_digit() || x == b'.' || x == b','))
+                    {
+                        break;
+                    }
+                    i += dl;
+                }
+            }
+            if class != TokenClass::Space {
+                ids.push(token_hash(&text[start..i]));
+                spans.push((start as u32, i as u32));
+            }
+        }
+        Tokens { ids, spans }
+    }
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+    /// Byte offset where token `i` starts (`end` for `i == len`).
+    pub fn start(&self, i: usize, end: usize) -> usize {
+        self.spans.get(i).map_or(end, |s| s.0 as usize)
+    }
+    /// Byte offset where token `i` ends.
+    pub fn end(&self, i: usize) -> usize {
+        self.spans[i].1 as usize
+    }
+}
+
+/// Dice coefficient of two sorted multisets: 2|A∩B| / (|A|+|B|).
+pub fn dice(a: &[u32], b: &[u32]) -> f32 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    (2 * common(a, b)) as f32 / (a.len() + b.len()) as f32
+}
+
+/// |A∩B| of two sorted multisets.
+pub fn common(a: &[u32], b: &[u32]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(s: &str) -> Vec<&str> {
+        let mut v = Vec::new();
+        tokenize(s, |a, b, _| v.push(&s[a..b]));
+        v
+    }
+
+    #[test]
+    fn punctuation_is_its_own_token() {
+        assert_eq!(toks("bản,"), ["bản", ","]);
+        assert_eq!(
+            toks("Điều 3.  Hiệu lực"),
+            ["Điều", " ", "3", ".", "  ", "Hiệu", " ", "lực"]
+        );
+        assert_eq!(toks("(a)"), ["(", "a", ")"]);
+        assert_eq!(toks("..."), [".", ".", "."]);
+        assert_eq!(
+            toks("2.200 đồng, 94,5%"),
+            ["2.200", " ", "đồng", ",", " ", "94,5", "%"]
+        );
+        assert_eq!(toks("năm 2026."), ["năm", " ", "2026", "."]);
+        assert_eq!(toks("1.234.567,5 a"), ["1.234.567,5", " ", "a"]);
+    }
+
+    #[test]
+    fn combining_marks_stay_in_the_word() {
+        let nfd = "vie\u{0302}\u{0323}t";
+        assert_eq!(toks(nfd), [nfd]);
+    }
+
+    #[test]
+    fn normalize_collapses_whitespace() {
+        assert_eq!(normalize("  a \t b\n c  ", false), "a b\nc");
+        assert_eq!(normalize("a \n\n b", false), "a\nb");
+        assert_eq!(normalize("  a  ", true), "  a  ");
+        for t in [
+            "",
+            "a",
+            "a b\nc",
+            " a",
+            "a ",
+            "a  b",
+            "a\u{a0}b",
+            "a\tb",
+            "a \nb",
+            // An Ogham space whose lead byte closes an eight-byte chunk.
+            "bản 1\u{1680}",
+            "bản 1\u{1680}x",
+            "abcdefg\u{1680}",
+        ] {
+            assert_eq!(is_normal(t), normalize_chars(t) == t, "{t:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// The byte-by-byte tokens of the word diff are those of `tokenize`.
+        #[test]
+        fn diff_tokens_are_the_tokens(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                " ", "\n", "\u{a0}", "\u{2003}", "Đảng", "bộ", "2", "200", ".", ",", "%", "“", "—",
+                "e\u{302}", "\u{300}", "x", "Ω", "中", "😀", "(", "\u{b}", "\t", "1.5", "a)",
+            ]), 0..40)
+        ) {
+            let t = parts.concat();
+            let mut want = Vec::new();
+            tokenize(&t, |s, e, class| {
+                if class != TokenClass::Space {
+                    want.push((s as u32, e as u32));
+                }
+            });
+            let got = Tokens::of(&t);
+            proptest::prop_assert_eq!(&got.spans, &want, "{:?}", t);
+            let ids: Vec<u64> = want.iter().map(|&(s, e)| token_hash(&t[s as usize..e as usize])).collect();
+            proptest::prop_assert_eq!(got.ids, ids);
+        }
+
+        /// The eight-bytes-at-a-time check agrees with normalising, for
+        /// texts dense in every kind of whitespace and in the bytes that
+        /// start one (Ogham space and "Ớ" share a continuation byte).
+        #[test]
+        fn normal_check_agrees_with_normalising(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                " ", "  ", "\n", "\n\n", " \n", "\t", "\r", "\u{a0}", "\u{85}",
+                "\u{1680}", "\u{2003}", "\u{2028}", "\u{2029}", "\u{202f}", "\u{205f}",
+                "\u{3000}", "\u{200b}", "Ớ", "ẚ", "Ê", "ạ", "đ", "—", "“", "a", "bản", "1", ",",
+                "\u{1}", "\u{b}", "ab", "abc",
+            ]), 0..60)
+        ) {
+            let t = parts.concat();
+            proptest::prop_assert_eq!(is_normal(&t), normalize_chars(&t) == t, "{:?}", t);
+        }
+    }
+
+    #[test]
+    fn dice_of_multisets() {
+        assert_eq!(dice(&[1, 2, 3], &[1, 2, 3]), 1.0);
+        assert_eq!(dice(&[1, 1, 2], &[1, 2, 2]), 2.0 * 2.0 / 6.0);
+        assert_eq!(dice(&[], &[1]), 0.0);
+    }
+
+    #[test]
+    fn word_count() {
+        assert_eq!(count_words("Số 15-NQ/TU, ngày 05."), 6);
+    }
+}

@@ -1,0 +1,313 @@
+//! DOCX in the official layout.
+//!
+//! [`export`] is the one entry point. It writes one draft
+//! ([`Content::Draft`]): the header table, number and date, type name and
+//! trích yếu, the whole body, the signature block and "Nơi nhận", page
+//! numbers from page 2, and the draft mark; or the TO version of a diff
+//! with every change as a Word tracked change ([`Content::Changes`]), as the
+//! diff decided it: the writer only prints.
+//!
+//! The WordprocessingML is written here, as text, rather than through a
+//! document-tree library: every property container is a typed value written
+//! in the order of the ISO/IEC 29500 schemas ([`props`]), which is the order
+//! Word reads; text is escaped so that no character a draft may hold breaks
+//! the XML ([`xml`]); the package holds exactly the parts the document uses,
+//! each reached by a relationship ([`package`]). The body is written block
+//! by block into the deflated package, so a long draft never sits in memory
+//! as a tree; footnotes are real Word footnotes written after the body from
+//! the references it made; list numbering is the drafter's text, never Word
+//! numbering. The same input always gives the same bytes.
+#![warn(missing_docs)]
+
+mod body;
+mod check;
+mod footnotes;
+mod header;
+mod package;
+mod page;
+mod props;
+mod signature;
+mod tables;
+mod tracked;
+mod writer;
+mod xml;
+
+pub use check::check;
+pub use props::Attribution;
+
+use body::{Referenced, renders};
+use package::{Package, Parts, Properties};
+use props::Track;
+use writer::Writer;
+
+use duthao_diff::DraftDiff;
+use duthao_model::{Draft, FrontMatter};
+use duthao_profile::layout::Layout;
+
+/// The document type as the profile's kinds name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KindInfo {
+    /// "NGHỊ QUYẾT"
+    pub name: String,
+    /// "NQ"
+    pub code: String,
+}
+
+/// Whether the document carries a draft mark on its first page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DraftMark {
+    /// `Some(n)`: "Dự thảo lần n" (a submitted version); `None`: "DỰ THẢO" (working text).
+    Draft {
+        /// The version number of a submitted dự thảo.
+        version: Option<u32>,
+    },
+    /// No mark: the signed-off document.
+    Final,
+}
+
+/// Where the exported text came from; written to the custom document properties
+/// so `verify` can later tell whether a DOCX matches what was approved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance {
+    /// The draft's name (its file is `drafts/<slug>.md`), or the file's name for a
+    /// draft from outside the workspace.
+    pub slug: String,
+    /// The "Dự thảo lần N" the text is, when it is a submitted version.
+    pub version: Option<u32>,
+    /// The git commit the text was read from (hex); `None` for the text on disk.
+    pub commit: Option<String>,
+    /// Hex SHA-256 of the draft file's bytes.
+    pub source_sha256: String,
+    /// RFC 3339 time of the commit, used for the created/modified properties
+    /// when known; otherwise the draft's date is used. Never the wall clock.
+    pub committed_at: Option<String>,
+}
+
+/// Why a DOCX could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum DocxError {
+    /// The ZIP package could not be written; the ZIP or I/O layer's message.
+    #[error("cannot write the DOCX package: {0}")]
+    Package(String),
+    /// A part the official layout cannot do without is empty; names it ("issuing
+    /// body (issuer.name)").
+    #[error("the draft has no {0}; the official layout needs it")]
+    Missing(&'static str),
+}
+
+impl From<zip::result::ZipError> for DocxError {
+    fn from(e: zip::result::ZipError) -> Self {
+        DocxError::Package(e.to_string())
+    }
+}
+
+impl From<std::io::Error> for DocxError {
+    fn from(e: std::io::Error) -> Self {
+        DocxError::Package(e.to_string())
+    }
+}
+
+/// What a DOCX shows.
+#[derive(Debug)]
+pub enum Content<'a> {
+    /// A draft as it is.
+    Draft(&'a Draft),
+    /// TO in the official layout with every change of `diff` (FROM → TO) as
+    /// a Word tracked change attributed to `by`: Accept All gives TO, Reject
+    /// All gives FROM. The diff is taken, so that its text moves into the
+    /// document instead of being held twice.
+    Changes {
+        /// `diff_drafts(from, to, …)`.
+        diff: DraftDiff,
+        /// The older version.
+        from: &'a Draft,
+        /// The newer version, the one laid out.
+        to: &'a Draft,
+        /// Who made the changes, and when.
+        by: Attribution,
+    },
+}
+
+/// How to lay a document out and what to record in it.
+#[derive(Debug, Clone, Copy)]
+pub struct DocxOptions<'a> {
+    /// The profile's layout.
+    pub layout: &'a Layout,
+    /// The document type's name and code.
+    pub kind: &'a KindInfo,
+    /// The draft mark on the first page, or none for the final document.
+    pub mark: DraftMark,
+    /// Where the text came from.
+    pub provenance: &'a Provenance,
+}
+
+/// The DOCX bytes of `content`. The same input always gives the same bytes.
+pub fn export(content: Content<'_>, options: &DocxOptions<'_>) -> Result<Vec<u8>, DocxError> {
+    match content {
+        Content::Draft(draft) => export_draft(draft, options),
+        Content::Changes { diff, from, to, by } => export_changes(diff, from, to, by, options),
+    }
+}
+
+fn export_draft(draft: &Draft, o: &DocxOptions<'_>) -> Result<Vec<u8>, DocxError> {
+    let mut w = Writer::new(o.layout);
+    let referenced = w.collect_footnotes(draft);
+    let blocks = &draft.body.blocks;
+    let last = blocks.iter().rposition(|b| renders(b, &referenced));
+    let props = Properties::new(draft, o.kind, o.provenance);
+    write_document(
+        &mut w,
+        &draft.front,
+        o.kind,
+        o.mark,
+        &props,
+        &referenced,
+        |w, out, closing| {
+            for (i, b) in blocks.iter().enumerate() {
+                w.keep_with_closing = closing && Some(i) == last;
+                w.block(b, &referenced, Track::Keep, out);
+                out.boundary();
+            }
+            w.keep_with_closing = false;
+        },
+    )
+}
+
+fn export_changes(
+    diff: DraftDiff,
+    from: &Draft,
+    to: &Draft,
+    by: Attribution,
+    o: &DocxOptions<'_>,
+) -> Result<Vec<u8>, DocxError> {
+    let order = diff.reading_order();
+    let mut w = Writer::new(o.layout);
+    w.rev = Some(by);
+    w.old_front = Some(&from.front);
+    w.front_changes = &diff.front;
+    let mut referenced = w.collect_footnotes(from);
+    referenced.extend(w.collect_footnotes(to));
+    let last = order
+        .iter()
+        .rposition(|&s| tracked::step_renders(&diff, s, from, to, &referenced));
+    let props = Properties::new(to, o.kind, o.provenance);
+    write_document(
+        &mut w,
+        &to.front,
+        o.kind,
+        o.mark,
+        &props,
+        &referenced,
+        |w, out, closing| {
+            for (i, &step) in order.iter().enumerate() {
+                w.keep_with_closing = closing && Some(i) == last;
+                w.tracked_step(&diff, step, from, to, &referenced, out);
+                out.boundary();
+            }
+            w.keep_with_closing = false;
+        },
+    )
+}
+
+/// The main document part being written: a buffer handed to the package's
+/// compressor whenever it grows past a few pages' worth of XML, between
+/// paragraphs and table rows, so that no block however long (a table of
+/// thousands of rows, an unclosed code fence) sits in memory as XML.
+pub(crate) struct Body<'p> {
+    buf: String,
+    package: &'p mut Package,
+    error: Option<std::io::Error>,
+}
+
+/// How much XML is gathered before it goes to the compressor.
+const FLUSH_BYTES: usize = 1 << 16;
+
+impl Body<'_> {
+    /// A point where the XML written so far may go to the package.
+    pub fn boundary(&mut self) {
+        if self.buf.len() >= FLUSH_BYTES {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if let Err(e) = self.package.write(&self.buf)
+            && self.error.is_none()
+        {
+            self.error = Some(e);
+        }
+        self.buf.clear();
+    }
+}
+
+impl std::ops::Deref for Body<'_> {
+    type Target = String;
+    fn deref(&self) -> &String {
+        &self.buf
+    }
+}
+
+impl std::ops::DerefMut for Body<'_> {
+    fn deref_mut(&mut self) -> &mut String {
+        &mut self.buf
+    }
+}
+
+/// Writes the whole package: the first page's front matter, the body through
+/// `body(writer, out, closing)` (`closing`: a signature block follows, so the
+/// last body block keeps with it), the closing block, then the parts the body
+/// needs (footnotes, hyperlink relationships).
+fn write_document<'a>(
+    w: &mut Writer<'a>,
+    front: &FrontMatter,
+    kind: &KindInfo,
+    mark: DraftMark,
+    props: &Properties,
+    referenced: &Referenced,
+    body: impl FnOnce(&mut Writer<'a>, &mut Body<'_>, bool),
+) -> Result<Vec<u8>, DocxError> {
+    if front.issuer.name.trim().is_empty() {
+        return Err(DocxError::Missing("issuing body (issuer.name)"));
+    }
+    let parts = Parts {
+        first_header: w.first_page_differs(),
+        footnotes: !referenced.is_empty(),
+    };
+    w.has_notes_part = parts.footnotes;
+    let mut package = Package::new(&parts, props)?;
+    package.start("word/document.xml")?;
+    let mut out = Body {
+        buf: page::open_part("document"),
+        package: &mut package,
+        error: None,
+    };
+    out.push_str("<w:body>");
+    w.draft_mark(mark, &mut out);
+    w.header_table(front, kind, &mut out);
+    w.title_block(front, kind, &mut out);
+    let closing = w.closing_expected(front);
+    body(w, &mut out, closing);
+    w.closing(front, &mut out);
+    w.section(&mut out);
+    out.push_str("</w:body></w:document>");
+    out.flush();
+    if let Some(e) = out.error.take() {
+        return Err(e.into());
+    }
+    package.part("word/styles.xml", &w.styles())?;
+    package.part("word/settings.xml", &w.settings())?;
+    package.part("word/fontTable.xml", &w.font_table())?;
+    package.part("word/header1.xml", &w.page_number_header())?;
+    if parts.first_header {
+        package.part("word/header2.xml", &w.empty_header())?;
+    }
+    let note_links = if parts.footnotes {
+        package.start("word/footnotes.xml")?;
+        w.footnotes(|piece| package.write(piece))?
+    } else {
+        Default::default()
+    };
+    package.document_rels(&parts, &w.links)?;
+    package.footnote_rels(&note_links)?;
+    package.finish()
+}

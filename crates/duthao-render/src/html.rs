@@ -1,0 +1,943 @@
+//! The redline as one self-contained HTML page for reviewers: Vietnamese,
+//! no network, no script needed (the view switch is pure CSS), prints well.
+
+use std::io::{self, Write};
+
+use super::{Labels, path_display, section_of, stat};
+use duthao_diff::{
+    BlockChange, DraftDiff, FieldChange, RowChange, Side, Step, TableChange, WordOp, apply,
+    table_cells,
+};
+use duthao_model::{Block, BlockKind, Draft, Inline, ListMarker};
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut s = String::with_capacity(text.len() + text.len() / 16);
+    for c in text.chars() {
+        match c {
+            '&' => s.push_str("&amp;"),
+            '<' => s.push_str("&lt;"),
+            '>' => s.push_str("&gt;"),
+            '"' => s.push_str("&quot;"),
+            '\'' => s.push_str("&#39;"),
+            // HTML has no place for control characters (a browser shows
+            // nothing, a terminal would obey them).
+            '\t' | '\n' | '\r' => s.push(c),
+            c if c.is_control() => {}
+            _ => s.push(c),
+        }
+    }
+    s
+}
+
+fn field_name(key: &str) -> String {
+    let name = match key {
+        "kind" => "Loại văn bản",
+        "profile" => "Thể thức",
+        "issuer.parent" => "Cơ quan cấp trên",
+        "issuer.name" => "Cơ quan ban hành",
+        "issuer.code" => "Ký hiệu cơ quan",
+        "number" => "Số văn bản",
+        "place" => "Địa danh",
+        "date" => "Ngày tháng",
+        "title" => "Trích yếu",
+        "signer.authority" => "Thẩm quyền ký",
+        "signer.title" => "Chức vụ người ký",
+        "signer.name" => "Người ký",
+        "recipients" => "Nơi nhận",
+        other => return escape(other),
+    };
+    name.to_string()
+}
+
+fn kind_name(tag: &str) -> &'static str {
+    match tag {
+        "heading" => "đề mục",
+        "paragraph" => "đoạn văn",
+        "list-item" => "mục liệt kê",
+        "table" => "bảng",
+        "quote" => "trích dẫn",
+        "footnote" => "chú thích",
+        "code" => "khối mã",
+        "rule" => "đường kẻ",
+        _ => "khối",
+    }
+}
+
+fn change_name(c: &BlockChange) -> &'static str {
+    match c {
+        BlockChange::Unchanged { .. } => "Không đổi",
+        BlockChange::Changed { .. } => "Sửa đổi",
+        BlockChange::Added { .. } => "Bổ sung",
+        BlockChange::Removed { .. } => "Lược bỏ",
+        BlockChange::Moved { .. } => "Di chuyển",
+    }
+}
+
+/// Ops as HTML: both sides inline (`None`), or one side of a side-by-side
+/// view, with that side's changes marked.
+fn ops_html(ops: &[WordOp], side: Option<Side>) -> String {
+    let mut s = String::new();
+    for op in ops {
+        match (op, side) {
+            (WordOp::Equal(t), _) => s.push_str(&escape(t)),
+            (WordOp::Insert(t), None | Some(Side::New)) => {
+                s.push_str("<ins>");
+                s.push_str(&escape(t));
+                s.push_str("</ins>");
+            }
+            (WordOp::Delete(t), None | Some(Side::Old)) => {
+                s.push_str("<del>");
+                s.push_str(&escape(t));
+                s.push_str("</del>");
+            }
+            _ => {}
+        }
+    }
+    s
+}
+
+/// One side of a changed front-matter field: its value with that side's
+/// changes marked (the items of a list one per line), or "(trống)".
+fn front_side(c: &FieldChange, side: Side) -> String {
+    let value = match side {
+        Side::Old => &c.old,
+        Side::New => &c.new,
+    };
+    if value.is_none() {
+        return "<i>(trống)</i>".to_string();
+    }
+    if c.is_list() {
+        return c
+            .ops
+            .iter()
+            .filter_map(|op| match (op, side) {
+                (WordOp::Equal(t), _) => Some(escape(t)),
+                (WordOp::Delete(t), Side::Old) => Some(format!("<del>{}</del>", escape(t))),
+                (WordOp::Insert(t), Side::New) => Some(format!("<ins>{}</ins>", escape(t))),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join("<br>");
+    }
+    ops_html(&c.ops, Some(side)).replace('\n', "<br>")
+}
+
+fn block_class(b: &Block) -> String {
+    match &b.kind {
+        duthao_model::BlockKind::Heading { level, .. } => format!("k-heading h{level}"),
+        _ => format!("k-{}", b.kind_tag()),
+    }
+}
+
+const CSS: &str = r#"
+:root { --ins: #0a6b2d; --ins-bg: #e3f6e8; --del: #a3191b; --del-bg: #fbe6e6; --mv: #6a3fa0; --mv-bg: #f1eafa; --rule: #d0d4da; --muted: #5b6370; }
+* { box-sizing: border-box; }
+body { margin: 0; font-family: "Times New Roman", "Liberation Serif", "DejaVu Serif", "Noto Serif", serif; font-size: 17px; line-height: 1.5; color: #111; background: #f5f6f8; }
+.page { max-width: 1180px; margin: 0 auto; padding: 24px 32px 48px; background: #fff; }
+header h1 { font-size: 1.5em; margin: 0 0 4px; }
+.doc-title { margin: 0 0 8px; font-style: italic; }
+.summary { margin: 8px 0; }
+.legend { color: var(--muted); font-size: .9em; }
+.legend span { margin-right: 14px; }
+h2 { font-size: 1.15em; border-bottom: 1px solid var(--rule); padding-bottom: 4px; margin-top: 28px; }
+ins { color: var(--ins); background: var(--ins-bg); text-decoration: underline; text-decoration-thickness: 1px; }
+del { color: var(--del); background: var(--del-bg); text-decoration: line-through; }
+table.front { border-collapse: collapse; width: 100%; }
+table.front th, table.front td { border: 1px solid var(--rule); padding: 4px 8px; vertical-align: top; text-align: left; }
+table.front th { background: #f0f2f5; font-weight: bold; }
+#contents ol { margin: 4px 0; padding-left: 22px; }
+#contents li { margin: 2px 0; }
+#contents .count { color: var(--muted); }
+a { color: #1a4f9c; }
+.viewswitch { position: absolute; opacity: 0; pointer-events: none; }
+.switch { margin: 16px 0 0; }
+.switch label { display: inline-block; padding: 4px 12px; border: 1px solid var(--rule); border-radius: 4px; cursor: pointer; margin-right: 6px; background: #fff; }
+#v-inline:checked ~ .page .switch label[for="v-inline"], #v-side:checked ~ .page .switch label[for="v-side"] { background: #1a4f9c; color: #fff; border-color: #1a4f9c; }
+#v-inline:checked ~ .page #side { display: none; }
+#v-side:checked ~ .page #inline { display: none; }
+.blk { margin: 0 0 10px; white-space: pre-wrap; overflow-wrap: anywhere; }
+.blk.k-heading { font-weight: bold; }
+.blk.k-heading.h1 { text-align: center; }
+.blk.k-code { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: .85em; }
+.blk.k-table { font-size: .95em; }
+.blk.same { color: #333; }
+.blk.chg, .blk.add, .blk.rem, .blk.mv, .blk.mv-from { border-left: 4px solid var(--rule); padding: 2px 0 2px 10px; }
+.blk.chg { border-color: #d9a400; }
+.blk.add { border-color: var(--ins); }
+.blk.rem { border-color: var(--del); }
+.blk.mv, .blk.mv-from { border-color: var(--mv); background: var(--mv-bg); }
+.blk.mv-from { color: var(--muted); }
+.tag { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 12px; color: var(--muted); white-space: normal; margin-bottom: 2px; }
+.tag b { color: #222; }
+table.sbs { border-collapse: collapse; width: 100%; table-layout: fixed; }
+table.sbs > thead > tr > th { background: #f0f2f5; text-align: left; padding: 6px 8px; border: 1px solid var(--rule); }
+table.sbs > tbody > tr > td { vertical-align: top; padding: 6px 8px; border: 1px solid var(--rule); white-space: pre-wrap; overflow-wrap: anywhere; }
+table.sbs > tbody > tr.same > td { color: #444; }
+table.sbs > tbody > tr.chg > td { background: #fffbea; }
+table.sbs > tbody > tr.add > td:last-child { background: var(--ins-bg); }
+table.sbs > tbody > tr.rem > td:first-child { background: var(--del-bg); }
+table.sbs > tbody > tr.mv > td, table.sbs > tbody > tr.mv-from > td { background: var(--mv-bg); }
+table.sbs > tbody > tr > td.empty { background: #fafafa; }
+table.doc { border-collapse: collapse; margin: 4px 0; white-space: normal; background: #fff; }
+table.doc th, table.doc td { border: 1px solid #8a919c; padding: 3px 8px; vertical-align: top; text-align: left; white-space: pre-wrap; }
+table.doc th { font-weight: bold; background: #f0f2f5; }
+table.doc tr.row-ins > * { background: var(--ins-bg); }
+table.doc tr.row-del > * { background: var(--del-bg); }
+table.doc tr.row-chg > * { background: #fffbea; }
+table.doc.gone { margin-bottom: 8px; }
+.blk.k-footnote, table.sbs .k-footnote { font-size: .85em; }
+sup.fnref { font-size: .75em; line-height: 0; }
+sup.fnref a { text-decoration: none; }
+footer { margin-top: 32px; color: var(--muted); font-size: .85em; }
+@media print {
+  body { background: #fff; font-size: 12pt; }
+  .page { max-width: none; padding: 0; }
+  .switch, #side { display: none !important; }
+  #inline { display: block !important; }
+  a { color: inherit; text-decoration: none; }
+  ins, del, .blk.mv, .blk.mv-from { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .blk, tr { break-inside: avoid; }
+  h2 { break-after: avoid; }
+}
+"#;
+
+/// Writes the HTML redline.
+pub fn write(
+    out: &mut impl Write,
+    diff: &DraftDiff,
+    from: &Draft,
+    to: &Draft,
+    labels: &Labels,
+) -> io::Result<()> {
+    let st = stat::compute(diff, from, to);
+    let (lf, lt) = (escape(&labels.from), escape(&labels.to));
+    write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>So sánh {lf} và {lt}: {}</title>\n<style>{CSS}</style>\n</head>\n<body>\n\
+         <input type=\"radio\" name=\"view\" id=\"v-inline\" class=\"viewswitch\" checked>\
+         <input type=\"radio\" name=\"view\" id=\"v-side\" class=\"viewswitch\">\n\
+         <div class=\"page\">\n<header>\n<h1>So sánh {lf} và {lt}</h1>\n",
+        escape(&to.front.title)
+    )?;
+    if !to.front.title.is_empty() {
+        writeln!(
+            out,
+            "<p class=\"doc-title\">{}</p>",
+            escape(&to.front.title)
+        )?;
+    }
+    let t = &st.total;
+    if diff.is_empty() {
+        writeln!(out, "<p class=\"summary\">Hai bản không có khác biệt.</p>")?;
+    } else {
+        writeln!(
+            out,
+            "<p class=\"summary\"><b>{} khối thay đổi</b>: {} sửa đổi, {} bổ sung, {} lược bỏ, {} di chuyển; \
+             thêm {} từ, bỏ {} từ{}.</p>",
+            t.blocks(),
+            t.changed,
+            t.added,
+            t.removed,
+            t.moved,
+            t.words_inserted,
+            t.words_deleted,
+            if diff.front.is_empty() {
+                String::new()
+            } else {
+                format!("; {} thông tin văn bản thay đổi", diff.front.len())
+            }
+        )?;
+    }
+    if diff.degraded {
+        writeln!(
+            out,
+            "<p class=\"summary\">Lưu ý: quá thời gian cho phép, một số đoạn được so sánh ở mức thô hơn.</p>"
+        )?;
+    }
+    writeln!(
+        out,
+        "<p class=\"legend\"><span><ins>nội dung bổ sung</ins></span><span><del>nội dung bị bỏ</del></span>\
+         <span class=\"tag\">▌ tím: đoạn di chuyển</span></p>\n\
+         <div class=\"switch\"><label for=\"v-inline\">Xem lồng ghép</label><label for=\"v-side\">Xem song song</label></div>\n</header>"
+    )?;
+
+    if !diff.front.is_empty() {
+        writeln!(
+            out,
+            "<section id=\"front\">\n<h2>Thông tin văn bản thay đổi</h2>\n<table class=\"front\">\
+             <thead><tr><th>Thông tin</th><th>{lf}</th><th>{lt}</th></tr></thead><tbody>"
+        )?;
+        for c in &diff.front {
+            let (old, new) = (front_side(c, Side::Old), front_side(c, Side::New));
+            writeln!(
+                out,
+                "<tr><th>{}</th><td>{}</td><td>{}</td></tr>",
+                field_name(&c.key),
+                old,
+                new
+            )?;
+        }
+        writeln!(out, "</tbody></table>\n</section>")?;
+    }
+
+    write_contents(out, diff, from, to, &st)?;
+
+    // Inline view.
+    writeln!(
+        out,
+        "<main>\n<section id=\"inline\">\n<h2>Bản so sánh lồng ghép</h2>"
+    )?;
+    let order = diff.reading_order();
+    for step in &order {
+        match *step {
+            Step::Departure(moved) => inline_departure(out, diff, moved, from, to)?,
+            Step::Block(pos) => inline_block(out, diff, pos, &diff.blocks[pos], from, to)?,
+        }
+    }
+    writeln!(out, "</section>")?;
+
+    // Side-by-side view.
+    writeln!(
+        out,
+        "<section id=\"side\">\n<h2>Bản so sánh song song</h2>\n<table class=\"sbs\">\
+         <thead><tr><th>{lf}</th><th>{lt}</th></tr></thead><tbody>"
+    )?;
+    for step in &order {
+        match *step {
+            Step::Departure(moved) => side_departure(out, diff, moved, from, to)?,
+            Step::Block(pos) => side_row(out, diff, pos, &diff.blocks[pos], from, to)?,
+        }
+    }
+    writeln!(out, "</tbody></table>\n</section>\n</main>")?;
+    writeln!(
+        out,
+        "<footer>Bản so sánh do duthao tạo; nội dung bổ sung được gạch chân, nội dung bị bỏ được gạch ngang.</footer>\n</div>\n</body>\n</html>"
+    )
+}
+
+fn write_contents(
+    out: &mut impl Write,
+    diff: &DraftDiff,
+    from: &Draft,
+    to: &Draft,
+    st: &stat::DiffStat,
+) -> io::Result<()> {
+    if st.sections.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "<nav id=\"contents\">\n<h2>Mục lục các thay đổi</h2>\n<ol>"
+    )?;
+    // Each change under its section, in one pass over the diff.
+    let index: std::collections::HashMap<&Option<String>, usize> = st
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (&s.section, i))
+        .collect();
+    let mut entries: Vec<Vec<(usize, &BlockChange, &Block)>> = vec![Vec::new(); st.sections.len()];
+    for (pos, change) in diff.blocks.iter().enumerate() {
+        let block = match change {
+            BlockChange::Unchanged { .. } => continue,
+            BlockChange::Removed { from: f } => &from.body.blocks[*f],
+            other => match other.to() {
+                Some(t) => &to.body.blocks[t],
+                None => continue,
+            },
+        };
+        if let Some(&i) = index.get(&section_of(&block.path)) {
+            entries[i].push((pos, change, block));
+        }
+    }
+    for (s, entries) in st.sections.iter().zip(&entries) {
+        let c = &s.counts;
+        let mut parts = Vec::new();
+        for (n, what) in [
+            (c.changed, "sửa đổi"),
+            (c.added, "bổ sung"),
+            (c.removed, "lược bỏ"),
+            (c.moved, "di chuyển"),
+        ] {
+            if n > 0 {
+                parts.push(format!("{n} {what}"));
+            }
+        }
+        let name = s.section.as_deref().unwrap_or("Phần mở đầu");
+        writeln!(
+            out,
+            "<li><b>{}</b> <span class=\"count\">({}; +{} / −{} từ)</span><ol>",
+            escape(name),
+            parts.join(", "),
+            c.words_inserted,
+            c.words_deleted
+        )?;
+        for &(pos, change, block) in entries {
+            writeln!(
+                out,
+                "<li><a href=\"#c-{pos}\">{}</a> <span class=\"count\">{}</span></li>",
+                escape(&path_display(block)),
+                change_name(change).to_lowercase()
+            )?;
+        }
+        writeln!(out, "</ol></li>")?;
+    }
+    writeln!(out, "</ol>\n</nav>")
+}
+
+fn tag_line(change: &BlockChange, from: &Draft, to: &Draft, pos: usize) -> String {
+    match change {
+        BlockChange::Moved {
+            from: f,
+            to: t,
+            ops,
+            ..
+        } => format!(
+            "<b>{}</b> · Di chuyển từ <a href=\"#d-{pos}\">{}</a>{}",
+            escape(&path_display(&to.body.blocks[*t])),
+            escape(&path_display(&from.body.blocks[*f])),
+            if ops.iter().any(WordOp::is_change) {
+                ", có sửa đổi"
+            } else {
+                ""
+            }
+        ),
+        BlockChange::Removed { from: f } => format!(
+            "<b>{}</b> · Lược bỏ",
+            escape(&path_display(&from.body.blocks[*f]))
+        ),
+        BlockChange::Changed { from: f, to: t, .. } => {
+            let (fb, tb) = (&from.body.blocks[*f], &to.body.blocks[*t]);
+            let kind = if fb.kind_tag() != tb.kind_tag() {
+                format!(
+                    " (đổi {} thành {})",
+                    kind_name(fb.kind_tag()),
+                    kind_name(tb.kind_tag())
+                )
+            } else {
+                String::new()
+            };
+            let what = if change.is_restyle() {
+                "Đổi định dạng (in đậm, in nghiêng hoặc liên kết), giữ nguyên chữ"
+            } else {
+                "Sửa đổi"
+            };
+            format!("<b>{}</b> · {what}{kind}", escape(&path_display(tb)))
+        }
+        other => format!(
+            "<b>{}</b> · {}",
+            other
+                .to()
+                .map(|t| escape(&path_display(&to.body.blocks[t])))
+                .unwrap_or_default(),
+            change_name(other)
+        ),
+    }
+}
+
+fn inline_block(
+    out: &mut impl Write,
+    diff: &DraftDiff,
+    pos: usize,
+    change: &BlockChange,
+    from: &Draft,
+    to: &Draft,
+) -> io::Result<()> {
+    let (class, block) = match change {
+        BlockChange::Unchanged { to: t, .. } => {
+            let b = &to.body.blocks[*t];
+            return writeln!(
+                out,
+                "<div class=\"blk same {}\"{}>{}</div>",
+                block_class(b),
+                footnote_id(b),
+                block_rich(b, &diff.text_of(b))
+            );
+        }
+        BlockChange::Changed { to: t, .. } => ("chg", &to.body.blocks[*t]),
+        BlockChange::Added { to: t } => ("add", &to.body.blocks[*t]),
+        BlockChange::Removed { from: f } => ("rem", &from.body.blocks[*f]),
+        BlockChange::Moved { to: t, .. } => ("mv", &to.body.blocks[*t]),
+    };
+    let body = match change {
+        BlockChange::Added { .. } => {
+            whole_marked(block, &diff.text_of(block), "ins", diff.whitespace)
+        }
+        BlockChange::Removed { .. } => {
+            whole_marked(block, &diff.text_of(block), "del", diff.whitespace)
+        }
+        BlockChange::Changed { from: f, to: t, .. } | BlockChange::Moved { from: f, to: t, .. } => {
+            changed_html(
+                diff,
+                change,
+                &from.body.blocks[*f],
+                &to.body.blocks[*t],
+                None,
+            )
+        }
+        BlockChange::Unchanged { .. } => String::new(),
+    };
+    // A removed footnote has no reference left to it; its id stays free.
+    let fn_id = if matches!(change, BlockChange::Removed { .. }) {
+        String::new()
+    } else {
+        footnote_id(block)
+    };
+    writeln!(
+        out,
+        "<div class=\"blk {class} {}\" id=\"c-{pos}\"><div class=\"tag\"{fn_id}>{}</div>{body}</div>",
+        block_class(block),
+        tag_line(change, from, to, pos)
+    )
+}
+
+fn inline_departure(
+    out: &mut impl Write,
+    diff: &DraftDiff,
+    moved: usize,
+    from: &Draft,
+    to: &Draft,
+) -> io::Result<()> {
+    if let BlockChange::Moved {
+        from: f,
+        to: t,
+        ops,
+        ..
+    } = &diff.blocks[moved]
+    {
+        let fb = &from.body.blocks[*f];
+        writeln!(
+            out,
+            "<div class=\"blk mv-from {}\" id=\"d-{moved}\"><div class=\"tag\"><b>{}</b> · Đã chuyển đến <a href=\"#c-{moved}\">{}</a></div>{}</div>",
+            block_class(fb),
+            escape(&path_display(fb)),
+            escape(&path_display(&to.body.blocks[*t])),
+            whole_marked(fb, &apply(ops, Side::Old), "", diff.whitespace)
+        )?;
+    }
+    Ok(())
+}
+
+fn side_row(
+    out: &mut impl Write,
+    diff: &DraftDiff,
+    pos: usize,
+    change: &BlockChange,
+    from: &Draft,
+    to: &Draft,
+) -> io::Result<()> {
+    let empty = "<td class=\"empty\"></td>";
+    match change {
+        BlockChange::Unchanged { to: t, .. } => {
+            let b = &to.body.blocks[*t];
+            let text = block_rich(b, &diff.text_of(b));
+            writeln!(
+                out,
+                "<tr class=\"same{}\"><td>{text}</td><td>{text}</td></tr>",
+                side_class(b)
+            )
+        }
+        BlockChange::Changed { from: f, to: t, .. } => {
+            let (fb, tb) = (&from.body.blocks[*f], &to.body.blocks[*t]);
+            writeln!(
+                out,
+                "<tr class=\"chg{}\" id=\"s-{pos}\"><td>{}</td><td><div class=\"tag\">{}</div>{}</td></tr>",
+                side_class(tb),
+                changed_html(diff, change, fb, tb, Some(Side::Old)),
+                tag_line(change, from, to, pos),
+                changed_html(diff, change, fb, tb, Some(Side::New))
+            )
+        }
+        BlockChange::Added { to: t } => writeln!(
+            out,
+            "<tr class=\"add\" id=\"s-{pos}\">{empty}<td><div class=\"tag\">{}</div>{}</td></tr>",
+            tag_line(change, from, to, pos),
+            whole_marked(
+                &to.body.blocks[*t],
+                &diff.text_of(&to.body.blocks[*t]),
+                "ins",
+                diff.whitespace,
+            )
+        ),
+        BlockChange::Removed { from: f } => writeln!(
+            out,
+            "<tr class=\"rem\" id=\"s-{pos}\"><td><div class=\"tag\">{}</div>{}</td>{empty}</tr>",
+            tag_line(change, from, to, pos),
+            whole_marked(
+                &from.body.blocks[*f],
+                &diff.text_of(&from.body.blocks[*f]),
+                "del",
+                diff.whitespace,
+            )
+        ),
+        BlockChange::Moved { from: f, to: t, .. } => {
+            let (fb, tb) = (&from.body.blocks[*f], &to.body.blocks[*t]);
+            writeln!(
+                out,
+                "<tr class=\"mv{}\" id=\"s-{pos}\"><td><div class=\"tag\">(từ {})</div>{}</td><td><div class=\"tag\">{}</div>{}</td></tr>",
+                side_class(tb),
+                escape(&path_display(fb)),
+                changed_html(diff, change, fb, tb, Some(Side::Old)),
+                tag_line(change, from, to, pos).replace("#d-", "#sd-"),
+                changed_html(diff, change, fb, tb, Some(Side::New))
+            )
+        }
+    }
+}
+
+fn side_departure(
+    out: &mut impl Write,
+    diff: &DraftDiff,
+    moved: usize,
+    from: &Draft,
+    to: &Draft,
+) -> io::Result<()> {
+    if let BlockChange::Moved {
+        from: f,
+        to: t,
+        ops,
+        ..
+    } = &diff.blocks[moved]
+    {
+        writeln!(
+            out,
+            "<tr class=\"mv-from\" id=\"sd-{moved}\"><td><div class=\"tag\"><b>{}</b> · Đã chuyển đến <a href=\"#s-{moved}\">{}</a></div>{}</td><td class=\"empty\"></td></tr>",
+            escape(&path_display(&from.body.blocks[*f])),
+            escape(&path_display(&to.body.blocks[*t])),
+            whole_marked(
+                &from.body.blocks[*f],
+                &apply(ops, Side::Old),
+                "",
+                diff.whitespace,
+            )
+        )?;
+    }
+    Ok(())
+}
+
+// Rich rendering. Unchanged blocks are drawn from the model, with their bold,
+// italics, links and footnote references. Changed blocks are drawn from the
+// word ops, which carry plain text only: mapping styles onto ops would mean
+// guessing which style an inserted word takes, so they stay plain with
+// ins/del marks (footnote references and table cells are still recognised in
+// that plain text, because their shape is fixed by `Block::text()`).
+
+/// A run of inlines as HTML, with its styles.
+fn inlines_html(content: &[Inline]) -> String {
+    let mut s = String::new();
+    for inline in content {
+        match inline {
+            Inline::Text(run) => {
+                let mut piece = escape(&run.text);
+                let st = &run.style;
+                for (on, tag) in [
+                    (st.code, "code"),
+                    (st.superscript, "sup"),
+                    (st.strike, "s"),
+                    (st.italic, "em"),
+                    (st.bold, "strong"),
+                ] {
+                    if on {
+                        piece = format!("<{tag}>{piece}</{tag}>");
+                    }
+                }
+                if let Some(link) = run.link.as_deref().filter(|l| safe_link(l)) {
+                    piece = format!("<a href=\"{}\">{piece}</a>", escape(link));
+                }
+                s.push_str(&piece);
+            }
+            Inline::FootnoteRef { label } => s.push_str(&footnote_ref(label)),
+            Inline::LineBreak => s.push_str("<br>"),
+        }
+    }
+    s
+}
+
+/// Whether a draft's link may become a live link in the reviewer's page: a
+/// `javascript:` or `data:` link would run in it, so only web, mail and
+/// relative links are kept; others show as their text alone.
+fn safe_link(link: &str) -> bool {
+    let lower = link.trim_start().to_ascii_lowercase();
+    match lower.find(':') {
+        None => true,
+        Some(colon) => {
+            let scheme = &lower[..colon];
+            // A colon after a path or fragment character is not a scheme.
+            scheme.contains(['/', '?', '#']) || ["http", "https", "mailto"].contains(&scheme)
+        }
+    }
+}
+
+fn footnote_ref(label: &str) -> String {
+    let l = escape(label);
+    format!("<sup class=\"fnref\"><a href=\"#fn-{l}\">{l}</a></sup>")
+}
+
+/// Turns the `[^label]` references left in escaped plain text into links.
+/// A reference that a change cut in two stays as typed: its pieces are in
+/// different ops and rewriting across them could misplace a mark.
+fn link_footnote_refs(escaped: &str) -> String {
+    let mut s = String::with_capacity(escaped.len());
+    let mut rest = escaped;
+    while let Some(at) = rest.find("[^") {
+        let after = &rest[at + 2..];
+        let end = after.find(']');
+        match end {
+            Some(e) if e > 0 && !after[..e].contains(|c: char| c.is_whitespace() || c == '[') => {
+                s.push_str(&rest[..at]);
+                let l = &after[..e];
+                s.push_str(&format!(
+                    "<sup class=\"fnref\"><a href=\"#fn-{l}\">{l}</a></sup>"
+                ));
+                rest = &after[e + 1..];
+            }
+            _ => {
+                s.push_str(&rest[..at + 2]);
+                rest = after;
+            }
+        }
+    }
+    s.push_str(rest);
+    s
+}
+
+/// Ops as HTML like [`ops_html`], with footnote references linked.
+fn ops_rich(ops: &[WordOp], side: Option<Side>) -> String {
+    let mut s = String::new();
+    for op in ops {
+        let (open, close) = match (op, side) {
+            (WordOp::Equal(_), _) => ("", ""),
+            (WordOp::Insert(_), None | Some(Side::New)) => ("<ins>", "</ins>"),
+            (WordOp::Delete(_), None | Some(Side::Old)) => ("<del>", "</del>"),
+            _ => continue,
+        };
+        s.push_str(open);
+        s.push_str(&link_footnote_refs(&escape(op.text())));
+        s.push_str(close);
+    }
+    s
+}
+
+/// The block's content from the model, styles kept.
+fn block_rich(b: &Block, text: &str) -> String {
+    match &b.kind {
+        BlockKind::Heading { content, .. }
+        | BlockKind::Paragraph { content }
+        | BlockKind::Quote { content } => inlines_html(content),
+        BlockKind::ListItem {
+            marker, content, ..
+        } => {
+            let m = match marker {
+                ListMarker::Bullet(c) => c.to_string(),
+                ListMarker::Ordered(o) => o.to_string(),
+            };
+            format!("{} {}", escape(&m), inlines_html(content))
+        }
+        BlockKind::FootnoteDef { label, content } => {
+            format!("<sup>{}</sup> {}", escape(label), inlines_html(content))
+        }
+        BlockKind::Table { header, rows } => {
+            let mut s = String::from("<table class=\"doc\">");
+            for (i, row) in std::iter::once(header).chain(rows.iter()).enumerate() {
+                let cell = if i == 0 { "th" } else { "td" };
+                s.push_str("<tr>");
+                for c in row {
+                    s.push_str(&format!("<{cell}>{}</{cell}>", inlines_html(c)));
+                }
+                s.push_str("</tr>");
+            }
+            s.push_str("</table>");
+            s
+        }
+        BlockKind::Code { .. } | BlockKind::Rule => escape(text),
+    }
+}
+
+/// Replaces the escaped `[^label]: ` that starts a footnote definition's
+/// plain text with the label as a superscript.
+fn footnote_def_head(b: &Block, html: String) -> String {
+    if let BlockKind::FootnoteDef { label, .. } = &b.kind {
+        // After `link_footnote_refs`, the head is already a link.
+        let linked = format!(
+            "<sup class=\"fnref\"><a href=\"#fn-{0}\">{0}</a></sup>: ",
+            escape(label)
+        );
+        if let Some(rest) = html.strip_prefix(&linked) {
+            return format!("<sup>{}</sup> {rest}", escape(label));
+        }
+    }
+    html
+}
+
+/// The `id` a footnote definition carries so references can link to it.
+fn side_class(b: &Block) -> &'static str {
+    if matches!(b.kind, BlockKind::FootnoteDef { .. }) {
+        " k-footnote"
+    } else {
+        ""
+    }
+}
+
+fn footnote_id(b: &Block) -> String {
+    match &b.kind {
+        BlockKind::FootnoteDef { label, .. } => format!(" id=\"fn-{}\"", escape(label)),
+        _ => String::new(),
+    }
+}
+
+fn marked(text: &str, tag: &str) -> String {
+    let t = link_footnote_refs(&escape(text));
+    if tag.is_empty() || t.is_empty() {
+        t
+    } else {
+        format!("<{tag}>{t}</{tag}>")
+    }
+}
+
+fn table_of(rows: &[Vec<String>], tag: &str, class: &str) -> String {
+    let mut s = format!("<table class=\"doc{class}\">");
+    for (i, row) in rows.iter().enumerate() {
+        let cell = if i == 0 { "th" } else { "td" };
+        s.push_str("<tr>");
+        for c in row {
+            s.push_str(&format!("<{cell}>{}</{cell}>", marked(c, tag)));
+        }
+        s.push_str("</tr>");
+    }
+    s.push_str("</table>");
+    s
+}
+
+/// A changed table as the diff pairs its rows: a table with per-cell marks,
+/// both sides (`side` is `None`) or one side; the whole old table struck
+/// and the new one underlined when the columns changed.
+fn table_redline(
+    change: &TableChange,
+    old_block: &Block,
+    new_block: &Block,
+    side: Option<Side>,
+    whitespace: bool,
+) -> Option<String> {
+    let old = table_cells(old_block, whitespace)?;
+    let new = table_cells(new_block, whitespace)?;
+    let rows = match change {
+        TableChange::Reshaped => {
+            return Some(match side {
+                None => format!(
+                    "{}{}",
+                    table_of(&old, "del", " gone"),
+                    table_of(&new, "ins", "")
+                ),
+                Some(Side::Old) => table_of(&old, "del", ""),
+                Some(Side::New) => table_of(&new, "ins", ""),
+            });
+        }
+        TableChange::Rows(rows) => rows,
+    };
+    let mut s = String::from("<table class=\"doc\">");
+    for row in rows {
+        let header = row.from() == Some(0) || row.to() == Some(0);
+        let (class, cells): (&str, Vec<String>) = match row {
+            RowChange::Same { to, .. } => ("", new[*to].iter().map(|c| marked(c, "")).collect()),
+            RowChange::Edited { cells, .. } => (
+                " class=\"row-chg\"",
+                cells.iter().map(|ops| ops_rich(ops, side)).collect(),
+            ),
+            RowChange::Removed { from } => {
+                if side == Some(Side::New) {
+                    continue;
+                }
+                (
+                    " class=\"row-del\"",
+                    old[*from].iter().map(|c| marked(c, "del")).collect(),
+                )
+            }
+            RowChange::Added { to } => {
+                if side == Some(Side::Old) {
+                    continue;
+                }
+                (
+                    " class=\"row-ins\"",
+                    new[*to].iter().map(|c| marked(c, "ins")).collect(),
+                )
+            }
+        };
+        let cell = if header { "th" } else { "td" };
+        s.push_str(&format!("<tr{class}>"));
+        for c in cells {
+            s.push_str(&format!("<{cell}>{c}</{cell}>"));
+        }
+        s.push_str("</tr>");
+    }
+    s.push_str("</table>");
+    Some(s)
+}
+
+/// A block's whole text, all inserted or all deleted (`tag`), as a table
+/// when it is one.
+fn whole_marked(b: &Block, text: &str, tag: &str, whitespace: bool) -> String {
+    if let Some(cells) = table_cells(b, whitespace) {
+        return table_of(&cells, tag, "");
+    }
+    let inner = footnote_def_head(b, link_footnote_refs(&escape(text)));
+    if tag.is_empty() {
+        inner
+    } else {
+        format!("<{tag}>{inner}</{tag}>")
+    }
+}
+
+/// A changed or moved block as HTML for one side or both.
+fn changed_html(
+    diff: &DraftDiff,
+    change: &BlockChange,
+    old_block: &Block,
+    new_block: &Block,
+    side: Option<Side>,
+) -> String {
+    let shown = if side == Some(Side::Old) {
+        old_block
+    } else {
+        new_block
+    };
+    let ops = change.ops().unwrap_or_default();
+    // Only the emphasis changed: each side as it is styled shows how.
+    if !ops.iter().any(WordOp::is_change) {
+        return block_rich(shown, &diff.text_of(shown));
+    }
+    if let Some(table) = change.table()
+        && let Some(t) = table_redline(table, old_block, new_block, side, diff.whitespace)
+    {
+        return t;
+    }
+    footnote_def_head(shown, ops_rich(ops, side))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_link;
+
+    #[test]
+    fn only_web_mail_and_relative_links_are_live() {
+        for ok in [
+            "https://x.vn/a",
+            "mailto:a@b.vn",
+            "#fn-1",
+            "tai-lieu.md",
+            "a/b:c",
+        ] {
+            assert!(safe_link(ok), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            " JavaScript:x",
+            "data:text/html,x",
+            "vbscript:x",
+        ] {
+            assert!(!safe_link(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! Redline writers: one [`DraftDiff`](duthao_diff::DraftDiff) shown as a
+//! coloured terminal report, a self-contained HTML page, a JSON document, a
+//! CriticMarkup text, or a per-section summary; and what every writer that
+//! prints to a terminal shares.
+#![warn(missing_docs)]
+
+pub mod html;
+pub mod json;
+pub mod markdown;
+pub mod stat;
+pub mod terminal;
+
+use std::borrow::Cow;
+
+/// Whether `c` must not reach a terminal as it is: C0 controls other than
+/// tab and line feed (ESC starts escape sequences, BEL rings, CR rewrites
+/// the line), DEL, the C1 controls (U+009B is a one-character CSI on some
+/// terminals) and the bidirectional overrides and isolates, which make text
+/// read in another order than it is stored.
+fn unsafe_on_terminal(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
+        | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text from a draft, a commit or a configuration file, made safe to print
+/// on a terminal: each character that could act on the terminal is shown as
+/// a visible escape (`\u{1b}`) instead. Borrowed when there is none.
+pub fn terminal_safe(text: &str) -> Cow<'_, str> {
+    // Every such character starts with a byte below 0x20, 0x7F, 0xC2 (C1)
+    // or 0xE2 (the bidirectional ones): most text has none of those but
+    // the occasional 0xE2 of a dash or a quote.
+    let suspect =
+        |b: u8| b < 0x20 && b != b'\t' && b != b'\n' || b == 0x7f || b == 0xc2 || b == 0xe2;
+    if !text.bytes().any(suspect) || !text.chars().any(unsafe_on_terminal) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if unsafe_on_terminal(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A writer that passes text through [`terminal_safe`]: for formats meant
+/// for files (CriticMarkup) when they are printed on a terminal. Input is
+/// UTF-8; a character split across two writes is held until it is whole.
+pub struct TerminalSafe<W: std::io::Write> {
+    inner: W,
+    pending: Vec<u8>,
+}
+
+impl<W: std::io::Write> TerminalSafe<W> {
+    /// Wraps `inner`, which receives the escaped text.
+    pub fn new(inner: W) -> Self {
+        TerminalSafe {
+            inner,
+            pending: Vec::new(),
+        }
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for TerminalSafe<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        let valid = match std::str::from_utf8(&self.pending) {
+            Ok(s) => s.len(),
+            Err(e) if e.error_len().is_none() => e.valid_up_to(),
+            // Not UTF-8 at all: nothing to escape by character; pass it on.
+            Err(_) => {
+                self.inner.write_all(&self.pending)?;
+                self.pending.clear();
+                return Ok(buf.len());
+            }
+        };
+        let text = std::str::from_utf8(&self.pending[..valid]).unwrap_or_default();
+        self.inner.write_all(terminal_safe(text).as_bytes())?;
+        self.pending.drain(..valid);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.pending.is_empty() {
+            self.inner.write_all(&self.pending)?;
+            self.pending.clear();
+        }
+        self.inner.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_are_shown_escaped() {
+        assert_eq!(terminal_safe("Điều 1 — “x”"), "Điều 1 — “x”");
+        assert!(matches!(terminal_safe("tab\tand\nline"), Cow::Borrowed(_)));
+        assert_eq!(terminal_safe("a\u{1b}[2Jb\u{7}"), "a\\u{1b}[2Jb\\u{7}");
+        assert_eq!(
+            terminal_safe("x\u{9b}31m\u{202e}y\r"),
+            "x\\u{9b}31m\\u{202e}y\\u{d}"
+        );
+    }
+
+    #[test]
+    fn the_writer_escapes_across_split_characters() {
+        use std::io::Write;
+        let mut w = TerminalSafe::new(Vec::new());
+        let text = "đ\u{1b}ư".as_bytes();
+        w.write_all(&text[..1]).expect("write");
+        w.write_all(&text[1..]).expect("write");
+        w.flush().expect("flush");
+        assert_eq!(String::from_utf8(w.inner).expect("utf-8"), "đ\\u{1b}ư");
+    }
+}
+
+use duthao_model::{Block, PathSegment, StructuralPath};
+
+/// How the two versions are named to the reader: "Dự thảo lần 1", "v2",
+/// a file name, "bản đang soạn"…
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Labels {
+    /// The name of the old (FROM) version.
+    pub from: String,
+    /// The name of the new (TO) version.
+    pub to: String,
+}
+
+impl Labels {
+    /// Names the old version `from` and the new one `to`.
+    pub fn new(from: impl Into<String>, to: impl Into<String>) -> Self {
+        Labels {
+            from: from.into(),
+            to: to.into(),
+        }
+    }
+}
+
+/// The top-level section a block belongs to ("Phần I", "II", "Điều 3"), or
+/// `None` for text before the first numbered heading.
+pub fn section_of(path: &StructuralPath) -> Option<String> {
+    match path.first() {
+        Some(PathSegment::Label(l)) => Some(l.text.to_string()),
+        _ => None,
+    }
+}
+
+/// A block's structural path for display; a block with no path (a preamble
+/// paragraph the reader could not place) shows its line.
+pub fn path_display(block: &Block) -> String {
+    if block.path.is_empty() {
+        format!("line {}", block.lines)
+    } else {
+        block.path.to_string()
+    }
+}

@@ -1,0 +1,162 @@
+//! `export`, and `diff --format docx`: a DOCX in the official layout, of a
+//! draft or of a comparison as tracked changes, through one path that finds
+//! the profile's layout and the kind's name.
+
+use super::compare::Comparison;
+use super::snapshot::{Purpose, Snapshot, snapshot};
+use crate::docx::{self, Content, DocxOptions, KindInfo};
+use crate::model::Draft;
+use crate::profile::layout::{Layout, load_layout};
+use crate::profile::{Kinds, Templates};
+use crate::workspace::{Result, TEMPLATES_DIR, Workspace, WorkspaceError};
+use duthao_store::Rev;
+
+/// The profile a draft from outside any workspace is laid out in when its
+/// front matter names none.
+const DEFAULT_PROFILE: &str = "state";
+
+/// A DOCX, with what the reader should hear about it.
+#[derive(Debug, Clone)]
+pub struct Exported {
+    /// The document.
+    pub bytes: Vec<u8>,
+    /// What the layout needs that the draft lacks (a signer, recipients …),
+    /// and anything else to know about the text laid out.
+    pub warnings: Vec<String>,
+    /// The draft laid out (its name, or the file as given).
+    pub name: String,
+    /// The version laid out, when the text is exactly a submitted version.
+    pub version: Option<u32>,
+}
+
+/// Which text of a draft to export.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Which {
+    /// The latest version, or the text on disk when there is none.
+    #[default]
+    Latest,
+    /// A revision (a version, a git revision, the text on disk).
+    At(Rev),
+    /// The final, unmarked document: every level's approval is needed.
+    Final,
+}
+
+/// The DOCX of a draft, marked as a draft ("Dự thảo lần N", or "DỰ THẢO"
+/// for text not submitted) and recording where its text came from.
+pub fn export(ws: &Workspace, slug: &str, which: &Which) -> Result<Exported> {
+    let rev = match which {
+        Which::Final => {
+            return Err(WorkspaceError::NotApproved {
+                slug: slug.to_string(),
+            });
+        }
+        Which::At(rev) => rev.clone(),
+        Which::Latest => match ws.versions(slug)?.last() {
+            Some(v) => Rev::Version(v.n),
+            None => Rev::Working,
+        },
+    };
+    let snap = snapshot(ws, slug, &rev, Purpose::Document)?;
+    let (layout, kind) = layout_and_kind(Some(ws), &snap)?;
+    let bytes = docx::export(
+        Content::Draft(&snap.draft),
+        &DocxOptions {
+            layout: &layout,
+            kind: &kind,
+            mark: snap.mark(),
+            provenance: &snap.provenance(),
+        },
+    )?;
+    let mut warnings = docx::check(&snap.draft, &layout, snap.mark());
+    if let (Rev::Working, Some((op, _))) = (&rev, ws.store().operation_in_progress()) {
+        warnings.push(format!(
+            "a git {op} is in progress in this repository; the text on disk may not be the text that will be committed"
+        ));
+    }
+    Ok(Exported {
+        bytes,
+        warnings,
+        name: slug.to_string(),
+        version: snap.version,
+    })
+}
+
+/// TO of a comparison in the official layout with every change since FROM
+/// as a Word tracked change, by TO's author at TO's date. Compare with
+/// [`Purpose::Document`](super::Purpose::Document) so that TO's provenance
+/// is known. `ws`: the workspace the command runs in, if any, whose profiles
+/// lay out drafts from files too.
+pub fn export_changes(ws: Option<&Workspace>, cmp: Comparison) -> Result<Exported> {
+    let Comparison { from, to, diff } = cmp;
+    let (layout, kind) = layout_and_kind(ws, &to)?;
+    let fallback = match (ws, &to.origin) {
+        (Some(ws), super::Origin::Draft { .. }) => ws
+            .store()
+            .identity()
+            .map(|i| i.name)
+            .unwrap_or_else(|_| "duthao".to_string()),
+        _ => to.label(),
+    };
+    let bytes = docx::export(
+        Content::Changes {
+            diff,
+            from: &from.draft,
+            to: &to.draft,
+            by: to.attribution(&fallback),
+        },
+        &DocxOptions {
+            layout: &layout,
+            kind: &kind,
+            mark: to.mark(),
+            provenance: &to.provenance(),
+        },
+    )?;
+    Ok(Exported {
+        bytes,
+        warnings: Vec::new(),
+        name: to.name().to_string(),
+        version: to.version,
+    })
+}
+
+/// The layout of the snapshot's profile (the workspace's copy winning over
+/// the built-in one) and its kind's name and code.
+fn layout_and_kind(ws: Option<&Workspace>, snap: &Snapshot) -> Result<(Layout, KindInfo)> {
+    let draft: &Draft = &snap.draft;
+    let (profile, templates, folder) = match ws {
+        Some(ws) => (
+            ws.profile_of(draft).to_string(),
+            ws.templates.clone(),
+            Some(ws.root().join(TEMPLATES_DIR)),
+        ),
+        None => (
+            draft
+                .front
+                .profile
+                .clone()
+                .unwrap_or_else(|| DEFAULT_PROFILE.to_string()),
+            Templates::builtin(),
+            None,
+        ),
+    };
+    let layout = load_layout(&profile, folder.as_deref()).map_err(WorkspaceError::Layout)?;
+    let kinds = match ws {
+        Some(ws) => ws.kinds(&profile)?,
+        None => std::sync::Arc::new(Kinds::load(&templates, &profile)?),
+    };
+    let k = kinds
+        .get(&draft.front.kind)
+        .ok_or_else(|| WorkspaceError::UnknownKindOf {
+            name: snap.label(),
+            kind: draft.front.kind.clone(),
+            profile: profile.clone(),
+            known: kinds.known(),
+        })?;
+    Ok((
+        layout,
+        KindInfo {
+            name: k.name.clone(),
+            code: k.code.clone(),
+        },
+    ))
+}

@@ -1,0 +1,29 @@
+//! The operations: one function per command, for the command line now and
+//! a review page later. Each takes what the user asked for, does it, and
+//! returns what happened as data; none prints, none decides how its result
+//! is shown, and none gives advice on what to run next (the caller does,
+//! from the result or the error).
+
+mod commit;
+mod compare;
+mod demo;
+mod export;
+mod init;
+mod list;
+mod log;
+mod new;
+mod snapshot;
+mod status;
+mod submit;
+
+pub use commit::{Committed, commit, commit_as};
+pub use compare::{CompareOptions, Comparison, Sources, compare, revisions};
+pub use demo::{DemoReport, Submitted, demo};
+pub use export::{Exported, Which, export, export_changes};
+pub use init::{InitOptions, InitReport, default_config, init};
+pub use list::{DraftSummary, list};
+pub use log::{LogEntry, LogEvent, log};
+pub use new::{NewDraft, NewOptions, new_draft};
+pub use snapshot::{Origin, Purpose, Snapshot, snapshot};
+pub use status::{DraftStatus, NextStep, Stage, VersionInfo, status};
+pub use submit::{submit, submit_as};
