@@ -15,10 +15,19 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("duthao-store", &[]),
     ("duthao-diff", &["duthao-model"]),
     ("duthao-profile", &["duthao-model", "duthao-fs"]),
-    ("duthao-render", &["duthao-model", "duthao-diff"]),
+    ("duthao-review", &["duthao-model", "duthao-diff"]),
+    (
+        "duthao-render",
+        &["duthao-model", "duthao-diff", "duthao-review"],
+    ),
     (
         "duthao-docx",
-        &["duthao-model", "duthao-diff", "duthao-profile"],
+        &[
+            "duthao-model",
+            "duthao-diff",
+            "duthao-profile",
+            "duthao-review",
+        ],
     ),
     (
         "duthao",
@@ -28,6 +37,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "duthao-store",
             "duthao-diff",
             "duthao-profile",
+            "duthao-review",
             "duthao-render",
             "duthao-docx",
         ],

@@ -1,0 +1,255 @@
+//! The synthesis table's content (Bản tổng hợp ý kiến, tiếp thu, giải
+//! trình ý kiến góp ý): who was asked, who answered, and every comment on a
+//! version with the drafter's answer, in document order. Writers lay it out.
+
+use serde::Serialize;
+
+use crate::event::Decision;
+use crate::review::{Review, State};
+
+/// A review level as the workspace configures it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LevelInfo {
+    /// Its id in commands ("co-so").
+    pub id: String,
+    /// Its name for readers.
+    pub name: String,
+}
+
+/// A commenting body as the workspace configures it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BodyInfo {
+    /// Its name (chủ thể góp ý).
+    pub name: String,
+    /// The id of its level.
+    pub level: String,
+}
+
+/// The levels in order and the bodies asked for comments.
+#[derive(Debug, Clone, Copy)]
+pub struct Roster<'a> {
+    /// The levels, in the order the document goes through them.
+    pub levels: &'a [LevelInfo],
+    /// The bodies.
+    pub bodies: &'a [BodyInfo],
+}
+
+impl Roster<'_> {
+    /// The position of a level in the order; unknown levels go last.
+    pub fn level_rank(&self, id: &str) -> usize {
+        self.levels
+            .iter()
+            .position(|l| l.id == id)
+            .unwrap_or(self.levels.len())
+    }
+
+    /// A level's name, or its id when it is not configured any more.
+    pub fn level_name<'b>(&'b self, id: &'b str) -> &'b str {
+        self.levels
+            .iter()
+            .find(|l| l.id == id)
+            .map_or(id, |l| l.name.as_str())
+    }
+}
+
+/// How one body answered on the version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BodyAnswer {
+    /// The body.
+    pub name: String,
+    /// Its level's id.
+    pub level: String,
+    /// Whether it was asked (it is in `duthao.toml`).
+    pub asked: bool,
+    /// Comments it sent (withdrawn ones included).
+    pub comments: usize,
+    /// It said it has no comments (thống nhất).
+    pub agreed: bool,
+}
+
+impl BodyAnswer {
+    /// It sent comments or agreed.
+    pub fn answered(&self) -> bool {
+        self.comments > 0 || self.agreed
+    }
+}
+
+/// The opening figures of the synthesis.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Bodies asked.
+    pub asked: usize,
+    /// Bodies that sent comments or agreed.
+    pub answered: usize,
+    /// Bodies that agreed with no comments.
+    pub agreed: usize,
+    /// Comments (not withdrawn).
+    pub comments: usize,
+    /// Tiếp thu.
+    pub accepted: usize,
+    /// Tiếp thu một phần.
+    pub partial: usize,
+    /// Giải trình.
+    pub explained: usize,
+    /// Without a response yet.
+    pub open: usize,
+    /// Withdrawn by their body.
+    pub withdrawn: usize,
+}
+
+/// One row of the table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Row {
+    /// STT, from 1.
+    pub number: usize,
+    /// The comment's id (its short form identifies it in `duthao comment show`).
+    pub id: String,
+    /// Nhóm vấn đề / Điều, khoản: the structural path, or `None` for a
+    /// comment on the draft as a whole.
+    pub location: Option<String>,
+    /// The quoted passage, when the comment quotes one.
+    pub quote: Option<String>,
+    /// Chủ thể góp ý.
+    pub body: String,
+    /// The body's level's name.
+    pub level: String,
+    /// Nội dung góp ý.
+    pub text: String,
+    /// The proposed wording, when given.
+    pub proposal: Option<String>,
+    /// The drafter's decision; `None` while unanswered.
+    pub decision: Option<Decision>,
+    /// The drafter's explanation.
+    pub response: Option<String>,
+    /// Where the comment came from, for the reader ("Công văn số …", a file).
+    pub source: Option<String>,
+}
+
+/// The synthesis of the comments on one version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Synthesis {
+    /// The draft's name.
+    pub draft: String,
+    /// The version the comments were made on.
+    pub version: u32,
+    /// Every body asked, and any that answered without being asked.
+    pub bodies: Vec<BodyAnswer>,
+    /// The opening figures.
+    pub counts: Counts,
+    /// The rows: comments on the whole draft first, then in document
+    /// order, then by level, then by time.
+    pub rows: Vec<Row>,
+}
+
+impl Synthesis {
+    /// The synthesis of `review`'s comments on version `version`.
+    pub fn of(review: &Review, draft: &str, version: u32, roster: Roster<'_>) -> Synthesis {
+        let mut bodies: Vec<BodyAnswer> = roster
+            .bodies
+            .iter()
+            .map(|b| BodyAnswer {
+                name: b.name.clone(),
+                level: b.level.clone(),
+                asked: true,
+                comments: 0,
+                agreed: false,
+            })
+            .collect();
+        let body_slot = |name: &str, level: &str, bodies: &mut Vec<BodyAnswer>| -> usize {
+            match bodies.iter().position(|b| b.name == name) {
+                Some(i) => i,
+                None => {
+                    bodies.push(BodyAnswer {
+                        name: name.to_string(),
+                        level: level.to_string(),
+                        asked: false,
+                        comments: 0,
+                        agreed: false,
+                    });
+                    bodies.len() - 1
+                }
+            }
+        };
+        let mut counts = Counts::default();
+        let mut threads = Vec::new();
+        for t in review.on_version(version) {
+            let i = body_slot(&t.comment.body, &t.comment.level, &mut bodies);
+            bodies[i].comments += 1;
+            match t.state() {
+                State::Withdrawn => counts.withdrawn += 1,
+                State::Open => counts.open += 1,
+                State::Answered(Decision::Accept) => counts.accepted += 1,
+                State::Answered(Decision::Partial) => counts.partial += 1,
+                State::Answered(Decision::Explain) => counts.explained += 1,
+            }
+            if t.state() != State::Withdrawn {
+                threads.push(t);
+            }
+        }
+        for a in review.agreements.iter().filter(|a| a.version == version) {
+            let i = body_slot(&a.body, &a.level, &mut bodies);
+            bodies[i].agreed = true;
+        }
+        counts.comments = threads.len();
+        counts.asked = bodies.iter().filter(|b| b.asked).count();
+        counts.answered = bodies.iter().filter(|b| b.answered()).count();
+        counts.agreed = bodies
+            .iter()
+            .filter(|b| b.agreed && b.comments == 0)
+            .count();
+
+        threads.sort_by_key(|t| {
+            (
+                t.comment.anchor.as_ref().map(|a| a.block),
+                roster.level_rank(&t.comment.level),
+                t.comment.time,
+            )
+        });
+        let rows = threads
+            .iter()
+            .enumerate()
+            .map(|(n, t)| {
+                let c = &t.comment;
+                let current = t.current();
+                Row {
+                    number: n + 1,
+                    id: c.id.to_string(),
+                    location: c.anchor.as_ref().map(|a| a.path.clone()),
+                    quote: c
+                        .anchor
+                        .as_ref()
+                        .and_then(|a| a.quote.as_ref())
+                        .map(|q| q.text.clone()),
+                    body: c.body.clone(),
+                    level: roster.level_name(&c.level).to_string(),
+                    text: c.text.clone(),
+                    proposal: c.proposal.clone(),
+                    decision: current.map(|r| r.decision),
+                    response: current.and_then(|r| r.text.clone()),
+                    source: source_line(&c.source),
+                }
+            })
+            .collect();
+        Synthesis {
+            draft: draft.to_string(),
+            version,
+            bodies,
+            counts,
+            rows,
+        }
+    }
+
+    /// The bodies asked that have not answered.
+    pub fn silent(&self) -> impl Iterator<Item = &BodyAnswer> {
+        self.bodies.iter().filter(|b| b.asked && !b.answered())
+    }
+}
+
+/// "Công văn số 12-CV/ĐU, ngày 20/11/2026" or the Word file's name.
+fn source_line(s: &crate::event::Source) -> Option<String> {
+    match (&s.letter, &s.file) {
+        (Some(letter), _) => Some(letter.clone()),
+        (None, Some(file)) => Some(file.clone()),
+        (None, None) => None,
+    }
+}
