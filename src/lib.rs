@@ -28,6 +28,10 @@ pub use duthao_diff as diff;
 /// The redline writers: terminal, HTML, JSON, Markdown, per-section counts.
 pub use duthao_render as render;
 
+/// Review events, their fold into threads, anchors and the synthesis's
+/// model (comments go through [`ops::add_comment`] and its neighbours).
+pub use duthao_review as review;
+
 /// Files: bounded reads and the one atomic write.
 pub use duthao_fs as fsutil;
 

@@ -1,5 +1,6 @@
 //! Argument parsing and dispatch; one file per command.
 
+mod comment;
 mod commit;
 mod demo;
 mod diff;
@@ -50,6 +51,7 @@ pub enum Command {
     Log(log::Args),
     Commit(commit::Args),
     Submit(submit::Args),
+    Comment(comment::Args),
     Diff(diff::Args),
     Export(export::Args),
     Demo(demo::Args),
@@ -131,6 +133,7 @@ pub fn main() -> ExitCode {
         Command::Log(a) => log::run(a, &ctx),
         Command::Commit(a) => commit::run(a, &ctx),
         Command::Submit(a) => submit::run(a, &ctx),
+        Command::Comment(a) => comment::run(a, &ctx),
         Command::Diff(a) => diff::run(a, &ctx),
         Command::Export(a) => export::run(a, &ctx),
         Command::Demo(a) => demo::run(a, &ctx),

@@ -12,6 +12,7 @@ mod init;
 mod list;
 mod log;
 mod new;
+mod review;
 mod snapshot;
 mod status;
 mod submit;
@@ -24,6 +25,11 @@ pub use init::{InitOptions, InitReport, default_config, init};
 pub use list::{DraftSummary, list};
 pub use log::{LogEntry, LogEvent, log};
 pub use new::{NewDraft, NewOptions, new_draft};
+pub use review::{
+    CommentList, ListFilter, NewComment, Placed, REVIEWS_DIR, Recorded, RecordedEvent, Shown,
+    add_comment, agree, comments, draft_of_comment, find_comment, load_review, place_all, reply,
+    respond, review_rel, review_version, roster, show, withdraw,
+};
 pub use snapshot::{Origin, Purpose, Snapshot, snapshot};
 pub use status::{DraftStatus, NextStep, Stage, VersionInfo, status};
 pub use submit::{submit, submit_as};

@@ -195,6 +195,102 @@ pub enum WorkspaceError {
         /// The draft.
         slug: String,
     },
+    /// A review command on a draft with no version: comments are made on a version.
+    #[error("{slug} has no version yet; comments are made on a version sent out for comment")]
+    NoVersion {
+        /// The draft.
+        slug: String,
+    },
+    /// A version that was never submitted.
+    #[error("{slug} has no v{n}; its latest version is v{latest}")]
+    UnknownVersion {
+        /// The draft.
+        slug: String,
+        /// The version asked for.
+        n: u32,
+        /// The latest there is.
+        latest: u32,
+    },
+    /// A level duthao.toml does not have.
+    #[error("unknown level `{level}`; the levels in duthao.toml: {known}")]
+    UnknownLevel {
+        /// The level named.
+        level: String,
+        /// What exists instead.
+        known: String,
+    },
+    /// A commenting body duthao.toml does not have.
+    #[error("unknown body \"{body}\" (chủ thể góp ý); the bodies in duthao.toml: {known}")]
+    UnknownBody {
+        /// The body named.
+        body: String,
+        /// What exists instead.
+        known: String,
+    },
+    /// A body named with a level that is not its own.
+    #[error("\"{body}\" comments at level `{its_level}` in duthao.toml, not `{level}`")]
+    BodyLevel {
+        /// The body.
+        body: String,
+        /// The level given.
+        level: String,
+        /// Its level in duthao.toml.
+        its_level: String,
+    },
+    /// An anchor that is not in the version.
+    #[error("{slug}: {source}")]
+    Anchor {
+        /// The draft.
+        slug: String,
+        /// What is wrong.
+        source: duthao_review::AnchorError,
+    },
+    /// A comment id that names no comment, or several.
+    #[error("comment {id}: {detail}")]
+    UnknownComment {
+        /// What was typed.
+        id: String,
+        /// Why it names none, or which it could be.
+        detail: String,
+    },
+    /// A comment, reply or answer with no text.
+    #[error("the {what} is empty")]
+    EmptyText {
+        /// What is empty.
+        what: &'static str,
+    },
+    /// A response to a comment that already has one.
+    #[error("comment {id} is already answered ({decision}, by {by} on {date})")]
+    AlreadyAnswered {
+        /// The comment's short id.
+        id: String,
+        /// The current decision, in Vietnamese.
+        decision: String,
+        /// Who answered.
+        by: String,
+        /// When (dd/mm/yyyy).
+        date: String,
+    },
+    /// A comment that was withdrawn.
+    #[error("comment {id} was withdrawn (by {by} on {date})")]
+    Withdrawn {
+        /// The comment's short id.
+        id: String,
+        /// Who recorded it.
+        by: String,
+        /// When (dd/mm/yyyy).
+        date: String,
+    },
+    /// A body that has agreed with the version already.
+    #[error("{body} has already agreed with {slug} v{n}")]
+    AlreadyAgreed {
+        /// The draft.
+        slug: String,
+        /// The version.
+        n: u32,
+        /// The body.
+        body: String,
+    },
     /// A comparison with no version to start from.
     #[error("{slug} has no version yet, so there is nothing to compare the text with")]
     NothingToCompare {
@@ -591,6 +687,12 @@ impl Workspace {
     /// How a draft at a revision is named in messages.
     pub fn draft_name(&self, slug: &str, rev: &Rev) -> PathBuf {
         display_name(&Self::draft_rel(slug), rev)
+    }
+
+    /// Who is running duthao, as git's configuration says (user.name,
+    /// user.email): the author of what they record.
+    pub fn identity(&self) -> Result<duthao_store::Identity> {
+        Ok(self.store.identity()?)
     }
 
     /// The versions of a draft sent out for comment, oldest first.

@@ -71,6 +71,12 @@ pub enum WriteError {
         /// The file's role, as [`write_owned`] was told it ("drafts").
         what: &'static str,
     },
+    /// A record that is written once exists already.
+    #[error("{}: exists already; duthao never replaces a record once written", path.display())]
+    Exists {
+        /// The file's path.
+        path: PathBuf,
+    },
     /// The path is inside a `.git` folder, before or after links are resolved.
     #[error("{}: is inside git's own folder; duthao never writes there (it would damage the repository)", path.display())]
     InsideGit {
@@ -440,6 +446,58 @@ pub fn write_owned(path: &Path, bytes: &[u8], what: &'static str) -> Result<(), 
     })
 }
 
+/// Writes a new file that must never replace another: `root/rel`, whose
+/// folders below `root` are made as needed and must be real folders (a
+/// link among them is refused, so a cloned workspace cannot send the write
+/// elsewhere). The file appears whole or not at all; when a file of that
+/// name exists already the write fails with [`WriteError::Exists`] and the
+/// file is left as it was. For append-only records such as review events.
+pub fn write_new(
+    root: &Path,
+    rel: &Path,
+    bytes: &[u8],
+    what: &'static str,
+) -> Result<(), WriteError> {
+    let mut dir = root.to_path_buf();
+    if let Some(parent) = rel.parent() {
+        for part in parent.components() {
+            dir.push(part);
+            match fs::symlink_metadata(&dir) {
+                Ok(m) if m.file_type().is_symlink() => {
+                    return Err(WriteError::OwnedLink { path: dir, what });
+                }
+                Ok(m) if m.is_dir() => {}
+                Ok(_) => {
+                    return Err(WriteError::ParentNotFolder {
+                        path: root.join(rel),
+                        parent: dir,
+                    });
+                }
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    match fs::create_dir(&dir) {
+                        Ok(()) => {}
+                        // Another process made it meanwhile.
+                        Err(e) if e.kind() == io::ErrorKind::AlreadyExists && dir.is_dir() => {}
+                        Err(source) => return Err(WriteError::Io { path: dir, source }),
+                    }
+                }
+                Err(source) => return Err(WriteError::Io { path: dir, source }),
+            }
+        }
+    }
+    let path = root.join(rel);
+    write_file(&path, |w| w.write_all(bytes), false).map_err(|source| {
+        if source.kind() == io::ErrorKind::AlreadyExists {
+            WriteError::Exists { path: path.clone() }
+        } else {
+            WriteError::Io {
+                path: path.clone(),
+                source,
+            }
+        }
+    })
+}
+
 /// Temporary files being written, removed if a signal ends the process.
 static IN_FLIGHT: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
@@ -448,6 +506,16 @@ fn in_flight() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
 }
 
 fn replace(path: &Path, body: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    write_file(path, body, true)
+}
+
+/// Writes `path` through a temporary file beside it: replacing what is
+/// there when `clobber`, else failing with `AlreadyExists` if anything is.
+fn write_file(
+    path: &Path,
+    body: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    clobber: bool,
+) -> io::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -479,7 +547,11 @@ fn replace(path: &Path, body: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> 
             tmp.as_file().set_permissions(mode)?;
         }
         tmp.as_file().sync_all()?;
-        tmp.persist(path).map_err(|e| e.error)?;
+        if clobber {
+            tmp.persist(path).map_err(|e| e.error)?;
+        } else {
+            tmp.persist_noclobber(path).map_err(|e| e.error)?;
+        }
         Ok(())
     })();
     in_flight().retain(|p| p != &tmp_path);
