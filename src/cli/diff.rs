@@ -2,8 +2,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::bail;
-use duthao::diff::{DiffOptions, DraftDiff};
-use duthao::model::Draft;
+use duthao::diff::DiffOptions;
 use duthao::ops::{self, CompareOptions, Purpose, Sources};
 use duthao::render::{Labels, html, json, markdown, stat, terminal};
 use duthao::store::Rev;
@@ -48,6 +47,10 @@ pub struct Args {
     /// Show whitespace-only changes too.
     #[arg(long)]
     pub whitespace: bool,
+    /// Show the review comments beside the blocks they concern: those made
+    /// on FROM's version or before, with their answers (terminal and HTML).
+    #[arg(long, conflicts_with = "files")]
+    pub comments: bool,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,6 +86,11 @@ fn compare(args: Args, ctx: &Context) -> anyhow::Result<()> {
     let docx = args.format == Format::Docx && !args.stat;
     if docx {
         check_docx_output(&args, ctx)?;
+    }
+    if args.comments && (args.stat || !matches!(args.format, Format::Terminal | Format::Html)) {
+        bail!(
+            "--comments shows the comments in the terminal and HTML redlines (--format terminal or html)"
+        );
     }
     let opts = CompareOptions {
         diff: DiffOptions {
@@ -121,7 +129,19 @@ fn compare(args: Args, ctx: &Context) -> anyhow::Result<()> {
             }
         }
     };
+    let notes_of = match (&sources, args.comments) {
+        (Sources::Revisions { ws, slug, from, to }, true) => Some((
+            *ws,
+            *slug,
+            ops::revisions(ws, slug, from.clone(), to.clone())?.0,
+        )),
+        _ => None,
+    };
     let cmp = ops::compare(sources, &opts)?;
+    let notes = match notes_of {
+        Some((ws, slug, from)) => ops::redline_notes(ws, slug, &from, &cmp.from.draft)?,
+        None => duthao::render::Notes::default(),
+    };
     if cmp.diff.degraded {
         errln!(
             "note: the comparison took too long and some paragraphs are shown as whole replacements"
@@ -140,17 +160,8 @@ fn compare(args: Args, ctx: &Context) -> anyhow::Result<()> {
         }
     } else {
         let labels = cmp.labels();
-        let render = |out: &mut dyn Write, color: bool| {
-            write(
-                out,
-                &args,
-                &cmp.diff,
-                &cmp.from.draft,
-                &cmp.to.draft,
-                &labels,
-                color,
-            )
-        };
+        let render =
+            |out: &mut dyn Write, color: bool| write(out, &args, &cmp, &labels, &notes, color);
         match &args.output {
             Some(path) => {
                 if let Some(p) =
@@ -226,12 +237,12 @@ fn output_guard(args: &Args, ctx: &Context) -> anyhow::Result<duthao::fsutil::Gu
 fn write(
     mut out: &mut dyn Write,
     args: &Args,
-    diff: &DraftDiff,
-    from: &Draft,
-    to: &Draft,
+    cmp: &ops::Comparison,
     labels: &Labels,
+    notes: &duthao::render::Notes,
     color: bool,
 ) -> std::io::Result<()> {
+    let (diff, from, to) = (&cmp.diff, &cmp.from.draft, &cmp.to.draft);
     if args.stat {
         let s = stat::compute(diff, from, to);
         if args.format == Format::Json {
@@ -248,12 +259,12 @@ fn write(
                 color,
                 ..Default::default()
             };
-            terminal::write(&mut out, diff, from, to, labels, &opts)?;
+            terminal::write_noted(&mut out, diff, from, to, labels, &opts, notes)?;
             if diff.is_empty() && !args.exit_code {
                 errln!("no differences between {} and {}", labels.from, labels.to);
             }
         }
-        Format::Html => html::write(&mut out, diff, from, to, labels)?,
+        Format::Html => html::write_noted(&mut out, diff, from, to, labels, notes)?,
         Format::Json => json::write(&mut out, diff, from, to, labels)?,
         Format::Markdown => markdown::write(&mut out, diff, from, to, labels)?,
         Format::Docx => unreachable!("DOCX is written by ops::export_changes"),

@@ -2,7 +2,8 @@ use super::Context;
 use super::output::outln;
 use super::output::{bold_line, cut, pad};
 
-/// Every draft: slug, kind, title, latest version and stage in the pipeline.
+/// Every draft: slug, kind, title, latest version, stage in the pipeline and
+/// comments still without a response.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Print one JSON document instead of a table.
@@ -28,11 +29,12 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
         .max(4);
     bold_line(
         &format!(
-            "{}  {}  {}  {}  {}",
+            "{}  {}  {}  {}  {}  {}",
             pad("SLUG", w),
             pad("KIND", 14),
             pad("VERSION", 7),
             pad("STAGE", 24),
+            pad("OPEN", 4),
             "TITLE"
         ),
         ctx.color,
@@ -51,17 +53,26 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
             (Some(t), None) => cut(t, 60),
             (None, None) => String::new(),
         };
+        let open = if d.open_comments > 0 {
+            d.open_comments.to_string()
+        } else {
+            "-".into()
+        };
         outln!(
-            "{}  {}  {}  {}  {}",
+            "{}  {}  {}  {}  {:>4}  {}",
             pad(&d.slug, w),
             pad(d.kind.as_deref().unwrap_or("?"), 14),
             pad(&version, 7),
             pad(&stage, 24),
+            open,
             title
         )?;
     }
     if drafts.iter().any(|d| d.uncommitted) {
         outln!("\n* the text on disk has changes not yet committed")?;
+    }
+    if drafts.iter().any(|d| d.open_comments > 0) {
+        outln!("OPEN: comments without a response (duthao comment list SLUG --open)")?;
     }
     Ok(())
 }

@@ -4,8 +4,9 @@ use super::Context;
 use super::output::outln;
 use super::output::{format_time, short};
 
-/// A draft's history in time order: every commit that changed it and every
-/// version sent out for comment.
+/// A draft's history in time order: every commit that changed it, every
+/// version sent out for comment, and every comment, reply, answer (tiếp thu /
+/// giải trình) and "no comments" (thống nhất) recorded on it.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     pub slug: String,
@@ -50,6 +51,16 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
                     }
                 );
                 super::output::bold_line(&line, ctx.color)?;
+            }
+            LogEvent::Review {
+                kind, id, summary, ..
+            } => {
+                let short_id = id.get(10..18).unwrap_or(id);
+                outln!(
+                    "{when}  {kind:<9} {short_id}  {}  {}",
+                    e.who,
+                    super::output::cut(summary, 160)
+                )?
             }
         }
     }

@@ -77,6 +77,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
             )?;
         }
     }
+    print_review(&s.review, &ws)?;
     outln!("next:")?;
     for n in &next {
         outln!("  {n}")?;
@@ -99,9 +100,106 @@ fn next_step(step: &NextStep, slug: &str, commit_first: bool) -> String {
         NextStep::Submit { version } => format!(
             "when the revision is ready, send it out as Dự thảo lần {version}: duthao submit {slug}"
         ),
+        NextStep::FixReviewEvents { problems } => format!(
+            "fix {} review event file(s) that do not read (their comments are left out until then): {}",
+            problems.len(),
+            problems.join("; ")
+        ),
+        NextStep::SettleConflicts { comments } => format!(
+            "{comments} comment(s) were answered differently at two sites; check the current answer (duthao comment list {slug}; duthao comment show ID) and confirm it with duthao comment respond ID --replace …"
+        ),
+        NextStep::AnswerComments { open } => format!(
+            "{open} comment(s) have no response: duthao comment list {slug} --open, then duthao comment respond ID --accept | --partial TEXT | --explain TEXT"
+        ),
+        NextStep::AwaitBodies { version, bodies } => format!(
+            "{} bod{} ha{} not answered v{version} yet: {} (record \"no comments\" with duthao comment agree {slug} --by BODY)",
+            bodies.len(),
+            if bodies.len() == 1 { "y" } else { "ies" },
+            if bodies.len() == 1 { "s" } else { "ve" },
+            bodies.join(", ")
+        ),
         NextStep::Revise { circulated } => format!(
             "v{circulated} is out for comment; revise the text, commit, then submit v{}",
             circulated + 1
         ),
     }
+}
+
+/// Comments per level and body: asked, answered, agreed, open, answered.
+fn print_review(
+    r: &duthao::ops::ReviewSummary,
+    ws: &duthao::workspace::Workspace,
+) -> anyhow::Result<()> {
+    use super::output::pad;
+    if r.bodies.is_empty() && r.comments == 0 {
+        return Ok(());
+    }
+    let round = r.version.map(|n| format!("ON V{n}")).unwrap_or_default();
+    outln!(
+        "comments: {} in all, {} open{}",
+        r.comments,
+        r.open,
+        if r.conflicts > 0 {
+            format!(", {} answered differently at two sites", r.conflicts)
+        } else {
+            String::new()
+        }
+    )?;
+    let w = r
+        .bodies
+        .iter()
+        .map(|b| b.name.chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(4)
+        + 2;
+    outln!(
+        "  {}  {:<10} {:>8} {:>5} {:>8}",
+        pad("BODY", w),
+        round,
+        "COMMENTS",
+        "OPEN",
+        "ANSWERED"
+    )?;
+    let mut levels: Vec<(String, String)> = ws
+        .config
+        .levels
+        .iter()
+        .map(|l| (l.id.clone(), l.name.clone()))
+        .collect();
+    for b in &r.bodies {
+        if !levels.iter().any(|(id, _)| id == &b.level) {
+            levels.push((b.level.clone(), b.level.clone()));
+        }
+    }
+    outln!("  (comments on that version; open and answered: of every version)")?;
+    for (id, name) in &levels {
+        let here: Vec<_> = r.bodies.iter().filter(|b| &b.level == id).collect();
+        if here.is_empty() {
+            continue;
+        }
+        outln!("  {name} [{id}]")?;
+        for b in here {
+            let answered = match (b.answered, b.agreed, b.asked) {
+                (_, true, _) => "thống nhất",
+                (true, false, _) => "yes",
+                (false, _, true) => "not yet",
+                (false, _, false) => "-",
+            };
+            outln!(
+                "  {}  {:<10} {:>8} {:>5} {:>8}{}",
+                pad(&format!("  {}", b.name), w),
+                answered,
+                b.comments,
+                b.open,
+                b.answered_comments,
+                if b.asked {
+                    ""
+                } else {
+                    "  (not in duthao.toml)"
+                }
+            )?;
+        }
+    }
+    Ok(())
 }

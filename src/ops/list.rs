@@ -29,6 +29,8 @@ pub struct DraftSummary {
     pub stage: Stage,
     /// The text on disk differs from the last commit.
     pub uncommitted: bool,
+    /// Comments (of any version) that have no response yet.
+    pub open_comments: usize,
     /// Why the draft could not be read, if it could not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -82,7 +84,13 @@ pub fn list(ws: &Workspace) -> Result<Vec<DraftSummary>> {
             },
             Err(e) => (None, None, Some(e.to_string())),
         };
+        let open_comments = super::review::load_review(ws, &slug)?
+            .threads
+            .iter()
+            .filter(|t| t.is_open())
+            .count();
         out.push(DraftSummary {
+            open_comments,
             latest_version: latest.map(|v| v.n),
             stage: stage_of(latest, changed_since),
             slug,
@@ -104,6 +112,7 @@ pub fn list(ws: &Workspace) -> Result<Vec<DraftSummary>> {
             latest_version: None,
             stage: Stage::Drafting,
             uncommitted: false,
+            open_comments: 0,
         });
     }
     Ok(out)

@@ -1,5 +1,5 @@
-//! A draft's history in time order: revisions and versions (later: comments
-//! and approvals).
+//! A draft's history in time order: revisions, versions, and the review's
+//! comments, replies, responses and agreements.
 
 use serde::Serialize;
 
@@ -26,6 +26,21 @@ pub enum LogEvent {
         commit: String,
         /// The submitter's note to the reviewers.
         message: String,
+    },
+    /// A review event: a comment, reply, response, agreement or withdrawal.
+    Review {
+        /// comment, reply, response, agreement, withdrawal.
+        kind: String,
+        /// The event's id.
+        id: String,
+        /// The comment it concerns (itself for a comment; none for an agreement).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        comment: Option<String>,
+        /// The version concerned, when the event names one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        version: Option<u32>,
+        /// What happened, in one line.
+        summary: String,
     },
 }
 
@@ -98,6 +113,122 @@ pub fn log(ws: &Workspace, slug: &str) -> Result<Vec<LogEntry>> {
             },
         ));
     }
+    let review = super::review::load_review(ws, slug)?;
+    for e in review_entries(&review) {
+        out.push((e.time, usize::MAX, e));
+    }
     out.sort_by_key(|(t, seq, _)| (*t, *seq));
     Ok(out.into_iter().map(|(_, _, e)| e).collect())
+}
+
+/// One log entry per review event, with a line that says what happened.
+fn review_entries(review: &duthao_review::Review) -> Vec<LogEntry> {
+    use duthao_review::{Event, Person, Stamp};
+    let entry = |time: Stamp, who: &Person, event: LogEvent| LogEntry {
+        time: time.0.unix_timestamp(),
+        offset_minutes: i32::from(time.0.offset().whole_minutes()),
+        who: who.name.clone(),
+        email: who.email.clone(),
+        event,
+    };
+    let mut out = Vec::new();
+    for t in &review.threads {
+        let c = &t.comment;
+        let at = c
+            .anchor
+            .as_ref()
+            .map_or("the draft as a whole".to_string(), |a| a.path.clone());
+        out.push(entry(
+            c.time,
+            &c.author,
+            LogEvent::Review {
+                kind: "comment".into(),
+                id: c.id.to_string(),
+                comment: Some(c.id.to_string()),
+                version: Some(c.version),
+                summary: format!("{} on v{} at {at}: {}", c.body, c.version, c.text),
+            },
+        ));
+        let about = |kind: &str, id: &duthao_review::EventId, summary: String| LogEvent::Review {
+            kind: kind.into(),
+            id: id.to_string(),
+            comment: Some(c.id.to_string()),
+            version: Some(c.version),
+            summary,
+        };
+        for r in &t.replies {
+            out.push(entry(
+                r.time,
+                &r.author,
+                about(
+                    "reply",
+                    &r.id,
+                    format!("reply to {}: {}", c.id.short(), r.text),
+                ),
+            ));
+        }
+        for r in &t.responses {
+            let text = r
+                .text
+                .as_deref()
+                .map(|x| format!(": {x}"))
+                .unwrap_or_default();
+            out.push(entry(
+                r.time,
+                &r.author,
+                about(
+                    "response",
+                    &r.id,
+                    format!(
+                        "{} {} of {}{text}",
+                        r.decision.name_vi(),
+                        c.id.short(),
+                        c.body
+                    ),
+                ),
+            ));
+        }
+        if let Some(w) = &t.withdrawal {
+            out.push(entry(
+                w.time,
+                &w.author,
+                about("withdrawal", &w.id, format!("{} withdrawn", c.id.short())),
+            ));
+        }
+    }
+    for a in &review.agreements {
+        out.push(entry(
+            a.time,
+            &a.author,
+            LogEvent::Review {
+                kind: "agreement".into(),
+                id: a.id.to_string(),
+                comment: None,
+                version: Some(a.version),
+                summary: format!("{} agrees with v{} (thống nhất)", a.body, a.version),
+            },
+        ));
+    }
+    for e in &review.strays {
+        if let Event::Reply(_) | Event::Response(_) | Event::Withdrawal(_) = e {
+            let (time, who) = match e {
+                Event::Reply(r) => (r.time, &r.author),
+                Event::Response(r) => (r.time, &r.author),
+                Event::Withdrawal(w) => (w.time, &w.author),
+                _ => continue,
+            };
+            out.push(entry(
+                time,
+                who,
+                LogEvent::Review {
+                    kind: e.kind().into(),
+                    id: e.id().to_string(),
+                    comment: None,
+                    version: None,
+                    summary: format!("{} whose comment is not here", e.kind()),
+                },
+            ));
+        }
+    }
+    out
 }

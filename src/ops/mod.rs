@@ -26,9 +26,10 @@ pub use list::{DraftSummary, list};
 pub use log::{LogEntry, LogEvent, log};
 pub use new::{NewDraft, NewOptions, new_draft};
 pub use review::{
-    CommentList, ListFilter, NewComment, Placed, REVIEWS_DIR, Recorded, RecordedEvent, Shown,
-    add_comment, agree, comments, draft_of_comment, find_comment, load_review, place_all, reply,
-    respond, review_rel, review_version, roster, show, withdraw,
+    BodyStatus, CommentList, ListFilter, NewComment, Placed, REVIEWS_DIR, Recorded, RecordedEvent,
+    ReviewSummary, Shown, add_comment, agree, comments, draft_of_comment, find_comment,
+    load_review, place_all, place_in, redline_notes, reply, respond, review_rel, review_summary,
+    review_version, roster, show, state_vi, withdraw,
 };
 pub use snapshot::{Origin, Purpose, Snapshot, snapshot};
 pub use status::{DraftStatus, NextStep, Stage, VersionInfo, status};

@@ -739,58 +739,133 @@ pub fn place_all<'c>(
     n: u32,
     comments: impl Iterator<Item = &'c Comment>,
 ) -> Result<Vec<Placement>> {
+    let target = ws.read_draft(slug, &Rev::Version(n))?;
+    place_in(ws, slug, &target, Some(n), comments)
+}
+
+/// Where each comment stands in `target` (version `target_version`, or
+/// another revision when `None`).
+pub fn place_in<'c>(
+    ws: &Workspace,
+    slug: &str,
+    target: &Draft,
+    target_version: Option<u32>,
+    comments: impl Iterator<Item = &'c Comment>,
+) -> Result<Vec<Placement>> {
     let comments: Vec<&Comment> = comments.collect();
-    let mut drafts: BTreeMap<u32, Draft> = BTreeMap::new();
     let needed: std::collections::BTreeSet<u32> = comments
         .iter()
         .filter(|c| c.anchor.is_some())
         .map(|c| c.version)
-        .chain(std::iter::once(n))
+        .filter(|&v| Some(v) != target_version)
         .collect();
+    let mut drafts: BTreeMap<u32, Draft> = BTreeMap::new();
     for &v in &needed {
-        match ws.read_draft(slug, &Rev::Version(v)) {
-            Ok(d) => {
-                drafts.insert(v, d);
-            }
-            // A comment on a version whose tag is gone (a clone without
-            // tags): shown outdated below, never dropped.
-            Err(_) if v != n => {}
-            Err(e) => return Err(e),
+        // A comment on a version whose tag is gone (a clone without
+        // tags) is shown outdated below, never dropped.
+        if let Ok(d) = ws.read_draft(slug, &Rev::Version(v)) {
+            drafts.insert(v, d);
         }
     }
-    let target = &drafts[&n];
-    let mut diffs = HashMap::new();
-    for &v in &needed {
-        if v != n
-            && let Some(from) = drafts.get(&v)
-        {
-            diffs.insert(v, diff_drafts(from, target, &DiffOptions::default()));
-        }
-    }
+    let diffs: HashMap<u32, duthao_diff::DraftDiff> = drafts
+        .iter()
+        .map(|(&v, from)| (v, diff_drafts(from, target, &DiffOptions::default())))
+        .collect();
     let mut carriers: HashMap<u32, Carrier<'_>> = HashMap::new();
-    for &v in &needed {
-        let carrier = if v == n {
-            Carrier::same(target)
-        } else if let (Some(from), Some(diff)) = (drafts.get(&v), diffs.get(&v)) {
-            Carrier::new(from, diff, target)
-        } else {
-            continue;
-        };
-        carriers.insert(v, carrier);
+    for (&v, from) in &drafts {
+        carriers.insert(v, Carrier::new(from, &diffs[&v], target));
     }
+    let same = Carrier::same(target);
     Ok(comments
         .iter()
-        .map(|c| match carriers.get(&c.version) {
-            Some(carrier) => carrier.place(c.anchor.as_ref()),
-            None => match &c.anchor {
-                None => Placement::General,
-                Some(a) => Placement::Outdated {
-                    path: a.path.clone(),
-                    context: a.quote.as_ref().map(|q| q.text.clone()).unwrap_or_default(),
+        .map(|c| {
+            let carrier = if Some(c.version) == target_version {
+                Some(&same)
+            } else {
+                carriers.get(&c.version)
+            };
+            match carrier {
+                Some(carrier) => carrier.place(c.anchor.as_ref()),
+                None => match &c.anchor {
+                    None => Placement::General,
+                    Some(a) => Placement::Outdated {
+                        path: a.path.clone(),
+                        context: a.quote.as_ref().map(|q| q.text.clone()).unwrap_or_default(),
+                    },
                 },
-            },
+            }
         })
         .collect())
+}
+
+/// The comments to show beside the blocks of a redline whose older side is
+/// `from` (at `rev`): those made on versions up to `rev` (every one when
+/// `rev` is not a version), placed in `from`. Outdated ones are shown with
+/// the comments on the whole draft, saying where they were.
+pub fn redline_notes(
+    ws: &Workspace,
+    slug: &str,
+    rev: &Rev,
+    from: &Draft,
+) -> Result<duthao_render::Notes> {
+    let review = load_review(ws, slug)?;
+    let upto = match rev {
+        Rev::Version(n) => Some(*n),
+        _ => None,
+    };
+    let threads: Vec<&Thread> = review
+        .threads
+        .iter()
+        .filter(|t| t.state() != State::Withdrawn)
+        .filter(|t| upto.is_none_or(|n| t.comment.version <= n))
+        .collect();
+    let placements = place_in(ws, slug, from, upto, threads.iter().map(|t| &t.comment))?;
+    let mut notes = duthao_render::Notes::default();
+    for (t, placement) in threads.into_iter().zip(placements) {
+        let c = &t.comment;
+        let mut note = duthao_render::Note {
+            id: c.id.short().to_string(),
+            body: c.body.clone(),
+            version: c.version,
+            state: state_vi(t.state()).to_string(),
+            open: t.is_open(),
+            text: c.text.clone(),
+            quote: c
+                .anchor
+                .as_ref()
+                .and_then(|a| a.quote.as_ref())
+                .map(|q| q.text.clone()),
+            proposal: c.proposal.clone(),
+            response: t.current().map(|r| match &r.text {
+                Some(text) => format!("{}: {text}", r.decision.name_vi()),
+                None => r.decision.name_vi().to_string(),
+            }),
+        };
+        match placement.block() {
+            Some(b) => notes.add(b, note),
+            None => {
+                if let Placement::Outdated { path, .. } = &placement {
+                    note.text = format!(
+                        "[{path} của Dự thảo lần {}, nay không còn] {}",
+                        c.version, note.text
+                    );
+                }
+                notes.general.push(note);
+            }
+        }
+    }
+    Ok(notes)
+}
+
+/// A comment's state in the reviewers' words.
+pub fn state_vi(state: State) -> &'static str {
+    match state {
+        State::Open => "chưa trả lời",
+        State::Answered(Decision::Accept) => "tiếp thu",
+        State::Answered(Decision::Partial) => "tiếp thu một phần",
+        State::Answered(Decision::Explain) => "giải trình",
+        State::Withdrawn => "đã rút",
+    }
 }
 
 /// One comment with its history and where it stands in the latest version.
@@ -823,4 +898,124 @@ pub fn show(ws: &Workspace, typed: &str) -> Result<Shown> {
             placement,
         },
     })
+}
+
+/// How one body stands on a draft's review.
+#[derive(Debug, Clone, Serialize)]
+pub struct BodyStatus {
+    /// The body.
+    pub name: String,
+    /// Its level's id.
+    pub level: String,
+    /// It is in duthao.toml (asked for comments).
+    pub asked: bool,
+    /// It sent comments on the latest version, or agreed with it.
+    pub answered: bool,
+    /// It agreed with the latest version with no comments (thống nhất).
+    pub agreed: bool,
+    /// Its comments on the latest version.
+    pub comments: usize,
+    /// Its comments (any version) still without an answer.
+    pub open: usize,
+    /// Its comments (any version) answered.
+    pub answered_comments: usize,
+}
+
+/// A draft's review at a glance: what `status` and `list` show.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewSummary {
+    /// The latest version, the round of comments in progress; none before v1.
+    pub version: Option<u32>,
+    /// Every body asked, and any that commented without being asked.
+    pub bodies: Vec<BodyStatus>,
+    /// Comments of every version, withdrawn ones left out.
+    pub comments: usize,
+    /// Of those, without an answer.
+    pub open: usize,
+    /// Answered at two sites without seeing each other: to confirm.
+    pub conflicts: usize,
+    /// Event files that do not read (with file and line).
+    pub problems: Vec<String>,
+}
+
+impl ReviewSummary {
+    /// Bodies asked that have not answered the latest version.
+    pub fn silent(&self) -> impl Iterator<Item = &BodyStatus> {
+        self.bodies.iter().filter(|b| b.asked && !b.answered)
+    }
+}
+
+/// The review of `slug` summed up against the bodies of duthao.toml.
+pub fn review_summary(ws: &Workspace, slug: &str, version: Option<u32>) -> Result<ReviewSummary> {
+    let review = load_review(ws, slug)?;
+    Ok(summarise(ws, &review, version))
+}
+
+pub(crate) fn summarise(ws: &Workspace, review: &Review, version: Option<u32>) -> ReviewSummary {
+    let mut bodies: Vec<BodyStatus> = ws
+        .config
+        .bodies
+        .iter()
+        .map(|b| BodyStatus {
+            name: b.name.clone(),
+            level: b.level.clone(),
+            asked: true,
+            answered: false,
+            agreed: false,
+            comments: 0,
+            open: 0,
+            answered_comments: 0,
+        })
+        .collect();
+    let slot = |name: &str, level: &str, bodies: &mut Vec<BodyStatus>| -> usize {
+        if let Some(i) = bodies.iter().position(|b| b.name == name) {
+            return i;
+        }
+        bodies.push(BodyStatus {
+            name: name.to_string(),
+            level: level.to_string(),
+            asked: false,
+            answered: false,
+            agreed: false,
+            comments: 0,
+            open: 0,
+            answered_comments: 0,
+        });
+        bodies.len() - 1
+    };
+    let (mut comments, mut open, mut conflicts) = (0, 0, 0);
+    for t in &review.threads {
+        let i = slot(&t.comment.body, &t.comment.level, &mut bodies);
+        if Some(t.comment.version) == version {
+            bodies[i].comments += 1;
+            bodies[i].answered = true;
+        }
+        match t.state() {
+            State::Withdrawn => continue,
+            State::Open => {
+                bodies[i].open += 1;
+                open += 1;
+            }
+            State::Answered(_) => bodies[i].answered_comments += 1,
+        }
+        comments += 1;
+        if !t.conflicts().is_empty() {
+            conflicts += 1;
+        }
+    }
+    for a in &review.agreements {
+        if Some(a.version) == version {
+            let i = slot(&a.body, &a.level, &mut bodies);
+            bodies[i].agreed = bodies[i].comments == 0;
+            bodies[i].answered = true;
+        }
+    }
+    ReviewSummary {
+        version,
+        bodies,
+        comments,
+        open,
+        conflicts,
+        problems: review.problems.iter().map(|p| p.to_string()).collect(),
+    }
 }

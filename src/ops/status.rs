@@ -100,6 +100,29 @@ pub enum NextStep {
         /// The number it will have.
         version: u32,
     },
+    /// Event files under reviews/ do not read: fix them (each is named
+    /// with its line) so that no comment is left out.
+    FixReviewEvents {
+        /// Each problem, with file and line.
+        problems: Vec<String>,
+    },
+    /// Comments answered differently at two sites: confirm the answer.
+    SettleConflicts {
+        /// How many comments.
+        comments: usize,
+    },
+    /// Comments without a response (tiếp thu / giải trình) yet.
+    AnswerComments {
+        /// How many.
+        open: usize,
+    },
+    /// Bodies asked have not answered version `version` yet.
+    AwaitBodies {
+        /// The version out for comment.
+        version: u32,
+        /// The bodies, by name.
+        bodies: Vec<String>,
+    },
     /// Version `circulated` is out for comment and the text has not changed
     /// since: the next step is a revision.
     Revise {
@@ -140,6 +163,8 @@ pub struct DraftStatus {
     /// then come from the latest version).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,
+    /// Comments, answers and agreements, per body.
+    pub review: super::review::ReviewSummary,
     /// A git operation left half done in the repository ("merge", "rebase").
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operation: Option<String>,
@@ -220,8 +245,31 @@ pub fn status(ws: &Workspace, slug: &str) -> Result<DraftStatus> {
     if let Some(p) = &problem {
         next.push(NextStep::FixDraft { problem: p.clone() });
     }
+    let review = super::review::review_summary(ws, slug, latest.map(|v| v.n))?;
+    if !review.problems.is_empty() {
+        next.push(NextStep::FixReviewEvents {
+            problems: review.problems.clone(),
+        });
+    }
     if uncommitted {
         next.push(NextStep::Commit);
+    }
+    if review.conflicts > 0 {
+        next.push(NextStep::SettleConflicts {
+            comments: review.conflicts,
+        });
+    }
+    if review.open > 0 {
+        next.push(NextStep::AnswerComments { open: review.open });
+    }
+    if let Stage::Circulated { version } = stage {
+        let silent: Vec<String> = review.silent().map(|b| b.name.clone()).collect();
+        if !silent.is_empty() {
+            next.push(NextStep::AwaitBodies {
+                version,
+                bodies: silent,
+            });
+        }
     }
     match stage {
         Stage::Drafting => next.push(NextStep::Submit { version: 1 }),
@@ -244,6 +292,7 @@ pub fn status(ws: &Workspace, slug: &str) -> Result<DraftStatus> {
             .map(|d| d.front.title.clone())
             .unwrap_or_default(),
         problem,
+        review,
         operation,
         versions: versions.iter().map(VersionInfo::from).collect(),
         stage,

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::{Labels, path_display, section_of, stat};
+use super::{Labels, Note, Notes, path_display, section_of, stat};
 use duthao_diff::{
     BlockChange, DraftDiff, FieldChange, RowChange, Side, Step, TableChange, WordOp, apply,
     table_cells,
@@ -158,6 +158,16 @@ a { color: #1a4f9c; }
 #v-side:checked ~ .page #inline { display: none; }
 .blk { margin: 0 0 10px; white-space: pre-wrap; overflow-wrap: anywhere; }
 .blk.k-heading { font-weight: bold; }
+.blk::after { content: ""; display: block; clear: both; }
+aside.notes { float: right; width: 17em; margin: 0 0 6px 14px; font-size: .82em; line-height: 1.35; white-space: normal; font-weight: normal; text-align: left; }
+aside.notes.wide { float: none; width: auto; margin: 0; }
+.note { background: #fff8e1; border-left: 3px solid #c99a00; padding: 4px 8px; margin-bottom: 6px; }
+.note.open { background: #fdecea; border-left-color: var(--del); }
+.note .nh { color: var(--muted); }
+.note.open .st { color: var(--del); font-weight: bold; }
+.note .nq, .note .np { font-style: italic; }
+.note .nr { margin-top: 3px; border-top: 1px dotted var(--rule); padding-top: 3px; }
+.note .nid { color: var(--muted); font-size: .85em; font-family: "DejaVu Sans Mono", monospace; }
 .blk.k-heading.h1 { text-align: center; }
 .blk.k-code { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: .85em; }
 .blk.k-table { font-size: .95em; }
@@ -209,6 +219,52 @@ pub fn write(
     from: &Draft,
     to: &Draft,
     labels: &Labels,
+) -> io::Result<()> {
+    write_noted(out, diff, from, to, labels, &Notes::default())
+}
+
+/// The review comments on one block, in a box beside it.
+fn notes_html(notes: &[Note]) -> String {
+    if notes.is_empty() {
+        return String::new();
+    }
+    let mut s = String::from("<aside class=\"notes\">");
+    for n in notes {
+        s.push_str(&format!(
+            "<div class=\"note{}\"><div class=\"nh\"><b>{}</b> · Dự thảo lần {} · <span class=\"st\">{}</span></div>",
+            if n.open { " open" } else { "" },
+            escape(&n.body),
+            n.version,
+            escape(&n.state)
+        ));
+        if let Some(q) = &n.quote {
+            s.push_str(&format!("<div class=\"nq\">“{}”</div>", escape(q)));
+        }
+        s.push_str(&format!("<div>{}</div>", escape(&n.text)));
+        if let Some(p) = &n.proposal {
+            s.push_str(&format!(
+                "<div class=\"np\">Đề nghị sửa thành: “{}”</div>",
+                escape(p)
+            ));
+        }
+        if let Some(r) = &n.response {
+            s.push_str(&format!("<div class=\"nr\">{}</div>", escape(r)));
+        }
+        s.push_str(&format!("<div class=\"nid\">{}</div></div>", escape(&n.id)));
+    }
+    s.push_str("</aside>");
+    s
+}
+
+/// [`write`], with the review comments of `notes` beside the blocks they
+/// concern (in both views) and those on the whole draft under the summary.
+pub fn write_noted(
+    out: &mut impl Write,
+    diff: &DraftDiff,
+    from: &Draft,
+    to: &Draft,
+    labels: &Labels,
+    notes: &Notes,
 ) -> io::Result<()> {
     let st = stat::compute(diff, from, to);
     let (lf, lt) = (escape(&labels.from), escape(&labels.to));
@@ -283,6 +339,14 @@ pub fn write(
         writeln!(out, "</tbody></table>\n</section>")?;
     }
 
+    if !notes.general.is_empty() {
+        writeln!(
+            out,
+            "<section id=\"general\">\n<h2>Ý kiến chung về dự thảo</h2>{}</section>",
+            notes_html(&notes.general)
+                .replace("<aside class=\"notes\">", "<aside class=\"notes wide\">")
+        )?;
+    }
     write_contents(out, diff, from, to, &st)?;
 
     // Inline view.
@@ -294,7 +358,7 @@ pub fn write(
     for step in &order {
         match *step {
             Step::Departure(moved) => inline_departure(out, diff, moved, from, to)?,
-            Step::Block(pos) => inline_block(out, diff, pos, &diff.blocks[pos], from, to)?,
+            Step::Block(pos) => inline_block(out, diff, pos, &diff.blocks[pos], from, to, notes)?,
         }
     }
     writeln!(out, "</section>")?;
@@ -308,7 +372,7 @@ pub fn write(
     for step in &order {
         match *step {
             Step::Departure(moved) => side_departure(out, diff, moved, from, to)?,
-            Step::Block(pos) => side_row(out, diff, pos, &diff.blocks[pos], from, to)?,
+            Step::Block(pos) => side_row(out, diff, pos, &diff.blocks[pos], from, to, notes)?,
         }
     }
     writeln!(out, "</tbody></table>\n</section>\n</main>")?;
@@ -445,13 +509,15 @@ fn inline_block(
     change: &BlockChange,
     from: &Draft,
     to: &Draft,
+    notes: &Notes,
 ) -> io::Result<()> {
+    let aside = notes_html(notes.on(change.from()));
     let (class, block) = match change {
         BlockChange::Unchanged { to: t, .. } => {
             let b = &to.body.blocks[*t];
             return writeln!(
                 out,
-                "<div class=\"blk same {}\"{}>{}</div>",
+                "<div class=\"blk same {}\"{}>{aside}{}</div>",
                 block_class(b),
                 footnote_id(b),
                 block_rich(b, &diff.text_of(b))
@@ -488,7 +554,7 @@ fn inline_block(
     };
     writeln!(
         out,
-        "<div class=\"blk {class} {}\" id=\"c-{pos}\"><div class=\"tag\"{fn_id}>{}</div>{body}</div>",
+        "<div class=\"blk {class} {}\" id=\"c-{pos}\">{aside}<div class=\"tag\"{fn_id}>{}</div>{body}</div>",
         block_class(block),
         tag_line(change, from, to, pos)
     )
@@ -528,7 +594,9 @@ fn side_row(
     change: &BlockChange,
     from: &Draft,
     to: &Draft,
+    notes: &Notes,
 ) -> io::Result<()> {
+    let aside = notes_html(notes.on(change.from()));
     let empty = "<td class=\"empty\"></td>";
     match change {
         BlockChange::Unchanged { to: t, .. } => {
@@ -536,7 +604,7 @@ fn side_row(
             let text = block_rich(b, &diff.text_of(b));
             writeln!(
                 out,
-                "<tr class=\"same{}\"><td>{text}</td><td>{text}</td></tr>",
+                "<tr class=\"same{}\"><td>{text}</td><td>{aside}{text}</td></tr>",
                 side_class(b)
             )
         }
@@ -544,7 +612,7 @@ fn side_row(
             let (fb, tb) = (&from.body.blocks[*f], &to.body.blocks[*t]);
             writeln!(
                 out,
-                "<tr class=\"chg{}\" id=\"s-{pos}\"><td>{}</td><td><div class=\"tag\">{}</div>{}</td></tr>",
+                "<tr class=\"chg{}\" id=\"s-{pos}\"><td>{}</td><td>{aside}<div class=\"tag\">{}</div>{}</td></tr>",
                 side_class(tb),
                 changed_html(diff, change, fb, tb, Some(Side::Old)),
                 tag_line(change, from, to, pos),
@@ -564,7 +632,7 @@ fn side_row(
         ),
         BlockChange::Removed { from: f } => writeln!(
             out,
-            "<tr class=\"rem\" id=\"s-{pos}\"><td><div class=\"tag\">{}</div>{}</td>{empty}</tr>",
+            "<tr class=\"rem\" id=\"s-{pos}\"><td><div class=\"tag\">{}</div>{}</td><td class=\"empty\">{aside}</td></tr>",
             tag_line(change, from, to, pos),
             whole_marked(
                 &from.body.blocks[*f],
@@ -577,7 +645,7 @@ fn side_row(
             let (fb, tb) = (&from.body.blocks[*f], &to.body.blocks[*t]);
             writeln!(
                 out,
-                "<tr class=\"mv{}\" id=\"s-{pos}\"><td><div class=\"tag\">(từ {})</div>{}</td><td><div class=\"tag\">{}</div>{}</td></tr>",
+                "<tr class=\"mv{}\" id=\"s-{pos}\"><td><div class=\"tag\">(từ {})</div>{}</td><td>{aside}<div class=\"tag\">{}</div>{}</td></tr>",
                 side_class(tb),
                 escape(&path_display(fb)),
                 changed_html(diff, change, fb, tb, Some(Side::Old)),

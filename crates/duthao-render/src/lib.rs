@@ -11,6 +11,58 @@ pub mod stat;
 pub mod terminal;
 
 use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// A review comment to show beside the block it concerns in a redline
+/// (`diff --comments`). Writers print these as they are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// The comment's short id.
+    pub id: String,
+    /// The commenting body (chủ thể góp ý).
+    pub body: String,
+    /// The version it was made on.
+    pub version: u32,
+    /// Where it stands, in Vietnamese: "chưa trả lời", "tiếp thu", …
+    pub state: String,
+    /// Whether it still waits for an answer.
+    pub open: bool,
+    /// The comment.
+    pub text: String,
+    /// The quoted passage, if any.
+    pub quote: Option<String>,
+    /// The proposed wording, if any.
+    pub proposal: Option<String>,
+    /// The drafter's answer, if any.
+    pub response: Option<String>,
+}
+
+/// Comments by the FROM block they concern, and those on the draft as a
+/// whole.
+#[derive(Debug, Clone, Default)]
+pub struct Notes {
+    by_from: HashMap<usize, Vec<Note>>,
+    /// Comments on the draft as a whole.
+    pub general: Vec<Note>,
+}
+
+impl Notes {
+    /// Adds a note on FROM's block `from`.
+    pub fn add(&mut self, from: usize, note: Note) {
+        self.by_from.entry(from).or_default().push(note);
+    }
+
+    /// The notes on FROM's block `from` (none for a block only TO has).
+    pub fn on(&self, from: Option<usize>) -> &[Note] {
+        from.and_then(|f| self.by_from.get(&f))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// No note at all.
+    pub fn is_empty(&self) -> bool {
+        self.by_from.is_empty() && self.general.is_empty()
+    }
+}
 
 /// Whether `c` must not reach a terminal as it is: C0 controls other than
 /// tab and line feed (ESC starts escape sequences, BEL rings, CR rewrites

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 
-use super::{Labels, path_display, stat};
+use super::{Labels, Note, Notes, path_display, stat};
 use duthao_diff::{BlockChange, DraftDiff, Side, TokenClass, WordOp, apply, tokenize};
 use duthao_model::{Block, Draft};
 
@@ -100,6 +100,20 @@ pub fn write(
     labels: &Labels,
     opts: &TerminalOptions,
 ) -> io::Result<()> {
+    write_noted(out, diff, from, to, labels, opts, &Notes::default())
+}
+
+/// [`write`], with the review comments of `notes` under each changed block
+/// they concern (and those on the whole draft after the front matter).
+pub fn write_noted(
+    out: &mut impl Write,
+    diff: &DraftDiff,
+    from: &Draft,
+    to: &Draft,
+    labels: &Labels,
+    opts: &TerminalOptions,
+    notes: &Notes,
+) -> io::Result<()> {
     if diff.is_empty() {
         return Ok(());
     }
@@ -173,6 +187,14 @@ pub fn write(
             writeln!(out)?;
         }
     }
+    if !notes.general.is_empty() {
+        writeln!(out)?;
+        p.header(out, "comments on the draft as a whole")?;
+        writeln!(out)?;
+        for n in &notes.general {
+            write_note(out, &p, n)?;
+        }
+    }
     for change in &diff.blocks {
         let (head, detail) = match change {
             BlockChange::Unchanged { .. } => continue,
@@ -241,6 +263,31 @@ pub fn write(
             }
             BlockChange::Unchanged { .. } => {}
         }
+        writeln!(out)?;
+        for n in notes.on(change.from()) {
+            write_note(out, &p, n)?;
+        }
+    }
+    Ok(())
+}
+
+/// "  ✎ 1rcrvv7q Đảng ủy xã Phú Lương (v1, tiếp thu): text".
+fn write_note(out: &mut impl Write, p: &Painter, n: &Note) -> io::Result<()> {
+    write!(out, "  ")?;
+    let head = format!("✎ {} {} (v{}, {})", n.id, n.body, n.version, n.state);
+    if n.open {
+        p.bold(out, &head)?;
+    } else {
+        p.dim(out, &head)?;
+    }
+    write!(out, ": {}", safe(&n.text.replace('\n', " ")))?;
+    if let Some(q) = &n.quote {
+        write!(out, " [“{}”]", safe(q))?;
+    }
+    writeln!(out)?;
+    if let Some(r) = &n.response {
+        write!(out, "    ")?;
+        p.dim(out, &format!("→ {}", r.replace('\n', " ")))?;
         writeln!(out)?;
     }
     Ok(())
