@@ -6,7 +6,7 @@ use clap::Subcommand;
 use super::Context;
 use super::output::{bold_line, cut, outln, print_json};
 use duthao::ops::{ListFilter, NewComment, Placed, Recorded};
-use duthao::review::{Decision, Placement, State};
+use duthao::review::{Decision, Placement};
 
 /// Comments from the bodies at every level (góp ý), answered by the drafter
 /// (tiếp thu / tiếp thu một phần / giải trình). Each comment, reply and
@@ -266,16 +266,7 @@ fn recorded(r: &Recorded, json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// "tiếp thu", "chưa trả lời", …
-fn state_vi(state: State) -> &'static str {
-    match state {
-        State::Open => "chưa trả lời",
-        State::Answered(Decision::Accept) => "tiếp thu",
-        State::Answered(Decision::Partial) => "tiếp thu một phần",
-        State::Answered(Decision::Explain) => "giải trình",
-        State::Withdrawn => "đã rút",
-    }
-}
+use duthao::ops::state_vi;
 
 fn where_line(p: &Placement, made_on: u32, version: u32) -> String {
     match p {
@@ -308,6 +299,7 @@ fn where_line(p: &Placement, made_on: u32, version: u32) -> String {
 }
 
 fn print_list(list: &duthao::ops::CommentList, ctx: &Context) -> anyhow::Result<()> {
+    use std::fmt::Write as _;
     for p in &list.problems {
         super::output::errln!("warning: {p} (this event is left out until the file is fixed)");
     }
@@ -324,33 +316,41 @@ fn print_list(list: &duthao::ops::CommentList, ctx: &Context) -> anyhow::Result<
         ),
         ctx.color,
     )?;
+    // Thousands of comments: one write, not one per line.
+    let mut out = String::with_capacity(list.comments.len() * 256);
     for c in &list.comments {
         let t = &c.thread.comment;
-        outln!()?;
-        outln!(
-            "{}  v{}  {}  [{}]  {}",
+        let _ = writeln!(
+            out,
+            "\n{}  v{}  {}  [{}]  {}",
             t.id.short(),
             t.version,
             t.body,
             t.level,
             state_vi(c.state)
-        )?;
-        outln!("  at {}", where_line(&c.placement, t.version, list.version))?;
+        );
+        let _ = writeln!(
+            out,
+            "  at {}",
+            where_line(&c.placement, t.version, list.version)
+        );
         if let Some(q) = t.anchor.as_ref().and_then(|a| a.quote.as_ref()) {
-            outln!("  “{}”", cut(&q.text, 100))?;
+            let _ = writeln!(out, "  “{}”", cut(&q.text, 100));
         }
-        outln!("  {}", cut(&t.text, 200))?;
+        let _ = writeln!(out, "  {}", cut(&t.text, 200));
         if let Some(p) = &t.proposal {
-            outln!("  đề nghị sửa thành: “{}”", cut(p, 200))?;
+            let _ = writeln!(out, "  đề nghị sửa thành: “{}”", cut(p, 200));
         }
         if c.conflicting > 0 {
-            outln!(
+            let _ = writeln!(
+                out,
                 "  ! answered differently at two sites; the later answer is current (duthao comment show {})",
                 t.id.short()
-            )?;
+            );
         }
     }
-    Ok(())
+    out.pop();
+    super::output::line(&out)
 }
 
 fn print_thread(slug: &str, version: u32, p: &Placed, ctx: &Context) -> anyhow::Result<()> {

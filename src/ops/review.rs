@@ -60,22 +60,29 @@ pub fn load_review(ws: &Workspace, slug: &str) -> Result<Review> {
 
 fn read_events(ws: &Workspace, slug: &str) -> Result<(Vec<Event>, Vec<EventError>)> {
     let rel = review_rel(slug);
-    let names = event_files(ws, &rel)?;
+    if let Ok(m) = std::fs::symlink_metadata(ws.root().join(REVIEWS_DIR))
+        && m.file_type().is_symlink()
+    {
+        return Err(WorkspaceError::FolderLink {
+            folder: REVIEWS_DIR,
+            target: std::fs::read_link(ws.root().join(REVIEWS_DIR)).unwrap_or_default(),
+        });
+    }
+    let files =
+        crate::fsutil::read_folder(ws.root(), &rel, MAX_EVENT_BYTES, "review events", |n| {
+            n.ends_with(".yaml") && !n.starts_with('.')
+        })?;
     use rayon::prelude::*;
-    let root = ws.root();
-    let read: Vec<std::result::Result<Event, EventError>> = names
-        .par_iter()
+    let read: Vec<std::result::Result<Event, EventError>> = files
+        .into_par_iter()
         .with_min_len(64)
-        .map(|name| {
-            let file = rel.join(name);
-            let bytes =
-                crate::fsutil::read_in_workspace(root, &file, MAX_EVENT_BYTES, "review events")
-                    .map_err(|e| EventError {
-                        file: file.clone(),
-                        line: 1,
-                        message: strip_path(&e.to_string(), &file),
-                    })?
-                    .unwrap_or_default();
+        .map(|(name, bytes)| {
+            let file = rel.join(&name);
+            let bytes = bytes.map_err(|e| EventError {
+                message: strip_path(&e.to_string(), &file),
+                file: file.clone(),
+                line: 1,
+            })?;
             Event::from_yaml(&bytes, &file)
         })
         .collect();
@@ -111,8 +118,7 @@ fn strip_path(message: &str, file: &Path) -> String {
     message.strip_prefix(&prefix).unwrap_or(message).to_string()
 }
 
-/// The `.yaml` files of `reviews/<slug>/`, sorted. The folder must be a
-/// real folder: a link could show files from anywhere.
+/// The `.yaml` file names of `reviews/<slug>/`, sorted, without reading them.
 fn event_files(ws: &Workspace, rel: &Path) -> Result<Vec<String>> {
     for dir in [Path::new(REVIEWS_DIR), rel] {
         match std::fs::symlink_metadata(ws.root().join(dir)) {

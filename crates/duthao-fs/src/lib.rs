@@ -785,6 +785,137 @@ pub fn read_in_workspace(
     read_limited(&canonical, rel, &meta, limit, what).map(Some)
 }
 
+/// What one file of a folder read by [`read_folder`] gave: its name and
+/// its bytes, or why it could not be read.
+pub type FolderFile = (String, Result<Vec<u8>, ReadFileError>);
+
+/// Reads the files of the folder `root/rel` whose names `keep` accepts,
+/// sorted by name, where `root` is the workspace's canonical folder. The
+/// folder must be a real folder inside `root` (checked once, so a folder of
+/// thousands of small records costs one open and read each); each file
+/// must be a regular file of at most `limit` bytes, and is opened without
+/// following a link, so a file swapped for a link or a FIFO meanwhile is
+/// refused, never followed or waited on. A file that cannot be read is
+/// reported beside the others. An absent folder has no files.
+pub fn read_folder(
+    root: &Path,
+    rel: &Path,
+    limit: u64,
+    what: &'static str,
+    keep: impl Fn(&str) -> bool,
+) -> Result<Vec<FolderFile>, ReadFileError> {
+    let dir = root.join(rel);
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ReadFileError::Io { path, source }
+    };
+    let meta = match fs::symlink_metadata(&dir) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(io(rel)(e)),
+    };
+    if meta.file_type().is_symlink() {
+        return Err(ReadFileError::Link {
+            path: rel.to_path_buf(),
+            what,
+        });
+    }
+    if !meta.is_dir() {
+        return Err(ReadFileError::NotAFile {
+            path: rel.to_path_buf(),
+        });
+    }
+    let canonical = fs::canonicalize(&dir).map_err(io(rel))?;
+    if !canonical.starts_with(root) {
+        return Err(ReadFileError::Outside {
+            path: rel.to_path_buf(),
+            target: canonical,
+        });
+    }
+    let mut names = Vec::new();
+    for entry in fs::read_dir(&canonical).map_err(io(rel))? {
+        let entry = entry.map_err(io(rel))?;
+        let Some(name) = entry.file_name().to_str().map(str::to_string) else {
+            continue;
+        };
+        if keep(&name) {
+            names.push((name, entry.file_type().map_err(io(rel))?));
+        }
+    }
+    names.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(names
+        .into_iter()
+        .map(|(name, file_type)| {
+            let shown = rel.join(&name);
+            let bytes = if file_type.is_symlink() {
+                Err(ReadFileError::Link { path: shown, what })
+            } else if !file_type.is_file() {
+                Err(ReadFileError::NotAFile { path: shown })
+            } else {
+                read_regular(&canonical.join(&name), &shown, limit, what)
+            };
+            (name, bytes)
+        })
+        .collect())
+}
+
+/// Opens `path` without following a link or waiting on a FIFO, and reads
+/// it when it is a regular file of at most `limit` bytes.
+fn read_regular(
+    path: &Path,
+    shown: &Path,
+    limit: u64,
+    what: &'static str,
+) -> Result<Vec<u8>, ReadFileError> {
+    use std::io::Read;
+    let io = |source| ReadFileError::Io {
+        path: shown.to_path_buf(),
+        source,
+    };
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|e| {
+        #[cfg(unix)]
+        if e.raw_os_error() == Some(libc::ELOOP) {
+            return ReadFileError::Link {
+                path: shown.to_path_buf(),
+                what,
+            };
+        }
+        io(e)
+    })?;
+    let meta = file.metadata().map_err(io)?;
+    if !meta.is_file() {
+        return Err(ReadFileError::NotAFile {
+            path: shown.to_path_buf(),
+        });
+    }
+    if meta.len() > limit {
+        return Err(ReadFileError::TooLarge {
+            path: shown.to_path_buf(),
+            size: meta.len(),
+            limit,
+            what,
+        });
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadFileError::TooLarge {
+            path: shown.to_path_buf(),
+            size: bytes.len() as u64,
+            limit,
+            what,
+        });
+    }
+    Ok(bytes)
+}
+
 /// Reads a file named on the command line (a draft that arrived from
 /// outside): a regular file, a FIFO or a device, at most `limit` bytes.
 pub fn read_input(path: &Path, limit: u64, what: &'static str) -> Result<Vec<u8>, ReadFileError> {
