@@ -408,6 +408,14 @@ pub struct Carrier<'a> {
     /// For each FROM block: its TO index and whether it moved, or was
     /// edited in place; `None` when removed.
     fate: Vec<Option<Fate>>,
+    /// FROM's blocks by fingerprint and by path, for anchors whose index
+    /// does not agree (made once, when the first such anchor comes).
+    lookup: std::sync::OnceLock<Lookup>,
+}
+
+struct Lookup {
+    by_fingerprint: std::collections::HashMap<String, usize>,
+    by_path: std::collections::HashMap<String, Option<usize>>,
 }
 
 #[derive(Clone, Copy)]
@@ -444,7 +452,12 @@ impl<'a> Carrier<'a> {
                 });
             }
         }
-        Carrier { from, to, fate }
+        Carrier {
+            from,
+            to,
+            fate,
+            lookup: std::sync::OnceLock::new(),
+        }
     }
 
     /// Anchors of a version placed in the same version.
@@ -462,6 +475,7 @@ impl<'a> Carrier<'a> {
             from: draft,
             to: draft,
             fate,
+            lookup: std::sync::OnceLock::new(),
         }
     }
 
@@ -533,14 +547,31 @@ impl<'a> Carrier<'a> {
         if agrees(anchor.block) {
             return Some(anchor.block);
         }
-        if let Some(i) = (0..blocks.len()).find(|&i| agrees(i)) {
+        let lookup = self.lookup.get_or_init(|| {
+            let mut by_fingerprint = std::collections::HashMap::new();
+            let mut by_path: std::collections::HashMap<String, Option<usize>> =
+                std::collections::HashMap::new();
+            for (i, b) in blocks.iter().enumerate() {
+                by_fingerprint.entry(b.fingerprint.to_string()).or_insert(i);
+                by_path
+                    .entry(path_key(&b.path.to_string()))
+                    .and_modify(|slot| *slot = None)
+                    .or_insert(Some(i));
+            }
+            Lookup {
+                by_fingerprint,
+                by_path,
+            }
+        });
+        if let Some(&i) = lookup.by_fingerprint.get(&anchor.fingerprint) {
             return Some(i);
         }
-        let key = path_key(&anchor.path);
-        let by_path: Vec<usize> = (0..blocks.len())
-            .filter(|&i| path_key(&blocks[i].path.to_string()) == key)
-            .collect();
-        (by_path.len() == 1).then(|| by_path[0])
+        // Only a path that names one block.
+        lookup
+            .by_path
+            .get(&path_key(&anchor.path))
+            .copied()
+            .flatten()
     }
 }
 
