@@ -143,6 +143,9 @@ pub struct Source {
     /// The incoming letter: "Số 12-CV/ĐU, ngày 20/11/2026".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub letter: Option<String>,
+    /// The reviewer marked it resolved in Word before sending the file.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub resolved: bool,
 }
 
 impl Source {
@@ -154,6 +157,7 @@ impl Source {
             sha256: None,
             item: None,
             letter: None,
+            resolved: false,
         }
     }
 }

@@ -22,6 +22,8 @@ pub enum Value<'a> {
     String(Cow<'a, str>),
     /// A plain decimal integer.
     Number(u64),
+    /// `true` or `false`.
+    Bool(bool),
     /// A key with nothing after it.
     Null,
 }
@@ -190,6 +192,11 @@ fn plain(text: &str) -> Option<Value<'_>> {
     }
     // What YAML (as the full parser resolves it) could read as null, a
     // boolean or a number: left to the full parser.
+    match text {
+        "true" => return Some(Value::Bool(true)),
+        "false" => return Some(Value::Bool(false)),
+        _ => {}
+    }
     let lower = text.to_ascii_lowercase();
     let special = matches!(lower.as_str(), "~" | "null" | "true" | "false")
         || lower.trim_start_matches(['+', '-', '.']).starts_with("inf")
@@ -381,6 +388,11 @@ fn source(m: Vec<(&str, Value<'_>)>) -> Option<Source> {
         sha256: f.opt_string("sha256")?,
         item: f.opt_string("item")?,
         letter: f.opt_string("letter")?,
+        resolved: match f.take("resolved") {
+            None => false,
+            Some(Value::Bool(b)) => b,
+            Some(_) => return None,
+        },
     };
     f.done().then_some(s)
 }
@@ -629,6 +641,7 @@ mod tests {
                     sha256: Some("ab".repeat(32)),
                     item: Some("c3".into()),
                     letter: None,
+                    resolved: true,
                 },
             }),
             Event::Withdrawal(Withdrawal {
