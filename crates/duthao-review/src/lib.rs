@@ -29,7 +29,10 @@ pub use event::{
     Source, Stamp, Via, Withdrawal,
 };
 pub use id::EventId;
-pub use report::{BodyAnswer, BodyInfo, Counts, LevelInfo, Roster, Row, Synthesis};
+pub use report::{
+    BodyAnswer, BodyInfo, Counts, GENERAL, HeaderKind, LevelInfo, REPORT_COLUMNS, REPORT_TITLE,
+    ReportContext, ReportSigner, Roster, Row, Synthesis, UNANSWERED,
+};
 pub use review::{FindError, Review, State, Thread};
 
 /// Text in Unicode NFC, how drafts and events are stored.
