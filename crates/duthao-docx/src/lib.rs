@@ -5,7 +5,8 @@
 //! trích yếu, the whole body, the signature block and "Nơi nhận", page
 //! numbers from page 2, and the draft mark; or the TO version of a diff
 //! with every change as a Word tracked change ([`Content::Changes`]), as the
-//! diff decided it: the writer only prints.
+//! diff decided it: the writer only prints; or the synthesis table of the
+//! comments on a version ([`Content::Report`]), on landscape pages.
 //!
 //! The WordprocessingML is written here, as text, rather than through a
 //! document-tree library: every property container is a typed value written
@@ -26,6 +27,7 @@ mod header;
 mod package;
 mod page;
 mod props;
+mod report;
 mod signature;
 mod tables;
 mod tracked;
@@ -43,6 +45,7 @@ use writer::Writer;
 use duthao_diff::DraftDiff;
 use duthao_model::{Draft, FrontMatter};
 use duthao_profile::layout::Layout;
+use duthao_review::{ReportContext, Synthesis};
 
 /// The document type as the profile's kinds name it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,6 +129,20 @@ pub enum Content<'a> {
         /// Who made the changes, and when.
         by: Attribution,
     },
+    /// The synthesis table of the comments on a version (Bản tổng hợp ý
+    /// kiến, tiếp thu, giải trình ý kiến góp ý), on landscape A4 in the
+    /// profile's fonts, with the profile's header and the drafting body's
+    /// signature block. Of the [`DocxOptions`] it uses the layout and the
+    /// provenance (recorded as for a draft: the version the comments are
+    /// on); the kind and the draft mark are not used, the context names
+    /// the document and a synthesis carries no draft mark. The header's
+    /// motto is the layout's, so `context.header` should be the profile's.
+    Report {
+        /// The comments and answers.
+        synthesis: &'a Synthesis,
+        /// Who issues it, where and when, and about which draft.
+        context: &'a ReportContext,
+    },
 }
 
 /// How to lay a document out and what to record in it.
@@ -146,6 +163,9 @@ pub fn export(content: Content<'_>, options: &DocxOptions<'_>) -> Result<Vec<u8>
     match content {
         Content::Draft(draft) => export_draft(draft, options),
         Content::Changes { diff, from, to, by } => export_changes(diff, from, to, by, options),
+        Content::Report { synthesis, context } => {
+            report::export_report(synthesis, context, options.layout, options.provenance)
+        }
     }
 }
 

@@ -56,6 +56,32 @@ impl Properties {
         }
     }
 
+    /// The properties of a synthesis table: its title and subject, the
+    /// issuing body as creator, its date as the time (never the wall
+    /// clock), and the version it is about.
+    pub fn report(context: &duthao_review::ReportContext, p: &Provenance) -> Self {
+        let one_line = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let subject = one_line(&context.subject_line());
+        let mut custom = vec![
+            ("duthao.slug", p.slug.clone()),
+            ("duthao.document", "synthesis".to_string()),
+        ];
+        if let Some(v) = p.version {
+            custom.push(("duthao.version", v.to_string()));
+        }
+        if let Some(c) = &p.commit {
+            custom.push(("duthao.commit", c.clone()));
+        }
+        custom.push(("duthao.source-sha256", p.source_sha256.clone()));
+        Properties {
+            title: one_line(&format!("{} {subject}", duthao_review::REPORT_TITLE)),
+            creator: one_line(&context.issuer),
+            subject,
+            when: Some(format!("{}T00:00:00Z", context.date)),
+            custom,
+        }
+    }
+
     fn core_xml(&self) -> String {
         let mut s = String::from(DECLARATION);
         s.push_str("<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" xmlns:dcmitype=\"http://purl.org/dc/dcmitype/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">");

@@ -119,6 +119,8 @@ pub(crate) struct Writer<'a> {
     /// block: its paragraphs keep with the next, so the signature block never
     /// stands alone on the last page.
     pub keep_with_closing: bool,
+    /// The page is turned: landscape, its width the layout's height.
+    pub landscape: bool,
 }
 
 impl<'a> Writer<'a> {
@@ -138,6 +140,18 @@ impl<'a> Writer<'a> {
             in_note: false,
             has_notes_part: false,
             keep_with_closing: false,
+            landscape: false,
+        }
+    }
+
+    /// A writer for landscape pages: the layout's page turned, its
+    /// margins kept on the same sides.
+    pub fn landscape(layout: &'a Layout) -> Self {
+        let p = &layout.page;
+        Writer {
+            text_width: mm(p.height_mm - p.margin_left_mm - p.margin_right_mm),
+            landscape: true,
+            ..Writer::new(layout)
         }
     }
 
