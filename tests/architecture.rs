@@ -13,6 +13,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("duthao-model", &[]),
     ("duthao-fs", &[]),
     ("duthao-store", &[]),
+    ("duthao-docx-read", &[]),
     ("duthao-diff", &["duthao-model"]),
     ("duthao-profile", &["duthao-model", "duthao-fs"]),
     ("duthao-render", &["duthao-model", "duthao-diff"]),
