@@ -70,6 +70,14 @@ pub(crate) fn walk(doc: &Document<'_>) -> Walked {
     // records (none outside a paragraph).
     let mut revs: Vec<(ChangeKind, Option<usize>)> = Vec::new();
     let mut order = 0usize;
+    // LibreOffice writes the bookmark of an empty paragraph as a start with
+    // no end (and a second, collapsed copy): such a marker covers only the
+    // paragraph it starts in, not the rest of the document.
+    let ended: std::collections::HashSet<&str> = doc
+        .descendants()
+        .filter(|n| w_name(n) == Some("bookmarkEnd"))
+        .filter_map(|n| w_attr(&n, "id"))
+        .collect();
 
     for edge in Traverse::new(doc.root()) {
         match edge {
@@ -91,7 +99,9 @@ pub(crate) fn walk(doc: &Document<'_>) -> Walked {
                         if let (Some(id), Some(bm)) = (w_attr(&n, "id"), w_attr(&n, "name"))
                             && bm.starts_with("_dt")
                         {
-                            markers.push((id.to_string(), bm.to_string()));
+                            if ended.contains(id) {
+                                markers.push((id.to_string(), bm.to_string()));
+                            }
                             if let Some(p) = current
                                 && paragraphs[p].marker.is_none()
                             {
