@@ -22,6 +22,7 @@
 
 mod body;
 mod check;
+mod comments;
 mod footnotes;
 mod header;
 mod package;
@@ -35,6 +36,7 @@ mod writer;
 mod xml;
 
 pub use check::check;
+pub use comments::{MarginComment, MarginReply, marker_name};
 pub use props::Attribution;
 
 use body::{Referenced, renders};
@@ -96,6 +98,16 @@ pub enum DocxError {
     /// body (issuer.name)").
     #[error("the draft has no {0}; the official layout needs it")]
     Missing(&'static str),
+    /// A margin comment is on a block the draft does not have.
+    #[error("comment {comment} is on block {block}, but the draft has {blocks} blocks")]
+    CommentBlock {
+        /// The comment's index in the list given.
+        comment: usize,
+        /// The block it names.
+        block: usize,
+        /// How many blocks the draft has.
+        blocks: usize,
+    },
 }
 
 impl From<zip::result::ZipError> for DocxError {
@@ -143,6 +155,16 @@ pub enum Content<'a> {
         /// Who issues it, where and when, and about which draft.
         context: &'a ReportContext,
     },
+    /// A draft laid out exactly as [`Content::Draft`], for reviewers who
+    /// comment on it in Word: every body paragraph inside a hidden bookmark
+    /// naming its block (`_dt{index}_{fingerprint}`, see [`marker_name`]),
+    /// and `comments` as Word margin comments with their replies.
+    ForComment {
+        /// The draft.
+        draft: &'a Draft,
+        /// The comments already made, each on a block of `draft`.
+        comments: &'a [MarginComment],
+    },
 }
 
 /// How to lay a document out and what to record in it.
@@ -166,6 +188,7 @@ pub fn export(content: Content<'_>, options: &DocxOptions<'_>) -> Result<Vec<u8>
         Content::Report { synthesis, context } => {
             report::export_report(synthesis, context, options.layout, options.provenance)
         }
+        Content::ForComment { draft, comments } => export_for_comment(draft, comments, options),
     }
 }
 
@@ -182,6 +205,7 @@ fn export_draft(draft: &Draft, o: &DocxOptions<'_>) -> Result<Vec<u8>, DocxError
         o.mark,
         &props,
         &referenced,
+        None,
         |w, out, closing| {
             for (i, b) in blocks.iter().enumerate() {
                 w.keep_with_closing = closing && Some(i) == last;
@@ -191,6 +215,84 @@ fn export_draft(draft: &Draft, o: &DocxOptions<'_>) -> Result<Vec<u8>, DocxError
             w.keep_with_closing = false;
         },
     )
+}
+
+fn export_for_comment(
+    draft: &Draft,
+    comments: &[MarginComment],
+    o: &DocxOptions<'_>,
+) -> Result<Vec<u8>, DocxError> {
+    let blocks = &draft.body.blocks;
+    let plan = comments::Plan::new(draft, comments).map_err(|i| DocxError::CommentBlock {
+        comment: i,
+        block: comments[i].block,
+        blocks: blocks.len(),
+    })?;
+    let mut w = Writer::new(o.layout);
+    w.review = Some(comments::Review::default());
+    let referenced = w.collect_footnotes(draft);
+    let last = blocks.iter().rposition(|b| renders(b, &referenced));
+    let props = Properties::new(draft, o.kind, o.provenance);
+    let mut points = plan.points.clone();
+    let extra = plan.has_comments().then(|| CommentParts {
+        comments: plan.comments_xml(),
+        extended: plan.comments_extended_xml(),
+    });
+    write_document(
+        &mut w,
+        &draft.front,
+        o.kind,
+        o.mark,
+        &props,
+        &referenced,
+        extra,
+        |w, out, closing| {
+            for (i, b) in blocks.iter().enumerate() {
+                w.keep_with_closing = closing && Some(i) == last;
+                let base = marker_name(i, b);
+                if let Some(r) = w.review.as_mut() {
+                    r.block = Some(comments::Anchor::new(
+                        base.clone(),
+                        std::mem::take(&mut points[i]),
+                    ));
+                    r.last_close = None;
+                }
+                // The block's XML stays in the buffer until it is whole, so
+                // that anchors left over can still go into its last paragraph.
+                out.hold = true;
+                w.block(b, &referenced, Track::Keep, out);
+                out.hold = false;
+                if let Some(r) = w.review.as_mut()
+                    && let Some(mut a) = r.block.take()
+                {
+                    let rest = a.rest();
+                    if !rest.is_empty() {
+                        match r.last_close {
+                            Some(at) => out.insert_str(at, &rest),
+                            None => {
+                                // The block wrote no paragraph of its own (a
+                                // footnote written as a Word footnote): its
+                                // comments get an empty one with its marker.
+                                let id = r.bookmark_id();
+                                out.push_str("<w:p><w:bookmarkStart w:id=\"");
+                                out.push_str(&format!("{id}\" w:name=\"{}\"/>", a.base()));
+                                out.push_str(&rest);
+                                out.push_str(&format!("<w:bookmarkEnd w:id=\"{id}\"/></w:p>"));
+                            }
+                        }
+                    }
+                }
+                out.boundary();
+            }
+            w.keep_with_closing = false;
+        },
+    )
+}
+
+/// The comments parts of a review export.
+struct CommentParts {
+    comments: String,
+    extended: String,
 }
 
 fn export_changes(
@@ -218,6 +320,7 @@ fn export_changes(
         o.mark,
         &props,
         &referenced,
+        None,
         |w, out, closing| {
             for (i, &step) in order.iter().enumerate() {
                 w.keep_with_closing = closing && Some(i) == last;
@@ -237,6 +340,9 @@ pub(crate) struct Body<'p> {
     buf: String,
     package: &'p mut Package,
     error: Option<std::io::Error>,
+    /// While set, nothing goes to the compressor (a review export's block
+    /// being written, see `export_for_comment`).
+    hold: bool,
 }
 
 /// How much XML is gathered before it goes to the compressor.
@@ -245,7 +351,7 @@ const FLUSH_BYTES: usize = 1 << 16;
 impl Body<'_> {
     /// A point where the XML written so far may go to the package.
     pub fn boundary(&mut self) {
-        if self.buf.len() >= FLUSH_BYTES {
+        if !self.hold && self.buf.len() >= FLUSH_BYTES {
             self.flush();
         }
     }
@@ -284,6 +390,7 @@ fn write_document<'a>(
     mark: DraftMark,
     props: &Properties,
     referenced: &Referenced,
+    comments: Option<CommentParts>,
     body: impl FnOnce(&mut Writer<'a>, &mut Body<'_>, bool),
 ) -> Result<Vec<u8>, DocxError> {
     if front.issuer.name.trim().is_empty() {
@@ -292,6 +399,7 @@ fn write_document<'a>(
     let parts = Parts {
         first_header: w.first_page_differs(),
         footnotes: !referenced.is_empty(),
+        comments: comments.is_some(),
     };
     w.has_notes_part = parts.footnotes;
     let mut package = Package::new(&parts, props)?;
@@ -300,6 +408,7 @@ fn write_document<'a>(
         buf: page::open_part("document"),
         package: &mut package,
         error: None,
+        hold: false,
     };
     out.push_str("<w:body>");
     w.draft_mark(mark, &mut out);
@@ -327,6 +436,10 @@ fn write_document<'a>(
     } else {
         Default::default()
     };
+    if let Some(c) = &comments {
+        package.part("word/comments.xml", &c.comments)?;
+        package.part("word/commentsExtended.xml", &c.extended)?;
+    }
     package.document_rels(&parts, &w.links)?;
     package.footnote_rels(&note_links)?;
     package.finish()

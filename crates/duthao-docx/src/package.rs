@@ -10,7 +10,8 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use super::page::{
-    RID_FIRST_HEADER, RID_FONTS, RID_FOOTNOTES, RID_HEADER, RID_SETTINGS, RID_STYLES,
+    RID_COMMENTS, RID_COMMENTS_EXTENDED, RID_FIRST_HEADER, RID_FONTS, RID_FOOTNOTES, RID_HEADER,
+    RID_SETTINGS, RID_STYLES,
 };
 use super::writer::{FIRST_LINK_RID, Links};
 use super::xml::{DECLARATION, push_attr, push_text};
@@ -131,6 +132,8 @@ impl Properties {
 pub(crate) struct Parts {
     pub first_header: bool,
     pub footnotes: bool,
+    /// Margin comments: `word/comments.xml` and `word/commentsExtended.xml`.
+    pub comments: bool,
 }
 
 /// A package being written, part after part, into memory.
@@ -233,6 +236,19 @@ impl Package {
                 "footnotes.xml",
             ));
         }
+        if parts.comments {
+            rels.push((
+                RID_COMMENTS,
+                format!("{OFFICE_REL}/comments"),
+                "comments.xml",
+            ));
+            rels.push((
+                RID_COMMENTS_EXTENDED,
+                "http://schemas.microsoft.com/office/2011/relationships/commentsExtended"
+                    .to_string(),
+                "commentsExtended.xml",
+            ));
+        }
         let fixed: Vec<(&str, &str, &str)> =
             rels.iter().map(|(a, b, c)| (*a, b.as_str(), *c)).collect();
         self.part(
@@ -269,6 +285,13 @@ fn content_types(parts: &Parts) -> String {
     }
     if parts.footnotes {
         overrides.push(("/word/footnotes.xml", format!("{WML_CT}.footnotes+xml")));
+    }
+    if parts.comments {
+        overrides.push(("/word/comments.xml", format!("{WML_CT}.comments+xml")));
+        overrides.push((
+            "/word/commentsExtended.xml",
+            format!("{WML_CT}.commentsExtended+xml"),
+        ));
     }
     overrides.extend([
         (

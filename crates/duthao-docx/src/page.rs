@@ -15,6 +15,8 @@ pub(crate) const RID_FONTS: &str = "rId3";
 pub(crate) const RID_HEADER: &str = "rId4";
 pub(crate) const RID_FIRST_HEADER: &str = "rId5";
 pub(crate) const RID_FOOTNOTES: &str = "rId6";
+pub(crate) const RID_COMMENTS: &str = "rId7";
+pub(crate) const RID_COMMENTS_EXTENDED: &str = "rId8";
 
 /// The opening of a WordprocessingML part with the two namespaces it uses.
 pub(crate) fn open_part(root: &str) -> String {

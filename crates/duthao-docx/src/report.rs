@@ -78,6 +78,7 @@ pub(crate) fn export_report(
     let parts = Parts {
         first_header: w.first_page_differs(),
         footnotes: false,
+        comments: false,
     };
     let props = Properties::report(context, provenance);
     let mut package = Package::new(&parts, &props)?;
@@ -86,6 +87,7 @@ pub(crate) fn export_report(
         buf: page::open_part("document"),
         package: &mut package,
         error: None,
+        hold: false,
     };
     out.push_str("<w:body>");
     // No number line: the synthesis goes with the draft, not as a document
