@@ -161,10 +161,11 @@ pub(crate) fn walk(doc: &Document<'_>) -> Walked {
                     }
                     "t" | "delText" => piece = n.text(),
                     "tab" if in_run(&n) => piece = Some("\t"),
-                    "br" | "cr" if in_run(&n) => {
-                        if !matches!(w_attr(&n, "type"), Some("page" | "column")) {
-                            piece = Some("\n");
-                        }
+                    // A page or column break is layout, not text.
+                    "br" | "cr"
+                        if in_run(&n) && !matches!(w_attr(&n, "type"), Some("page" | "column")) =>
+                    {
+                        piece = Some("\n")
                     }
                     "noBreakHyphen" => piece = Some("-"),
                     _ => {}

@@ -17,7 +17,7 @@
 //! advanced by every run, skipping what the layout drops, such as the
 //! separator after "Chương I") and cuts a run where a range starts or ends.
 //! Where the layout's text and `block.text()` part ways (a footnote
-//! reference is one mark in Word, "[^1]" in the text), the cursor still
+//! reference is one mark in Word, `[^1]` in the text), the cursor still
 //! advances by the text's length, so the next ranges stay in place. A range
 //! end the cursor never reached goes at the end of the block's last
 //! paragraph; a block that writes no paragraph at all (a footnote definition
@@ -247,6 +247,14 @@ fn snap(text: &str, quote: Option<Range<usize>>) -> Range<usize> {
     start..end
 }
 
+/// The comments parts of a review export.
+pub(crate) struct CommentParts {
+    /// `word/comments.xml`.
+    pub comments: String,
+    /// `word/commentsExtended.xml`.
+    pub extended: String,
+}
+
 /// The review state of a writer laying out a [`crate::Content::ForComment`]
 /// export.
 #[derive(Default)]
@@ -255,6 +263,8 @@ pub(crate) struct Review {
     next_bookmark: u32,
     /// The block being written, when it is a body block.
     pub block: Option<Anchor>,
+    /// The comments parts, once planned (taken when the package is written).
+    pub parts: Option<CommentParts>,
     /// Where, in the part's buffer, the last marked paragraph of the current
     /// block ends (before its bookmark end): anchor points the cursor never
     /// reached go there.

@@ -205,7 +205,6 @@ fn export_draft(draft: &Draft, o: &DocxOptions<'_>) -> Result<Vec<u8>, DocxError
         o.mark,
         &props,
         &referenced,
-        None,
         |w, out, closing| {
             for (i, b) in blocks.iter().enumerate() {
                 w.keep_with_closing = closing && Some(i) == last;
@@ -229,15 +228,16 @@ fn export_for_comment(
         blocks: blocks.len(),
     })?;
     let mut w = Writer::new(o.layout);
-    w.review = Some(comments::Review::default());
+    let mut review = comments::Review::default();
+    review.parts = plan.has_comments().then(|| comments::CommentParts {
+        comments: plan.comments_xml(),
+        extended: plan.comments_extended_xml(),
+    });
+    w.review = Some(review);
     let referenced = w.collect_footnotes(draft);
     let last = blocks.iter().rposition(|b| renders(b, &referenced));
     let props = Properties::new(draft, o.kind, o.provenance);
     let mut points = plan.points.clone();
-    let extra = plan.has_comments().then(|| CommentParts {
-        comments: plan.comments_xml(),
-        extended: plan.comments_extended_xml(),
-    });
     write_document(
         &mut w,
         &draft.front,
@@ -245,7 +245,6 @@ fn export_for_comment(
         o.mark,
         &props,
         &referenced,
-        extra,
         |w, out, closing| {
             for (i, b) in blocks.iter().enumerate() {
                 w.keep_with_closing = closing && Some(i) == last;
@@ -289,12 +288,6 @@ fn export_for_comment(
     )
 }
 
-/// The comments parts of a review export.
-struct CommentParts {
-    comments: String,
-    extended: String,
-}
-
 fn export_changes(
     diff: DraftDiff,
     from: &Draft,
@@ -320,7 +313,6 @@ fn export_changes(
         o.mark,
         &props,
         &referenced,
-        None,
         |w, out, closing| {
             for (i, &step) in order.iter().enumerate() {
                 w.keep_with_closing = closing && Some(i) == last;
@@ -390,12 +382,13 @@ fn write_document<'a>(
     mark: DraftMark,
     props: &Properties,
     referenced: &Referenced,
-    comments: Option<CommentParts>,
     body: impl FnOnce(&mut Writer<'a>, &mut Body<'_>, bool),
 ) -> Result<Vec<u8>, DocxError> {
     if front.issuer.name.trim().is_empty() {
         return Err(DocxError::Missing("issuing body (issuer.name)"));
     }
+    // A review export's comments parts, planned before the body.
+    let comments = w.review.as_mut().and_then(|r| r.parts.take());
     let parts = Parts {
         first_header: w.first_page_differs(),
         footnotes: !referenced.is_empty(),
