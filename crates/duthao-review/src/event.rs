@@ -54,10 +54,20 @@ impl Serialize for Stamp {
 
 impl<'de> Deserialize<'de> for Stamp {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        OffsetDateTime::parse(&text, &Rfc3339)
-            .map(Stamp)
-            .map_err(|_| serde::de::Error::custom(format!("`{text}` is not an RFC 3339 time")))
+        // A visitor, so that the reader places a bad time on its line.
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Stamp;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an RFC 3339 time")
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Stamp, E> {
+                OffsetDateTime::parse(text, &Rfc3339)
+                    .map(Stamp)
+                    .map_err(|_| E::custom(format!("`{text}` is not an RFC 3339 time")))
+            }
+        }
+        d.deserialize_str(Visitor)
     }
 }
 
@@ -372,28 +382,39 @@ impl Event {
         })?;
         // The files duthao writes take the fast path; anything else, and
         // every error, goes through the full parser.
-        let fast = crate::fast_yaml::event(text);
-        let event: Event = match fast {
-            Some(e) => e,
-            None => serde_yaml_ng::from_str(text).map_err(|e| EventError {
-                file: file.to_path_buf(),
-                line: e.location().map_or(1, |l| l.line()),
-                message: yaml_message(&e),
-            })?,
-        };
-        let expected = event.file_name();
-        if file.file_name().and_then(|n| n.to_str()) != Some(expected.as_str()) {
-            return Err(EventError {
-                file: file.to_path_buf(),
-                line: 1,
-                message: format!(
-                    "holds event {}, which belongs in a file named {expected}",
-                    event.id()
-                ),
-            });
+        if let Some(event) = crate::fast_yaml::event(text) {
+            return check_name(event, file);
         }
-        Ok(event)
+        let event: Event = serde_yaml_ng::from_str(text).map_err(|e| {
+            let message = yaml_message(&e);
+            let (line, message) = match e.location() {
+                Some(l) => (l.line(), message),
+                None => field_error(text, &message).unwrap_or((1, message)),
+            };
+            EventError {
+                file: file.to_path_buf(),
+                line,
+                message,
+            }
+        })?;
+        check_name(event, file)
     }
+}
+
+/// An event is stored under its id: a file renamed by hand is refused.
+fn check_name(event: Event, file: &Path) -> Result<Event, EventError> {
+    let expected = event.file_name();
+    if file.file_name().and_then(|n| n.to_str()) != Some(expected.as_str()) {
+        return Err(EventError {
+            file: file.to_path_buf(),
+            line: 1,
+            message: format!(
+                "holds event {}, which belongs in a file named {expected}",
+                event.id()
+            ),
+        });
+    }
+    Ok(event)
 }
 
 /// serde_yaml_ng's message without its own "at line N column M" (the error
@@ -404,6 +425,40 @@ fn yaml_message(e: &serde_yaml_ng::Error) -> String {
         Some(i) => text[..i].to_string(),
         None => text,
     }
+}
+
+/// The line of an error in an event's fields (an unknown or missing
+/// field, a value of the wrong type), and its message with the field's
+/// path ("author: unknown field …"). Reading the tagged `Event` loses
+/// where it was (serde buffers the fields to find the tag first), so the
+/// fields are read again as the tag's struct, with the tag's line blanked:
+/// that reading knows the line. `None` unless it fails the same way.
+fn field_error(text: &str, message: &str) -> Option<(usize, String)> {
+    fn again<T: serde::de::DeserializeOwned>(text: &str) -> Option<serde_yaml_ng::Error> {
+        serde_yaml_ng::from_str::<T>(text).err()
+    }
+    let value: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).ok()?;
+    let tag = value.get("event")?.as_str()?.to_string();
+    let mut blanked = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        if line.starts_with("event:") {
+            blanked.push_str(if line.ends_with('\n') { "#\n" } else { "#" });
+        } else {
+            blanked.push_str(line);
+        }
+    }
+    let err = match tag.as_str() {
+        "comment" => again::<Comment>(&blanked),
+        "reply" => again::<Reply>(&blanked),
+        "response" => again::<Response>(&blanked),
+        "agreement" => again::<Agreement>(&blanked),
+        "withdrawal" => again::<Withdrawal>(&blanked),
+        _ => None,
+    }?;
+    let again = yaml_message(&err);
+    let same = again == message || again.ends_with(&format!(": {message}"));
+    same.then_some(())?;
+    Some((err.location()?.line(), again))
 }
 
 fn line_of(bytes: &[u8], offset: usize) -> usize {
@@ -423,4 +478,55 @@ pub struct EventError {
     pub line: usize,
     /// What is wrong.
     pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn withdrawal() -> Event {
+        Event::Withdrawal(Withdrawal {
+            id: EventId::from_parts(1_700_000_000_000, [7; 10]),
+            comment: EventId::from_parts(1_690_000_000_000, [9; 10]),
+            author: Person {
+                name: "Nguyễn Văn Thử".into(),
+                email: String::new(),
+            },
+            time: Stamp(OffsetDateTime::UNIX_EPOCH),
+            reason: Some("Đã trao đổi".into()),
+        })
+    }
+
+    /// Errors in the fields (not the YAML) name their own line, not line 1.
+    #[test]
+    fn a_field_error_names_its_line() {
+        let e = withdrawal();
+        let file = PathBuf::from(e.file_name());
+        let text = e.to_yaml();
+        assert_eq!(Event::from_yaml(text.as_bytes(), &file), Ok(e.clone()));
+        let lines: Vec<&str> = text.lines().collect();
+        let at = |key: &str| 1 + lines.iter().position(|l| l.starts_with(key)).unwrap();
+        let unknown = text.replace("reason:", "ly_do: x\nreason:");
+        let err = Event::from_yaml(unknown.as_bytes(), &file).unwrap_err();
+        assert!(err.message.contains("unknown field `ly_do`"), "{err}");
+        assert_eq!(err.line, at("reason:"), "{err}");
+        let nested = text.replace("  name:", "  ten: x\n  name:");
+        let err = Event::from_yaml(nested.as_bytes(), &file).unwrap_err();
+        assert!(
+            err.message.starts_with("author: unknown field `ten`"),
+            "{err}"
+        );
+        assert_eq!(err.line, at("  name:"), "{err}");
+        let time = text.replace("time: 1970-01-01T00:00:00Z", "time: hôm qua");
+        let err = Event::from_yaml(time.as_bytes(), &file).unwrap_err();
+        assert!(
+            err.message.contains("`hôm qua` is not an RFC 3339 time"),
+            "{err}"
+        );
+        assert_eq!(err.line, at("time:"), "{err}");
+        let id = text.replace("comment: 01", "comment: 0I");
+        let err = Event::from_yaml(id.as_bytes(), &file).unwrap_err();
+        assert!(err.message.contains("is not an event id"), "{err}");
+        assert_eq!(err.line, at("comment:"), "{err}");
+    }
 }

@@ -100,12 +100,22 @@ impl Serialize for EventId {
 
 impl<'de> Deserialize<'de> for EventId {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        EventId::parse(&text).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "`{text}` is not an event id (26 characters of 0-9 and a-z without i, l, o, u)"
-            ))
-        })
+        // A visitor, so that the reader places a bad id on its line.
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = EventId;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an event id")
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<EventId, E> {
+                EventId::parse(text).ok_or_else(|| {
+                    E::custom(format!(
+                        "`{text}` is not an event id (26 characters of 0-9 and a-z without i, l, o, u)"
+                    ))
+                })
+            }
+        }
+        d.deserialize_str(Visitor)
     }
 }
 

@@ -620,33 +620,107 @@ impl Store {
         }
     }
 
-    /// Puts the committed entries of `git_paths` into the user's index,
-    /// re-read from disk first so that a concurrent `git add` (or another
-    /// duthao commit) is not undone; retries briefly while another process
-    /// holds `index.lock`.
+    /// Puts the committed entries of `git_paths` into the user's index.
+    /// As git does, `index.lock` is held while the index is read, changed
+    /// and written: two commands recording at once (or a `git add`) never
+    /// write an index read before the other's write, which would drop the
+    /// other's entries. Waits briefly while another process holds the lock.
     fn record_in_index(&self, git_paths: &[String], committed: &Index) -> Result<(), StoreError> {
-        const ATTEMPTS: u32 = 40;
-        let mut index = self.repo.index()?;
-        for attempt in 1..=ATTEMPTS {
-            index.read(true)?;
-            for git_path in git_paths {
-                let rel = Path::new(git_path);
-                match committed.get_path(rel, 0) {
-                    Some(entry) => index.add(&entry)?,
-                    None => index.remove_path(rel)?,
-                }
+        const ATTEMPTS: u64 = 80;
+        let index_path = self.repo.path().join("index");
+        let lock = self.repo.path().join("index.lock");
+        let current = match fs::read(&index_path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == ErrorKind::NotFound => Vec::new(),
+            Err(source) => {
+                return Err(StoreError::Io {
+                    path: index_path,
+                    source,
+                });
             }
-            match index.write() {
-                Ok(()) => return Ok(()),
-                Err(e) if e.code() == ErrorCode::Locked && attempt < ATTEMPTS => {
-                    std::thread::sleep(std::time::Duration::from_millis(25));
+        };
+        if current.is_empty() {
+            // No index yet: nothing another writer could lose.
+            return self.record_in_new_index(git_paths, committed);
+        }
+        for attempt in 1..=ATTEMPTS {
+            match fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&lock)
+            {
+                Ok(file) => {
+                    drop(file);
+                    let outcome =
+                        self.update_locked_index(git_paths, committed, &index_path, &lock);
+                    if outcome.is_err() {
+                        let _ = fs::remove_file(&lock);
+                    }
+                    return outcome;
                 }
-                Err(e) => {
-                    index.read(true)?;
-                    return Err(e.into());
+                Err(e) if e.kind() == ErrorKind::AlreadyExists && attempt < ATTEMPTS => {
+                    if self.stale_lock(&lock).is_some() {
+                        break;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(10 + jitter(attempt, 20)));
                 }
+                Err(e) if e.kind() == ErrorKind::AlreadyExists => break,
+                Err(source) => return Err(StoreError::Io { path: lock, source }),
             }
         }
+        Err(StoreError::Locked {
+            what: "git's index".into(),
+            lock,
+        })
+    }
+
+    /// With `index.lock` held: the index as it is now, copied into the lock
+    /// file, changed there and moved over the index.
+    fn update_locked_index(
+        &self,
+        git_paths: &[String],
+        committed: &Index,
+        index_path: &Path,
+        lock: &Path,
+    ) -> Result<(), StoreError> {
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| StoreError::Io { path, source }
+        };
+        // Read under the lock: no write can come between this and ours.
+        let current = fs::read(index_path).map_err(io(index_path))?;
+        fs::write(lock, &current).map_err(io(lock))?;
+        // libgit2 writes an index bound to `index.lock` through
+        // `index.lock.lock` and renames it back: the lock is never let go.
+        let mut index = Index::open(lock)?;
+        for git_path in git_paths {
+            let rel = Path::new(git_path);
+            match committed.get_path(rel, 0) {
+                Some(entry) => index.add(&entry)?,
+                None => index.remove_path(rel)?,
+            }
+        }
+        index.write()?;
+        fs::rename(lock, index_path).map_err(io(index_path))?;
+        Ok(())
+    }
+
+    /// [`Self::record_in_index`] when the repository has no index file yet.
+    fn record_in_new_index(
+        &self,
+        git_paths: &[String],
+        committed: &Index,
+    ) -> Result<(), StoreError> {
+        let mut index = self.repo.index()?;
+        index.read(true)?;
+        for git_path in git_paths {
+            let rel = Path::new(git_path);
+            match committed.get_path(rel, 0) {
+                Some(entry) => index.add(&entry)?,
+                None => index.remove_path(rel)?,
+            }
+        }
+        index.write()?;
         Ok(())
     }
 
@@ -1373,6 +1447,17 @@ fn check_tag_name(name: &str) -> Result<(), StoreError> {
         });
     }
     Ok(())
+}
+
+/// Milliseconds, 0 to `max - 1`, that differ between processes and
+/// attempts: writers that collided do not retry in step.
+fn jitter(attempt: u64, max: u64) -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| u64::from(d.subsec_nanos()))
+        .unwrap_or(0);
+    (nanos ^ u64::from(std::process::id()).wrapping_mul(0x9e37_79b9) ^ attempt.wrapping_mul(7919))
+        % max.max(1)
 }
 
 fn short_id(oid: Oid) -> String {
