@@ -671,13 +671,11 @@ fn text_saved_as_nfd_or_crlf_is_unchanged_everywhere() {
 fn help_names_only_what_exists() {
     let out = Sandbox::new().duthao().arg("--help").output().expect("run");
     let help = String::from_utf8_lossy(&out.stdout).to_lowercase();
-    for absent in [
-        "approv",
-        "comments with",
-        "tiếp thu",
-        "signed",
-        "giải trình",
-    ] {
+    // Comments and answers exist (issue 10); approvals and signing do not yet.
+    for present in ["comment", "report"] {
+        assert!(help.contains(present), "--help lacks {present:?}: {help}");
+    }
+    for absent in ["approv", "signed", "verify", "register"] {
         assert!(
             !help.contains(absent),
             "--help advertises {absent:?}: {help}"

@@ -25,9 +25,10 @@ pub use output::ColorChoice;
 
 /// duthao keeps official documents (nghị quyết, quyết định, hướng dẫn, kế
 /// hoạch, báo cáo…) in git as plain text: numbered versions sent out for
-/// comment (dự thảo lần N), word-level redlines between any two versions, and
-/// DOCX in the official Vietnamese layout (Nghị định 30/2020 for state
-/// bodies, the party's rules for party bodies).
+/// comment (dự thảo lần N), word-level redlines between any two versions,
+/// the comments of every level with the drafter's answers and their
+/// synthesis table, and DOCX in the official Vietnamese layout (Nghị định
+/// 30/2020 for state bodies, the party's rules for party bodies).
 #[derive(Parser, Debug)]
 #[command(name = "duthao", version, max_term_width = 100)]
 pub struct Cli {
