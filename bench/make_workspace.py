@@ -59,7 +59,7 @@ def main():
         texts.append([base, revised])
 
     # The party duthao.toml that `duthao init` writes.
-    party_toml = (HERE.parent / "src" / "workspace" / "default-party.toml").read_text(encoding="utf-8")
+    party_toml = (HERE.parent / "src" / "ops" / "default-party.toml").read_text(encoding="utf-8")
 
     stream = io.BytesIO()
     w = stream.write
