@@ -6,13 +6,14 @@
 # `report --format docx` of 2,000 rows under 1 s.
 #
 # The workspace is built once under bench/out/ (named after the generators'
-# code and the arguments, so an older one is not reused): `duthao init
-# --no-example`, 40 commenting bodies over 3 levels added to duthao.toml, a
-# 100-page draft from bench/gen_corpus.py committed and submitted (v1), a 5 %
-# revision committed and submitted (v2), another (v3), all with `duthao
-# commit` and `duthao submit`; then bench/make_comments.py writes the review
-# events (8,000 comments on v1, 2,000 on v2, about 70 % answered, some
-# replies, a few agreements) and commits them in one commit.
+# code and the arguments, so an older one is not reused): a repository of
+# its own, `duthao init --no-example`, 40 commenting bodies over 3 levels in
+# duthao.toml, a 100-page draft from bench/gen_corpus.py committed and
+# submitted (v1), a 5 % revision committed and submitted (v2), another (v3),
+# all with `duthao commit` and `duthao submit`; then bench/make_comments.py
+# writes the review events (8,000 comments on v1, 2,000 on v2, about 70 %
+# answered, some replies, a few agreements) and commits them in one commit.
+# Building it takes about a minute.
 #
 #   bash bench/comments.sh
 #   COMMENTS=… ON_V2=… PAGES=… RUNS=… OUT=… bash bench/comments.sh
@@ -51,6 +52,11 @@ WS=$OUT/comments-$PAGES-$COMMENTS-$ON_V2-$( { cat bench/gen_corpus.py bench/make
 if [ ! -f "$WS/.built" ]; then
   rm -rf "$WS"
   echo "building $WS (once) …" >&2
+  # A repository of its own first: bench/out/ is inside this project's
+  # repository, where `duthao init` would make the workspace a folder of it
+  # (and its commits and version tags this project's).
+  mkdir -p "$WS" && git init -q -b main "$WS"
+  [ "$(git -C "$WS" rev-parse --show-toplevel)" = "$WS" ] || { echo "$WS is not its own repository" >&2; exit 1; }
   "$BIN" init "$WS" --no-example >/dev/null
   # A province's commenting bodies: 40 over 3 levels (3 are in the default file).
   {
