@@ -269,7 +269,11 @@ pub fn review_version(ws: &Workspace, slug: &str, asked: Option<u32>) -> Result<
 
 /// The level a body comments at, checked against `duthao.toml`; `level`,
 /// when given, must be that level.
-fn body_and_level(ws: &Workspace, body: &str, level: Option<&str>) -> Result<(String, String)> {
+pub(crate) fn body_and_level(
+    ws: &Workspace,
+    body: &str,
+    level: Option<&str>,
+) -> Result<(String, String)> {
     let cfg = &ws.config;
     if let Some(l) = level
         && !cfg.levels.iter().any(|x| x.id == l)

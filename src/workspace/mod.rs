@@ -291,6 +291,20 @@ pub enum WorkspaceError {
         /// The body.
         body: String,
     },
+    /// A Word file that cannot be read as one.
+    #[error("{file}: {problem}")]
+    WordFile {
+        /// The file as the user gave it.
+        file: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// A Word file with nothing to import.
+    #[error("{file} has no comments and no tracked changes; nothing to import")]
+    NothingInWordFile {
+        /// The file as the user gave it.
+        file: String,
+    },
     /// A comparison with no version to start from.
     #[error("{slug} has no version yet, so there is nothing to compare the text with")]
     NothingToCompare {

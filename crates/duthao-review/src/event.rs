@@ -143,6 +143,9 @@ pub struct Source {
     /// The incoming letter: "Số 12-CV/ĐU, ngày 20/11/2026".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub letter: Option<String>,
+    /// The reviewer marked it resolved in Word before sending the file.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub resolved: bool,
 }
 
 impl Source {
@@ -154,6 +157,7 @@ impl Source {
             sha256: None,
             item: None,
             letter: None,
+            resolved: false,
         }
     }
 }
@@ -366,11 +370,17 @@ impl Event {
             line: line_of(bytes, e.valid_up_to()),
             message: "is not UTF-8 text".into(),
         })?;
-        let event: Event = serde_yaml_ng::from_str(text).map_err(|e| EventError {
-            file: file.to_path_buf(),
-            line: e.location().map_or(1, |l| l.line()),
-            message: yaml_message(&e),
-        })?;
+        // The files duthao writes take the fast path; anything else, and
+        // every error, goes through the full parser.
+        let fast = crate::fast_yaml::event(text);
+        let event: Event = match fast {
+            Some(e) => e,
+            None => serde_yaml_ng::from_str(text).map_err(|e| EventError {
+                file: file.to_path_buf(),
+                line: e.location().map_or(1, |l| l.line()),
+                message: yaml_message(&e),
+            })?,
+        };
         let expected = event.file_name();
         if file.file_name().and_then(|n| n.to_str()) != Some(expected.as_str()) {
             return Err(EventError {

@@ -19,6 +19,7 @@
 
 pub mod anchor;
 pub mod event;
+mod fast_yaml;
 pub mod id;
 pub mod report;
 pub mod review;
@@ -32,11 +33,22 @@ pub use id::EventId;
 pub use report::{BodyAnswer, BodyInfo, Counts, LevelInfo, Roster, Row, Synthesis};
 pub use review::{FindError, Review, State, Thread};
 
-/// Text in Unicode NFC, how drafts and events are stored.
+/// Text as events store it: Unicode NFC, every line ending a line feed
+/// (the Unicode line and paragraph separators and NEL, which a YAML
+/// writer may leave raw inside a quoted scalar and a reader then folds,
+/// become `\n`; so does a CR LF pair).
 pub fn nfc(text: &str) -> String {
     use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+    let text: std::borrow::Cow<'_, str> = if text.contains(['\u{2028}', '\u{2029}', '\u{85}', '\r'])
+    {
+        text.replace("\r\n", "\n")
+            .replace(['\u{2028}', '\u{2029}', '\u{85}', '\r'], "\n")
+            .into()
+    } else {
+        text.into()
+    };
     match is_nfc_quick(text.chars()) {
-        IsNormalized::Yes => text.to_string(),
+        IsNormalized::Yes => text.into_owned(),
         _ => text.nfc().collect(),
     }
 }
