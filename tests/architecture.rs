@@ -13,6 +13,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("duthao-model", &[]),
     ("duthao-fs", &[]),
     ("duthao-store", &[]),
+    ("duthao-docx-read", &[]),
     ("duthao-diff", &["duthao-model"]),
     ("duthao-profile", &["duthao-model", "duthao-fs"]),
     ("duthao-review", &["duthao-model", "duthao-diff"]),
@@ -40,6 +41,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "duthao-review",
             "duthao-render",
             "duthao-docx",
+            "duthao-docx-read",
         ],
     ),
 ];

@@ -52,6 +52,7 @@ pub const SOFFICE: Need = Need::Program(
 );
 pub const PANDOC: Need = Need::Program(&["pandoc"], "apt-get install -y pandoc");
 pub const PDFTOTEXT: Need = Need::Program(&["pdftotext"], "apt-get install -y poppler-utils");
+pub const PDFINFO: Need = Need::Program(&["pdfinfo"], "apt-get install -y poppler-utils");
 pub const CHROMIUM: Need = Need::Program(
     &[
         "chromium",

@@ -114,13 +114,17 @@ impl<'a> Writer<'a> {
                 // A definition nothing refers to: shown where it stands.
                 let mut p = self.para(&style);
                 let look = self.look(&style);
-                self.text(
-                    &mut p.runs,
-                    &format!("[{label}] "),
-                    &look,
-                    Style::default(),
-                    t,
-                );
+                // Shown "[label] ", in the block's text "[^label]: ".
+                self.unanchored(|w| {
+                    w.text(
+                        &mut p.runs,
+                        &format!("[{label}] "),
+                        &look,
+                        Style::default(),
+                        t,
+                    )
+                });
+                self.skip_text(label.len() + 5);
                 self.inline(&mut p.runs, content, &look, t);
                 p.props.mark = self.mark(t);
                 self.finish(p, out);
@@ -137,6 +141,12 @@ impl<'a> Writer<'a> {
                     ..Style::default()
                 };
                 for line in text.lines() {
+                    // Each line starts where it stands in the block's text
+                    // (the line breaks between them are not written).
+                    let at = line.as_ptr() as usize - text.as_ptr() as usize;
+                    if let Some(a) = self.anchor() {
+                        a.pos = at;
+                    }
                     let mut p = self.para(&s);
                     self.text(&mut p.runs, line, &look, code, t);
                     p.props.mark = self.mark(t);
@@ -176,6 +186,7 @@ impl<'a> Writer<'a> {
     }
 
     /// An empty paragraph exactly `twips` high: the space around a table.
+    /// It is no block's text, so it carries no review marker.
     pub fn spacer(&mut self, twips: u32, t: Track, out: &mut String) {
         let p = Para {
             props: ParaProps {
@@ -187,7 +198,7 @@ impl<'a> Writer<'a> {
             },
             runs: String::new(),
         };
-        self.finish(p, out);
+        self.unanchored(|w| w.finish(p, out));
     }
 
     pub fn heading(
@@ -243,10 +254,13 @@ impl<'a> Writer<'a> {
             && let [Inline::Text(first), more @ ..] = content
             && let Some(rest) = first.text.strip_prefix(&*label.text)
         {
+            let after = rest;
             let rest = rest.trim_start_matches(['.', ':', '-', ' ']);
             if !rest.is_empty() || !more.is_empty() {
                 self.text(&mut p.runs, &label.text, &look, first.style, t);
-                self.text(&mut p.runs, "\n", &look, Style::default(), t);
+                // The line break stands for the separator the text has.
+                self.unanchored(|w| w.text(&mut p.runs, "\n", &look, Style::default(), t));
+                self.skip_text(after.len() - rest.len());
                 self.text(&mut p.runs, rest, &look, first.style, t);
                 self.inline(&mut p.runs, more, &look, t);
                 p.props.mark = self.mark(t);

@@ -123,7 +123,7 @@ impl<'a> Writer<'a> {
     }
 
     /// [`Writer::rule`], written.
-    fn put_rule(
+    pub(crate) fn put_rule(
         &mut self,
         rule: &RuleStyle,
         over_text: i32,
@@ -357,6 +357,18 @@ impl<'a> Writer<'a> {
 
     /// The two-column borderless header table.
     pub fn header_table(&mut self, front: &FrontMatter, kind: &KindInfo, out: &mut String) {
+        self.header_table_with(front, kind, true, out);
+    }
+
+    /// The header table, with the number line under the issuing body or
+    /// (`number: false`, a paper that bears no number) an empty cell there.
+    pub(crate) fn header_table_with(
+        &mut self,
+        front: &FrontMatter,
+        kind: &KindInfo,
+        number_line: bool,
+        out: &mut String,
+    ) {
         let l = self.layout;
         let full = self.text_width + mm(l.header.extend_left_mm) + mm(l.header.extend_right_mm);
         let left_w = (full as i64 * l.header.left_width_pct as i64 / 100) as i32;
@@ -434,23 +446,25 @@ impl<'a> Writer<'a> {
             ))
         };
         let mut number = String::new();
-        self.filled_line(
-            front,
-            &["number", "issuer.code", "kind"],
-            number_of,
-            &l.header.number,
-            &mut number,
-        );
-        // A công văn has no type name: its trích yếu sits under the number.
-        if kind.name.trim().is_empty() {
-            let lt = &l.letter_title;
+        if number_line {
             self.filled_line(
                 front,
-                &["title"],
-                |f| Some(Filled::literal(&lt.line(&f.title))),
-                &lt.style,
+                &["number", "issuer.code", "kind"],
+                number_of,
+                &l.header.number,
                 &mut number,
             );
+            // A công văn has no type name: its trích yếu sits under the number.
+            if kind.name.trim().is_empty() {
+                let lt = &l.letter_title;
+                self.filled_line(
+                    front,
+                    &["title"],
+                    |f| Some(Filled::literal(&lt.line(&f.title))),
+                    &lt.style,
+                    &mut number,
+                );
+            }
         }
         let mut date = String::new();
         self.filled_line(

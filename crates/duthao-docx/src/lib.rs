@@ -5,7 +5,8 @@
 //! trích yếu, the whole body, the signature block and "Nơi nhận", page
 //! numbers from page 2, and the draft mark; or the TO version of a diff
 //! with every change as a Word tracked change ([`Content::Changes`]), as the
-//! diff decided it: the writer only prints.
+//! diff decided it: the writer only prints; or the synthesis table of the
+//! comments on a version ([`Content::Report`]), on landscape pages.
 //!
 //! The WordprocessingML is written here, as text, rather than through a
 //! document-tree library: every property container is a typed value written
@@ -21,11 +22,13 @@
 
 mod body;
 mod check;
+mod comments;
 mod footnotes;
 mod header;
 mod package;
 mod page;
 mod props;
+mod report;
 mod signature;
 mod tables;
 mod tracked;
@@ -33,6 +36,7 @@ mod writer;
 mod xml;
 
 pub use check::check;
+pub use comments::{MarginComment, MarginReply, marker_name};
 pub use props::Attribution;
 
 use body::{Referenced, renders};
@@ -43,6 +47,7 @@ use writer::Writer;
 use duthao_diff::DraftDiff;
 use duthao_model::{Draft, FrontMatter};
 use duthao_profile::layout::Layout;
+use duthao_review::{ReportContext, Synthesis};
 
 /// The document type as the profile's kinds name it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,6 +98,16 @@ pub enum DocxError {
     /// body (issuer.name)").
     #[error("the draft has no {0}; the official layout needs it")]
     Missing(&'static str),
+    /// A margin comment is on a block the draft does not have.
+    #[error("comment {comment} is on block {block}, but the draft has {blocks} blocks")]
+    CommentBlock {
+        /// The comment's index in the list given.
+        comment: usize,
+        /// The block it names.
+        block: usize,
+        /// How many blocks the draft has.
+        blocks: usize,
+    },
 }
 
 impl From<zip::result::ZipError> for DocxError {
@@ -126,6 +141,30 @@ pub enum Content<'a> {
         /// Who made the changes, and when.
         by: Attribution,
     },
+    /// The synthesis table of the comments on a version (Bản tổng hợp ý
+    /// kiến, tiếp thu, giải trình ý kiến góp ý), on landscape A4 in the
+    /// profile's fonts, with the profile's header and the drafting body's
+    /// signature block. Of the [`DocxOptions`] it uses the layout and the
+    /// provenance (recorded as for a draft: the version the comments are
+    /// on); the kind and the draft mark are not used, the context names
+    /// the document and a synthesis carries no draft mark. The header's
+    /// motto is the layout's, so `context.header` should be the profile's.
+    Report {
+        /// The comments and answers.
+        synthesis: &'a Synthesis,
+        /// Who issues it, where and when, and about which draft.
+        context: &'a ReportContext,
+    },
+    /// A draft laid out exactly as [`Content::Draft`], for reviewers who
+    /// comment on it in Word: every body paragraph inside a hidden bookmark
+    /// naming its block (`_dt{index}_{fingerprint}`, see [`marker_name`]),
+    /// and `comments` as Word margin comments with their replies.
+    ForComment {
+        /// The draft.
+        draft: &'a Draft,
+        /// The comments already made, each on a block of `draft`.
+        comments: &'a [MarginComment],
+    },
 }
 
 /// How to lay a document out and what to record in it.
@@ -146,6 +185,10 @@ pub fn export(content: Content<'_>, options: &DocxOptions<'_>) -> Result<Vec<u8>
     match content {
         Content::Draft(draft) => export_draft(draft, options),
         Content::Changes { diff, from, to, by } => export_changes(diff, from, to, by, options),
+        Content::Report { synthesis, context } => {
+            report::export_report(synthesis, context, options.layout, options.provenance)
+        }
+        Content::ForComment { draft, comments } => export_for_comment(draft, comments, options),
     }
 }
 
@@ -166,6 +209,78 @@ fn export_draft(draft: &Draft, o: &DocxOptions<'_>) -> Result<Vec<u8>, DocxError
             for (i, b) in blocks.iter().enumerate() {
                 w.keep_with_closing = closing && Some(i) == last;
                 w.block(b, &referenced, Track::Keep, out);
+                out.boundary();
+            }
+            w.keep_with_closing = false;
+        },
+    )
+}
+
+fn export_for_comment(
+    draft: &Draft,
+    comments: &[MarginComment],
+    o: &DocxOptions<'_>,
+) -> Result<Vec<u8>, DocxError> {
+    let blocks = &draft.body.blocks;
+    let plan = comments::Plan::new(draft, comments).map_err(|i| DocxError::CommentBlock {
+        comment: i,
+        block: comments[i].block,
+        blocks: blocks.len(),
+    })?;
+    let mut w = Writer::new(o.layout);
+    let mut review = comments::Review::default();
+    review.parts = plan.has_comments().then(|| comments::CommentParts {
+        comments: plan.comments_xml(),
+        extended: plan.comments_extended_xml(),
+    });
+    w.review = Some(review);
+    let referenced = w.collect_footnotes(draft);
+    let last = blocks.iter().rposition(|b| renders(b, &referenced));
+    let props = Properties::new(draft, o.kind, o.provenance);
+    let mut points = plan.points.clone();
+    write_document(
+        &mut w,
+        &draft.front,
+        o.kind,
+        o.mark,
+        &props,
+        &referenced,
+        |w, out, closing| {
+            for (i, b) in blocks.iter().enumerate() {
+                w.keep_with_closing = closing && Some(i) == last;
+                let base = marker_name(i, b);
+                if let Some(r) = w.review.as_mut() {
+                    r.block = Some(comments::Anchor::new(
+                        base.clone(),
+                        std::mem::take(&mut points[i]),
+                    ));
+                    r.last_close = None;
+                }
+                // The block's XML stays in the buffer until it is whole, so
+                // that anchors left over can still go into its last paragraph.
+                out.hold = true;
+                w.block(b, &referenced, Track::Keep, out);
+                out.hold = false;
+                if let Some(r) = w.review.as_mut()
+                    && let Some(mut a) = r.block.take()
+                {
+                    let rest = a.rest();
+                    if !rest.is_empty() {
+                        match r.last_close {
+                            Some(at) => out.insert_str(at, &rest),
+                            None => {
+                                // The block wrote no paragraph of its own (a
+                                // footnote written as a Word footnote): its
+                                // comments get an empty one with its marker.
+                                let id = r.bookmark_id();
+                                out.push_str("<w:p><w:bookmarkStart w:id=\"");
+                                out.push_str(&format!("{id}\" w:name=\"{}\"/>", a.base()));
+                                out.push_str(&rest);
+                                out.push_str(&format!("<w:bookmarkEnd w:id=\"{id}\"/></w:p>"));
+                            }
+                        }
+                    }
+                }
                 out.boundary();
             }
             w.keep_with_closing = false;
@@ -217,6 +332,9 @@ pub(crate) struct Body<'p> {
     buf: String,
     package: &'p mut Package,
     error: Option<std::io::Error>,
+    /// While set, nothing goes to the compressor (a review export's block
+    /// being written, see `export_for_comment`).
+    hold: bool,
 }
 
 /// How much XML is gathered before it goes to the compressor.
@@ -225,7 +343,7 @@ const FLUSH_BYTES: usize = 1 << 16;
 impl Body<'_> {
     /// A point where the XML written so far may go to the package.
     pub fn boundary(&mut self) {
-        if self.buf.len() >= FLUSH_BYTES {
+        if !self.hold && self.buf.len() >= FLUSH_BYTES {
             self.flush();
         }
     }
@@ -269,9 +387,12 @@ fn write_document<'a>(
     if front.issuer.name.trim().is_empty() {
         return Err(DocxError::Missing("issuing body (issuer.name)"));
     }
+    // A review export's comments parts, planned before the body.
+    let comments = w.review.as_mut().and_then(|r| r.parts.take());
     let parts = Parts {
         first_header: w.first_page_differs(),
         footnotes: !referenced.is_empty(),
+        comments: comments.is_some(),
     };
     w.has_notes_part = parts.footnotes;
     let mut package = Package::new(&parts, props)?;
@@ -280,6 +401,7 @@ fn write_document<'a>(
         buf: page::open_part("document"),
         package: &mut package,
         error: None,
+        hold: false,
     };
     out.push_str("<w:body>");
     w.draft_mark(mark, &mut out);
@@ -307,6 +429,10 @@ fn write_document<'a>(
     } else {
         Default::default()
     };
+    if let Some(c) = &comments {
+        package.part("word/comments.xml", &c.comments)?;
+        package.part("word/commentsExtended.xml", &c.extended)?;
+    }
     package.document_rels(&parts, &w.links)?;
     package.footnote_rels(&note_links)?;
     package.finish()

@@ -10,7 +10,8 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use super::page::{
-    RID_FIRST_HEADER, RID_FONTS, RID_FOOTNOTES, RID_HEADER, RID_SETTINGS, RID_STYLES,
+    RID_COMMENTS, RID_COMMENTS_EXTENDED, RID_FIRST_HEADER, RID_FONTS, RID_FOOTNOTES, RID_HEADER,
+    RID_SETTINGS, RID_STYLES,
 };
 use super::writer::{FIRST_LINK_RID, Links};
 use super::xml::{DECLARATION, push_attr, push_text};
@@ -52,6 +53,32 @@ impl Properties {
             creator: one_line(&draft.front.issuer.name),
             subject: one_line(&draft.front.title),
             when,
+            custom,
+        }
+    }
+
+    /// The properties of a synthesis table: its title and subject, the
+    /// issuing body as creator, its date as the time (never the wall
+    /// clock), and the version it is about.
+    pub fn report(context: &duthao_review::ReportContext, p: &Provenance) -> Self {
+        let one_line = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let subject = one_line(&context.subject_line());
+        let mut custom = vec![
+            ("duthao.slug", p.slug.clone()),
+            ("duthao.document", "synthesis".to_string()),
+        ];
+        if let Some(v) = p.version {
+            custom.push(("duthao.version", v.to_string()));
+        }
+        if let Some(c) = &p.commit {
+            custom.push(("duthao.commit", c.clone()));
+        }
+        custom.push(("duthao.source-sha256", p.source_sha256.clone()));
+        Properties {
+            title: one_line(&format!("{} {subject}", duthao_review::REPORT_TITLE)),
+            creator: one_line(&context.issuer),
+            subject,
+            when: Some(format!("{}T00:00:00Z", context.date)),
             custom,
         }
     }
@@ -105,6 +132,8 @@ impl Properties {
 pub(crate) struct Parts {
     pub first_header: bool,
     pub footnotes: bool,
+    /// Margin comments: `word/comments.xml` and `word/commentsExtended.xml`.
+    pub comments: bool,
 }
 
 /// A package being written, part after part, into memory.
@@ -207,6 +236,19 @@ impl Package {
                 "footnotes.xml",
             ));
         }
+        if parts.comments {
+            rels.push((
+                RID_COMMENTS,
+                format!("{OFFICE_REL}/comments"),
+                "comments.xml",
+            ));
+            rels.push((
+                RID_COMMENTS_EXTENDED,
+                "http://schemas.microsoft.com/office/2011/relationships/commentsExtended"
+                    .to_string(),
+                "commentsExtended.xml",
+            ));
+        }
         let fixed: Vec<(&str, &str, &str)> =
             rels.iter().map(|(a, b, c)| (*a, b.as_str(), *c)).collect();
         self.part(
@@ -243,6 +285,13 @@ fn content_types(parts: &Parts) -> String {
     }
     if parts.footnotes {
         overrides.push(("/word/footnotes.xml", format!("{WML_CT}.footnotes+xml")));
+    }
+    if parts.comments {
+        overrides.push(("/word/comments.xml", format!("{WML_CT}.comments+xml")));
+        overrides.push((
+            "/word/commentsExtended.xml",
+            format!("{WML_CT}.commentsExtended+xml"),
+        ));
     }
     overrides.extend([
         (

@@ -15,6 +15,8 @@ pub(crate) const RID_FONTS: &str = "rId3";
 pub(crate) const RID_HEADER: &str = "rId4";
 pub(crate) const RID_FIRST_HEADER: &str = "rId5";
 pub(crate) const RID_FOOTNOTES: &str = "rId6";
+pub(crate) const RID_COMMENTS: &str = "rId7";
+pub(crate) const RID_COMMENTS_EXTENDED: &str = "rId8";
 
 /// The opening of a WordprocessingML part with the two namespaces it uses.
 pub(crate) fn open_part(root: &str) -> String {
@@ -27,7 +29,8 @@ impl Writer<'_> {
         self.layout.page_number.from_page >= 2
     }
 
-    /// `w:sectPr`: header references, page size, margins, columns, titlePg.
+    /// `w:sectPr`: header references, page size (turned for a landscape
+    /// page), margins, columns, titlePg.
     pub fn section(&self, out: &mut String) {
         let p = &self.layout.page;
         out.push_str("<w:sectPr>");
@@ -41,11 +44,21 @@ impl Writer<'_> {
                 "<w:headerReference w:type=\"first\" r:id=\"{RID_FIRST_HEADER}\"/>"
             );
         }
+        let (w, h) = if self.landscape {
+            (p.height_mm, p.width_mm)
+        } else {
+            (p.width_mm, p.height_mm)
+        };
         let _ = write!(
             out,
-            "<w:pgSz w:w=\"{}\" w:h=\"{}\"/><w:pgMar w:top=\"{}\" w:right=\"{}\" w:bottom=\"{}\" w:left=\"{}\" w:header=\"{}\" w:footer=\"{}\" w:gutter=\"0\"/><w:cols w:space=\"425\"/>",
-            mm(p.width_mm),
-            mm(p.height_mm),
+            "<w:pgSz w:w=\"{}\" w:h=\"{}\"{}/><w:pgMar w:top=\"{}\" w:right=\"{}\" w:bottom=\"{}\" w:left=\"{}\" w:header=\"{}\" w:footer=\"{}\" w:gutter=\"0\"/><w:cols w:space=\"425\"/>",
+            mm(w),
+            mm(h),
+            if self.landscape {
+                " w:orient=\"landscape\""
+            } else {
+                ""
+            },
             mm(p.margin_top_mm),
             mm(p.margin_right_mm),
             mm(p.margin_bottom_mm),

@@ -352,6 +352,24 @@ pub(crate) fn open_row(
     }
 }
 
+/// `<w:tr>` of a table's heading row, repeated at the top of every page
+/// and never split (`w:trPr`: cantSplit, tblHeader).
+pub(crate) fn open_header_row(out: &mut String) {
+    out.push_str("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>");
+}
+
+/// `<w:tc>` of a bordered table with its `w:tcPr`: tcW, and `shd` filled
+/// with `fill` (RRGGBB) when given.
+pub(crate) fn open_shaded_cell(width: i32, fill: Option<&str>, out: &mut String) {
+    let _ = write!(out, "<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/>");
+    if let Some(f) = fill {
+        out.push_str("<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"");
+        push_attr(out, f);
+        out.push_str("\"/>");
+    }
+    out.push_str("</w:tcPr>");
+}
+
 /// `<w:tc>` with its `w:tcPr` (tcW, and `nil` borders for a borderless cell).
 pub(crate) fn open_cell(width: i32, borderless: bool, out: &mut String) {
     let _ = write!(out, "<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/>");

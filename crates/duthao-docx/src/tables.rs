@@ -2,6 +2,7 @@
 //! a bold centred header row.
 
 use super::Body;
+use super::comments::cell_offsets;
 use super::props::{Border, TableProps, Track, open_cell, open_row};
 use super::tracked::styled_inlines;
 use super::writer::Writer;
@@ -75,6 +76,11 @@ pub(crate) struct OpenTable {
     keep: bool,
     /// Rows still to come, to know the last one.
     left: usize,
+    /// Rows in all.
+    rows: usize,
+    /// In a review export of a table block, where each cell's text starts
+    /// in the block's text, row by row.
+    offsets: Option<Vec<Vec<usize>>>,
 }
 
 impl OpenTable {
@@ -101,8 +107,21 @@ impl OpenTable {
         self.left = self.left.saturating_sub(1);
         // Only the last row keeps with the signature block below.
         w.keep_with_closing = self.keep && self.left == 0;
+        let row_index = self.rows - self.left - 1;
         for (ci, width) in self.widths.iter().enumerate() {
             open_cell(*width, false, out);
+            // A review export: the cell's marker, and the cursor at the
+            // cell's text in the block's text.
+            let at = self
+                .offsets
+                .as_ref()
+                .and_then(|o| o.get(row_index)?.get(ci).copied());
+            if let Some(a) = w.anchor() {
+                a.cell = Some((row_index, ci));
+                if let Some(at) = at {
+                    a.pos = at;
+                }
+            }
             let mut p = w.para(s);
             let range = |cells: &[Inlines]| {
                 if ci + 1 == self.ncols && cells.len() > self.ncols {
@@ -118,7 +137,10 @@ impl OpenTable {
                     let r = range(cells);
                     for (k, c) in cells.get(r).unwrap_or(&[]).iter().enumerate() {
                         if k > 0 {
-                            w.text(&mut p.runs, " | ", &look, Default::default(), t);
+                            w.unanchored(|w| {
+                                w.text(&mut p.runs, " | ", &look, Default::default(), t)
+                            });
+                            w.skip_text(3);
                         }
                         w.inline(&mut p.runs, c, &look, t);
                     }
@@ -197,6 +219,8 @@ impl<'a> Writer<'a> {
             header_style,
             keep: self.keep_with_closing,
             left: rows,
+            rows,
+            offsets: None,
         }
     }
 
@@ -209,10 +233,19 @@ impl<'a> Writer<'a> {
         out: &mut Body<'_>,
     ) {
         let mut table = self.open_table(header, rows, rows.len() + 1, out);
+        if self.anchor().is_some() {
+            let all: Vec<&[Inlines]> = std::iter::once(header)
+                .chain(rows.iter().map(|r| &r[..]))
+                .collect();
+            table.offsets = Some(cell_offsets(&all));
+        }
         table.row(self, true, TableRow::Plain(header, t), out);
         for row in rows {
             table.row(self, false, TableRow::Plain(row, t), out);
         }
         table.close(self, out);
+        if let Some(a) = self.anchor() {
+            a.cell = None;
+        }
     }
 }

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
+use super::comments::{Anchor, Review};
 use super::props::{Attribution, LineRule, Mark, ParaProps, RunProps, Track};
 use super::xml::{is_safe_link, push_attr, push_run_text};
 use duthao_diff::FieldChange;
@@ -119,6 +120,10 @@ pub(crate) struct Writer<'a> {
     /// block: its paragraphs keep with the next, so the signature block never
     /// stands alone on the last page.
     pub keep_with_closing: bool,
+    /// The page is turned: landscape, its width the layout's height.
+    pub landscape: bool,
+    /// Set for a review export: markers and comment anchors (`comments`).
+    pub review: Option<Review>,
 }
 
 impl<'a> Writer<'a> {
@@ -138,6 +143,19 @@ impl<'a> Writer<'a> {
             in_note: false,
             has_notes_part: false,
             keep_with_closing: false,
+            landscape: false,
+            review: None,
+        }
+    }
+
+    /// A writer for landscape pages: the layout's page turned, its
+    /// margins kept on the same sides.
+    pub fn landscape(layout: &'a Layout) -> Self {
+        let p = &layout.page;
+        Writer {
+            text_width: mm(p.height_mm - p.margin_left_mm - p.margin_right_mm),
+            landscape: true,
+            ..Writer::new(layout)
         }
     }
 
@@ -239,12 +257,57 @@ impl<'a> Writer<'a> {
         }
     }
 
-    /// Writes a finished paragraph.
-    pub fn finish(&self, p: Para<'a>, out: &mut String) {
+    /// The body block being written for review, if any.
+    pub fn anchor(&mut self) -> Option<&mut Anchor> {
+        self.review.as_mut().and_then(|r| r.block.as_mut())
+    }
+
+    /// Writes a finished paragraph. In a review export, a paragraph of a
+    /// body block is wrapped in the block's hidden marker, and the comment
+    /// anchors due at its end are written before the marker closes.
+    pub fn finish(&mut self, p: Para<'a>, out: &mut String) {
         out.push_str("<w:p>");
         p.props.write(self.rev.as_ref(), out);
+        let marker = self.review.as_mut().and_then(|r| {
+            let name = r.block.as_mut()?.paragraph_name();
+            Some((r.bookmark_id(), name))
+        });
+        if let Some((id, name)) = &marker {
+            let _ = write!(out, "<w:bookmarkStart w:id=\"{id}\" w:name=\"");
+            push_attr(out, name);
+            out.push_str("\"/>");
+        }
         out.push_str(&p.runs);
+        if let Some((id, _)) = marker
+            && let Some(r) = self.review.as_mut()
+        {
+            if let Some(a) = r.block.as_mut() {
+                a.due(out);
+            }
+            r.last_close = Some(out.len());
+            let _ = write!(out, "<w:bookmarkEnd w:id=\"{id}\"/>");
+        }
         out.push_str("</w:p>");
+    }
+
+    /// Writes `f`'s output outside the block's text: what the layout adds
+    /// (a line break after "Chương I", " | " between joined cells) does not
+    /// move the review cursor.
+    pub fn unanchored<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
+        let saved = self.review.as_mut().and_then(|r| r.block.take());
+        let r = f(self);
+        if let Some(rev) = self.review.as_mut() {
+            rev.block = saved;
+        }
+        r
+    }
+
+    /// Moves the review cursor over `n` bytes of the block's text the layout
+    /// does not show.
+    pub fn skip_text(&mut self, n: usize) {
+        if let Some(a) = self.anchor() {
+            a.pos += n;
+        }
     }
 
     /// A one-line paragraph of front-matter text in style `s`; line breaks in
@@ -293,14 +356,28 @@ impl<'a> Writer<'a> {
         if text.is_empty() {
             return;
         }
-        let close = self.open_change(out, t);
-        self.plain_run(
-            out,
-            text,
-            &self.run_props(look, style),
-            t == Track::Del && !close.is_empty(),
-        );
-        out.push_str(close);
+        // In a review export the run is cut where a comment range starts
+        // or ends (a single piece otherwise).
+        let mut rest = text;
+        while !rest.is_empty() {
+            let cut = match self.anchor() {
+                Some(a) => a.cut(out, rest),
+                None => rest.len(),
+            };
+            let (piece, tail) = rest.split_at(cut);
+            let close = self.open_change(out, t);
+            self.plain_run(
+                out,
+                piece,
+                &self.run_props(look, style),
+                t == Track::Del && !close.is_empty(),
+            );
+            out.push_str(close);
+            if let Some(a) = self.anchor() {
+                a.pos += cut;
+            }
+            rest = tail;
+        }
     }
 
     /// `<w:r>` with properties and text, untracked.
@@ -342,7 +419,19 @@ impl<'a> Writer<'a> {
         let mut props = self.run_props(look, style);
         props.underline = true;
         props.color = Some("0563C1");
-        self.plain_run(out, text, &props, false);
+        let mut rest = text;
+        while !rest.is_empty() {
+            let cut = match self.anchor() {
+                Some(a) => a.cut(out, rest),
+                None => rest.len(),
+            };
+            let (piece, tail) = rest.split_at(cut);
+            self.plain_run(out, piece, &props, false);
+            if let Some(a) = self.anchor() {
+                a.pos += cut;
+            }
+            rest = tail;
+        }
         out.push_str("</w:hyperlink>");
     }
 
@@ -366,6 +455,11 @@ impl<'a> Writer<'a> {
             };
             self.text(out, &text, look, style, t);
             return;
+        }
+        // The reference is one mark in Word and "[^label]" in the block's text.
+        if let Some(a) = self.anchor() {
+            a.due(out);
+            a.pos += label.len() + 3;
         }
         self.notes.push(Note {
             label: label.to_string(),

@@ -7,6 +7,7 @@
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod report;
 pub mod stat;
 pub mod terminal;
 

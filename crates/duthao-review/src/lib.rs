@@ -30,7 +30,10 @@ pub use event::{
     Source, Stamp, Via, Withdrawal,
 };
 pub use id::EventId;
-pub use report::{BodyAnswer, BodyInfo, Counts, LevelInfo, Roster, Row, Synthesis};
+pub use report::{
+    BodyAnswer, BodyInfo, Counts, GENERAL, HeaderKind, LevelInfo, REPORT_COLUMNS, REPORT_TITLE,
+    ReportContext, ReportSigner, Roster, Row, Synthesis, UNANSWERED,
+};
 pub use review::{FindError, Review, State, Thread};
 
 /// Text as events store it: Unicode NFC, every line ending a line feed

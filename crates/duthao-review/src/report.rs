@@ -253,3 +253,203 @@ fn source_line(s: &crate::event::Source) -> Option<String> {
         (None, None) => None,
     }
 }
+
+/// Which official header the synthesis page carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum HeaderKind {
+    /// A party body: "ĐẢNG CỘNG SẢN VIỆT NAM" at the right.
+    Party,
+    /// A state body: "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and "Độc lập - Tự
+    /// do - Hạnh phúc" at the right.
+    State,
+}
+
+impl HeaderKind {
+    /// The header of a layout profile by its name: "party" and its
+    /// variants ("party-2018") are party documents, every other profile a
+    /// state one.
+    pub fn of_profile(profile: &str) -> HeaderKind {
+        if profile == "party" || profile.starts_with("party-") {
+            HeaderKind::Party
+        } else {
+            HeaderKind::State
+        }
+    }
+
+    /// The lines at the right of the header, top down.
+    pub fn motto(self) -> &'static [&'static str] {
+        match self {
+            HeaderKind::Party => &["ĐẢNG CỘNG SẢN VIỆT NAM"],
+            HeaderKind::State => &[
+                "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                "Độc lập - Tự do - Hạnh phúc",
+            ],
+        }
+    }
+}
+
+/// The signature block under the table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportSigner {
+    /// The authority line ("T/M CƠ QUAN SOẠN THẢO", "TL. BAN THƯỜNG VỤ");
+    /// may be empty.
+    pub authority: String,
+    /// The signer's office ("CHÁNH VĂN PHÒNG").
+    pub title: String,
+    /// The signer's full name; may be empty while unsigned.
+    pub name: String,
+}
+
+/// What the synthesis page shows beyond the [`Synthesis`]: who issues it,
+/// where and when, which draft it is about, and who signs it. Plain data:
+/// the operation that builds it reads the draft's front matter, the
+/// profile's kinds and the workspace's configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportContext {
+    /// The body above the issuing one, first line of the header's left
+    /// column ("ĐẢNG BỘ TỈNH THÁI NGUYÊN"); `None` when there is none.
+    pub parent: Option<String>,
+    /// The issuing body, second line of the header's left column
+    /// ("TỈNH ỦY THÁI NGUYÊN").
+    pub issuer: String,
+    /// The drafting body (cơ quan soạn thảo) when it is not the issuing
+    /// one ("Ban Tổ chức Tỉnh ủy"): named in the opening paragraph.
+    pub drafter: Option<String>,
+    /// The place name of the date line ("Thái Nguyên").
+    pub place: String,
+    /// The date the synthesis bears.
+    pub date: time::Date,
+    /// The document type's name in running text ("nghị quyết").
+    pub kind_name: String,
+    /// The draft's trích yếu ("về công tác xây dựng Đảng năm 2026").
+    pub title: String,
+    /// The version the comments were made on, as readers name it ("Dự
+    /// thảo lần 2").
+    pub version_label: String,
+    /// The header's right column.
+    pub header: HeaderKind,
+    /// The signature block; `None` for an unsigned working copy.
+    pub signer: Option<ReportSigner>,
+}
+
+impl ReportContext {
+    /// "đối với dự thảo nghị quyết về …", the title's second line.
+    pub fn subject_line(&self) -> String {
+        let mut s = String::from("đối với dự thảo");
+        for part in [self.kind_name.trim(), self.title.trim()] {
+            if !part.is_empty() {
+                s.push(' ');
+                s.push_str(part);
+            }
+        }
+        s
+    }
+
+    /// "Thái Nguyên, ngày 05 tháng 3 năm 2026": a day below 10 and the
+    /// months 1 and 2 with a leading zero (NĐ 30/2020/NĐ-CP Phụ lục I, and
+    /// the party's HD 36-HD/VPTW, write dates alike).
+    pub fn date_line(&self) -> String {
+        let (d, m) = (self.date.day(), u8::from(self.date.month()));
+        let month = if m <= 2 {
+            format!("{m:02}")
+        } else {
+            m.to_string()
+        };
+        let place = self.place.trim();
+        let sep = if place.is_empty() { "" } else { ", " };
+        format!(
+            "{place}{sep}ngày {d:02} tháng {month} năm {}",
+            self.date.year()
+        )
+    }
+}
+
+/// The title of the synthesis, first line.
+pub const REPORT_TITLE: &str = "BẢN TỔNG HỢP Ý KIẾN, TIẾP THU, GIẢI TRÌNH Ý KIẾN GÓP Ý";
+
+/// The table's column headings, left to right.
+pub const REPORT_COLUMNS: [&str; 5] = [
+    "STT",
+    "Nhóm vấn đề / Điều, khoản",
+    "Chủ thể góp ý",
+    "Nội dung góp ý",
+    "Ý kiến tiếp thu, giải trình",
+];
+
+/// What the response column says of a comment without an answer.
+pub const UNANSWERED: &str = "CHƯA TRẢ LỜI";
+
+/// What the location column says of a comment on the draft as a whole.
+pub const GENERAL: &str = "Ý kiến chung";
+
+impl Synthesis {
+    /// The opening paragraphs in Vietnamese: the bodies asked, those that
+    /// answered, agreed, and have not answered (named), then the comments
+    /// in all and by response. Plain text; writers escape it.
+    pub fn opening(&self, context: &ReportContext) -> Vec<String> {
+        let c = &self.counts;
+        let who = context
+            .drafter
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .unwrap_or(context.issuer.trim());
+        let mut first = format!(
+            "Thực hiện việc lấy ý kiến góp ý đối với {} ({}), {} đã xin ý kiến {} cơ quan, đơn vị; \
+             đã nhận được ý kiến của {} cơ quan, đơn vị, trong đó {} cơ quan, đơn vị thống nhất, không có ý kiến khác",
+            subject_of(context),
+            context.version_label.trim(),
+            who,
+            c.asked,
+            c.answered,
+            c.agreed,
+        );
+        let silent: Vec<&str> = self.silent().map(|b| b.name.as_str()).collect();
+        if silent.is_empty() {
+            first.push('.');
+        } else {
+            first.push_str(&format!(
+                "; {} cơ quan, đơn vị chưa có ý kiến: {}.",
+                silent.len(),
+                silent.join(", ")
+            ));
+        }
+        let unasked: Vec<&str> = self
+            .bodies
+            .iter()
+            .filter(|b| !b.asked && b.answered())
+            .map(|b| b.name.as_str())
+            .collect();
+        let mut out = vec![first];
+        if !unasked.is_empty() {
+            out.push(format!(
+                "Ngoài ra, {} cơ quan, đơn vị không thuộc danh sách xin ý kiến đã gửi ý kiến: {}.",
+                unasked.len(),
+                unasked.join(", ")
+            ));
+        }
+        out.push(format!(
+            "Tổng số có {} ý kiến góp ý, trong đó: tiếp thu {} ý kiến; tiếp thu một phần {} ý kiến; \
+             giải trình {} ý kiến; chưa trả lời {} ý kiến.",
+            c.comments, c.accepted, c.partial, c.explained, c.open
+        ));
+        if c.withdrawn > 0 {
+            out.push(format!(
+                "Có {} ý kiến đã được rút lại, không đưa vào bản tổng hợp.",
+                c.withdrawn
+            ));
+        }
+        out.push(format!(
+            "{who} tổng hợp, tiếp thu, giải trình cụ thể như sau:"
+        ));
+        out
+    }
+}
+
+/// "dự thảo nghị quyết về …" in running text.
+fn subject_of(context: &ReportContext) -> String {
+    context
+        .subject_line()
+        .trim_start_matches("đối với ")
+        .to_string()
+}
