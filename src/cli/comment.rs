@@ -27,6 +27,36 @@ pub enum Action {
     Respond(RespondArgs),
     Agree(AgreeArgs),
     Withdraw(WithdrawArgs),
+    Import(ImportArgs),
+}
+
+/// Read the comments a body sent back in a Word file.
+///
+/// Margin comments (with their authors, dates, replies and resolved flags)
+/// become comments on the blocks they are on, and each paragraph the
+/// reviewer edited with tracked changes becomes a comment proposing the new
+/// wording. A file exported with `duthao export --for-comment` maps back
+/// exactly through its hidden markers; any other file is matched by text.
+/// Importing the same file again adds nothing.
+#[derive(clap::Args, Debug)]
+pub struct ImportArgs {
+    pub slug: String,
+    /// The Word file (.docx) the body sent back.
+    pub file: std::path::PathBuf,
+    /// The body that sent it, as duthao.toml names it.
+    #[arg(long, value_name = "BODY")]
+    pub by: String,
+    /// Its level (checked against the body's).
+    #[arg(long, value_name = "LEVEL")]
+    pub level: Option<String>,
+    /// The version it comments on (default: found from the file, else the latest).
+    #[arg(long, value_name = "vN")]
+    pub version: Option<String>,
+    /// The letter it came with, e.g. "Số 12-CV/ĐU, ngày 20/11/2026".
+    #[arg(long, value_name = "TEXT")]
+    pub letter: Option<String>,
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Record a comment a body made on a version.
@@ -242,6 +272,54 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
                 &who,
             )?;
             recorded(&r, a.json)
+        }
+        Action::Import(a) => {
+            let slug = ctx.slug(&ws, &a.slug)?;
+            let who = ws.identity()?;
+            let opts = duthao::ops::ImportOptions {
+                slug,
+                file: ctx.cwd.join(&a.file),
+                name: a.file.display().to_string(),
+                body: a.by,
+                level: a.level,
+                version: version_arg(&a.version)?,
+                letter: a.letter,
+            };
+            let r = duthao::ops::import(&ws, &opts, &who)?;
+            if a.json {
+                return print_json(&r);
+            }
+            outln!(
+                "{}: {} comment(s), {} reply(ies), {} proposed edit(s) from {} on v{} (paragraphs matched by {}).",
+                r.slug,
+                r.comments,
+                r.replies,
+                r.edits,
+                opts.name,
+                r.version,
+                r.matched_by
+            )?;
+            if r.already > 0 {
+                outln!(
+                    "{} item(s) were recorded already and were not added again.",
+                    r.already
+                )?;
+            }
+            if r.unplaced > 0 {
+                outln!(
+                    "{} comment(s) are on paragraphs that match no block of v{}: recorded on the draft as a whole, with the paragraph quoted.",
+                    r.unplaced,
+                    r.version
+                )?;
+            }
+            if r.resolved > 0 {
+                outln!("{} comment(s) were marked resolved in Word.", r.resolved)?;
+            }
+            match &r.recorded {
+                Some(rec) => outln!("Committed {}.", super::output::short(&rec.commit))?,
+                None => outln!("Nothing new: every item of this file is recorded already.")?,
+            }
+            Ok(())
         }
         Action::Withdraw(a) => {
             let who = ws.identity()?;

@@ -32,6 +32,12 @@ pub struct Args {
     /// The final, unmarked document: only once every level has approved.
     #[arg(long)]
     pub r#final: bool,
+    /// For the bodies to comment on in Word: the version with its open
+    /// comments in the margin and hidden markers that tie each paragraph to
+    /// its block, so that `duthao comment import` maps the returned file
+    /// back exactly (default file: SLUG-vN-gop-y.docx).
+    #[arg(long, conflicts_with_all = ["rev", "working", "final"])]
+    pub for_comment: bool,
 }
 
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
@@ -64,7 +70,15 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
             );
         }
     }
-    let exported = export(&ws, &slug, &which)?;
+    let exported = if args.for_comment {
+        let n = match &which {
+            Which::At(Rev::Version(n)) => Some(*n),
+            _ => None,
+        };
+        duthao::ops::export_for_comment(&ws, &slug, n)?
+    } else {
+        export(&ws, &slug, &which)?
+    };
     let shown = match &which {
         Which::At(rev) => ws.draft_name(&slug, rev),
         _ => match exported.version {
@@ -77,9 +91,10 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     }
     let out = match &args.output {
         Some(p) => ctx.cwd.join(p),
-        None => ctx.cwd.join(match exported.version {
-            Some(n) => format!("{slug}-v{n}.docx"),
-            None => format!("{slug}-du-thao.docx"),
+        None => ctx.cwd.join(match (exported.version, args.for_comment) {
+            (Some(n), true) => format!("{slug}-v{n}-gop-y.docx"),
+            (Some(n), false) => format!("{slug}-v{n}.docx"),
+            (None, _) => format!("{slug}-du-thao.docx"),
         }),
     };
     let bytes = exported.bytes;

@@ -11,6 +11,7 @@ mod list;
 mod log;
 mod new;
 mod output;
+mod report;
 mod status;
 mod submit;
 
@@ -52,6 +53,7 @@ pub enum Command {
     Commit(commit::Args),
     Submit(submit::Args),
     Comment(comment::Args),
+    Report(report::Args),
     Diff(diff::Args),
     Export(export::Args),
     Demo(demo::Args),
@@ -134,6 +136,7 @@ pub fn main() -> ExitCode {
         Command::Commit(a) => commit::run(a, &ctx),
         Command::Submit(a) => submit::run(a, &ctx),
         Command::Comment(a) => comment::run(a, &ctx),
+        Command::Report(a) => report::run(a, &ctx),
         Command::Diff(a) => diff::run(a, &ctx),
         Command::Export(a) => export::run(a, &ctx),
         Command::Demo(a) => demo::run(a, &ctx),

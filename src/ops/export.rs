@@ -81,6 +81,86 @@ pub fn export(ws: &Workspace, slug: &str, which: &Which) -> Result<Exported> {
     })
 }
 
+/// Version `n` (the latest when `None`) laid out as for [`export`], for
+/// bodies that comment on it in Word: each paragraph tied to its block by a
+/// hidden marker, so that `comment import` maps the file back exactly, and
+/// the comments still open on it (or on an earlier version, carried
+/// forward) in the margin, with their replies.
+pub fn export_for_comment(ws: &Workspace, slug: &str, version: Option<u32>) -> Result<Exported> {
+    use super::review::{load_review, place_in, review_version};
+    use duthao_review::Placement;
+    let n = review_version(ws, slug, version)?;
+    let snap = snapshot(ws, slug, &Rev::Version(n), Purpose::Document)?;
+    let (layout, kind) = layout_and_kind(Some(ws), &snap)?;
+    let review = load_review(ws, slug)?;
+    let open: Vec<_> = review
+        .threads
+        .iter()
+        .filter(|t| t.is_open() && t.comment.version <= n)
+        .collect();
+    let places = place_in(
+        ws,
+        slug,
+        &snap.draft,
+        Some(n),
+        open.iter().map(|t| &t.comment),
+    )?;
+    let mut margin = Vec::new();
+    let mut general = 0;
+    for (t, place) in open.iter().zip(places) {
+        let Some(block) = place.block() else {
+            general += 1;
+            continue;
+        };
+        let quote = match &place {
+            Placement::Same { .. } => t.comment.anchor.as_ref().and_then(|a| a.quote.as_ref()),
+            Placement::Moved { quote, .. } | Placement::Edited { quote, .. } => quote.as_ref(),
+            _ => None,
+        };
+        margin.push(docx::MarginComment {
+            block,
+            quote: quote.map(|q| q.start..q.end),
+            author: super::import::margin_author(&t.comment),
+            date: t.comment.time.to_string(),
+            text: super::import::margin_text(&t.comment),
+            replies: t
+                .replies
+                .iter()
+                .map(|r| docx::MarginReply {
+                    author: r.author.name.clone(),
+                    date: r.time.to_string(),
+                    text: r.text.clone(),
+                })
+                .collect(),
+            done: false,
+        });
+    }
+    let bytes = docx::export(
+        Content::ForComment {
+            draft: &snap.draft,
+            comments: &margin,
+        },
+        &DocxOptions {
+            layout: &layout,
+            kind: &kind,
+            mark: snap.mark(),
+            provenance: &snap.provenance(),
+        },
+    )?;
+    let mut warnings = Vec::new();
+    if general > 0 {
+        warnings.push(format!(
+            "{general} open comment(s) on the draft as a whole or on text no longer in v{n} are not in the margin (duthao comment list {slug} --open)"
+        ));
+    }
+    Ok(Exported {
+        bytes,
+        warnings,
+        name: slug.to_string(),
+        version: Some(n),
+    })
+}
+
 /// TO of a comparison in the official layout with every change since FROM
 /// as a Word tracked change, by TO's author at TO's date. Compare with
 /// [`Purpose::Document`](super::Purpose::Document) so that TO's provenance
@@ -121,7 +201,10 @@ pub fn export_changes(ws: Option<&Workspace>, cmp: Comparison) -> Result<Exporte
 
 /// The layout of the snapshot's profile (the workspace's copy winning over
 /// the built-in one) and its kind's name and code.
-fn layout_and_kind(ws: Option<&Workspace>, snap: &Snapshot) -> Result<(Layout, KindInfo)> {
+pub(crate) fn layout_and_kind(
+    ws: Option<&Workspace>,
+    snap: &Snapshot,
+) -> Result<(Layout, KindInfo)> {
     let draft: &Draft = &snap.draft;
     let (profile, templates, folder) = match ws {
         Some(ws) => (

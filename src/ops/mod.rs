@@ -8,10 +8,12 @@ mod commit;
 mod compare;
 mod demo;
 mod export;
+mod import;
 mod init;
 mod list;
 mod log;
 mod new;
+mod report;
 mod review;
 mod snapshot;
 mod status;
@@ -20,11 +22,13 @@ mod submit;
 pub use commit::{Committed, commit, commit_as};
 pub use compare::{CompareOptions, Comparison, Sources, compare, revisions};
 pub use demo::{DemoReport, Submitted, demo};
-pub use export::{Exported, Which, export, export_changes};
+pub use export::{Exported, Which, export, export_changes, export_for_comment};
+pub use import::{ImportOptions, Imported, MAX_DOCX_BYTES, import, margin_author, margin_text};
 pub use init::{InitOptions, InitReport, default_config, init};
 pub use list::{DraftSummary, list};
 pub use log::{LogEntry, LogEvent, log};
 pub use new::{NewDraft, NewOptions, new_draft};
+pub use report::{Report, report, report_docx};
 pub use review::{
     BodyStatus, CommentList, ListFilter, NewComment, Placed, REVIEWS_DIR, Recorded, RecordedEvent,
     ReviewSummary, Shown, add_comment, agree, comments, draft_of_comment, find_comment,

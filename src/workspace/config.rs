@@ -108,6 +108,25 @@ pub struct CommentingBody {
     pub level: String,
 }
 
+/// Who signs the synthesis table of comments (`[report]`): the drafting
+/// body, when it is not the issuing one, and its signature block.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ReportSettings {
+    /// The drafting body (cơ quan chủ trì soạn thảo), e.g. "Ban Tổ chức Tỉnh ủy".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drafter: Option<String>,
+    /// The authority line of the signature ("T/M BAN TỔ CHỨC").
+    #[serde(default)]
+    pub authority: String,
+    /// The signer's office ("TRƯỞNG BAN").
+    #[serde(default)]
+    pub title: String,
+    /// The signer's name.
+    #[serde(default)]
+    pub name: String,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -118,6 +137,8 @@ struct RawConfig {
     levels: Vec<Spanned<Level>>,
     #[serde(default)]
     bodies: Vec<Spanned<CommentingBody>>,
+    #[serde(default)]
+    report: Option<ReportSettings>,
 }
 
 fn default_profile() -> String {
@@ -135,6 +156,8 @@ pub struct Config {
     pub levels: Vec<Level>,
     /// The bodies that send comments, each at its level.
     pub bodies: Vec<CommentingBody>,
+    /// Who signs the synthesis table of comments.
+    pub report: Option<ReportSettings>,
 }
 
 impl Config {
@@ -315,6 +338,7 @@ impl Config {
             profile: raw.profile,
             levels,
             bodies,
+            report: raw.report,
         })
     }
 
