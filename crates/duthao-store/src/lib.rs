@@ -620,107 +620,58 @@ impl Store {
         }
     }
 
-    /// Puts the committed entries of `git_paths` into the user's index.
-    /// As git does, `index.lock` is held while the index is read, changed
-    /// and written: two commands recording at once (or a `git add`) never
-    /// write an index read before the other's write, which would drop the
-    /// other's entries. Waits briefly while another process holds the lock.
+    /// Puts the committed entries of `git_paths` into the user's index,
+    /// re-read from disk first so that a concurrent `git add` is not
+    /// undone; retries briefly while another process holds `index.lock`.
+    /// Two duthao commands never interleave here: each holds the lock of
+    /// [`INDEX_WRITER_REF`] (a lock file libgit2 makes and removes) from
+    /// reading the index to writing it, else one would write an index read
+    /// before the other's write and drop the other's entry. A lock left by
+    /// a killed process is reported once it is older than any write takes.
     fn record_in_index(&self, git_paths: &[String], committed: &Index) -> Result<(), StoreError> {
         const ATTEMPTS: u64 = 80;
-        let index_path = self.repo.path().join("index");
-        let lock = self.repo.path().join("index.lock");
-        let current = match fs::read(&index_path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == ErrorKind::NotFound => Vec::new(),
-            Err(source) => {
-                return Err(StoreError::Io {
-                    path: index_path,
-                    source,
+        let mut writer = self.repo.transaction()?;
+        let mut attempt = 1;
+        while let Err(e) = writer.lock_ref(INDEX_WRITER_REF) {
+            let lock = self.repo.path().join(format!("{INDEX_WRITER_REF}.lock"));
+            if e.code() != ErrorCode::Locked
+                || attempt >= ATTEMPTS
+                || self.stale_lock(&lock).is_some()
+            {
+                return Err(match e.code() {
+                    ErrorCode::Locked => StoreError::Locked {
+                        what: "git's index".into(),
+                        lock,
+                    },
+                    _ => e.into(),
                 });
             }
-        };
-        if current.is_empty() {
-            // No index yet: nothing another writer could lose.
-            return self.record_in_new_index(git_paths, committed);
+            std::thread::sleep(std::time::Duration::from_millis(5 + jitter(attempt, 20)));
+            attempt += 1;
         }
-        for attempt in 1..=ATTEMPTS {
-            match fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&lock)
-            {
-                Ok(file) => {
-                    drop(file);
-                    let outcome =
-                        self.update_locked_index(git_paths, committed, &index_path, &lock);
-                    if outcome.is_err() {
-                        let _ = fs::remove_file(&lock);
-                    }
-                    return outcome;
-                }
-                Err(e) if e.kind() == ErrorKind::AlreadyExists && attempt < ATTEMPTS => {
-                    if self.stale_lock(&lock).is_some() {
-                        break;
-                    }
-                    std::thread::sleep(std::time::Duration::from_millis(10 + jitter(attempt, 20)));
-                }
-                Err(e) if e.kind() == ErrorKind::AlreadyExists => break,
-                Err(source) => return Err(StoreError::Io { path: lock, source }),
-            }
-        }
-        Err(StoreError::Locked {
-            what: "git's index".into(),
-            lock,
-        })
-    }
-
-    /// With `index.lock` held: the index as it is now, copied into the lock
-    /// file, changed there and moved over the index.
-    fn update_locked_index(
-        &self,
-        git_paths: &[String],
-        committed: &Index,
-        index_path: &Path,
-        lock: &Path,
-    ) -> Result<(), StoreError> {
-        let io = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| StoreError::Io { path, source }
-        };
-        // Read under the lock: no write can come between this and ours.
-        let current = fs::read(index_path).map_err(io(index_path))?;
-        fs::write(lock, &current).map_err(io(lock))?;
-        // libgit2 writes an index bound to `index.lock` through
-        // `index.lock.lock` and renames it back: the lock is never let go.
-        let mut index = Index::open(lock)?;
-        for git_path in git_paths {
-            let rel = Path::new(git_path);
-            match committed.get_path(rel, 0) {
-                Some(entry) => index.add(&entry)?,
-                None => index.remove_path(rel)?,
-            }
-        }
-        index.write()?;
-        fs::rename(lock, index_path).map_err(io(index_path))?;
-        Ok(())
-    }
-
-    /// [`Self::record_in_index`] when the repository has no index file yet.
-    fn record_in_new_index(
-        &self,
-        git_paths: &[String],
-        committed: &Index,
-    ) -> Result<(), StoreError> {
         let mut index = self.repo.index()?;
-        index.read(true)?;
-        for git_path in git_paths {
-            let rel = Path::new(git_path);
-            match committed.get_path(rel, 0) {
-                Some(entry) => index.add(&entry)?,
-                None => index.remove_path(rel)?,
+        for attempt in 1..=40 {
+            index.read(true)?;
+            for git_path in git_paths {
+                let rel = Path::new(git_path);
+                match committed.get_path(rel, 0) {
+                    Some(entry) => index.add(&entry)?,
+                    None => index.remove_path(rel)?,
+                }
+            }
+            match index.write() {
+                Ok(()) => return Ok(()),
+                Err(e) if e.code() == ErrorCode::Locked && attempt < 40 => {
+                    std::thread::sleep(std::time::Duration::from_millis(25));
+                }
+                Err(e) => {
+                    index.read(true)?;
+                    return Err(e.into());
+                }
             }
         }
-        index.write()?;
+        // `writer` is dropped without committing: the ref is unlocked and
+        // never written.
         Ok(())
     }
 
@@ -1448,6 +1399,10 @@ fn check_tag_name(name: &str) -> Result<(), StoreError> {
     }
     Ok(())
 }
+
+/// The ref whose lock duthao holds while it updates git's index after a
+/// commit. It is only ever locked, never written.
+const INDEX_WRITER_REF: &str = "refs/duthao/index-writer";
 
 /// Milliseconds, 0 to `max - 1`, that differ between processes and
 /// attempts: writers that collided do not retry in step.
