@@ -388,12 +388,14 @@ impl Synthesis {
     /// in all and by response. Plain text; writers escape it.
     pub fn opening(&self, context: &ReportContext) -> Vec<String> {
         let c = &self.counts;
+        // The issuing body is written in capitals for the header; in a
+        // sentence, without a drafting body named, "cơ quan soạn thảo".
         let who = context
             .drafter
             .as_deref()
             .map(str::trim)
             .filter(|d| !d.is_empty())
-            .unwrap_or(context.issuer.trim());
+            .unwrap_or("cơ quan soạn thảo");
         let mut first = format!(
             "Thực hiện việc lấy ý kiến góp ý đối với {} ({}), {} đã xin ý kiến {} cơ quan, đơn vị; \
              đã nhận được ý kiến của {} cơ quan, đơn vị, trong đó {} cơ quan, đơn vị thống nhất, không có ý kiến khác",
@@ -439,8 +441,13 @@ impl Synthesis {
                 c.withdrawn
             ));
         }
+        let mut chars = who.chars();
+        let at_start: String = chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default();
         out.push(format!(
-            "{who} tổng hợp, tiếp thu, giải trình cụ thể như sau:"
+            "{at_start} tổng hợp, tiếp thu, giải trình cụ thể như sau:"
         ));
         out
     }
