@@ -402,14 +402,22 @@ fn demo_records_comments_from_three_levels_answers_most_and_writes_the_reports()
         levels.dedup();
         assert_eq!(levels.len(), 3, "v{n}: levels {levels:?}");
     }
-    let via = |c: &Value| c["comment"]["source"]["via"].as_str().unwrap_or("").to_string();
+    let via = |c: &Value| {
+        c["comment"]["source"]["via"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    };
     let from_word: Vec<&Value> = comments.iter().filter(|c| via(c) == "docx").collect();
     assert!(from_word.len() >= 3, "{}", from_word.len());
     assert!(
         from_word
             .iter()
             .any(|c| c["comment"]["proposal"].is_string()
-                && of(c, "text").as_str().unwrap_or("").starts_with("Sửa trực tiếp")),
+                && of(c, "text")
+                    .as_str()
+                    .unwrap_or("")
+                    .starts_with("Sửa trực tiếp")),
         "a proposal from tracked changes"
     );
     assert!(
@@ -431,9 +439,18 @@ fn demo_records_comments_from_three_levels_answers_most_and_writes_the_reports()
         .filter(|c| c["state"]["answered"].is_string())
         .count();
     assert!(open >= 1, "an open comment");
-    assert!(answered > comments.len() / 2, "{answered} of {}", comments.len());
+    assert!(
+        answered > comments.len() / 2,
+        "{answered} of {}",
+        comments.len()
+    );
     assert_eq!(open + answered, comments.len());
-    assert!(!list["agreements"].as_array().expect("agreements").is_empty());
+    assert!(
+        !list["agreements"]
+            .as_array()
+            .expect("agreements")
+            .is_empty()
+    );
 
     let status = ws.json(&["status", slug]);
     assert_eq!(status["review"]["comments"], comments.len(), "{status}");
@@ -449,7 +466,10 @@ fn demo_records_comments_from_three_levels_answers_most_and_writes_the_reports()
     }
     let noted = std::fs::read_to_string(out.join(format!("{slug}-v1-v2-gop-y.html")))
         .expect("redline with comments");
-    assert!(noted.contains("Ban Tổ chức Tỉnh ủy"), "comments beside the text");
+    assert!(
+        noted.contains("Ban Tổ chức Tỉnh ủy"),
+        "comments beside the text"
+    );
     let mut docx: Vec<std::path::PathBuf> = std::fs::read_dir(&out)
         .expect("out/")
         .filter_map(|e| e.ok().map(|e| e.path()))

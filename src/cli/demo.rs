@@ -86,7 +86,10 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     outln!("  cd {}", report.root.display())?;
     for (args, note) in [
         ("list".to_string(), ""),
-        (format!("status {first}"), "# versions, and which bodies answered"),
+        (
+            format!("status {first}"),
+            "# versions, and which bodies answered",
+        ),
         (format!("log {first}"), ""),
         (
             format!("diff {first} v1 v2"),

@@ -10,9 +10,7 @@ use super::export::{ForComment, Which, export, export_changes, export_for_commen
 use super::import::{ImportOptions, import};
 use super::init::{InitOptions, init};
 use super::report::{report, report_docx};
-use super::review::{
-    NewComment, add_comment, agree, load_review, redline_notes, reply, respond,
-};
+use super::review::{NewComment, add_comment, agree, load_review, redline_notes, reply, respond};
 use super::snapshot::Purpose;
 use super::{commit_as, submit_as};
 use crate::docx::{Attribution, Content, DocxOptions, MarginComment, MarginReply, Provenance};
@@ -116,7 +114,10 @@ pub fn demo(dir: &Path) -> Result<DemoReport> {
     let data: Vec<(examples::Example, Option<ReviewData>)> = examples::bundled()
         .into_iter()
         .map(|ex| {
-            let data = ex.review.map(|t| ReviewData::parse(ex.slug, t)).transpose()?;
+            let data = ex
+                .review
+                .map(|t| ReviewData::parse(ex.slug, t))
+                .transpose()?;
             Ok((ex, data))
         })
         .collect::<Result<_>>()?;
@@ -465,7 +466,11 @@ fn add_bodies(
         text = text.replacen(from, to, 1);
     }
     let mut known: Vec<String> = Vec::new();
-    for body in data.iter().filter_map(|(_, d)| d.as_ref()).flat_map(|d| &d.bodies) {
+    for body in data
+        .iter()
+        .filter_map(|(_, d)| d.as_ref())
+        .flat_map(|d| &d.bodies)
+    {
         let line = format!("name = {}", toml::Value::String(body.name.clone()));
         if text.lines().any(|l| l.trim() == line) || known.contains(&body.name) {
             continue;
@@ -691,7 +696,9 @@ impl Round<'_> {
                 let Some(a) = &e.answer else { continue };
                 let want = flat(&nfc(&e.new));
                 let id = find(&s.body, &|k: &Comment| {
-                    k.proposal.as_deref().is_some_and(|p| flat(p).contains(&want))
+                    k.proposal
+                        .as_deref()
+                        .is_some_and(|p| flat(p).contains(&want))
                 })?;
                 self.respond(&id, a)?;
             }
@@ -705,7 +712,14 @@ impl Round<'_> {
             AnswerKind::Partial => Decision::Partial,
             AnswerKind::Explain => Decision::Explain,
         };
-        respond(self.ws, id, decision, a.text.as_deref(), false, self.drafter)?;
+        respond(
+            self.ws,
+            id,
+            decision,
+            a.text.as_deref(),
+            false,
+            self.drafter,
+        )?;
         Ok(())
     }
 }
