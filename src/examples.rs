@@ -1,6 +1,7 @@
 //! The example drafts bundled with duthao (the project's `drafts/` folder):
-//! each a realistic document in three successive versions, used by `init`
-//! and `demo`, and by tests as documents with known changes.
+//! each a realistic document in three successive versions, with the
+//! comments made on them, used by `init` and `demo`, and by tests as
+//! documents with known changes.
 
 use include_dir::{Dir, include_dir};
 
@@ -15,6 +16,9 @@ pub struct Example {
     pub versions: Vec<&'static str>,
     /// `CHANGES.toml`: the intended changes between versions.
     pub changes: Option<&'static str>,
+    /// `REVIEW.toml`: the comments the demo records on versions 1 and 2,
+    /// and the drafter's answers.
+    pub review: Option<&'static str>,
 }
 
 impl Example {
@@ -46,10 +50,14 @@ pub fn bundled() -> Vec<Example> {
             let changes = d
                 .get_file(d.path().join("CHANGES.toml"))
                 .and_then(|f| f.contents_utf8());
+            let review = d
+                .get_file(d.path().join("REVIEW.toml"))
+                .and_then(|f| f.contents_utf8());
             (!versions.is_empty()).then(|| Example {
                 slug,
                 versions: versions.into_iter().map(|(_, t)| t).collect(),
                 changes,
+                review,
             })
         })
         .collect();

@@ -2,6 +2,7 @@
 //! of what they wrote.
 
 mod common;
+mod outside;
 
 use common::{DEMO_SLUGS, Sandbox, Ws, draft_text};
 use duthao_profile::{Kinds, Templates};
@@ -382,6 +383,103 @@ fn demo_builds_both_examples_at_v3_and_refuses_a_non_empty_folder() {
         .stderr(predicate::str::contains("not empty"));
     assert!(!other.join("duthao.toml").exists());
     assert!(!other.join(".git").exists());
+}
+
+#[test]
+fn demo_records_comments_from_three_levels_answers_most_and_writes_the_reports() {
+    let ws = Ws::demo();
+    let slug = DEMO_SLUGS[0];
+    let list = ws.json(&["comment", "list", slug]);
+    let comments = list["comments"].as_array().expect("comments");
+    let of = |c: &Value, key: &str| c["comment"][key].clone();
+    for n in [1, 2] {
+        let on: Vec<&Value> = comments.iter().filter(|c| of(c, "version") == n).collect();
+        let mut levels: Vec<String> = on
+            .iter()
+            .map(|c| of(c, "level").as_str().expect("level").to_string())
+            .collect();
+        levels.sort();
+        levels.dedup();
+        assert_eq!(levels.len(), 3, "v{n}: levels {levels:?}");
+    }
+    let via = |c: &Value| {
+        c["comment"]["source"]["via"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    };
+    let from_word: Vec<&Value> = comments.iter().filter(|c| via(c) == "docx").collect();
+    assert!(from_word.len() >= 3, "{}", from_word.len());
+    assert!(
+        from_word
+            .iter()
+            .any(|c| c["comment"]["proposal"].is_string()
+                && of(c, "text")
+                    .as_str()
+                    .unwrap_or("")
+                    .starts_with("Sửa trực tiếp")),
+        "a proposal from tracked changes"
+    );
+    assert!(
+        comments.iter().any(|c| via(c) == "letter"
+            && c["comment"]["source"]["letter"]
+                .as_str()
+                .is_some_and(|l| l.starts_with("Số "))),
+        "a comment from an incoming letter"
+    );
+    assert!(
+        comments
+            .iter()
+            .any(|c| c["replies"].as_array().is_some_and(|r| !r.is_empty())),
+        "a reply in a thread"
+    );
+    let open = comments.iter().filter(|c| c["state"] == "open").count();
+    let answered = comments
+        .iter()
+        .filter(|c| c["state"]["answered"].is_string())
+        .count();
+    assert!(open >= 1, "an open comment");
+    assert!(
+        answered > comments.len() / 2,
+        "{answered} of {}",
+        comments.len()
+    );
+    assert_eq!(open + answered, comments.len());
+    assert!(
+        !list["agreements"]
+            .as_array()
+            .expect("agreements")
+            .is_empty()
+    );
+
+    let status = ws.json(&["status", slug]);
+    assert_eq!(status["review"]["comments"], comments.len(), "{status}");
+    assert_eq!(status["review"]["open"], open, "{status}");
+
+    let out = ws.root.join("out");
+    for n in [1, 2] {
+        for ext in ["md", "html", "docx"] {
+            let p = out.join(format!("{slug}-v{n}-tong-hop-y-kien.{ext}"));
+            assert!(p.is_file(), "{}", p.display());
+        }
+        assert!(out.join(format!("{slug}-v{n}-gop-y.docx")).is_file());
+    }
+    let noted = std::fs::read_to_string(out.join(format!("{slug}-v1-v2-gop-y.html")))
+        .expect("redline with comments");
+    assert!(
+        noted.contains("Ban Tổ chức Tỉnh ủy"),
+        "comments beside the text"
+    );
+    let mut docx: Vec<std::path::PathBuf> = std::fs::read_dir(&out)
+        .expect("out/")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "docx"))
+        .collect();
+    docx.sort();
+    assert!(docx.len() >= 15, "{docx:?}");
+    if outside::available(&[outside::LXML]) {
+        outside::check_docx_files(&docx);
+    }
 }
 
 #[test]

@@ -4,7 +4,10 @@ use super::Context;
 use super::output::outln;
 
 /// Build a workspace from the bundled example drafts and run the pipeline on
-/// it: each draft's three versions are committed and submitted in turn.
+/// it: each draft's three versions are committed and submitted in turn; on
+/// versions 1 and 2 bodies at three levels comment (typed in, or imported
+/// from the Word files they sent back), the drafter answers most comments,
+/// and the synthesis of each round is written as Markdown, HTML and DOCX.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Folder to create (must not exist or be empty).
@@ -40,6 +43,39 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     for p in &report.documents {
         outln!("  {}", p.display())?;
     }
+    if !report.reviews.is_empty() {
+        outln!()?;
+        outln!("Comments recorded and answered between versions:")?;
+        for r in &report.reviews {
+            outln!(
+                "  {}: {} comment(s) from {} level(s), {} imported from Word files, {} answered, {} open; {} agreement(s) with no comments",
+                r.slug,
+                r.comments,
+                r.levels,
+                r.from_word,
+                r.answered,
+                r.comments - r.answered,
+                r.agreements
+            )?;
+        }
+        outln!()?;
+        outln!(
+            "Word files of the review (the version sent for comment, and each body's answer: margin comments or tracked edits):"
+        )?;
+        for p in &report.review_files {
+            outln!("  {}", p.display())?;
+        }
+        outln!()?;
+        outln!("Synthesis of the comments on each version (Markdown, HTML, DOCX):")?;
+        for p in &report.reports {
+            outln!("  {}", p.display())?;
+        }
+        outln!()?;
+        outln!("Redlines with the comments beside the paragraphs they are on:")?;
+        for p in &report.noted_redlines {
+            outln!("  {}", p.display())?;
+        }
+    }
     let first = report.slugs.first().map(String::as_str).unwrap_or("SLUG");
     // The lines must work as printed: through `duthao` when that is this
     // program on PATH, else through this program's own path (the demo is
@@ -50,13 +86,28 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     outln!("  cd {}", report.root.display())?;
     for (args, note) in [
         ("list".to_string(), ""),
-        (format!("status {first}"), ""),
+        (
+            format!("status {first}"),
+            "# versions, and which bodies answered",
+        ),
         (format!("log {first}"), ""),
         (
             format!("diff {first} v1 v2"),
             "# what changed, word by word",
         ),
         (format!("export {first}"), "# DOCX of the latest version"),
+        (
+            format!("comment list {first}"),
+            "# the comments, where they stand in v3",
+        ),
+        (
+            format!("report {first} --version v2"),
+            "# the synthesis of the comments on v2",
+        ),
+        (
+            format!("diff {first} v1 v2 --comments"),
+            "# the changes with the comments beside them",
+        ),
     ] {
         outln!("  {:<60} {note}", format!("{me} {args}"))?;
     }

@@ -1,18 +1,25 @@
 //! `demo`: a workspace built from the bundled example drafts, the pipeline
-//! run on it (each draft's versions committed and submitted in turn), and
-//! the redlines and documents it gives.
+//! run on it (each draft's versions committed and submitted in turn, with
+//! the comments of `REVIEW.toml` recorded and answered between versions),
+//! and the redlines, documents and syntheses it gives.
 
 use std::path::{Path, PathBuf};
 
 use super::compare::{CompareOptions, Sources, compare};
-use super::export::{Which, export, export_changes};
+use super::export::{ForComment, Which, export, export_changes, export_for_comment, for_comment};
+use super::import::{ImportOptions, import};
 use super::init::{InitOptions, init};
+use super::report::{report, report_docx};
+use super::review::{NewComment, add_comment, agree, load_review, redline_notes, reply, respond};
 use super::snapshot::Purpose;
 use super::{commit_as, submit_as};
+use crate::docx::{Attribution, Content, DocxOptions, MarginComment, MarginReply, Provenance};
 use crate::examples;
 use crate::fsutil::write_owned;
 use crate::render::html;
-use crate::workspace::{Result, Workspace, WorkspaceError};
+use crate::workspace::{CONFIG_FILE, Result, Workspace, WorkspaceError};
+use duthao_diff::{DiffOptions, diff_drafts};
+use duthao_review::{Comment, Decision, Stamp, Via, locate, nfc};
 use duthao_store::{Identity, Rev};
 
 /// Who drafts and submits in the demo.
@@ -48,6 +55,35 @@ pub struct DemoReport {
     pub documents: Vec<PathBuf>,
     /// The drafts, in order.
     pub slugs: Vec<String>,
+    /// The Word files of the review, in the order they were made: the
+    /// office's file for comment on each version, and each body's answer
+    /// (margin comments, or the text edited with tracked changes) that was
+    /// imported.
+    pub review_files: Vec<PathBuf>,
+    /// The synthesis of the comments on each version (Markdown, HTML, DOCX).
+    pub reports: Vec<PathBuf>,
+    /// HTML redlines between successive versions with the comments on the
+    /// older one beside its paragraphs.
+    pub noted_redlines: Vec<PathBuf>,
+    /// What was recorded on each draft's review.
+    pub reviews: Vec<ReviewDone>,
+}
+
+/// The review the demo recorded on one draft.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ReviewDone {
+    /// The draft.
+    pub slug: String,
+    /// Comments, every version.
+    pub comments: usize,
+    /// Of those, imported from Word files.
+    pub from_word: usize,
+    /// Of those, answered.
+    pub answered: usize,
+    /// Bodies' agreements with no comments.
+    pub agreements: usize,
+    /// The levels the comments came from.
+    pub levels: usize,
 }
 
 /// Builds the demo workspace in `dir`, which must not exist or be empty,
@@ -75,6 +111,16 @@ pub fn demo(dir: &Path) -> Result<DemoReport> {
             workspace: ws.root().to_path_buf(),
         });
     }
+    let data: Vec<(examples::Example, Option<ReviewData>)> = examples::bundled()
+        .into_iter()
+        .map(|ex| {
+            let data = ex
+                .review
+                .map(|t| ReviewData::parse(ex.slug, t))
+                .transpose()?;
+            Ok((ex, data))
+        })
+        .collect::<Result<_>>()?;
     let who = drafter();
     let made = init(
         dir,
@@ -84,6 +130,7 @@ pub fn demo(dir: &Path) -> Result<DemoReport> {
             identity: Some(who.clone()),
         },
     )?;
+    add_bodies(&made.root, &data, &who)?;
     let ws = Workspace::open(&made.root)?;
     let mut report = DemoReport {
         root: made.root.clone(),
@@ -91,8 +138,18 @@ pub fn demo(dir: &Path) -> Result<DemoReport> {
         redlines: Vec::new(),
         documents: Vec::new(),
         slugs: Vec::new(),
+        review_files: Vec::new(),
+        reports: Vec::new(),
+        noted_redlines: Vec::new(),
+        reviews: Vec::new(),
     };
-    for ex in examples::bundled() {
+    let out = made.root.join("out");
+    std::fs::create_dir_all(&out).map_err(|source| WorkspaceError::Io {
+        path: out.clone(),
+        source,
+    })?;
+    exclude_from_git(&ws, "/out/")?;
+    for (ex, data) in &data {
         let path = ws.draft_path(ex.slug);
         for (i, text) in ex.versions.iter().enumerate() {
             let n = i + 1;
@@ -114,15 +171,26 @@ pub fn demo(dir: &Path) -> Result<DemoReport> {
                 n: v.n,
                 tag: v.tag,
             });
+            // The round of comments on this version, before the next one.
+            if let Some(data) = data
+                && n < ex.versions.len()
+            {
+                let round = Round {
+                    ws: &ws,
+                    ex,
+                    data,
+                    n: n as u32,
+                    out: &out,
+                    drafter: &who,
+                };
+                round.run(&mut report.review_files)?;
+            }
         }
         report.slugs.push(ex.slug.to_string());
+        if data.is_some() {
+            report.reviews.push(review_done(&ws, ex.slug)?);
+        }
     }
-    let out = made.root.join("out");
-    std::fs::create_dir_all(&out).map_err(|source| WorkspaceError::Io {
-        path: out.clone(),
-        source,
-    })?;
-    exclude_from_git(&ws, "/out/")?;
     for slug in &report.slugs {
         let versions = ws.versions(slug)?;
         for pair in versions.windows(2) {
@@ -163,7 +231,497 @@ pub fn demo(dir: &Path) -> Result<DemoReport> {
             report.documents.push(path);
         }
     }
+    for done in &report.reviews {
+        let slug = done.slug.as_str();
+        let versions = ws.versions(slug)?;
+        for pair in versions.windows(2) {
+            let (a, b) = (pair[0].n, pair[1].n);
+            write_reports(&ws, slug, a, &out, &mut report.reports)?;
+            let cmp = versions_compared(&ws, slug, a, b, Purpose::Show)?;
+            let notes = redline_notes(&ws, slug, &Rev::Version(a), &cmp.from.draft)?;
+            let mut buf = Vec::new();
+            html::write_noted(
+                &mut buf,
+                &cmp.diff,
+                &cmp.from.draft,
+                &cmp.to.draft,
+                &cmp.labels(),
+                &notes,
+            )
+            .map_err(|source| WorkspaceError::Io {
+                path: out.clone(),
+                source,
+            })?;
+            let path = out.join(format!("{slug}-v{a}-v{b}-gop-y.html"));
+            write_owned(&path, &buf, "demo output")?;
+            report.noted_redlines.push(path);
+        }
+    }
     Ok(report)
+}
+
+/// The synthesis of the comments on version `n` in the three formats.
+fn write_reports(
+    ws: &Workspace,
+    slug: &str,
+    n: u32,
+    out: &Path,
+    written: &mut Vec<PathBuf>,
+) -> Result<()> {
+    let r = report(ws, slug, Some(n), None)?;
+    let io = |source| WorkspaceError::Io {
+        path: out.to_path_buf(),
+        source,
+    };
+    let stem = format!("{slug}-v{n}-tong-hop-y-kien");
+    let mut md = Vec::new();
+    crate::render::report::markdown(&mut md, &r.synthesis, &r.context).map_err(io)?;
+    let mut page = Vec::new();
+    crate::render::report::html(&mut page, &r.synthesis, &r.context).map_err(io)?;
+    let doc = report_docx(ws, slug, &r)?;
+    for (ext, bytes) in [("md", &md), ("html", &page), ("docx", &doc.bytes)] {
+        let path = out.join(format!("{stem}.{ext}"));
+        write_owned(&path, bytes, "demo output")?;
+        written.push(path);
+    }
+    Ok(())
+}
+
+fn review_done(ws: &Workspace, slug: &str) -> Result<ReviewDone> {
+    let review = load_review(ws, slug)?;
+    let threads = &review.threads;
+    let levels: std::collections::BTreeSet<&str> =
+        threads.iter().map(|t| t.comment.level.as_str()).collect();
+    Ok(ReviewDone {
+        slug: slug.to_string(),
+        comments: threads.len(),
+        from_word: threads
+            .iter()
+            .filter(|t| t.comment.source.via == Via::Docx)
+            .count(),
+        answered: threads.iter().filter(|t| t.current().is_some()).count(),
+        agreements: review.agreements.len(),
+        levels: levels.len(),
+    })
+}
+
+/// Who commented, and what, per `drafts/<slug>/REVIEW.toml`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReviewData {
+    #[serde(skip)]
+    file: String,
+    bodies: Vec<BodyData>,
+    #[serde(default)]
+    v1: Vec<Sent>,
+    #[serde(default)]
+    v2: Vec<Sent>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BodyData {
+    name: String,
+    level: String,
+    reviewer: String,
+    email: String,
+}
+
+/// What one body sent on a version.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Sent {
+    body: String,
+    via: SentVia,
+    /// The Word file's name: `<slug>-vN-<file>.docx`.
+    file: Option<String>,
+    letter: Option<String>,
+    #[serde(default)]
+    comments: Vec<CommentData>,
+    #[serde(default)]
+    edits: Vec<EditData>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum SentVia {
+    Typed,
+    Word,
+    Edits,
+    Agree,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CommentData {
+    at: Option<String>,
+    quote: Option<String>,
+    text: String,
+    proposal: Option<String>,
+    /// The body's own replies, in its Word file.
+    #[serde(default)]
+    replies: Vec<WordReply>,
+    answer: Option<Answer>,
+    /// The drafter's reply in the thread.
+    reply: Option<String>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WordReply {
+    author: String,
+    text: String,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EditData {
+    old: String,
+    new: String,
+    answer: Option<Answer>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Answer {
+    decision: AnswerKind,
+    text: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum AnswerKind {
+    Accept,
+    Partial,
+    Explain,
+}
+
+impl ReviewData {
+    fn parse(slug: &str, text: &str) -> Result<ReviewData> {
+        let file = format!("drafts/{slug}/REVIEW.toml");
+        let mut data: ReviewData =
+            toml::from_str(text).map_err(|e| WorkspaceError::BundledExample {
+                file: file.clone(),
+                problem: e.to_string(),
+            })?;
+        data.file = file;
+        Ok(data)
+    }
+
+    fn fault(&self, problem: impl Into<String>) -> WorkspaceError {
+        WorkspaceError::BundledExample {
+            file: self.file.clone(),
+            problem: problem.into(),
+        }
+    }
+
+    fn round(&self, n: u32) -> &[Sent] {
+        match n {
+            1 => &self.v1,
+            2 => &self.v2,
+            _ => &[],
+        }
+    }
+
+    /// The person who writes for `body`.
+    fn reviewer(&self, body: &str) -> Result<Identity> {
+        self.bodies
+            .iter()
+            .find(|b| b.name == body)
+            .map(|b| Identity {
+                name: b.reviewer.clone(),
+                email: b.email.clone(),
+            })
+            .ok_or_else(|| self.fault(format!("\"{body}\" is not in [[bodies]]")))
+    }
+}
+
+/// Adds the bodies of the examples' reviews to the new workspace's
+/// duthao.toml (the levels named for the bodies that comment at them), and
+/// commits it.
+fn add_bodies(
+    root: &Path,
+    data: &[(examples::Example, Option<ReviewData>)],
+    who: &Identity,
+) -> Result<()> {
+    let path = root.join(CONFIG_FILE);
+    let mut text = std::fs::read_to_string(&path).map_err(|source| WorkspaceError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    for (from, to) in [
+        (
+            "name = \"Cấp cơ sở (đảng ủy xã, chi bộ)\"",
+            "name = \"Cấp cơ sở (đảng ủy, chi bộ, UBND xã, phường)\"",
+        ),
+        (
+            "id = \"ban-to-chuc\"\nname = \"Ban Tổ chức Tỉnh ủy\"",
+            "id = \"ban-to-chuc\"\nname = \"Ban Tổ chức Tỉnh ủy và các ban, sở, ngành cấp tỉnh\"",
+        ),
+        (
+            "name = \"Văn phòng Tỉnh ủy (thẩm định thể thức)\"",
+            "name = \"Văn phòng Tỉnh ủy, Văn phòng UBND tỉnh (thẩm định thể thức)\"",
+        ),
+    ] {
+        text = text.replacen(from, to, 1);
+    }
+    let mut known: Vec<String> = Vec::new();
+    for body in data
+        .iter()
+        .filter_map(|(_, d)| d.as_ref())
+        .flat_map(|d| &d.bodies)
+    {
+        let line = format!("name = {}", toml::Value::String(body.name.clone()));
+        if text.lines().any(|l| l.trim() == line) || known.contains(&body.name) {
+            continue;
+        }
+        known.push(body.name.clone());
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str(&format!(
+            "\n[[bodies]]\n{line}\nlevel = {}\n",
+            toml::Value::String(body.level.clone())
+        ));
+    }
+    write_owned(&path, text.as_bytes(), "its configuration")?;
+    let store = duthao_store::Store::open(root)?;
+    store.commit_paths(
+        &[Path::new(CONFIG_FILE)],
+        "Bổ sung các chủ thể góp ý (cấp cơ sở, các ban, sở, ngành, văn phòng)",
+        who,
+    )?;
+    Ok(())
+}
+
+/// One round of comments: on version `n`, after it is submitted.
+struct Round<'a> {
+    ws: &'a Workspace,
+    ex: &'a examples::Example,
+    data: &'a ReviewData,
+    n: u32,
+    out: &'a Path,
+    drafter: &'a Identity,
+}
+
+impl Round<'_> {
+    fn run(&self, files: &mut Vec<PathBuf>) -> Result<()> {
+        let (ws, slug, n) = (self.ws, self.ex.slug, self.n);
+        // What the office sends out: the version, with the comments still
+        // open in the margin.
+        let sent = export_for_comment(ws, slug, Some(n))?;
+        let path = self.out.join(format!("{slug}-v{n}-gop-y.docx"));
+        write_owned(&path, &sent.bytes, "demo output")?;
+        files.push(path);
+        let office = for_comment(ws, slug, Some(n))?;
+        for s in self.data.round(n) {
+            let reviewer = self.data.reviewer(&s.body)?;
+            match s.via {
+                SentVia::Typed => {
+                    for c in &s.comments {
+                        add_comment(
+                            ws,
+                            &NewComment {
+                                slug: slug.to_string(),
+                                version: Some(n),
+                                body: s.body.clone(),
+                                level: None,
+                                at: c.at.clone(),
+                                quote: c.quote.clone(),
+                                text: c.text.clone(),
+                                proposal: c.proposal.clone(),
+                                letter: s.letter.clone(),
+                            },
+                            &reviewer,
+                        )?;
+                    }
+                }
+                SentVia::Agree => {
+                    agree(
+                        ws,
+                        slug,
+                        Some(n),
+                        &s.body,
+                        None,
+                        s.letter.as_deref(),
+                        &reviewer,
+                    )?;
+                }
+                SentVia::Word | SentVia::Edits => {
+                    let bytes = if s.via == SentVia::Word {
+                        self.margin_comments(&office, s, &reviewer)?
+                    } else {
+                        self.edited(&office, s, &reviewer)?
+                    };
+                    let name = format!(
+                        "{slug}-v{n}-{}.docx",
+                        s.file
+                            .as_deref()
+                            .ok_or_else(|| self.data.fault("a Word file needs `file`"))?
+                    );
+                    let path = self.out.join(&name);
+                    write_owned(&path, &bytes, "demo output")?;
+                    import(
+                        ws,
+                        &ImportOptions {
+                            slug: slug.to_string(),
+                            file: path.clone(),
+                            name,
+                            body: s.body.clone(),
+                            level: None,
+                            version: Some(n),
+                            letter: s.letter.clone(),
+                        },
+                        self.drafter,
+                    )?;
+                    files.push(path);
+                }
+            }
+        }
+        self.answer()
+    }
+
+    /// The body's answer in Word: the office's file with its margin
+    /// comments (and their replies) added.
+    fn margin_comments(&self, office: &ForComment, s: &Sent, who: &Identity) -> Result<Vec<u8>> {
+        let draft = &office.snap.draft;
+        let date = Stamp::now().to_string();
+        let mut margin = office.margin.clone();
+        for c in &s.comments {
+            let anchor = locate(draft, self.n, c.at.as_deref(), c.quote.as_deref())
+                .map_err(|e| self.data.fault(format!("v{}: {e}", self.n)))?
+                .ok_or_else(|| self.data.fault("a Word comment needs `at` or `quote`"))?;
+            margin.push(MarginComment {
+                block: anchor.block,
+                quote: anchor.quote.map(|q| q.start..q.end),
+                author: who.name.clone(),
+                date: date.clone(),
+                text: c.text.clone(),
+                replies: c
+                    .replies
+                    .iter()
+                    .map(|r| MarginReply {
+                        author: r.author.clone(),
+                        date: date.clone(),
+                        text: r.text.clone(),
+                    })
+                    .collect(),
+                done: false,
+            });
+        }
+        Ok(crate::docx::export(
+            Content::ForComment {
+                draft,
+                comments: &margin,
+            },
+            &Self::options(office, &office.snap.provenance()),
+        )?)
+    }
+
+    /// The body's answer in Word: the version with its edits as tracked
+    /// changes by the reviewer.
+    fn edited(&self, office: &ForComment, s: &Sent, who: &Identity) -> Result<Vec<u8>> {
+        let mut text = self.ex.versions[self.n as usize - 1].to_string();
+        for e in &s.edits {
+            if text.matches(&e.old).count() != 1 {
+                return Err(self.data.fault(format!(
+                    "v{}: \"{}\" must occur once in the version",
+                    self.n, e.old
+                )));
+            }
+            text = text.replacen(&e.old, &e.new, 1);
+        }
+        let file = PathBuf::from(format!("{}-v{}-edited.md", self.ex.slug, self.n));
+        let to = crate::reader::read(text.as_str(), &file)?;
+        let from = &office.snap.draft;
+        let diff = diff_drafts(from, &to, &DiffOptions::default());
+        Ok(crate::docx::export(
+            Content::Changes {
+                diff,
+                from,
+                to: &to,
+                by: Attribution {
+                    author: who.name.clone(),
+                    date: Stamp::now().to_string(),
+                },
+            },
+            &Self::options(office, &office.snap.provenance()),
+        )?)
+    }
+
+    fn options<'o>(office: &'o ForComment, provenance: &'o Provenance) -> DocxOptions<'o> {
+        DocxOptions {
+            layout: &office.layout,
+            kind: &office.kind,
+            mark: office.snap.mark(),
+            provenance,
+        }
+    }
+
+    /// The drafter's replies and responses to the comments of this round.
+    fn answer(&self) -> Result<()> {
+        let (ws, n) = (self.ws, self.n);
+        let review = load_review(ws, self.ex.slug)?;
+        let find = |body: &str, test: &dyn Fn(&Comment) -> bool| -> Result<String> {
+            let found: Vec<&Comment> = review
+                .threads
+                .iter()
+                .map(|t| &t.comment)
+                .filter(|c| c.version == n && c.body == body && test(c))
+                .collect();
+            match found.as_slice() {
+                [one] => Ok(one.id.to_string()),
+                _ => Err(self.data.fault(format!(
+                    "v{n}: {} comment(s) of {body} fit an answer, not one",
+                    found.len()
+                ))),
+            }
+        };
+        let flat = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+        for s in self.data.round(n) {
+            for c in &s.comments {
+                if c.answer.is_none() && c.reply.is_none() {
+                    continue;
+                }
+                let want = flat(&nfc(&c.text));
+                let id = find(&s.body, &|k: &Comment| flat(&k.text).ends_with(&want))?;
+                if let Some(r) = &c.reply {
+                    reply(ws, &id, r, self.drafter)?;
+                }
+                if let Some(a) = &c.answer {
+                    self.respond(&id, a)?;
+                }
+            }
+            for e in &s.edits {
+                let Some(a) = &e.answer else { continue };
+                let want = flat(&nfc(&e.new));
+                let id = find(&s.body, &|k: &Comment| {
+                    k.proposal
+                        .as_deref()
+                        .is_some_and(|p| flat(p).contains(&want))
+                })?;
+                self.respond(&id, a)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn respond(&self, id: &str, a: &Answer) -> Result<()> {
+        let decision = match a.decision {
+            AnswerKind::Accept => Decision::Accept,
+            AnswerKind::Partial => Decision::Partial,
+            AnswerKind::Explain => Decision::Explain,
+        };
+        respond(
+            self.ws,
+            id,
+            decision,
+            a.text.as_deref(),
+            false,
+            self.drafter,
+        )?;
+        Ok(())
+    }
 }
 
 fn versions_compared(

@@ -81,12 +81,20 @@ pub fn export(ws: &Workspace, slug: &str, which: &Which) -> Result<Exported> {
     })
 }
 
-/// Version `n` (the latest when `None`) laid out as for [`export`], for
-/// bodies that comment on it in Word: each paragraph tied to its block by a
-/// hidden marker, so that `comment import` maps the file back exactly, and
-/// the comments still open on it (or on an earlier version, carried
-/// forward) in the margin, with their replies.
-pub fn export_for_comment(ws: &Workspace, slug: &str, version: Option<u32>) -> Result<Exported> {
+/// What a DOCX for comment on version `n` shows: the version, its layout,
+/// and the open comments placed on its blocks (`general`: those that are
+/// not, on the draft as a whole or on text no longer there).
+pub(crate) struct ForComment {
+    pub(crate) n: u32,
+    pub(crate) snap: Snapshot,
+    pub(crate) layout: Layout,
+    pub(crate) kind: KindInfo,
+    pub(crate) margin: Vec<docx::MarginComment>,
+    pub(crate) general: usize,
+}
+
+/// See [`export_for_comment`].
+pub(crate) fn for_comment(ws: &Workspace, slug: &str, version: Option<u32>) -> Result<ForComment> {
     use super::review::{load_review, place_in, review_version};
     use duthao_review::Placement;
     let n = review_version(ws, slug, version)?;
@@ -135,6 +143,30 @@ pub fn export_for_comment(ws: &Workspace, slug: &str, version: Option<u32>) -> R
             done: false,
         });
     }
+    Ok(ForComment {
+        n,
+        snap,
+        layout,
+        kind,
+        margin,
+        general,
+    })
+}
+
+/// Version `n` (the latest when `None`) laid out as for [`export`], for
+/// bodies that comment on it in Word: each paragraph tied to its block by a
+/// hidden marker, so that `comment import` maps the file back exactly, and
+/// the comments still open on it (or on an earlier version, carried
+/// forward) in the margin, with their replies.
+pub fn export_for_comment(ws: &Workspace, slug: &str, version: Option<u32>) -> Result<Exported> {
+    let ForComment {
+        n,
+        snap,
+        layout,
+        kind,
+        margin,
+        general,
+    } = for_comment(ws, slug, version)?;
     let bytes = docx::export(
         Content::ForComment {
             draft: &snap.draft,

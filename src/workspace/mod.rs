@@ -299,6 +299,15 @@ pub enum WorkspaceError {
         /// What is wrong.
         problem: String,
     },
+    /// A bundled example's data does not fit its draft (a fault in duthao's
+    /// own files, found when the demo uses them).
+    #[error("bundled example {file}: {problem}")]
+    BundledExample {
+        /// The file, as `drafts/<slug>/REVIEW.toml`.
+        file: String,
+        /// What is wrong.
+        problem: String,
+    },
     /// A Word file with nothing to import.
     #[error("{file} has no comments and no tracked changes; nothing to import")]
     NothingInWordFile {
