@@ -168,7 +168,12 @@ pub fn import(ws: &Workspace, opts: &ImportOptions, who: &Identity) -> Result<Im
         }
         let place = wc.paragraph.and_then(|p| places.get(p).copied().flatten());
         // One of the comments exported in the file: its replies go to it.
-        if let Some(id) = plan.exported(&wc.author, &text, place) {
+        // A reply exported with it comes back as a comment of its own when
+        // the thread's link was lost (LibreOffice writes none).
+        if let Some(id) = plan
+            .exported(&wc.author, &text, place)
+            .or_else(|| plan.exported_reply(&wc.author, &text, place))
+        {
             thread_of.insert(wc.id.clone(), id);
             counts.already += 1;
             continue;
@@ -375,6 +380,24 @@ impl<'r> Plan<'r> {
                     && (place.is_none()
                         || t.comment.version != self.version
                         || t.comment.anchor.as_ref().map(|a| a.block) == place)
+            })
+            .map(|t| t.comment.id.clone())
+    }
+
+    /// The comment whose thread has a reply this file was exported with
+    /// (same author, same text), on the block the reply is on.
+    fn exported_reply(&self, author: &str, text: &str, place: Option<usize>) -> Option<EventId> {
+        let (author, text) = (flat(author), flat(text));
+        self.review
+            .threads
+            .iter()
+            .find(|t| {
+                (place.is_none()
+                    || t.comment.version != self.version
+                    || t.comment.anchor.as_ref().map(|a| a.block) == place)
+                    && t.replies
+                        .iter()
+                        .any(|r| flat(&r.author.name) == author && flat(&r.text) == text)
             })
             .map(|t| t.comment.id.clone())
     }
