@@ -279,7 +279,12 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
             let opts = duthao::ops::ImportOptions {
                 slug,
                 file: ctx.cwd.join(&a.file),
-                name: a.file.display().to_string(),
+                // The record keeps the file's name, not where it lay on this machine.
+                name: a
+                    .file
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| a.file.display().to_string()),
                 body: a.by,
                 level: a.level,
                 version: version_arg(&a.version)?,
