@@ -1117,6 +1117,21 @@ fn two_clones_answering_one_comment_merge_into_a_conflict_the_fold_shows() {
         ws.ok(&["comment", "list", SLUG])
             .contains("answered differently at two sites")
     );
+    // status reports it as a step to take.
+    let status = ws.json(&["status", SLUG]);
+    assert_eq!(status["review"]["conflicts"], 1, "{status}");
+    assert!(
+        status["next_steps"]
+            .as_array()
+            .expect("next_steps")
+            .iter()
+            .any(|s| s["step"] == "settle-conflicts"),
+        "{status}"
+    );
+    assert!(
+        ws.ok(&["status", SLUG])
+            .contains("answered differently at two sites")
+    );
 
     // The other way round, rebasing: the same fold.
     pull(&ws, &other, &ws.root, "--rebase");
