@@ -389,35 +389,7 @@ fn chromium_opens(html: &str, work: &Path) {
     std::fs::create_dir_all(work).expect("work folder");
     let file = work.join("redline.html");
     std::fs::write(&file, html).expect("write html");
-    let out = Command::new(CHROMIUM.path())
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--enable-logging=stderr",
-            "--v=0",
-        ])
-        .arg(format!(
-            "--user-data-dir={}",
-            work.join("profile").display()
-        ))
-        .arg("--dump-dom")
-        .arg(format!("file://{}", file.display()))
-        .output()
-        .expect("chromium runs");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let dom = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "chromium failed: {stderr}");
-    let console: Vec<&str> = stderr
-        .lines()
-        .filter(|l| l.contains(":CONSOLE") || l.contains("Uncaught"))
-        .collect();
-    assert!(console.is_empty(), "console messages: {console:#?}");
+    let dom = outside::chromium_dom(&file, work);
     assert!(
         dom.contains("<ins>") && dom.contains("<del>"),
         "marks in the DOM"

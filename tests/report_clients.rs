@@ -341,36 +341,7 @@ fn pandoc_reads_the_markdown_table(md: &Path) {
 }
 
 fn chromium_opens(html: &Path, work: &Path) {
-    std::fs::create_dir_all(work).expect("work folder");
-    let out = Command::new(CHROMIUM.path())
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--enable-logging=stderr",
-            "--v=0",
-        ])
-        .arg(format!(
-            "--user-data-dir={}",
-            work.join("profile").display()
-        ))
-        .arg("--dump-dom")
-        .arg(format!("file://{}", html.display()))
-        .output()
-        .expect("chromium runs");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let dom = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "chromium failed: {stderr}");
-    let console: Vec<&str> = stderr
-        .lines()
-        .filter(|l| l.contains(":CONSOLE") || l.contains("Uncaught"))
-        .collect();
-    assert!(console.is_empty(), "console messages: {console:#?}");
+    let dom = outside::chromium_dom(html, work);
     assert_eq!(dom.matches("<tr id=").count(), ROWS);
     assert!(dom.contains("<span class=\"unanswered\">CHƯA TRẢ LỜI</span>"));
     assert!(!dom.contains("<b>đặc biệt</b>"));

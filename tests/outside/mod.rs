@@ -193,3 +193,40 @@ pub fn check_docx(bytes: &[u8], label: &str) {
     check_docx_files(&[path]);
     CHECKED.lock().unwrap_or_else(|p| p.into_inner()).push(hash);
 }
+
+/// Opens `html` in headless Chromium (flags that keep it off the network,
+/// a fresh profile under `work`) and returns the DOM it built; fails the
+/// test when Chromium fails or the page logs anything to the console.
+#[allow(dead_code)]
+pub fn chromium_dom(html: &std::path::Path, work: &std::path::Path) -> String {
+    std::fs::create_dir_all(work).expect("work folder");
+    let out = std::process::Command::new(CHROMIUM.path())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            work.join("profile").display()
+        ))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .expect("chromium runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "chromium failed: {stderr}");
+    let console: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains(":CONSOLE") || l.contains("Uncaught"))
+        .collect();
+    assert!(console.is_empty(), "console messages: {console:#?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
