@@ -6,7 +6,9 @@
 //! they are written.
 
 use super::package::{Package, Parts, Properties};
-use super::props::{Border, RunProps, TableProps, Track, open_header_row, open_shaded_cell};
+use super::props::{
+    Border, RunProps, TableProps, Track, open_header_row, open_row, open_shaded_cell,
+};
 use super::writer::{Look, Writer};
 use super::{Body, DocxError, KindInfo, Provenance, page};
 use duthao_model::{FrontMatter, Issuer, Signer, Style};
@@ -238,7 +240,8 @@ impl<'a> Writer<'a> {
             italic: true,
             ..Style::default()
         };
-        out.push_str("<w:tr>");
+        // A comment and its answer stay on one page when they fit on one.
+        open_row(true, None, None, out);
 
         // STT.
         open_shaded_cell(widths[0], fill, out);
