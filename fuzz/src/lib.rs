@@ -147,3 +147,97 @@ pub fn check_diff(diff: &DraftDiff, from: &Draft, to: &Draft) {
         assert!(matches!(diff.blocks[moved], BlockChange::Moved { .. }));
     }
 }
+
+/// What every file [`duthao_docx_read::read`] returns must keep: each
+/// comment's and change's paragraph exists, a comment's offset is a
+/// character boundary of that paragraph's original text, and a reply's
+/// parent is a comment of the file.
+pub fn check_word_file(file: &duthao_docx_read::WordFile) {
+    let n = file.paragraphs.len();
+    for c in &file.comments {
+        if let Some(p) = c.paragraph {
+            assert!(p < n, "comment {} in paragraph {p} of {n}", c.id);
+            if let Some(o) = c.offset {
+                assert!(
+                    file.paragraphs[p].original.is_char_boundary(o),
+                    "comment {} at {o} in {:?}",
+                    c.id,
+                    file.paragraphs[p].original
+                );
+            }
+        } else {
+            assert!(
+                c.offset.is_none(),
+                "comment {} has an offset and no paragraph",
+                c.id
+            );
+        }
+        if let Some(parent) = &c.parent {
+            assert!(
+                file.comments.iter().any(|x| &x.id == parent),
+                "comment {} answers {parent}, which is not in the file",
+                c.id
+            );
+        }
+    }
+    for c in &file.changes {
+        assert!(
+            c.paragraph < n,
+            "change in paragraph {} of {n}",
+            c.paragraph
+        );
+        assert!(!c.text.is_empty(), "a change without text is listed");
+    }
+}
+
+const W_NS: &str = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" xmlns:w14=\"http://schemas.microsoft.com/office/word/2010/wordml\" xmlns:w15=\"http://schemas.microsoft.com/office/word/2012/wordml\"";
+
+/// A DOCX made of the input's parts, cut at `0xFF` bytes: the main
+/// document, then (when there is a cut) the comments and (after a second
+/// cut) the comments' threads. A part that does not start with `<?xml` is
+/// wrapped in its root element with the namespaces declared, so that the
+/// fuzzer need not find them. The last byte chooses stored or deflated.
+pub fn docx_of_parts(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+    let mut parts = data.splitn(3, |&b| b == 0xFF);
+    let wrap = |bytes: &[u8], open: &str, close: &str| -> Vec<u8> {
+        if bytes.starts_with(b"<?xml") {
+            return bytes.to_vec();
+        }
+        let mut out = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>{open}").into_bytes();
+        out.extend_from_slice(bytes);
+        out.extend_from_slice(close.as_bytes());
+        out
+    };
+    let document = wrap(
+        parts.next().unwrap_or_default(),
+        &format!("<w:document {W_NS}><w:body>"),
+        "</w:body></w:document>",
+    );
+    let comments = parts
+        .next()
+        .map(|c| wrap(c, &format!("<w:comments {W_NS}>"), "</w:comments>"));
+    let extended = parts
+        .next()
+        .map(|c| wrap(c, &format!("<w15:commentsEx {W_NS}>"), "</w15:commentsEx>"));
+    let method = if data.last().is_some_and(|b| b & 1 == 1) {
+        zip::CompressionMethod::Deflated
+    } else {
+        zip::CompressionMethod::Stored
+    };
+    let opts = SimpleFileOptions::default().compression_method(method);
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut add = |name: &str, bytes: &[u8]| {
+        z.start_file(name, opts).expect("start a part");
+        z.write_all(bytes).expect("write a part");
+    };
+    add("word/document.xml", &document);
+    if let Some(c) = &comments {
+        add("word/comments.xml", c);
+    }
+    if let Some(x) = &extended {
+        add("word/commentsExtended.xml", x);
+    }
+    z.finish().expect("finish the zip").into_inner()
+}

@@ -30,6 +30,13 @@ pub enum Value<'a> {
 
 /// The document as a YAML value, or `None` when it is outside the subset.
 pub fn parse(text: &str) -> Option<Value<'_>> {
+    // YAML's reader refuses control characters anywhere in the stream, a
+    // comment included, and reads a lone `\r`, NEL, LS and PS as line
+    // breaks: the full parser decides such a file (found by fuzzing: a
+    // NUL in the header comment was accepted here, refused there).
+    if !in_subset(text) {
+        return None;
+    }
     let lines: Vec<&str> = text
         .split('\n')
         .map(|l| l.strip_suffix('\r').unwrap_or(l))
@@ -39,6 +46,26 @@ pub fn parse(text: &str) -> Option<Value<'_>> {
     skip_blank(&lines, &mut at);
     // Every line must have been taken by the mapping at its indentation.
     (at == lines.len()).then_some(value)
+}
+
+/// Whether every character is one the full parser reads as itself: YAML's
+/// printable characters, less the line breaks other than `\n` and `\r\n`
+/// and the byte-order mark.
+fn in_subset(text: &str) -> bool {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let ok = match c {
+            '\t' | '\n' | ' '..='~' => true,
+            '\r' => chars.peek() == Some(&'\n'),
+            '\u{2028}' | '\u{2029}' | '\u{feff}' => false,
+            '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'.. => true,
+            _ => false,
+        };
+        if !ok {
+            return false;
+        }
+    }
+    true
 }
 
 fn indent_of(line: &str) -> usize {
