@@ -11,8 +11,14 @@ use std::collections::HashMap;
 
 use roxmltree::Document;
 
-use crate::WordComment;
-use crate::document::{Anchor, w_attr, w_name};
+use crate::document::{Walked, w_attr, w_name};
+use crate::{ReadError, WordComment};
+
+/// The most text the comments' quotes may hold together, in bytes. A
+/// range's quote is at most the document's text, but many comments (or
+/// many with one id) may quote it all: bounded so that the result stays in
+/// proportion to the file.
+pub const MAX_QUOTES: u64 = 64 << 20;
 
 const W15: &str = "http://schemas.microsoft.com/office/word/2012/wordml";
 const W14: &str = "http://schemas.microsoft.com/office/word/2010/wordml";
@@ -43,35 +49,56 @@ pub(crate) fn threads(doc: &Document<'_>) -> Threads {
 }
 
 pub(crate) fn read(
+    part: &str,
     doc: &Document<'_>,
     threads: &Threads,
-    anchors: &HashMap<String, Anchor>,
-) -> Vec<WordComment> {
+    walked: &Walked,
+) -> Result<Vec<WordComment>, ReadError> {
+    let anchors = &walked.anchors;
+    let mut quoted = 0u64;
     // Each comment with its own paragraph id and its parent's.
     let mut out: Vec<(WordComment, Option<String>, Option<String>)> = Vec::new();
-    for c in doc.descendants().filter(|n| w_name(n) == Some("comment")) {
+    // The comments are the children of `w:comments`: looking for them at
+    // any depth read a comment nested in others once for each of them.
+    for c in doc
+        .root_element()
+        .children()
+        .filter(|n| w_name(n) == Some("comment"))
+    {
         let id = w_attr(&c, "id").unwrap_or_default().to_string();
         let mut text = String::new();
         let mut last_para_id = None;
         let mut first = true;
-        for p in c.descendants().filter(|n| w_name(n) == Some("p")) {
-            if !first {
-                text.push('\n');
-            }
-            first = false;
-            if let Some(pid) = p.attribute((W14, "paraId")) {
-                last_para_id = Some(pid.to_ascii_uppercase());
-            }
-            for n in p.descendants() {
-                match w_name(&n) {
-                    Some("t") => text.push_str(n.text().unwrap_or_default()),
-                    Some("tab") => text.push('\t'),
-                    Some("br" | "cr") => text.push('\n'),
-                    _ => {}
+        // One pass over the comment: taking each paragraph's descendants
+        // read a text as many times as it had paragraphs around it, and
+        // paragraphs nested 1,000 deep multiplied the text by 1,000.
+        for n in c.descendants() {
+            match w_name(&n) {
+                Some("p") => {
+                    if !first {
+                        text.push('\n');
+                    }
+                    first = false;
+                    if let Some(pid) = n.attribute((W14, "paraId")) {
+                        last_para_id = Some(pid.to_ascii_uppercase());
+                    }
                 }
+                Some("t") if !first => text.push_str(n.text().unwrap_or_default()),
+                Some("tab") if !first => text.push('\t'),
+                Some("br" | "cr") if !first => text.push('\n'),
+                _ => {}
             }
         }
         let anchor = anchors.get(&id);
+        if let Some(a) = anchor {
+            quoted += walked.quote_len(a) as u64;
+            if quoted > MAX_QUOTES {
+                return Err(ReadError::TooBig {
+                    part: format!("{part} (the text its comments quote)"),
+                    limit: MAX_QUOTES,
+                });
+            }
+        }
         let (parent_pid, done) = last_para_id
             .as_ref()
             .and_then(|p| threads.0.get(p))
@@ -86,7 +113,7 @@ pub(crate) fn read(
                 text,
                 paragraph: anchor.and_then(|a| a.paragraph),
                 offset: anchor.and_then(|a| a.offset),
-                quote: anchor.map(|a| a.quote.clone()).unwrap_or_default(),
+                quote: anchor.map(|a| walked.quote(a)).unwrap_or_default(),
                 parent: None,
                 done,
             },
@@ -114,5 +141,5 @@ pub(crate) fn read(
             .unwrap_or(usize::MAX)
     };
     comments.sort_by_key(order);
-    comments
+    Ok(comments)
 }

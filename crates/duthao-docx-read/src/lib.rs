@@ -19,6 +19,7 @@ mod comments;
 mod document;
 mod package;
 
+pub use comments::MAX_QUOTES;
 pub use package::{MAX_FILE, MAX_PART, MAX_RATIO, MAX_TOTAL};
 
 use package::Package;
@@ -270,7 +271,7 @@ pub fn read(bytes: &[u8]) -> Result<WordFile, ReadError> {
             Some(x) => comments::threads(&parse(&extended_name, &x)?),
             None => Default::default(),
         };
-        comments = comments::read(&cdoc, &extended, &walked.anchors);
+        comments = comments::read(&comments_name, &cdoc, &extended, &walked)?;
     }
     Ok(WordFile {
         paragraphs: walked.paragraphs,

@@ -4,7 +4,9 @@
 
 use std::io::{Cursor, Write};
 
-use duthao_docx_read::{ChangeKind, MAX_PART, MarkerPart, ReadError, parse_marker, read};
+use duthao_docx_read::{
+    ChangeKind, MAX_PART, MAX_QUOTES, MarkerPart, ReadError, parse_marker, read,
+};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
@@ -214,4 +216,121 @@ fn marker_names() {
     ] {
         assert_eq!(parse_marker(bad), None, "{bad}");
     }
+}
+
+fn comments_part(comments: &str) -> String {
+    format!(r#"<w:comments xmlns:w="{W}">{comments}</w:comments>"#)
+}
+
+fn comment(id: usize) -> String {
+    format!(r#"<w:comment w:id="{id}" w:author="A"><w:p><w:r><w:t>c</w:t></w:r></w:p></w:comment>"#)
+}
+
+/// Found while fuzzing (by review: libFuzzer's inputs are too small to
+/// show it): the text of every open comment range was copied into each
+/// range as it was read, so a 48 KB file of 20,000 ranges never closed,
+/// over 200 KB of text, took more than 8 GB. The quotes are now built
+/// from the document's text only for the comments the file has, and
+/// together bounded by MAX_QUOTES.
+#[test]
+fn many_open_comment_ranges_take_memory_in_proportion() {
+    let ranges = 20_000;
+    let mut body = String::from("<w:p>");
+    for i in 0..ranges {
+        body.push_str(&format!(r#"<w:commentRangeStart w:id="{i}"/>"#));
+    }
+    let text = format!("<w:r><w:t>{}</w:t></w:r>", "x".repeat(100));
+    body.push_str(&text.repeat(2_000));
+    body.push_str("</w:p><w:p><w:r><w:t>y</w:t></w:r></w:p>");
+    let doc = document(&body);
+    // No comments: nothing to quote.
+    let file = read(&zip_of(&[("word/document.xml", doc.as_bytes())])).expect("reads");
+    assert_eq!(file.paragraphs.len(), 2);
+    // Three comments quote the rest of the document, paragraphs joined.
+    let three: String = [0, 7, ranges - 1].map(comment).concat();
+    let part = comments_part(&three);
+    let file = read(&zip_of(&[
+        ("word/document.xml", doc.as_bytes()),
+        ("word/comments.xml", part.as_bytes()),
+    ]))
+    .expect("reads");
+    assert_eq!(file.comments.len(), 3);
+    for c in &file.comments {
+        assert_eq!(c.quote.len(), 200_000 + 2, "{}", c.id);
+        assert!(c.quote.ends_with("x\ny"));
+    }
+    // All of them would quote 4 GB: refused.
+    let all: String = (0..ranges).map(comment).collect();
+    let part = comments_part(&all);
+    let err = read(&zip_of(&[
+        ("word/document.xml", doc.as_bytes()),
+        ("word/comments.xml", part.as_bytes()),
+    ]))
+    .expect_err("too much quoted");
+    assert!(
+        matches!(err, ReadError::TooBig { limit, .. } if limit == MAX_QUOTES),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("word/comments.xml"), "{err}");
+}
+
+/// Closing a marker looked for it through every open one: 100,000
+/// bookmarks opened then closed took quadratic time.
+#[test]
+fn many_markers_close_in_linear_time() {
+    let n = 100_000;
+    let mut body = String::from("<w:p>");
+    for i in 0..n {
+        body.push_str(&format!(
+            r#"<w:bookmarkStart w:id="{i}" w:name="_dt{i}_ab"/>"#
+        ));
+    }
+    body.push_str("</w:p><w:p>");
+    for i in (1..n).rev() {
+        body.push_str(&format!(r#"<w:bookmarkEnd w:id="{i}"/>"#));
+    }
+    body.push_str("</w:p><w:p/>");
+    body.push_str(r#"<w:bookmarkEnd w:id="0"/><w:p/>"#);
+    let doc = document(&body);
+    let started = std::time::Instant::now();
+    let file = read(&zip_of(&[("word/document.xml", doc.as_bytes())])).expect("reads");
+    let markers: Vec<Option<&str>> = file
+        .paragraphs
+        .iter()
+        .map(|p| p.marker.as_deref())
+        .collect();
+    assert_eq!(
+        markers,
+        [
+            Some("_dt0_ab"),
+            Some(&*format!("_dt{}_ab", n - 1)),
+            Some("_dt0_ab"),
+            None
+        ]
+    );
+    assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
+}
+
+/// A comment's text was read once for each paragraph around it: 1,000
+/// nested paragraphs multiplied it by 1,000. A comment nested in another
+/// was read as a comment too, and its text again as its parent's.
+#[test]
+fn nested_paragraphs_and_comments_read_their_text_once() {
+    let depth = 1_000;
+    let nested = format!(
+        r#"<w:comment w:id="1" w:author="A">{}<w:r><w:t>x</w:t></w:r>{}</w:comment><w:comment w:id="2" w:author="B"><w:p><w:comment w:id="3"><w:p><w:r><w:t>z</w:t></w:r></w:p></w:comment></w:p></w:comment>"#,
+        "<w:p>".repeat(depth),
+        "</w:p>".repeat(depth)
+    );
+    let part = comments_part(&nested);
+    let doc = document(r#"<w:p><w:r><w:t>a</w:t><w:commentReference w:id="1"/></w:r></w:p>"#);
+    let file = read(&zip_of(&[
+        ("word/document.xml", doc.as_bytes()),
+        ("word/comments.xml", part.as_bytes()),
+    ]))
+    .expect("reads");
+    let ids: Vec<&str> = file.comments.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["1", "2"]);
+    assert_eq!(file.comments[0].text.matches('x').count(), 1);
+    assert_eq!(file.comments[1].text, "\nz");
 }
