@@ -251,6 +251,22 @@ fn key_file_and_ssh_keygen_tags_pass_git_tag_v() {
         &SshKeygen::with_agent(&b, None).unwrap(),
         &allowed,
     );
+    // RSA: through ssh-keygen (ssh-key 0.6 cannot sign with it in process).
+    let r = repo.keys.join("r");
+    let made = Command::new("ssh-keygen")
+        .args(["-q", "-t", "rsa", "-b", "3072", "-N", "", "-C", "r", "-f"])
+        .arg(&r)
+        .stdin(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let allowed = repo.allow(&[&a, &b, &r]);
+    assert!(matches!(
+        KeyFile::open(&r),
+        Err(SignError::Unsupported { .. })
+    ));
+    let rsa = duthao_store::backend_for(r.to_str().unwrap(), Path::new("/")).unwrap();
+    repo.sign_and_check("duthao/x/approve-rsa", rsa.as_ref(), &allowed);
     // The in-process backend chosen for an unencrypted key file.
     let chosen = duthao_store::backend_for(a.to_str().unwrap(), Path::new("/")).unwrap();
     repo.sign_and_check("duthao/x/approve-c", chosen.as_ref(), &allowed);

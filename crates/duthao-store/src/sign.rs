@@ -4,7 +4,7 @@
 //!
 //! Two ways to sign, behind one trait ([`SigningBackend`]):
 //! - [`KeyFile`]: an unencrypted OpenSSH private key, signed in this process
-//!   with the `ssh-key` crate (ed25519; RSA with SHA-512). The output is what
+//!   with the `ssh-key` crate (ed25519; other types go through ssh-keygen). The output is what
 //!   `ssh-keygen -Y sign -n git` prints, byte for byte for ed25519.
 //! - [`SshKeygen`]: runs `ssh-keygen -Y sign -n git -f KEY` as git does
 //!   (payload on stdin, signature on stdout). Given a public key, ssh-keygen
@@ -230,10 +230,9 @@ impl KeyFile {
 }
 
 fn can_sign_in_process(key: &PrivateKey) -> bool {
-    matches!(
-        key.key_data(),
-        ssh_key::private::KeypairData::Ed25519(_) | ssh_key::private::KeypairData::Rsa(_)
-    )
+    // ssh-key 0.6's RSA signer fails on keys ssh-keygen makes ("cryptographic
+    // error"): RSA goes through ssh-keygen.
+    matches!(key.key_data(), ssh_key::private::KeypairData::Ed25519(_))
 }
 
 impl SigningBackend for KeyFile {
