@@ -40,7 +40,10 @@ pub(crate) use duthao_docx as docx;
 /// Revisions, versions and identities as the store names them (the store
 /// itself is reached through [`workspace::Workspace`]).
 pub mod store {
-    pub use duthao_store::{Identity, ObjectId, Rev, Revision, StoreError, Version};
+    pub use duthao_store::{
+        Identity, KeyFile, ObjectId, Rev, Revision, SignError, SigningBackend, SshKeygen,
+        StoreError, Version,
+    };
 }
 
 /// The DOCX writer's types a caller may see in a result or an error.

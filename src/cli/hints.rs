@@ -106,6 +106,48 @@ fn store(e: &StoreError) -> Vec<String> {
             vec![format!("send it out first: duthao submit {slug}")]
         }
         StoreError::EmptyMessage => vec!["give one with -m \"…\"".into()],
+        StoreError::Sign(e) => sign(e),
+        _ => Vec::new(),
+    }
+}
+
+fn sign(e: &duthao::store::SignError) -> Vec<String> {
+    use duthao::store::SignError;
+    match e {
+        SignError::Encrypted {
+            path,
+            agent_running,
+        } => {
+            let mut out = Vec::new();
+            if !agent_running {
+                out.push("start an agent: eval \"$(ssh-agent)\"".into());
+            }
+            out.push(format!(
+                "add the key to the agent (it asks for the passphrase once): ssh-add {}",
+                path.display()
+            ));
+            out.push(
+                "or sign with a key that has no passphrase: ssh-keygen -t ed25519 -N '' -f FILE, then --key FILE"
+                    .into(),
+            );
+            out
+        }
+        SignError::NotInAgent { agent_running, .. } => {
+            let mut out = Vec::new();
+            if !agent_running {
+                out.push("start an agent: eval \"$(ssh-agent)\"".into());
+            }
+            out.push("add the private key to it: ssh-add PRIVATE_KEY_FILE".into());
+            out
+        }
+        SignError::ProgramMissing { .. } => vec![
+            "install OpenSSH's client tools (apt-get install openssh-client), or sign with an unencrypted key file: --key FILE"
+                .into(),
+        ],
+        SignError::NotSsh { .. } => vec![
+            "duthao signs with SSH keys: git config gpg.format ssh; git config user.signingkey ~/.ssh/id_ed25519.pub"
+                .into(),
+        ],
         _ => Vec::new(),
     }
 }

@@ -37,4 +37,4 @@ pub use review::{
 };
 pub use snapshot::{Origin, Purpose, Snapshot, snapshot};
 pub use status::{DraftStatus, NextStep, Stage, VersionInfo, status};
-pub use submit::{submit, submit_as};
+pub use submit::{SignVersion, submit, submit_as, submit_signed_as, submit_signing};

@@ -1,17 +1,57 @@
 //! `submit`: the committed text frozen as the next version, "Dự thảo lần N".
 
 use crate::workspace::{Result, Workspace, WorkspaceError, conflict_marker_line};
-use duthao_store::{Identity, Rev, Version};
+use duthao_store::{Identity, Rev, SigningBackend, Version};
 
-/// Freezes the committed text as the next version ("Dự thảo lần N").
-/// Refuses uncommitted text and a draft that does not parse.
-pub fn submit(ws: &Workspace, slug: &str, message: &str) -> Result<Version> {
-    let who = ws.store().identity()?;
-    submit_as(ws, slug, message, &who)
+/// Whether and how `submit` signs the version tag.
+#[derive(Debug, Clone, Copy, Default)]
+pub enum SignVersion<'a> {
+    /// Sign when a key is set up (`DUTHAO_SIGNING_KEY`, or git's
+    /// `user.signingkey` with `gpg.format=ssh`); unsigned otherwise.
+    #[default]
+    IfKeySetUp,
+    /// Sign with this key setting (a path or a `key::` literal, as `--key`).
+    WithKey(&'a str),
+    /// Never sign.
+    Unsigned,
 }
 
-/// [`submit`] with an explicit submitter.
+/// Freezes the committed text as the next version ("Dự thảo lần N"),
+/// signed when a key is set up. Refuses uncommitted text and a draft that
+/// does not parse.
+pub fn submit(ws: &Workspace, slug: &str, message: &str) -> Result<Version> {
+    submit_signing(ws, slug, message, SignVersion::IfKeySetUp)
+}
+
+/// [`submit`], signing as `sign` says.
+pub fn submit_signing(
+    ws: &Workspace,
+    slug: &str,
+    message: &str,
+    sign: SignVersion<'_>,
+) -> Result<Version> {
+    let who = ws.store().identity()?;
+    let signer = match sign {
+        SignVersion::IfKeySetUp => ws.store().signer(None)?,
+        SignVersion::WithKey(key) => ws.store().signer(Some(key))?,
+        SignVersion::Unsigned => None,
+    };
+    submit_signed_as(ws, slug, message, &who, signer.as_deref())
+}
+
+/// [`submit`] with an explicit submitter, unsigned.
 pub fn submit_as(ws: &Workspace, slug: &str, message: &str, who: &Identity) -> Result<Version> {
+    submit_signed_as(ws, slug, message, who, None)
+}
+
+/// [`submit`] with an explicit submitter, the tag signed by `signer` when given.
+pub fn submit_signed_as(
+    ws: &Workspace,
+    slug: &str,
+    message: &str,
+    who: &Identity,
+    signer: Option<&dyn SigningBackend>,
+) -> Result<Version> {
     ws.require_slug(slug)?;
     // A version is the text of the branch everyone works on: from a
     // detached HEAD at an old commit it would silently freeze old text
@@ -53,5 +93,5 @@ pub fn submit_as(ws: &Workspace, slug: &str, message: &str, who: &Identity) -> R
     ws.checked_draft(slug, &rev, text)?;
     Ok(ws
         .store()
-        .create_version_of(slug, Some(&rel), last.commit, message, who)?)
+        .create_version_signed(slug, Some(&rel), last.commit, message, who, signer)?)
 }

@@ -233,6 +233,10 @@ pub enum StoreError {
         limit: u64,
     },
 
+    /// Signing or checking a signature failed (the key, the agent, ssh-keygen).
+    #[error(transparent)]
+    Sign(#[from] crate::SignError),
+
     /// A failure inside git itself (a corrupt object, a full disk), in git's words.
     #[error("git: {0}")]
     Git(GitFailure),
@@ -264,6 +268,15 @@ impl std::fmt::Display for GitFailure {
 }
 
 impl std::error::Error for GitFailure {}
+
+impl From<git2::Error> for GitFailure {
+    fn from(e: git2::Error) -> Self {
+        GitFailure {
+            message: e.message().to_string(),
+            code: e.code(),
+        }
+    }
+}
 
 // For `?` inside the store; nothing outside it sees a git2 error.
 #[doc(hidden)]

@@ -14,6 +14,7 @@
 
 mod error;
 mod id;
+mod sign;
 mod tag;
 
 use std::collections::{BTreeMap, HashMap};
@@ -31,6 +32,12 @@ use git2::{
 
 pub use error::{GitFailure, StoreError};
 pub use id::{BadObjectId, ObjectId};
+pub use sign::{
+    GIT_NAMESPACE, KeyFile, KeySource, SIGNING_KEY_ENV, SignError, SigningBackend, SshKeygen,
+    backend_for, parse_public_key, verify_signature,
+};
+/// The `ssh-key` crate's public key type, which signing and verification use.
+pub use ssh_key::PublicKey as SshPublicKey;
 pub use tag::{ObjectKind, When, format_offset, split_signature, tag_payload};
 
 /// Who commits, submits or signs: git's `user.name` / `user.email`.
@@ -1120,6 +1127,20 @@ impl Store {
         message: &str,
         who: &Identity,
     ) -> Result<Version, StoreError> {
+        self.create_version_signed(slug, path, commit, message, who, None)
+    }
+
+    /// [`Store::create_version_of`], the tag signed by `signer` when one is
+    /// given (as `git tag -s` with `gpg.format=ssh` would sign it).
+    pub fn create_version_signed(
+        &self,
+        slug: &str,
+        path: Option<&Path>,
+        commit: ObjectId,
+        message: &str,
+        who: &Identity,
+        signer: Option<&dyn SigningBackend>,
+    ) -> Result<Version, StoreError> {
         who.validate()?;
         if slug.is_empty()
             || slug.contains('/')
@@ -1163,7 +1184,14 @@ impl Store {
             text_blob = Some(blob);
         }
         let when = When::of(Signature::now(&who.name, &who.email)?.when());
-        let tag_oid = self.write_tag(&tag, commit, who, when, &text, None)?;
+        let signature = match signer {
+            Some(signer) => {
+                let kind = self.object_kind(commit)?;
+                Some(signer.sign(&tag_payload(&tag, commit, kind, who, when, &text))?)
+            }
+            None => None,
+        };
+        let tag_oid = self.write_tag(&tag, commit, who, when, &text, signature.as_deref())?;
         match self.create_tag_ref(&tag, tag_oid) {
             Ok(()) => {}
             Err(StoreError::TagExists { .. }) => {
@@ -1209,9 +1237,150 @@ impl Store {
             time: when.seconds,
             offset_minutes: when.offset_minutes,
             message: text.trim_end().to_string(),
-            signed: false,
+            signed: signature.is_some(),
             text_blob,
         })
+    }
+
+    /// The signing key setting that applies, and where it came from: `key`
+    /// (a `--key` option), else `DUTHAO_SIGNING_KEY`, else git's
+    /// `user.signingkey` when `gpg.format` is `ssh`. `None` when no SSH key
+    /// is set up (a GPG key set up for git is not duthao's to use).
+    pub fn signing_key_setting(&self, key: Option<&str>) -> Option<(String, KeySource)> {
+        if let Some(k) = key.filter(|k| !k.trim().is_empty()) {
+            return Some((k.to_string(), KeySource::Option));
+        }
+        if let Some(k) = std::env::var(SIGNING_KEY_ENV)
+            .ok()
+            .filter(|k| !k.trim().is_empty())
+        {
+            return Some((k, KeySource::Environment));
+        }
+        let config = self.repo.config().ok()?.snapshot().ok()?;
+        let format = config.get_string("gpg.format").ok()?;
+        if !format.trim().eq_ignore_ascii_case("ssh") {
+            return None;
+        }
+        let k = config.get_string("user.signingkey").ok()?;
+        (!k.trim().is_empty()).then_some((k, KeySource::GitConfig))
+    }
+
+    /// The signer for [`Store::signing_key_setting`], `None` when no key is
+    /// set up. A path in git's configuration or the environment is taken
+    /// from the current folder, like git does; `~/` is the home folder.
+    pub fn signer(&self, key: Option<&str>) -> Result<Option<Box<dyn SigningBackend>>, StoreError> {
+        let Some((setting, _)) = self.signing_key_setting(key) else {
+            return Ok(None);
+        };
+        let base = std::env::current_dir().unwrap_or_else(|_| self.root.clone());
+        Ok(Some(backend_for(&setting, &base)?))
+    }
+
+    fn object_kind(&self, target: ObjectId) -> Result<ObjectKind, StoreError> {
+        let (_, kind) = self.repo.odb()?.read_header(target.0)?;
+        Ok(ObjectKind::of(kind).ok_or_else(|| {
+            git2::Error::from_str("a tag can point only at a commit, a tree, a blob or a tag")
+        })?)
+    }
+
+    /// Writes an SSH-signed annotated tag `name` → `target` and its ref, as
+    /// `git tag -s` does with `gpg.format=ssh`: the signature of the tag
+    /// object's text ([`tag_payload`]) appended after the message. Refuses
+    /// to replace an existing tag ([`StoreError::TagExists`]), checked before
+    /// signing and again, atomically, when the ref is created.
+    pub fn create_signed_tag(
+        &self,
+        name: &str,
+        target: ObjectId,
+        message: &str,
+        tagger: &Identity,
+        signer: &dyn SigningBackend,
+    ) -> Result<ObjectId, StoreError> {
+        self.create_signed_tag_at(name, target, message, tagger, When::now(), signer)
+    }
+
+    /// [`Store::create_signed_tag`] with the tag's date given.
+    pub fn create_signed_tag_at(
+        &self,
+        name: &str,
+        target: ObjectId,
+        message: &str,
+        tagger: &Identity,
+        when: When,
+        signer: &dyn SigningBackend,
+    ) -> Result<ObjectId, StoreError> {
+        tagger.validate()?;
+        check_tag_name(name)?;
+        match self.repo.find_reference(&format!("refs/tags/{name}")) {
+            Ok(_) => {
+                return Err(StoreError::TagExists {
+                    name: name.to_string(),
+                });
+            }
+            Err(e) if e.code() == ErrorCode::NotFound => {}
+            Err(e) => return Err(e.into()),
+        }
+        let kind = self.object_kind(target)?;
+        let payload = tag_payload(name, target, kind, tagger, when, message);
+        let signature = signer.sign(&payload)?;
+        let tag_oid = self.write_tag(name, target, tagger, when, message, Some(&signature))?;
+        self.create_tag_ref(name, tag_oid)?;
+        Ok(tag_oid)
+    }
+
+    /// The signed part and the signature of the tag `name` (without
+    /// `refs/tags/`), read from the raw object as `git tag -v` reads it:
+    /// the payload is everything before the signature block. `None` for the
+    /// signature when the tag is unsigned; an error for a lightweight tag.
+    pub fn tag_signature(&self, name: &str) -> Result<(Vec<u8>, Option<String>), StoreError> {
+        let reference = self.repo.find_reference(&format!("refs/tags/{name}"))?;
+        let oid = reference
+            .target()
+            .ok_or_else(|| git2::Error::from_str("the tag is a symbolic reference"))?;
+        let odb = self.repo.odb()?;
+        let object = odb.read(oid)?;
+        if object.kind() != ObjectType::Tag {
+            return Err(StoreError::Git(GitFailure::from(git2::Error::from_str(
+                &format!("{name} is a lightweight tag, not a tag object"),
+            ))));
+        }
+        let raw = object.data();
+        // The signature block starts at the last line that opens an armored
+        // block, after the header (which ends at the first blank line).
+        let body_at = raw
+            .windows(2)
+            .position(|w| w == b"\n\n")
+            .map_or(raw.len(), |i| i + 2);
+        let mut cut = None;
+        let mut at = body_at;
+        for line in raw[body_at..].split_inclusive(|&b| b == b'\n') {
+            if line.starts_with(b"-----BEGIN SSH SIGNATURE-----")
+                || line.starts_with(b"-----BEGIN PGP SIGNATURE-----")
+                || line.starts_with(b"-----BEGIN SIGNED MESSAGE-----")
+            {
+                cut = Some(at);
+            }
+            at += line.len();
+        }
+        match cut {
+            Some(cut) => Ok((
+                raw[..cut].to_vec(),
+                Some(String::from_utf8_lossy(&raw[cut..]).into_owned()),
+            )),
+            None => Ok((raw.to_vec(), None)),
+        }
+    }
+
+    /// Checks the signature of the tag `name` against `key` (namespace
+    /// `git`): the check `git tag -v` makes, without the allowed-signers
+    /// file. Unsigned tags fail.
+    pub fn verify_tag(&self, name: &str, key: &SshPublicKey) -> Result<(), StoreError> {
+        let (payload, signature) = self.tag_signature(name)?;
+        let signature = signature.ok_or_else(|| SignError::Invalid {
+            reason: format!("the tag {name} is not signed"),
+        })?;
+        verify_signature(&payload, &signature, key)?;
+        Ok(())
     }
 
     /// Writes an annotated tag object (no ref) in git's format. A signature
