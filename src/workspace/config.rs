@@ -66,6 +66,10 @@ pub struct Organisation {
     /// The place name of the date line ("Thái Nguyên").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub place: Option<String>,
+    /// The committee's term ("2025-2030"): a party body's register restarts
+    /// its numbers each term, where a state body's restarts each year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub term: Option<String>,
 }
 
 /// Someone who signs off a level.
@@ -96,6 +100,10 @@ pub struct Level {
     /// Approvals needed at this level; 0 for a comment-only level.
     #[serde(default)]
     pub quorum: u32,
+    /// Whether every comment of this level needs the drafter's response
+    /// (tiếp thu / giải trình) before the level may approve.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub require_responses: bool,
 }
 
 /// A commenting body (chủ thể góp ý) and the level it comments at.
@@ -139,6 +147,8 @@ struct RawConfig {
     bodies: Vec<Spanned<CommentingBody>>,
     #[serde(default)]
     report: Option<ReportSettings>,
+    #[serde(default)]
+    clerks: Vec<Spanned<Approver>>,
 }
 
 fn default_profile() -> String {
@@ -158,6 +168,9 @@ pub struct Config {
     pub bodies: Vec<CommentingBody>,
     /// Who signs the synthesis table of comments.
     pub report: Option<ReportSettings>,
+    /// The clerks (văn thư) who issue documents: their key signs the
+    /// number and the date.
+    pub clerks: Vec<Approver>,
 }
 
 impl Config {
@@ -333,12 +346,90 @@ impl Config {
             }
             bodies.push(b.clone());
         }
+        if let Some(term) = &raw.organisation.term
+            && parse_term(term).is_none()
+        {
+            return Err(invalid(
+                value_at(text, 0, term),
+                "organisation.term".into(),
+                format!(
+                    "{term:?} is not a term; write its first and last year, e.g. \"2025-2030\""
+                ),
+            ));
+        }
+        let mut clerks = Vec::new();
+        for (j, sp) in raw.clerks.iter().enumerate() {
+            let c = sp.get_ref();
+            let at = sp.span().start;
+            let key_at = |value: &str| value_at(text, at, value);
+            if c.name.trim().is_empty() {
+                return Err(invalid(
+                    at,
+                    format!("clerks[{j}].name"),
+                    "is empty; write the clerk's name".into(),
+                ));
+            }
+            if !is_email(&c.email) {
+                return Err(invalid(
+                    key_at(&c.email),
+                    format!("clerks[{j}].email"),
+                    format!("{:?} is not an email address", c.email),
+                ));
+            }
+            if let Some(k) = &c.key {
+                parse_public_key(k).map_err(|message| {
+                    invalid(
+                        key_at(k.get(..40).unwrap_or(k)),
+                        format!("clerks[{j}].key"),
+                        message,
+                    )
+                })?;
+            }
+            clerks.push(c.clone());
+        }
+        // One key is one person everywhere: the same key under two names
+        // would let one person count twice towards a quorum.
+        let mut owners: Vec<(ssh_key::public::KeyData, &str, String)> = Vec::new();
+        let people = levels
+            .iter()
+            .enumerate()
+            .flat_map(|(i, l)| {
+                l.approvers
+                    .iter()
+                    .enumerate()
+                    .map(move |(j, a)| (a, format!("levels[{i}].approvers[{j}]")))
+            })
+            .chain(
+                clerks
+                    .iter()
+                    .enumerate()
+                    .map(|(j, c)| (c, format!("clerks[{j}]"))),
+            );
+        for (person, at_key) in people {
+            let Some(k) = &person.key else { continue };
+            let Ok(data) = parse_public_key(k) else {
+                continue;
+            };
+            if let Some((_, email, first)) = owners.iter().find(|(d, _, _)| *d == data)
+                && !email.eq_ignore_ascii_case(&person.email)
+            {
+                return Err(invalid(
+                    value_at(text, 0, k.get(..40).unwrap_or(k)),
+                    format!("{at_key}.key"),
+                    format!(
+                        "is also the key of {first} ({email}); one key belongs to one person, or one person could count twice"
+                    ),
+                ));
+            }
+            owners.push((data, &person.email, at_key));
+        }
         Ok(Config {
             organisation: raw.organisation,
             profile: raw.profile,
             levels,
             bodies,
             report: raw.report,
+            clerks,
         })
     }
 
@@ -347,10 +438,56 @@ impl Config {
         self.levels.iter().find(|l| l.id == id)
     }
 
+    /// The allowed-signers file (git's `gpg.ssh.allowedSignersFile` format)
+    /// for the keys of this configuration: every approver and clerk with a
+    /// key, principal = email, namespace `git`. The same configuration
+    /// always gives the same bytes, so a copy can be checked for being in
+    /// step.
+    pub fn allowed_signers(&self) -> String {
+        let mut out = String::from(ALLOWED_SIGNERS_HEADER);
+        let mut seen: Vec<String> = Vec::new();
+        let people = self
+            .levels
+            .iter()
+            .flat_map(|l| l.approvers.iter().map(move |a| (a, l.id.as_str())))
+            .chain(self.clerks.iter().map(|c| (c, "clerk")));
+        for (person, role) in people {
+            let Some(k) = &person.key else { continue };
+            let Ok(data) = parse_public_key(k) else {
+                continue;
+            };
+            let key = ssh_key::PublicKey::new(data, "");
+            let Ok(line) = key.to_openssh() else { continue };
+            let entry = format!(
+                "{} namespaces=\"git\" {}\n",
+                person.email.trim(),
+                line.trim()
+            );
+            if seen.contains(&entry) {
+                continue;
+            }
+            seen.push(entry.clone());
+            let name: String = person.name.chars().filter(|c| !c.is_control()).collect();
+            out.push_str(&format!("# {name} ({role})\n"));
+            out.push_str(&entry);
+        }
+        out
+    }
+
     /// Levels whose approval the pipeline waits for, in order.
     pub fn approval_levels(&self) -> impl Iterator<Item = &Level> {
         self.levels.iter().filter(|l| l.quorum > 0)
     }
+}
+
+/// The first lines of `.duthao/allowed_signers`.
+const ALLOWED_SIGNERS_HEADER: &str = "# Written by duthao from duthao.toml (duthao keys --write); do not edit by hand.\n# git -c gpg.ssh.allowedSignersFile=.duthao/allowed_signers tag -v <tag>\n";
+
+/// The first and last year of a term written "2025-2030".
+pub fn parse_term(term: &str) -> Option<(i32, i32)> {
+    let (a, b) = term.trim().split_once('-')?;
+    let (a, b): (i32, i32) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
+    ((1945..=9999).contains(&a) && a < b && b - a <= 10).then_some((a, b))
 }
 
 fn is_id(s: &str) -> bool {
@@ -402,9 +539,13 @@ fn is_email(s: &str) -> bool {
                 && domain.contains('.')
                 && !domain.starts_with('.')
                 && !domain.ends_with('.')
-                && !s
-                    .chars()
-                    .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
+                // Beyond what git's signature lines refuse: the characters an
+                // allowed-signers principal treats as patterns or quotes.
+                && !s.chars().any(|c| {
+                    c.is_whitespace()
+                        || c.is_control()
+                        || matches!(c, '<' | '>' | '*' | '?' | ',' | '"' | '!' | '\\')
+                })
                 && !domain.contains('@')
         }
         None => false,

@@ -4,6 +4,7 @@
 
 mod block;
 mod front;
+pub mod issue_fields;
 mod path;
 pub mod reader;
 

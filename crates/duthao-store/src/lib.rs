@@ -34,7 +34,7 @@ pub use error::{GitFailure, StoreError};
 pub use id::{BadObjectId, ObjectId};
 pub use sign::{
     GIT_NAMESPACE, KeyFile, KeySource, SIGNING_KEY_ENV, SignError, SigningBackend, SshKeygen,
-    backend_for, parse_public_key, verify_signature,
+    backend_for, fingerprint, key_tag_id, parse_public_key, signing_key, verify_signature,
 };
 /// The `ssh-key` crate's public key type, which signing and verification use.
 pub use ssh_key::PublicKey as SshPublicKey;
@@ -192,6 +192,35 @@ impl Version {
         let (text, _) = split_trailers(&self.message);
         text.strip_prefix(heading.as_str()).unwrap_or(text).trim()
     }
+}
+
+/// The largest tag object [`Store::signed_tags`] reads: a message with its
+/// trailers and an RSA signature is a few kilobytes.
+pub const MAX_TAG_BYTES: usize = 256 * 1024;
+
+/// An annotated tag as it is stored, its signature not yet checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedTag {
+    /// The name without `refs/tags/`.
+    pub name: String,
+    /// The object the ref points at (the tag object).
+    pub object: ObjectId,
+    /// What the tag object points at.
+    pub target: Option<ObjectId>,
+    /// The tagger line's identity.
+    pub tagger: Option<Identity>,
+    /// The tagger line's Unix seconds.
+    pub time: i64,
+    /// The tagger line's offset from UTC, in minutes.
+    pub offset_minutes: i32,
+    /// The message without the signature block.
+    pub message: String,
+    /// The bytes the signature covers.
+    pub payload: Vec<u8>,
+    /// The armored signature block, when there is one.
+    pub signature: Option<String>,
+    /// Why the tag could not be read as a signed tag object.
+    pub problem: Option<String>,
 }
 
 /// A point in a draft's history as users name it on the command line.
@@ -1369,6 +1398,77 @@ impl Store {
             )),
             None => Ok((raw.to_vec(), None)),
         }
+    }
+
+    /// Every tag under `refs/tags/<prefix>` (e.g. `duthao/<slug>/`), read
+    /// as [`Store::tag_signature`] reads one, sorted by name: what approvals
+    /// and issuing are made of. A lightweight tag, a tag object over
+    /// [`MAX_TAG_BYTES`] or one git cannot parse is listed with its problem,
+    /// so that `verify` can name it rather than skip it.
+    pub fn signed_tags(&self, prefix: &str) -> Result<Vec<SignedTag>, StoreError> {
+        let mut found = Vec::new();
+        let odb = self.repo.odb()?;
+        for reference in self.repo.references_glob(&format!("refs/tags/{prefix}*"))? {
+            let reference = reference?;
+            let Ok(full) = reference.name() else { continue };
+            let Some(name) = full.strip_prefix("refs/tags/") else {
+                continue;
+            };
+            if !name.starts_with(prefix) {
+                continue;
+            }
+            let Some(oid) = reference.target() else {
+                continue;
+            };
+            let mut tag = SignedTag {
+                name: name.to_string(),
+                object: ObjectId(oid),
+                target: None,
+                tagger: None,
+                time: 0,
+                offset_minutes: 0,
+                message: String::new(),
+                payload: Vec::new(),
+                signature: None,
+                problem: None,
+            };
+            let (size, kind) = odb.read_header(oid)?;
+            if kind != ObjectType::Tag {
+                tag.problem = Some("it is a lightweight tag, not a signed tag object".into());
+                found.push(tag);
+                continue;
+            }
+            if size > MAX_TAG_BYTES {
+                tag.problem = Some(format!(
+                    "its tag object is {size} bytes, far more than a signed tag"
+                ));
+                found.push(tag);
+                continue;
+            }
+            match self.repo.find_tag(oid) {
+                Ok(t) => {
+                    tag.target = Some(ObjectId(t.target_id()));
+                    if let Some(sig) = t.tagger() {
+                        tag.tagger = Some(Identity::from_signature(&sig));
+                        tag.time = sig.when().seconds();
+                        tag.offset_minutes = sig.when().offset_minutes();
+                    }
+                    let raw = String::from_utf8_lossy(t.message_bytes().unwrap_or_default());
+                    tag.message = split_signature(&raw).0.trim_end().to_string();
+                }
+                Err(e) => {
+                    tag.problem = Some(format!("git cannot read it: {}", e.message()));
+                    found.push(tag);
+                    continue;
+                }
+            }
+            let (payload, signature) = self.tag_signature(name)?;
+            tag.payload = payload;
+            tag.signature = signature;
+            found.push(tag);
+        }
+        found.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(found)
     }
 
     /// Checks the signature of the tag `name` against `key` (namespace

@@ -663,3 +663,40 @@ fn expand_home(setting: &str, base: &Path) -> PathBuf {
     let p = PathBuf::from(setting);
     if p.is_absolute() { p } else { base.join(p) }
 }
+
+/// The key that made an armored SSHSIG `signature`, after checking that
+/// it signed `payload` in namespace `git`: who signed, by key, never by a
+/// name the tag claims.
+pub fn signing_key(payload: &[u8], signature: &str) -> Result<PublicKey, SignError> {
+    if signature.len() > MAX_SIGNATURE_CHARS {
+        return Err(SignError::BadSignature {
+            message: format!("it is {} characters long", signature.len()),
+        });
+    }
+    let sig = SshSig::from_pem(signature.trim()).map_err(|e| SignError::BadSignature {
+        message: e.to_string(),
+    })?;
+    let key = PublicKey::from(sig.public_key().clone());
+    verify_signature(payload, signature, &key)?;
+    Ok(key)
+}
+
+/// An RSA-16384 signature block is about 5,000 characters; anything far
+/// longer is not a signature worth parsing.
+const MAX_SIGNATURE_CHARS: usize = 64 * 1024;
+
+/// The SHA-256 fingerprint of a key as OpenSSH prints it ("SHA256:…").
+pub fn fingerprint(key: &PublicKey) -> String {
+    key.fingerprint(HashAlg::Sha256).to_string()
+}
+
+/// A short, ref-safe name for a key: the first 16 hex digits of its SHA-256
+/// fingerprint, used in approval tag names.
+pub fn key_tag_id(key: &PublicKey) -> String {
+    let fp = key.fingerprint(HashAlg::Sha256);
+    fp.as_bytes()
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
