@@ -1,5 +1,6 @@
 //! Argument parsing and dispatch; one file per command.
 
+mod approve;
 mod comment;
 mod commit;
 mod demo;
@@ -7,13 +8,17 @@ mod diff;
 mod export;
 mod hints;
 mod init;
+mod issue;
+mod keys;
 mod list;
 mod log;
 mod new;
 mod output;
+mod register;
 mod report;
 mod status;
 mod submit;
+mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -57,6 +62,12 @@ pub enum Command {
     Report(report::Args),
     Diff(diff::Args),
     Export(export::Args),
+    Approve(approve::Args),
+    Reject(approve::RejectArgs),
+    Issue(issue::Args),
+    Register(register::Args),
+    Verify(verify::Args),
+    Keys(keys::Args),
     Demo(demo::Args),
 }
 
@@ -140,6 +151,12 @@ pub fn main() -> ExitCode {
         Command::Report(a) => report::run(a, &ctx),
         Command::Diff(a) => diff::run(a, &ctx),
         Command::Export(a) => export::run(a, &ctx),
+        Command::Approve(a) => approve::run(a, &ctx),
+        Command::Reject(a) => approve::run_reject(a, &ctx),
+        Command::Issue(a) => issue::run(a, &ctx),
+        Command::Register(a) => register::run(a, &ctx),
+        Command::Verify(a) => verify::run(a, &ctx),
+        Command::Keys(a) => keys::run(a, &ctx),
         Command::Demo(a) => demo::run(a, &ctx),
     };
     match result {

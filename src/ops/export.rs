@@ -45,11 +45,7 @@ pub enum Which {
 /// for text not submitted) and recording where its text came from.
 pub fn export(ws: &Workspace, slug: &str, which: &Which) -> Result<Exported> {
     let rev = match which {
-        Which::Final => {
-            return Err(WorkspaceError::NotApproved {
-                slug: slug.to_string(),
-            });
-        }
+        Which::Final => return export_final(ws, slug),
         Which::At(rev) => rev.clone(),
         Which::Latest => match ws.versions(slug)?.last() {
             Some(v) => Rev::Version(v.n),
@@ -78,6 +74,51 @@ pub fn export(ws: &Workspace, slug: &str, which: &Which) -> Result<Exported> {
         warnings,
         name: slug.to_string(),
         version: snap.version,
+    })
+}
+
+/// The final document: the issued text, no draft mark, its number and date
+/// in place, and its sign-off in the document's properties.
+fn export_final(ws: &Workspace, slug: &str) -> Result<Exported> {
+    let record = super::signoff::signoff(ws, slug)?;
+    let Some(issued) = record.assessment.issued.clone() else {
+        return Err(WorkspaceError::NotApproved {
+            slug: slug.to_string(),
+            reason: super::signoff::open_step(&record),
+        });
+    };
+    if let Some(p) = record.assessment.problems.first() {
+        return Err(WorkspaceError::NotApproved {
+            slug: slug.to_string(),
+            reason: format!(
+                "its sign-off record has {} problem(s), the first: {}: {} (duthao verify {slug})",
+                record.assessment.problems.len(),
+                p.subject,
+                p.message
+            ),
+        });
+    }
+    let rev = Rev::Git(issued.fields.commit.clone());
+    let snap = snapshot(ws, slug, &rev, Purpose::Document)?;
+    let (layout, kind) = layout_and_kind(Some(ws), &snap)?;
+    let mut provenance = snap.provenance();
+    provenance.version = Some(issued.fields.version);
+    provenance.signoff = super::signoff::final_properties(&record, &issued);
+    let bytes = docx::export(
+        Content::Draft(&snap.draft),
+        &DocxOptions {
+            layout: &layout,
+            kind: &kind,
+            mark: docx::DraftMark::Final,
+            provenance: &provenance,
+        },
+    )?;
+    let warnings = docx::check(&snap.draft, &layout, docx::DraftMark::Final);
+    Ok(Exported {
+        bytes,
+        warnings,
+        name: slug.to_string(),
+        version: Some(issued.fields.version),
     })
 }
 

@@ -4,27 +4,36 @@
 //! is shown, and none gives advice on what to run next (the caller does,
 //! from the result or the error).
 
+mod approve;
 mod commit;
 mod compare;
 mod demo;
 mod export;
 mod import;
 mod init;
+mod issue;
+mod keys;
 mod list;
 mod log;
 mod new;
 mod report;
 mod review;
+mod signoff;
 mod snapshot;
 mod status;
 mod submit;
+mod verify;
+mod verify_docx;
 
+pub use approve::{Decided, DecisionRequest, decide, decide_with};
 pub use commit::{Committed, commit, commit_as};
 pub use compare::{CompareOptions, Comparison, Sources, compare, revisions};
 pub use demo::{DemoReport, Submitted, demo};
 pub use export::{Exported, Which, export, export_changes, export_for_comment};
 pub use import::{ImportOptions, Imported, MAX_DOCX_BYTES, import, margin_author, margin_text};
 pub use init::{InitOptions, InitReport, default_config, init};
+pub use issue::{IssueRequest, IssuedDocument, RegisterEntry, issue, issue_with, register};
+pub use keys::{ALLOWED_SIGNERS, Keys, keys};
 pub use list::{DraftSummary, list};
 pub use log::{LogEntry, LogEvent, log};
 pub use new::{NewDraft, NewOptions, new_draft};
@@ -35,6 +44,9 @@ pub use review::{
     load_review, place_all, place_in, redline_notes, reply, respond, review_rel, review_summary,
     review_version, roster, show, state_vi, withdraw,
 };
+pub use signoff::{SignOff, open_step, signoff, stage_vi};
 pub use snapshot::{Origin, Purpose, Snapshot, snapshot};
 pub use status::{DraftStatus, NextStep, Stage, VersionInfo, status};
 pub use submit::{SignVersion, submit, submit_as, submit_signed_as, submit_signing};
+pub use verify::{DraftCheck, Verification, verify};
+pub use verify_docx::{ChangedParagraph, DocxCheck, verify_docx};

@@ -91,7 +91,13 @@ pub fn submit_signed_as(
         }
     }
     ws.checked_draft(slug, &rev, text)?;
-    Ok(ws
-        .store()
-        .create_version_signed(slug, Some(&rel), last.commit, message, who, signer)?)
+    Ok(ws.store().create_version_signed(
+        slug,
+        Some(&rel),
+        last.commit,
+        message,
+        who,
+        signer,
+        Some(std::path::Path::new(crate::workspace::CONFIG_FILE)),
+    )?)
 }

@@ -320,13 +320,27 @@ pub enum WorkspaceError {
         /// The draft.
         slug: String,
     },
-    /// The final document asked for before every level approved.
-    #[error(
-        "{slug}: the final document needs the signed approvals of every level in duthao.toml, and duthao does not record approvals yet"
-    )]
+    /// The final document asked for before the draft was approved and issued.
+    #[error("{slug}: no final document yet: {reason}")]
     NotApproved {
         /// The draft.
         slug: String,
+        /// The level or step still open.
+        reason: String,
+    },
+    /// The sign-off rules refuse the step (approve, reject, issue).
+    #[error("{slug}: {reason}")]
+    SignOff {
+        /// The draft.
+        slug: String,
+        /// Which rule, in a sentence.
+        reason: String,
+    },
+    /// Signing needs a key and none is set up.
+    #[error("no SSH signing key is set up: {what} needs one")]
+    NoSigningKey {
+        /// The step that signs ("an approval").
+        what: &'static str,
     },
     /// The demo's folder holds files already.
     #[error("{} exists and is not empty", path.display())]

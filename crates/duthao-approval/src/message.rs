@@ -231,7 +231,9 @@ pub fn issue_message(f: &IssueFields) -> String {
 
 /// The trailer block (the last paragraph, every line `Duthao-Key: value`)
 /// and the text before it.
-fn trailers(message: &str) -> Result<(&str, Vec<(&str, &str)>), String> {
+type Trailers<'a> = Vec<(&'a str, &'a str)>;
+
+fn trailers(message: &str) -> Result<(&str, Trailers<'_>), String> {
     let trimmed = message.trim_end();
     let (head, block) = trimmed
         .rsplit_once("\n\n")

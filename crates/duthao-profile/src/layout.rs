@@ -294,6 +294,14 @@ pub struct HeaderLayout {
 pub struct Formats {
     /// Placeholders: `{number}`, `{code}`, `{issuer_code}`.
     pub number: String,
+    /// When the register of outgoing documents starts again at 1, per
+    /// issuing body and document type: each calendar year (state bodies)
+    /// or each term of the committee (party bodies).
+    #[serde(default)]
+    pub number_restarts: NumberPeriod,
+    /// The regulation the numbering period comes from.
+    #[serde(default)]
+    pub number_restarts_source: Option<String>,
     /// The number line of a document not numbered yet, with room left for the number.
     pub number_blank: String,
     /// The fewest digits of the number: shorter numbers get leading zeros ("05").
@@ -392,6 +400,17 @@ impl Filled {
     pub fn text(&self) -> String {
         self.pieces.iter().map(|p| p.text.as_str()).collect()
     }
+}
+
+/// When document numbers start again at 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NumberPeriod {
+    /// Each calendar year.
+    #[default]
+    Year,
+    /// Each term of the issuing committee (`organisation.term`).
+    Term,
 }
 
 impl Formats {

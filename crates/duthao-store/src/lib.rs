@@ -153,6 +153,9 @@ pub struct Version {
     /// The draft's blob in the version's commit, as the tag records it
     /// (`Duthao-Text-Blob:`); `None` for a tag that does not say.
     pub text_blob: Option<ObjectId>,
+    /// The `duthao.toml` in force when it was submitted, as the tag records
+    /// it (`Duthao-Config-Blob:`); `None` for a tag that does not say.
+    pub config_blob: Option<ObjectId>,
 }
 
 /// Trailers duthao writes at the end of a version tag's message: what the
@@ -160,6 +163,9 @@ pub struct Version {
 pub const TRAILER_DRAFT: &str = "Duthao-Draft";
 /// The trailer with the draft's blob in the version's commit: the exact text frozen.
 pub const TRAILER_TEXT_BLOB: &str = "Duthao-Text-Blob";
+/// The trailer with the blob of the workspace's `duthao.toml` at HEAD when
+/// the version was submitted: the roster of approvers that applies to it.
+pub const TRAILER_CONFIG_BLOB: &str = "Duthao-Config-Blob";
 /// The trailer with the hex SHA-256 of the draft's bytes, for checking a file against the version.
 pub const TRAILER_TEXT_SHA256: &str = "Duthao-Text-SHA256";
 
@@ -1099,6 +1105,10 @@ impl Store {
                 .iter()
                 .find(|(k, _)| *k == TRAILER_TEXT_BLOB)
                 .and_then(|(_, v)| v.trim().parse::<ObjectId>().ok());
+            let config_blob = trailers
+                .iter()
+                .find(|(k, _)| *k == TRAILER_CONFIG_BLOB)
+                .and_then(|(_, v)| v.trim().parse::<ObjectId>().ok());
             return Ok(Some(Version {
                 slug: slug.to_string(),
                 n,
@@ -1111,6 +1121,7 @@ impl Store {
                 message: text.trim_end().to_string(),
                 signed: signature.is_some(),
                 text_blob,
+                config_blob,
             }));
         }
         let Some(commit) = object.as_commit() else {
@@ -1129,6 +1140,7 @@ impl Store {
             message: String::new(),
             signed: false,
             text_blob: None,
+            config_blob: None,
         }))
     }
 
@@ -1156,11 +1168,15 @@ impl Store {
         message: &str,
         who: &Identity,
     ) -> Result<Version, StoreError> {
-        self.create_version_signed(slug, path, commit, message, who, None)
+        self.create_version_signed(slug, path, commit, message, who, None, None)
     }
 
     /// [`Store::create_version_of`], the tag signed by `signer` when one is
-    /// given (as `git tag -s` with `gpg.format=ssh` would sign it).
+    /// given (as `git tag -s` with `gpg.format=ssh` would sign it). `config`
+    /// is the workspace configuration file (`duthao.toml`): its blob at HEAD
+    /// is recorded (`Duthao-Config-Blob:`), so the roster of approvers that
+    /// applies to the version is fixed by the submitter's signature.
+    #[allow(clippy::too_many_arguments)]
     pub fn create_version_signed(
         &self,
         slug: &str,
@@ -1169,6 +1185,7 @@ impl Store {
         message: &str,
         who: &Identity,
         signer: Option<&dyn SigningBackend>,
+        config: Option<&Path>,
     ) -> Result<Version, StoreError> {
         who.validate()?;
         if slug.is_empty()
@@ -1211,6 +1228,14 @@ impl Store {
                 self.repo_path(path)?
             ));
             text_blob = Some(blob);
+        }
+        let mut config_blob = None;
+        if let Some(config) = config
+            && let Some(head) = self.head_commit()?
+            && let Some(blob) = self.blob_at(head, config)?
+        {
+            text.push_str(&format!("{TRAILER_CONFIG_BLOB}: {blob}\n"));
+            config_blob = Some(blob);
         }
         let when = When::of(Signature::now(&who.name, &who.email)?.when());
         let signature = match signer {
@@ -1268,6 +1293,7 @@ impl Store {
             message: text.trim_end().to_string(),
             signed: signature.is_some(),
             text_blob,
+            config_blob,
         })
     }
 
@@ -1398,6 +1424,25 @@ impl Store {
             )),
             None => Ok((raw.to_vec(), None)),
         }
+    }
+
+    /// The bytes of the blob `blob`, refused over `limit` bytes before they
+    /// are read.
+    pub fn blob_bytes(&self, blob: ObjectId, limit: u64) -> Result<Vec<u8>, StoreError> {
+        let odb = self.repo.odb()?;
+        let (size, kind) = odb.read_header(blob.0)?;
+        if kind != ObjectType::Blob {
+            return Err(git2::Error::from_str("the object is not a blob").into());
+        }
+        if size as u64 > limit {
+            return Err(StoreError::TooLarge {
+                path: format!("blob {}", blob.short()),
+                commit: String::new(),
+                size: size as u64,
+                limit,
+            });
+        }
+        Ok(odb.read(blob.0)?.data().to_vec())
     }
 
     /// Every tag under `refs/tags/<prefix>` (e.g. `duthao/<slug>/`), read

@@ -1,0 +1,82 @@
+use super::Context;
+use super::output::outln;
+
+/// Check signatures, levels in order, quorums, self-approvals, the text
+/// against what was approved, the issue, and .duthao/allowed_signers
+/// against duthao.toml. Exit 0 when everything holds, 3 with every problem
+/// listed otherwise.
+///
+/// With --docx FILE: whether the file is exactly the final export of an
+/// approved, issued version, and where it was changed if not.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// One draft; every draft with a version by default.
+    #[arg(conflicts_with = "docx")]
+    pub slug: Option<String>,
+    /// A DOCX to check against its recorded provenance.
+    #[arg(long, value_name = "FILE")]
+    pub docx: Option<std::path::PathBuf>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
+    let ws = ctx.workspace()?;
+    if let Some(file) = &args.docx {
+        return docx(&ws, &ctx.cwd.join(file), args.json);
+    }
+    let slug = args.slug.as_deref().map(|s| ctx.slug(&ws, s)).transpose()?;
+    let v = duthao::ops::verify(&ws, slug.as_deref())?;
+    if args.json {
+        super::output::print_json(&v)?;
+    } else {
+        for p in &v.workspace {
+            outln!("✗ {}: {}", p.subject, p.message)?;
+        }
+        for d in &v.drafts {
+            let mark = if d.problems.is_empty() { "✓" } else { "✗" };
+            outln!(
+                "{mark} {}: {} ({} version(s), {} signed decision(s))",
+                d.slug,
+                d.stage_vi,
+                d.versions,
+                d.decisions
+            )?;
+            for p in &d.problems {
+                outln!("    ✗ {}: {}", p.subject, p.message)?;
+            }
+            for n in &d.notes {
+                outln!("    note: {}: {}", n.subject, n.message)?;
+            }
+        }
+        if v.drafts.is_empty() && v.workspace.is_empty() {
+            outln!("Nothing to verify: no draft has a version yet.")?;
+        }
+    }
+    if v.ok() {
+        Ok(())
+    } else {
+        let count = v.problems().count();
+        Err(super::Exit(3, format!("verify: {count} problem(s)")).into())
+    }
+}
+
+fn docx(
+    ws: &duthao::workspace::Workspace,
+    file: &std::path::Path,
+    json: bool,
+) -> anyhow::Result<()> {
+    let check = duthao::ops::verify_docx(ws, file)?;
+    if json {
+        super::output::print_json(&check)?;
+    } else {
+        for line in check.lines() {
+            outln!("{line}")?;
+        }
+    }
+    if check.exact {
+        Ok(())
+    } else {
+        Err(super::Exit(3, String::new()).into())
+    }
+}

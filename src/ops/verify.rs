@@ -1,0 +1,182 @@
+//! `verify`: every version, approval and issue of a workspace (or of one
+//! draft) checked against the rules, the allowed-signers file against
+//! duthao.toml, the register for numbers given twice, and an issued
+//! document's text against what was issued.
+
+use std::collections::BTreeSet;
+
+use duthao_approval::{Problem, Stage};
+use duthao_store::Rev;
+
+use super::keys::{ALLOWED_SIGNERS, keys};
+use super::signoff::{SignOff, signoff, stage_vi};
+use crate::model::issue_fields::content_sha256;
+use crate::workspace::{Result, Workspace};
+
+/// One draft's verification.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DraftCheck {
+    /// The draft.
+    pub slug: String,
+    /// Where it stands.
+    pub stage: Stage,
+    /// The same in Vietnamese ("lần 2: chờ Ban Thường vụ duyệt: 1/3").
+    pub stage_vi: String,
+    /// Versions checked.
+    pub versions: usize,
+    /// Approvals and rejections that count, over all versions.
+    pub decisions: usize,
+    /// What is wrong.
+    pub problems: Vec<Problem>,
+    /// What is worth knowing but not wrong.
+    pub notes: Vec<Problem>,
+}
+
+/// What `verify` found.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Verification {
+    /// Each draft checked.
+    pub drafts: Vec<DraftCheck>,
+    /// Problems of the workspace as a whole (allowed signers, register).
+    pub workspace: Vec<Problem>,
+}
+
+impl Verification {
+    /// Whether everything holds.
+    pub fn ok(&self) -> bool {
+        self.workspace.is_empty() && self.drafts.iter().all(|d| d.problems.is_empty())
+    }
+
+    /// Every problem, with the draft it belongs to.
+    pub fn problems(&self) -> impl Iterator<Item = (&str, &Problem)> {
+        self.workspace.iter().map(|p| ("", p)).chain(
+            self.drafts
+                .iter()
+                .flat_map(|d| d.problems.iter().map(move |p| (d.slug.as_str(), p))),
+        )
+    }
+}
+
+/// Checks `slug`, or every draft with a version or a sign-off tag.
+pub fn verify(ws: &Workspace, slug: Option<&str>) -> Result<Verification> {
+    let slugs: Vec<String> = match slug {
+        Some(s) => {
+            ws.require_slug_or_history(s)?;
+            vec![s.to_string()]
+        }
+        None => {
+            let mut all: BTreeSet<String> = ws.store().all_versions()?.into_keys().collect();
+            for tag in ws.store().signed_tags("duthao/")? {
+                if let Some((s, _)) = tag.name["duthao/".len()..].split_once('/') {
+                    all.insert(s.to_string());
+                }
+            }
+            all.into_iter().collect()
+        }
+    };
+    let mut drafts = Vec::new();
+    for s in &slugs {
+        let record = signoff(ws, s)?;
+        let mut problems = record.assessment.problems.clone();
+        problems.extend(issued_text_problems(ws, &record)?);
+        problems.sort();
+        problems.dedup();
+        drafts.push(DraftCheck {
+            slug: s.clone(),
+            stage: record.assessment.stage(),
+            stage_vi: stage_vi(&record),
+            versions: record.versions.len(),
+            decisions: record
+                .assessment
+                .versions
+                .iter()
+                .flat_map(|v| {
+                    v.levels.iter().flat_map(move |l| {
+                        l.approvals
+                            .iter()
+                            .chain(&l.rejections)
+                            .filter(move |c| c.version == v.n)
+                    })
+                })
+                .count(),
+            problems,
+            notes: record.assessment.notes.clone(),
+        });
+    }
+    let mut workspace = Vec::new();
+    let k = keys(ws, false)?;
+    if !k.in_step && (k.exists || !k.expected.lines().all(|l| l.starts_with('#'))) {
+        workspace.push(Problem {
+            subject: ALLOWED_SIGNERS.into(),
+            message: if k.exists {
+                "does not agree with duthao.toml: a key was added, removed or changed in one and not the other (duthao keys shows the difference; duthao keys --write brings it in step with duthao.toml)".into()
+            } else {
+                "is missing; git tag -v needs it to check approvals (duthao keys --write)".into()
+            },
+        });
+    }
+    for p in super::issue::duplicate_numbers(ws)? {
+        let slug_of = p
+            .subject
+            .strip_prefix("duthao/")
+            .and_then(|r| r.split_once('/'))
+            .map(|(s, _)| s.to_string());
+        match drafts
+            .iter_mut()
+            .find(|d| Some(&d.slug) == slug_of.as_ref())
+        {
+            Some(d) => d.problems.push(p),
+            None if slug.is_none() => workspace.push(p),
+            None => {}
+        }
+    }
+    Ok(Verification { drafts, workspace })
+}
+
+/// An issued draft must still be what was issued: the approved text with
+/// the issued number and date, on disk and at HEAD.
+fn issued_text_problems(ws: &Workspace, record: &SignOff) -> Result<Vec<Problem>> {
+    let Some(issued) = &record.assessment.issued else {
+        return Ok(Vec::new());
+    };
+    let f = &issued.fields;
+    let rel = Workspace::draft_rel(&record.slug);
+    let mut out = Vec::new();
+    let mut places = vec![(Rev::Working, "on disk")];
+    if let Some(head) = ws.store().head_commit()? {
+        places.insert(0, (Rev::Git(head.to_string()), "at HEAD"));
+    }
+    for (rev, place) in places {
+        let text = match ws.draft_text(&record.slug, &rev) {
+            Ok(t) => t,
+            Err(_) => continue,
+        };
+        if content_sha256(&text) != f.content {
+            out.push(Problem {
+                subject: rel.display().to_string(),
+                message: format!(
+                    "the text {place} differs from the approved and issued text (số {}): edited after approval",
+                    f.number_text
+                ),
+            });
+            continue;
+        }
+        let front = crate::model::reader::read_front_matter(text, &rel).ok();
+        let (number, date) = front
+            .map(|fm| (fm.number, fm.date.map(|d| d.to_string())))
+            .unwrap_or((None, None));
+        if number != Some(f.number) || date.as_deref() != Some(f.date.as_str()) {
+            out.push(Problem {
+                subject: rel.display().to_string(),
+                message: format!(
+                    "{place} it says số {} ngày {} but it was issued as số {} ngày {}: the number or the date was changed after issue",
+                    number.map_or("(none)".into(), |n| n.to_string()),
+                    date.as_deref().unwrap_or("(none)"),
+                    f.number,
+                    f.date
+                ),
+            });
+        }
+    }
+    Ok(out)
+}
