@@ -79,6 +79,7 @@ fn provenance() -> Provenance {
         commit: None,
         source_sha256: "ab".repeat(32),
         committed_at: None,
+        signoff: Vec::new(),
     }
 }
 

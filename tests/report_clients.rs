@@ -168,6 +168,7 @@ fn report_docx(s: &Synthesis, profile: &str) -> Vec<u8> {
                 commit: Some("0123456789abcdef0123456789abcdef01234567".into()),
                 source_sha256: "ab".repeat(32),
                 committed_at: None,
+                signoff: Vec::new(),
             },
         },
     )

@@ -159,6 +159,7 @@ fuzz_target!(|data: &[u8]| {
         commit: Some("0123456789abcdef0123456789abcdef01234567".into()),
         source_sha256: "ab".repeat(32),
         committed_at: (choice & 1 == 0).then(|| "2026-03-05T09:30:00Z".to_string()),
+        signoff: Vec::new(),
     };
     for layout in layouts() {
         let _ = duthao_docx::check(&draft, layout, mark);

@@ -103,6 +103,7 @@ impl Snapshot {
             commit: self.commit.map(|c| c.to_string()),
             source_sha256: self.sha256.clone().unwrap_or_default(),
             committed_at: self.time.map(|(s, o)| rfc3339(s, o)),
+            signoff: Vec::new(),
         }
     }
 

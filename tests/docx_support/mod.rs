@@ -61,6 +61,7 @@ pub fn provenance(slug: &str, version: Option<u32>) -> Provenance {
         commit: Some("0123456789abcdef0123456789abcdef01234567".into()),
         source_sha256: "ab".repeat(32),
         committed_at: None,
+        signoff: Vec::new(),
     }
 }
 

@@ -37,6 +37,7 @@ mod xml;
 
 pub use check::check;
 pub use comments::{MarginComment, MarginReply, marker_name};
+pub use package::MAX_PROPERTY_NAME;
 pub use props::Attribution;
 
 use body::{Referenced, renders};
@@ -86,6 +87,14 @@ pub struct Provenance {
     /// RFC 3339 time of the commit, used for the created/modified properties
     /// when known; otherwise the draft's date is used. Never the wall clock.
     pub committed_at: Option<String>,
+    /// Sign-off records (approvals, the issued number and date), as custom
+    /// properties written after duthao's own, in this order; empty for a
+    /// draft, whose bytes are then what they were before sign-off existed.
+    /// Names must be non-empty, without control characters, at most
+    /// [`MAX_PROPERTY_NAME`] characters, and unlike each other and duthao's
+    /// own `duthao.*` names (without regard to case); otherwise
+    /// [`export`] fails with [`DocxError::PropertyName`].
+    pub signoff: Vec<(String, String)>,
 }
 
 /// Why a DOCX could not be made.
@@ -98,6 +107,14 @@ pub enum DocxError {
     /// body (issuer.name)").
     #[error("the draft has no {0}; the official layout needs it")]
     Missing(&'static str),
+    /// A sign-off property name the package cannot carry faithfully.
+    #[error("cannot record the custom property {name:?}: {why}")]
+    PropertyName {
+        /// The name given.
+        name: String,
+        /// What is wrong with it.
+        why: String,
+    },
     /// A margin comment is on a block the draft does not have.
     #[error("comment {comment} is on block {block}, but the draft has {blocks} blocks")]
     CommentBlock {
@@ -182,6 +199,7 @@ pub struct DocxOptions<'a> {
 
 /// The DOCX bytes of `content`. The same input always gives the same bytes.
 pub fn export(content: Content<'_>, options: &DocxOptions<'_>) -> Result<Vec<u8>, DocxError> {
+    package::check_signoff(options.provenance)?;
     match content {
         Content::Draft(draft) => export_draft(draft, options),
         Content::Changes { diff, from, to, by } => export_changes(diff, from, to, by, options),

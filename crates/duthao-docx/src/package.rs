@@ -3,6 +3,7 @@
 //! missing relationship), with fixed timestamps so that the same input always
 //! gives the same bytes, and the core, extended and custom properties.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::{Cursor, Write};
 
@@ -14,7 +15,7 @@ use super::page::{
     RID_SETTINGS, RID_STYLES,
 };
 use super::writer::{FIRST_LINK_RID, Links};
-use super::xml::{DECLARATION, push_attr, push_text};
+use super::xml::{DECLARATION, is_xml_char, push_attr, push_text};
 use super::{DocxError, KindInfo, Provenance};
 use duthao_model::Draft;
 
@@ -29,7 +30,9 @@ pub(crate) struct Properties {
     pub subject: String,
     /// W3CDTF timestamp, or none when neither a commit time nor a date is known.
     pub when: Option<String>,
-    pub custom: Vec<(&'static str, String)>,
+    /// Custom properties in the order written: duthao's own names, then the
+    /// sign-off's (borrowed from the provenance's owned names).
+    pub custom: Vec<(Cow<'static, str>, String)>,
 }
 
 impl Properties {
@@ -38,15 +41,16 @@ impl Properties {
             .committed_at
             .clone()
             .or_else(|| draft.front.date.map(|d| format!("{d}T00:00:00Z")));
-        let mut custom = vec![("duthao.slug", p.slug.clone())];
+        let mut custom = vec![fixed("duthao.slug", p.slug.clone())];
         if let Some(v) = p.version {
-            custom.push(("duthao.version", v.to_string()));
+            custom.push(fixed("duthao.version", v.to_string()));
         }
         if let Some(c) = &p.commit {
-            custom.push(("duthao.commit", c.clone()));
+            custom.push(fixed("duthao.commit", c.clone()));
         }
-        custom.push(("duthao.source-sha256", p.source_sha256.clone()));
-        custom.push(("duthao.kind", draft.front.kind.clone()));
+        custom.push(fixed("duthao.source-sha256", p.source_sha256.clone()));
+        custom.push(fixed("duthao.kind", draft.front.kind.clone()));
+        push_signoff(&mut custom, p);
         let one_line = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
         Properties {
             title: one_line(&format!("{} {}", kind.name, draft.front.title)),
@@ -64,16 +68,17 @@ impl Properties {
         let one_line = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
         let subject = one_line(&context.subject_line());
         let mut custom = vec![
-            ("duthao.slug", p.slug.clone()),
-            ("duthao.document", "synthesis".to_string()),
+            fixed("duthao.slug", p.slug.clone()),
+            fixed("duthao.document", "synthesis".to_string()),
         ];
         if let Some(v) = p.version {
-            custom.push(("duthao.version", v.to_string()));
+            custom.push(fixed("duthao.version", v.to_string()));
         }
         if let Some(c) = &p.commit {
-            custom.push(("duthao.commit", c.clone()));
+            custom.push(fixed("duthao.commit", c.clone()));
         }
-        custom.push(("duthao.source-sha256", p.source_sha256.clone()));
+        custom.push(fixed("duthao.source-sha256", p.source_sha256.clone()));
+        push_signoff(&mut custom, p);
         Properties {
             title: one_line(&format!("{} {subject}", duthao_review::REPORT_TITLE)),
             creator: one_line(&context.issuer),
@@ -126,6 +131,64 @@ impl Properties {
         s.push_str("</Properties>");
         s
     }
+}
+
+fn fixed(name: &'static str, value: String) -> (Cow<'static, str>, String) {
+    (Cow::Borrowed(name), value)
+}
+
+fn push_signoff(custom: &mut Vec<(Cow<'static, str>, String)>, p: &Provenance) {
+    custom.extend(
+        p.signoff
+            .iter()
+            .map(|(k, v)| (Cow::Owned(k.clone()), v.clone())),
+    );
+}
+
+/// The custom property names duthao writes itself, lower case.
+const OWN_NAMES: [&str; 6] = [
+    "duthao.slug",
+    "duthao.version",
+    "duthao.commit",
+    "duthao.source-sha256",
+    "duthao.kind",
+    "duthao.document",
+];
+
+/// The longest custom property name accepted, in characters: Word's own
+/// limit, past which it truncates the name when it saves the file.
+pub const MAX_PROPERTY_NAME: usize = 255;
+
+/// Checks the names of a provenance's sign-off properties against what the
+/// package can hold faithfully: a name is an attribute, and escaping would
+/// silently drop a control character, so the name read back would differ
+/// from the one signed off; a repeated name (one of duthao's own included,
+/// compared without case as Word compares them) would leave readers to pick
+/// one of two values.
+pub(crate) fn check_signoff(p: &Provenance) -> Result<(), DocxError> {
+    let key = |n: &str| n.to_lowercase();
+    for (i, (name, _)) in p.signoff.iter().enumerate() {
+        let bad = |why: &str| {
+            Err(DocxError::PropertyName {
+                name: name.clone(),
+                why: why.to_string(),
+            })
+        };
+        if name.trim().is_empty() {
+            return bad("it is empty");
+        }
+        if name.chars().any(|c| c.is_control() || !is_xml_char(c)) {
+            return bad("it holds a control character");
+        }
+        if name.chars().count() > MAX_PROPERTY_NAME {
+            return bad(&format!("it is longer than {MAX_PROPERTY_NAME} characters"));
+        }
+        let k = key(name);
+        if OWN_NAMES.contains(&k.as_str()) || p.signoff[..i].iter().any(|(n, _)| key(n) == k) {
+            return bad("the document already has a property of that name");
+        }
+    }
+    Ok(())
 }
 
 /// The parts a document has besides the fixed ones.

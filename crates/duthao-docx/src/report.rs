@@ -473,6 +473,7 @@ mod tests {
                     commit: None,
                     source_sha256: "ab".repeat(32),
                     committed_at: None,
+                    signoff: Vec::new(),
                 },
             },
         )
