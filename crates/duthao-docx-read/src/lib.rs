@@ -6,6 +6,10 @@
 //! accepted and with them rejected), the margin comments (author, date, the
 //! passage they cover, the comment they answer, the resolved flag) and the
 //! tracked changes. [`parse_marker`] reads a marker's name back.
+//! [`custom_properties`] gives the custom document properties, where the
+//! writer records a file's provenance and sign-off; [`compare`] says where
+//! two files differ, part by part and paragraph by paragraph, with a
+//! word-level redline.
 //!
 //! The file is treated as hostile: the package and each part are bounded in
 //! size as they are inflated ([`MAX_FILE`], [`MAX_PART`], [`MAX_TOTAL`]),
@@ -16,11 +20,18 @@
 #![warn(missing_docs)]
 
 mod comments;
+mod compare;
 mod document;
 mod package;
+mod properties;
 
 pub use comments::MAX_QUOTES;
-pub use package::{MAX_FILE, MAX_PART, MAX_RATIO, MAX_TOTAL};
+pub use compare::{
+    DocxDifference, MAX_REPORTED, ParagraphChange, ParagraphEdit, PartChange, PartEdit, Piece,
+    compare,
+};
+pub use package::{MAX_FILE, MAX_PART, MAX_PARTS, MAX_RATIO, MAX_TOTAL};
+pub use properties::custom_properties;
 
 use package::Package;
 
@@ -135,6 +146,11 @@ pub enum ReadError {
         /// How many times larger than stored it claims to be.
         ratio: u64,
     },
+    /// The package has more entries than the reader accepts.
+    TooManyParts {
+        /// The limit.
+        limit: usize,
+    },
     /// A part is not well-formed XML (or not UTF-8, or too many nodes).
     Xml {
         /// The part.
@@ -164,6 +180,9 @@ impl std::fmt::Display for ReadError {
                 f,
                 "the DOCX is refused: {part} would inflate {ratio} times its stored size"
             ),
+            ReadError::TooManyParts { limit } => {
+                write!(f, "the DOCX is refused: it has more than {limit} parts")
+            }
             ReadError::Xml { part, message } => {
                 write!(
                     f,
@@ -280,22 +299,31 @@ pub fn read(bytes: &[u8]) -> Result<WordFile, ReadError> {
     })
 }
 
-/// The package relationships' main document.
-struct Rels {
-    main: Option<String>,
+/// What the package relationships point to: the main document and the
+/// custom properties.
+pub(crate) struct Rels {
+    pub main: Option<String>,
+    pub custom: Option<String>,
 }
 
 impl Rels {
-    fn of_package(pkg: &mut Package<'_>) -> Result<Rels, ReadError> {
+    pub fn of_package(pkg: &mut Package<'_>) -> Result<Rels, ReadError> {
         let Some(t) = pkg.text("_rels/.rels")? else {
-            return Ok(Rels { main: None });
+            return Ok(Rels {
+                main: None,
+                custom: None,
+            });
         };
         let rels = relationships("_rels/.rels", &t, "")?;
-        let main = rels
-            .into_iter()
-            .find(|(ty, _)| ty.ends_with("/officeDocument"))
-            .map(|(_, t)| t);
-        Ok(Rels { main })
+        let find = |suffix: &str| {
+            rels.iter()
+                .find(|(ty, _)| ty.ends_with(suffix))
+                .map(|(_, t)| t.clone())
+        };
+        Ok(Rels {
+            main: find("/officeDocument"),
+            custom: find("/custom-properties"),
+        })
     }
 }
 

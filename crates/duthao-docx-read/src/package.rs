@@ -15,6 +15,10 @@ pub const MAX_FILE: u64 = 256 << 20;
 pub const MAX_PART: u64 = 64 << 20;
 /// The most all the parts read may inflate to together, in bytes.
 pub const MAX_TOTAL: u64 = 192 << 20;
+/// The most entries a package may have when all of them are read (as
+/// [`compare`](crate::compare) does). Word writes a few dozen parts, a few
+/// hundred with many images.
+pub const MAX_PARTS: usize = 10_000;
 /// Above this size a part may be at most [`MAX_RATIO`] times larger than
 /// stored: WordprocessingML compresses well, but not like a zip bomb.
 const RATIO_FROM: u64 = 1 << 20;
@@ -38,6 +42,36 @@ impl<'b> Package<'b> {
         let zip =
             ZipArchive::new(Cursor::new(bytes)).map_err(|e| ReadError::NotZip(e.to_string()))?;
         Ok(Package { zip, total: 0 })
+    }
+
+    /// Whether the package has an entry `name`, without inflating it.
+    pub fn has(&self, name: &str) -> bool {
+        self.zip.index_for_name(name).is_some()
+    }
+
+    /// The entries' names, sorted; [`ReadError::TooManyParts`] past
+    /// [`MAX_PARTS`], as each name is kept and each part may be inflated.
+    pub fn names(&self) -> Result<Vec<String>, ReadError> {
+        if self.zip.len() > MAX_PARTS {
+            return Err(ReadError::TooManyParts { limit: MAX_PARTS });
+        }
+        let mut names: Vec<String> = self
+            .zip
+            .file_names()
+            .filter(|n| !n.ends_with('/'))
+            .map(str::to_string)
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        Ok(names)
+    }
+
+    /// The part `name` as it is inflated; `Ok(None)` when there is none.
+    pub fn bytes(&mut self, name: &str) -> Result<Option<Vec<u8>>, ReadError> {
+        let Some(index) = self.zip.index_for_name(name) else {
+            return Ok(None);
+        };
+        self.inflate(index, name).map(Some)
     }
 
     /// The part `name` as text; `Ok(None)` when the package has no such part.
