@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::fsutil::{self, Guard, WriteError};
+use super::MAX_DOCX_BYTES;
+use crate::fsutil::{self, Guard, ReadFileError, WriteError};
 
 /// How long LibreOffice may take over one document before it is killed. A
 /// first start builds its profile, which alone can take several seconds on
@@ -32,17 +33,12 @@ pub enum PdfError {
     )]
     LibreOfficeMissing,
     /// The DOCX could not be read.
-    #[error("cannot read {}: {source}", path.display())]
-    Input {
-        /// The DOCX given.
-        path: PathBuf,
-        /// The operating system's error.
-        #[source]
-        source: io::Error,
-    },
-    /// The temporary folder for the conversion could not be made or used.
+    #[error(transparent)]
+    Input(#[from] ReadFileError),
+    /// The temporary folder for the conversion could not be made or used;
+    /// the system's message.
     #[error("cannot prepare a temporary folder for LibreOffice: {0}")]
-    Temporary(#[source] io::Error),
+    Temporary(String),
     /// LibreOffice could not be started.
     #[error("cannot start LibreOffice ({}): {source}", program.display())]
     Start {
@@ -104,20 +100,25 @@ pub fn docx_to_pdf_guarded(docx: &Path, out_pdf: &Path, guard: &Guard) -> Result
     let work = tempfile::Builder::new()
         .prefix("duthao-pdf-")
         .tempdir()
-        .map_err(PdfError::Temporary)?;
+        .map_err(|e| PdfError::Temporary(e.to_string()))?;
     let (profile, input_dir, output_dir) = (
         work.path().join("profile"),
         work.path().join("in"),
         work.path().join("out"),
     );
-    for d in [&profile, &input_dir, &output_dir] {
-        std::fs::create_dir(d).map_err(PdfError::Temporary)?;
+    for d in [&profile, &output_dir] {
+        std::fs::create_dir(d).map_err(|e| PdfError::Temporary(e.to_string()))?;
     }
+    let bytes = fsutil::read_input(docx, MAX_DOCX_BYTES, "Word files")?;
+    fsutil::write_new(
+        work.path(),
+        Path::new("in/document.docx"),
+        &bytes,
+        "LibreOffice's input",
+    )
+    .map_err(|e| PdfError::Temporary(e.to_string()))?;
+    drop(bytes);
     let input = input_dir.join("document.docx");
-    std::fs::copy(docx, &input).map_err(|source| PdfError::Input {
-        path: docx.to_path_buf(),
-        source,
-    })?;
 
     let mut cmd = Command::new(&program);
     cmd.arg(format!("-env:UserInstallation={}", file_url(&profile)))
