@@ -13,8 +13,9 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("duthao-model", &[]),
     ("duthao-fs", &[]),
     ("duthao-store", &[]),
-    ("duthao-docx-read", &[]),
     ("duthao-diff", &["duthao-model"]),
+    // The word diff of `compare`'s redline is the diff engine's.
+    ("duthao-docx-read", &["duthao-model", "duthao-diff"]),
     ("duthao-profile", &["duthao-model", "duthao-fs"]),
     ("duthao-review", &["duthao-model", "duthao-diff"]),
     (

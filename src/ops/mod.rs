@@ -16,6 +16,7 @@ mod keys;
 mod list;
 mod log;
 mod new;
+mod pdf;
 mod report;
 mod review;
 mod signoff;
@@ -37,6 +38,7 @@ pub use keys::{ALLOWED_SIGNERS, Keys, keys};
 pub use list::{DraftSummary, list};
 pub use log::{LogEntry, LogEvent, log};
 pub use new::{NewDraft, NewOptions, new_draft};
+pub use pdf::{PDF_TIME_LIMIT, PdfError, docx_to_pdf, docx_to_pdf_guarded};
 pub use report::{Report, report, report_docx};
 pub use review::{
     BodyStatus, CommentList, ListFilter, NewComment, Placed, REVIEWS_DIR, Recorded, RecordedEvent,
