@@ -18,6 +18,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("duthao-docx-read", &["duthao-model", "duthao-diff"]),
     ("duthao-profile", &["duthao-model", "duthao-fs"]),
     ("duthao-review", &["duthao-model", "duthao-diff"]),
+    // The sign-off rules read nothing: the operations layer hands them facts.
+    ("duthao-approval", &[]),
     (
         "duthao-render",
         &["duthao-model", "duthao-diff", "duthao-review"],
@@ -40,6 +42,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "duthao-diff",
             "duthao-profile",
             "duthao-review",
+            "duthao-approval",
             "duthao-render",
             "duthao-docx",
             "duthao-docx-read",

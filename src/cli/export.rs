@@ -29,9 +29,17 @@ pub struct Args {
     /// Output file (default: SLUG-vN.docx or SLUG-du-thao.docx here).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// The final, unmarked document: only once every level has approved.
+    /// The final, unmarked document: only once every level has approved
+    /// and the clerk has issued it (duthao issue); default file
+    /// SLUG-final.docx. Its properties record the sign-off, so that
+    /// `duthao verify --docx FILE` can tell later whether a file is exactly
+    /// this document.
     #[arg(long)]
     pub r#final: bool,
+    /// With --final, also the PDF beside the DOCX (through LibreOffice), for
+    /// the clerk's digital-signature tool.
+    #[arg(long, requires = "final")]
+    pub pdf: bool,
     /// For the bodies to comment on in Word: the version with its open
     /// comments in the margin and hidden markers that tie each paragraph to
     /// its block, so that `duthao comment import` maps the returned file
@@ -91,6 +99,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     }
     let out = match &args.output {
         Some(p) => ctx.cwd.join(p),
+        None if args.r#final => ctx.cwd.join(format!("{slug}-final.docx")),
         None => ctx.cwd.join(match (exported.version, args.for_comment) {
             (Some(n), true) => format!("{slug}-v{n}-gop-y.docx"),
             (Some(n), false) => format!("{slug}-v{n}.docx"),
@@ -102,6 +111,21 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
         std::io::Write::write_all(w, &bytes)
     })?
     .unwrap_or(out);
+    if args.r#final {
+        outln!(
+            "Wrote {} (the final document, from Dự thảo lần {}).",
+            out.display(),
+            exported.version.unwrap_or(0)
+        )?;
+        if args.pdf {
+            let pdf = out.with_extension("pdf");
+            if let Err(e) = duthao::ops::docx_to_pdf_guarded(&out, &pdf, &ws.output_guard()) {
+                bail!("{e}");
+            }
+            outln!("Wrote {} (for the digital signature).", pdf.display())?;
+        }
+        return Ok(());
+    }
     let mark = match exported.version {
         Some(n) => format!("Dự thảo lần {n}"),
         None => "DỰ THẢO".to_string(),

@@ -45,9 +45,17 @@ fn workspace(e: &WorkspaceError) -> Vec<String> {
             "resolve the conflict: keep the right text, remove the <<<<<<< ======= >>>>>>> lines, then commit"
                 .into(),
         ],
-        WorkspaceError::NotApproved { .. } => vec![
+        WorkspaceError::NotApproved { slug, .. } => vec![
+            format!("see where sign-off stands: duthao status {slug}; duthao verify {slug}"),
             "export the draft instead (marked \"Dự thảo lần N\"): leave out --final".into(),
         ],
+        WorkspaceError::NoSigningKey { .. } => vec![
+            "name your key: --key ~/.ssh/id_ed25519 (or a .pub file whose key ssh-agent holds)".into(),
+            "or set it up once for git and duthao: git config --global gpg.format ssh && git config --global user.signingkey ~/.ssh/id_ed25519".into(),
+        ],
+        WorkspaceError::SignOff { slug, .. } if !slug.is_empty() => vec![format!(
+            "the sign-off record: duthao status {slug}; every check: duthao verify {slug}"
+        )],
         WorkspaceError::FolderNotEmpty { path } => vec![format!(
             "give a new folder, e.g. duthao demo {}",
             fresh_folder(path).display()

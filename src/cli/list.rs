@@ -29,12 +29,13 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
         .max(4);
     bold_line(
         &format!(
-            "{}  {}  {}  {}  {}  {}",
+            "{}  {}  {}  {}  {}  {}  {}",
             pad("SLUG", w),
             pad("KIND", 14),
             pad("VERSION", 7),
             pad("STAGE", 24),
             pad("OPEN", 4),
+            pad("APPROVAL", 36),
             "TITLE"
         ),
         ctx.color,
@@ -58,13 +59,18 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
         } else {
             "-".into()
         };
+        let approval = d
+            .approval
+            .as_deref()
+            .map_or("-".to_string(), |a| cut(a, 36));
         outln!(
-            "{}  {}  {}  {}  {:>4}  {}",
+            "{}  {}  {}  {}  {:>4}  {}  {}",
             pad(&d.slug, w),
             pad(d.kind.as_deref().unwrap_or("?"), 14),
             pad(&version, 7),
             pad(&stage, 24),
             open,
+            pad(&approval, 36),
             title
         )?;
     }

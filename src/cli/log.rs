@@ -52,6 +52,18 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
                 );
                 super::output::bold_line(&line, ctx.color)?;
             }
+            LogEvent::SignOff {
+                kind,
+                summary,
+                problem,
+                ..
+            } => {
+                let line = format!("{when}  {kind:<9} {}  {summary}", e.who);
+                super::output::bold_line(&line, ctx.color)?;
+                if let Some(p) = problem {
+                    outln!("          ✗ not counted: {p}")?;
+                }
+            }
             LogEvent::Review {
                 kind, id, summary, ..
             } => {

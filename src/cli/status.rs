@@ -48,6 +48,20 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     bold_line(&format!("{} {}", kind, s.title), ctx.color)?;
     outln!("file:     {} (profile {})", s.file, s.profile)?;
     outln!("stage:    {}", s.stage)?;
+    if let Some(a) = &s.approval {
+        outln!("approval: {}", a.stage_vi)?;
+        for l in &a.levels {
+            let who = if l.approvers.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", l.approvers.join(", "))
+            };
+            outln!("  {}: {}/{}{who}", l.name, l.have, l.need)?;
+            for r in &l.rejected {
+                outln!("    không phê duyệt: {r}")?;
+            }
+        }
+    }
     if s.uncommitted {
         outln!("          the text on disk has uncommitted changes")?;
     }
@@ -118,6 +132,13 @@ fn next_step(step: &NextStep, slug: &str, commit_first: bool) -> String {
             if bodies.len() == 1 { "s" } else { "ve" },
             bodies.join(", ")
         ),
+        NextStep::FixSignOff { problems } => {
+            format!("the sign-off record has {problems} problem(s): duthao verify {slug}")
+        }
+        NextStep::SignOff { open } => format!("sign-off: {open}"),
+        NextStep::ExportFinal => {
+            format!("issued: the final document is duthao export {slug} --final")
+        }
         NextStep::Revise { circulated } => format!(
             "v{circulated} is out for comment; revise the text, commit, then submit v{}",
             circulated + 1

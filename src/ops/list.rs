@@ -31,6 +31,11 @@ pub struct DraftSummary {
     pub uncommitted: bool,
     /// Comments (of any version) that have no response yet.
     pub open_comments: usize,
+    /// The approval stage in Vietnamese ("lần 2: chờ Ban Thường vụ duyệt:
+    /// 1/3"), for a draft with a version when duthao.toml has approving
+    /// levels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approval: Option<String>,
     /// Why the draft could not be read, if it could not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -89,10 +94,24 @@ pub fn list(ws: &Workspace) -> Result<Vec<DraftSummary>> {
             .iter()
             .filter(|t| t.is_open())
             .count();
+        let approval = match latest {
+            Some(_) => super::status::approval_status(ws, &slug)?,
+            None => None,
+        };
+        let mut stage = stage_of(latest, changed_since);
+        if let Some(super::status::ApprovalStatus {
+            stage: duthao_approval::Stage::Issued { version, .. },
+            ..
+        }) = &approval
+        {
+            stage = Stage::Issued { version: *version };
+        }
+        let approval = approval.map(|a| a.stage_vi);
         out.push(DraftSummary {
+            approval,
             open_comments,
             latest_version: latest.map(|v| v.n),
-            stage: stage_of(latest, changed_since),
+            stage,
             slug,
             kind,
             title,
@@ -113,6 +132,7 @@ pub fn list(ws: &Workspace) -> Result<Vec<DraftSummary>> {
             stage: Stage::Drafting,
             uncommitted: false,
             open_comments: 0,
+            approval: None,
         });
     }
     Ok(out)

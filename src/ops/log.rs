@@ -42,6 +42,21 @@ pub enum LogEvent {
         /// What happened, in one line.
         summary: String,
     },
+    /// An approval, a rejection or the issue: a signed tag.
+    SignOff {
+        /// approve, reject, issue.
+        kind: String,
+        /// The tag.
+        tag: String,
+        /// The version concerned.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        version: Option<u32>,
+        /// What happened, in one line (Vietnamese, as the tag says it).
+        summary: String,
+        /// Why it does not count, when `verify` finds a problem with it.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        problem: Option<String>,
+    },
 }
 
 /// One entry of a draft's history.
@@ -117,8 +132,103 @@ pub fn log(ws: &Workspace, slug: &str) -> Result<Vec<LogEntry>> {
     for e in review_entries(&review) {
         out.push((e.time, usize::MAX, e));
     }
+    // Within one second: a version, then its approvals, then the issue.
+    let version_seq: std::collections::HashMap<u32, usize> = ws
+        .versions(slug)?
+        .iter()
+        .map(|v| {
+            (
+                v.n,
+                position.get(&v.commit).map_or(usize::MAX - 2, |p| p + 1),
+            )
+        })
+        .collect();
+    for e in signoff_entries(ws, slug)? {
+        let seq = match &e.event {
+            LogEvent::SignOff { kind, .. } if kind == "issue" => usize::MAX,
+            LogEvent::SignOff {
+                version: Some(n), ..
+            } => version_seq.get(n).copied().unwrap_or(usize::MAX - 1),
+            _ => usize::MAX - 1,
+        };
+        out.push((e.time, seq, e));
+    }
     out.sort_by_key(|(t, seq, _)| (*t, *seq));
     Ok(out.into_iter().map(|(_, _, e)| e).collect())
+}
+
+/// The approvals, rejections and issue of a draft, each with the problem
+/// `verify` finds with it.
+fn signoff_entries(ws: &Workspace, slug: &str) -> Result<Vec<LogEntry>> {
+    let record = super::signoff::signoff(ws, slug)?;
+    let problem_of = |tag: &str| {
+        record
+            .assessment
+            .problems
+            .iter()
+            .find(|p| p.subject == tag)
+            .map(|p| p.message.clone())
+    };
+    let mut out = Vec::new();
+    for t in ws.store().signed_tags(&format!("duthao/{slug}/"))? {
+        let is_issue = t.name == duthao_approval::issue_tag_name(slug);
+        let (kind, version, summary) = if is_issue {
+            match duthao_approval::parse_issue(&t.message) {
+                Ok(f) => (
+                    "issue".to_string(),
+                    Some(f.version),
+                    format!(
+                        "Ban hành lần {}: số {} ngày {}",
+                        f.version,
+                        f.number_text,
+                        super::signoff::date_vi(&f.date)
+                    ),
+                ),
+                Err(_) => (
+                    "issue".into(),
+                    None,
+                    t.message.lines().next().unwrap_or("").to_string(),
+                ),
+            }
+        } else if duthao_approval::parse_decision_tag_name(slug, &t.name).is_some() {
+            match duthao_approval::parse_decision(&t.message) {
+                Ok(f) => {
+                    let heading = t.message.lines().next().unwrap_or("").to_string();
+                    let summary = if f.note.is_empty() {
+                        heading
+                    } else {
+                        format!("{heading}: {}", f.note.lines().next().unwrap_or(""))
+                    };
+                    (f.decision.as_str().to_string(), Some(f.version), summary)
+                }
+                Err(_) => (
+                    "approve".into(),
+                    None,
+                    t.message.lines().next().unwrap_or("").to_string(),
+                ),
+            }
+        } else {
+            continue;
+        };
+        let who = t.tagger.clone().unwrap_or(duthao_store::Identity {
+            name: String::new(),
+            email: String::new(),
+        });
+        out.push(LogEntry {
+            time: t.time,
+            offset_minutes: t.offset_minutes,
+            who: who.name,
+            email: who.email,
+            event: LogEvent::SignOff {
+                kind,
+                problem: problem_of(&t.name),
+                tag: t.name,
+                version,
+                summary,
+            },
+        });
+    }
+    Ok(out)
 }
 
 /// One log entry per review event, with a line that says what happened.

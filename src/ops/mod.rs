@@ -48,7 +48,9 @@ pub use review::{
 };
 pub use signoff::{SignOff, open_step, signoff, stage_vi};
 pub use snapshot::{Origin, Purpose, Snapshot, snapshot};
-pub use status::{DraftStatus, NextStep, Stage, VersionInfo, status};
+pub use status::{
+    ApprovalStatus, DraftStatus, LevelApproval, NextStep, Stage, VersionInfo, status,
+};
 pub use submit::{SignVersion, submit, submit_as, submit_signed_as, submit_signing};
 pub use verify::{DraftCheck, Verification, verify};
 pub use verify_docx::{ChangedParagraph, DocxCheck, verify_docx};

@@ -25,6 +25,11 @@ pub enum Stage {
         /// N.
         since: u32,
     },
+    /// Version N was approved by every level and issued by the clerk.
+    Issued {
+        /// N.
+        version: u32,
+    },
 }
 
 impl fmt::Display for Stage {
@@ -33,6 +38,7 @@ impl fmt::Display for Stage {
             Stage::Drafting => f.write_str("drafting"),
             Stage::Circulated { version } => write!(f, "v{version} out for comment"),
             Stage::Revising { since } => write!(f, "revising after v{since}"),
+            Stage::Issued { version } => write!(f, "v{version} issued"),
         }
     }
 }
@@ -123,6 +129,19 @@ pub enum NextStep {
         /// The bodies, by name.
         bodies: Vec<String>,
     },
+    /// The sign-off record has problems `duthao verify` lists.
+    FixSignOff {
+        /// How many.
+        problems: usize,
+    },
+    /// The step sign-off waits for (a level's approval, the clerk's
+    /// issue), in a sentence with its command.
+    SignOff {
+        /// What is open.
+        open: String,
+    },
+    /// Issued: the final document can be exported.
+    ExportFinal,
     /// Version `circulated` is out for comment and the text has not changed
     /// since: the next step is a revision.
     Revise {
@@ -168,6 +187,77 @@ pub struct DraftStatus {
     /// A git operation left half done in the repository ("merge", "rebase").
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operation: Option<String>,
+    /// Approvals level by level and the issue; `None` when duthao.toml has
+    /// no approving level.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approval: Option<ApprovalStatus>,
+}
+
+/// Where sign-off stands, for `status` and `list`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ApprovalStatus {
+    /// The stage ("awaiting", "approved", "issued" …) with its data.
+    pub stage: duthao_approval::Stage,
+    /// The same in Vietnamese: "lần 2: chờ Ban Thường vụ duyệt: 1/3".
+    pub stage_vi: String,
+    /// The latest version's levels: approvals counted of the quorum.
+    pub levels: Vec<LevelApproval>,
+    /// The version whose approvals carried over (identical text).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub carried_from: Option<u32>,
+    /// Problems `duthao verify` lists for this draft.
+    pub problems: usize,
+}
+
+/// One level's approvals of the latest version.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct LevelApproval {
+    /// The level's id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Approvals counted.
+    pub have: usize,
+    /// Its quorum.
+    pub need: u32,
+    /// Who approved, by name.
+    pub approvers: Vec<String>,
+    /// Who rejected, with the reason.
+    pub rejected: Vec<String>,
+}
+
+/// The approval status of `slug`, `None` without approving levels.
+pub(crate) fn approval_status(ws: &Workspace, slug: &str) -> Result<Option<ApprovalStatus>> {
+    if ws.config.approval_levels().next().is_none() {
+        return Ok(None);
+    }
+    let record = super::signoff::signoff(ws, slug)?;
+    let latest = record.assessment.latest();
+    Ok(Some(ApprovalStatus {
+        stage: record.assessment.stage(),
+        stage_vi: super::signoff::stage_vi(&record),
+        levels: latest
+            .map(|v| {
+                v.levels
+                    .iter()
+                    .map(|l| LevelApproval {
+                        id: l.id.clone(),
+                        name: l.name.clone(),
+                        have: l.approvals.len(),
+                        need: l.quorum,
+                        approvers: l.approvals.iter().map(|c| c.name.clone()).collect(),
+                        rejected: l
+                            .rejections
+                            .iter()
+                            .map(|c| format!("{}: {}", c.name, c.note))
+                            .collect(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        carried_from: latest.and_then(|v| v.carried_from),
+        problems: record.assessment.problems.len(),
+    }))
 }
 
 pub(crate) fn stage_of(latest: Option<&Version>, changed_since: bool) -> Stage {
@@ -233,7 +323,15 @@ pub fn status(ws: &Workspace, slug: &str) -> Result<DraftStatus> {
             Some(v) => changed_since_commit(ws, slug, v.commit)?,
             None => false,
         };
-    let stage = stage_of(latest, changed_since);
+    let approval = approval_status(ws, slug)?;
+    let mut stage = stage_of(latest, changed_since);
+    if let Some(ApprovalStatus {
+        stage: duthao_approval::Stage::Issued { version, .. },
+        ..
+    }) = &approval
+    {
+        stage = Stage::Issued { version: *version };
+    }
     let mut next = Vec::new();
     let operation = ws.store().operation_in_progress().map(|(op, cmd)| {
         next.push(NextStep::FinishGitOperation {
@@ -271,12 +369,29 @@ pub fn status(ws: &Workspace, slug: &str) -> Result<DraftStatus> {
             });
         }
     }
+    if let Some(a) = &approval {
+        if a.problems > 0 {
+            next.push(NextStep::FixSignOff {
+                problems: a.problems,
+            });
+        }
+        let record_step = matches!(stage, Stage::Circulated { .. });
+        match &a.stage {
+            duthao_approval::Stage::Issued { .. } => next.push(NextStep::ExportFinal),
+            duthao_approval::Stage::NoVersion | duthao_approval::Stage::NoLevels => {}
+            _ if record_step => next.push(NextStep::SignOff {
+                open: super::signoff::open_step(&super::signoff::signoff(ws, slug)?),
+            }),
+            _ => {}
+        }
+    }
     match stage {
         Stage::Drafting => next.push(NextStep::Submit { version: 1 }),
         Stage::Revising { since } => next.push(NextStep::Submit { version: since + 1 }),
         Stage::Circulated { version } => next.push(NextStep::Revise {
             circulated: version,
         }),
+        Stage::Issued { .. } => {}
     }
     Ok(DraftStatus {
         slug: slug.to_string(),
@@ -300,5 +415,6 @@ pub fn status(ws: &Workspace, slug: &str) -> Result<DraftStatus> {
         uncommitted,
         last_revision: revisions.first().map(|r| r.commit.to_string()),
         next,
+        approval,
     })
 }
