@@ -17,6 +17,8 @@ pub mod examples;
 pub mod ops;
 pub mod workspace;
 
+/// The sign-off rules: approvals level by level, quorum, order, issuing.
+pub use duthao_approval as approval;
 /// The document model and its reader.
 pub use duthao_model as model;
 /// The model's reader, for callers that read a draft file themselves.

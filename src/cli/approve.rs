@@ -1,7 +1,7 @@
 use super::Context;
 use super::output::outln;
+use duthao::approval::{Decision, Stage};
 use duthao::ops::{Decided, DecisionRequest};
-use duthao_approval::{Decision, Stage};
 
 /// Approve a version at your level: an SSH-signed tag that `git tag -v`
 /// checks against .duthao/allowed_signers.

@@ -135,7 +135,11 @@ fn next_step(step: &NextStep, slug: &str, commit_first: bool) -> String {
         NextStep::FixSignOff { problems } => {
             format!("the sign-off record has {problems} problem(s): duthao verify {slug}")
         }
-        NextStep::SignOff { open } => format!("sign-off: {open}"),
+        NextStep::SignOff { open } => {
+            format!(
+                "sign-off: {open} (duthao approve {slug} --level LEVEL, then duthao issue {slug})"
+            )
+        }
         NextStep::ExportFinal => {
             format!("issued: the final document is duthao export {slug} --final")
         }

@@ -49,6 +49,14 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
                 outln!("    note: {}: {}", n.subject, n.message)?;
             }
         }
+        if v.workspace
+            .iter()
+            .any(|p| p.subject == duthao::ops::ALLOWED_SIGNERS)
+        {
+            outln!(
+                "  see the difference: duthao keys; bring the file in step with duthao.toml: duthao keys --write"
+            )?;
+        }
         if v.drafts.is_empty() && v.workspace.is_empty() {
             outln!("Nothing to verify: no draft has a version yet.")?;
         }

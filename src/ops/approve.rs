@@ -124,8 +124,8 @@ pub fn decide_with(
             .count();
         if open > 0 {
             return Err(refuse(format!(
-                "{open} comment(s) of {} have no response yet, and duthao.toml requires one for each before this level approves (duthao comment list {slug} --level {} --open)",
-                level.name, req.level
+                "{open} comment(s) of {} have no response yet, and duthao.toml requires one for each before this level approves",
+                level.name
             )));
         }
     }

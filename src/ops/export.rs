@@ -91,7 +91,7 @@ fn export_final(ws: &Workspace, slug: &str) -> Result<Exported> {
         return Err(WorkspaceError::NotApproved {
             slug: slug.to_string(),
             reason: format!(
-                "its sign-off record has {} problem(s), the first: {}: {} (duthao verify {slug})",
+                "its sign-off record has {} problem(s), the first: {}: {}",
                 record.assessment.problems.len(),
                 p.subject,
                 p.message

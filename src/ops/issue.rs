@@ -103,7 +103,7 @@ pub fn issue_with(
     let record: SignOff = signoff(ws, slug)?;
     if let Some(p) = record.assessment.problems.first() {
         return Err(refuse(format!(
-            "the sign-off record has {} problem(s), the first: {}: {} (duthao verify {slug})",
+            "the sign-off record has {} problem(s), the first: {}: {}",
             record.assessment.problems.len(),
             p.subject,
             p.message
@@ -128,13 +128,7 @@ pub fn issue_with(
     let working = ws.draft_text(slug, &Rev::Working)?;
     if content_sha256(&working) != approved {
         return Err(refuse(format!(
-            "{} differs from the approved version {n} in more than the number and the date; restore it (git checkout {} -- {}) or submit the changes as a new version",
-            Workspace::draft_rel(slug).display(),
-            record
-                .versions
-                .iter()
-                .find(|v| v.n == n)
-                .map_or(String::new(), |v| v.tag.clone()),
+            "{} differs from the approved version {n} in more than the number and the date; restore the approved text or submit the changes as a new version",
             Workspace::draft_rel(slug).display()
         )));
     }
@@ -252,7 +246,7 @@ pub fn issue_with(
         Ok(_) => {}
         Err(StoreError::TagExists { .. }) => {
             return Err(refuse(format!(
-                "{tag} exists: someone issued it at the same time; the commit {} writes a number no tag records (duthao verify {slug})",
+                "{tag} exists: someone issued it at the same time; the commit {} writes a number no tag records",
                 commit.short()
             )));
         }

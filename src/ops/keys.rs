@@ -62,7 +62,7 @@ pub fn keys(ws: &Workspace, write: bool) -> Result<Keys> {
         let who = ws.store().identity()?;
         let oid = ws.store().commit_paths(
             &[rel],
-            "Allowed signers from duthao.toml\n\nDuthao-Allowed-Signers: written by duthao keys --write\n",
+            "Allowed signers from duthao.toml\n\nDuthao-Allowed-Signers: from duthao.toml\n",
             &who,
         )?;
         committed = Some(oid.to_string());

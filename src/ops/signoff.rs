@@ -240,7 +240,7 @@ pub fn stage_vi(record: &SignOff) -> String {
 pub fn open_step(record: &SignOff) -> String {
     use duthao_approval::Stage;
     match record.assessment.stage() {
-        Stage::NoVersion => "no version has been submitted (duthao submit)".into(),
+        Stage::NoVersion => "no version has been submitted".into(),
         Stage::NoLevels => {
             "duthao.toml lists no approving level (a level with approvers and a quorum)".into()
         }
@@ -250,10 +250,7 @@ pub fn open_step(record: &SignOff) -> String {
             name,
             have,
             need,
-        } => format!(
-            "version {version} waits for {name} ({level}): {have} of {need} approvals (duthao approve {} --level {level})",
-            record.slug
-        ),
+        } => format!("version {version} waits for {name} ({level}): {have} of {need} approvals"),
         Stage::Rejected {
             version, name, by, ..
         } => format!(
@@ -262,10 +259,9 @@ pub fn open_step(record: &SignOff) -> String {
                 .map(|c| format!(" ({}: {})", c.name, c.note))
                 .unwrap_or_default()
         ),
-        Stage::Approved { version } => format!(
-            "version {version} is approved by every level but not issued yet (duthao issue {})",
-            record.slug
-        ),
+        Stage::Approved { version } => {
+            format!("version {version} is approved by every level but not issued yet")
+        }
         Stage::Issued { .. } => "nothing: the document is issued".into(),
     }
 }

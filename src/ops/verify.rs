@@ -109,9 +109,9 @@ pub fn verify(ws: &Workspace, slug: Option<&str>) -> Result<Verification> {
         workspace.push(Problem {
             subject: ALLOWED_SIGNERS.into(),
             message: if k.exists {
-                "does not agree with duthao.toml: a key was added, removed or changed in one and not the other (duthao keys shows the difference; duthao keys --write brings it in step with duthao.toml)".into()
+                "does not agree with duthao.toml: a key was added, removed or changed in one and not the other".into()
             } else {
-                "is missing; git tag -v needs it to check approvals (duthao keys --write)".into()
+                "is missing, and git tag -v needs it to check approvals".into()
             },
         });
     }

@@ -481,7 +481,7 @@ impl Config {
 }
 
 /// The first lines of `.duthao/allowed_signers`.
-const ALLOWED_SIGNERS_HEADER: &str = "# Written by duthao from duthao.toml (duthao keys --write); do not edit by hand.\n# git -c gpg.ssh.allowedSignersFile=.duthao/allowed_signers tag -v <tag>\n";
+const ALLOWED_SIGNERS_HEADER: &str = "# Written by duthao from the keys in duthao.toml; do not edit by hand.\n# git -c gpg.ssh.allowedSignersFile=.duthao/allowed_signers tag -v <tag>\n";
 
 /// The first and last year of a term written "2025-2030".
 pub fn parse_term(term: &str) -> Option<(i32, i32)> {
