@@ -181,6 +181,48 @@ pub(crate) fn draft_content(
     Ok((content_sha256(&text), number, date))
 }
 
+/// The stage of a draft that has no approval, rejection or issue tag, from
+/// its latest version's roster alone: what `list` shows for most drafts
+/// without reading every version's text. `None` without approving levels.
+pub(crate) fn stage_without_decisions(
+    ws: &Workspace,
+    latest: &Version,
+    rosters: &mut HashMap<Option<ObjectId>, std::result::Result<Roster, String>>,
+) -> Result<Option<String>> {
+    let config_blob = match latest.config_blob {
+        Some(b) => Some(b),
+        None => ws.store().blob_at(latest.commit, Path::new(CONFIG_FILE))?,
+    };
+    let roster = rosters
+        .entry(config_blob)
+        .or_insert_with(|| match config_blob {
+            Some(blob) => roster_of_blob(ws, blob),
+            None => Err(String::new()),
+        });
+    Ok(match roster {
+        Ok(r) => r
+            .approving()
+            .next()
+            .map(|l| format!("lần {}: chờ {} duyệt: 0/{}", latest.n, l.name, l.quorum)),
+        Err(_) => None,
+    })
+}
+
+/// The drafts that have an approval, rejection or issue tag.
+pub(crate) fn drafts_with_decisions(ws: &Workspace) -> Result<std::collections::HashSet<String>> {
+    Ok(ws
+        .store()
+        .tag_names("duthao/")?
+        .into_iter()
+        .filter_map(|name| {
+            let rest = name.strip_prefix("duthao/")?;
+            let (slug, tail) = rest.split_once('/')?;
+            (tail == "issued" || tail.starts_with(duthao_approval::DECISION_PREFIX))
+                .then(|| slug.to_string())
+        })
+        .collect())
+}
+
 /// The roster of a `duthao.toml` blob.
 fn roster_of_blob(ws: &Workspace, blob: ObjectId) -> std::result::Result<Roster, String> {
     let bytes = ws

@@ -1445,6 +1445,22 @@ impl Store {
         Ok(odb.read(blob.0)?.data().to_vec())
     }
 
+    /// The names (without `refs/tags/`) of the tags under
+    /// `refs/tags/<prefix>`, in one pass over the references, nothing read.
+    pub fn tag_names(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
+        let mut names = Vec::new();
+        for reference in self.repo.references_glob(&format!("refs/tags/{prefix}*"))? {
+            let reference = reference?;
+            if let Ok(full) = reference.name()
+                && let Some(name) = full.strip_prefix("refs/tags/")
+                && name.starts_with(prefix)
+            {
+                names.push(name.to_string());
+            }
+        }
+        Ok(names)
+    }
+
     /// Every tag under `refs/tags/<prefix>` (e.g. `duthao/<slug>/`), read
     /// as [`Store::tag_signature`] reads one, sorted by name: what approvals
     /// and issuing are made of. A lightweight tag, a tag object over
