@@ -549,6 +549,102 @@ fn submit_signs_when_a_key_is_set_up() {
     assert!(!out.contains("signed tag"), "{out}");
 }
 
+/// `approve` signs with a key only ssh-agent holds (its private half gone
+/// from the disk) and `git tag -v` accepts the approval with the workspace's
+/// allowed-signers file; a passphrase-protected key with no agent is refused
+/// at once with a message that names ssh-add, and nothing is written.
+fn approve_signs_through_the_agent_and_names_ssh_add_for_a_locked_key() {
+    let ws = common::Ws::new("party");
+    let slug = ws.json(&["list"])[0]["slug"]
+        .as_str()
+        .expect("the example draft")
+        .to_string();
+    let keys = ws.sandbox.path().join("keys");
+    fs::create_dir_all(&keys).unwrap();
+    let drafter = keygen(&keys, "drafter", "");
+    let a = keygen(&keys, "a", "");
+    let locked = keygen(&keys, "locked", "mật khẩu dài");
+    let config = ws.root.join("duthao.toml");
+    let text = fs::read_to_string(&config).unwrap();
+    let text = text
+        .replace(
+            "email = \"truongban.btc@example.vn\" }",
+            &format!(
+                "email = \"truongban.btc@example.vn\", key = \"{}\" }}",
+                public_line(&a)
+            ),
+        )
+        .replace(
+            "email = \"chanhvanphong@example.vn\" }",
+            &format!(
+                "email = \"chanhvanphong@example.vn\", key = \"{}\" }}",
+                public_line(&locked)
+            ),
+        );
+    fs::write(&config, text).unwrap();
+    ws.git(&["commit", "-qam", "approvers' keys"]);
+    ws.ok(&["keys", "--write"]);
+    ws.ok(&["submit", &slug, "--key", drafter.to_str().unwrap()]);
+
+    let agent = Agent::start(&keys);
+    agent.add(&a);
+    fs::remove_file(&a).unwrap();
+    let out = ws
+        .run(&["approve", &slug, "--level", "ban-to-chuc", "--key"])
+        .arg(a.with_extension("pub"))
+        .env("SSH_AUTH_SOCK", agent.sock())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let tag = ws.git(&[
+        "tag",
+        "-l",
+        &format!("duthao/{slug}/signoff/v1/ban-to-chuc/*"),
+    ]);
+    let tag = tag.trim();
+    assert!(!tag.is_empty(), "no approval tag");
+    let verified = ws
+        .sandbox
+        .git_cmd(&ws.root)
+        .args([
+            "-c",
+            "gpg.ssh.allowedSignersFile=.duthao/allowed_signers",
+            "tag",
+            "-v",
+            tag,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        verified.status.success(),
+        "git tag -v {tag}: {}",
+        String::from_utf8_lossy(&verified.stderr)
+    );
+
+    let before = ws.git(&["tag", "-l"]);
+    let sandbox_cmd = ws
+        .std_cmd(&["approve", &slug, "--level", "van-phong", "--key"])
+        .arg(&locked)
+        .env_remove("SSH_AUTH_SOCK")
+        .env_remove("SSH_ASKPASS")
+        .env_remove("DISPLAY")
+        .stdin(Stdio::null())
+        .output();
+    let out = within(Duration::from_secs(30), move || sandbox_cmd);
+    let out = out.unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "a locked key signed");
+    assert!(
+        err.contains("passphrase") && err.contains("ssh-add"),
+        "{err}"
+    );
+    assert_eq!(ws.git(&["tag", "-l"]), before, "nothing is written");
+}
+
 fn main() {
     let args = libtest_mimic::Arguments::from_args();
     let ssh = [outside::GIT, outside::SSH_KEYGEN];
@@ -593,6 +689,11 @@ fn main() {
             "submit_signs_when_a_key_is_set_up",
             &ssh,
             submit_signs_when_a_key_is_set_up,
+        ),
+        outside::trial(
+            "approve_signs_through_the_agent_and_names_ssh_add_for_a_locked_key",
+            &agent,
+            approve_signs_through_the_agent_and_names_ssh_add_for_a_locked_key,
         ),
     ];
     libtest_mimic::run(&args, trials).exit();
