@@ -875,6 +875,74 @@ assert hits >= 1, "the word is not in one run"
     );
 }
 
+// 15.
+fn issue_tag_attacks() {
+    // A changed byte of the issue tag.
+    let fx = Fx::new();
+    fx.approve_all();
+    fx.issue();
+    let issued = format!("duthao/{SLUG}/issued");
+    fx.rewrite_tag(&issued, |raw| raw.replacen("Ban hành", "Ban hanh", 1));
+    fx.verify_catches(&["forged"]);
+    assert!(!fx.tag_v(&issued).0);
+
+    // The issue signed again by an approver's key, not a clerk's.
+    let fx = Fx::new();
+    fx.approve_all();
+    fx.issue();
+    let raw = fx.git(&["cat-file", "tag", &issued]);
+    let payload = &raw[..raw.find("-----BEGIN SSH SIGNATURE-----").unwrap()];
+    let (head, message) = payload.split_once("\n\n").unwrap();
+    let target = head
+        .lines()
+        .next()
+        .unwrap()
+        .strip_prefix("object ")
+        .unwrap();
+    let tagger = head
+        .lines()
+        .find_map(|l| l.strip_prefix("tagger "))
+        .unwrap();
+    let who = &tagger[..tagger.find('>').unwrap() + 1];
+    fx.git(&["update-ref", "-d", &format!("refs/tags/{issued}")]);
+    fx.sign_tag(&issued, target, message, who, "c");
+    fx.verify_catches(&["not a clerk"]);
+
+    // A clerk's key cannot approve.
+    let fx = Fx::new();
+    fx.refused(
+        &["approve", SLUG, "--level", L1, "--key", &fx.key_str("vt")],
+        &["clerk"],
+    );
+    fx.hand_decision(SLUG, 1, L1, "vt", |_| {}, None);
+    fx.verify_catches(&["clerk"]);
+}
+
+// 16.
+fn approval_deleted_after_issue_and_unsigned_tags() {
+    let fx = Fx::new();
+    fx.approve_all();
+    fx.issue();
+    let l3 = fx.only_tag(&format!("duthao/{SLUG}/signoff/v1/{L3}/"));
+    fx.git(&["tag", "-d", &l3]);
+    fx.verify_catches(&["not approved by every level"]);
+
+    // A lightweight tag, and an unsigned annotated one, named as approvals.
+    let fx = Fx::new();
+    let v1 = fx.rev(&format!("duthao/{SLUG}/v1"));
+    let name = decision_tag_name(SLUG, 1, L1, &fx.fingerprint("a"));
+    fx.git(&["tag", &name, &v1]);
+    fx.verify_catches(&["not signed", "cannot be read"]);
+    fx.git(&["tag", "-d", &name]);
+    fx.git(&["tag", "-a", "-m", "Phê duyệt", &name, &v1]);
+    fx.verify_catches(&["not signed", "not an approval record"]);
+    // And neither counts: level 2 still waits for level 1.
+    fx.refused(
+        &["approve", SLUG, "--level", L2, "--key", &fx.key_str("b1")],
+        &["in order"],
+    );
+}
+
 fn main() {
     let args = libtest_mimic::Arguments::from_args();
     let needs = [outside::GIT, outside::SSH_KEYGEN];
@@ -904,6 +972,11 @@ fn main() {
         t("number_changed_or_reused", number_changed_or_reused),
         t("self_approval", self_approval),
         t("rejection_blocks", rejection_blocks),
+        t("issue_tag_attacks", issue_tag_attacks),
+        t(
+            "approval_deleted_after_issue_and_unsigned_tags",
+            approval_deleted_after_issue_and_unsigned_tags,
+        ),
         outside::trial(
             "final_docx_before_issue_and_edited",
             &py,
