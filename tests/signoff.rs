@@ -943,6 +943,59 @@ fn approval_deleted_after_issue_and_unsigned_tags() {
     );
 }
 
+// 17.
+fn carried_approval_needs_the_signer_still_listed() {
+    let fx = Fx::new();
+    fx.approve(L1, "a");
+    // Version 2, text unchanged, but a's key is gone from level 1 (x's in
+    // its place): a's approval of version 1 does not carry over.
+    let cfg = fx
+        .config(&Roster::default(), &[])
+        .replacen(&fx.public("a"), &fx.public("x"), 1);
+    fs::write(fx.ws.root.join("duthao.toml"), cfg).unwrap();
+    fx.git(&["commit", "-q", "-a", "-m", "đổi người duyệt"]);
+    fx.ok(&["keys", "--write"]);
+    // Only the date changes, which the approved text leaves out.
+    fx.edit_and_commit(SLUG, "date: 2026-02-10", "date: 2026-02-11");
+    fx.submit();
+    fx.refused(
+        &["approve", SLUG, "--level", L2, "--key", &fx.key_str("b1")],
+        &["in order"],
+    );
+    // With a still listed, it carries over: level 2 may approve version 2.
+    let fx = Fx::new();
+    fx.approve(L1, "a");
+    fx.edit_and_commit(SLUG, "date: 2026-02-10", "date: 2026-02-11");
+    fx.submit();
+    fx.approve(L2, "b1");
+    fx.verify_clean();
+}
+
+// 18.
+fn no_version_after_issue() {
+    let fx = Fx::new();
+    fx.approve_all();
+    fx.issue();
+    fx.edit_and_commit(SLUG, "lúng túng", "khó khăn");
+    fx.refused(
+        &[
+            "submit",
+            SLUG,
+            "--key",
+            &fx.key_str("drafter"),
+            "-m",
+            "lần 2",
+        ],
+        &["issued"],
+    );
+    // The final document is still the issued text, not the edited one.
+    let docx = fx.ws.sandbox.path().join("final.docx");
+    let docx_s = docx.display().to_string();
+    fx.ok(&["export", SLUG, "--final", "-o", &docx_s]);
+    let out = fx.run(&["verify", "--docx", &docx_s]);
+    assert_eq!(out.status.code(), Some(0), "{}", out_text(&out));
+}
+
 fn main() {
     let args = libtest_mimic::Arguments::from_args();
     let needs = [outside::GIT, outside::SSH_KEYGEN];
@@ -977,6 +1030,11 @@ fn main() {
             "approval_deleted_after_issue_and_unsigned_tags",
             approval_deleted_after_issue_and_unsigned_tags,
         ),
+        t(
+            "carried_approval_needs_the_signer_still_listed",
+            carried_approval_needs_the_signer_still_listed,
+        ),
+        t("no_version_after_issue", no_version_after_issue),
         outside::trial(
             "final_docx_before_issue_and_edited",
             &py,
