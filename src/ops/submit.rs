@@ -66,6 +66,19 @@ pub fn submit_signed_as(
             slug: slug.to_string(),
         });
     }
+    // An issued document is final: a later version would only be a
+    // problem `verify` reports (see duthao-approval's `assess`).
+    if let Ok(record) = super::signoff::signoff(ws, slug)
+        && let Some(issued) = &record.assessment.issued
+    {
+        return Err(WorkspaceError::SignOff {
+            slug: slug.to_string(),
+            reason: format!(
+                "the document was issued from version {} (số {}, {}); no version can be submitted after issue",
+                issued.fields.version, issued.fields.number_text, issued.tag
+            ),
+        });
+    }
     let revisions = ws.store().revisions(&rel)?;
     let Some(last) = revisions.first() else {
         return Err(WorkspaceError::NeverCommitted {
