@@ -413,8 +413,16 @@ impl Config {
             if let Some((_, email, first)) = owners.iter().find(|(d, _, _)| *d == data)
                 && !email.eq_ignore_ascii_case(&person.email)
             {
+                // The line of this entry: the key's text after its earlier
+                // occurrences (each holder of the key wrote it once).
+                let needle = k.get(..40).unwrap_or(k);
+                let earlier = owners.iter().filter(|(d, _, _)| *d == data).count();
+                let mut at = value_at(text, 0, needle);
+                for _ in 0..earlier {
+                    at = value_at(text, at + needle.len(), needle);
+                }
                 return Err(invalid(
-                    value_at(text, 0, k.get(..40).unwrap_or(k)),
+                    at,
                     format!("{at_key}.key"),
                     format!(
                         "is also the key of {first} ({email}); one key belongs to one person, or one person could count twice"
