@@ -8,6 +8,7 @@ use common::{DEMO_SLUGS, Sandbox, Ws, draft_text};
 use duthao_profile::{Kinds, Templates};
 use predicates::prelude::*;
 use serde_json::Value;
+use std::path::Path;
 
 fn kinds_of(profile: &str) -> Vec<String> {
     Kinds::load(&Templates::builtin(), profile)
@@ -359,7 +360,14 @@ fn demo_builds_both_examples_at_v3_and_refuses_a_non_empty_folder() {
     assert_eq!(slugs, DEMO_SLUGS);
     for d in list {
         assert_eq!(d["latest_version"], 3, "{d}");
-        assert_eq!(d["stage"], "circulated", "{d}");
+        // The first draft is signed off: issuing committed its number and
+        // date after v3.
+        let stage = if d["slug"] == DEMO_SLUGS[0] {
+            "revising"
+        } else {
+            "circulated"
+        };
+        assert_eq!(d["stage"], stage, "{d}");
         assert_eq!(d["uncommitted"], false, "{d}");
     }
 
@@ -483,18 +491,133 @@ fn demo_records_comments_from_three_levels_answers_most_and_writes_the_reports()
 }
 
 #[test]
+fn demo_signs_off_one_draft_that_verify_and_git_alone_accept() {
+    let sandbox = Sandbox::new();
+    let out = sandbox
+        .duthao()
+        .args(["demo", "ws"])
+        .output()
+        .expect("run demo");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).expect("stdout is UTF-8");
+    let ws = Ws {
+        root: sandbox.path().join("ws"),
+        sandbox,
+    };
+    let slug = DEMO_SLUGS[0];
+    assert!(stdout.contains(&format!("Sign-off of {slug}")), "{stdout}");
+    assert!(stdout.contains("verify: no problems"), "{stdout}");
+
+    // The final document, the register, and a record verify accepts.
+    let final_docx = ws
+        .root
+        .join("out")
+        .join(format!("{slug}-ban-chinh-thuc.docx"));
+    assert!(final_docx.is_file(), "{stdout}");
+    let register = std::fs::read_to_string(ws.root.join("out/so-dang-ky-van-ban-di.md"))
+        .expect("the register");
+    assert!(register.contains("| Số | Ngày | Loại | Trích yếu | Người ký |"));
+    assert!(register.contains("/TU |"), "{register}");
+    ws.run(&["verify"]).assert().code(0);
+    ws.run(&["verify", "--docx"])
+        .arg(&final_docx)
+        .assert()
+        .code(0);
+    let verified = ws.json(&["verify"]);
+    let notes: Vec<&Value> = verified["drafts"]
+        .as_array()
+        .expect("drafts")
+        .iter()
+        .flat_map(|d| d["notes"].as_array().expect("notes"))
+        .collect();
+    assert!(
+        !notes
+            .iter()
+            .any(|n| n.to_string().to_lowercase().contains("unsigned")),
+        "{notes:?}"
+    );
+
+    // The keys stay out of git; nothing is left uncommitted.
+    assert!(ws.root.join("keys").is_dir());
+    assert_eq!(ws.git(&["ls-files", "keys"]).trim(), "");
+    assert_eq!(ws.git(&["status", "--porcelain"]).trim(), "");
+    #[cfg(unix)]
+    for e in std::fs::read_dir(ws.root.join("keys")).expect("keys/") {
+        use std::os::unix::fs::PermissionsExt;
+        let p = e.expect("entry").path();
+        if p.extension().is_none() {
+            let mode = std::fs::metadata(&p).expect("key").permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{}", p.display());
+        }
+    }
+
+    // The printed `git tag -v` line works as printed, from the printed folder.
+    let lines: Vec<&str> = stdout.lines().map(str::trim).collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("git -c gpg.ssh.allowedSignersFile="))
+        .unwrap_or_else(|| panic!("no git tag -v line in:\n{stdout}"));
+    let dir = lines[at - 1]
+        .strip_prefix("cd ")
+        .unwrap_or_else(|| panic!("no cd before the git line:\n{stdout}"));
+    assert_eq!(
+        std::fs::canonicalize(dir).expect("the printed folder"),
+        std::fs::canonicalize(&ws.root).expect("the workspace")
+    );
+    let args: Vec<&str> = lines[at].split_whitespace().skip(1).collect();
+    assert!(args.contains(&"-v"), "{}", lines[at]);
+    if outside::available(&[outside::GIT, outside::SSH_KEYGEN]) {
+        let out = ws
+            .sandbox
+            .git_cmd(Path::new(dir))
+            .args(&args)
+            .output()
+            .expect("run git tag -v");
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            lines[at],
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("Good \"git\" signature"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    if outside::available(&[outside::LXML]) {
+        outside::check_docx_files(&[final_docx]);
+    }
+}
+
+#[test]
 fn git_cli_reads_what_demo_wrote() {
     let ws = Ws::demo();
+    let issued = DEMO_SLUGS[0];
     for slug in DEMO_SLUGS {
-        let commits = commits_touching(&ws, slug);
+        let mut commits = commits_touching(&ws, slug);
+        if slug == issued {
+            // The clerk's commit of the number and the date, after v3.
+            assert!(commits[0].starts_with("Ban hành"), "{commits:?}");
+            commits.remove(0);
+        }
         assert_eq!(commits.len(), 3, "{slug}: {commits:?}");
         assert_eq!(
             ws.git(&["cat-file", "-t", &format!("duthao/{slug}/v1")])
                 .trim(),
             "tag"
         );
+        let versions: Vec<String> = ws
+            .version_tags(slug)
+            .into_iter()
+            .filter(|t| !t.contains("/signoff/") && !t.ends_with("/issued"))
+            .collect();
         assert_eq!(
-            ws.version_tags(slug),
+            versions,
             (1..=3)
                 .map(|n| format!("duthao/{slug}/v{n}"))
                 .collect::<Vec<_>>()
@@ -509,16 +632,23 @@ fn git_cli_reads_what_demo_wrote() {
         ]);
         assert_eq!(msg.trim(), "Dự thảo lần 3");
         let tagged = ws.git(&["rev-parse", &format!("duthao/{slug}/v3^{{commit}}")]);
+        let skip = if slug == issued {
+            "--skip=1"
+        } else {
+            "--skip=0"
+        };
         let last = ws.git(&[
             "log",
             "-1",
+            skip,
             "--format=%H",
             "--",
             &format!("drafts/{slug}.md"),
         ]);
         assert_eq!(tagged.trim(), last.trim());
     }
-    assert_eq!(ws.git(&["tag", "-l", "duthao/*"]).lines().count(), 6);
+    // Six versions, three approvals (one per approving level) and one issue.
+    assert_eq!(ws.git(&["tag", "-l", "duthao/*"]).lines().count(), 10);
     let fsck = ws
         .sandbox
         .git_cmd(&ws.root)

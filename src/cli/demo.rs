@@ -8,6 +8,11 @@ use super::output::outln;
 /// versions 1 and 2 bodies at three levels comment (typed in, or imported
 /// from the Word files they sent back), the drafter answers most comments,
 /// and the synthesis of each round is written as Markdown, HTML and DOCX.
+/// Then one draft is signed off: ed25519 keys are made for the approvers,
+/// the clerk and the drafter (in the demo folder, not tracked by git), the
+/// latest version is approved at every level, issued with a number and a
+/// date, and its final DOCX (and PDF, with LibreOffice), the register and
+/// `verify`'s result are written.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Folder to create (must not exist or be empty).
@@ -76,6 +81,61 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
             outln!("  {}", p.display())?;
         }
     }
+    let s = &report.signoff;
+    outln!()?;
+    outln!("Sign-off of {} (Dự thảo lần {}):", s.slug, s.version)?;
+    outln!(
+        "  keys (ed25519, made for the demo, not tracked by git): {}",
+        s.keys_dir.display()
+    )?;
+    for a in &s.approvals {
+        outln!(
+            "  approved at {} by {} ({})",
+            a.level_name,
+            a.approver,
+            a.tag
+        )?;
+    }
+    outln!(
+        "  issued by {} as số {}, ngày {} ({})",
+        s.clerk,
+        s.number_text,
+        s.date,
+        s.issue_tag
+    )?;
+    outln!("  final DOCX: {}", s.final_docx.display())?;
+    match (&s.final_pdf, &s.pdf_skipped) {
+        (Some(p), _) => outln!("  final PDF: {}", p.display())?,
+        (None, Some(why)) => outln!("  final PDF: skipped ({why})")?,
+        (None, None) => {}
+    }
+    outln!(
+        "  register of outgoing documents ({} entr{}): {}",
+        s.register_entries,
+        if s.register_entries == 1 { "y" } else { "ies" },
+        s.register.display()
+    )?;
+    if s.verified {
+        outln!("  verify: no problems ({} note(s))", s.notes.len())?;
+    } else {
+        outln!("  verify: {} problem(s)", s.problems.len())?;
+    }
+    for p in &s.problems {
+        outln!("    problem: {p}")?;
+    }
+    for n in &s.notes {
+        outln!("    note: {n}")?;
+    }
+    if let Some(a) = s.approvals.first() {
+        outln!()?;
+        outln!("Check an approval with git alone (the keys listed in duthao.toml):")?;
+        outln!("  cd {}", report.root.display())?;
+        outln!(
+            "  git -c gpg.ssh.allowedSignersFile={} tag -v {}",
+            s.allowed_signers.display(),
+            a.tag
+        )?;
+    }
     let first = report.slugs.first().map(String::as_str).unwrap_or("SLUG");
     // The lines must work as printed: through `duthao` when that is this
     // program on PATH, else through this program's own path (the demo is
@@ -107,6 +167,12 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
         (
             format!("diff {first} v1 v2 --comments"),
             "# the changes with the comments beside them",
+        ),
+        ("verify".to_string(), "# the sign-off records, checked"),
+        ("register".to_string(), "# the outgoing register"),
+        (
+            format!("verify --docx {}", s.final_docx.display()),
+            "# the final DOCX against the record",
         ),
     ] {
         outln!("  {:<60} {note}", format!("{me} {args}"))?;

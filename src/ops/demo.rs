@@ -5,22 +5,28 @@
 
 use std::path::{Path, PathBuf};
 
+use super::approve::{DecisionRequest, decide_with};
 use super::compare::{CompareOptions, Sources, compare};
 use super::export::{ForComment, Which, export, export_changes, export_for_comment, for_comment};
 use super::import::{ImportOptions, import};
 use super::init::{InitOptions, init};
+use super::issue::{IssueRequest, RegisterEntry, issue_with, register};
+use super::keys::{ALLOWED_SIGNERS, keys_as};
+use super::pdf::{PdfError, docx_to_pdf};
 use super::report::{report, report_docx};
 use super::review::{NewComment, add_comment, agree, load_review, redline_notes, reply, respond};
 use super::snapshot::Purpose;
-use super::{commit_as, submit_as};
+use super::verify::verify;
+use super::{commit_as, submit_signed_as};
 use crate::docx::{Attribution, Content, DocxOptions, MarginComment, MarginReply, Provenance};
 use crate::examples;
 use crate::fsutil::write_owned;
 use crate::render::html;
 use crate::workspace::{CONFIG_FILE, Result, Workspace, WorkspaceError};
+use duthao_approval::Decision as Verdict;
 use duthao_diff::{DiffOptions, diff_drafts};
 use duthao_review::{Comment, Decision, Stamp, Via, locate, nfc};
-use duthao_store::{Identity, Rev};
+use duthao_store::{Identity, KeyFile, Rev, StoreError, When};
 
 /// Who drafts and submits in the demo.
 fn drafter() -> Identity {
@@ -67,6 +73,62 @@ pub struct DemoReport {
     pub noted_redlines: Vec<PathBuf>,
     /// What was recorded on each draft's review.
     pub reviews: Vec<ReviewDone>,
+    /// The sign-off of one draft: approved at every level, issued, verified.
+    pub signoff: SignOffDone,
+}
+
+/// The sign-off the demo ran on one draft.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SignOffDone {
+    /// The draft.
+    pub slug: String,
+    /// The version approved and issued.
+    pub version: u32,
+    /// The folder of the demo's keys (ed25519, unencrypted, not tracked by
+    /// git): the drafter's, each approver's and the clerk's.
+    pub keys_dir: PathBuf,
+    /// The allowed-signers file `git tag -v` checks with, relative to the
+    /// workspace.
+    pub allowed_signers: PathBuf,
+    /// Each approval, in the order of the levels.
+    pub approvals: Vec<ApprovalDone>,
+    /// The number as written ("01-NQ/TU").
+    pub number_text: String,
+    /// The date of issue (`YYYY-MM-DD`).
+    pub date: String,
+    /// The clerk who issued it.
+    pub clerk: String,
+    /// The issue tag.
+    pub issue_tag: String,
+    /// The final DOCX (`export --final`).
+    pub final_docx: PathBuf,
+    /// Its PDF, when LibreOffice made one.
+    pub final_pdf: Option<PathBuf>,
+    /// Why there is no PDF ("LibreOffice is not installed", or its failure).
+    pub pdf_skipped: Option<String>,
+    /// The outgoing register as a Markdown table.
+    pub register: PathBuf,
+    /// Its entries.
+    pub register_entries: usize,
+    /// Whether `verify` found no problem in the workspace.
+    pub verified: bool,
+    /// What `verify` found wrong, as "subject: message".
+    pub problems: Vec<String>,
+    /// `verify`'s notes (not problems), as "subject: message".
+    pub notes: Vec<String>,
+}
+
+/// One approval the demo signed.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ApprovalDone {
+    /// The level's id.
+    pub level: String,
+    /// Its name.
+    pub level_name: String,
+    /// Who approved.
+    pub approver: String,
+    /// The signed tag.
+    pub tag: String,
 }
 
 /// The review the demo recorded on one draft.
@@ -131,7 +193,11 @@ pub fn demo(dir: &Path) -> Result<DemoReport> {
         },
     )?;
     add_bodies(&made.root, &data, &who)?;
+    // The keys go into duthao.toml before anything is submitted: the roster
+    // an approval counts against is the one each signed version records.
+    let signers = add_signers(&made.root, &who)?;
     let ws = Workspace::open(&made.root)?;
+    keys_as(&ws, true, Some(&who))?;
     let mut report = DemoReport {
         root: made.root.clone(),
         submitted: Vec::new(),
@@ -142,6 +208,25 @@ pub fn demo(dir: &Path) -> Result<DemoReport> {
         reports: Vec::new(),
         noted_redlines: Vec::new(),
         reviews: Vec::new(),
+        signoff: SignOffDone {
+            slug: String::new(),
+            version: 0,
+            keys_dir: signers.dir.clone(),
+            allowed_signers: PathBuf::from(ALLOWED_SIGNERS),
+            approvals: Vec::new(),
+            number_text: String::new(),
+            date: String::new(),
+            clerk: String::new(),
+            issue_tag: String::new(),
+            final_docx: PathBuf::new(),
+            final_pdf: None,
+            pdf_skipped: None,
+            register: PathBuf::new(),
+            register_entries: 0,
+            verified: false,
+            problems: Vec::new(),
+            notes: Vec::new(),
+        },
     };
     let out = made.root.join("out");
     std::fs::create_dir_all(&out).map_err(|source| WorkspaceError::Io {
@@ -160,11 +245,12 @@ pub fn demo(dir: &Path) -> Result<DemoReport> {
                 format!("Chỉnh sửa, tiếp thu ý kiến góp ý Dự thảo lần {}", n - 1)
             };
             commit_as(&ws, ex.slug, &msg, &who)?;
-            let v = submit_as(
+            let v = submit_signed_as(
                 &ws,
                 ex.slug,
                 &format!("Gửi xin ý kiến Dự thảo lần {n}"),
                 &who,
+                Some(&signers.drafter),
             )?;
             report.submitted.push(Submitted {
                 slug: v.slug,
@@ -257,7 +343,269 @@ pub fn demo(dir: &Path) -> Result<DemoReport> {
             report.noted_redlines.push(path);
         }
     }
+    // The draft with the most versions (the first of those) goes through
+    // every approving level, is issued, and its final document written.
+    let mut chosen: Option<(&str, usize)> = None;
+    for slug in &report.slugs {
+        let n = ws.versions(slug)?.len();
+        if chosen.is_none_or(|(_, most)| n > most) {
+            chosen = Some((slug.as_str(), n));
+        }
+    }
+    if let Some((slug, _)) = chosen {
+        let slug = slug.to_string();
+        sign_off(&ws, &slug, &signers, &out, &mut report.signoff)?;
+    }
     Ok(report)
+}
+
+/// The demo's keys, in `<demo>/keys/` (excluded from git).
+struct Signers {
+    dir: PathBuf,
+    /// The drafter's: signs the version tags (not in duthao.toml: a
+    /// submitter's key is not pinned).
+    drafter: KeyFile,
+    /// Each approver's key, by email.
+    approvers: Vec<(String, KeyFile)>,
+    /// The clerk's.
+    clerk: KeyFile,
+}
+
+/// The demo's clerk (văn thư).
+fn clerk() -> Identity {
+    Identity {
+        name: "Trần Thị Thư".into(),
+        email: "vanthu@example.vn".into(),
+    }
+}
+
+/// Makes an ed25519 key for each approver of the workspace's levels, the
+/// clerk and the drafter in `<root>/keys/` (excluded from git), writes the
+/// approvers' and clerk's public keys (and the party's term) into
+/// duthao.toml, and commits it.
+fn add_signers(root: &Path, who: &Identity) -> Result<Signers> {
+    let ws = Workspace::open(root)?;
+    let dir = root.join("keys");
+    exclude_from_git(&ws, "/keys/")?;
+    std::fs::create_dir_all(&dir).map_err(|source| WorkspaceError::Io {
+        path: dir.clone(),
+        source,
+    })?;
+    let path = root.join(CONFIG_FILE);
+    let mut text = std::fs::read_to_string(&path).map_err(|source| WorkspaceError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    let fault = |problem: String| WorkspaceError::BundledExample {
+        file: CONFIG_FILE.to_string(),
+        problem,
+    };
+    let mut approvers: Vec<(String, KeyFile)> = Vec::new();
+    for level in ws.config.levels.iter().filter(|l| l.quorum > 0) {
+        for (i, person) in level.approvers.iter().enumerate() {
+            if approvers.iter().any(|(e, _)| *e == person.email) {
+                continue;
+            }
+            let (file, public) = new_key(&dir, &format!("{}-{}", level.id, i + 1), &person.email)?;
+            let quoted = toml::Value::String(person.email.clone()).to_string();
+            let from = format!("email = {quoted} }}");
+            if text.matches(&from).count() != 1 {
+                return Err(fault(format!(
+                    "the approver {} must appear once as an inline table",
+                    person.email
+                )));
+            }
+            let to = format!("email = {quoted}, key = {} }}", toml::Value::String(public));
+            text = text.replacen(&from, &to, 1);
+            approvers.push((person.email.clone(), open_key(&file)?));
+        }
+    }
+    if ws.config.profile == "party" && ws.config.organisation.term.is_none() {
+        let commented = "# term = \"2025-2030\"\n";
+        let at = "[organisation]\n";
+        if text.contains(commented) {
+            text = text.replacen(commented, "term = \"2025-2030\"\n", 1);
+        } else if !text.contains(at) {
+            return Err(fault("no [organisation] table".into()));
+        } else {
+            text = text.replacen(
+            at,
+            &format!(
+                "{at}# The committee's term: the register restarts its numbers each term.\nterm = \"2025-2030\"\n"
+            ),
+            1,
+            );
+        }
+    }
+    let c = clerk();
+    let (clerk_file, clerk_public) = new_key(&dir, "van-thu", &c.email)?;
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str(&format!(
+        "\n# The clerk (văn thư) who numbers, dates and issues the documents.\n[[clerks]]\nname = {}\nemail = {}\nkey = {}\n",
+        toml::Value::String(c.name.clone()),
+        toml::Value::String(c.email.clone()),
+        toml::Value::String(clerk_public),
+    ));
+    let (drafter_file, _) = new_key(&dir, "soan-thao", &who.email)?;
+    write_owned(&path, text.as_bytes(), "its configuration")?;
+    ws.store().commit_paths(
+        &[Path::new(CONFIG_FILE)],
+        "Khóa ký của người duyệt và văn thư; nhiệm kỳ 2025-2030",
+        who,
+    )?;
+    Ok(Signers {
+        dir,
+        drafter: open_key(&drafter_file)?,
+        approvers,
+        clerk: open_key(&clerk_file)?,
+    })
+}
+
+fn open_key(path: &Path) -> Result<KeyFile> {
+    Ok(KeyFile::open(path).map_err(StoreError::from)?)
+}
+
+/// A new ed25519 key: the private key at `dir/name` (mode 0600), the public
+/// one at `dir/name.pub`. Returns the private key's path and the public
+/// key's line.
+fn new_key(dir: &Path, name: &str, comment: &str) -> Result<(PathBuf, String)> {
+    let path = dir.join(name);
+    let io = |path: &Path, source: std::io::Error| WorkspaceError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).map_err(|e| io(&path, std::io::Error::other(e.to_string())))?;
+    let pair = ssh_key::private::Ed25519Keypair::from_seed(&seed);
+    let key = ssh_key::PrivateKey::new(ssh_key::private::KeypairData::Ed25519(pair), comment)
+        .map_err(|e| io(&path, std::io::Error::other(e.to_string())))?;
+    let private = key
+        .to_openssh(ssh_key::LineEnding::LF)
+        .map_err(|e| io(&path, std::io::Error::other(e.to_string())))?;
+    let public = key
+        .public_key()
+        .to_openssh()
+        .map_err(|e| io(&path, std::io::Error::other(e.to_string())))?;
+    {
+        use std::io::Write;
+        let mut open = std::fs::OpenOptions::new();
+        open.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            open.mode(0o600);
+        }
+        let mut f = open.open(&path).map_err(|e| io(&path, e))?;
+        f.write_all(private.as_bytes()).map_err(|e| io(&path, e))?;
+    }
+    let pub_path = dir.join(format!("{name}.pub"));
+    write_owned(&pub_path, format!("{public}\n").as_bytes(), "demo keys")?;
+    Ok((path, public))
+}
+
+/// Takes `slug`'s latest version through every approving level, issues it,
+/// writes the final DOCX (and PDF where LibreOffice is installed) and the
+/// register, and verifies the workspace.
+fn sign_off(
+    ws: &Workspace,
+    slug: &str,
+    signers: &Signers,
+    out: &Path,
+    done: &mut SignOffDone,
+) -> Result<()> {
+    done.slug = slug.to_string();
+    done.version = ws.versions(slug)?.last().map_or(0, |v| v.n);
+    for level in ws.config.levels.iter().filter(|l| l.quorum > 0) {
+        for person in level.approvers.iter().take(level.quorum as usize) {
+            let Some((_, key)) = signers.approvers.iter().find(|(e, _)| *e == person.email) else {
+                continue;
+            };
+            let decided = decide_with(
+                ws,
+                &DecisionRequest {
+                    slug,
+                    level: &level.id,
+                    version: None,
+                    decision: Verdict::Approve,
+                    note: "Đồng ý ban hành",
+                    key: None,
+                },
+                key,
+                When::now(),
+            )?;
+            done.approvals.push(ApprovalDone {
+                level: decided.level,
+                level_name: decided.level_name,
+                approver: decided.approver,
+                tag: decided.tag,
+            });
+        }
+    }
+    let issued = issue_with(
+        ws,
+        slug,
+        &IssueRequest::default(),
+        &signers.clerk,
+        When::now(),
+    )?;
+    done.number_text = issued.number_text;
+    done.date = issued.date;
+    done.clerk = clerk().name;
+    done.issue_tag = issued.tag;
+
+    let doc = export(ws, slug, &Which::Final)?;
+    let docx = out.join(format!("{slug}-ban-chinh-thuc.docx"));
+    write_owned(&docx, &doc.bytes, "demo output")?;
+    done.final_docx = docx.clone();
+    let pdf = docx.with_extension("pdf");
+    match docx_to_pdf(&docx, &pdf) {
+        Ok(()) => done.final_pdf = Some(pdf),
+        Err(PdfError::LibreOfficeMissing) => {
+            done.pdf_skipped = Some("LibreOffice is not installed".into());
+        }
+        Err(e) => done.pdf_skipped = Some(format!("LibreOffice failed: {e}")),
+    }
+
+    let entries = register(ws, None)?;
+    let path = out.join("so-dang-ky-van-ban-di.md");
+    write_owned(&path, register_markdown(&entries).as_bytes(), "demo output")?;
+    done.register = path;
+    done.register_entries = entries.len();
+
+    let check = verify(ws, None)?;
+    done.verified = check.ok();
+    done.problems = check
+        .problems()
+        .map(|(_, p)| format!("{}: {}", p.subject, p.message))
+        .collect();
+    done.notes = check
+        .drafts
+        .iter()
+        .flat_map(|d| &d.notes)
+        .map(|p| format!("{}: {}", p.subject, p.message))
+        .collect();
+    Ok(())
+}
+
+/// The outgoing register (sổ đăng ký văn bản đi) as a Markdown table.
+fn register_markdown(entries: &[RegisterEntry]) -> String {
+    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    let mut md = String::from(
+        "# Sổ đăng ký văn bản đi\n\n| Số | Ngày | Loại | Trích yếu | Người ký |\n|---|---|---|---|---|\n",
+    );
+    for e in entries {
+        md.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            cell(&e.number_text),
+            cell(&e.date),
+            cell(&e.kind),
+            cell(&e.title),
+            cell(&e.signer)
+        ));
+    }
+    md
 }
 
 /// The synthesis of the comments on version `n` in the three formats.

@@ -27,6 +27,15 @@ pub struct Keys {
 /// Whether `.duthao/allowed_signers` agrees with duthao.toml; with `write`,
 /// makes it agree and commits it.
 pub fn keys(ws: &Workspace, write: bool) -> Result<Keys> {
+    keys_as(ws, write, None)
+}
+
+/// [`keys`], committing as `who` (git's identity when `None`).
+pub(crate) fn keys_as(
+    ws: &Workspace,
+    write: bool,
+    who: Option<&duthao_store::Identity>,
+) -> Result<Keys> {
     let rel = Path::new(ALLOWED_SIGNERS);
     let expected = ws.config.allowed_signers();
     let current =
@@ -59,7 +68,10 @@ pub fn keys(ws: &Workspace, write: bool) -> Result<Keys> {
             expected.as_bytes(),
             "the allowed signers",
         )?;
-        let who = ws.store().identity()?;
+        let who = match who {
+            Some(w) => w.clone(),
+            None => ws.store().identity()?,
+        };
         let oid = ws.store().commit_paths(
             &[rel],
             "Allowed signers from duthao.toml\n\nDuthao-Allowed-Signers: from duthao.toml\n",
