@@ -360,10 +360,10 @@ fn demo_builds_both_examples_at_v3_and_refuses_a_non_empty_folder() {
     assert_eq!(slugs, DEMO_SLUGS);
     for d in list {
         assert_eq!(d["latest_version"], 3, "{d}");
-        // The first draft is signed off: issuing committed its number and
-        // date after v3.
-        let stage = if d["slug"] == DEMO_SLUGS[0] {
-            "revising"
+        // The second draft is signed off and issued; the first is out for
+        // comment.
+        let stage = if d["slug"] == DEMO_SLUGS[1] {
+            "issued"
         } else {
             "circulated"
         };
@@ -508,7 +508,7 @@ fn demo_signs_off_one_draft_that_verify_and_git_alone_accept() {
         root: sandbox.path().join("ws"),
         sandbox,
     };
-    let slug = DEMO_SLUGS[0];
+    let slug = DEMO_SLUGS[1];
     assert!(stdout.contains(&format!("Sign-off of {slug}")), "{stdout}");
     assert!(stdout.contains("verify: no problems"), "{stdout}");
 
@@ -521,7 +521,17 @@ fn demo_signs_off_one_draft_that_verify_and_git_alone_accept() {
     let register = std::fs::read_to_string(ws.root.join("out/so-dang-ky-van-ban-di.md"))
         .expect("the register");
     assert!(register.contains("| Số | Ngày | Loại | Trích yếu | Người ký |"));
-    assert!(register.contains("/TU |"), "{register}");
+    assert!(register.contains("/QĐ-UBND |"), "{register}");
+    // The date as the register writes it: day/month/year.
+    let row = register
+        .lines()
+        .find(|l| l.contains("/QĐ-UBND"))
+        .expect("a row");
+    let date = row.split('|').nth(2).expect("a date cell").trim();
+    assert!(
+        date.len() == 10 && date.as_bytes()[2] == b'/' && date.as_bytes()[5] == b'/',
+        "{row}"
+    );
     ws.run(&["verify"]).assert().code(0);
     ws.run(&["verify", "--docx"])
         .arg(&final_docx)
@@ -597,7 +607,7 @@ fn demo_signs_off_one_draft_that_verify_and_git_alone_accept() {
 #[test]
 fn git_cli_reads_what_demo_wrote() {
     let ws = Ws::demo();
-    let issued = DEMO_SLUGS[0];
+    let issued = DEMO_SLUGS[1];
     for slug in DEMO_SLUGS {
         let mut commits = commits_touching(&ws, slug);
         if slug == issued {

@@ -343,12 +343,14 @@ pub fn demo(dir: &Path) -> Result<DemoReport> {
             report.noted_redlines.push(path);
         }
     }
-    // The draft with the most versions (the first of those) goes through
-    // every approving level, is issued, and its final document written.
+    // The draft with the most versions (the last of those: the first stays
+    // a draft being revised, as a drafter's workspace mostly is) goes
+    // through every approving level, is issued, and its final document
+    // written.
     let mut chosen: Option<(&str, usize)> = None;
     for slug in &report.slugs {
         let n = ws.versions(slug)?.len();
-        if chosen.is_none_or(|(_, most)| n > most) {
+        if chosen.is_none_or(|(_, most)| n >= most) {
             chosen = Some((slug.as_str(), n));
         }
     }
@@ -488,18 +490,7 @@ fn new_key(dir: &Path, name: &str, comment: &str) -> Result<(PathBuf, String)> {
         .public_key()
         .to_openssh()
         .map_err(|e| io(&path, std::io::Error::other(e.to_string())))?;
-    {
-        use std::io::Write;
-        let mut open = std::fs::OpenOptions::new();
-        open.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            open.mode(0o600);
-        }
-        let mut f = open.open(&path).map_err(|e| io(&path, e))?;
-        f.write_all(private.as_bytes()).map_err(|e| io(&path, e))?;
-    }
+    crate::fsutil::write_private_new(&path, private.as_bytes())?;
     let pub_path = dir.join(format!("{name}.pub"));
     write_owned(&pub_path, format!("{public}\n").as_bytes(), "demo keys")?;
     Ok((path, public))
@@ -599,7 +590,7 @@ fn register_markdown(entries: &[RegisterEntry]) -> String {
         md.push_str(&format!(
             "| {} | {} | {} | {} | {} |\n",
             cell(&e.number_text),
-            cell(&e.date),
+            cell(&super::signoff::date_vi(&e.date)),
             cell(&e.kind),
             cell(&e.title),
             cell(&e.signer)

@@ -486,7 +486,7 @@ pub fn write_new(
         }
     }
     let path = root.join(rel);
-    write_file(&path, |w| w.write_all(bytes), false).map_err(|source| {
+    write_file(&path, |w| w.write_all(bytes), false, 0o666).map_err(|source| {
         if source.kind() == io::ErrorKind::AlreadyExists {
             WriteError::Exists { path: path.clone() }
         } else {
@@ -506,7 +506,25 @@ fn in_flight() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
 }
 
 fn replace(path: &Path, body: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
-    write_file(path, body, true)
+    write_file(path, body, true, 0o666)
+}
+
+/// Writes a new file readable by its owner only (mode 0600), such as a
+/// private key: whole or not at all, never replacing anything (a file, a
+/// link) already at `path`.
+pub fn write_private_new(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    write_file(path, |w| w.write_all(bytes), false, 0o600).map_err(|source| {
+        if source.kind() == io::ErrorKind::AlreadyExists {
+            WriteError::Exists {
+                path: path.to_path_buf(),
+            }
+        } else {
+            WriteError::Io {
+                path: path.to_path_buf(),
+                source,
+            }
+        }
+    })
 }
 
 /// Writes `path` through a temporary file beside it: replacing what is
@@ -515,6 +533,7 @@ fn write_file(
     path: &Path,
     body: impl FnOnce(&mut dyn Write) -> io::Result<()>,
     clobber: bool,
+    new_mode: u32,
 ) -> io::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -528,8 +547,10 @@ fn write_file(
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        builder.permissions(fs::Permissions::from_mode(0o666));
+        builder.permissions(fs::Permissions::from_mode(new_mode));
     }
+    #[cfg(not(unix))]
+    let _ = new_mode;
     // Made and recorded under the lock the signal handler takes, so that a
     // signal between the two cannot leave the file unrecorded.
     let tmp = {
