@@ -110,17 +110,14 @@ pub fn decide_with(
         .iter()
         .find(|p| p.key.as_deref() == Some(key.as_str()))
         .expect("may_decide found the approver");
-    if ws
-        .config
-        .level(req.level)
-        .is_some_and(|l| l.require_responses)
-        && req.decision == Decision::Approve
-    {
+    // The version's own roster says whether the level needs every comment
+    // answered; the comments are those made on this version or before it.
+    if level.require_responses && req.decision == Decision::Approve {
         let review = super::review::load_review(ws, slug)?;
         let open = review
             .threads
             .iter()
-            .filter(|t| t.comment.level == req.level && t.is_open())
+            .filter(|t| t.comment.level == req.level && t.comment.version <= n && t.is_open())
             .count();
         if open > 0 {
             return Err(refuse(format!(

@@ -56,6 +56,7 @@ pub(crate) fn roster_of(config: &Config) -> Roster {
                 name: l.name.clone(),
                 quorum: l.quorum,
                 approvers: l.approvers.iter().map(person).collect(),
+                require_responses: l.require_responses,
             })
             .collect(),
         clerks: config.clerks.iter().map(person).collect(),

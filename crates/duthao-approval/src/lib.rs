@@ -55,6 +55,10 @@ pub struct LevelRule {
     pub quorum: u32,
     /// Who may approve at it.
     pub approvers: Vec<Person>,
+    /// Whether every comment of the level needs a response before it
+    /// approves (checked by `approve`; comments are not signed, so `verify`
+    /// cannot prove when they were answered).
+    pub require_responses: bool,
 }
 
 /// Who may sign what, as one version's `duthao.toml` says.
