@@ -60,6 +60,9 @@ struct Fx {
 struct Roster {
     /// The drafter's key also listed at level 1 (under another email).
     drafter_at_l1: bool,
+    /// Level 1 approves only when its comments are answered, and one body
+    /// comments at it.
+    l1_requires_responses: bool,
 }
 
 fn keygen(dir: &Path, name: &str) {
@@ -173,6 +176,14 @@ impl Fx {
         );
         let l3 = format!("{}{}", entry("c"), extras(L3));
         let (vt_name, vt_email) = person("vt");
+        let (responses, bodies) = if opts.l1_requires_responses {
+            (
+                "require_responses = true\n",
+                format!("\n[[bodies]]\nname = \"Ban Tuyên giáo\"\nlevel = \"{L1}\"\n"),
+            )
+        } else {
+            ("", String::new())
+        };
         format!(
             r#"profile = "party"
 
@@ -191,7 +202,7 @@ name = "Cấp cơ sở"
 id = "{L1}"
 name = "Ban Tổ chức Tỉnh ủy"
 quorum = 1
-approvers = [
+{responses}approvers = [
 {l1}]
 
 [[levels]]
@@ -212,7 +223,7 @@ approvers = [
 name = "{vt_name}"
 email = "{vt_email}"
 key = "{}"
-"#,
+{bodies}"#,
             self.public("vt")
         )
     }
@@ -776,6 +787,7 @@ fn number_changed_or_reused() {
 fn self_approval() {
     let fx = Fx::with(Roster {
         drafter_at_l1: true,
+        ..Roster::default()
     });
     fx.refused(
         &[
@@ -996,6 +1008,41 @@ fn no_version_after_issue() {
     assert_eq!(out.status.code(), Some(0), "{}", out_text(&out));
 }
 
+/// A level with `require_responses` approves only once every comment of its
+/// level has the drafter's answer; other levels' comments do not hold it up.
+fn a_level_that_requires_responses_waits_for_them() {
+    let fx = Fx::with(Roster {
+        l1_requires_responses: true,
+        ..Roster::default()
+    });
+    let added = fx.ws.json(&[
+        "comment",
+        "add",
+        SLUG,
+        "Đề nghị bổ sung chỉ tiêu.",
+        "--by",
+        "Ban Tuyên giáo",
+    ]);
+    let id = added["events"][0]["id"]
+        .as_str()
+        .or_else(|| added["id"].as_str())
+        .unwrap_or_else(|| panic!("the comment's id: {added}"))
+        .to_string();
+    fx.refused(
+        &["approve", SLUG, "--level", L1, "--key", &fx.key_str("a")],
+        &["no response", "1 comment"],
+    );
+    fx.ok(&[
+        "comment",
+        "respond",
+        &id,
+        "--explain",
+        "Đã có trong mục II.",
+    ]);
+    fx.approve(L1, "a");
+    fx.verify_clean();
+}
+
 fn main() {
     let args = libtest_mimic::Arguments::from_args();
     let needs = [outside::GIT, outside::SSH_KEYGEN];
@@ -1007,6 +1054,10 @@ fn main() {
     let t = |name: &str, f: fn()| outside::trial(name, &needs, f);
     let trials = vec![
         t("happy_path", happy_path),
+        t(
+            "a_level_that_requires_responses_waits_for_them",
+            a_level_that_requires_responses_waits_for_them,
+        ),
         t("forged_signature", forged_signature),
         t("key_not_listed", key_not_listed),
         t("wrong_level", wrong_level),

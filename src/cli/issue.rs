@@ -48,7 +48,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
         issued.slug,
         issued.version,
         issued.number_text,
-        issued.date,
+        duthao::ops::date_vi(&issued.date),
         issued.register
     )?;
     outln!(

@@ -37,19 +37,11 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
         outln!(
             "{}  {}  {}  {}  {}",
             pad(&e.number_text, 14),
-            pad(&date_vi(&e.date), 10),
+            pad(&duthao::ops::date_vi(&e.date), 10),
             pad(&cut(&e.kind, 12), 12),
             pad(&cut(&e.title, 50), 50),
             e.signer
         )?;
     }
     Ok(())
-}
-
-fn date_vi(d: &str) -> String {
-    let mut p = d.splitn(3, '-');
-    match (p.next(), p.next(), p.next()) {
-        (Some(y), Some(m), Some(day)) => format!("{day}/{m}/{y}"),
-        _ => d.to_string(),
-    }
 }

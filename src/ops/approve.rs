@@ -186,14 +186,5 @@ fn latest_commit(record: &SignOff, n: u32) -> duthao_store::ObjectId {
 
 /// `2026-11-30T10:04:05+07:00`.
 pub(crate) fn rfc3339(when: When) -> String {
-    let offset = time::UtcOffset::from_whole_seconds(when.offset_minutes * 60)
-        .unwrap_or(time::UtcOffset::UTC);
-    time::OffsetDateTime::from_unix_timestamp(when.seconds)
-        .map(|t| t.to_offset(offset))
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_else(|| when.seconds.to_string())
+    super::signoff::time_rfc3339_at(when.seconds, when.offset_minutes)
 }

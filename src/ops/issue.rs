@@ -345,17 +345,35 @@ impl Numbering {
 /// numbering counts (a number taken by a bad record is still taken).
 fn register_entries(ws: &Workspace) -> Result<Vec<RegisterEntry>> {
     let mut out = Vec::new();
-    for tag in ws.store().signed_tags("duthao/")? {
-        let Some(rest) = tag.name.strip_prefix("duthao/") else {
+    for (slug, tag) in issue_tags(ws)? {
+        let Ok(f) = duthao_approval::parse_issue(&tag.message) else {
+            continue;
+        };
+        out.push(entry(ws, &slug, &f, &tag.name, &f.clerk_name));
+    }
+    Ok(out)
+}
+
+/// Every `duthao/<slug>/issued` tag, with its draft.
+fn issue_tags(ws: &Workspace) -> Result<Vec<(String, duthao_store::SignedTag)>> {
+    let names = ws.store().tag_names("duthao/")?;
+    let mut out = Vec::new();
+    for name in names {
+        let Some(rest) = name.strip_prefix("duthao/") else {
             continue;
         };
         let Some((slug, "issued")) = rest.split_once('/') else {
             continue;
         };
-        let Ok(f) = duthao_approval::parse_issue(&tag.message) else {
-            continue;
-        };
-        out.push(entry(ws, slug, &f, &tag.name, &f.clerk_name));
+        let slug = slug.to_string();
+        if let Some(tag) = ws
+            .store()
+            .signed_tags(&name)?
+            .into_iter()
+            .find(|t| t.name == name)
+        {
+            out.push((slug, tag));
+        }
     }
     Ok(out)
 }
@@ -403,21 +421,15 @@ fn entry(ws: &Workspace, slug: &str, f: &IssueFields, tag: &str, clerk: &str) ->
 /// order of date then number; of one year when `year` is given.
 pub fn register(ws: &Workspace, year: Option<i32>) -> Result<Vec<RegisterEntry>> {
     let mut out = Vec::new();
-    for tag in ws.store().signed_tags("duthao/")? {
-        let Some(rest) = tag.name.strip_prefix("duthao/") else {
-            continue;
-        };
-        let Some((slug, "issued")) = rest.split_once('/') else {
-            continue;
-        };
-        let record = signoff(ws, slug)?;
+    for (slug, _) in issue_tags(ws)? {
+        let record = signoff(ws, &slug)?;
         let Some(issued) = &record.assessment.issued else {
             continue;
         };
         if year.is_some_and(|y| !issued.fields.date.starts_with(&format!("{y:04}-"))) {
             continue;
         }
-        out.push(entry(ws, slug, &issued.fields, &issued.tag, &issued.clerk));
+        out.push(entry(ws, &slug, &issued.fields, &issued.tag, &issued.clerk));
     }
     out.sort_by(|a, b| {
         (a.date.as_str(), a.register.as_str(), a.number).cmp(&(

@@ -46,7 +46,7 @@ pub use review::{
     load_review, place_all, place_in, redline_notes, reply, respond, review_rel, review_summary,
     review_version, roster, show, state_vi, withdraw,
 };
-pub use signoff::{SignOff, open_step, signoff, stage_vi};
+pub use signoff::{SignOff, date_vi, open_step, signoff, stage_vi};
 pub use snapshot::{Origin, Purpose, Snapshot, snapshot};
 pub use status::{
     ApprovalStatus, DraftStatus, LevelApproval, NextStep, Stage, VersionInfo, status,

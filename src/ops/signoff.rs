@@ -309,8 +309,8 @@ pub fn open_step(record: &SignOff) -> String {
     }
 }
 
-/// `2026-12-01` as "01/12/2026".
-pub(crate) fn date_vi(date: &str) -> String {
+/// `2026-12-01` as "01/12/2026", as registers and documents write dates.
+pub fn date_vi(date: &str) -> String {
     let mut parts = date.splitn(3, '-');
     match (parts.next(), parts.next(), parts.next()) {
         (Some(y), Some(m), Some(d)) => format!("{d}/{m}/{y}"),
@@ -352,7 +352,15 @@ pub(crate) fn final_properties(
 }
 
 fn time_rfc3339(seconds: i64) -> String {
+    time_rfc3339_at(seconds, 0)
+}
+
+/// RFC 3339 of a git time: Unix seconds and the writer's offset in minutes.
+pub(crate) fn time_rfc3339_at(seconds: i64, offset_minutes: i32) -> String {
+    let offset =
+        time::UtcOffset::from_whole_seconds(offset_minutes * 60).unwrap_or(time::UtcOffset::UTC);
     time::OffsetDateTime::from_unix_timestamp(seconds)
+        .map(|t| t.to_offset(offset))
         .ok()
         .and_then(|t| {
             t.format(&time::format_description::well_known::Rfc3339)

@@ -771,15 +771,7 @@ fn check_decision(
     if let Some(why) = &d.unreadable {
         return Err(format!("the tag cannot be read: {why}"));
     }
-    let key = match &d.signature {
-        Signature::Valid(k) => k.clone(),
-        Signature::Unsigned => return Err("the tag is not signed; an approval must be".into()),
-        Signature::Invalid(why) => {
-            return Err(format!(
-                "the signature does not hold (forged or altered): {why}"
-            ));
-        }
-    };
+    let key = signer(&d.signature, "an approval")?;
     let f = d
         .fields
         .as_ref()
@@ -908,15 +900,7 @@ fn check_issue(
     if let Some(why) = &t.unreadable {
         return Err(format!("the tag cannot be read: {why}"));
     }
-    let key = match &t.signature {
-        Signature::Valid(k) => k.clone(),
-        Signature::Unsigned => return Err("the issue tag is not signed".into()),
-        Signature::Invalid(why) => {
-            return Err(format!(
-                "the signature does not hold (forged or altered): {why}"
-            ));
-        }
-    };
+    let key = signer(&t.signature, "an issue")?;
     let f = t
         .fields
         .as_ref()
@@ -1017,6 +1001,17 @@ fn check_issue(
         clerk: clerk.name.clone(),
         time: t.time,
     })
+}
+
+/// The key that signed, or why the tag does not count.
+fn signer(signature: &Signature, what: &str) -> Result<String, String> {
+    match signature {
+        Signature::Valid(k) => Ok(k.clone()),
+        Signature::Unsigned => Err(format!("the tag is not signed; {what} must be")),
+        Signature::Invalid(why) => Err(format!(
+            "the signature does not hold (forged or altered): {why}"
+        )),
+    }
 }
 
 fn short(hex: &str) -> &str {
