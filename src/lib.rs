@@ -43,8 +43,8 @@ pub(crate) use duthao_docx as docx;
 /// itself is reached through [`workspace::Workspace`]).
 pub mod store {
     pub use duthao_store::{
-        Identity, KeyFile, ObjectId, Rev, Revision, SignError, SigningBackend, SshKeygen,
-        StoreError, Version,
+        AllowedSigner, Identity, KeyFile, ObjectId, Rev, Revision, SignError, SigningBackend,
+        SshKeygen, StoreError, Version, parse_allowed_signers,
     };
 }
 

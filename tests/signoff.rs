@@ -1043,6 +1043,62 @@ fn a_level_that_requires_responses_waits_for_them() {
     fx.verify_clean();
 }
 
+/// `verify --trust FILE` checks every signature that counts against the
+/// organisation's own allowed-signers file, kept outside the repository:
+/// the repository's roster passes only when the organisation lists the
+/// same keys for the same people.
+fn verify_trusts_the_organisation_s_keys_over_the_repository_s() {
+    let fx = Fx::new();
+    fx.approve_all();
+    fx.issue();
+    let org = fx.ws.sandbox.path().join("org_allowed_signers");
+    let ours = fs::read_to_string(fx.ws.root.join(".duthao/allowed_signers")).unwrap();
+    fs::write(&org, &ours).unwrap();
+    let org_s = org.display().to_string();
+    let out = fx.run(&["verify", "--trust", &org_s]);
+    assert_eq!(out.status.code(), Some(0), "{}", out_text(&out));
+
+    // The organisation does not know c's key: the level-3 approval is named.
+    let c_key = fx.public("c");
+    let c_key = c_key
+        .split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let without_c: String = ours
+        .lines()
+        .filter(|l| !l.contains(&c_key))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    fs::write(&org, without_c).unwrap();
+    let out = fx.run(&["verify", "--trust", &org_s]);
+    let text = out_text(&out);
+    assert_eq!(out.status.code(), Some(3), "{text}");
+    assert!(
+        text.contains("does not list") && text.contains("c@example.vn"),
+        "{text}"
+    );
+    assert!(text.contains(&format!("signoff/v1/{L3}/")), "{text}");
+
+    // The right key under another person's email does not pass either.
+    let moved = ours.replace("c@example.vn", "someone@example.vn");
+    fs::write(&org, moved).unwrap();
+    assert_eq!(
+        fx.run(&["verify", "--trust", &org_s]).status.code(),
+        Some(3)
+    );
+
+    // A file that is not in the format: the line is named, exit 1.
+    fs::write(&org, "a@example.vn\n").unwrap();
+    let out = fx.run(&["verify", "--trust", &org_s]);
+    assert_eq!(out.status.code(), Some(1), "{}", out_text(&out));
+    assert!(
+        out_text(&out).contains("org_allowed_signers:1"),
+        "{}",
+        out_text(&out)
+    );
+}
+
 fn main() {
     let args = libtest_mimic::Arguments::from_args();
     let needs = [outside::GIT, outside::SSH_KEYGEN];
@@ -1054,6 +1110,10 @@ fn main() {
     let t = |name: &str, f: fn()| outside::trial(name, &needs, f);
     let trials = vec![
         t("happy_path", happy_path),
+        t(
+            "verify_trusts_the_organisation_s_keys_over_the_repository_s",
+            verify_trusts_the_organisation_s_keys_over_the_repository_s,
+        ),
         t(
             "a_level_that_requires_responses_waits_for_them",
             a_level_that_requires_responses_waits_for_them,

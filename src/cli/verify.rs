@@ -16,6 +16,12 @@ pub struct Args {
     /// A DOCX to check against its recorded provenance.
     #[arg(long, value_name = "FILE")]
     pub docx: Option<std::path::PathBuf>,
+    /// The organisation's own allowed-signers file (git's format), kept
+    /// outside this repository: every approval and issue must also be signed
+    /// by a key it lists for the signer. The repository's duthao.toml is only
+    /// as trustworthy as whoever can write to the repository.
+    #[arg(long, value_name = "FILE", conflicts_with = "docx")]
+    pub trust: Option<std::path::PathBuf>,
     #[arg(long)]
     pub json: bool,
 }
@@ -26,7 +32,23 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
         return docx(&ws, &ctx.cwd.join(file), args.json);
     }
     let slug = args.slug.as_deref().map(|s| ctx.slug(&ws, s)).transpose()?;
-    let v = duthao::ops::verify(&ws, slug.as_deref())?;
+    let trusted = match &args.trust {
+        Some(file) => {
+            let path = ctx.cwd.join(file);
+            let bytes =
+                duthao::fsutil::read_input(&path, 4 * 1024 * 1024, "allowed-signers files")?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| anyhow::anyhow!("{}: not UTF-8 text", file.display()))?;
+            let signers = duthao::store::parse_allowed_signers(&text)
+                .map_err(|(line, why)| anyhow::anyhow!("{}:{line}: {why}", file.display()))?;
+            Some(duthao::ops::Trusted {
+                file: file.display().to_string(),
+                signers,
+            })
+        }
+        None => None,
+    };
+    let v = duthao::ops::verify_trusting(&ws, slug.as_deref(), trusted.as_ref())?;
     if args.json {
         super::output::print_json(&v)?;
     } else {

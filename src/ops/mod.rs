@@ -52,5 +52,5 @@ pub use status::{
     ApprovalStatus, DraftStatus, LevelApproval, NextStep, Stage, VersionInfo, status,
 };
 pub use submit::{SignVersion, submit, submit_as, submit_signed_as, submit_signing};
-pub use verify::{DraftCheck, Verification, verify};
+pub use verify::{DraftCheck, Trusted, Verification, verify, verify_trusting};
 pub use verify_docx::{ChangedParagraph, DocxCheck, verify_docx};

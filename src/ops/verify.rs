@@ -59,6 +59,28 @@ impl Verification {
 
 /// Checks `slug`, or every draft with a version or a sign-off tag.
 pub fn verify(ws: &Workspace, slug: Option<&str>) -> Result<Verification> {
+    verify_trusting(ws, slug, None)
+}
+
+/// Keys the organisation trusts, from outside the repository (its own
+/// allowed-signers file), and the file's name for messages.
+#[derive(Debug, Clone)]
+pub struct Trusted {
+    /// The file, as the user named it.
+    pub file: String,
+    /// Its lines.
+    pub signers: Vec<duthao_store::AllowedSigner>,
+}
+
+/// [`verify`], and every approval, rejection and issue that counts must
+/// also be signed by a key `trusted` lists for its signer: the repository's
+/// own `duthao.toml` and version tags are only as trustworthy as whoever
+/// can write to the repository.
+pub fn verify_trusting(
+    ws: &Workspace,
+    slug: Option<&str>,
+    trusted: Option<&Trusted>,
+) -> Result<Verification> {
     let slugs: Vec<String> = match slug {
         Some(s) => {
             ws.require_slug_or_history(s)?;
@@ -79,6 +101,9 @@ pub fn verify(ws: &Workspace, slug: Option<&str>) -> Result<Verification> {
         let record = signoff(ws, s)?;
         let mut problems = record.assessment.problems.clone();
         problems.extend(issued_text_problems(ws, &record)?);
+        if let Some(t) = trusted {
+            problems.extend(untrusted(&record, t));
+        }
         problems.sort();
         problems.dedup();
         drafts.push(DraftCheck {
@@ -131,6 +156,40 @@ pub fn verify(ws: &Workspace, slug: Option<&str>) -> Result<Verification> {
         }
     }
     Ok(Verification { drafts, workspace })
+}
+
+/// The signatures that count whose key the trusted file does not list for
+/// their signer.
+fn untrusted(record: &SignOff, trusted: &Trusted) -> Vec<Problem> {
+    let mut signed: Vec<(&str, &str, &str)> = record
+        .assessment
+        .versions
+        .iter()
+        .flat_map(|v| &v.levels)
+        .flat_map(|l| l.approvals.iter().chain(&l.rejections))
+        .map(|c| (c.tag.as_str(), c.email.as_str(), c.key.as_str()))
+        .collect();
+    if let Some(i) = &record.assessment.issued {
+        signed.push((i.tag.as_str(), i.clerk_email.as_str(), i.key.as_str()));
+    }
+    signed.sort();
+    signed.dedup();
+    signed
+        .into_iter()
+        .filter(|(_, email, key)| {
+            !trusted
+                .signers
+                .iter()
+                .any(|s| s.fingerprint == *key && s.allows(email))
+        })
+        .map(|(tag, email, key)| Problem {
+            subject: tag.to_string(),
+            message: format!(
+                "signed by {email} with the key {key}, which {} does not list for them: the repository's roster is not the one the organisation trusts",
+                trusted.file
+            ),
+        })
+        .collect()
 }
 
 /// An issued draft must still be what was issued: the approved text with

@@ -290,6 +290,10 @@ pub struct Issued {
     pub fields: IssueFields,
     /// The clerk, as the roster names them.
     pub clerk: String,
+    /// The clerk's email, as the roster lists it.
+    pub clerk_email: String,
+    /// The fingerprint of the key that signed the issue.
+    pub key: String,
     /// Unix seconds it was signed.
     pub time: i64,
 }
@@ -999,6 +1003,8 @@ fn check_issue(
         tag: t.tag.clone(),
         fields: f.clone(),
         clerk: clerk.name.clone(),
+        clerk_email: clerk.email.clone(),
+        key,
         time: t.time,
     })
 }

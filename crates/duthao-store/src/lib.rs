@@ -33,8 +33,9 @@ use git2::{
 pub use error::{GitFailure, StoreError};
 pub use id::{BadObjectId, ObjectId};
 pub use sign::{
-    GIT_NAMESPACE, KeyFile, KeySource, SIGNING_KEY_ENV, SignError, SigningBackend, SshKeygen,
-    backend_for, fingerprint, key_tag_id, parse_public_key, signing_key, verify_signature,
+    AllowedSigner, GIT_NAMESPACE, KeyFile, KeySource, SIGNING_KEY_ENV, SignError, SigningBackend,
+    SshKeygen, backend_for, fingerprint, key_tag_id, parse_allowed_signers, parse_public_key,
+    signing_key, verify_signature,
 };
 /// The `ssh-key` crate's public key type, which signing and verification use.
 pub use ssh_key::PublicKey as SshPublicKey;

@@ -700,3 +700,196 @@ pub fn key_tag_id(key: &PublicKey) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+/// One line of an allowed-signers file (git's `gpg.ssh.allowedSignersFile`,
+/// `ssh-keygen -Y verify -f`): who may sign with which key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllowedSigner {
+    /// The principals (emails, or patterns) the line names.
+    pub principals: Vec<String>,
+    /// The key's SHA-256 fingerprint.
+    pub fingerprint: String,
+    /// The `namespaces="…"` option, when the line restricts them.
+    pub namespaces: Option<Vec<String>>,
+    /// The line (1-based) in the file.
+    pub line: usize,
+}
+
+impl AllowedSigner {
+    /// Whether the line lets `email` sign in namespace `git`. Principals
+    /// are matched exactly (case-insensitively) or as `*`/`?` patterns, as
+    /// OpenSSH does; a `!` (negated) pattern refuses.
+    pub fn allows(&self, email: &str) -> bool {
+        let namespace_ok = self
+            .namespaces
+            .as_ref()
+            .is_none_or(|n| n.iter().any(|ns| wildcard(ns, GIT_NAMESPACE)));
+        let email = email.to_ascii_lowercase();
+        let mut allowed = false;
+        for p in &self.principals {
+            let p = p.to_ascii_lowercase();
+            if let Some(neg) = p.strip_prefix('!') {
+                if wildcard(neg, &email) {
+                    return false;
+                }
+            } else if wildcard(&p, &email) {
+                allowed = true;
+            }
+        }
+        namespace_ok && allowed
+    }
+}
+
+/// `*` and `?` matching, as OpenSSH's `match_pattern`.
+fn wildcard(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    // Iterative matching with one backtrack point: linear in practice and
+    // never recursive, whatever the file holds.
+    let (mut i, mut j) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while j < t.len() {
+        if i < p.len() && (p[i] == '?' || p[i] == t[j]) {
+            i += 1;
+            j += 1;
+        } else if i < p.len() && p[i] == '*' {
+            star = Some(i);
+            mark = j;
+            i += 1;
+        } else if let Some(s) = star {
+            i = s + 1;
+            mark += 1;
+            j = mark;
+        } else {
+            return false;
+        }
+    }
+    while i < p.len() && p[i] == '*' {
+        i += 1;
+    }
+    i == p.len()
+}
+
+/// Reads an allowed-signers file. Lines that are blank or start with `#`
+/// are skipped; a line that is not `principals [options] keytype base64
+/// [comment]` is an error naming its line. Certificate authorities
+/// (`cert-authority`) are refused: duthao checks plain keys only.
+pub fn parse_allowed_signers(text: &str) -> Result<Vec<AllowedSigner>, (usize, String)> {
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = i + 1;
+        let l = raw.trim();
+        if l.is_empty() || l.starts_with('#') {
+            continue;
+        }
+        let (principals, rest) = take_field(l);
+        let mut rest = rest.trim_start();
+        let mut namespaces = None;
+        // Options until the key type.
+        loop {
+            let (field, after) = take_field(rest);
+            if field.is_empty() {
+                return Err((line, "no key on the line".into()));
+            }
+            if field.starts_with("ssh-") || field.starts_with("ecdsa-") || field.starts_with("sk-")
+            {
+                break;
+            }
+            for opt in split_options(&field) {
+                let (name, value) = opt.split_once('=').unwrap_or((opt.as_str(), ""));
+                match name.to_ascii_lowercase().as_str() {
+                    "namespaces" => {
+                        namespaces = Some(
+                            value
+                                .trim_matches('"')
+                                .split(',')
+                                .map(|s| s.trim().to_string())
+                                .collect(),
+                        );
+                    }
+                    "cert-authority" => {
+                        return Err((
+                            line,
+                            "a certificate authority; duthao checks plain keys only".into(),
+                        ));
+                    }
+                    _ => {}
+                }
+            }
+            rest = after.trim_start();
+        }
+        let key =
+            PublicKey::from_openssh(rest).map_err(|e| (line, format!("not a public key: {e}")))?;
+        out.push(AllowedSigner {
+            principals: principals
+                .trim_matches('"')
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect(),
+            fingerprint: key.fingerprint(HashAlg::Sha256).to_string(),
+            namespaces,
+            line,
+        });
+    }
+    Ok(out)
+}
+
+/// The first whitespace-separated field (a double-quoted run counts as one
+/// piece of it) and the rest.
+fn take_field(s: &str) -> (String, &str) {
+    let mut quoted = false;
+    for (i, c) in s.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            c if c.is_whitespace() && !quoted => return (s[..i].to_string(), &s[i..]),
+            _ => {}
+        }
+    }
+    (s.to_string(), "")
+}
+
+/// Comma-separated options, commas inside quotes kept.
+fn split_options(field: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    for c in field.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                cur.push(c);
+            }
+            ',' if !quoted => out.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}
+
+#[cfg(test)]
+mod allowed_signers_tests {
+    use super::*;
+
+    #[test]
+    fn lines_of_git_s_format_read() {
+        let key =
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIORpMdMqg2RTuGLAlu3ZVZSXXa7/1hTqGn5BGtcBCkLV";
+        let text = format!(
+            "# comment\n\na@example.vn namespaces=\"git\" {key} a\n\"b@x.vn,*@y.vn\" valid-after=\"20260101\",namespaces=\"file,git\" {key}\n!c@y.vn,*@y.vn {key}\n"
+        );
+        let signers = parse_allowed_signers(&text).unwrap();
+        assert_eq!(signers.len(), 3);
+        assert!(signers[0].allows("A@example.vn"));
+        assert!(!signers[0].allows("b@example.vn"));
+        assert!(signers[1].allows("d@y.vn") && signers[1].allows("b@x.vn"));
+        assert!(!signers[2].allows("c@y.vn") && signers[2].allows("e@y.vn"));
+        assert_eq!(signers[1].line, 4);
+        let only_file = format!("a@x.vn namespaces=\"file\" {key}\n");
+        assert!(!parse_allowed_signers(&only_file).unwrap()[0].allows("a@x.vn"));
+        assert_eq!(parse_allowed_signers("a@x.vn\n").unwrap_err().0, 1);
+        assert!(parse_allowed_signers(&format!("a cert-authority {key}")).is_err());
+        assert!(wildcard("*a*b*c*d*e*f*", &"a".repeat(5000)) == false);
+    }
+}
