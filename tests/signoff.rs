@@ -979,6 +979,12 @@ fn carried_approval_needs_the_signer_still_listed() {
     fx.approve(L1, "a");
     fx.edit_and_commit(SLUG, "date: 2026-02-10", "date: 2026-02-11");
     fx.submit();
+    // status says the approval carried over, and from which version.
+    let status = fx.ok(&["status", SLUG]);
+    assert!(
+        status.contains("giữ kết quả duyệt của lần 1") && status.contains("(lần 1)"),
+        "{status}"
+    );
     fx.approve(L2, "b1");
     fx.verify_clean();
 }

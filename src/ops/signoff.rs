@@ -239,6 +239,14 @@ fn roster_of_blob(ws: &Workspace, blob: ObjectId) -> std::result::Result<Roster,
 /// duyệt: 1/3", "đã ban hành: số 15-NQ/TU ngày 01/12/2026".
 pub fn stage_vi(record: &SignOff) -> String {
     use duthao_approval::Stage;
+    // Decisions that carried over from an identical earlier version are
+    // said, so nobody takes them for decisions on this version.
+    let carried = record
+        .assessment
+        .latest()
+        .and_then(|v| v.carried_from)
+        .map(|from| format!(" (giữ kết quả duyệt của lần {from}: văn bản không đổi)"))
+        .unwrap_or_default();
     match record.assessment.stage() {
         Stage::NoVersion => "chưa có dự thảo".into(),
         Stage::NoLevels => "không có cấp phê duyệt".into(),
@@ -248,19 +256,13 @@ pub fn stage_vi(record: &SignOff) -> String {
             have,
             need,
             ..
-        } => {
-            let carried = record
-                .assessment
-                .latest()
-                .and_then(|v| v.carried_from)
-                .map(|from| format!(" (giữ phê duyệt của lần {from})"))
-                .unwrap_or_default();
-            format!("lần {version}: chờ {name} duyệt: {have}/{need}{carried}")
-        }
+        } => format!("lần {version}: chờ {name} duyệt: {have}/{need}{carried}"),
         Stage::Rejected { version, name, .. } => {
-            format!("lần {version}: {name} không phê duyệt")
+            format!("lần {version}: {name} không phê duyệt{carried}")
         }
-        Stage::Approved { version } => format!("lần {version}: đã duyệt đủ, chờ ban hành"),
+        Stage::Approved { version } => {
+            format!("lần {version}: đã duyệt đủ, chờ ban hành{carried}")
+        }
         Stage::Issued {
             version,
             number,

@@ -245,7 +245,17 @@ pub(crate) fn approval_status(ws: &Workspace, slug: &str) -> Result<Option<Appro
                         name: l.name.clone(),
                         have: l.approvals.len(),
                         need: l.quorum,
-                        approvers: l.approvals.iter().map(|c| c.name.clone()).collect(),
+                        approvers: l
+                            .approvals
+                            .iter()
+                            .map(|c| {
+                                if Some(c.version) == latest.map(|v| v.n) {
+                                    c.name.clone()
+                                } else {
+                                    format!("{} (lần {})", c.name, c.version)
+                                }
+                            })
+                            .collect(),
                         rejected: l
                             .rejections
                             .iter()
