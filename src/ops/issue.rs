@@ -185,26 +185,34 @@ pub fn issue_with(
     let number_text = numbering.text(number);
 
     let issued_text = set_issue_fields(&version_text, number, date).ok_or_else(|| {
-        refuse("the draft has no front matter to write the number and the date in".into())
+        refuse(format!(
+            "{}: the front matter's `number` or `date` is not a plain top-level line (`number: 15`, `date: 2026-03-05`, or empty), so writing them could change other text; make them plain lines, commit and submit again",
+            Workspace::draft_rel(slug).display()
+        ))
     })?;
-    // What was written must read back as exactly this number and date, with
-    // the approved text unchanged.
-    let check =
-        crate::model::reader::read_front_matter(issued_text.clone(), &Workspace::draft_rel(slug));
-    match check {
-        Ok(f) if f.number == Some(number) && f.date == Some(date) => {}
-        _ => {
-            return Err(refuse(
-                "the number and the date could not be written into the front matter (is `number` or `date` written in an unusual form?); write them as `number:` and `date:` lines".into(),
-            ));
+    // What was written must read back as exactly this number and date, and
+    // every other field as it reads in the approved version.
+    let rel = Workspace::draft_rel(slug);
+    let before = crate::model::reader::read_front_matter(version_text.clone(), &rel);
+    let after = crate::model::reader::read_front_matter(issued_text.clone(), &rel);
+    let same = match (before, after) {
+        (Ok(mut b), Ok(a)) if a.number == Some(number) && a.date == Some(date) => {
+            b.number = a.number;
+            b.date = a.date;
+            b == a
         }
+        _ => false,
+    };
+    if !same {
+        return Err(refuse(
+            "the number and the date cannot be written into this front matter without touching anything else; write them as plain top-level lines `number:` and `date:`".into(),
+        ));
     }
     if content_sha256(&issued_text) != approved {
         return Err(refuse(
             "writing the number and the date would change the approved text".into(),
         ));
     }
-    let rel = Workspace::draft_rel(slug);
     crate::fsutil::write_owned(&ws.root().join(&rel), issued_text.as_bytes(), "drafts")?;
     let summary = format!(
         "Ban hành {slug}: số {number_text} ngày {}",

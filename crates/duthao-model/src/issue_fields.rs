@@ -10,102 +10,175 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::DocDate;
+use crate::{DocDate, FrontMatter};
 
 /// Put before the text in the hash, so the hash of a draft cannot be taken
 /// for the hash of a file.
 const DOMAIN: &[u8] = b"duthao approved text v1\n";
 
-/// The front-matter keys issuing may set.
-const ISSUE_KEYS: [&str; 2] = ["number", "date"];
-
 /// The hex SHA-256 of a draft's text (as [`crate::reader::decode`] gives it)
 /// without its front matter's top-level `number` and `date` entries: what an
 /// approval records and what issuing must leave unchanged.
+///
+/// An entry is left out only when it is provably the top-level key: a line
+/// `number: 15` or `date: 2026-03-05` (or with the value empty) at column 0,
+/// at most one of each, no line break YAML knows other than LF in the front
+/// matter, and the front matter read without those lines equal, field by
+/// field, to the front matter read with them and the two fields emptied. A
+/// line that only looks like one (inside a quoted string running over
+/// several lines, say) is hashed like every other byte, so issuing cannot
+/// change it.
 pub fn content_sha256(text: &str) -> String {
     let mut hasher = Sha256::new();
     hasher.update(DOMAIN);
-    for piece in without_issue_fields(text) {
-        hasher.update(piece.as_bytes());
+    match analyse(text) {
+        Some(a) if a.plain => {
+            hasher.update(b"---\n");
+            for (line, issue) in a.lines.iter().zip(&a.issue) {
+                if issue.is_none() {
+                    hasher.update(line.as_bytes());
+                }
+            }
+            // A marker between front matter and body, so that moving a line
+            // across the closing `---` cannot give the same hash.
+            hasher.update(b"\0");
+            hasher.update(text[a.front_end..].as_bytes());
+        }
+        _ => hasher.update(text.as_bytes()),
     }
     format!("{:x}", hasher.finalize())
 }
 
 /// The text with the front matter's `number` and `date` set to `number` and
 /// `date`, every other byte kept. Existing entries are replaced where they
-/// stand (with any continuation lines); missing ones are added at the end
-/// of the front matter. `None` when the text has no front matter.
+/// stand; missing ones are added at the end of the front matter. `None`
+/// when the text has no front matter, or when its `number` or `date` is not
+/// a plain top-level line (see [`content_sha256`]): issuing such a text
+/// could change more than the two fields.
 pub fn set_issue_fields(text: &str, number: u32, date: DocDate) -> Option<String> {
-    let (front_end, lines) = front_matter_lines(text)?;
+    let a = analyse(text)?;
+    if !a.plain {
+        return None;
+    }
     let mut out = String::with_capacity(text.len() + 40);
     out.push_str("---\n");
-    let mut wrote_number = false;
-    let mut wrote_date = false;
-    let mut skipping = false;
-    for line in lines {
-        if let Some(key) = issue_key(line) {
-            skipping = true;
-            let already = if key == "number" {
-                &mut wrote_number
-            } else {
-                &mut wrote_date
-            };
-            if !*already {
-                *already = true;
-                push_entry(&mut out, key, number, date);
+    let (mut wrote_number, mut wrote_date) = (false, false);
+    for (line, issue) in a.lines.iter().zip(&a.issue) {
+        match issue {
+            Some("number") => {
+                out.push_str(&format!("number: {number}\n"));
+                wrote_number = true;
             }
-            continue;
+            Some(_) => {
+                out.push_str(&format!("date: {date}\n"));
+                wrote_date = true;
+            }
+            None => out.push_str(line),
         }
-        if skipping && is_continuation(line) {
-            continue;
-        }
-        skipping = false;
-        out.push_str(line);
     }
     if !out.ends_with('\n') {
         out.push('\n');
     }
     if !wrote_number {
-        push_entry(&mut out, "number", number, date);
+        out.push_str(&format!("number: {number}\n"));
     }
     if !wrote_date {
-        push_entry(&mut out, "date", number, date);
-    }
-    out.push_str(&text[front_end..]);
-    Some(out)
-}
-
-fn push_entry(out: &mut String, key: &str, number: u32, date: DocDate) {
-    if key == "number" {
-        out.push_str(&format!("number: {number}\n"));
-    } else {
         out.push_str(&format!("date: {date}\n"));
     }
+    out.push_str(&text[a.front_end..]);
+    // The result must itself be plain, with exactly these values.
+    let check = analyse(&out)?;
+    if !check.plain {
+        return None;
+    }
+    let front: FrontMatter = serde_yaml_ng::from_str(&check.yaml(false)).ok()?;
+    (front.number == Some(number) && front.date == Some(date)).then_some(out)
 }
 
-/// The pieces of `text` that the hash covers, in order.
-fn without_issue_fields(text: &str) -> Vec<&str> {
-    let Some((front_end, lines)) = front_matter_lines(text) else {
-        return vec![text];
-    };
-    let mut pieces = vec!["---\n"];
-    let mut skipping = false;
-    for line in lines {
-        if issue_key(line).is_some() {
-            skipping = true;
-            continue;
-        }
-        if skipping && is_continuation(line) {
-            continue;
-        }
-        skipping = false;
-        pieces.push(line);
+/// The front matter's lines, which of them are plain issue entries, and
+/// whether leaving those out is provably the same as emptying the fields.
+struct Analysis<'a> {
+    front_end: usize,
+    lines: Vec<&'a str>,
+    issue: Vec<Option<&'static str>>,
+    plain: bool,
+}
+
+impl Analysis<'_> {
+    fn yaml(&self, without_issue: bool) -> String {
+        self.lines
+            .iter()
+            .zip(&self.issue)
+            .filter(|(_, i)| !without_issue || i.is_none())
+            .map(|(l, _)| *l)
+            .collect()
     }
-    // A marker between front matter and body, so that moving a line across
-    // the closing `---` cannot give the same hash.
-    pieces.push("\u{0}");
-    pieces.push(&text[front_end..]);
-    pieces
+}
+
+fn analyse(text: &str) -> Option<Analysis<'_>> {
+    let (front_end, lines) = front_matter_lines(text)?;
+    let issue: Vec<Option<&'static str>> = lines.iter().map(|l| plain_issue_line(l)).collect();
+    let mut a = Analysis {
+        front_end,
+        lines,
+        issue,
+        plain: true,
+    };
+    let count = |k: &str| a.issue.iter().filter(|i| **i == Some(k)).count();
+    if count("number") > 1 || count("date") > 1 {
+        a.plain = false;
+        return Some(a);
+    }
+    // YAML also breaks lines at CR, NEL, LS and PS; a "line" here could
+    // then hold a second key.
+    if text[..front_end].contains(['\r', '\u{85}', '\u{2028}', '\u{2029}']) {
+        a.plain = false;
+        return Some(a);
+    }
+    if a.issue.iter().any(Option::is_some) {
+        let with: Result<FrontMatter, _> = serde_yaml_ng::from_str(&a.yaml(false));
+        let without: Result<FrontMatter, _> = serde_yaml_ng::from_str(&a.yaml(true));
+        a.plain = match (with, without) {
+            (Ok(mut with), Ok(without)) => {
+                with.number = None;
+                with.date = None;
+                with == without
+            }
+            _ => false,
+        };
+    }
+    Some(a)
+}
+
+/// `number` or `date` when the line is exactly `key:` with an empty value,
+/// digits (number) or `YYYY-MM-DD` (date), at column 0.
+fn plain_issue_line(line: &str) -> Option<&'static str> {
+    let body = line.strip_suffix('\n').unwrap_or(line);
+    for key in ["number", "date"] {
+        let Some(rest) = body.strip_prefix(key).and_then(|r| r.strip_prefix(':')) else {
+            continue;
+        };
+        if !rest.is_empty() && !rest.starts_with([' ', '\t']) {
+            return None;
+        }
+        let v = rest.trim_matches([' ', '\t']);
+        let ok = v.is_empty()
+            || match key {
+                "number" => v.len() <= 9 && v.bytes().all(|b| b.is_ascii_digit()),
+                _ => {
+                    v.len() == 10
+                        && v.bytes().enumerate().all(|(i, b)| {
+                            if i == 4 || i == 7 {
+                                b == b'-'
+                            } else {
+                                b.is_ascii_digit()
+                            }
+                        })
+                }
+            };
+        return ok.then_some(key);
+    }
+    None
 }
 
 /// Where the front matter's lines end (the offset of its closing `---`
@@ -125,28 +198,11 @@ fn front_matter_lines(text: &str) -> Option<(usize, Vec<&str>)> {
     None
 }
 
-/// `number` or `date` when the line opens that top-level entry.
-fn issue_key(line: &str) -> Option<&'static str> {
-    ISSUE_KEYS.into_iter().find(|k| {
-        line.strip_prefix(k)
-            .and_then(|r| r.trim_start_matches([' ', '\t']).strip_prefix(':'))
-            .is_some()
-    })
-}
-
-/// A line that belongs to the entry above it: indented, blank, or a
-/// sequence item at column 0 (YAML allows `key:\n- item`).
-fn is_continuation(line: &str) -> bool {
-    line.starts_with([' ', '\t'])
-        || line.trim().is_empty()
-        || (line.starts_with('-') && !line.starts_with("---") && line[1..].starts_with([' ', '\n']))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const DRAFT: &str = "---\nkind: nghi-quyet\nnumber:\nplace: Thái Nguyên\ndate: 2026-03-05\ntitle: về X\n---\n\nThân bài.\n";
+    const DRAFT: &str = "---\nkind: nghi-quyet\nissuer:\n  name: TỈNH ỦY\nnumber:\nplace: Thái Nguyên\ndate: 2026-03-05\ntitle: về X\n---\n\nThân bài.\n";
 
     fn date(s: &str) -> DocDate {
         DocDate::parse(s).unwrap()
@@ -157,7 +213,7 @@ mod tests {
         let issued = set_issue_fields(DRAFT, 15, date("2026-04-01")).unwrap();
         assert_eq!(
             issued,
-            "---\nkind: nghi-quyet\nnumber: 15\nplace: Thái Nguyên\ndate: 2026-04-01\ntitle: về X\n---\n\nThân bài.\n"
+            "---\nkind: nghi-quyet\nissuer:\n  name: TỈNH ỦY\nnumber: 15\nplace: Thái Nguyên\ndate: 2026-04-01\ntitle: về X\n---\n\nThân bài.\n"
         );
         assert_eq!(content_sha256(&issued), content_sha256(DRAFT));
         let again = set_issue_fields(&issued, 16, date("2026-04-02")).unwrap();
@@ -166,11 +222,11 @@ mod tests {
 
     #[test]
     fn missing_fields_are_added_at_the_end_of_the_front_matter() {
-        let t = "---\nkind: nghi-quyet\ntitle: về X\n---\nBody\n";
+        let t = "---\nkind: nghi-quyet\nissuer:\n  name: A\ntitle: về X\n---\nBody\n";
         let issued = set_issue_fields(t, 3, date("2026-01-09")).unwrap();
         assert_eq!(
             issued,
-            "---\nkind: nghi-quyet\ntitle: về X\nnumber: 3\ndate: 2026-01-09\n---\nBody\n"
+            "---\nkind: nghi-quyet\nissuer:\n  name: A\ntitle: về X\nnumber: 3\ndate: 2026-01-09\n---\nBody\n"
         );
         assert_eq!(content_sha256(&issued), content_sha256(t));
     }
@@ -191,14 +247,47 @@ mod tests {
     }
 
     #[test]
-    fn continuation_lines_go_with_their_entry() {
-        let t = "---\nkind: a\ndate:\n  2026-01-01\nnumber:\n- 1\ntitle: b\n---\nx\n";
-        let issued = set_issue_fields(t, 2, date("2026-02-02")).unwrap();
-        assert_eq!(
-            issued,
-            "---\nkind: a\ndate: 2026-02-02\nnumber: 2\ntitle: b\n---\nx\n"
-        );
-        assert_eq!(content_sha256(&issued), content_sha256(t));
+    fn entries_that_are_not_plain_lines_are_hashed_and_not_set() {
+        // A value over two lines, a quoted value, a duplicate: not plain.
+        for t in [
+            "---\nkind: a\nissuer:\n  name: A\ntitle: b\ndate:\n  2026-01-01\n---\nx\n",
+            "---\nkind: a\nissuer:\n  name: A\ntitle: b\nnumber: \"5\"\n---\nx\n",
+            "---\nkind: a\nissuer:\n  name: A\ntitle: b\nnumber: 5\nnumber: 6\n---\nx\n",
+        ] {
+            assert!(set_issue_fields(t, 2, date("2026-02-02")).is_none(), "{t}");
+        }
+    }
+
+    /// A line that looks like an entry inside a quoted string running over
+    /// several lines is part of the string: removing it would change the
+    /// title, so it is hashed, and issuing is refused.
+    #[test]
+    fn a_look_alike_line_inside_a_string_is_not_an_entry() {
+        let t =
+            "---\nkind: a\nissuer:\n  name: A\ntitle: \"Về việc\nnumber: 5\ntăng lương\"\n---\nx\n";
+        let changed = t.replace("number: 5", "number: 6");
+        assert_ne!(content_sha256(t), content_sha256(&changed));
+        assert!(set_issue_fields(t, 9, date("2026-02-02")).is_none());
+        // The signer swap: two look-alike lines opening and closing strings.
+        let swap = "---\nkind: a\nissuer:\n  name: A\ntitle: b\nnumber:\ndate:\nx: \"\nnumber: \"\nsigner: {authority: A, title: B, name: Nguyễn Văn A}\ny: \"\nsigner: {authority: A, title: B, name: Trần Văn B}\nnumber: \"\n---\nx\n";
+        if let Some(issued) = set_issue_fields(swap, 15, date("2026-02-02")) {
+            assert!(!issued.contains("Trần Văn B") || issued.contains("Nguyễn Văn A"));
+            let before: FrontMatter =
+                serde_yaml_ng::from_str(&swap[4..swap.find("\n---\n").unwrap() + 1]).unwrap();
+            let after: FrontMatter =
+                serde_yaml_ng::from_str(&issued[4..issued.find("\n---\n").unwrap() + 1]).unwrap();
+            assert_eq!(before.signer, after.signer);
+        }
+    }
+
+    /// A carriage return alone is a line break to YAML: a "line" holding
+    /// `date: …\rtitle: …` must not hide the title from the hash.
+    #[test]
+    fn other_line_breaks_hide_nothing() {
+        let a = "---\nkind: a\nissuer:\n  name: A\ntitle: b\ndate: 2026-01-01\rtitle: B\n---\nx\n";
+        let b = a.replace("title: B", "title: C");
+        assert_ne!(content_sha256(a), content_sha256(&b));
+        assert!(set_issue_fields(a, 1, date("2026-02-02")).is_none());
     }
 
     #[test]
