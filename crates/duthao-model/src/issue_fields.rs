@@ -42,7 +42,7 @@ pub fn content_sha256(text: &str) -> String {
             // A marker between front matter and body, so that moving a line
             // across the closing `---` cannot give the same hash.
             hasher.update(b"\0");
-            hasher.update(text[a.front_end..].as_bytes());
+            hasher.update(&text.as_bytes()[a.front_end..]);
         }
         _ => hasher.update(text.as_bytes()),
     }
