@@ -448,6 +448,10 @@ key = "{}"
             slug: slug.to_string(),
             version: n,
             commit: commit.clone(),
+            version_tag: self
+                .git(&["rev-parse", &format!("refs/tags/duthao/{slug}/v{n}")])
+                .trim()
+                .to_string(),
             content: self.content(slug, &commit),
             level: level.to_string(),
             decision: Decision::Approve,
@@ -627,6 +631,10 @@ fn quorum_padded() {
         slug: SLUG.into(),
         version: 1,
         commit: commit.clone(),
+        version_tag: fx
+            .git(&["rev-parse", &format!("refs/tags/duthao/{SLUG}/v1")])
+            .trim()
+            .to_string(),
         content: fx.content(SLUG, &commit),
         level: L2.into(),
         decision: Decision::Approve,
@@ -1105,6 +1113,44 @@ fn verify_trusts_the_organisation_s_keys_over_the_repository_s() {
     );
 }
 
+/// Someone with write access makes version 1's tag again, recording a
+/// duthao.toml that gives a's place at level 1 to their own key: the
+/// approval made on the real tag no longer counts ("made again"); with it
+/// deleted and the outsider approving under the forged roster, every
+/// signature holds inside the repository, and `--trust` (the
+/// organisation's key list) names the outsider's approval.
+fn version_tag_made_again_with_another_roster() {
+    let fx = Fx::new();
+    fx.approve(L1, "a");
+    let org = fx.ws.sandbox.path().join("org_allowed_signers");
+    fs::copy(fx.ws.root.join(".duthao/allowed_signers"), &org).unwrap();
+    let forged = fx
+        .config(&Roster::default(), &[])
+        .replacen(&fx.public("a"), &fx.public("x"), 1);
+    let blob = fx.git_stdin(&["hash-object", "-w", "--stdin"], forged.as_bytes());
+    let v1 = format!("duthao/{SLUG}/v1");
+    let commit = fx.rev(&format!("refs/tags/{v1}"));
+    fx.git(&["tag", "-d", &v1]);
+    fx.git(&[
+        "tag",
+        "-a",
+        &v1,
+        &commit,
+        "-m",
+        &format!("Dự thảo lần 1\n\nDuthao-Config-Blob: {}", blob.trim()),
+    ]);
+    fx.verify_catches(&["made again"]);
+
+    let real = fx.only_tag(&format!("duthao/{SLUG}/signoff/v1/{L1}/"));
+    fx.git(&["tag", "-d", &real]);
+    fx.approve(L1, "x");
+    let org_s = org.display().to_string();
+    let out = fx.run(&["verify", "--trust", &org_s]);
+    let text = out_text(&out);
+    assert_eq!(out.status.code(), Some(3), "{text}");
+    assert!(text.contains("does not list"), "{text}");
+}
+
 fn main() {
     let args = libtest_mimic::Arguments::from_args();
     let needs = [outside::GIT, outside::SSH_KEYGEN];
@@ -1116,6 +1162,10 @@ fn main() {
     let t = |name: &str, f: fn()| outside::trial(name, &needs, f);
     let trials = vec![
         t("happy_path", happy_path),
+        t(
+            "version_tag_made_again_with_another_roster",
+            version_tag_made_again_with_another_roster,
+        ),
         t(
             "verify_trusts_the_organisation_s_keys_over_the_repository_s",
             verify_trusts_the_organisation_s_keys_over_the_repository_s,

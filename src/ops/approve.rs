@@ -131,6 +131,11 @@ pub fn decide_with(
         slug: slug.to_string(),
         version: n,
         commit: facts.commit.clone(),
+        version_tag: facts.tag_object.clone().ok_or_else(|| {
+            refuse(format!(
+                "version {n} is a lightweight tag, not a signed tag object; submit it again"
+            ))
+        })?,
         content,
         level: req.level.to_string(),
         decision: req.decision,

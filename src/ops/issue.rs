@@ -232,6 +232,11 @@ pub fn issue_with(
         slug: slug.to_string(),
         version: n,
         version_commit: version.commit.to_string(),
+        version_tag: version.tag_oid.map(|o| o.to_string()).ok_or_else(|| {
+            refuse(format!(
+                "version {n} is a lightweight tag, not a tag object"
+            ))
+        })?,
         commit: commit.to_string(),
         content: approved,
         number,

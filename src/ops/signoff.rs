@@ -109,6 +109,7 @@ pub fn signoff(ws: &Workspace, slug: &str) -> Result<SignOff> {
             n: v.n,
             tag: v.tag.clone(),
             commit: v.commit.to_string(),
+            tag_object: v.tag_oid.map(|o| o.to_string()),
             time: v.time,
             content: draft_content(ws, slug, v.commit).map(|(c, _, _)| c),
             submitter_email: v.tagger.email.clone(),

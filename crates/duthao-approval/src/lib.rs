@@ -125,6 +125,8 @@ pub struct VersionFacts {
     pub tag: String,
     /// The commit it freezes (hex).
     pub commit: String,
+    /// Its tag object (hex); `None` for a lightweight tag.
+    pub tag_object: Option<String>,
     /// Unix seconds of the submission.
     pub time: i64,
     /// The content hash of the draft in that commit; why not, when it
@@ -817,6 +819,14 @@ fn check_decision(
             short(&v.commit)
         ));
     }
+    if v.tag_object.as_deref() != Some(f.version_tag.as_str()) {
+        return Err(format!(
+            "it approves the version tag {} but {} is now {}: the version tag was made again after the approval (with another roster, perhaps)",
+            short(&f.version_tag),
+            v.tag,
+            v.tag_object.as_deref().map_or("a lightweight tag", short)
+        ));
+    }
     if d.target.as_deref() != Some(v.commit.as_str()) {
         return Err(format!(
             "the tag points at {} but version {} is commit {}: the tag was moved",
@@ -927,6 +937,14 @@ fn check_issue(
             v.n,
             short(&f.version_commit),
             short(&v.commit)
+        ));
+    }
+    if v.tag_object.as_deref() != Some(f.version_tag.as_str()) {
+        return Err(format!(
+            "it issues the version tag {} but {} is now {}: the version tag was made again after the issue",
+            short(&f.version_tag),
+            v.tag,
+            v.tag_object.as_deref().map_or("a lightweight tag", short)
         ));
     }
     if t.target.as_deref() != Some(f.commit.as_str()) {

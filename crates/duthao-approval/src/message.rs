@@ -18,6 +18,10 @@ pub struct DecisionFields {
     pub version: u32,
     /// Its commit (hex).
     pub commit: String,
+    /// The version's tag object (hex): the approval is of that signed tag,
+    /// with the roster it records, so a version tag made again afterwards
+    /// (with another roster) leaves the approval pointing at nothing.
+    pub version_tag: String,
     /// The content hash of its text (number and date left out).
     pub content: String,
     /// The level's id.
@@ -43,6 +47,8 @@ pub struct IssueFields {
     pub version: u32,
     /// The version's commit.
     pub version_commit: String,
+    /// The version's tag object (hex).
+    pub version_tag: String,
     /// The commit that writes the number and the date into the draft.
     pub commit: String,
     /// The approved content hash (unchanged by the number and the date).
@@ -182,6 +188,7 @@ pub fn decision_message(f: &DecisionFields, level_name: &str) -> String {
         ("Slug", f.slug.clone()),
         ("Version", f.version.to_string()),
         ("Commit", f.commit.clone()),
+        ("Version-Tag", f.version_tag.clone()),
         ("Content-SHA256", f.content.clone()),
         ("Level", f.level.clone()),
         ("Decision", f.decision.as_str().to_string()),
@@ -212,6 +219,7 @@ pub fn issue_message(f: &IssueFields) -> String {
         ("Slug", f.slug.clone()),
         ("Version", f.version.to_string()),
         ("Version-Commit", f.version_commit.clone()),
+        ("Version-Tag", f.version_tag.clone()),
         ("Commit", f.commit.clone()),
         ("Content-SHA256", f.content.clone()),
         ("Number", f.number.to_string()),
@@ -306,6 +314,7 @@ pub fn parse_decision(message: &str) -> Result<DecisionFields, String> {
         slug: field(&pairs, "Slug")?.to_string(),
         version: number(&pairs, "Version")?,
         commit: hex(&pairs, "Commit", 40)?,
+        version_tag: hex(&pairs, "Version-Tag", 40)?,
         content: hex(&pairs, "Content-SHA256", 64)?,
         level: field(&pairs, "Level")?.to_string(),
         decision,
@@ -324,6 +333,7 @@ pub fn parse_issue(message: &str) -> Result<IssueFields, String> {
         slug: field(&pairs, "Slug")?.to_string(),
         version: number(&pairs, "Version")?,
         version_commit: hex(&pairs, "Version-Commit", 40)?,
+        version_tag: hex(&pairs, "Version-Tag", 40)?,
         commit: hex(&pairs, "Commit", 40)?,
         content: hex(&pairs, "Content-SHA256", 64)?,
         number: number(&pairs, "Number")?,
