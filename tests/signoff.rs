@@ -1151,6 +1151,35 @@ fn version_tag_made_again_with_another_roster() {
     assert!(text.contains("does not list"), "{text}");
 }
 
+/// The final document is laid out with the templates it was issued with:
+/// a kinds.toml edited afterwards makes `export --final` refuse, and a DOCX
+/// made with it is not taken for the issued document.
+fn templates_changed_after_issue() {
+    let fx = Fx::new();
+    fx.approve_all();
+    fx.issue();
+    let docx = fx.ws.sandbox.path().join("final.docx");
+    let docx_s = docx.display().to_string();
+    fx.ok(&["export", SLUG, "--final", "-o", &docx_s]);
+    let kinds = fx.ws.root.join("templates/party/kinds.toml");
+    let text = fs::read_to_string(&kinds).unwrap();
+    assert!(
+        text.contains("NGHỊ QUYẾT"),
+        "the party kinds name NGHỊ QUYẾT"
+    );
+    fs::write(&kinds, text.replacen("NGHỊ QUYẾT", "CHỈ THỊ", 1)).unwrap();
+    fx.refused(
+        &["export", SLUG, "--final", "-o", "other.docx"],
+        &["differs from its copy in the issued commit"],
+    );
+    let out = fx.run(&["verify", "--docx", &docx_s]);
+    assert_eq!(out.status.code(), Some(3), "{}", out_text(&out));
+    // Restored, the same file is exact again.
+    fs::write(&kinds, text).unwrap();
+    let out = fx.run(&["verify", "--docx", &docx_s]);
+    assert_eq!(out.status.code(), Some(0), "{}", out_text(&out));
+}
+
 fn main() {
     let args = libtest_mimic::Arguments::from_args();
     let needs = [outside::GIT, outside::SSH_KEYGEN];
@@ -1162,6 +1191,10 @@ fn main() {
     let t = |name: &str, f: fn()| outside::trial(name, &needs, f);
     let trials = vec![
         t("happy_path", happy_path),
+        t(
+            "templates_changed_after_issue",
+            templates_changed_after_issue,
+        ),
         t(
             "version_tag_made_again_with_another_roster",
             version_tag_made_again_with_another_roster,

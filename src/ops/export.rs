@@ -100,6 +100,7 @@ fn export_final(ws: &Workspace, slug: &str) -> Result<Exported> {
     }
     let rev = Rev::Git(issued.fields.commit.clone());
     let snap = snapshot(ws, slug, &rev, Purpose::Document)?;
+    layout_as_issued(ws, slug, &snap.draft, &issued.fields.commit)?;
     let (layout, kind) = layout_and_kind(Some(ws), &snap)?;
     let mut provenance = snap.provenance();
     provenance.version = Some(issued.fields.version);
@@ -120,6 +121,57 @@ fn export_final(ws: &Workspace, slug: &str) -> Result<Exported> {
         name: slug.to_string(),
         version: Some(issued.fields.version),
     })
+}
+
+/// The final document is laid out as it was when issued: the profile and
+/// the workspace's copy of its layout and kinds must be those of the issued
+/// commit, or the export (and `verify --docx`, which exports again) would
+/// pass off another layout as the issued document.
+fn layout_as_issued(ws: &Workspace, slug: &str, draft: &Draft, commit: &str) -> Result<()> {
+    let refuse = |reason: String| WorkspaceError::NotApproved {
+        slug: slug.to_string(),
+        reason,
+    };
+    let commit: duthao_store::ObjectId = commit
+        .parse()
+        .map_err(|_| refuse(format!("the issue records {commit:?}, not a commit")))?;
+    let profile = ws.profile_of(draft).to_string();
+    if draft.front.profile.is_none() {
+        let config = ws
+            .store()
+            .read_in_commit(commit, std::path::Path::new(crate::workspace::CONFIG_FILE))?
+            .and_then(|b| String::from_utf8(b).ok())
+            .and_then(|t| {
+                crate::workspace::Config::parse(
+                    &t,
+                    std::path::Path::new(crate::workspace::CONFIG_FILE),
+                )
+                .ok()
+            });
+        if let Some(c) = config
+            && c.profile != profile
+        {
+            return Err(refuse(format!(
+                "duthao.toml's default profile is {profile} now but was {} when the document was issued; the final document is laid out as issued",
+                c.profile
+            )));
+        }
+    }
+    for file in ["layout.toml", "kinds.toml"] {
+        let rel = std::path::Path::new(TEMPLATES_DIR)
+            .join(&profile)
+            .join(file);
+        let at_issue = ws.store().read_in_commit(commit, &rel)?;
+        let now = crate::fsutil::read_in_workspace(ws.root(), &rel, 4 * 1024 * 1024, "templates")?;
+        if at_issue != now {
+            return Err(refuse(format!(
+                "{} differs from its copy in the issued commit {}; the final document is laid out with the templates it was issued with",
+                rel.display(),
+                commit.short()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// What a DOCX for comment on version `n` shows: the version, its layout,
