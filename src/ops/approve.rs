@@ -96,7 +96,14 @@ pub fn decide_with(
     let key = signer_fingerprint(signer)?;
     record
         .assessment
-        .may_decide(&record.facts, n, req.level, &key, req.decision)
+        .may_decide(
+            &record.facts,
+            n,
+            req.level,
+            &key,
+            req.decision,
+            when.seconds,
+        )
         .map_err(refuse)?;
     let facts = record.facts_of(n).expect("may_decide found the version");
     let roster = facts.roster.as_ref().expect("may_decide read the roster");

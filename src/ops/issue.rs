@@ -112,7 +112,7 @@ pub fn issue_with(
     let key = signer_fingerprint(signer)?;
     let n = record
         .assessment
-        .may_issue(&record.facts, &key)
+        .may_issue(&record.facts, &key, when.seconds)
         .map_err(refuse)?;
     let facts = record.facts_of(n).expect("may_issue found the version");
     let roster = facts.roster.as_ref().expect("may_issue read the roster");

@@ -297,7 +297,7 @@ impl Config {
                 }
                 if let Some(k) = l.approvers[..j]
                     .iter()
-                    .position(|o| o.email.eq_ignore_ascii_case(&a.email))
+                    .position(|o| o.email.trim().eq_ignore_ascii_case(a.email.trim()))
                 {
                     return Err(invalid(
                         key_at(&a.email),
@@ -411,7 +411,7 @@ impl Config {
                 continue;
             };
             if let Some((_, email, first)) = owners.iter().find(|(d, _, _)| *d == data)
-                && !email.eq_ignore_ascii_case(&person.email)
+                && !email.trim().eq_ignore_ascii_case(person.email.trim())
             {
                 // The line of this entry: the key's text after its earlier
                 // occurrences (each holder of the key wrote it once).

@@ -414,6 +414,10 @@ impl Assessment {
     /// Whether the key `key` (of `email`) may record `decision` at `level`
     /// on version `n` now; why not otherwise. The same rules [`assess`]
     /// applies to a recorded decision.
+    /// `now` is the time the decision will carry (Unix seconds): it must not
+    /// be earlier than the time the level above reached its quorum, or
+    /// `verify` would find it out of order.
+    #[allow(clippy::too_many_arguments)]
     pub fn may_decide(
         &self,
         facts: &[VersionFacts],
@@ -421,6 +425,7 @@ impl Assessment {
         level: &str,
         key: &str,
         decision: Decision,
+        now: i64,
     ) -> Result<(), String> {
         if let Some(i) = &self.issued {
             return Err(format!(
@@ -509,13 +514,19 @@ impl Assessment {
                         l.quorum
                     ));
                 }
+                if l.met_at.is_some_and(|t| t > now) {
+                    return Err(format!(
+                        "{} reached its quorum at a time later than this computer's clock; check the clock (an approval dated before the level above would be out of order)",
+                        l.name
+                    ));
+                }
             }
         }
         Ok(())
     }
 
     /// Whether the key `key` may issue now, and which version; why not.
-    pub fn may_issue(&self, facts: &[VersionFacts], key: &str) -> Result<u32, String> {
+    pub fn may_issue(&self, facts: &[VersionFacts], key: &str, now: i64) -> Result<u32, String> {
         if let Some(i) = &self.issued {
             return Err(format!(
                 "already issued: số {} ngày {} ({})",
@@ -525,6 +536,17 @@ impl Assessment {
         match self.stage() {
             Stage::Approved { version } => {
                 let v = facts.iter().find(|f| f.n == version).ok_or("no version")?;
+                if self
+                    .versions
+                    .iter()
+                    .find(|s| s.n == version)
+                    .and_then(VersionStanding::approved_at)
+                    .is_some_and(|t| t > now)
+                {
+                    return Err(
+                        "the last approval is dated later than this computer's clock; check the clock".into(),
+                    );
+                }
                 let roster = v.roster.as_ref().map_err(|e| {
                     format!("the duthao.toml of version {version} cannot be read: {e}")
                 })?;
@@ -621,6 +643,82 @@ pub fn assess(
         }
     }
 
+    let standings = standings_of(versions, &valid, &mut problems);
+
+    let mut issued = None;
+    for t in issues {
+        // The issue is judged on the decisions signed before it: a later
+        // rejection cannot undo it (it is noted instead).
+        let before: Vec<(u32, String, Decision, Counted)> = valid
+            .iter()
+            .filter(|(_, _, _, c)| c.time <= t.time)
+            .cloned()
+            .collect();
+        let as_then = standings_of(versions, &before, &mut Vec::new());
+        for (_, _, d, c) in valid.iter().filter(|(_, _, _, c)| c.time > t.time) {
+            notes.push(problem(
+                &c.tag,
+                format!(
+                    "{} after the document was issued ({}); it does not change the issued document",
+                    match d {
+                        Decision::Approve => "approved",
+                        Decision::Reject => "rejected",
+                    },
+                    t.tag
+                ),
+            ));
+        }
+        match check_issue(slug, versions, &as_then, t) {
+            Ok(i) => {
+                if let Some(first) = &issued {
+                    let first: &Issued = first;
+                    problems.push(problem(
+                        &t.tag,
+                        format!(
+                            "a second issue of the document; {} issued it already",
+                            first.tag
+                        ),
+                    ));
+                } else {
+                    issued = Some(i);
+                }
+            }
+            Err(message) => problems.push(problem(&t.tag, message)),
+        }
+    }
+    if let Some(i) = &issued
+        && let Some(later) = versions.iter().find(|v| v.n > i.fields.version)
+    {
+        problems.push(problem(
+            &later.tag,
+            format!(
+                "version {} was submitted after the document was issued from version {}",
+                later.n, i.fields.version
+            ),
+        ));
+    }
+    problems.sort();
+    problems.dedup();
+    Assessment {
+        slug: slug.to_string(),
+        versions: standings,
+        issued,
+        problems,
+        notes,
+    }
+}
+
+/// Where each version stands, given the decisions that hold on their own;
+/// order problems are added to `problems`.
+fn standings_of(
+    versions: &[VersionFacts],
+    valid: &[(u32, String, Decision, Counted)],
+    problems: &mut Vec<Problem>,
+) -> Vec<VersionStanding> {
+    let problem = |subject: &str, message: String| Problem {
+        subject: subject.to_string(),
+        message,
+    };
     let mut standings: Vec<VersionStanding> = Vec::new();
     for (i, v) in versions.iter().enumerate() {
         let Ok(roster) = &v.roster else {
@@ -646,7 +744,7 @@ pub fn assess(
             let mut approvals = Vec::new();
             let mut rejections = Vec::new();
             let mut seen = BTreeSet::new();
-            for (n, level, decision, c) in &valid {
+            for (n, level, decision, c) in valid {
                 if *level != rule.id || !run.contains(n) {
                     continue;
                 }
@@ -659,7 +757,23 @@ pub fn assess(
                 if carried && is_submitter(v, &c.key, &person.email) {
                     continue;
                 }
-                if !seen.insert(c.key.clone()) {
+                // An approval carries only if it counted on the version it
+                // was made on (in order, its level not blocked there).
+                if carried
+                    && *decision == Decision::Approve
+                    && !standings.iter().any(|s| {
+                        s.n == *n
+                            && s.levels
+                                .iter()
+                                .any(|l| l.approvals.iter().any(|a| a.tag == c.tag))
+                    })
+                {
+                    continue;
+                }
+                // One person counts once, by key and by email.
+                if !seen.insert(c.key.clone())
+                    || !seen.insert(format!("email:{}", person.email.trim().to_lowercase()))
+                {
                     continue;
                 }
                 match decision {
@@ -725,46 +839,7 @@ pub fn assess(
         });
     }
 
-    let mut issued = None;
-    for t in issues {
-        match check_issue(slug, versions, &standings, t) {
-            Ok(i) => {
-                if let Some(first) = &issued {
-                    let first: &Issued = first;
-                    problems.push(problem(
-                        &t.tag,
-                        format!(
-                            "a second issue of the document; {} issued it already",
-                            first.tag
-                        ),
-                    ));
-                } else {
-                    issued = Some(i);
-                }
-            }
-            Err(message) => problems.push(problem(&t.tag, message)),
-        }
-    }
-    if let Some(i) = &issued
-        && let Some(later) = versions.iter().find(|v| v.n > i.fields.version)
-    {
-        problems.push(problem(
-            &later.tag,
-            format!(
-                "version {} was submitted after the document was issued from version {}",
-                later.n, i.fields.version
-            ),
-        ));
-    }
-    problems.sort();
-    problems.dedup();
-    Assessment {
-        slug: slug.to_string(),
-        versions: standings,
-        issued,
-        problems,
-        notes,
-    }
+    standings
 }
 
 /// A decision's own checks: signature, name, fields, version, commit,

@@ -135,11 +135,11 @@ fn quorum_is_shown_while_waiting() {
         matches!(a.stage(), Stage::Awaiting { have: 1, need: 2, ref level, .. } if level == "btv")
     );
     assert!(
-        a.may_decide(&v, 1, "btv", &fp('B'), Decision::Approve)
+        a.may_decide(&v, 1, "btv", &fp('B'), Decision::Approve, i64::MAX)
             .is_err()
     );
     assert!(
-        a.may_decide(&v, 1, "btv", &fp('C'), Decision::Approve)
+        a.may_decide(&v, 1, "btv", &fp('C'), Decision::Approve, i64::MAX)
             .is_ok()
     );
 }
@@ -163,12 +163,12 @@ fn out_of_order_wrong_level_unlisted_and_self_approval_do_not_count() {
     assert!(text.contains("self-approval"), "{text}");
     assert!(matches!(a.stage(), Stage::Awaiting { have: 0, .. }));
     assert!(
-        a.may_decide(&v, 1, "btv", &fp('C'), Decision::Approve)
+        a.may_decide(&v, 1, "btv", &fp('C'), Decision::Approve, i64::MAX)
             .unwrap_err()
             .contains("submitted")
     );
     assert!(
-        a.may_decide(&v, 1, "btv", &fp('A'), Decision::Approve)
+        a.may_decide(&v, 1, "btv", &fp('A'), Decision::Approve, i64::MAX)
             .unwrap_err()
             .contains("listed at ban")
     );
@@ -273,4 +273,46 @@ fn tag_names_parse_back() {
     assert_eq!(key.len(), 16);
     assert!(parse_decision_tag_name("x", "duthao/x/signoff/v01/ban/k").is_none());
     assert!(parse_decision_tag_name("x", "duthao/x/v1").is_none());
+}
+
+#[test]
+fn an_approval_that_did_not_count_does_not_carry() {
+    // b approves level 2 on v1 before level 1 had its quorum; v2 has the
+    // same text; a approves level 1 on v2: b's v1 approval stays out.
+    let v = [version(1, C1, H1), version(2, C2, H1)];
+    let d = [
+        decision(1, C1, H1, "btv", "b", 'B', 150),
+        decision(1, C1, H1, "btv", "c", 'C', 160),
+        decision(2, C2, H1, "ban", "a", 'A', 300),
+    ];
+    let a = assess("x", &v, &d, &[]);
+    assert!(
+        matches!(a.stage(), Stage::Awaiting { version: 2, have: 0, ref level, .. } if level == "btv")
+    );
+}
+
+#[test]
+fn one_person_with_two_keys_counts_once() {
+    let mut r = roster();
+    r.levels[2].approvers[1].email = "b@example.vn".into();
+    let mut v = [version(1, C1, H1)];
+    v[0].roster = Ok(r);
+    let d = [
+        decision(1, C1, H1, "ban", "a", 'A', 200),
+        decision(1, C1, H1, "btv", "b", 'B', 300),
+        decide(1, C1, H1, "btv", "b", 'C', 301, Decision::Approve),
+    ];
+    let a = assess("x", &v, &d, &[]);
+    assert!(
+        matches!(
+            a.stage(),
+            Stage::Awaiting {
+                have: 1,
+                need: 2,
+                ..
+            }
+        ),
+        "{:?}",
+        a.stage()
+    );
 }
