@@ -162,10 +162,44 @@ pub fn issue_with(
         }
     }
 
+    // Whether the number and the date can be written at all, before a
+    // number is reserved (a reserved number that is never used is a gap in
+    // the register).
+    if set_issue_fields(&version_text, 1, date).is_none() {
+        return Err(refuse(format!(
+            "{}: the front matter's `number` or `date` is not a plain top-level line (`number: 15`, `date: 2026-03-05`, or empty), so writing them could change other text; make them plain lines, commit and submit again",
+            Workspace::draft_rel(slug).display()
+        )));
+    }
     let numbering = Numbering::of(ws, &draft)?;
     let register = numbering.register(ws, date)?;
     let entries = register_entries(ws)?;
     let taken: Vec<&RegisterEntry> = entries.iter().filter(|e| e.register == register).collect();
+    let version_tag = record
+        .versions
+        .iter()
+        .find(|v| v.n == n)
+        .and_then(|v| v.tag_oid)
+        .ok_or_else(|| {
+            refuse(format!(
+                "version {n} is a lightweight tag, not a tag object"
+            ))
+        })?;
+    // A number is reserved by a ref made atomically before anything is
+    // written, so two issues at once never take the same one; a retry of
+    // this very issue finds its own reservation (it points at this
+    // version's tag) and uses it again.
+    let reserved = reservations(ws, &register)?;
+    let reserve = |k: u32| -> Result<bool> {
+        let name = reservation_ref(&register, k);
+        match ws.store().create_ref_if_absent(&name, version_tag) {
+            Ok(None) => Ok(true),
+            Ok(Some(owner)) => Ok(owner == version_tag),
+            // A register name git cannot hold as a ref: no reservation.
+            Err(duthao_store::StoreError::BadTagName { .. }) => Ok(true),
+            Err(e) => Err(e.into()),
+        }
+    };
     let number = match req.number {
         Some(0) => return Err(refuse("a document number starts at 1".into())),
         Some(k) => {
@@ -178,9 +212,43 @@ pub fn issue_with(
                     date_vi(&e.date)
                 )));
             }
+            if !reserve(k)? {
+                return Err(refuse(format!(
+                    "số {k} of the register {register} is being issued for another document"
+                )));
+            }
             k
         }
-        None => taken.iter().map(|e| e.number).max().unwrap_or(0) + 1,
+        None => {
+            let mine = reserved
+                .iter()
+                .filter(|(_, owner)| *owner == version_tag)
+                .map(|(k, _)| *k)
+                .find(|k| !taken.iter().any(|e| e.number == *k));
+            match mine {
+                Some(k) => k,
+                None => {
+                    let mut k = taken
+                        .iter()
+                        .map(|e| e.number)
+                        .chain(reserved.iter().map(|(k, _)| *k))
+                        .max()
+                        .unwrap_or(0)
+                        + 1;
+                    let mut tries = 0;
+                    while !reserve(k)? {
+                        tries += 1;
+                        if tries > 100 {
+                            return Err(refuse(format!(
+                                "no free number found in the register {register} after {tries} tries"
+                            )));
+                        }
+                        k += 1;
+                    }
+                    k
+                }
+            }
+        }
     };
     let number_text = numbering.text(number);
 
@@ -213,7 +281,6 @@ pub fn issue_with(
             "writing the number and the date would change the approved text".into(),
         ));
     }
-    crate::fsutil::write_owned(&ws.root().join(&rel), issued_text.as_bytes(), "drafts")?;
     let summary = format!(
         "Ban hành {slug}: số {number_text} ngày {}",
         date_vi(&date.to_string())
@@ -222,11 +289,26 @@ pub fn issue_with(
         name: clerk.name.clone(),
         email: clerk.email.clone(),
     };
-    let commit = ws.store().commit_paths(
-        &[rel.as_path()],
-        &format!("{summary}\n\nDuthao-Draft: {slug}\nDuthao-Issue: {number_text}\n"),
-        &clerk_identity,
-    )?;
+    // A retry after the signing failed finds the issued text committed
+    // already: it signs that commit rather than failing on nothing to commit.
+    let head = ws.store().head_commit()?;
+    let head_has_it = match head {
+        Some(h) => ws
+            .draft_text(slug, &Rev::Git(h.to_string()))
+            .is_ok_and(|t| t.as_str() == issued_text),
+        None => false,
+    };
+    let commit = match head {
+        Some(h) if head_has_it && working.as_str() == issued_text => h,
+        _ => {
+            crate::fsutil::write_owned(&ws.root().join(&rel), issued_text.as_bytes(), "drafts")?;
+            ws.store().commit_paths(
+                &[rel.as_path()],
+                &format!("{summary}\n\nDuthao-Draft: {slug}\nDuthao-Issue: {number_text}\n"),
+                &clerk_identity,
+            )?
+        }
+    };
     let version = record.versions.iter().find(|v| v.n == n).expect("version");
     let fields = IssueFields {
         slug: slug.to_string(),
@@ -452,6 +534,23 @@ pub fn register(ws: &Workspace, year: Option<i32>) -> Result<Vec<RegisterEntry>>
         ))
     });
     Ok(out)
+}
+
+/// The ref that reserves number `k` of `register`.
+fn reservation_ref(register: &str, k: u32) -> String {
+    format!("refs/duthao/register/{register}/{k}")
+}
+
+/// The numbers reserved in `register`, each with the version tag that
+/// reserved it.
+fn reservations(ws: &Workspace, register: &str) -> Result<Vec<(u32, duthao_store::ObjectId)>> {
+    let prefix = format!("refs/duthao/register/{register}/");
+    Ok(ws
+        .store()
+        .refs_under(&prefix)?
+        .into_iter()
+        .filter_map(|(name, target)| Some((name.strip_prefix(&prefix)?.parse().ok()?, target)))
+        .collect())
 }
 
 /// Numbers given twice within one register, as problems.

@@ -1446,6 +1446,52 @@ impl Store {
         Ok(odb.read(blob.0)?.data().to_vec())
     }
 
+    /// Creates the reference `name` (a full name under `refs/duthao/`) →
+    /// `target` unless it exists: `None` when this call made it, else what
+    /// it points at. The check and the creation are one step under the
+    /// ref's lock, so two processes never both make it.
+    pub fn create_ref_if_absent(
+        &self,
+        name: &str,
+        target: ObjectId,
+    ) -> Result<Option<ObjectId>, StoreError> {
+        if !name.starts_with("refs/duthao/") || !Reference::is_valid_name(name) {
+            return Err(StoreError::BadTagName {
+                name: name.to_string(),
+                reason: "not a valid reference under refs/duthao/",
+            });
+        }
+        match self.repo.reference_matching(
+            name,
+            target.0,
+            false,
+            Oid::ZERO_SHA1,
+            &format!("duthao: {name}"),
+        ) {
+            Ok(_) => Ok(None),
+            Err(e) if matches!(e.code(), ErrorCode::Exists | ErrorCode::Modified) => {
+                let existing = self.repo.find_reference(name)?.target();
+                Ok(Some(ObjectId(existing.unwrap_or(Oid::ZERO_SHA1))))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The references under `prefix` (a full name such as
+    /// `refs/duthao/register/`) and what each points at.
+    pub fn refs_under(&self, prefix: &str) -> Result<Vec<(String, ObjectId)>, StoreError> {
+        let mut out = Vec::new();
+        for reference in self.repo.references_glob(&format!("{prefix}*"))? {
+            let reference = reference?;
+            if let (Ok(name), Some(target)) = (reference.name(), reference.target())
+                && name.starts_with(prefix)
+            {
+                out.push((name.to_string(), ObjectId(target)));
+            }
+        }
+        Ok(out)
+    }
+
     /// The names (without `refs/tags/`) of the tags under
     /// `refs/tags/<prefix>`, in one pass over the references, nothing read.
     pub fn tag_names(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
