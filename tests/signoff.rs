@@ -928,6 +928,23 @@ fn issue_tag_attacks() {
     fx.sign_tag(&issued, target, message, who, "c");
     fx.verify_catches(&["not a clerk"]);
 
+    // Signed by the clerk, but recording another number text and register
+    // than the number, the profile and the date give.
+    fx.git(&["update-ref", "-d", &format!("refs/tags/{issued}")]);
+    let lied = message
+        .replace(
+            "Duthao-Number-Text: 01-NQ/TU",
+            "Duthao-Number-Text: 16-NQ/TU",
+        )
+        .replace(
+            "Duthao-Register: TU/NQ/2025-2030",
+            "Duthao-Register: TU/NQ/khac",
+        );
+    assert_ne!(lied, message, "{message}");
+    fx.sign_tag(&issued, target, &lied, who, "vt");
+    let text = fx.verify_catches(&["is written"]);
+    assert!(text.contains("counts in"), "{text}");
+
     // A clerk's key cannot approve.
     let fx = Fx::new();
     fx.refused(

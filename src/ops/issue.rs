@@ -536,6 +536,76 @@ pub fn register(ws: &Workspace, year: Option<i32>) -> Result<Vec<RegisterEntry>>
     Ok(out)
 }
 
+/// What an issue record's number text and register must be, worked out
+/// again from the issued commit's draft, the profile and the date: `verify`
+/// does not take them on trust.
+pub(crate) fn issue_problems(
+    ws: &Workspace,
+    slug: &str,
+    issued: &duthao_approval::Issued,
+    approved_at: Option<i64>,
+) -> Vec<duthao_approval::Problem> {
+    let f = &issued.fields;
+    let mut out = Vec::new();
+    let mut problem = |message: String| {
+        out.push(duthao_approval::Problem {
+            subject: issued.tag.clone(),
+            message,
+        })
+    };
+    let Ok(date) = DocDate::parse(&f.date) else {
+        problem(format!("its date {:?} is not a date", f.date));
+        return out;
+    };
+    match ws
+        .read_draft(slug, &Rev::Git(f.commit.clone()))
+        .and_then(|d| Numbering::of(ws, &d).map(|n| (n, d)))
+    {
+        Ok((numbering, _)) => {
+            if numbering.text(f.number) != f.number_text {
+                problem(format!(
+                    "it records the number as {:?}, but số {} of this document is written {:?}",
+                    f.number_text,
+                    f.number,
+                    numbering.text(f.number)
+                ));
+            }
+            match numbering.register(ws, date) {
+                Ok(r) if r != f.register => problem(format!(
+                    "it records the register {:?}, but this document counts in {:?}",
+                    f.register, r
+                )),
+                _ => {}
+            }
+        }
+        Err(e) => problem(format!("the issued draft cannot be read: {e}")),
+    }
+    // The date lies between the last approval and the issue's signature
+    // (a day's slack either way for time zones).
+    let day = |t: i64| {
+        time::OffsetDateTime::from_unix_timestamp(t)
+            .map(|t| t.date())
+            .ok()
+    };
+    if let Some(a) = approved_at.and_then(|t| day(t - 86_400))
+        && date.0 < a
+    {
+        problem(format!(
+            "it is dated {} but the last approval was signed later",
+            date_vi(&f.date)
+        ));
+    }
+    if let Some(t) = day(issued.time + 86_400)
+        && date.0 > t
+    {
+        problem(format!(
+            "it is dated {}, after the day it was signed",
+            date_vi(&f.date)
+        ));
+    }
+    out
+}
+
 /// The ref that reserves number `k` of `register`.
 fn reservation_ref(register: &str, k: u32) -> String {
     format!("refs/duthao/register/{register}/{k}")

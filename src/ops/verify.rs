@@ -101,6 +101,15 @@ pub fn verify_trusting(
         let record = signoff(ws, s)?;
         let mut problems = record.assessment.problems.clone();
         problems.extend(issued_text_problems(ws, &record)?);
+        if let Some(i) = &record.assessment.issued {
+            let approved_at = record
+                .assessment
+                .versions
+                .iter()
+                .find(|v| v.n == i.fields.version)
+                .and_then(|v| v.approved_at());
+            problems.extend(super::issue::issue_problems(ws, s, i, approved_at));
+        }
         if let Some(t) = trusted {
             problems.extend(untrusted(&record, t));
         }
