@@ -170,28 +170,33 @@ pub fn verify_trusting(
 /// The signatures that count whose key the trusted file does not list for
 /// their signer.
 fn untrusted(record: &SignOff, trusted: &Trusted) -> Vec<Problem> {
-    let mut signed: Vec<(&str, &str, &str)> = record
+    let mut signed: Vec<(&str, &str, &str, i64)> = record
         .assessment
         .versions
         .iter()
         .flat_map(|v| &v.levels)
         .flat_map(|l| l.approvals.iter().chain(&l.rejections))
-        .map(|c| (c.tag.as_str(), c.email.as_str(), c.key.as_str()))
+        .map(|c| (c.tag.as_str(), c.email.as_str(), c.key.as_str(), c.time))
         .collect();
     if let Some(i) = &record.assessment.issued {
-        signed.push((i.tag.as_str(), i.clerk_email.as_str(), i.key.as_str()));
+        signed.push((
+            i.tag.as_str(),
+            i.clerk_email.as_str(),
+            i.key.as_str(),
+            i.time,
+        ));
     }
     signed.sort();
     signed.dedup();
     signed
         .into_iter()
-        .filter(|(_, email, key)| {
+        .filter(|(_, email, key, time)| {
             !trusted
                 .signers
                 .iter()
-                .any(|s| s.fingerprint == *key && s.allows(email))
+                .any(|s| s.fingerprint == *key && s.allows(email, *time))
         })
-        .map(|(tag, email, key)| Problem {
+        .map(|(tag, email, key, _)| Problem {
             subject: tag.to_string(),
             message: format!(
                 "signed by {email} with the key {key}, which {} does not list for them: the repository's roster is not the one the organisation trusts",

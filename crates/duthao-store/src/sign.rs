@@ -711,32 +711,38 @@ pub struct AllowedSigner {
     pub fingerprint: String,
     /// The `namespaces="…"` option, when the line restricts them.
     pub namespaces: Option<Vec<String>>,
+    /// `valid-after`: Unix seconds from which the key may sign.
+    pub valid_after: Option<i64>,
+    /// `valid-before`: Unix seconds until which the key may sign.
+    pub valid_before: Option<i64>,
     /// The line (1-based) in the file.
     pub line: usize,
 }
 
 impl AllowedSigner {
-    /// Whether the line lets `email` sign in namespace `git`. Principals
-    /// are matched exactly (case-insensitively) or as `*`/`?` patterns, as
-    /// OpenSSH does; a `!` (negated) pattern refuses.
-    pub fn allows(&self, email: &str) -> bool {
+    /// Whether the line lets `email` sign in namespace `git` at `time`
+    /// (Unix seconds, the tag's own). Principals are matched exactly or as
+    /// `*`/`?` patterns, case-sensitively, as OpenSSH does; a `!` (negated)
+    /// pattern refuses; `valid-after`/`valid-before` bound the time, as git
+    /// asks ssh-keygen to check them for the tag's date.
+    pub fn allows(&self, email: &str, time: i64) -> bool {
         let namespace_ok = self
             .namespaces
             .as_ref()
             .is_none_or(|n| n.iter().any(|ns| wildcard(ns, GIT_NAMESPACE)));
-        let email = email.to_ascii_lowercase();
+        let time_ok = self.valid_after.is_none_or(|a| time >= a)
+            && self.valid_before.is_none_or(|b| time <= b);
         let mut allowed = false;
         for p in &self.principals {
-            let p = p.to_ascii_lowercase();
             if let Some(neg) = p.strip_prefix('!') {
-                if wildcard(neg, &email) {
+                if wildcard(neg, email) {
                     return false;
                 }
-            } else if wildcard(&p, &email) {
+            } else if wildcard(p, email) {
                 allowed = true;
             }
         }
-        namespace_ok && allowed
+        namespace_ok && time_ok && allowed
     }
 }
 
@@ -785,6 +791,7 @@ pub fn parse_allowed_signers(text: &str) -> Result<Vec<AllowedSigner>, (usize, S
         let (principals, rest) = take_field(l);
         let mut rest = rest.trim_start();
         let mut namespaces = None;
+        let (mut valid_after, mut valid_before) = (None, None);
         // Options until the key type.
         loop {
             let (field, after) = take_field(rest);
@@ -806,6 +813,19 @@ pub fn parse_allowed_signers(text: &str) -> Result<Vec<AllowedSigner>, (usize, S
                                 .map(|s| s.trim().to_string())
                                 .collect(),
                         );
+                    }
+                    "valid-after" | "valid-before" => {
+                        let t = ssh_time(value.trim_matches('"')).ok_or_else(|| {
+                            (
+                                line,
+                                format!("{name}={value} is not a time (YYYYMMDD[HHMM[SS]][Z])"),
+                            )
+                        })?;
+                        if name.eq_ignore_ascii_case("valid-after") {
+                            valid_after = Some(t);
+                        } else {
+                            valid_before = Some(t);
+                        }
                     }
                     "cert-authority" => {
                         return Err((
@@ -829,10 +849,32 @@ pub fn parse_allowed_signers(text: &str) -> Result<Vec<AllowedSigner>, (usize, S
                 .collect(),
             fingerprint: key.fingerprint(HashAlg::Sha256).to_string(),
             namespaces,
+            valid_after,
+            valid_before,
             line,
         });
     }
     Ok(out)
+}
+
+/// OpenSSH's `YYYYMMDD[HHMM[SS]][Z]` as Unix seconds. Without `Z` OpenSSH
+/// reads the local time; it is read as UTC here, a difference of hours at
+/// most at the edge of a key's validity.
+fn ssh_time(s: &str) -> Option<i64> {
+    let s = s.strip_suffix(['Z', 'z']).unwrap_or(s);
+    if !matches!(s.len(), 8 | 12 | 14) || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n = |r: std::ops::Range<usize>| s.get(r).map_or(Some(0), |v| v.parse::<u8>().ok());
+    let year: i32 = s[..4].parse().ok()?;
+    let month = time::Month::try_from(n(4..6)?).ok()?;
+    let date = time::Date::from_calendar_date(year, month, n(6..8)?).ok()?;
+    let t = time::Time::from_hms(n(8..10)?, n(10..12)?, n(12..14)?).ok()?;
+    Some(
+        time::PrimitiveDateTime::new(date, t)
+            .assume_utc()
+            .unix_timestamp(),
+    )
 }
 
 /// The first whitespace-separated field (a double-quoted run counts as one
@@ -881,13 +923,27 @@ mod allowed_signers_tests {
         );
         let signers = parse_allowed_signers(&text).unwrap();
         assert_eq!(signers.len(), 3);
-        assert!(signers[0].allows("A@example.vn"));
-        assert!(!signers[0].allows("b@example.vn"));
-        assert!(signers[1].allows("d@y.vn") && signers[1].allows("b@x.vn"));
-        assert!(!signers[2].allows("c@y.vn") && signers[2].allows("e@y.vn"));
+        let now = 1_800_000_000;
+        assert!(signers[0].allows("a@example.vn", now));
+        assert!(
+            !signers[0].allows("A@example.vn", now),
+            "case-sensitive, as OpenSSH"
+        );
+        assert!(!signers[0].allows("b@example.vn", now));
+        assert!(signers[1].allows("d@y.vn", now) && signers[1].allows("b@x.vn", now));
+        assert!(
+            !signers[1].allows("d@y.vn", 1_700_000_000),
+            "before valid-after"
+        );
+        assert!(!signers[2].allows("c@y.vn", now) && signers[2].allows("e@y.vn", now));
         assert_eq!(signers[1].line, 4);
         let only_file = format!("a@x.vn namespaces=\"file\" {key}\n");
-        assert!(!parse_allowed_signers(&only_file).unwrap()[0].allows("a@x.vn"));
+        assert!(!parse_allowed_signers(&only_file).unwrap()[0].allows("a@x.vn", now));
+        let retired = format!("a@x.vn valid-before=\"20260101Z\" {key}\n");
+        let retired = parse_allowed_signers(&retired).unwrap();
+        assert!(retired[0].allows("a@x.vn", 1_700_000_000));
+        assert!(!retired[0].allows("a@x.vn", now));
+        assert!(parse_allowed_signers(&format!("a valid-after=\"2026\" {key}")).is_err());
         assert_eq!(parse_allowed_signers("a@x.vn\n").unwrap_err().0, 1);
         assert!(parse_allowed_signers(&format!("a cert-authority {key}")).is_err());
         assert!(!wildcard("*a*b*c*d*e*f*", &"a".repeat(5000)));
