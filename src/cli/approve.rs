@@ -153,6 +153,6 @@ pub fn stage_line(slug: &str, stage: &Stage) -> String {
             "Every level has approved version {version}; the clerk can issue it: duthao issue {slug}"
         ),
         Stage::Issued { .. } => "It is issued.".into(),
-        Stage::NoVersion | Stage::NoLevels => String::new(),
+        Stage::NoVersion | Stage::NoLevels | Stage::NoRoster { .. } => String::new(),
     }
 }

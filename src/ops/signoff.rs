@@ -251,6 +251,9 @@ pub fn stage_vi(record: &SignOff) -> String {
     match record.assessment.stage() {
         Stage::NoVersion => "chưa có dự thảo".into(),
         Stage::NoLevels => "không có cấp phê duyệt".into(),
+        Stage::NoRoster { version } => {
+            format!("lần {version}: không đọc được danh sách người duyệt")
+        }
         Stage::Awaiting {
             version,
             name,
@@ -287,6 +290,9 @@ pub fn open_step(record: &SignOff) -> String {
     use duthao_approval::Stage;
     match record.assessment.stage() {
         Stage::NoVersion => "no version has been submitted".into(),
+        Stage::NoRoster { version } => format!(
+            "the duthao.toml that version {version} records cannot be read, so no approval of it counts"
+        ),
         Stage::NoLevels => {
             "duthao.toml lists no approving level (a level with approvers and a quorum)".into()
         }

@@ -389,6 +389,9 @@ pub fn status(ws: &Workspace, slug: &str) -> Result<DraftStatus> {
         match &a.stage {
             duthao_approval::Stage::Issued { .. } => next.push(NextStep::ExportFinal),
             duthao_approval::Stage::NoVersion | duthao_approval::Stage::NoLevels => {}
+            duthao_approval::Stage::NoRoster { .. } => next.push(NextStep::SignOff {
+                open: super::signoff::open_step(&super::signoff::signoff(ws, slug)?),
+            }),
             _ if record_step => next.push(NextStep::SignOff {
                 open: super::signoff::open_step(&super::signoff::signoff(ws, slug)?),
             }),

@@ -261,6 +261,9 @@ pub struct VersionStanding {
     pub levels: Vec<LevelStanding>,
     /// The earlier version whose decisions carried over (identical text).
     pub carried_from: Option<u32>,
+    /// Its roster (the duthao.toml its tag records) cannot be read, so
+    /// nothing counts for it.
+    pub roster_unreadable: bool,
 }
 
 impl VersionStanding {
@@ -332,6 +335,11 @@ pub enum Stage {
     NoVersion,
     /// No level approves (the roster has no approvers).
     NoLevels,
+    /// The latest version's roster cannot be read: nothing counts for it.
+    NoRoster {
+        /// The version.
+        version: u32,
+    },
     /// Waiting for a level: `have` of `need`.
     Awaiting {
         /// The version.
@@ -390,6 +398,9 @@ impl Assessment {
         let Some(v) = self.latest() else {
             return Stage::NoVersion;
         };
+        if v.roster_unreadable {
+            return Stage::NoRoster { version: v.n };
+        }
         if v.levels.is_empty() {
             return Stage::NoLevels;
         }
@@ -558,6 +569,9 @@ impl Assessment {
                 Ok(version)
             }
             Stage::NoVersion => Err("no version has been submitted".into()),
+            Stage::NoRoster { version } => Err(format!(
+                "the duthao.toml version {version} records cannot be read, so no approval of it counts"
+            )),
             Stage::NoLevels => {
                 Err("duthao.toml lists no approving level, so nothing can be signed off".into())
             }
@@ -726,6 +740,7 @@ fn standings_of(
                 n: v.n,
                 levels: Vec::new(),
                 carried_from: None,
+                roster_unreadable: true,
             });
             continue;
         };
@@ -836,6 +851,7 @@ fn standings_of(
             n: v.n,
             levels,
             carried_from,
+            roster_unreadable: false,
         });
     }
 
