@@ -191,15 +191,16 @@ pub(crate) fn stage_without_decisions(
     latest: &Version,
     rosters: &mut HashMap<Option<ObjectId>, std::result::Result<Roster, String>>,
 ) -> Result<Option<String>> {
-    let config_blob = match latest.config_blob {
-        Some(b) => Some(b),
-        None => ws.store().blob_at(latest.commit, Path::new(CONFIG_FILE))?,
-    };
+    // A version tag that records no roster (made before duthao recorded
+    // it, or by hand) is shown with today's duthao.toml here: reading each
+    // version's commit for it made `list` 60% slower at 5,000 drafts.
+    // `status` and `verify` read the version's own commit.
+    let config_blob = latest.config_blob;
     let roster = rosters
         .entry(config_blob)
         .or_insert_with(|| match config_blob {
             Some(blob) => roster_of_blob(ws, blob),
-            None => Err(String::new()),
+            None => Ok(roster_of(&ws.config)),
         });
     Ok(match roster {
         Ok(r) => r
