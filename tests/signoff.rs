@@ -1197,6 +1197,48 @@ fn templates_changed_after_issue() {
     assert_eq!(out.status.code(), Some(0), "{}", out_text(&out));
 }
 
+/// `export --final --pdf` writes the PDF the clerk's signature tool signs:
+/// the issued number in it and no draft mark; without LibreOffice on the
+/// PATH the DOCX is written and the PDF refused with a clear message.
+fn final_pdf_through_libreoffice() {
+    let fx = Fx::new();
+    fx.approve_all();
+    fx.issue();
+    let docx = fx.ws.sandbox.path().join("ban-hanh.docx");
+    let docx_s = docx.display().to_string();
+    fx.ok(&["export", SLUG, "--final", "--pdf", "-o", &docx_s]);
+    let pdf = docx.with_extension("pdf");
+    let bytes = fs::read(&pdf).expect("the PDF");
+    assert!(bytes.starts_with(b"%PDF"), "not a PDF");
+    let text = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("01-NQ/TU"), "{text}");
+    assert!(!text.contains("Dự thảo"), "{text}");
+
+    let empty = fx.ws.sandbox.path().join("no-programs");
+    fs::create_dir_all(&empty).unwrap();
+    let other = fx.ws.sandbox.path().join("again.docx");
+    let out = fx
+        .ws
+        .run(&["export", SLUG, "--final", "--pdf", "-o"])
+        .arg(&other)
+        .env("PATH", &empty)
+        .output()
+        .unwrap();
+    let said = out_text(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("LibreOffice is needed for --pdf"), "{said}");
+    assert!(
+        other.is_file(),
+        "the DOCX is written before the PDF is tried"
+    );
+    assert!(!other.with_extension("pdf").exists());
+}
+
 fn main() {
     let args = libtest_mimic::Arguments::from_args();
     let needs = [outside::GIT, outside::SSH_KEYGEN];
@@ -1206,8 +1248,19 @@ fn main() {
         outside::Need::Program(&["python3"], "apt-get install -y python3"),
     ];
     let t = |name: &str, f: fn()| outside::trial(name, &needs, f);
+    let office = [
+        outside::GIT,
+        outside::SSH_KEYGEN,
+        outside::SOFFICE,
+        outside::PDFTOTEXT,
+    ];
     let trials = vec![
         t("happy_path", happy_path),
+        outside::trial(
+            "final_pdf_through_libreoffice",
+            &office,
+            final_pdf_through_libreoffice,
+        ),
         t(
             "templates_changed_after_issue",
             templates_changed_after_issue,
