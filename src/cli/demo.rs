@@ -100,7 +100,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
         "  issued by {} as số {}, ngày {} ({})",
         s.clerk,
         s.number_text,
-        s.date,
+        duthao::ops::date_vi(&s.date),
         s.issue_tag
     )?;
     outln!("  final DOCX: {}", s.final_docx.display())?;

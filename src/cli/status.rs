@@ -21,7 +21,19 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     let next: Vec<String> = s
         .next
         .iter()
-        .map(|n| next_step(n, &slug, commit_first))
+        .map(|n| match (n, s.approval.as_ref().map(|a| &a.stage)) {
+            // The command for the step sign-off waits for.
+            (NextStep::SignOff { open }, Some(duthao::approval::Stage::Awaiting { level, .. })) => {
+                format!("sign-off: {open}: duthao approve {slug} --level {level}")
+            }
+            (NextStep::SignOff { open }, Some(duthao::approval::Stage::Approved { .. })) => {
+                format!("sign-off: {open}: duthao issue {slug}")
+            }
+            (NextStep::SignOff { open }, Some(duthao::approval::Stage::Rejected { .. })) => {
+                format!("sign-off: {open}: revise, commit and submit a new version")
+            }
+            _ => next_step(n, &slug, commit_first),
+        })
         .collect();
     let result = match &s.problem {
         // Everything known is shown, but a draft that does not read is an
@@ -65,7 +77,8 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     if s.uncommitted {
         outln!("          the text on disk has uncommitted changes")?;
     }
-    if s.revisions_since_version > 0 && !s.versions.is_empty() {
+    let issued = matches!(s.stage, duthao::ops::Stage::Issued { .. });
+    if s.revisions_since_version > 0 && !s.versions.is_empty() && !issued {
         outln!(
             "          {} commit(s) since the latest version",
             s.revisions_since_version
@@ -135,11 +148,7 @@ fn next_step(step: &NextStep, slug: &str, commit_first: bool) -> String {
         NextStep::FixSignOff { problems } => {
             format!("the sign-off record has {problems} problem(s): duthao verify {slug}")
         }
-        NextStep::SignOff { open } => {
-            format!(
-                "sign-off: {open} (duthao approve {slug} --level LEVEL, then duthao issue {slug})"
-            )
-        }
+        NextStep::SignOff { open } => format!("sign-off: {open}: duthao verify {slug}"),
         NextStep::ExportFinal => {
             format!("issued: the final document is duthao export {slug} --final")
         }
