@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Times `duthao list` and `duthao status` on a workspace of 1,000 drafts and
+# Times `duthao list`, `status`, `log` and `verify` on a workspace of 1,000 drafts and
 # 10,000 commits (issue 2's goal: under 1 s each on the 2-core machine).
 # The workspace is built once by bench/make_workspace.py (text from
 # bench/gen_corpus.py) under bench/out/ and reused by later runs.
@@ -45,4 +45,5 @@ measure "duthao list"                 "$BIN" -C "$WS" list
 measure "duthao list --json"          "$BIN" -C "$WS" list --json
 measure "duthao status $slug"         "$BIN" -C "$WS" status "$slug"
 measure "duthao log $slug"            "$BIN" -C "$WS" log "$slug"
+measure "duthao verify (every draft)" "$BIN" -C "$WS" verify
 measure "git log --oneline -- (same draft)" git -C "$WS" log --oneline -- "drafts/$slug.md"

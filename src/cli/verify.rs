@@ -67,8 +67,17 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
             for p in &d.problems {
                 outln!("    ✗ {}: {}", p.subject, p.message)?;
             }
+            // The same note on many tags (every version unsigned, say) is
+            // one line naming them.
+            let mut grouped: Vec<(&str, Vec<&str>)> = Vec::new();
             for n in &d.notes {
-                outln!("    note: {}: {}", n.subject, n.message)?;
+                match grouped.iter_mut().find(|(m, _)| *m == n.message) {
+                    Some((_, subjects)) => subjects.push(&n.subject),
+                    None => grouped.push((&n.message, vec![&n.subject])),
+                }
+            }
+            for (message, subjects) in grouped {
+                outln!("    note: {}: {message}", subjects.join(", "))?;
             }
         }
         if v.workspace
