@@ -77,6 +77,40 @@ pub(crate) fn check_signature(payload: &[u8], signature: Option<&str>) -> Signat
 /// Reads and checks the sign-off record of `slug`.
 pub fn signoff(ws: &Workspace, slug: &str) -> Result<SignOff> {
     let versions = ws.versions(slug)?;
+    let tags = ws.store().signed_tags(&format!("duthao/{slug}/"))?;
+    signoff_from(ws, slug, versions, tags)
+}
+
+/// Every draft's record, reading the references once: `verify` over a
+/// workspace of thousands of drafts must not walk every tag once per draft.
+pub(crate) fn all_signoffs(ws: &Workspace) -> Result<Vec<SignOff>> {
+    let mut versions = ws.store().all_versions()?;
+    let mut tags: std::collections::BTreeMap<String, Vec<SignedTag>> = Default::default();
+    for t in ws.store().signed_tags("duthao/")? {
+        if let Some((slug, _)) = t.name["duthao/".len()..].split_once('/') {
+            tags.entry(slug.to_string()).or_default().push(t);
+        }
+    }
+    let slugs: std::collections::BTreeSet<String> =
+        versions.keys().chain(tags.keys()).cloned().collect();
+    slugs
+        .into_iter()
+        .map(|slug| {
+            let v = versions.remove(&slug).unwrap_or_default();
+            let t = tags.remove(&slug).unwrap_or_default();
+            signoff_from(ws, &slug, v, t)
+        })
+        .collect()
+}
+
+/// [`signoff`] from the draft's versions and its tags (everything under
+/// `duthao/<slug>/`), already read.
+fn signoff_from(
+    ws: &Workspace,
+    slug: &str,
+    versions: Vec<Version>,
+    tags: Vec<SignedTag>,
+) -> Result<SignOff> {
     let mut rosters: HashMap<Option<ObjectId>, std::result::Result<Roster, String>> =
         HashMap::new();
     let mut facts = Vec::with_capacity(versions.len());
@@ -99,10 +133,13 @@ pub fn signoff(ws: &Workspace, slug: &str) -> Result<SignOff> {
             })
             .clone();
         let signature = match &v.tag_oid {
-            Some(_) => {
-                let (payload, sig) = ws.store().tag_signature(&v.tag)?;
-                check_signature(&payload, sig.as_deref())
-            }
+            Some(_) => match tags.iter().find(|t| t.name == v.tag) {
+                Some(t) => check_signature(&t.payload, t.signature.as_deref()),
+                None => {
+                    let (payload, sig) = ws.store().tag_signature(&v.tag)?;
+                    check_signature(&payload, sig.as_deref())
+                }
+            },
             None => Signature::Invalid("it is a lightweight tag, not a signed tag object".into()),
         };
         facts.push(VersionFacts {
@@ -117,12 +154,12 @@ pub fn signoff(ws: &Workspace, slug: &str) -> Result<SignOff> {
             roster,
         });
     }
-    let decisions: Vec<DecisionTag> = ws
-        .store()
-        .signed_tags(&format!(
-            "duthao/{slug}/{}/",
-            duthao_approval::DECISION_PREFIX
-        ))?
+    let decision_prefix = format!("duthao/{slug}/{}/", duthao_approval::DECISION_PREFIX);
+    let issue_name = issue_tag_name(slug);
+    let (decision_tags, rest): (Vec<SignedTag>, Vec<SignedTag>) = tags
+        .into_iter()
+        .partition(|t| t.name.starts_with(&decision_prefix));
+    let decisions: Vec<DecisionTag> = decision_tags
         .into_iter()
         .map(|t| DecisionTag {
             signature: check_signature(&t.payload, t.signature.as_deref()),
@@ -133,11 +170,9 @@ pub fn signoff(ws: &Workspace, slug: &str) -> Result<SignOff> {
             unreadable: t.problem,
         })
         .collect();
-    let issues: Vec<IssueTag> = ws
-        .store()
-        .signed_tags(&issue_tag_name(slug))?
+    let issues: Vec<IssueTag> = rest
         .into_iter()
-        .filter(|t| t.name == issue_tag_name(slug))
+        .filter(|t| t.name == issue_name)
         .map(|t| issue_tag(ws, slug, t))
         .collect();
     let assessment = duthao_approval::assess(slug, &facts, &decisions, &issues);

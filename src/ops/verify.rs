@@ -3,8 +3,6 @@
 //! duthao.toml, the register for numbers given twice, and an issued
 //! document's text against what was issued.
 
-use std::collections::BTreeSet;
-
 use duthao_approval::{Problem, Stage};
 use duthao_store::Rev;
 
@@ -81,24 +79,16 @@ pub fn verify_trusting(
     slug: Option<&str>,
     trusted: Option<&Trusted>,
 ) -> Result<Verification> {
-    let slugs: Vec<String> = match slug {
+    let records = match slug {
         Some(s) => {
             ws.require_slug_or_history(s)?;
-            vec![s.to_string()]
+            vec![signoff(ws, s)?]
         }
-        None => {
-            let mut all: BTreeSet<String> = ws.store().all_versions()?.into_keys().collect();
-            for tag in ws.store().signed_tags("duthao/")? {
-                if let Some((s, _)) = tag.name["duthao/".len()..].split_once('/') {
-                    all.insert(s.to_string());
-                }
-            }
-            all.into_iter().collect()
-        }
+        None => super::signoff::all_signoffs(ws)?,
     };
     let mut drafts = Vec::new();
-    for s in &slugs {
-        let record = signoff(ws, s)?;
+    for record in records {
+        let s = &record.slug;
         let mut problems = record.assessment.problems.clone();
         problems.extend(issued_text_problems(ws, &record)?);
         if let Some(i) = &record.assessment.issued {
