@@ -1239,6 +1239,64 @@ fn final_pdf_through_libreoffice() {
     assert!(!other.with_extension("pdf").exists());
 }
 
+/// What a user meets setting sign-off up: the signing key from git's
+/// configuration where `GIT_CONFIG_GLOBAL` points (as the git CLI reads
+/// it), a duthao.toml edited but not committed (submit refuses: the version
+/// would record the old roster), and a draft without a signer (issue
+/// refuses: the final document could not be signed).
+fn set_up_as_git_reads_it_and_nothing_left_out() {
+    let fx = Fx::new();
+    let global = fx.ws.sandbox.path().join("other-gitconfig");
+    fs::write(
+        &global,
+        format!(
+            "[gpg]\n\tformat = ssh\n[user]\n\tsigningkey = {}\n",
+            fx.key_str("a")
+        ),
+    )
+    .unwrap();
+    let out = fx
+        .ws
+        .run(&["approve", SLUG, "--level", L1])
+        .env("GIT_CONFIG_GLOBAL", &global)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", out_text(&out));
+    assert!(
+        out_text(&out).contains("Trưởng Ban Tổ chức approved"),
+        "{}",
+        out_text(&out)
+    );
+
+    fx.edit_and_commit(SLUG, "date: 2026-02-10", "date: 2026-02-12");
+    let config = fx.ws.root.join("duthao.toml");
+    let text = fs::read_to_string(&config).unwrap();
+    fs::write(&config, format!("{text}\n# sửa\n")).unwrap();
+    fx.refused(
+        &["submit", SLUG, "--key", &fx.key_str("drafter")],
+        &["duthao.toml has changes that are not committed"],
+    );
+    fx.git(&["checkout", "-q", "--", "duthao.toml"]);
+
+    // No signer: approved at every level, but not issued.
+    let fx = Fx::new();
+    let path = fx.ws.root.join(format!("drafts/{SLUG}.md"));
+    let draft = fs::read_to_string(&path).unwrap();
+    let start = draft.find("signer:").expect("a signer");
+    let end = start
+        + draft[start..]
+            .find("\nrecipients:")
+            .expect("recipients after the signer");
+    fs::write(&path, format!("{}{}", &draft[..start], &draft[end + 1..])).unwrap();
+    fx.git(&["commit", "-q", "-a", "-m", "bỏ người ký"]);
+    fx.submit();
+    fx.approve_all();
+    fx.refused(
+        &["issue", SLUG, "--key", &fx.key_str("vt")],
+        &["no `signer`"],
+    );
+}
+
 fn main() {
     let args = libtest_mimic::Arguments::from_args();
     let needs = [outside::GIT, outside::SSH_KEYGEN];
@@ -1256,6 +1314,10 @@ fn main() {
     ];
     let trials = vec![
         t("happy_path", happy_path),
+        t(
+            "set_up_as_git_reads_it_and_nothing_left_out",
+            set_up_as_git_reads_it_and_nothing_left_out,
+        ),
         outside::trial(
             "final_pdf_through_libreoffice",
             &office,

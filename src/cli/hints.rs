@@ -152,6 +152,9 @@ fn sign(e: &duthao::store::SignError) -> Vec<String> {
             "install OpenSSH's client tools (apt-get install openssh-client), or sign with an unencrypted key file: --key FILE"
                 .into(),
         ],
+        SignError::Read { .. } => vec![
+            "--key takes your SSH private key file (e.g. ~/.ssh/id_ed25519), or its .pub file when ssh-agent holds the key; make one with ssh-keygen -t ed25519".into(),
+        ],
         SignError::NotSsh { .. } => vec![
             "duthao signs with SSH keys: git config gpg.format ssh; git config user.signingkey ~/.ssh/id_ed25519.pub"
                 .into(),

@@ -26,11 +26,7 @@ pub struct Args {
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
     let ws = ctx.workspace()?;
     let slug = ctx.slug(&ws, &args.slug)?;
-    let date = args
-        .date
-        .as_deref()
-        .map(|d| DocDate::parse(d).map_err(|e| anyhow::anyhow!("--date {d:?}: {e}")))
-        .transpose()?;
+    let date = args.date.as_deref().map(parse_date).transpose()?;
     let issued = duthao::ops::issue(
         &ws,
         &slug,
@@ -58,4 +54,15 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
         issued.slug
     )?;
     Ok(())
+}
+
+/// `2026-11-30`, or as Vietnamese documents write it, `30/11/2026`.
+fn parse_date(d: &str) -> anyhow::Result<DocDate> {
+    let iso = match d.trim().split('/').collect::<Vec<_>>()[..] {
+        [day, month, year] => format!("{year}-{month:0>2}-{day:0>2}"),
+        _ => d.trim().to_string(),
+    };
+    DocDate::parse(&iso).map_err(|_| {
+        anyhow::anyhow!("--date {d:?} is not a date; write it as 2026-11-30 or 30/11/2026")
+    })
 }

@@ -30,7 +30,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
                 format!("sign-off: {open}: duthao issue {slug}")
             }
             (NextStep::SignOff { open }, Some(duthao::approval::Stage::Rejected { .. })) => {
-                format!("sign-off: {open}: revise, commit and submit a new version")
+                format!("sign-off: {open}")
             }
             _ => next_step(n, &slug, commit_first),
         })

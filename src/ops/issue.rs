@@ -134,6 +134,13 @@ pub fn issue_with(
     }
     let version_text = ws.draft_text(slug, &Rev::Version(n))?;
     let draft = ws.checked_draft(slug, &Rev::Version(n), version_text.clone())?;
+    // An issued document is signed: without its signature block the final
+    // document could not be.
+    if draft.front.signer.is_none() {
+        return Err(refuse(format!(
+            "version {n} has no `signer` (authority, title, name) in its front matter, so the final document would have no signature block; add it, commit and submit a new version"
+        )));
+    }
 
     let today = today(when);
     let date = req.date.unwrap_or(today);
@@ -171,7 +178,7 @@ pub fn issue_with(
             Workspace::draft_rel(slug).display()
         )));
     }
-    let numbering = Numbering::of(ws, &draft)?;
+    let numbering = Numbering::of(ws, slug, &draft)?;
     let register = numbering.register(ws, date)?;
     let entries = register_entries(ws)?;
     let taken: Vec<&RegisterEntry> = entries.iter().filter(|e| e.register == register).collect();
@@ -370,13 +377,14 @@ fn today(when: When) -> DocDate {
 
 /// How a draft's number is written and counted.
 struct Numbering {
+    slug: String,
     formats: crate::profile::layout::Formats,
     code: String,
     issuer_code: String,
 }
 
 impl Numbering {
-    fn of(ws: &Workspace, draft: &crate::model::Draft) -> Result<Numbering> {
+    fn of(ws: &Workspace, draft_slug: &str, draft: &crate::model::Draft) -> Result<Numbering> {
         let profile = ws.profile_of(draft).to_string();
         let layout = load_layout(&profile, Some(&ws.root().join(TEMPLATES_DIR)))
             .map_err(WorkspaceError::Layout)?;
@@ -386,6 +394,7 @@ impl Numbering {
             .map(|k| k.code.clone())
             .unwrap_or_default();
         Ok(Numbering {
+            slug: draft_slug.to_string(),
             formats: layout.formats,
             code,
             issuer_code: draft.front.issuer.code.clone().unwrap_or_default(),
@@ -410,14 +419,14 @@ impl Numbering {
             NumberPeriod::Term => {
                 let term = ws.config.organisation.term.clone().ok_or_else(|| {
                     WorkspaceError::SignOff {
-                        slug: String::new(),
+                        slug: self.slug.clone(),
                         reason: "this profile numbers documents per term of the committee, and duthao.toml has no organisation.term (e.g. term = \"2025-2030\")".into(),
                     }
                 })?;
                 let (from, to) = parse_term(&term).unwrap_or((0, 0));
                 if date.year() < from || date.year() > to {
                     return Err(WorkspaceError::SignOff {
-                        slug: String::new(),
+                        slug: self.slug.clone(),
                         reason: format!(
                             "the date's year {} is outside the term {term} in duthao.toml; update organisation.term",
                             date.year()
@@ -559,7 +568,7 @@ pub(crate) fn issue_problems(
     };
     match ws
         .read_draft(slug, &Rev::Git(f.commit.clone()))
-        .and_then(|d| Numbering::of(ws, &d).map(|n| (n, d)))
+        .and_then(|d| Numbering::of(ws, slug, &d).map(|n| (n, d)))
     {
         Ok((numbering, _)) => {
             if numbering.text(f.number) != f.number_text {

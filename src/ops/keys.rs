@@ -72,9 +72,17 @@ pub(crate) fn keys_as(
             Some(w) => w.clone(),
             None => ws.store().identity()?,
         };
+        // duthao.toml goes in the same commit when it has changes: the
+        // file and the keys it lists are one record, and a version records
+        // the committed duthao.toml as its roster.
+        let config = Path::new(crate::workspace::CONFIG_FILE);
+        let mut paths = vec![rel];
+        if ws.store().is_dirty(config)? {
+            paths.push(config);
+        }
         let oid = ws.store().commit_paths(
-            &[rel],
-            "Allowed signers from duthao.toml\n\nDuthao-Allowed-Signers: from duthao.toml\n",
+            &paths,
+            "Người duyệt và khóa ký từ duthao.toml\n\nDuthao-Allowed-Signers: from duthao.toml\n",
             &who,
         )?;
         committed = Some(oid.to_string());

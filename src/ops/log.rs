@@ -169,8 +169,20 @@ fn signoff_entries(ws: &Workspace, slug: &str) -> Result<Vec<LogEntry>> {
             .find(|p| p.subject == tag)
             .map(|p| p.message.clone())
     };
-    let mut out = Vec::new();
+    // Within one second, the levels in their order: sorting by tag name
+    // would put "ban-thuong-vu" before "ban-to-chuc".
+    let level_order: Vec<String> = record
+        .facts
+        .iter()
+        .rev()
+        .find_map(|f| f.roster.as_ref().ok())
+        .map(|r| r.levels.iter().map(|l| l.id.clone()).collect())
+        .unwrap_or_default();
+    let mut keyed = Vec::new();
     for t in ws.store().signed_tags(&format!("duthao/{slug}/"))? {
+        let level_rank = duthao_approval::parse_decision_tag_name(slug, &t.name)
+            .and_then(|(_, level, _)| level_order.iter().position(|l| l == level))
+            .unwrap_or(usize::MAX);
         let is_issue = t.name == duthao_approval::issue_tag_name(slug);
         let (kind, version, summary) = if is_issue {
             match duthao_approval::parse_issue(&t.message) {
@@ -214,21 +226,26 @@ fn signoff_entries(ws: &Workspace, slug: &str) -> Result<Vec<LogEntry>> {
             name: String::new(),
             email: String::new(),
         });
-        out.push(LogEntry {
-            time: t.time,
-            offset_minutes: t.offset_minutes,
-            who: who.name,
-            email: who.email,
-            event: LogEvent::SignOff {
-                kind,
-                problem: problem_of(&t.name),
-                tag: t.name,
-                version,
-                summary,
+        let time = t.time;
+        keyed.push((
+            (time, version, level_rank),
+            LogEntry {
+                time,
+                offset_minutes: t.offset_minutes,
+                who: who.name,
+                email: who.email,
+                event: LogEvent::SignOff {
+                    kind,
+                    problem: problem_of(&t.name),
+                    tag: t.name,
+                    version,
+                    summary,
+                },
             },
-        });
+        ));
     }
-    Ok(out)
+    keyed.sort_by_key(|(k, _)| *k);
+    Ok(keyed.into_iter().map(|(_, e)| e).collect())
 }
 
 /// One log entry per review event, with a line that says what happened.

@@ -66,6 +66,20 @@ pub fn submit_signed_as(
             slug: slug.to_string(),
         });
     }
+    // The version records the committed duthao.toml as its roster: one
+    // edited but not committed would be silently left out. (A duthao.toml
+    // never committed records no roster at all, which `status` shows.)
+    let config = std::path::Path::new(crate::workspace::CONFIG_FILE);
+    let tracked = match ws.store().head_commit()? {
+        Some(head) => ws.store().blob_at(head, config)?.is_some(),
+        None => false,
+    };
+    if tracked && ws.store().is_dirty(config)? {
+        return Err(WorkspaceError::SignOff {
+            slug: slug.to_string(),
+            reason: "duthao.toml has changes that are not committed; a version records the committed duthao.toml as the roster of its approvers, so commit it first".into(),
+        });
+    }
     // An issued document is final: a later version would only be a
     // problem `verify` reports (see duthao-approval's `assess`).
     if let Ok(record) = super::signoff::signoff(ws, slug)

@@ -120,8 +120,9 @@ pub fn verify_docx(ws: &Workspace, file: &Path) -> Result<DocxCheck> {
     };
     if get("duthao.final").as_deref() != Some("true") {
         check.problems.push(format!(
-            "it is not a final document (no duthao.final property): a draft or a comparison of {slug}"
+            "it is not a final document (no duthao.final property): a draft, a comparison or a report of {slug}"
         ));
+        return Ok(check);
     }
     if !crate::workspace::is_slug(&slug) || !ws.draft_exists(&slug) {
         check.problems.push(format!(

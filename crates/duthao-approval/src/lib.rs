@@ -440,8 +440,8 @@ impl Assessment {
     ) -> Result<(), String> {
         if let Some(i) = &self.issued {
             return Err(format!(
-                "the document was issued (số {}, version {}); nothing more can be approved",
-                i.fields.number, i.fields.version
+                "the document was issued (số {}, from version {}); nothing more can be decided on it",
+                i.fields.number_text, i.fields.version
             ));
         }
         let Some(latest) = facts.last() else {
@@ -458,8 +458,10 @@ impl Assessment {
             .as_ref()
             .map_err(|e| format!("the duthao.toml of version {n} cannot be read: {e}"))?;
         let Some(rule) = roster.level(level) else {
+            let known: Vec<&str> = roster.approving().map(|l| l.id.as_str()).collect();
             return Err(format!(
-                "`{level}` is not a level of version {n}'s duthao.toml"
+                "`{level}` is not a level of version {n}'s duthao.toml; the levels that approve: {}",
+                known.join(", ")
             ));
         };
         if rule.quorum == 0 {
@@ -517,6 +519,12 @@ impl Assessment {
                     }
                     break;
                 }
+                if !l.rejections.is_empty() {
+                    return Err(format!(
+                        "{} rejected version {n}; the levels after it wait for a new version",
+                        l.name
+                    ));
+                }
                 if !l.met() {
                     return Err(format!(
                         "{} has not approved version {n} yet ({} of {}); levels approve in order",
@@ -541,7 +549,9 @@ impl Assessment {
         if let Some(i) = &self.issued {
             return Err(format!(
                 "already issued: số {} ngày {} ({})",
-                i.fields.number_text, i.fields.date, i.tag
+                i.fields.number_text,
+                message::date_vi(&i.fields.date),
+                i.tag
             ));
         }
         match self.stage() {

@@ -138,6 +138,15 @@ fn decode_base64(s: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// `2026-12-01` as "01/12/2026".
+pub(crate) fn date_vi(date: &str) -> String {
+    let mut parts = date.splitn(3, '-');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(y), Some(m), Some(d)) => format!("{d}/{m}/{y}"),
+        _ => date.to_string(),
+    }
+}
+
 fn one_line(s: &str) -> String {
     s.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
@@ -212,7 +221,7 @@ pub fn issue_message(f: &IssueFields) -> String {
     let mut m = format!(
         "Ban hành: Số {} ngày {} (Dự thảo lần {})\n\n",
         one_line(&f.number_text),
-        f.date,
+        date_vi(&f.date),
         f.version
     );
     for (k, v) in [

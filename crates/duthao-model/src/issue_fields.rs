@@ -161,6 +161,13 @@ fn plain_issue_line(line: &str) -> Option<&'static str> {
         if !rest.is_empty() && !rest.starts_with([' ', '\t']) {
             return None;
         }
+        // A comment after the value (the skeletons write `number:   # empty
+        // until the clerk issues the document`) is YAML's, not the value's;
+        // it goes with the line.
+        let rest = match rest.find(" #").or_else(|| rest.find("\t#")) {
+            Some(i) => &rest[..i],
+            None => rest,
+        };
         let v = rest.trim_matches([' ', '\t']);
         let ok = v.is_empty()
             || match key {
@@ -218,6 +225,17 @@ mod tests {
         assert_eq!(content_sha256(&issued), content_sha256(DRAFT));
         let again = set_issue_fields(&issued, 16, date("2026-04-02")).unwrap();
         assert_eq!(content_sha256(&again), content_sha256(DRAFT));
+    }
+
+    #[test]
+    fn a_comment_after_the_entry_goes_with_it() {
+        let t = "---\nkind: a\nissuer:\n  name: A\ntitle: b\nnumber:                  # empty until the clerk issues the document\ndate: 2026-01-01   # the day\n---\nx\n";
+        let issued = set_issue_fields(t, 4, date("2026-02-02")).unwrap();
+        assert_eq!(
+            issued,
+            "---\nkind: a\nissuer:\n  name: A\ntitle: b\nnumber: 4\ndate: 2026-02-02\n---\nx\n"
+        );
+        assert_eq!(content_sha256(&issued), content_sha256(t));
     }
 
     #[test]

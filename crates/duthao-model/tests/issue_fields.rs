@@ -35,6 +35,9 @@ fn line() -> impl Strategy<Value = &'static str> {
         "# number: 3\n",
         "number: \"5\"\n",
         "numbers: 4\n",
+        "number:        # empty until issue\n",
+        "date: 2026-02-03 #x\n",
+        "number: 5#x\n",
     ])
 }
 

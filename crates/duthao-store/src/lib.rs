@@ -78,7 +78,9 @@ impl Identity {
     /// environment, then git's global and system configuration.
     pub fn from_default_config() -> Result<Identity, StoreError> {
         let from_env = |key: &str| std::env::var(key).ok();
-        let config = git2::Config::open_default().ok();
+        let config = git2::Config::open_default()
+            .ok()
+            .map(with_git_config_global);
         resolve_identity(
             from_env("DUTHAO_AUTHOR_NAME"),
             from_env("DUTHAO_AUTHOR_EMAIL"),
@@ -199,6 +201,18 @@ impl Version {
         let (text, _) = split_trailers(&self.message);
         text.strip_prefix(heading.as_str()).unwrap_or(text).trim()
     }
+}
+
+/// `config` with `GIT_CONFIG_GLOBAL` (when set and not empty) in place of
+/// the global file, as the git CLI reads it.
+fn with_git_config_global(mut config: git2::Config) -> git2::Config {
+    if let Some(path) = std::env::var_os("GIT_CONFIG_GLOBAL").filter(|p| !p.is_empty()) {
+        let path = PathBuf::from(path);
+        if path.is_file() {
+            let _ = config.add_file(&path, git2::ConfigLevel::Global, true);
+        }
+    }
+    config
 }
 
 /// The largest tag object [`Store::signed_tags`] reads: a message with its
@@ -470,11 +484,19 @@ impl Store {
             .collect())
     }
 
+    /// The repository's configuration as the git CLI reads it: libgit2
+    /// does not know `GIT_CONFIG_GLOBAL`, which git honours, so a user (or a
+    /// test) who points it elsewhere would see git and duthao disagree on
+    /// who they are and which key signs.
+    fn config(&self) -> Result<git2::Config, StoreError> {
+        Ok(with_git_config_global(self.repo.config()?))
+    }
+
     /// DUTHAO_AUTHOR_NAME / DUTHAO_AUTHOR_EMAIL if set, else git's
     /// `user.name` / `user.email` (repository, then global and system).
     pub fn identity(&self) -> Result<Identity, StoreError> {
         let from_env = |key: &str| std::env::var(key).ok();
-        let config = self.repo.config()?;
+        let config = self.config()?;
         resolve_identity(
             from_env("DUTHAO_AUTHOR_NAME"),
             from_env("DUTHAO_AUTHOR_EMAIL"),
@@ -1312,7 +1334,7 @@ impl Store {
         {
             return Some((k, KeySource::Environment));
         }
-        let config = self.repo.config().ok()?.snapshot().ok()?;
+        let config = self.config().ok()?.snapshot().ok()?;
         let format = config.get_string("gpg.format").ok()?;
         if !format.trim().eq_ignore_ascii_case("ssh") {
             return None;
