@@ -26,21 +26,23 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
         return Ok(());
     }
     outln!(
-        "{}  {}  {}  {}  {}",
+        "{}  {}  {}  {}  {}  {}",
         pad("SỐ", 14),
         pad("NGÀY", 10),
         pad("LOẠI", 12),
         pad("TRÍCH YẾU", 50),
-        "NGƯỜI KÝ"
+        pad("NGƯỜI KÝ", 20),
+        "SỔ"
     )?;
     for e in &entries {
         outln!(
-            "{}  {}  {}  {}  {}",
+            "{}  {}  {}  {}  {}  {}",
             pad(&e.number_text, 14),
             pad(&duthao::ops::date_vi(&e.date), 10),
             pad(&cut(&e.kind, 12), 12),
             pad(&cut(&e.title, 50), 50),
-            e.signer
+            pad(&cut(&e.signer, 20), 20),
+            e.register
         )?;
     }
     Ok(())

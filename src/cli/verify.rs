@@ -88,6 +88,13 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
                 "  see the difference: duthao keys; bring the file in step with duthao.toml: duthao keys --write"
             )?;
         }
+        if let Some(t) = &trusted {
+            outln!(
+                "Signatures that count checked against {} ({} key line(s)).",
+                t.file,
+                t.signers.len()
+            )?;
+        }
         if v.drafts.is_empty() && v.workspace.is_empty() {
             outln!("Nothing to verify: no draft has a version yet.")?;
         }
