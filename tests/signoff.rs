@@ -1290,7 +1290,17 @@ fn set_up_as_git_reads_it_and_nothing_left_out() {
     fs::write(&path, format!("{}{}", &draft[..start], &draft[end + 1..])).unwrap();
     fx.git(&["commit", "-q", "-a", "-m", "bỏ người ký"]);
     fx.submit();
-    fx.approve_all();
+    // The approver hears of it when approving.
+    let out = fx.run(&["approve", SLUG, "--level", L1, "--key", &fx.key_str("a")]);
+    assert!(out.status.success(), "{}", out_text(&out));
+    let said = out_text(&out);
+    assert!(
+        said.contains("warning: the final document") && said.contains("signer"),
+        "{said}"
+    );
+    fx.approve(L2, "b1");
+    fx.approve(L2, "b2");
+    fx.approve(L3, "c");
     fx.refused(
         &["issue", SLUG, "--key", &fx.key_str("vt")],
         &["no `signer`"],

@@ -127,6 +127,12 @@ fn decide(
         d.tag
     )?;
     outln!("{}", stage_line(&d.slug, &d.stage))?;
+    for w in &d.warnings {
+        super::output::errln!(
+            "warning: the final document of Dự thảo lần {}: {w}",
+            d.version
+        );
+    }
     outln!(
         "Anyone can check it with git alone: git -c gpg.ssh.allowedSignersFile=.duthao/allowed_signers tag -v {}",
         d.tag

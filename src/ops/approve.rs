@@ -26,6 +26,9 @@ pub struct Decided {
     pub tag: String,
     /// Where the draft stands now.
     pub stage: duthao_approval::Stage,
+    /// What the final document's layout would lack (a signer, "Nơi nhận"
+    /// …), so an approver knows before the clerk finds out at issue.
+    pub warnings: Vec<String>,
 }
 
 /// The decision asked for.
@@ -175,7 +178,9 @@ pub fn decide_with(
         Err(e) => return Err(e.into()),
     }
     let after = signoff(ws, slug)?;
+    let warnings = final_layout_warnings(ws, slug, n).unwrap_or_default();
     Ok(Decided {
+        warnings,
         slug: slug.to_string(),
         version: n,
         level: req.level.to_string(),
@@ -185,6 +190,18 @@ pub fn decide_with(
         tag,
         stage: after.assessment.stage(),
     })
+}
+
+/// The layout check of version `n` as a final document.
+fn final_layout_warnings(ws: &Workspace, slug: &str, n: u32) -> Result<Vec<String>> {
+    use super::snapshot::{Purpose, snapshot};
+    let snap = snapshot(ws, slug, &duthao_store::Rev::Version(n), Purpose::Document)?;
+    let (layout, _) = super::export::layout_and_kind(Some(ws), &snap)?;
+    Ok(crate::docx::check(
+        &snap.draft,
+        &layout,
+        crate::docx::DraftMark::Final,
+    ))
 }
 
 fn latest_commit(record: &SignOff, n: u32) -> duthao_store::ObjectId {
