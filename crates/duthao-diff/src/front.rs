@@ -11,7 +11,7 @@ use duthao_model::FrontMatter;
 /// One front-matter field that differs, with how it changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldChange {
-    /// A dotted path: "title", "signer.name", "issuer.code", "extra.<key>".
+    /// A dotted path: "title", "signer.name", "issuer.code", "extra.KEY".
     pub key: String,
     /// The FROM value as a display string; `None` when the field is absent.
     /// Recipients are one recipient per line.

@@ -22,7 +22,7 @@ pub const MAX_PARTS: usize = 10_000;
 /// Above this size a part may be at most [`MAX_RATIO`] times larger than
 /// stored: WordprocessingML compresses well, but not like a zip bomb.
 const RATIO_FROM: u64 = 1 << 20;
-/// See [`RATIO_FROM`].
+/// See `RATIO_FROM`.
 pub const MAX_RATIO: u64 = 200;
 
 /// An opened package and what has been inflated from it so far.

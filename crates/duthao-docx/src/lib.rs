@@ -10,10 +10,10 @@
 //!
 //! The WordprocessingML is written here, as text, rather than through a
 //! document-tree library: every property container is a typed value written
-//! in the order of the ISO/IEC 29500 schemas ([`props`]), which is the order
+//! in the order of the ISO/IEC 29500 schemas (`props`), which is the order
 //! Word reads; text is escaped so that no character a draft may hold breaks
-//! the XML ([`xml`]); the package holds exactly the parts the document uses,
-//! each reached by a relationship ([`package`]). The body is written block
+//! the XML (`xml`); the package holds exactly the parts the document uses,
+//! each reached by a relationship (`package`). The body is written block
 //! by block into the deflated package, so a long draft never sits in memory
 //! as a tree; footnotes are real Word footnotes written after the body from
 //! the references it made; list numbering is the drafter's text, never Word

@@ -256,7 +256,7 @@ fn notes_html(notes: &[Note]) -> String {
     s
 }
 
-/// [`write`], with the review comments of `notes` beside the blocks they
+/// [`write()`], with the review comments of `notes` beside the blocks they
 /// concern (in both views) and those on the whole draft under the summary.
 pub fn write_noted(
     out: &mut impl Write,

@@ -103,7 +103,7 @@ pub fn write(
     write_noted(out, diff, from, to, labels, opts, &Notes::default())
 }
 
-/// [`write`], with the review comments of `notes` under each changed block
+/// [`write()`], with the review comments of `notes` under each changed block
 /// they concern (and those on the whole draft after the front matter).
 pub fn write_noted(
     out: &mut impl Write,
