@@ -86,13 +86,4 @@ pub enum ProfileError {
         /// What is wrong with it.
         message: String,
     },
-    /// A file could not be read. Not constructed at present: reads go through
-    /// [`ProfileError::Read`].
-    #[error("{file}: cannot read: {source}")]
-    Io {
-        /// The file.
-        file: PathBuf,
-        /// The operating system's error.
-        source: std::io::Error,
-    },
 }
