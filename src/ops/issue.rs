@@ -470,12 +470,7 @@ fn issue_tags(ws: &Workspace) -> Result<Vec<(String, duthao_store::SignedTag)>> 
             continue;
         };
         let slug = slug.to_string();
-        if let Some(tag) = ws
-            .store()
-            .signed_tags(&name)?
-            .into_iter()
-            .find(|t| t.name == name)
-        {
+        if let Some(tag) = ws.store().signed_tag(&name)? {
             out.push((slug, tag));
         }
     }

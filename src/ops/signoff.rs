@@ -148,7 +148,10 @@ fn signoff_from(
             commit: v.commit.to_string(),
             tag_object: v.tag_oid.map(|o| o.to_string()),
             time: v.time,
-            content: draft_content(ws, slug, v.commit).map(|(c, _, _)| c),
+            content: ws
+                .draft_text(slug, &duthao_store::Rev::Git(v.commit.to_string()))
+                .map(|text| content_sha256(&text))
+                .map_err(|e| e.to_string()),
             submitter_email: v.tagger.email.clone(),
             signature,
             roster,

@@ -207,6 +207,8 @@ pub struct ApprovalStatus {
     pub carried_from: Option<u32>,
     /// Problems `duthao verify` lists for this draft.
     pub problems: usize,
+    /// What is still open before the final document, in a sentence.
+    pub open: String,
 }
 
 /// One level's approvals of the latest version.
@@ -236,6 +238,7 @@ pub(crate) fn approval_status(ws: &Workspace, slug: &str) -> Result<Option<Appro
     Ok(Some(ApprovalStatus {
         stage: record.assessment.stage(),
         stage_vi: super::signoff::stage_vi(&record),
+        open: super::signoff::open_step(&record),
         levels: latest
             .map(|v| {
                 v.levels
@@ -390,10 +393,10 @@ pub fn status(ws: &Workspace, slug: &str) -> Result<DraftStatus> {
             duthao_approval::Stage::Issued { .. } => next.push(NextStep::ExportFinal),
             duthao_approval::Stage::NoVersion | duthao_approval::Stage::NoLevels => {}
             duthao_approval::Stage::NoRoster { .. } => next.push(NextStep::SignOff {
-                open: super::signoff::open_step(&super::signoff::signoff(ws, slug)?),
+                open: a.open.clone(),
             }),
             _ if record_step => next.push(NextStep::SignOff {
-                open: super::signoff::open_step(&super::signoff::signoff(ws, slug)?),
+                open: a.open.clone(),
             }),
             _ => {}
         }

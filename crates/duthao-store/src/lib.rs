@@ -1550,55 +1550,75 @@ impl Store {
             let Some(oid) = reference.target() else {
                 continue;
             };
-            let mut tag = SignedTag {
-                name: name.to_string(),
-                object: ObjectId(oid),
-                target: None,
-                tagger: None,
-                time: 0,
-                offset_minutes: 0,
-                message: String::new(),
-                payload: Vec::new(),
-                signature: None,
-                problem: None,
-            };
-            let (size, kind) = odb.read_header(oid)?;
-            if kind != ObjectType::Tag {
-                tag.problem = Some("it is a lightweight tag, not a signed tag object".into());
-                found.push(tag);
-                continue;
-            }
-            if size > MAX_TAG_BYTES {
-                tag.problem = Some(format!(
-                    "its tag object is {size} bytes, far more than a signed tag"
-                ));
-                found.push(tag);
-                continue;
-            }
-            match self.repo.find_tag(oid) {
-                Ok(t) => {
-                    tag.target = Some(ObjectId(t.target_id()));
-                    if let Some(sig) = t.tagger() {
-                        tag.tagger = Some(Identity::from_signature(&sig));
-                        tag.time = sig.when().seconds();
-                        tag.offset_minutes = sig.when().offset_minutes();
-                    }
-                    let raw = String::from_utf8_lossy(t.message_bytes().unwrap_or_default());
-                    tag.message = split_signature(&raw).0.trim_end().to_string();
-                }
-                Err(e) => {
-                    tag.problem = Some(format!("git cannot read it: {}", e.message()));
-                    found.push(tag);
-                    continue;
-                }
-            }
-            let (payload, signature) = self.tag_signature(name)?;
-            tag.payload = payload;
-            tag.signature = signature;
-            found.push(tag);
+            found.push(self.read_signed_tag(&odb, name, oid)?);
         }
         found.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(found)
+    }
+
+    /// The tag `name` (without `refs/tags/`), read as
+    /// [`Store::signed_tags`] reads each; `None` when there is no such tag.
+    pub fn signed_tag(&self, name: &str) -> Result<Option<SignedTag>, StoreError> {
+        let reference = match self.repo.find_reference(&format!("refs/tags/{name}")) {
+            Ok(r) => r,
+            Err(e) if e.code() == ErrorCode::NotFound => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let Some(oid) = reference.target() else {
+            return Ok(None);
+        };
+        Ok(Some(self.read_signed_tag(&self.repo.odb()?, name, oid)?))
+    }
+
+    fn read_signed_tag(
+        &self,
+        odb: &git2::Odb<'_>,
+        name: &str,
+        oid: Oid,
+    ) -> Result<SignedTag, StoreError> {
+        let mut tag = SignedTag {
+            name: name.to_string(),
+            object: ObjectId(oid),
+            target: None,
+            tagger: None,
+            time: 0,
+            offset_minutes: 0,
+            message: String::new(),
+            payload: Vec::new(),
+            signature: None,
+            problem: None,
+        };
+        let (size, kind) = odb.read_header(oid)?;
+        if kind != ObjectType::Tag {
+            tag.problem = Some("it is a lightweight tag, not a signed tag object".into());
+            return Ok(tag);
+        }
+        if size > MAX_TAG_BYTES {
+            tag.problem = Some(format!(
+                "its tag object is {size} bytes, far more than a signed tag"
+            ));
+            return Ok(tag);
+        }
+        match self.repo.find_tag(oid) {
+            Ok(t) => {
+                tag.target = Some(ObjectId(t.target_id()));
+                if let Some(sig) = t.tagger() {
+                    tag.tagger = Some(Identity::from_signature(&sig));
+                    tag.time = sig.when().seconds();
+                    tag.offset_minutes = sig.when().offset_minutes();
+                }
+                let raw = String::from_utf8_lossy(t.message_bytes().unwrap_or_default());
+                tag.message = split_signature(&raw).0.trim_end().to_string();
+            }
+            Err(e) => {
+                tag.problem = Some(format!("git cannot read it: {}", e.message()));
+                return Ok(tag);
+            }
+        }
+        let (payload, signature) = self.tag_signature(name)?;
+        tag.payload = payload;
+        tag.signature = signature;
+        Ok(tag)
     }
 
     /// Checks the signature of the tag `name` against `key` (namespace
