@@ -1483,18 +1483,29 @@ impl Store {
                 reason: "not a valid reference under refs/duthao/",
             });
         }
-        match self.repo.reference_matching(
-            name,
-            target.0,
-            false,
-            Oid::ZERO_SHA1,
-            &format!("duthao: {name}"),
-        ) {
-            Ok(_) => Ok(None),
-            Err(e) if matches!(e.code(), ErrorCode::Exists | ErrorCode::Modified) => {
+        match self.create_absent(name, target.0)? {
+            true => Ok(None),
+            false => {
                 let existing = self.repo.find_reference(name)?.target();
                 Ok(Some(ObjectId(existing.unwrap_or(Oid::ZERO_SHA1))))
             }
+        }
+    }
+
+    /// Creates `refname` → `target` only if it does not exist: `false` when
+    /// it does. libgit2 checks `force = false` before taking the ref's lock,
+    /// so two writers could both pass it; the expected old value (zero:
+    /// "absent") is compared under the lock, which makes creation atomic.
+    fn create_absent(&self, refname: &str, target: Oid) -> Result<bool, StoreError> {
+        match self.repo.reference_matching(
+            refname,
+            target,
+            false,
+            Oid::ZERO_SHA1,
+            &format!("duthao: {refname}"),
+        ) {
+            Ok(_) => Ok(true),
+            Err(e) if matches!(e.code(), ErrorCode::Exists | ErrorCode::Modified) => Ok(false),
             Err(e) => Err(e.into()),
         }
     }
@@ -1665,26 +1676,13 @@ impl Store {
     /// Creates `refs/tags/<name>` → `tag_oid`, never replacing an existing
     /// tag ([`StoreError::TagExists`]).
     pub fn create_tag_ref(&self, name: &str, tag_oid: ObjectId) -> Result<(), StoreError> {
-        let tag_oid = tag_oid.0;
         check_tag_name(name)?;
-        let refname = format!("refs/tags/{name}");
-        // libgit2 checks `force = false` before taking the ref's lock, so two
-        // writers can both pass it. The expected old value (zero: "absent")
-        // is compared under the lock, which makes the creation atomic.
-        match self.repo.reference_matching(
-            &refname,
-            tag_oid,
-            false,
-            Oid::ZERO_SHA1,
-            &format!("duthao: tag {name}"),
-        ) {
-            Ok(_) => Ok(()),
-            Err(e) if matches!(e.code(), ErrorCode::Exists | ErrorCode::Modified) => {
-                Err(StoreError::TagExists {
-                    name: name.to_string(),
-                })
-            }
-            Err(e) => Err(e.into()),
+        if self.create_absent(&format!("refs/tags/{name}"), tag_oid.0)? {
+            Ok(())
+        } else {
+            Err(StoreError::TagExists {
+                name: name.to_string(),
+            })
         }
     }
 
