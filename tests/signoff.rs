@@ -1307,6 +1307,43 @@ fn set_up_as_git_reads_it_and_nothing_left_out() {
     );
 }
 
+/// The clerk's date: never in the future, never before the last approval,
+/// written either way (2026-11-30 or 30/11/2026); the register by year; and
+/// `verify --json` saying the draft is issued.
+fn issue_date_register_year_and_verify_json() {
+    let fx = Fx::new();
+    fx.approve_all();
+    let vt = fx.key_str("vt");
+    fx.refused(
+        &["issue", SLUG, "--date", "2099-01-01", "--key", &vt],
+        &["in the future"],
+    );
+    fx.refused(
+        &["issue", SLUG, "--date", "01/01/2020", "--key", &vt],
+        &["before the last approval"],
+    );
+    fx.refused(
+        &["issue", SLUG, "--date", "31/02/2026", "--key", &vt],
+        &["not a date"],
+    );
+    let today = std::process::Command::new("date")
+        .arg("+%d/%m/%Y")
+        .output()
+        .expect("date");
+    let today = String::from_utf8_lossy(&today.stdout).trim().to_string();
+    fx.ok(&["issue", SLUG, "--date", &today, "--key", &vt]);
+    let year = &today[6..];
+    let listed = fx.ws.json(&["register", "--year", year]);
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+    let iso = format!("{year}-{}-{}", &today[3..5], &today[..2]);
+    assert_eq!(listed[0]["date"], iso.as_str(), "{listed}");
+    let none = fx.ws.json(&["register", "--year", "2020"]);
+    assert_eq!(none.as_array().map(Vec::len), Some(0), "{none}");
+    let v = fx.ws.json(&["verify"]);
+    assert_eq!(v["drafts"][0]["stage"]["stage"], "issued", "{v}");
+    assert_eq!(v["workspace"].as_array().map(Vec::len), Some(0), "{v}");
+}
+
 fn main() {
     let args = libtest_mimic::Arguments::from_args();
     let needs = [outside::GIT, outside::SSH_KEYGEN];
@@ -1324,6 +1361,10 @@ fn main() {
     ];
     let trials = vec![
         t("happy_path", happy_path),
+        t(
+            "issue_date_register_year_and_verify_json",
+            issue_date_register_year_and_verify_json,
+        ),
         t(
             "set_up_as_git_reads_it_and_nothing_left_out",
             set_up_as_git_reads_it_and_nothing_left_out,
