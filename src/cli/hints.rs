@@ -114,6 +114,26 @@ fn store(e: &StoreError) -> Vec<String> {
             vec![format!("send it out first: duthao submit {slug}")]
         }
         StoreError::EmptyMessage => vec!["give one with -m \"…\"".into()],
+        StoreError::NoRemote => vec![
+            "name one: duthao sync PATH-OR-URL, or set it once: git remote add origin URL".into(),
+        ],
+        StoreError::GitMissing { .. } => vec![
+            "install git (apt-get install -y git), or sync through a bare repository on a share, or carry a bundle (--bundle-out / --bundle-in)".into(),
+        ],
+        StoreError::RemoteNotBare { path } => vec![format!(
+            "make a bare one to meet at: git clone --bare {} REMOTE.git",
+            path.display()
+        )],
+        StoreError::WouldOverwrite { .. } => vec![
+            "commit your changes first (duthao commit SLUG -m \"…\"), then duthao sync".into(),
+        ],
+        StoreError::SyncInterrupted => vec!["finish it: duthao sync".into()],
+        StoreError::SiteTaken { .. } => {
+            vec!["choose another name: duthao sync --site OTHER-NAME".into()]
+        }
+        StoreError::Transport { .. } => vec![
+            "check the address and that `git ls-remote URL` works from this machine".into(),
+        ],
         StoreError::Sign(e) => sign(e),
         _ => Vec::new(),
     }

@@ -18,6 +18,7 @@ mod register;
 mod report;
 mod status;
 mod submit;
+mod sync;
 mod verify;
 
 use std::path::PathBuf;
@@ -66,6 +67,7 @@ pub enum Command {
     Reject(approve::RejectArgs),
     Issue(issue::Args),
     Register(register::Args),
+    Sync(sync::Args),
     Verify(verify::Args),
     Keys(keys::Args),
     Demo(demo::Args),
@@ -155,6 +157,7 @@ pub fn main() -> ExitCode {
         Command::Reject(a) => approve::run_reject(a, &ctx),
         Command::Issue(a) => issue::run(a, &ctx),
         Command::Register(a) => register::run(a, &ctx),
+        Command::Sync(a) => sync::run(a, &ctx),
         Command::Verify(a) => verify::run(a, &ctx),
         Command::Keys(a) => keys::run(a, &ctx),
         Command::Demo(a) => demo::run(a, &ctx),

@@ -142,6 +142,10 @@ pub fn issue_with(
         )));
     }
 
+    // Numbers are reserved at one site only: two clerks at two sites would
+    // otherwise both take the next one.
+    let site = super::sites::may(ws, slug, super::sites::Step::Issue)?;
+
     let today = today(when);
     let date = req.date.unwrap_or(today);
     if date.0 > today.0 {
@@ -335,6 +339,7 @@ pub fn issue_with(
         register: register.clone(),
         clerk_name: clerk.name.clone(),
         clerk_email: clerk.email.clone(),
+        site,
     };
     let tag = issue_tag_name(slug);
     match ws.store().create_signed_tag_at(

@@ -20,9 +20,11 @@ mod pdf;
 mod report;
 mod review;
 mod signoff;
+pub mod sites;
 mod snapshot;
 mod status;
 mod submit;
+mod sync;
 mod verify;
 mod verify_docx;
 
@@ -52,5 +54,9 @@ pub use status::{
     ApprovalStatus, DraftStatus, LevelApproval, NextStep, Stage, VersionInfo, status,
 };
 pub use submit::{SignVersion, submit, submit_as, submit_signed_as, submit_signing};
+pub use sync::{
+    BundleInfo, DraftConflictReport, DraftMoved, MAX_BUNDLE_BYTES, Moved, RefConflict, RemoteInfo,
+    SyncReport, SyncRequest, SyncStatus, TagMoved, sync,
+};
 pub use verify::{DraftCheck, Trusted, Verification, verify, verify_trusting};
 pub use verify_docx::{ChangedParagraph, DocxCheck, verify_docx};

@@ -118,6 +118,7 @@ pub fn submit_signed_as(
         }
     }
     ws.checked_draft(slug, &rev, text)?;
+    let site = super::sites::may(ws, slug, super::sites::Step::Submit)?;
     Ok(ws.store().create_version_signed(
         slug,
         Some(&rel),
@@ -126,5 +127,6 @@ pub fn submit_signed_as(
         who,
         signer,
         Some(std::path::Path::new(crate::workspace::CONFIG_FILE)),
+        site.as_deref(),
     )?)
 }

@@ -135,9 +135,40 @@ pub struct ReportSettings {
     pub name: String,
 }
 
+/// Which site does what when the workspace syncs between sites
+/// (`[sync]`): one site submits each draft's versions, one issues.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SyncSettings {
+    /// The site that submits versions (the drafting body).
+    pub drafting_site: String,
+    /// The site that reserves numbers and issues; the drafting site when absent.
+    #[serde(default)]
+    pub issuing_site: Option<String>,
+}
+
+impl SyncSettings {
+    /// The site that issues.
+    pub fn issuing(&self) -> &str {
+        self.issuing_site.as_deref().unwrap_or(&self.drafting_site)
+    }
+}
+
+/// Whether `name` can name a site: lower-case ASCII letters, digits and
+/// '-', 1 to 40 of them.
+pub fn is_site_name(name: &str) -> bool {
+    (1..=40).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !name.starts_with('-')
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
+    #[serde(default)]
+    sync: Option<Spanned<SyncSettings>>,
     organisation: Organisation,
     #[serde(default = "default_profile")]
     profile: String,
@@ -171,6 +202,8 @@ pub struct Config {
     /// The clerks (văn thư) who issue documents: their key signs the
     /// number and the date.
     pub clerks: Vec<Approver>,
+    /// Which site submits and issues, when the workspace syncs between sites.
+    pub sync: Option<SyncSettings>,
 }
 
 impl Config {
@@ -431,7 +464,32 @@ impl Config {
             }
             owners.push((data, &person.email, at_key));
         }
+        let sync = match raw.sync {
+            Some(sp) => {
+                let at = sp.span().start;
+                let settings = sp.into_inner();
+                for (key, name) in [
+                    ("sync.drafting_site", Some(&settings.drafting_site)),
+                    ("sync.issuing_site", settings.issuing_site.as_ref()),
+                ] {
+                    if let Some(name) = name
+                        && !is_site_name(name)
+                    {
+                        return Err(invalid(
+                            value_at(text, at, name),
+                            key.into(),
+                            format!(
+                                "{name:?} is not a site name; use lower-case ASCII letters, digits and '-', e.g. vp-tinh-uy"
+                            ),
+                        ));
+                    }
+                }
+                Some(settings)
+            }
+            None => None,
+        };
         Ok(Config {
+            sync,
             organisation: raw.organisation,
             profile: raw.profile,
             levels,

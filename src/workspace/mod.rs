@@ -328,6 +328,12 @@ pub enum WorkspaceError {
         /// The level or step still open.
         reason: String,
     },
+    /// A site name refused, or a step this site may not take.
+    #[error("{reason}")]
+    Site {
+        /// Why, in a sentence.
+        reason: String,
+    },
     /// The sign-off rules refuse the step (approve, reject, issue).
     #[error("{slug}: {reason}")]
     SignOff {

@@ -68,6 +68,9 @@ pub struct IssueFields {
     pub clerk_name: String,
     /// Their email.
     pub clerk_email: String,
+    /// The site that issued (`Duthao-Site:`), when the workspace syncs
+    /// between sites.
+    pub site: Option<String>,
 }
 
 /// `duthao/<slug>/signoff/v<N>/<level>/<key id>`: one decision per key, per
@@ -243,6 +246,9 @@ pub fn issue_message(f: &IssueFields) -> String {
     ] {
         m.push_str(&format!("{TRAILER}{k}: {v}\n"));
     }
+    if let Some(site) = &f.site {
+        m.push_str(&format!("{TRAILER}Site: {}\n", one_line(site)));
+    }
     m
 }
 
@@ -352,5 +358,9 @@ pub fn parse_issue(message: &str) -> Result<IssueFields, String> {
         register: field(&pairs, "Register")?.to_string(),
         clerk_name,
         clerk_email,
+        site: pairs
+            .iter()
+            .find(|(k, _)| *k == "Site")
+            .map(|(_, v)| v.to_string()),
     })
 }

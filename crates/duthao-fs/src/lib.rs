@@ -600,6 +600,45 @@ pub fn clean_up_on_signals() {
     }
 }
 
+/// An exclusive lock on a file, held until dropped (or until the process
+/// dies: the kernel releases it, so a killed command never leaves a lock
+/// behind).
+#[derive(Debug)]
+pub struct FileLock {
+    _file: fs::File,
+}
+
+/// Takes the exclusive lock on `path` (created if absent, never followed
+/// through a link), waiting while another process holds it.
+pub fn lock_exclusive(path: &Path) -> Result<FileLock, WriteError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    use std::os::unix::io::AsRawFd;
+    let io = |source| WriteError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .custom_flags(libc::O_NOFOLLOW)
+        .mode(0o600)
+        .open(path)
+        .map_err(io)?;
+    loop {
+        // SAFETY: flock on a descriptor this function owns.
+        let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) };
+        if rc == 0 {
+            return Ok(FileLock { _file: file });
+        }
+        let err = io::Error::last_os_error();
+        if err.kind() != io::ErrorKind::Interrupted {
+            return Err(io(err));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -240,6 +240,74 @@ pub enum StoreError {
     /// A failure inside git itself (a corrupt object, a full disk), in git's words.
     #[error("git: {0}")]
     Git(GitFailure),
+
+    /// `sync` was given no remote and the repository names none.
+    #[error(
+        "no remote to sync with: the branch has no upstream and there is no remote named origin"
+    )]
+    NoRemote,
+
+    /// A remote that only the git program reaches, and git is not installed.
+    #[error("{url} needs the git program, which is not installed or not on PATH")]
+    GitMissing {
+        /// The remote's address.
+        url: String,
+    },
+
+    /// The git program failed to fetch from or push to a remote.
+    #[error("git could not {op} {url}: {stderr}")]
+    Transport {
+        /// The remote's address.
+        url: String,
+        /// "fetch from" or "push to".
+        op: &'static str,
+        /// The last lines git printed (control characters removed).
+        stderr: String,
+    },
+
+    /// A local remote that is a working folder, not a bare repository.
+    #[error("{} is not a bare git repository; sync pushes only to a bare one (git init --bare)", path.display())]
+    RemoteNotBare {
+        /// The remote's folder.
+        path: std::path::PathBuf,
+    },
+
+    /// Integrating would replace files that have changes not committed here.
+    #[error("{} {} changes not committed here, and the other side changed {}; nothing was integrated", paths.join(", "), if paths.len() == 1 { "has" } else { "have" }, if paths.len() == 1 { "it" } else { "them" })]
+    WouldOverwrite {
+        /// The files, as repository paths.
+        paths: Vec<String>,
+    },
+
+    /// A shallow clone, whose history sync cannot judge.
+    #[error(
+        "this repository is a shallow clone; sync needs the whole history (git fetch --unshallow)"
+    )]
+    Shallow,
+
+    /// A bundle that cannot be taken in.
+    #[error("{}: {reason}; nothing was changed", path.display())]
+    Bundle {
+        /// The bundle file.
+        path: std::path::PathBuf,
+        /// Why it is refused.
+        reason: String,
+    },
+
+    /// A site name another repository has claimed.
+    #[error(
+        "the site name {name} belongs to another repository (its claim refs/duthao/sites/{name} holds another id)"
+    )]
+    SiteTaken {
+        /// The name.
+        name: String,
+    },
+
+    /// An earlier sync stopped between moving the branch and updating the files.
+    #[error(
+        "an earlier sync stopped halfway (refs/duthao/sync/pending exists); nothing is committed until it is finished"
+    )]
+    SyncInterrupted,
 }
 
 /// A failure inside git itself (a corrupt object, a full disk, a ref git

@@ -12,9 +12,11 @@
 //! loser's text as N+2 without them having seen version N+1.
 #![warn(missing_docs)]
 
+mod bundle;
 mod error;
 mod id;
 mod sign;
+mod sync;
 mod tag;
 
 use std::collections::{BTreeMap, HashMap};
@@ -30,6 +32,7 @@ use git2::{
     RepositoryOpenFlags, RepositoryState, Signature,
 };
 
+pub use bundle::{BUNDLE_REMOTE, BundleHeader, BundleWritten, parse_bundle_header};
 pub use error::{GitFailure, StoreError};
 pub use id::{BadObjectId, ObjectId};
 pub use sign::{
@@ -39,6 +42,11 @@ pub use sign::{
 };
 /// The `ssh-key` crate's public key type, which signing and verification use.
 pub use ssh_key::PublicKey as SshPublicKey;
+pub use sync::{
+    Accepted, DraftConflict, IntegrateError, Integrated, Integration, KeptAside, PushStatus,
+    Pushed, RefUpdate, RemoteSpec, Resumed, Site, Snapshot, Transport, parse_porcelain,
+    pause_point,
+};
 pub use tag::{ObjectKind, When, format_offset, split_signature, tag_payload};
 
 /// Who commits, submits or signs: git's `user.name` / `user.email`.
@@ -159,6 +167,8 @@ pub struct Version {
     /// The `duthao.toml` in force when it was submitted, as the tag records
     /// it (`Duthao-Config-Blob:`); `None` for a tag that does not say.
     pub config_blob: Option<ObjectId>,
+    /// The site that submitted it (`Duthao-Site:`), when the tag says.
+    pub site: Option<String>,
 }
 
 /// Trailers duthao writes at the end of a version tag's message: what the
@@ -169,6 +179,8 @@ pub const TRAILER_TEXT_BLOB: &str = "Duthao-Text-Blob";
 /// The trailer with the blob of the workspace's `duthao.toml` at HEAD when
 /// the version was submitted: the roster of approvers that applies to it.
 pub const TRAILER_CONFIG_BLOB: &str = "Duthao-Config-Blob";
+/// The trailer of a version tag naming the site that submitted it.
+pub const TRAILER_SITE: &str = "Duthao-Site";
 /// The trailer with the hex SHA-256 of the draft's bytes, for checking a file against the version.
 pub const TRAILER_TEXT_SHA256: &str = "Duthao-Text-SHA256";
 
@@ -588,6 +600,19 @@ impl Store {
         })
     }
 
+    /// A sync moving the branch holds a journal for a moment; a commit
+    /// waits for it (it would otherwise build on files not yet updated),
+    /// and refuses when a killed sync left it behind.
+    fn wait_for_sync(&self) -> Result<(), StoreError> {
+        for _ in 0..40 {
+            if !self.sync_pending() {
+                return Ok(());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Err(StoreError::SyncInterrupted)
+    }
+
     /// The lock file of a ref, when one is left behind.
     fn stale_ref_lock(&self, refname: &str) -> Option<PathBuf> {
         self.stale_lock(&self.repo.path().join(format!("{refname}.lock")))
@@ -602,6 +627,7 @@ impl Store {
         who.validate()?;
         self.ensure_no_operation_in_progress()?;
         self.ensure_index_unlocked()?;
+        self.wait_for_sync()?;
         let (branch_ref, parent) = match self.head_state()? {
             HeadState::Branch(name) => {
                 let head = self.repo.head()?.peel_to_commit()?;
@@ -1132,7 +1158,12 @@ impl Store {
                 .iter()
                 .find(|(k, _)| *k == TRAILER_CONFIG_BLOB)
                 .and_then(|(_, v)| v.trim().parse::<ObjectId>().ok());
+            let site = trailers
+                .iter()
+                .find(|(k, _)| *k == TRAILER_SITE)
+                .map(|(_, v)| v.trim().to_string());
             return Ok(Some(Version {
+                site,
                 slug: slug.to_string(),
                 n,
                 tag: tag_name,
@@ -1164,6 +1195,7 @@ impl Store {
             signed: false,
             text_blob: None,
             config_blob: None,
+            site: None,
         }))
     }
 
@@ -1191,7 +1223,7 @@ impl Store {
         message: &str,
         who: &Identity,
     ) -> Result<Version, StoreError> {
-        self.create_version_signed(slug, path, commit, message, who, None, None)
+        self.create_version_signed(slug, path, commit, message, who, None, None, None)
     }
 
     /// [`Store::create_version_of`], the tag signed by `signer` when one is
@@ -1209,6 +1241,7 @@ impl Store {
         who: &Identity,
         signer: Option<&dyn SigningBackend>,
         config: Option<&Path>,
+        site: Option<&str>,
     ) -> Result<Version, StoreError> {
         who.validate()?;
         if slug.is_empty()
@@ -1259,6 +1292,9 @@ impl Store {
         {
             text.push_str(&format!("{TRAILER_CONFIG_BLOB}: {blob}\n"));
             config_blob = Some(blob);
+        }
+        if let Some(site) = site {
+            text.push_str(&format!("{TRAILER_SITE}: {site}\n"));
         }
         let when = When::of(Signature::now(&who.name, &who.email)?.when());
         let signature = match signer {
@@ -1317,6 +1353,7 @@ impl Store {
             signed: signature.is_some(),
             text_blob,
             config_blob,
+            site: site.map(str::to_string),
         })
     }
 
