@@ -12,9 +12,10 @@
 //! by `refs/duthao/sites/NAME` (exchanged like tags, never replaced), so two
 //! repositories cannot both call themselves the drafting site.
 
+use std::collections::HashMap;
 use std::path::Path;
 
-use duthao_store::{ObjectId, Site, TRAILER_SITE};
+use duthao_store::{ObjectId, Site, TRAILER_SITE, Version};
 
 use crate::workspace::config::{Config, MAX_CONFIG_BYTES, SyncSettings, is_site_name};
 use crate::workspace::{CONFIG_FILE, Workspace, WorkspaceError};
@@ -104,54 +105,87 @@ fn claim_disputed(ws: &Workspace, name: &str) -> Result<bool> {
     Ok(ws.store().sync_conflicts()?.iter().any(|k| k.name == claim))
 }
 
-/// The `[sync]` settings of the `duthao.toml` blob a tag records.
-pub fn settings_of_blob(ws: &Workspace, blob: ObjectId) -> Option<SyncSettings> {
-    let bytes = ws.store().blob_bytes(blob, MAX_CONFIG_BYTES).ok()?;
-    let text = String::from_utf8(bytes).ok()?;
-    Config::parse(&text, Path::new(CONFIG_FILE)).ok()?.sync
+/// Checks tags against the site rule of the roster each records, reading
+/// each roster's `[sync]` once.
+#[derive(Debug, Default)]
+pub struct SiteRules {
+    settings: HashMap<ObjectId, Option<SyncSettings>>,
 }
 
-/// Why a version or issue tag breaks the site rule of the roster it
-/// records: made at a site other than the one that roster allows. `None`
-/// when it keeps it (or the roster has no `[sync]`).
-pub fn tag_site_problem(ws: &Workspace, tag: &str) -> Result<Option<String>> {
-    let Some(rest) = tag.strip_prefix("duthao/") else {
-        return Ok(None);
-    };
-    let Some((slug, what)) = rest.split_once('/') else {
-        return Ok(None);
-    };
-    let (step, site, config_blob) = if what == "issued" {
-        let Some(t) = ws.store().signed_tag(tag)? else {
+impl SiteRules {
+    /// No roster read yet.
+    pub fn new() -> SiteRules {
+        SiteRules::default()
+    }
+
+    fn settings(&mut self, ws: &Workspace, blob: Option<ObjectId>) -> Option<SyncSettings> {
+        let blob = blob?;
+        self.settings
+            .entry(blob)
+            .or_insert_with(|| settings_of_blob(ws, blob))
+            .clone()
+    }
+
+    /// Why the version `v` breaks the rule of its own roster, if it does.
+    pub fn version_problem(&mut self, ws: &Workspace, v: &Version) -> Option<String> {
+        // A tag that records no roster (made by hand with git) is held to
+        // the duthao.toml of the commit it names.
+        let blob = v.config_blob.or_else(|| {
+            ws.store()
+                .blob_at(v.commit, Path::new(CONFIG_FILE))
+                .ok()
+                .flatten()
+        });
+        let settings = self.settings(ws, blob)?;
+        problem(&v.tag, Step::Submit, v.site.as_deref(), &settings)
+    }
+
+    /// Why the issue tag `tag` (its fields read) breaks the rule of the
+    /// issued version's roster, if it does.
+    pub fn issue_problem(
+        &mut self,
+        ws: &Workspace,
+        tag: &str,
+        site: Option<&str>,
+        version: Option<&Version>,
+    ) -> Option<String> {
+        let settings = self.settings(ws, version?.config_blob)?;
+        problem(tag, Step::Issue, site, &settings)
+    }
+
+    /// [`SiteRules::version_problem`] or [`SiteRules::issue_problem`] for
+    /// the tag `tag` (without `refs/tags/`); `None` for any other tag.
+    pub fn tag_problem(&mut self, ws: &Workspace, tag: &str) -> Result<Option<String>> {
+        let Some((slug, what)) = tag.strip_prefix("duthao/").and_then(|r| r.split_once('/')) else {
             return Ok(None);
         };
-        let Ok(fields) = duthao_approval::parse_issue(&t.message) else {
+        if what == "issued" {
+            let Some(t) = ws.store().signed_tag(tag)? else {
+                return Ok(None);
+            };
+            let Ok(fields) = duthao_approval::parse_issue(&t.message) else {
+                return Ok(None);
+            };
+            let version = ws
+                .store()
+                .versions(slug)?
+                .into_iter()
+                .find(|v| v.n == fields.version);
+            return Ok(self.issue_problem(ws, tag, fields.site.as_deref(), version.as_ref()));
+        }
+        let Some(n) = what.strip_prefix('v').and_then(|n| n.parse::<u32>().ok()) else {
             return Ok(None);
         };
-        // The roster of the version issued.
-        let version = ws
-            .store()
-            .versions(slug)?
-            .into_iter()
-            .find(|v| v.n == fields.version);
-        (
-            Step::Issue,
-            fields.site,
-            version.and_then(|v| v.config_blob),
-        )
-    } else if let Some(n) = what.strip_prefix('v').and_then(|n| n.parse::<u32>().ok()) {
         let Some(v) = ws.store().versions(slug)?.into_iter().find(|v| v.n == n) else {
             return Ok(None);
         };
-        (Step::Submit, v.site, v.config_blob)
-    } else {
-        return Ok(None);
-    };
-    let Some(settings) = config_blob.and_then(|b| settings_of_blob(ws, b)) else {
-        return Ok(None);
-    };
-    let allowed = step.allowed(&settings);
-    Ok(match site.as_deref() {
+        Ok(self.version_problem(ws, &v))
+    }
+}
+
+fn problem(tag: &str, step: Step, site: Option<&str>, settings: &SyncSettings) -> Option<String> {
+    let allowed = step.allowed(settings);
+    match site {
         Some(s) if s == allowed => None,
         Some(s) => Some(format!(
             "{tag} was made at the site {s}, but only {allowed} {} ({TRAILER_SITE})",
@@ -161,5 +195,12 @@ pub fn tag_site_problem(ws: &Workspace, tag: &str) -> Result<Option<String>> {
             "{tag} names no site, but only {allowed} {} ({TRAILER_SITE} is missing)",
             step.words()
         )),
-    })
+    }
+}
+
+/// The `[sync]` settings of the `duthao.toml` blob a tag records.
+fn settings_of_blob(ws: &Workspace, blob: ObjectId) -> Option<SyncSettings> {
+    let bytes = ws.store().blob_bytes(blob, MAX_CONFIG_BYTES).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    Config::parse(&text, Path::new(CONFIG_FILE)).ok()?.sync
 }

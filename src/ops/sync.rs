@@ -234,7 +234,7 @@ pub struct BundleInfo {
 impl SyncReport {
     /// Whether the sync did all it had to.
     pub fn ok(&self) -> bool {
-        self.status == SyncStatus::Done && self.conflicts.is_empty()
+        self.status == SyncStatus::Done && self.conflicts.is_empty() && self.held_back.is_empty()
     }
 }
 
@@ -291,9 +291,19 @@ pub fn sync(ws: &Workspace, req: &SyncRequest) -> Result<SyncReport> {
         notes,
         bundle: None,
     };
+    // A remote that is a bundle file (a clone made from one) is read as one.
+    let mut bundle_in = req.bundle_in.clone();
+    if bundle_in.is_none()
+        && req.bundle_out.is_none()
+        && let Ok(remote) = store.resolve_remote(req.remote.as_deref(), &branch)
+        && let Transport::Local(path) = &remote.transport
+        && path.is_file()
+    {
+        bundle_in = Some(path.clone());
+    }
     if let Some(out) = &req.bundle_out {
         bundle_out(ws, &branch, out, req.since.as_deref(), &mut report)?;
-    } else if let Some(path) = &req.bundle_in {
+    } else if let Some(path) = &bundle_in {
         report.remote = RemoteInfo {
             name: BUNDLE_REMOTE.into(),
             url: path.display().to_string(),
@@ -528,12 +538,13 @@ fn plan_refs(
 ) -> Result<Vec<RefUpdate>> {
     let store = ws.store();
     let mut plan = Vec::new();
+    let mut rules = super::sites::SiteRules::new();
     for (name, target) in store.shared_refs()? {
         if snapshot.refs.contains_key(&name) {
             continue;
         }
         if let Some(tag) = name.strip_prefix("refs/tags/")
-            && let Some(reason) = super::sites::tag_site_problem(ws, tag)?
+            && let Some(reason) = rules.tag_problem(ws, tag)?
         {
             hold(report, &name, format!("not sent: {reason}"));
             continue;
@@ -766,9 +777,10 @@ fn bundle_out(
     };
     // The site rule holds for bundles as for pushes.
     let mut left_out = std::collections::BTreeSet::new();
+    let mut rules = super::sites::SiteRules::new();
     for name in store.shared_refs()?.into_keys() {
         if let Some(tag) = name.strip_prefix("refs/tags/")
-            && let Some(reason) = super::sites::tag_site_problem(ws, tag)?
+            && let Some(reason) = rules.tag_problem(ws, tag)?
         {
             hold(report, &name, format!("not sent: {reason}"));
             left_out.insert(name);

@@ -87,6 +87,7 @@ pub fn verify_trusting(
         None => super::signoff::all_signoffs(ws)?,
     };
     let mut drafts = Vec::new();
+    let mut rules = super::sites::SiteRules::new();
     for record in records {
         let s = &record.slug;
         let mut problems = record.assessment.problems.clone();
@@ -103,6 +104,7 @@ pub fn verify_trusting(
         if let Some(t) = trusted {
             problems.extend(untrusted(&record, t));
         }
+        problems.extend(site_problems(ws, &record, &mut rules));
         problems.sort();
         problems.dedup();
         drafts.push(DraftCheck {
@@ -139,6 +141,40 @@ pub fn verify_trusting(
             },
         });
     }
+    // A tag, reservation or site claim two sites hold differently: sync
+    // kept the other side's aside and changed neither.
+    for k in ws.store().sync_conflicts()? {
+        let subject = k
+            .name
+            .strip_prefix("refs/tags/")
+            .unwrap_or(&k.name)
+            .to_string();
+        let p = Problem {
+            message: format!(
+                "another site holds a different {} of this name (kept at {}); one of the two must go",
+                if k.name.starts_with("refs/tags/") {
+                    "tag"
+                } else {
+                    "ref"
+                },
+                k.kept_at
+            ),
+            subject,
+        };
+        let slug_of = p
+            .subject
+            .strip_prefix("duthao/")
+            .and_then(|r| r.split_once('/'))
+            .map(|(s, _)| s.to_string());
+        match drafts
+            .iter_mut()
+            .find(|d| Some(&d.slug) == slug_of.as_ref())
+        {
+            Some(d) => d.problems.push(p),
+            None if slug.is_none() => workspace.push(p),
+            None => {}
+        }
+    }
     for p in super::issue::duplicate_numbers(ws)? {
         let slug_of = p
             .subject
@@ -155,6 +191,34 @@ pub fn verify_trusting(
         }
     }
     Ok(Verification { drafts, workspace })
+}
+
+/// Versions and the issue made at a site the roster's `[sync]` does not
+/// allow (see `sites`).
+fn site_problems(
+    ws: &Workspace,
+    record: &SignOff,
+    rules: &mut super::sites::SiteRules,
+) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for v in &record.versions {
+        if let Some(message) = rules.version_problem(ws, v) {
+            out.push(Problem {
+                subject: v.tag.clone(),
+                message,
+            });
+        }
+    }
+    if let Some(i) = &record.assessment.issued {
+        let version = record.versions.iter().find(|v| v.n == i.fields.version);
+        if let Some(message) = rules.issue_problem(ws, &i.tag, i.fields.site.as_deref(), version) {
+            out.push(Problem {
+                subject: i.tag.clone(),
+                message,
+            });
+        }
+    }
+    out
 }
 
 /// The signatures that count whose key the trusted file does not list for

@@ -230,3 +230,5 @@ pub fn chromium_dom(html: &std::path::Path, work: &std::path::Path) -> String {
     assert!(console.is_empty(), "console messages: {console:#?}");
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+pub mod servers;

@@ -172,6 +172,11 @@ impl Store {
                 .replace(['\n', '\r'], " ");
             header.push_str(&format!("-{p} {subject}\n"));
         }
+        // HEAD first, as `git bundle create` writes it: `git clone` of the
+        // bundle then checks out the branch.
+        if let Some(tip) = refs.get(&format!("refs/heads/{branch}")) {
+            header.push_str(&format!("{tip} HEAD\n"));
+        }
         for (name, id) in &refs {
             header.push_str(&format!("{id} {name}\n"));
         }

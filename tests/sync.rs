@@ -1,0 +1,828 @@
+//! `duthao sync` end to end through the binary and the git CLI: sites that
+//! work offline and meet at a bare remote (or through a bundle) lose
+//! nothing. Twenty clones syncing at once, two sites approving one version,
+//! the drafting-site rule, a draft's text changed on both sides, a tag held
+//! differently, syncs killed with SIGKILL at every step, bundles whole and
+//! damaged, a remote only the git program reaches with no git installed,
+//! and real servers on loopback (`git daemon`, `git http-backend`). Runs
+//! without the standard harness so that a missing git shows as "ignored"
+//! (failing under CI=true; see `outside`).
+
+mod common;
+mod outside;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::{Arc, Barrier};
+
+use common::Sandbox;
+
+const SLUG: &str = "nghi-quyet-xay-dung-dang-2026";
+const BODY: &str = "Đảng ủy xã Phú Lương";
+const DRAFT: &str = "drafts/nghi-quyet-xay-dung-dang-2026.md";
+
+/// A drafting site (`centre`, a workspace made by `duthao init` with
+/// `[sync] drafting_site = "centre"`, v1 submitted) and a bare remote it
+/// has synced with.
+struct Net {
+    sandbox: Sandbox,
+    centre: PathBuf,
+    remote: PathBuf,
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+impl Net {
+    fn new() -> Net {
+        Net::with_config("")
+    }
+
+    /// `extra` is appended to duthao.toml before anything is submitted.
+    fn with_config(extra: &str) -> Net {
+        let sandbox = Sandbox::new();
+        let centre = sandbox.init("party");
+        let net = Net {
+            remote: sandbox.path().join("remote.git"),
+            centre,
+            sandbox,
+        };
+        let mut config = fs::read_to_string(net.centre.join("duthao.toml")).unwrap();
+        config.push_str("\n[sync]\ndrafting_site = \"centre\"\n");
+        config.push_str(extra);
+        fs::write(net.centre.join("duthao.toml"), config).unwrap();
+        net.git(&net.centre, &["commit", "-q", "-am", "Các site đồng bộ"]);
+        net.ok(&net.centre, &["sync", "--site", "centre"]);
+        net.ok(&net.centre, &["submit", SLUG, "-m", "lần 1"]);
+        net.git(
+            net.sandbox.path(),
+            &["init", "-q", "--bare", "-b", "main", "remote.git"],
+        );
+        let remote = net.remote.display().to_string();
+        net.ok(&net.centre, &["sync", &remote]);
+        net
+    }
+
+    fn duthao(&self, dir: &Path) -> Command {
+        let mut cmd = self.sandbox.duthao_std();
+        cmd.arg("-C").arg(dir);
+        cmd
+    }
+
+    fn run(&self, dir: &Path, args: &[&str]) -> Output {
+        self.duthao(dir).args(args).output().expect("run duthao")
+    }
+
+    fn ok(&self, dir: &Path, args: &[&str]) -> String {
+        let out = self.run(dir, args);
+        assert!(
+            out.status.success(),
+            "duthao {args:?} in {} failed ({}): {}",
+            dir.display(),
+            out.status,
+            text(&out)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn git(&self, dir: &Path, args: &[&str]) -> String {
+        self.sandbox.git(dir, args)
+    }
+
+    /// A clone of the remote, named as the site `name`.
+    fn site(&self, name: &str) -> PathBuf {
+        let dir = self.sandbox.path().join(name);
+        self.git(
+            self.sandbox.path(),
+            &["clone", "-q", &self.remote.display().to_string(), name],
+        );
+        self.ok(&dir, &["sync", "--site", name]);
+        dir
+    }
+
+    /// A comment by the body on the latest version; its id.
+    fn comment(&self, dir: &Path, text: &str) -> String {
+        let out = self.ok(dir, &["comment", "add", SLUG, "--by", BODY, text, "--json"]);
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        v["events"][0]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no id in {out}"))
+            .to_string()
+    }
+
+    /// `sync --json` until it is not busy; the report.
+    fn sync(&self, dir: &Path) -> serde_json::Value {
+        for _ in 0..20 {
+            let out = self.run(dir, &["sync", "--json"]);
+            let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+                .unwrap_or_else(|e| panic!("sync --json: {e}: {}", text(&out)));
+            if v["status"] == "busy" {
+                continue;
+            }
+            assert!(out.status.success(), "sync failed: {}", text(&out));
+            return v;
+        }
+        panic!("sync stayed busy through 20 runs");
+    }
+
+    fn fsck(&self, dir: &Path) {
+        let out = self
+            .sandbox
+            .git_cmd(dir)
+            .args(["fsck", "--full", "--strict", "--no-dangling"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success() && out.stderr.is_empty(),
+            "git fsck in {}: {}",
+            dir.display(),
+            text(&out)
+        );
+    }
+
+    /// The review events a workspace holds (file names), checked against
+    /// its own HEAD: nothing uncommitted, no journal left.
+    fn events(&self, dir: &Path) -> BTreeSet<String> {
+        assert_eq!(
+            self.git(dir, &["status", "--porcelain"]),
+            "",
+            "{} has changes after sync",
+            dir.display()
+        );
+        assert!(
+            self.git(dir, &["for-each-ref", "refs/duthao/sync/pending"])
+                .is_empty(),
+            "a sync journal is left in {}",
+            dir.display()
+        );
+        self.tree_events(dir, "HEAD")
+    }
+
+    fn tree_events(&self, dir: &Path, rev: &str) -> BTreeSet<String> {
+        let listed = self.git(dir, &["ls-tree", "-r", "--name-only", rev, "reviews"]);
+        let all: Vec<String> = listed.lines().map(str::to_string).collect();
+        let set: BTreeSet<String> = all.iter().cloned().collect();
+        assert_eq!(set.len(), all.len(), "an event twice in {rev}");
+        set
+    }
+
+    /// Commits whose subject starts like a review event's, at `rev`: each
+    /// event exactly once in the history, never duplicated by a replay.
+    fn event_commits(&self, dir: &Path, rev: &str) -> usize {
+        self.git(dir, &["log", "--format=%H", "--grep=^Duthao-Event: ", rev])
+            .lines()
+            .count()
+    }
+
+    fn tags(&self, dir: &Path) -> String {
+        self.git(
+            dir,
+            &[
+                "for-each-ref",
+                "--format=%(refname) %(objectname)",
+                "refs/tags",
+            ],
+        )
+    }
+}
+
+/// 20 clones in parallel processes: comments and answers, syncs racing on
+/// one bare remote, until quiet. Every event everywhere, the remote's
+/// history linear (commenting sites replay), `git fsck` clean.
+fn twenty_clones() {
+    let net = Arc::new(Net::new());
+    let names: Vec<String> = (0..20).map(|i| format!("xa-{i:02}")).collect();
+    let sites: Vec<PathBuf> = names.iter().map(|n| net.site(n)).collect();
+    let barrier = Arc::new(Barrier::new(sites.len()));
+    let handles: Vec<_> = sites
+        .iter()
+        .cloned()
+        .map(|dir| {
+            let net = Arc::clone(&net);
+            let barrier = Arc::clone(&barrier);
+            std::thread::spawn(move || {
+                barrier.wait();
+                for round in 0..3 {
+                    let id = net.comment(&dir, &format!("Góp ý {round} thứ nhất"));
+                    net.comment(&dir, &format!("Góp ý {round} thứ hai"));
+                    net.ok(&dir, &["comment", "respond", &id, "--accept"]);
+                    net.sync(&dir);
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().expect("a site's thread panicked");
+    }
+    // Until quiet: one more round everywhere brings every site up to date.
+    for dir in sites.iter().chain([&net.centre]) {
+        net.sync(dir);
+    }
+    let expected = net.tree_events(&net.remote, "main");
+    assert_eq!(expected.len(), 20 * 3 * 3, "events at the remote");
+    for dir in sites.iter().chain([&net.centre]) {
+        assert_eq!(net.events(dir), expected, "events in {}", dir.display());
+        net.fsck(dir);
+    }
+    assert_eq!(net.event_commits(&net.remote, "main"), expected.len());
+    assert_eq!(
+        net.git(&net.remote, &["rev-list", "--merges", "main"]),
+        "",
+        "the remote's history has merge commits"
+    );
+    net.fsck(&net.remote);
+}
+
+/// Keys for the approvers `a` and `b` of level `l1` (quorum 2).
+fn approvers(net_dir: &Path) -> String {
+    let keys = net_dir.join("keys");
+    fs::create_dir_all(&keys).unwrap();
+    let mut entries = String::new();
+    for (k, name) in [("a", "Phó Ban A"), ("b", "Phó Ban B")] {
+        let ok = Command::new("ssh-keygen")
+            .args(["-q", "-t", "ed25519", "-N", "", "-C", k, "-f"])
+            .arg(keys.join(k))
+            .stdin(Stdio::null())
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "ssh-keygen");
+        let public = fs::read_to_string(keys.join(format!("{k}.pub"))).unwrap();
+        entries.push_str(&format!(
+            "  {{ name = \"{name}\", email = \"{k}@example.vn\", key = \"{}\" }},\n",
+            public.trim()
+        ));
+    }
+    entries
+}
+
+/// A network whose first level (`l1`) needs two approvers' signatures.
+fn approval_net() -> (Net, PathBuf) {
+    let dir = tempfile::tempdir().unwrap().keep();
+    let entries = approvers(&dir);
+    let sandbox = Sandbox::new();
+    let centre = sandbox.init("party");
+    let config = fs::read_to_string(centre.join("duthao.toml")).unwrap();
+    // The first level of the default roster, replaced by one with a quorum of 2.
+    let start = config.find("[[levels]]").unwrap();
+    let config = format!(
+        "{}[[levels]]\nid = \"l1\"\nname = \"Ban Tổ chức Tỉnh ủy\"\nquorum = 2\napprovers = [\n{entries}]\n\n{}",
+        &config[..start],
+        &config[start..]
+    );
+    let config = config.replace(
+        "[organisation]",
+        "[sync]\ndrafting_site = \"centre\"\n\n[organisation]",
+    );
+    fs::write(centre.join("duthao.toml"), &config).unwrap();
+    let net = Net {
+        remote: sandbox.path().join("remote.git"),
+        centre,
+        sandbox,
+    };
+    net.git(&net.centre, &["commit", "-q", "-am", "Hai người duyệt"]);
+    net.ok(&net.centre, &["keys", "--write"]);
+    net.ok(&net.centre, &["sync", "--site", "centre"]);
+    net.ok(&net.centre, &["submit", SLUG, "-m", "lần 1"]);
+    net.git(
+        net.sandbox.path(),
+        &["init", "-q", "--bare", "-b", "main", "remote.git"],
+    );
+    net.ok(&net.centre, &["sync", &net.remote.display().to_string()]);
+    (net, dir.join("keys"))
+}
+
+/// Two sites approve the same version offline and sync at the same moment:
+/// both approvals are kept everywhere and the quorum of two is met.
+fn two_sites_approve_at_once() {
+    let (net, keys) = approval_net();
+    let net = Arc::new(net);
+    let a = net.site("site-a");
+    let b = net.site("site-b");
+    for (dir, k) in [(&a, "a"), (&b, "b")] {
+        let key = keys.join(k).display().to_string();
+        net.ok(dir, &["approve", SLUG, "--level", "l1", "--key", &key]);
+    }
+    let barrier = Arc::new(Barrier::new(2));
+    let handles: Vec<_> = [a.clone(), b.clone()]
+        .into_iter()
+        .map(|dir| {
+            let net = Arc::clone(&net);
+            let barrier = Arc::clone(&barrier);
+            std::thread::spawn(move || {
+                barrier.wait();
+                net.sync(&dir);
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    for dir in [&a, &b, &net.centre] {
+        net.sync(dir);
+    }
+    let remote_tags = net.tags(&net.remote);
+    assert_eq!(
+        remote_tags.matches("/signoff/v1/l1/").count(),
+        2,
+        "{remote_tags}"
+    );
+    for dir in [&a, &b, &net.centre] {
+        assert_eq!(net.tags(dir), remote_tags, "tags in {}", dir.display());
+        let status = net.ok(dir, &["status", SLUG]);
+        assert!(status.contains("2/2"), "{status}");
+        let verify = net.run(dir, &["verify", SLUG]);
+        assert!(verify.status.success(), "{}", text(&verify));
+        net.fsck(dir);
+    }
+    // git itself accepts both signatures.
+    for tag in remote_tags.lines().filter(|l| l.contains("/signoff/")) {
+        let name = tag
+            .split(' ')
+            .next()
+            .unwrap()
+            .trim_start_matches("refs/tags/");
+        net.git(
+            &a,
+            &[
+                "-c",
+                "gpg.ssh.allowedSignersFile=.duthao/allowed_signers",
+                "tag",
+                "-v",
+                name,
+            ],
+        );
+    }
+}
+
+/// One key approving at two sites makes two tags of one name: the second
+/// sync reports both, changes neither, and `verify` flags it.
+fn one_key_at_two_sites() {
+    let (net, keys) = approval_net();
+    let a = net.site("site-a");
+    let b = net.site("site-b");
+    let key = keys.join("a").display().to_string();
+    net.ok(&a, &["approve", SLUG, "--level", "l1", "--key", &key]);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    net.ok(&b, &["approve", SLUG, "--level", "l1", "--key", &key]);
+    net.sync(&a);
+    let before_b = net.tags(&b);
+    let before_remote = net.tags(&net.remote);
+    let out = net.run(&b, &["sync"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let said = text(&out);
+    assert!(
+        said.contains("conflict:") && said.contains("/signoff/v1/l1/"),
+        "{said}"
+    );
+    assert!(
+        said.contains("here:") && said.contains("Phó Ban A"),
+        "{said}"
+    );
+    assert_eq!(net.tags(&b), before_b, "a tag here was replaced");
+    assert_eq!(
+        net.tags(&net.remote),
+        before_remote,
+        "a tag at the remote was replaced"
+    );
+    let verify = net.run(&b, &["verify", SLUG]);
+    assert_eq!(verify.status.code(), Some(3), "{}", text(&verify));
+    assert!(text(&verify).contains("another site holds a different tag"));
+    // Everything else still moved: a comment made at b reaches the remote.
+    net.comment(&b, "Góp ý sau khi duyệt");
+    let again = net.run(&b, &["sync", "--json"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert_eq!(
+        net.tree_events(&net.remote, "main"),
+        net.tree_events(&b, "HEAD")
+    );
+}
+
+/// Only the drafting site submits: another site is refused, a version tag
+/// made there by hand is not sent and `verify` names it.
+fn only_the_drafting_site_submits() {
+    let net = Net::new();
+    let site = net.site("xa-phu-luong");
+    let out = net.run(&site, &["submit", SLUG, "-m", "lần 2"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out).contains("only the site centre submits versions"),
+        "{}",
+        text(&out)
+    );
+    // By hand, with git: a second "v2".
+    fs::write(
+        site.join(DRAFT),
+        fs::read_to_string(site.join(DRAFT)).unwrap() + "\nĐoạn thêm ở xã.\n",
+    )
+    .unwrap();
+    net.ok(&site, &["commit", SLUG, "-m", "Sửa ở xã"]);
+    net.git(
+        &site,
+        &[
+            "tag",
+            "-a",
+            &format!("duthao/{SLUG}/v2"),
+            "-m",
+            "Dự thảo lần 2",
+        ],
+    );
+    let out = net.run(&site, &["sync"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("not sent"), "{}", text(&out));
+    assert!(
+        !net.tags(&net.remote).contains(&format!("duthao/{SLUG}/v2")),
+        "the v2 made at the commenting site reached the remote"
+    );
+    let verify = net.run(&site, &["verify", SLUG]);
+    assert_eq!(verify.status.code(), Some(3));
+    assert!(text(&verify).contains("names no site"), "{}", text(&verify));
+    // The drafting site's own v2 goes out.
+    net.sync(&net.centre);
+    net.ok(&net.centre, &["submit", SLUG, "-m", "lần 2"]);
+    let v = net.sync(&net.centre);
+    assert_eq!(v["out"]["versions"][0]["n"], 2, "{v}");
+}
+
+/// The same place of a draft changed at two sites: sync stops, names the
+/// file, keeps both sides, changes nothing; after a merge by hand it goes
+/// through. Changes in different places merge by themselves.
+fn draft_conflict_keeps_both_sides() {
+    let net = Net::new();
+    let site = net.site("xa-a");
+    let original = fs::read_to_string(net.centre.join(DRAFT)).unwrap();
+    let line = original
+        .lines()
+        .find(|l| l.len() > 40 && !l.starts_with('#') && !l.contains(':'))
+        .unwrap()
+        .to_string();
+    // Different places first: a clean merge.
+    fs::write(
+        net.centre.join(DRAFT),
+        original.replacen(&line, &format!("{line} (trung tâm)"), 1),
+    )
+    .unwrap();
+    net.ok(&net.centre, &["commit", SLUG, "-m", "Sửa ở trung tâm"]);
+    net.sync(&net.centre);
+    fs::write(site.join(DRAFT), format!("{original}\nĐoạn cuối ở xã.\n")).unwrap();
+    net.ok(&site, &["commit", SLUG, "-m", "Thêm ở xã"]);
+    let v = net.sync(&site);
+    assert_eq!(v["merged_files"][0], DRAFT, "{v}");
+    let merged = fs::read_to_string(site.join(DRAFT)).unwrap();
+    assert!(merged.contains("(trung tâm)") && merged.contains("Đoạn cuối ở xã."));
+    net.sync(&net.centre);
+
+    // The same line: a conflict.
+    let now = fs::read_to_string(net.centre.join(DRAFT)).unwrap();
+    fs::write(
+        net.centre.join(DRAFT),
+        now.replacen("(trung tâm)", "(trung tâm sửa lại)", 1),
+    )
+    .unwrap();
+    net.ok(&net.centre, &["commit", SLUG, "-m", "Sửa lại ở trung tâm"]);
+    net.sync(&net.centre);
+    fs::write(site.join(DRAFT), now.replacen("(trung tâm)", "(xã sửa)", 1)).unwrap();
+    net.ok(&site, &["commit", SLUG, "-m", "Sửa ở xã"]);
+    let head = net.git(&site, &["rev-parse", "HEAD"]);
+    let file = fs::read(site.join(DRAFT)).unwrap();
+    let out = net.run(&site, &["sync"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let said = text(&out);
+    assert!(said.contains(DRAFT) && said.contains("Sửa ở xã"), "{said}");
+    assert!(said.contains("Sửa lại ở trung tâm"), "{said}");
+    assert_eq!(net.git(&site, &["rev-parse", "HEAD"]), head);
+    assert_eq!(fs::read(site.join(DRAFT)).unwrap(), file);
+    assert_eq!(net.git(&site, &["status", "--porcelain"]), "");
+    assert_eq!(
+        net.git(&site, &["rev-parse", "refs/duthao/sync/local-before"]),
+        head
+    );
+    assert_eq!(
+        net.git(&site, &["rev-parse", "refs/duthao/sync/remote"]),
+        net.git(&net.remote, &["rev-parse", "main"])
+    );
+    // Resolved by hand, as the hint says.
+    let merge = net
+        .sandbox
+        .git_cmd(&site)
+        .args(["merge", "-q", "refs/duthao/sync/remote"])
+        .output()
+        .unwrap();
+    assert!(!merge.status.success());
+    fs::write(
+        site.join(DRAFT),
+        now.replacen("(trung tâm)", "(đã thống nhất)", 1),
+    )
+    .unwrap();
+    net.git(&site, &["commit", "-q", "-am", "Thống nhất"]);
+    net.sync(&site);
+    net.sync(&net.centre);
+    assert!(
+        fs::read_to_string(net.centre.join(DRAFT))
+            .unwrap()
+            .contains("(đã thống nhất)")
+    );
+    net.fsck(&net.remote);
+}
+
+/// A sync killed with SIGKILL at each step, then run again: nothing lost,
+/// nothing twice, fsck clean, no journal left.
+fn killed_anywhere() {
+    const POINTS: &[&str] = &[
+        "fetched",
+        "accepted",
+        "integrated",
+        "journal",
+        "checkout",
+        "branch",
+        "pack",
+        "pushed",
+    ];
+    let net = Net::new();
+    let site = net.site("xa-a");
+    // A seeded choice of 10 points, every kind at least once.
+    let mut seed: u64 = 0x5eed_2026;
+    let mut points: Vec<&str> = POINTS.to_vec();
+    while points.len() < 10 {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        points.push(POINTS[(seed >> 33) as usize % POINTS.len()]);
+    }
+    for (run, point) in points.iter().enumerate() {
+        for i in 0..3 {
+            net.comment(&site, &format!("Lần chạy {run}, góp ý {i} ở xã"));
+            net.comment(
+                &net.centre,
+                &format!("Lần chạy {run}, góp ý {i} ở trung tâm"),
+            );
+        }
+        net.sync(&net.centre);
+        let mut child = net
+            .duthao(&site)
+            .args(["sync"])
+            .env("DUTHAO_SYNC_PAUSE", point)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let mut paused = false;
+        for line in BufReader::new(stderr).lines() {
+            let line = line.unwrap();
+            if line.starts_with("sync-paused:") {
+                paused = true;
+                break;
+            }
+        }
+        assert!(paused, "sync never reached {point}");
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let v = net.sync(&site);
+        assert_eq!(v["status"], "done", "after a kill at {point}: {v}");
+        net.sync(&net.centre);
+        let at_remote = net.tree_events(&net.remote, "main");
+        assert_eq!(at_remote.len(), (run + 1) * 6, "after a kill at {point}");
+        assert_eq!(net.events(&site), at_remote, "after a kill at {point}");
+        assert_eq!(
+            net.events(&net.centre),
+            at_remote,
+            "after a kill at {point}"
+        );
+        assert_eq!(net.event_commits(&net.remote, "main"), at_remote.len());
+        net.fsck(&site);
+        net.fsck(&net.remote);
+    }
+}
+
+/// Two workspaces that never share a network: a full bundle there, the
+/// answer back with --since, and `git bundle` reading ours (and we its).
+fn bundles_round_trip() {
+    let net = Net::new();
+    let dir = net.sandbox.path();
+    let full = dir.join("full.bundle");
+    let out = net.ok(
+        &net.centre,
+        &["sync", "--bundle-out", &full.display().to_string()],
+    );
+    assert!(out.contains("bundle"), "{out}");
+    net.git(
+        &net.centre,
+        &["bundle", "verify", "-q", &full.display().to_string()],
+    );
+    // A new site starts from the bundle with git alone.
+    net.git(
+        dir,
+        &["clone", "-q", &full.display().to_string(), "offline"],
+    );
+    let offline = dir.join("offline");
+    net.ok(&offline, &["sync", "--site", "xa-xa"]);
+    net.comment(&offline, "Góp ý từ xã không có mạng");
+    let centre_tip = net.git(&net.centre, &["rev-parse", "HEAD"]);
+    let back = dir.join("back.bundle");
+    net.ok(
+        &offline,
+        &[
+            "sync",
+            "--bundle-out",
+            &back.display().to_string(),
+            "--since",
+            centre_tip.trim(),
+        ],
+    );
+    net.git(
+        &net.centre,
+        &["bundle", "verify", "-q", &back.display().to_string()],
+    );
+    net.comment(&net.centre, "Góp ý ở trung tâm trong khi đó");
+    let v: serde_json::Value = serde_json::from_str(&net.ok(
+        &net.centre,
+        &["sync", "--bundle-in", &back.display().to_string(), "--json"],
+    ))
+    .unwrap();
+    assert_eq!(v["in"]["comments"], 1, "{v}");
+    assert_eq!(net.events(&net.centre).len(), 2);
+    // git bundle create's output is read too.
+    let made_by_git = dir.join("git.bundle");
+    net.git(
+        &net.centre,
+        &[
+            "bundle",
+            "create",
+            "-q",
+            &made_by_git.display().to_string(),
+            "--all",
+        ],
+    );
+    net.ok(
+        &offline,
+        &["sync", "--bundle-in", &made_by_git.display().to_string()],
+    );
+    assert_eq!(net.events(&offline), net.events(&net.centre));
+    net.fsck(&offline);
+    net.fsck(&net.centre);
+}
+
+/// A damaged, foreign or premature bundle is refused with a clear message
+/// and nothing changes: refs, HEAD, the files, git's objects.
+fn bad_bundles_change_nothing() {
+    let net = Net::new();
+    let dir = net.sandbox.path();
+    let good = dir.join("good.bundle");
+    net.comment(&net.centre, "Góp ý trong gói");
+    net.ok(
+        &net.centre,
+        &[
+            "sync",
+            "--bundle-out",
+            &good.display().to_string(),
+            "--since",
+            "HEAD~1",
+        ],
+    );
+    let bytes = fs::read(&good).unwrap();
+    let header_end = bytes.windows(2).position(|w| w == b"\n\n").unwrap() + 2;
+    let mut flipped = bytes.clone();
+    let at = header_end + (bytes.len() - header_end) / 2;
+    flipped[at] ^= 0x55;
+    // Another repository's full bundle.
+    let other = Sandbox::new();
+    let other_ws = other.path().join("other");
+    other.git(other.path(), &["init", "-q", "-b", "main", "other"]);
+    fs::write(other_ws.join("README"), "một kho khác\n").unwrap();
+    other.git(&other_ws, &["add", "README"]);
+    other.git(&other_ws, &["commit", "-q", "-m", "Kho khác"]);
+    let foreign = dir.join("foreign.bundle");
+    other.git(
+        &other_ws,
+        &[
+            "bundle",
+            "create",
+            "-q",
+            &foreign.display().to_string(),
+            "main",
+        ],
+    );
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "half",
+            bytes[..bytes.len() / 2].to_vec(),
+            "truncated or damaged",
+        ),
+        (
+            "header only",
+            bytes[..header_end].to_vec(),
+            "truncated or damaged",
+        ),
+        ("a byte flipped", flipped, "truncated or damaged"),
+        (
+            "not a bundle",
+            b"PK\x03\x04 a zip file".to_vec(),
+            "not a git bundle",
+        ),
+        ("foreign", fs::read(&foreign).unwrap(), "another repository"),
+    ];
+    for (what, content, expect) in cases {
+        let path = dir.join(format!("bad-{}.bundle", what.replace(' ', "-")));
+        fs::write(&path, content).unwrap();
+        let ws = &net.centre;
+        let before = state(&net, ws);
+        let out = net.run(ws, &["sync", "--bundle-in", &path.display().to_string()]);
+        assert_eq!(out.status.code(), Some(1), "{what}: {}", text(&out));
+        assert!(text(&out).contains(expect), "{what}: {}", text(&out));
+        assert!(text(&out).contains("bad-"), "{what}: the file is not named");
+        assert_eq!(state(&net, ws), before, "{what} changed something");
+    }
+    // The good bundle at a site that lacks its prerequisite.
+    let lacking = Sandbox::new();
+    let fresh = lacking.init("party");
+    let before = state(&net, &fresh);
+    let out = lacking
+        .duthao_std()
+        .arg("-C")
+        .arg(&fresh)
+        .args(["sync", "--bundle-in", &good.display().to_string()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("lacks"), "{}", text(&out));
+    assert_eq!(state(&net, &fresh), before);
+}
+
+/// Refs, HEAD, the index, the files and the object store.
+fn state(net: &Net, dir: &Path) -> String {
+    let mut packs: Vec<String> = fs::read_dir(dir.join(".git/objects/pack"))
+        .map(|rd| {
+            rd.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    packs.sort();
+    format!(
+        "{}\n{}\n{}\n{}\n{}\n{packs:?}",
+        net.git(dir, &["for-each-ref", "--format=%(refname) %(objectname)"]),
+        net.git(dir, &["rev-parse", "HEAD"]),
+        net.git(dir, &["status", "--porcelain"]),
+        net.git(dir, &["ls-files", "--stage"]),
+        net.git(dir, &["count-objects", "-v"])
+            .lines()
+            .filter(|l| !l.starts_with("size"))
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+}
+
+/// An address only the git program reaches, with no git on PATH: a clear
+/// message, exit 1.
+fn no_git_program() {
+    let net = Net::new();
+    let out = net
+        .duthao(&net.centre)
+        .args(["sync", "http://127.0.0.1:1/x.git"])
+        .env("PATH", "/nonexistent")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("needs the git program"),
+        "{}",
+        text(&out)
+    );
+}
+
+fn main() {
+    let args = libtest_mimic::Arguments::from_args();
+    let git = [outside::GIT];
+    let keys = [outside::GIT, outside::SSH_KEYGEN];
+    let t = |name: &str, f: fn()| outside::trial(name, &git, f);
+    let trials = vec![
+        t("twenty_clones", twenty_clones),
+        outside::trial(
+            "two_sites_approve_at_once",
+            &keys,
+            two_sites_approve_at_once,
+        ),
+        outside::trial("one_key_at_two_sites", &keys, one_key_at_two_sites),
+        t(
+            "only_the_drafting_site_submits",
+            only_the_drafting_site_submits,
+        ),
+        t(
+            "draft_conflict_keeps_both_sides",
+            draft_conflict_keeps_both_sides,
+        ),
+        t("killed_anywhere", killed_anywhere),
+        t("bundles_round_trip", bundles_round_trip),
+        t("bad_bundles_change_nothing", bad_bundles_change_nothing),
+        t("no_git_program", no_git_program),
+    ];
+    libtest_mimic::run(&args, trials).exit();
+}
