@@ -205,6 +205,7 @@ fn the_library_prints_nothing_and_gives_no_advice() {
         "duthao verify",
         "duthao keys",
         "duthao register",
+        "duthao sync",
         "git config",
         "git switch",
         "git reset",

@@ -798,6 +798,88 @@ fn no_git_program() {
     );
 }
 
+/// Which loopback server a test goes through.
+#[derive(Clone, Copy)]
+enum Server {
+    Daemon,
+    Http,
+}
+
+/// Two sites and the drafting site meet through a real server on
+/// loopback: comments both ways, two approvals pushed at the same moment
+/// (racing each other), the answers carried back.
+fn through(server: Server) {
+    let (net, keys) = approval_net();
+    let root = net.sandbox.path().to_path_buf();
+    let (_daemon, _http, url) = match server {
+        Server::Daemon => {
+            let d = outside::servers::GitDaemon::start(&root);
+            let url = d.url("remote.git");
+            (Some(d), None, url)
+        }
+        Server::Http => {
+            let h = outside::servers::HttpGit::start(&root);
+            let url = h.url("remote.git");
+            (None, Some(h), url)
+        }
+    };
+    let net = Arc::new(net);
+    let mut sites = Vec::new();
+    for name in ["site-a", "site-b"] {
+        net.git(net.sandbox.path(), &["clone", "-q", &url, name]);
+        let dir = net.sandbox.path().join(name);
+        net.ok(&dir, &["sync", "--site", name]);
+        sites.push(dir);
+    }
+    for (dir, k) in sites.iter().zip(["a", "b"]) {
+        let key = keys.join(k).display().to_string();
+        net.ok(dir, &["approve", SLUG, "--level", "l1", "--key", &key]);
+        net.comment(dir, &format!("Góp ý của {k}"));
+    }
+    let barrier = Arc::new(Barrier::new(2));
+    let handles: Vec<_> = sites
+        .iter()
+        .cloned()
+        .map(|dir| {
+            let net = Arc::clone(&net);
+            let barrier = Arc::clone(&barrier);
+            std::thread::spawn(move || {
+                barrier.wait();
+                let v = net.sync(&dir);
+                assert_eq!(v["remote"]["transport"], "git", "{v}");
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    net.ok(&net.centre, &["sync", &url]);
+    net.comment(&net.centre, "Trả lời ở trung tâm");
+    net.ok(&net.centre, &["sync", &url]);
+    for dir in &sites {
+        net.sync(dir);
+    }
+    let at_remote = net.tree_events(&net.remote, "main");
+    assert_eq!(at_remote.len(), 3);
+    for dir in sites.iter().chain([&net.centre]) {
+        assert_eq!(net.events(dir), at_remote, "{}", dir.display());
+        assert_eq!(net.tags(dir), net.tags(&net.remote), "{}", dir.display());
+        let verify = net.run(dir, &["verify", SLUG]);
+        assert!(verify.status.success(), "{}", text(&verify));
+        net.fsck(dir);
+    }
+    assert_eq!(net.tags(&net.remote).matches("/signoff/v1/l1/").count(), 2);
+    net.fsck(&net.remote);
+}
+
+fn over_git_daemon() {
+    through(Server::Daemon);
+}
+
+fn over_http_backend() {
+    through(Server::Http);
+}
+
 fn main() {
     let args = libtest_mimic::Arguments::from_args();
     let git = [outside::GIT];
@@ -823,6 +905,8 @@ fn main() {
         t("bundles_round_trip", bundles_round_trip),
         t("bad_bundles_change_nothing", bad_bundles_change_nothing),
         t("no_git_program", no_git_program),
+        outside::trial("over_git_daemon", &keys, over_git_daemon),
+        outside::trial("over_http_backend", &keys, over_http_backend),
     ];
     libtest_mimic::run(&args, trials).exit();
 }

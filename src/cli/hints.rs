@@ -56,6 +56,16 @@ fn workspace(e: &WorkspaceError) -> Vec<String> {
         WorkspaceError::SignOff { slug, .. } if !slug.is_empty() => vec![format!(
             "the sign-off record: duthao status {slug}; every check: duthao verify {slug}"
         )],
+        WorkspaceError::Site { reason } if reason.contains("has no site name") => vec![
+            "if this repository is that site, name it: duthao sync --site NAME".into(),
+            "elsewhere, comment and approve here; duthao sync carries them to the drafting site"
+                .into(),
+        ],
+        WorkspaceError::Site { reason } if reason.contains("this repository is the site") => {
+            vec![
+                "comment and approve here; duthao sync carries them to the drafting site".into(),
+            ]
+        }
         WorkspaceError::FolderNotEmpty { path } => vec![format!(
             "give a new folder, e.g. duthao demo {}",
             fresh_folder(path).display()

@@ -38,7 +38,19 @@ pub struct Args {
     pub json: bool,
 }
 
+/// For the tests that kill a sync at each of its steps:
+/// `DUTHAO_SYNC_PAUSE=<step>` prints `sync-paused: <step>` there and waits.
+fn pause_for_tests(point: &str) {
+    if std::env::var_os("DUTHAO_SYNC_PAUSE").is_some_and(|p| p == point) {
+        super::output::note(&format!("sync-paused: {point}"));
+        std::thread::sleep(std::time::Duration::from_secs(30));
+    }
+}
+
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
+    if std::env::var_os("DUTHAO_SYNC_PAUSE").is_some() {
+        duthao::store::on_pause_point(pause_for_tests);
+    }
     let ws = ctx.workspace()?;
     let req = SyncRequest {
         remote: args.remote.clone(),

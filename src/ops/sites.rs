@@ -73,13 +73,12 @@ pub fn may(ws: &Workspace, slug: &str, step: Step) -> Result<Option<String>> {
         return Ok(site.map(|s| s.name));
     };
     let allowed = step.allowed(settings);
-    let refuse = |reason: String| WorkspaceError::SignOff {
-        slug: slug.to_string(),
-        reason,
+    let refuse = |reason: String| WorkspaceError::Site {
+        reason: format!("{slug}: {reason}"),
     };
     let Some(site) = site else {
         return Err(refuse(format!(
-            "this workspace syncs between sites and only the site {allowed} {}; this repository has no site name (name it with sync --site {allowed} if it is that site)",
+            "this workspace syncs between sites and only the site {allowed} {}; this repository has no site name",
             step.words()
         )));
     };

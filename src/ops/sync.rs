@@ -473,7 +473,7 @@ fn take_in(
     let l0 = store.branch_tip(branch)?;
     let who = store.identity().or_else(|_| {
         Ok::<_, WorkspaceError>(duthao_store::Identity {
-            name: "duthao sync".into(),
+            name: "duthao-sync".into(),
             email: "sync@duthao.invalid".into(),
         })
     })?;

@@ -298,7 +298,7 @@ impl Store {
             };
             if let Some(place) = place {
                 self.repo
-                    .reference(&format!("{q}{place}"), id.0, true, "duthao sync: bundle")?;
+                    .reference(&format!("{q}{place}"), id.0, true, "duthao-sync: bundle")?;
             }
         }
         self.snapshot(&q, branch)

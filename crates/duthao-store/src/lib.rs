@@ -44,8 +44,8 @@ pub use sign::{
 pub use ssh_key::PublicKey as SshPublicKey;
 pub use sync::{
     Accepted, DraftConflict, IntegrateError, Integrated, Integration, KeptAside, PushStatus,
-    Pushed, RefUpdate, RemoteSpec, Resumed, Site, Snapshot, Transport, parse_porcelain,
-    pause_point,
+    Pushed, RefUpdate, RemoteSpec, Resumed, Site, Snapshot, Transport, on_pause_point,
+    parse_porcelain, pause_point,
 };
 pub use tag::{ObjectKind, When, format_offset, split_signature, tag_payload};
 

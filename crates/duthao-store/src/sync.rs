@@ -216,14 +216,19 @@ fn claim_text(name: &str, id: &str) -> String {
     format!("duthao site\nname: {name}\nid: {id}\n")
 }
 
-/// Stops at a named point for the tests that kill sync there
-/// (`DUTHAO_SYNC_PAUSE=<point>`): prints `sync-paused: <point>` and sleeps.
+static PAUSE_HOOK: std::sync::OnceLock<fn(&str)> = std::sync::OnceLock::new();
+
+/// Sets what happens at each named step of a sync (the tests that kill a
+/// sync at every step pause it there); once per process.
+pub fn on_pause_point(hook: fn(&str)) {
+    let _ = PAUSE_HOOK.set(hook);
+}
+
+/// A named step of a sync: `fetched`, `accepted`, `integrated`, `journal`,
+/// `checkout`, `branch`, `pack`, `pushed`.
 pub fn pause_point(point: &str) {
-    if let Some(want) = std::env::var_os("DUTHAO_SYNC_PAUSE")
-        && want == point
-    {
-        eprintln!("sync-paused: {point}");
-        std::thread::sleep(std::time::Duration::from_secs(30));
+    if let Some(hook) = PAUSE_HOOK.get() {
+        hook(point);
     }
 }
 
@@ -444,7 +449,7 @@ impl Store {
                 opts.download_tags(AutotagOption::None)
                     .update_fetchhead(false)
                     .prune(FetchPrune::On);
-                remote_handle.fetch(&specs, Some(&mut opts), Some("duthao sync: fetch"))?;
+                remote_handle.fetch(&specs, Some(&mut opts), Some("duthao-sync: fetch"))?;
             }
             Transport::GitProgram => {
                 let mut args: Vec<String> = [
@@ -476,7 +481,7 @@ impl Store {
                 && git2::Reference::is_valid_name(&name)
             {
                 self.repo
-                    .reference(&name, tip.0, true, "duthao sync: fetch")?;
+                    .reference(&name, tip.0, true, "duthao-sync: fetch")?;
             }
         }
         Ok(snapshot)
@@ -533,7 +538,7 @@ impl Store {
             return Ok(Accepted::Same);
         }
         self.repo
-            .reference(&kept_at, there.0, true, "duthao sync: kept aside")?;
+            .reference(&kept_at, there.0, true, "duthao-sync: kept aside")?;
         Ok(Accepted::Differs {
             here,
             there,
@@ -729,7 +734,7 @@ impl Store {
             None,
             &sig,
             &sig,
-            &format!("Hợp nhất với {remote_label} (duthao sync)\n"),
+            &format!("Hợp nhất với {remote_label} (đồng bộ)\n"),
             &tree,
             &[&ours, &theirs],
         )?;
@@ -798,9 +803,9 @@ impl Store {
     /// `refs/duthao/sync/remote` (the other side's).
     pub fn keep_conflict_sides(&self, local: ObjectId, remote: ObjectId) -> Result<(), StoreError> {
         self.repo
-            .reference(LOCAL_BEFORE, local.0, true, "duthao sync: conflict")?;
+            .reference(LOCAL_BEFORE, local.0, true, "duthao-sync: conflict")?;
         self.repo
-            .reference(CONFLICT_REMOTE, remote.0, true, "duthao sync: conflict")?;
+            .reference(CONFLICT_REMOTE, remote.0, true, "duthao-sync: conflict")?;
         Ok(())
     }
 
@@ -842,11 +847,11 @@ impl Store {
         };
         self.check_overwrites(&changed, old_tree.as_ref(), &new_tree)?;
         self.repo
-            .reference(PENDING, to.0, true, "duthao sync: journal")?;
+            .reference(PENDING, to.0, true, "duthao-sync: journal")?;
         match from {
             Some(f) => self
                 .repo
-                .reference(LOCAL_BEFORE, f.0, true, "duthao sync: journal")?,
+                .reference(LOCAL_BEFORE, f.0, true, "duthao-sync: journal")?,
             None => {
                 if let Ok(mut r) = self.repo.find_reference(LOCAL_BEFORE) {
                     r.delete()?;
@@ -871,7 +876,7 @@ impl Store {
             to.0,
             true,
             from.map_or(Oid::ZERO_SHA1, |f| f.0),
-            "duthao sync",
+            "duthao-sync",
         )?;
         pause_point("branch");
         self.drop_journal()
@@ -894,7 +899,7 @@ impl Store {
             self.repo.checkout_tree(tree.as_object(), Some(&mut co))?;
         }
         self.repo
-            .reference_matching(refname, to.0, false, Oid::ZERO_SHA1, "duthao sync")?;
+            .reference_matching(refname, to.0, false, Oid::ZERO_SHA1, "duthao-sync")?;
         self.drop_journal()
     }
 
@@ -1078,7 +1083,7 @@ impl Store {
             if now != u.expect {
                 return Ok(Pushed::Overtaken(u.name.clone()));
             }
-            tx.set_target(&u.name, u.new.0, None, "duthao sync: push")?;
+            tx.set_target(&u.name, u.new.0, None, "duthao-sync: push")?;
         }
         tx.commit()?;
         // A bare repository made with `git init --bare` names a branch in
@@ -1190,7 +1195,7 @@ impl Store {
                 reason: "not a reference under refs/duthao/",
             });
         }
-        self.repo.reference(name, target.0, true, "duthao sync")?;
+        self.repo.reference(name, target.0, true, "duthao-sync")?;
         Ok(())
     }
 
