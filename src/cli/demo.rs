@@ -136,6 +136,28 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
             a.tag
         )?;
     }
+    if let Some(sites) = &report.sites {
+        outln!()?;
+        outln!("Two sites meeting at a remote (duthao sync):")?;
+        outln!("  remote (a bare repository): {}", sites.remote.display())?;
+        outln!(
+            "  site {} (a clone): {}",
+            duthao::ops::DEMO_COMMUNE_SITE,
+            sites.site.display()
+        )?;
+        for step in &sites.steps {
+            outln!("  {}", step.label)?;
+            let r = &step.report;
+            let mut lines = super::sync::moved_lines("in", &r.incoming);
+            lines.extend(super::sync::moved_lines("out", &r.outgoing));
+            if lines.is_empty() {
+                lines.push("nothing to do".into());
+            }
+            for line in lines {
+                outln!("    {line}")?;
+            }
+        }
+    }
     let first = report.slugs.first().map(String::as_str).unwrap_or("SLUG");
     // The lines must work as printed: through `duthao` when that is this
     // program on PATH, else through this program's own path (the demo is
@@ -181,6 +203,17 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
         "  {:<60} # the same history, read by plain git",
         "git log --oneline --decorate"
     )?;
+    if let Some(sites) = &report.sites {
+        outln!("  cd {}", sites.site.display())?;
+        outln!(
+            "  {:<60} # the commune's comments and the centre's answers",
+            format!("{me} comment list {first}")
+        )?;
+        outln!(
+            "  {:<60} # meet the centre again through the remote",
+            format!("{me} sync")
+        )?;
+    }
     Ok(())
 }
 

@@ -209,8 +209,16 @@ fn short_list(ids: &[String]) -> String {
 
 /// "in:   nq-15  v3; 2 revisions; 14 comments, 3 replies; approval …".
 fn moved(label: &str, m: &Moved) -> anyhow::Result<()> {
+    for line in moved_lines(label, m) {
+        outln!("  {line}")?;
+    }
+    Ok(())
+}
+
+/// The lines of [`moved`], without their indent.
+pub(super) fn moved_lines(label: &str, m: &Moved) -> Vec<String> {
     if m.is_empty() {
-        return Ok(());
+        return Vec::new();
     }
     let mut slugs: Vec<&str> = m.by_draft.keys().map(String::as_str).collect();
     for t in m
@@ -284,15 +292,18 @@ fn moved(label: &str, m: &Moved) -> anyhow::Result<()> {
     if !m.sites.is_empty() {
         lines.push(format!("site claims: {}", m.sites.join(", ")));
     }
-    for (i, line) in lines.iter().enumerate() {
-        let head = if i == 0 {
-            format!("{label}:")
-        } else {
-            String::new()
-        };
-        outln!("  {head:<5} {line}")?;
-    }
-    Ok(())
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let head = if i == 0 {
+                format!("{label}:")
+            } else {
+                String::new()
+            };
+            format!("{head:<5} {line}")
+        })
+        .collect()
 }
 
 fn count(n: usize, one: &str, many: &str) -> String {

@@ -75,6 +75,34 @@ pub struct DemoReport {
     pub reviews: Vec<ReviewDone>,
     /// The sign-off of one draft: approved at every level, issued, verified.
     pub signoff: SignOffDone,
+    /// A second site and a remote, and the syncs between them.
+    pub sites: Option<SitesDone>,
+}
+
+/// The demo's drafting site (the workspace itself).
+pub const CENTRE_SITE: &str = "van-phong-tinh-uy";
+/// The demo's commenting site, a clone in `<demo>/sites/`.
+pub const COMMUNE_SITE: &str = "xa-phu-luong";
+
+/// Two sites meeting at a bare remote: a comment made at the commune, the
+/// answer at the centre, each carried by `sync`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SitesDone {
+    /// The bare repository the sites meet at.
+    pub remote: PathBuf,
+    /// The commenting site's workspace (a clone).
+    pub site: PathBuf,
+    /// Each sync, in order: which site ran it and what it did.
+    pub steps: Vec<SyncStep>,
+}
+
+/// One sync of the demo.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SyncStep {
+    /// Which site ran it, and why.
+    pub label: String,
+    /// What it did.
+    pub report: super::SyncReport,
 }
 
 /// The sign-off the demo ran on one draft.
@@ -198,6 +226,7 @@ pub fn demo(dir: &Path) -> Result<DemoReport> {
     let signers = add_signers(&made.root, &who)?;
     let ws = Workspace::open(&made.root)?;
     keys_as(&ws, true, Some(&who))?;
+    super::sites::name_site(&ws, CENTRE_SITE)?;
     let mut report = DemoReport {
         root: made.root.clone(),
         submitted: Vec::new(),
@@ -227,6 +256,7 @@ pub fn demo(dir: &Path) -> Result<DemoReport> {
             problems: Vec::new(),
             notes: Vec::new(),
         },
+        sites: None,
     };
     let out = made.root.join("out");
     std::fs::create_dir_all(&out).map_err(|source| WorkspaceError::Io {
@@ -358,7 +388,117 @@ pub fn demo(dir: &Path) -> Result<DemoReport> {
         let slug = slug.to_string();
         sign_off(&ws, &slug, &signers, &out, &mut report.signoff)?;
     }
+    if let Some(slug) = report.slugs.first().cloned() {
+        report.sites = Some(two_sites(&ws, &slug, &who)?);
+    }
     Ok(report)
+}
+
+/// A bare remote and a second site in `<demo>/sites/` (excluded from git):
+/// the workspace goes to the remote, the commune clones it and comments,
+/// the centre answers, and each step is carried by `sync`.
+fn two_sites(ws: &Workspace, slug: &str, drafter: &Identity) -> Result<SitesDone> {
+    use super::{SyncRequest, sync};
+    let dir = ws.root().join("sites");
+    exclude_from_git(ws, "/sites/")?;
+    std::fs::create_dir_all(&dir).map_err(|source| WorkspaceError::Io {
+        path: dir.clone(),
+        source,
+    })?;
+    let remote = dir.join("trung-tam.git");
+    duthao_store::Store::init_bare(&remote)?;
+    let mut steps = Vec::new();
+    let mut step = |label: &str, ws: &Workspace, req: SyncRequest| -> Result<()> {
+        let report = sync(ws, &req)?;
+        steps.push(SyncStep {
+            label: label.to_string(),
+            report,
+        });
+        Ok(())
+    };
+    step(
+        &format!("{CENTRE_SITE}: the workspace to the remote"),
+        ws,
+        SyncRequest {
+            remote: Some(remote.display().to_string()),
+            ..SyncRequest::default()
+        },
+    )?;
+    let site_dir = dir.join(COMMUNE_SITE);
+    duthao_store::Store::clone_local(&remote, &site_dir)?;
+    let site = Workspace::open(&site_dir)?;
+    super::sites::name_site(&site, COMMUNE_SITE)?;
+    let body = site
+        .config
+        .bodies
+        .iter()
+        .find(|b| b.name.contains("Phú Lương"))
+        .or(site.config.bodies.first())
+        .map(|b| b.name.clone())
+        .ok_or_else(|| WorkspaceError::BundledExample {
+            file: CONFIG_FILE.to_string(),
+            problem: "no commenting body".into(),
+        })?;
+    let commenter = Identity {
+        name: "Văn phòng Đảng ủy xã Phú Lương".into(),
+        email: "vanphong.phuluong@example.vn".into(),
+    };
+    let recorded = add_comment(
+        &site,
+        &NewComment {
+            slug: slug.to_string(),
+            version: None,
+            body,
+            level: None,
+            at: None,
+            quote: None,
+            text: "Đề nghị bổ sung lộ trình thực hiện cho các xã vùng cao.".into(),
+            proposal: None,
+            letter: None,
+        },
+        &commenter,
+    )?;
+    step(
+        &format!("{COMMUNE_SITE}: its comment to the remote"),
+        &site,
+        SyncRequest::default(),
+    )?;
+    step(
+        &format!("{CENTRE_SITE}: the comment comes in"),
+        ws,
+        SyncRequest::default(),
+    )?;
+    let id = recorded
+        .events
+        .first()
+        .map(|e| e.id.clone())
+        .ok_or_else(|| WorkspaceError::BundledExample {
+            file: "sites".into(),
+            problem: "the comment recorded no event".into(),
+        })?;
+    respond(
+        ws,
+        &id,
+        Decision::Accept,
+        Some("Đã bổ sung lộ trình tại mục III."),
+        false,
+        drafter,
+    )?;
+    step(
+        &format!("{CENTRE_SITE}: its answer to the remote"),
+        ws,
+        SyncRequest::default(),
+    )?;
+    step(
+        &format!("{COMMUNE_SITE}: the answer comes in"),
+        &site,
+        SyncRequest::default(),
+    )?;
+    Ok(SitesDone {
+        remote,
+        site: site_dir,
+        steps,
+    })
 }
 
 /// The demo's keys, in `<demo>/keys/` (excluded from git).
@@ -449,6 +589,9 @@ fn add_signers(root: &Path, who: &Identity) -> Result<Signers> {
         toml::Value::String(c.name.clone()),
         toml::Value::String(c.email.clone()),
         toml::Value::String(clerk_public),
+    ));
+    text.push_str(&format!(
+        "\n# The sites that sync (duthao sync): only the drafting site submits\n# versions and issues; every site comments and approves.\n[sync]\ndrafting_site = \"{CENTRE_SITE}\"\n"
     ));
     let (drafter_file, _) = new_key(&dir, "soan-thao", &who.email)?;
     write_owned(&path, text.as_bytes(), "its configuration")?;

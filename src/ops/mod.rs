@@ -31,7 +31,9 @@ mod verify_docx;
 pub use approve::{Decided, DecisionRequest, decide, decide_with};
 pub use commit::{Committed, commit, commit_as};
 pub use compare::{CompareOptions, Comparison, Sources, compare, revisions};
-pub use demo::{DemoReport, Submitted, demo};
+pub use demo::{
+    COMMUNE_SITE as DEMO_COMMUNE_SITE, DemoReport, SitesDone, Submitted, SyncStep, demo,
+};
 pub use export::{Exported, Which, export, export_changes, export_for_comment};
 pub use import::{ImportOptions, Imported, MAX_DOCX_BYTES, import, margin_author, margin_text};
 pub use init::{InitOptions, InitReport, default_config, init};

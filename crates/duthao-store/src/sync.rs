@@ -1244,6 +1244,22 @@ impl Store {
         Ok(Some(tag))
     }
 
+    /// Makes a bare repository at `path` whose HEAD names `main`: a remote
+    /// for sites to meet at.
+    pub fn init_bare(path: &Path) -> Result<(), StoreError> {
+        let mut opts = git2::RepositoryInitOptions::new();
+        opts.bare(true).initial_head("main").mkdir(true);
+        Repository::init_opts(path, &opts)?;
+        Ok(())
+    }
+
+    /// Clones the repository at `from` (a local path) into the new folder
+    /// `into`, as `git clone` would, and opens it.
+    pub fn clone_local(from: &Path, into: &Path) -> Result<Store, StoreError> {
+        git2::build::RepoBuilder::new().clone(&from.to_string_lossy(), into)?;
+        Store::open(into)
+    }
+
     /// The workspace's prefix inside its repository (`""` or `sub/dir/`).
     pub fn repo_prefix(&self) -> &str {
         &self.prefix
