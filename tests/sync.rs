@@ -650,6 +650,32 @@ fn bundles_round_trip() {
     .unwrap();
     assert_eq!(v["in"]["comments"], 1, "{v}");
     assert_eq!(net.events(&net.centre).len(), 2);
+    // The centre now knows what xa-xa had: a bundle for it leaves that out.
+    let reply = dir.join("reply.bundle");
+    let out = net.ok(
+        &net.centre,
+        &[
+            "sync",
+            "--bundle-out",
+            &reply.display().to_string(),
+            "--for",
+            "xa-xa",
+        ],
+    );
+    assert!(out.contains("history after"), "{out}");
+    let bytes = fs::read(&reply).unwrap();
+    assert!(bytes.starts_with(b"# v2 git bundle\n-"), "no prerequisite");
+    net.ok(
+        &offline,
+        &["sync", "--bundle-in", &reply.display().to_string()],
+    );
+    assert_eq!(net.events(&offline), net.events(&net.centre));
+    let unknown = net.run(
+        &net.centre,
+        &["sync", "--bundle-out", "x.bundle", "--for", "xa-khac"],
+    );
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(text(&unknown).contains("full bundle"), "{}", text(&unknown));
     // git bundle create's output is read too.
     let made_by_git = dir.join("git.bundle");
     net.git(

@@ -34,6 +34,15 @@ pub struct Args {
     /// the other site has; it must already hold it to read the bundle).
     #[arg(long, value_name = "REV", requires = "bundle_out")]
     pub since: Option<String>,
+    /// With --bundle-out: the site the bundle is for; what it had when its
+    /// last bundle came in here is left out.
+    #[arg(
+        long = "for",
+        value_name = "SITE",
+        requires = "bundle_out",
+        conflicts_with = "since"
+    )]
+    pub for_site: Option<String>,
     #[arg(long)]
     pub json: bool,
 }
@@ -58,6 +67,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
         bundle_in: args.bundle_in.as_ref().map(|f| ctx.cwd.join(f)),
         bundle_out: args.bundle_out.as_ref().map(|f| ctx.cwd.join(f)),
         since: args.since.clone(),
+        for_site: args.for_site.clone(),
     };
     let report = duthao::ops::sync(&ws, &req)?;
     if args.json {

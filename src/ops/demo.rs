@@ -591,7 +591,7 @@ fn add_signers(root: &Path, who: &Identity) -> Result<Signers> {
         toml::Value::String(clerk_public),
     ));
     text.push_str(&format!(
-        "\n# The sites that sync (duthao sync): only the drafting site submits\n# versions and issues; every site comments and approves.\n[sync]\ndrafting_site = \"{CENTRE_SITE}\"\n"
+        "\n# The sites kept in step with each other: only the drafting site submits\n# versions and issues; every site comments and approves.\n[sync]\ndrafting_site = \"{CENTRE_SITE}\"\n"
     ));
     let (drafter_file, _) = new_key(&dir, "soan-thao", &who.email)?;
     write_owned(&path, text.as_bytes(), "its configuration")?;

@@ -36,6 +36,9 @@ pub struct SyncRequest {
     pub bundle_out: Option<PathBuf>,
     /// With `bundle_out`: a revision the other site surely has.
     pub since: Option<String>,
+    /// With `bundle_out`: the site it is for; what that site had when it
+    /// last sent a bundle here is left out.
+    pub for_site: Option<String>,
 }
 
 /// How the sync ended.
@@ -302,7 +305,7 @@ pub fn sync(ws: &Workspace, req: &SyncRequest) -> Result<SyncReport> {
         bundle_in = Some(path.clone());
     }
     if let Some(out) = &req.bundle_out {
-        bundle_out(ws, &branch, out, req.since.as_deref(), &mut report)?;
+        bundle_out(ws, &branch, out, req, &mut report)?;
     } else if let Some(path) = &bundle_in {
         report.remote = RemoteInfo {
             name: BUNDLE_REMOTE.into(),
@@ -315,6 +318,15 @@ pub fn sync(ws: &Workspace, req: &SyncRequest) -> Result<SyncReport> {
         report.remote_after = report.remote_before.clone();
         report.attempts = 1;
         take_in(ws, BUNDLE_REMOTE, &snapshot, &branch, &mut report)?;
+        // What the sending site had: a bundle for it later leaves that out.
+        if let (Some(claim), Some(tip)) = (snapshot.sender, snapshot.branch)
+            && let Some(site) = claim_name(store, claim)
+        {
+            store.set_scratch_ref(&peer_ref(&site, &branch), tip)?;
+            report.notes.push(format!(
+                "sent by the site {site}; a bundle for it (--bundle-out FILE --for {site}) leaves out what it had"
+            ));
+        }
     } else {
         let remote = match store.resolve_remote(req.remote.as_deref(), &branch) {
             // Naming the site is all there is to do before a remote exists.
@@ -757,11 +769,26 @@ fn describe_commit(store: &Store, c: ObjectId) -> String {
     }
 }
 
+/// The name in a site claim.
+fn claim_name(store: &Store, claim: ObjectId) -> Option<String> {
+    store
+        .claim_message(claim)?
+        .lines()
+        .find_map(|l| l.strip_prefix("name: "))
+        .filter(|n| crate::workspace::config::is_site_name(n))
+        .map(str::to_string)
+}
+
+/// What a site had of `branch` when its last bundle came in.
+fn peer_ref(site: &str, branch: &str) -> String {
+    format!("refs/duthao/peers/{site}/{branch}")
+}
+
 fn bundle_out(
     ws: &Workspace,
     branch: &str,
     out: &Path,
-    since: Option<&str>,
+    req: &SyncRequest,
     report: &mut SyncReport,
 ) -> Result<()> {
     let store = ws.store();
@@ -771,10 +798,34 @@ fn bundle_out(
         transport: "bundle",
     };
     report.attempts = 1;
-    let since: Vec<ObjectId> = match since {
-        Some(rev) => vec![store.resolve_commit(&duthao_store::Rev::Git(rev.to_string()), "")?],
-        None => Vec::new(),
+    let since: Vec<ObjectId> = match (&req.since, &req.for_site) {
+        (Some(rev), _) => vec![store.resolve_commit(&duthao_store::Rev::Git(rev.clone()), "")?],
+        (None, Some(site)) => {
+            let had = store
+                .refs_under(&peer_ref(site, branch))?
+                .into_iter()
+                .next()
+                .map(|(_, tip)| tip);
+            match had {
+                Some(tip) => vec![tip],
+                None => {
+                    return Err(WorkspaceError::Site {
+                        reason: format!(
+                            "no bundle from the site {site} has come in here, so what it has is not known; write a full bundle (without --for)"
+                        ),
+                    });
+                }
+            }
+        }
+        (None, None) => Vec::new(),
     };
+    let sender = store.site()?.and_then(|s| {
+        store
+            .shared_refs()
+            .ok()?
+            .get(&format!("refs/duthao/sites/{}", s.name))
+            .copied()
+    });
     // The site rule holds for bundles as for pushes.
     let mut left_out = std::collections::BTreeSet::new();
     let mut rules = super::sites::SiteRules::new();
@@ -791,7 +842,7 @@ fn bundle_out(
     crate::fsutil::write(&dest, |w| {
         written = Some(
             store
-                .write_bundle(branch, &since, &left_out, w)
+                .write_bundle(branch, &since, &left_out, sender, w)
                 .map_err(std::io::Error::other)?,
         );
         Ok(())

@@ -20,6 +20,9 @@ use crate::{ObjectId, Snapshot, Store, StoreError};
 /// The quarantine name a bundle's refs are read into.
 pub const BUNDLE_REMOTE: &str = "bundle";
 
+/// The ref of a bundle that names the claim of the site that wrote it.
+pub const BUNDLE_SENDER: &str = "refs/duthao/bundle/from";
+
 /// What a bundle's header says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BundleHeader {
@@ -111,6 +114,7 @@ impl Store {
         branch: &str,
         since: &[ObjectId],
         left_out: &std::collections::BTreeSet<String>,
+        sender: Option<ObjectId>,
         out: &mut dyn Write,
     ) -> Result<BundleWritten, StoreError> {
         let mut refs = BTreeMap::new();
@@ -179,6 +183,10 @@ impl Store {
         }
         for (name, id) in &refs {
             header.push_str(&format!("{id} {name}\n"));
+        }
+        // The sender's claim is among the refs (and so in the pack).
+        if let Some(claim) = sender.filter(|c| refs.values().any(|v| v == c)) {
+            header.push_str(&format!("{claim} {BUNDLE_SENDER}\n"));
         }
         header.push('\n');
         let io = |source| StoreError::Io {
@@ -301,7 +309,13 @@ impl Store {
                     .reference(&format!("{q}{place}"), id.0, true, "duthao-sync: bundle")?;
             }
         }
-        self.snapshot(&q, branch)
+        let mut snapshot = self.snapshot(&q, branch)?;
+        snapshot.sender = header
+            .refs
+            .iter()
+            .find(|(n, _)| n == BUNDLE_SENDER)
+            .map(|(_, id)| *id);
+        Ok(snapshot)
     }
 }
 

@@ -32,7 +32,7 @@ use git2::{
     RepositoryOpenFlags, RepositoryState, Signature,
 };
 
-pub use bundle::{BUNDLE_REMOTE, BundleHeader, BundleWritten, parse_bundle_header};
+pub use bundle::{BUNDLE_REMOTE, BUNDLE_SENDER, BundleHeader, BundleWritten, parse_bundle_header};
 pub use error::{GitFailure, StoreError};
 pub use id::{BadObjectId, ObjectId};
 pub use sign::{

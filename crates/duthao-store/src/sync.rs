@@ -73,6 +73,8 @@ pub struct Snapshot {
     pub branch: Option<ObjectId>,
     /// Its tags, reservations and site claims, by full local ref name.
     pub refs: BTreeMap<String, ObjectId>,
+    /// For a bundle: the claim of the site that wrote it, when it says.
+    pub sender: Option<ObjectId>,
 }
 
 /// What taking in one of the other side's refs did.
@@ -355,6 +357,14 @@ impl Store {
                 Transport::GitProgram => a.to_string(),
             };
             self.repo.remote("origin", &url)?;
+            // The branch follows it, as after `git clone`: `git status`
+            // then says how far ahead or behind it is.
+            let mut config = self.repo.config()?.open_level(git2::ConfigLevel::Local)?;
+            config.set_str(&format!("branch.{branch}.remote"), "origin")?;
+            config.set_str(
+                &format!("branch.{branch}.merge"),
+                &format!("refs/heads/{branch}"),
+            )?;
             return self.resolve_remote(Some("origin"), branch);
         }
         let config = self.repo.config()?.snapshot()?;
@@ -492,6 +502,7 @@ impl Store {
         let mut snap = Snapshot {
             branch: self.ref_target(&format!("{q}heads/{branch}"))?,
             refs: BTreeMap::new(),
+            sender: None,
         };
         for (prefix, place) in SHARED_PREFIXES {
             for (name, target) in self.refs_under(&format!("{q}{place}"))? {
@@ -1129,18 +1140,33 @@ impl Store {
             return Ok(Pushed::Done);
         }
         // A ref the server refused because it moved (or exists) is another
-        // site's push landing first; anything else is a failure.
-        for s in &statuses {
-            if s.flag == '!'
-                && (s.summary.contains("stale info")
-                    || s.summary.contains("fetch first")
-                    || s.summary.contains("non-fast-forward")
-                    || s.summary.contains("already exists")
-                    || s.summary.contains("failed to update ref")
-                    || s.summary.contains("failed to lock"))
-            {
-                return Ok(Pushed::Overtaken(s.dst.clone()));
-            }
+        // site's push landing first; anything else (a hook or a permission
+        // refusing it) is a failure, not a reason to try again.
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let raced = |text: &str| {
+            [
+                "stale info",
+                "fetch first",
+                "non-fast-forward",
+                "already exists",
+                "failed to update ref",
+                "failed to lock",
+                "cannot lock ref",
+                "but expected",
+                "incorrect old value",
+            ]
+            .iter()
+            .any(|p| text.contains(p))
+        };
+        if let Some(s) = statuses.iter().find(|s| s.flag == '!' && raced(&s.summary)) {
+            return Ok(Pushed::Overtaken(s.dst.clone()));
+        }
+        if raced(&stderr) {
+            let name = statuses
+                .iter()
+                .find(|s| s.flag == '!')
+                .map_or_else(|| "a ref".to_string(), |s| s.dst.clone());
+            return Ok(Pushed::Overtaken(name));
         }
         Err(StoreError::Transport {
             url: remote.push_url.clone(),
