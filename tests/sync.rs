@@ -824,6 +824,35 @@ fn no_git_program() {
     );
 }
 
+/// A remote holding another workspace's history is refused: nothing is
+/// integrated, the branch and files stay as they were.
+fn unrelated_remote_refused() {
+    let net = Net::new();
+    let other = Sandbox::new();
+    let other_ws = other.path().join("other");
+    other.git(other.path(), &["init", "-q", "-b", "main", "other"]);
+    fs::write(other_ws.join("README"), "một kho khác\n").unwrap();
+    other.git(&other_ws, &["add", "README"]);
+    other.git(&other_ws, &["commit", "-q", "-m", "Kho khác"]);
+    other.git(
+        other.path(),
+        &["clone", "-q", "--bare", "other", "other.git"],
+    );
+    let head = net.git(&net.centre, &["rev-parse", "HEAD"]);
+    let out = net.run(
+        &net.centre,
+        &[
+            "sync",
+            &other.path().join("other.git").display().to_string(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("no commit in common"), "{}", text(&out));
+    assert_eq!(net.git(&net.centre, &["rev-parse", "HEAD"]), head);
+    assert_eq!(net.git(&net.centre, &["status", "--porcelain"]), "");
+    assert!(!net.centre.join("README").exists());
+}
+
 /// Which loopback server a test goes through.
 #[derive(Clone, Copy)]
 enum Server {
@@ -931,6 +960,7 @@ fn main() {
         t("bundles_round_trip", bundles_round_trip),
         t("bad_bundles_change_nothing", bad_bundles_change_nothing),
         t("no_git_program", no_git_program),
+        t("unrelated_remote_refused", unrelated_remote_refused),
         outside::trial("over_git_daemon", &keys, over_git_daemon),
         outside::trial("over_http_backend", &keys, over_http_backend),
     ];

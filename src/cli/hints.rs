@@ -138,6 +138,9 @@ fn store(e: &StoreError) -> Vec<String> {
             "commit your changes first (duthao commit SLUG -m \"…\"), then duthao sync".into(),
         ],
         StoreError::SyncInterrupted => vec!["finish it: duthao sync".into()],
+        StoreError::UnrelatedHistories { .. } => vec![
+            "sync with the remote this workspace was cloned from; to start a site from a remote, git clone it".into(),
+        ],
         StoreError::SiteTaken { .. } => {
             vec!["choose another name: duthao sync --site OTHER-NAME".into()]
         }

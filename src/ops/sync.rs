@@ -388,7 +388,18 @@ fn exchange(
         if report.attempts == 1 {
             report.remote_before = snapshot.branch.map(|o| o.to_string());
         }
-        let integrated = take_in(ws, &remote.name, &snapshot, branch, report)?;
+        let integrated = match take_in(ws, &remote.name, &snapshot, branch, report) {
+            Ok(i) => i,
+            // The branch moved under the sync (a commit by git itself): the
+            // half-done move is undone by resuming, and the round starts over.
+            Err(WorkspaceError::Store(duthao_store::StoreError::ConcurrentCommit { .. }))
+                if report.attempts < MAX_ATTEMPTS =>
+            {
+                store.resume_interrupted_sync(branch)?;
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         if !integrated {
             // A draft conflict: only what the remote's own history names
             // still goes out (approvals of its versions).

@@ -294,6 +294,15 @@ pub enum StoreError {
         reason: String,
     },
 
+    /// The remote's branch and this one have no commit in common.
+    #[error(
+        "{remote}'s branch and this one have no commit in common: they are two different workspaces; nothing was integrated"
+    )]
+    UnrelatedHistories {
+        /// The remote's name.
+        remote: String,
+    },
+
     /// A site name another repository has claimed.
     #[error(
         "the site name {name} belongs to another repository (its claim refs/duthao/sites/{name} holds another id)"

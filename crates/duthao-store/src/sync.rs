@@ -657,7 +657,12 @@ impl Store {
                 break;
             }
         }
-        if must_merge || base.is_none() {
+        if base.is_none() {
+            return Err(IntegrateError::Store(StoreError::UnrelatedHistories {
+                remote: remote_label.to_string(),
+            }));
+        }
+        if must_merge {
             return self.merge_lines(l, r, base, remote_label, who);
         }
         let mut tip = self.repo.find_commit(r.0)?;
@@ -882,13 +887,22 @@ impl Store {
                 .checkout_tree(new_tree.as_object(), Some(&mut co))?;
         }
         pause_point("checkout");
-        self.repo.reference_matching(
-            &refname,
-            to.0,
-            true,
-            from.map_or(Oid::ZERO_SHA1, |f| f.0),
-            "duthao-sync",
-        )?;
+        // A commit made meanwhile by something that does not wait for the
+        // journal (git itself) wins; the next attempt starts from it.
+        self.repo
+            .reference_matching(
+                &refname,
+                to.0,
+                true,
+                from.map_or(Oid::ZERO_SHA1, |f| f.0),
+                "duthao-sync",
+            )
+            .map_err(|e| match e.code() {
+                ErrorCode::Modified | ErrorCode::Locked => StoreError::ConcurrentCommit {
+                    branch: branch.to_string(),
+                },
+                _ => e.into(),
+            })?;
         pause_point("branch");
         self.drop_journal()
     }
