@@ -44,7 +44,8 @@ pub(crate) use duthao_docx as docx;
 pub mod store {
     pub use duthao_store::{
         AllowedSigner, Identity, KeyFile, ObjectId, Rev, Revision, SignError, SigningBackend,
-        SshKeygen, StoreError, Version, on_pause_point, parse_allowed_signers,
+        SshKeygen, StoreError, Version, on_pause_point, parse_allowed_signers, parse_bundle_header,
+        parse_porcelain,
     };
 }
 

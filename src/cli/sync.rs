@@ -145,8 +145,12 @@ fn print(r: &SyncReport) -> anyhow::Result<()> {
     for f in &r.merged_files {
         outln!("  merged: {f} (both sides changed it, in different places)")?;
     }
-    for (name, reason) in &r.held_back {
-        outln!("  {}: {reason}", name.trim_start_matches("refs/tags/"))?;
+    for h in &r.held_back {
+        outln!(
+            "  {}: {}",
+            h.name.trim_start_matches("refs/tags/"),
+            h.reason
+        )?;
     }
     for n in &r.notes {
         outln!("  note: {n}")?;

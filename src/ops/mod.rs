@@ -57,8 +57,8 @@ pub use status::{
 };
 pub use submit::{SignVersion, submit, submit_as, submit_signed_as, submit_signing};
 pub use sync::{
-    BundleInfo, DraftConflictReport, DraftMoved, MAX_BUNDLE_BYTES, Moved, RefConflict, RemoteInfo,
-    SyncReport, SyncRequest, SyncStatus, TagMoved, sync,
+    BundleInfo, DraftConflictReport, DraftMoved, HeldBack, MAX_BUNDLE_BYTES, Moved, RefConflict,
+    RemoteInfo, SyncReport, SyncRequest, SyncStatus, TagMoved, sync,
 };
 pub use verify::{DraftCheck, Trusted, Verification, verify, verify_trusting};
 pub use verify_docx::{ChangedParagraph, DocxCheck, verify_docx};

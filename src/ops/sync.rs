@@ -139,6 +139,16 @@ impl Moved {
     }
 }
 
+/// A ref this site has that was not sent.
+#[derive(Debug, Clone, Serialize)]
+pub struct HeldBack {
+    /// The ref, in full.
+    #[serde(rename = "ref")]
+    pub name: String,
+    /// Why.
+    pub reason: String,
+}
+
 /// A ref the two sides hold with different content; neither was changed.
 #[derive(Debug, Clone, Serialize)]
 pub struct RefConflict {
@@ -210,7 +220,7 @@ pub struct SyncReport {
     /// Local commits left out because the other side had their changes.
     pub skipped_commits: usize,
     /// Refs not sent, and why.
-    pub held_back: Vec<(String, String)>,
+    pub held_back: Vec<HeldBack>,
     /// Refs the two sides hold differently.
     pub conflicts: Vec<RefConflict>,
     /// A draft's text conflict, when that stopped the sync.
@@ -592,8 +602,11 @@ fn plan_refs(
 }
 
 fn hold(report: &mut SyncReport, name: &str, reason: String) {
-    if !report.held_back.iter().any(|(n, _)| n == name) {
-        report.held_back.push((name.to_string(), reason));
+    if !report.held_back.iter().any(|h| h.name == name) {
+        report.held_back.push(HeldBack {
+            name: name.to_string(),
+            reason,
+        });
     }
 }
 
