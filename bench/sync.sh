@@ -25,7 +25,10 @@
 # `duthao init` (with its example draft), a [sync] drafting_site, `sync
 # --site centre`, `submit` (v1), a bare B, `sync B`, `git clone B C`, `sync
 # --site xa-a`, `sync` in W, then one copy per case with the comments added.
-# Building it takes about ten seconds, most of it the 1,000-comment push.
+# Building it takes a few seconds. With RUNS=5 a run takes about four
+# minutes on the 2-core machine, nearly all of it case 4 (each side about
+# 20 s a run: both replay 1,000 commits, each a three-way merge of a folder of
+# 1,000 to 2,000 event files, so the work grows as the square of the count).
 #
 #   bash bench/sync.sh
 #   COMMENTS=… RUNS=… OUT=… bash bench/sync.sh
@@ -180,10 +183,14 @@ printf '%-34s | %28s | %28s | %s\n' "case (median of $RUNS)" "duthao sync" "git 
 printf '%-34s | %8s %8s %10s | %8s %8s %10s | %s\n' "" "CPU s" "wall s" "RSS MiB" "CPU s" "wall s" "RSS MiB" "duthao ÷ git"
 for c in "${CASES[@]}"; do
   d=${CPU[$c,duthao]} g=${CPU[$c,git]}
-  if [ "$(echo "$g > 0" | bc -l)" = 1 ]; then
+  if [ "$(echo "$g > 0" | bc -l)" = 1 ] && [ "$(echo "$d > 0" | bc -l)" = 1 ]; then
     ratio=$(printf '%.1f×' "$(echo "$d / $g" | bc -l)")
-  else
+  elif [ "$(echo "$g > 0" | bc -l)" = 1 ]; then
+    ratio="< 1× (duthao under 0.01 s)"
+  elif [ "$(echo "$d > 0" | bc -l)" = 1 ]; then
     ratio="n/a (git under 0.01 s)"
+  else
+    ratio="n/a (both under 0.01 s)"
   fi
   printf '%-34s | %8.3f %8.3f %10.1f | %8.3f %8.3f %10.1f | %s\n' "${WHAT[$c]}" \
     "$d" "${WALL[$c,duthao]}" "$(echo "${RSS[$c,duthao]} / 1024" | bc -l)" \

@@ -720,12 +720,7 @@ fn bad_bundles_change_nothing() {
     let at = header_end + (bytes.len() - header_end) / 2;
     flipped[at] ^= 0x55;
     // Another repository's full bundle.
-    let other = Sandbox::new();
-    let other_ws = other.path().join("other");
-    other.git(other.path(), &["init", "-q", "-b", "main", "other"]);
-    fs::write(other_ws.join("README"), "một kho khác\n").unwrap();
-    other.git(&other_ws, &["add", "README"]);
-    other.git(&other_ws, &["commit", "-q", "-m", "Kho khác"]);
+    let (other, other_ws) = another_repository();
     let foreign = dir.join("foreign.bundle");
     other.git(
         &other_ws,
@@ -783,6 +778,17 @@ fn bad_bundles_change_nothing() {
     assert_eq!(state(&net, &fresh), before);
 }
 
+/// A repository with one commit of its own, in a sandbox of its own.
+fn another_repository() -> (Sandbox, PathBuf) {
+    let other = Sandbox::new();
+    let root = other.path().join("other");
+    other.git(other.path(), &["init", "-q", "-b", "main", "other"]);
+    fs::write(root.join("README"), "một kho khác\n").unwrap();
+    other.git(&root, &["add", "README"]);
+    other.git(&root, &["commit", "-q", "-m", "Kho khác"]);
+    (other, root)
+}
+
 /// Refs, HEAD, the index, the files and the object store.
 fn state(net: &Net, dir: &Path) -> String {
     let mut packs: Vec<String> = fs::read_dir(dir.join(".git/objects/pack"))
@@ -828,12 +834,7 @@ fn no_git_program() {
 /// integrated, the branch and files stay as they were.
 fn unrelated_remote_refused() {
     let net = Net::new();
-    let other = Sandbox::new();
-    let other_ws = other.path().join("other");
-    other.git(other.path(), &["init", "-q", "-b", "main", "other"]);
-    fs::write(other_ws.join("README"), "một kho khác\n").unwrap();
-    other.git(&other_ws, &["add", "README"]);
-    other.git(&other_ws, &["commit", "-q", "-m", "Kho khác"]);
+    let (other, _) = another_repository();
     other.git(
         other.path(),
         &["clone", "-q", "--bare", "other", "other.git"],

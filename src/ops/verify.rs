@@ -141,15 +141,12 @@ pub fn verify_trusting(
             },
         });
     }
-    // A tag, reservation or site claim two sites hold differently: sync
-    // kept the other side's aside and changed neither.
+    // A tag, reservation or site claim two sites hold differently (sync
+    // kept the other side's aside and changed neither), and numbers given
+    // twice: each under its draft, else the workspace's.
+    let mut shared = Vec::new();
     for k in ws.store().sync_conflicts()? {
-        let subject = k
-            .name
-            .strip_prefix("refs/tags/")
-            .unwrap_or(&k.name)
-            .to_string();
-        let p = Problem {
+        shared.push(Problem {
             message: format!(
                 "another site holds a different {} of this name (kept at {}); one of the two must go",
                 if k.name.starts_with("refs/tags/") {
@@ -159,23 +156,15 @@ pub fn verify_trusting(
                 },
                 k.kept_at
             ),
-            subject,
-        };
-        let slug_of = p
-            .subject
-            .strip_prefix("duthao/")
-            .and_then(|r| r.split_once('/'))
-            .map(|(s, _)| s.to_string());
-        match drafts
-            .iter_mut()
-            .find(|d| Some(&d.slug) == slug_of.as_ref())
-        {
-            Some(d) => d.problems.push(p),
-            None if slug.is_none() => workspace.push(p),
-            None => {}
-        }
+            subject: k
+                .name
+                .strip_prefix("refs/tags/")
+                .unwrap_or(&k.name)
+                .to_string(),
+        });
     }
-    for p in super::issue::duplicate_numbers(ws)? {
+    shared.extend(super::issue::duplicate_numbers(ws)?);
+    for p in shared {
         let slug_of = p
             .subject
             .strip_prefix("duthao/")

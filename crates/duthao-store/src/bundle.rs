@@ -148,21 +148,7 @@ impl Store {
             pb.insert_walk(&mut walk)?;
         }
         for target in refs.values() {
-            let mut id = target.0;
-            loop {
-                let (_, kind) = self.repo.odb()?.read_header(id)?;
-                match kind {
-                    git2::ObjectType::Tag => {
-                        pb.insert_object(id, None)?;
-                        id = self.repo.find_tag(id)?.target_id();
-                    }
-                    git2::ObjectType::Blob | git2::ObjectType::Tree => {
-                        pb.insert_recursive(id, None)?;
-                        break;
-                    }
-                    _ => break,
-                }
-            }
+            self.pack_ref_objects(&mut pb, *target)?;
         }
         let mut header = String::from("# v2 git bundle\n");
         for p in &prerequisites {

@@ -720,26 +720,7 @@ impl Store {
     /// before the other's write and drop the other's entry. A lock left by
     /// a killed process is reported once it is older than any write takes.
     fn record_in_index(&self, git_paths: &[String], committed: &Index) -> Result<(), StoreError> {
-        const ATTEMPTS: u64 = 80;
-        let mut writer = self.repo.transaction()?;
-        let mut attempt = 1;
-        while let Err(e) = writer.lock_ref(INDEX_WRITER_REF) {
-            let lock = self.repo.path().join(format!("{INDEX_WRITER_REF}.lock"));
-            if e.code() != ErrorCode::Locked
-                || attempt >= ATTEMPTS
-                || self.stale_lock(&lock).is_some()
-            {
-                return Err(match e.code() {
-                    ErrorCode::Locked => StoreError::Locked {
-                        what: "git's index".into(),
-                        lock,
-                    },
-                    _ => e.into(),
-                });
-            }
-            std::thread::sleep(std::time::Duration::from_millis(5 + jitter(attempt, 20)));
-            attempt += 1;
-        }
+        let _writer = self.lock_index_writer()?;
         let mut index = self.repo.index()?;
         for attempt in 1..=40 {
             index.read(true)?;

@@ -1022,6 +1022,30 @@ impl Store {
         }
     }
 
+    /// Adds to a pack what a ref's commits walk does not bring: its tag
+    /// objects (and tags of tags), and a tree or blob it points at.
+    pub(crate) fn pack_ref_objects(
+        &self,
+        pb: &mut git2::PackBuilder<'_>,
+        target: ObjectId,
+    ) -> Result<(), StoreError> {
+        let odb = self.repo.odb()?;
+        let mut id = target.0;
+        loop {
+            match odb.read_header(id)?.1 {
+                git2::ObjectType::Tag => {
+                    pb.insert_object(id, None)?;
+                    id = self.repo.find_tag(id)?.target_id();
+                }
+                git2::ObjectType::Blob | git2::ObjectType::Tree => {
+                    pb.insert_recursive(id, None)?;
+                    return Ok(());
+                }
+                _ => return Ok(()),
+            }
+        }
+    }
+
     /// A pack of what `updates` need beyond `remote_has`.
     fn pack_for(
         &self,
@@ -1049,22 +1073,7 @@ impl Store {
             pb.insert_walk(&mut walk)?;
         }
         for u in updates {
-            let mut id = u.new.0;
-            // Tag objects (and tags of tags) themselves.
-            loop {
-                let (_, kind) = self.repo.odb()?.read_header(id)?;
-                match kind {
-                    git2::ObjectType::Tag => {
-                        pb.insert_object(id, None)?;
-                        id = self.repo.find_tag(id)?.target_id();
-                    }
-                    git2::ObjectType::Blob | git2::ObjectType::Tree => {
-                        pb.insert_recursive(id, None)?;
-                        break;
-                    }
-                    _ => break,
-                }
-            }
+            self.pack_ref_objects(&mut pb, u.new)?;
         }
         let mut buf = git2::Buf::new();
         pb.write_buf(&mut buf)?;
