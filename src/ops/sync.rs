@@ -630,8 +630,9 @@ fn count_out(
     Ok(())
 }
 
-/// Counts the commits of `from..to`: revisions of drafts, and the review
-/// events their added files hold.
+/// Counts what `from..to` brings: the revisions of each draft (commits
+/// that changed its file) and the review events (files under `reviews/`
+/// that `to` has and `from` lacks, by their `event:` line).
 fn count_commits(
     ws: &Workspace,
     from: Option<ObjectId>,
@@ -646,32 +647,33 @@ fn count_commits(
     let drafts = format!("{prefix}{}/", crate::workspace::DRAFTS_DIR);
     let reviews = format!("{prefix}{}/", super::review::REVIEWS_DIR);
     for c in store.commits_between(from, to)? {
-        for (path, blob, added) in store.files_changed_in(c)? {
-            if let Some(rest) = path.strip_prefix(&drafts)
-                && let Some(slug) = rest.strip_suffix(".md")
+        for name in store.changed_in_dir(c, &drafts)? {
+            if let Some(slug) = name.strip_suffix(".md")
                 && !slug.contains('/')
             {
-                let d = moved.by_draft.entry(slug.to_string()).or_default();
-                // One revision per commit per draft.
-                if d.revisions == 0 || !added {
-                    d.revisions += 1;
-                }
-            } else if added
-                && let Some(rest) = path.strip_prefix(&reviews)
-                && let Some((slug, file)) = rest.split_once('/')
-                && file.ends_with(".yaml")
-                && let Some(blob) = blob
-            {
-                let d = moved.by_draft.entry(slug.to_string()).or_default();
-                match event_kind(store, blob).as_deref() {
-                    Some("comment") => d.comments += 1,
-                    Some("reply") => d.replies += 1,
-                    Some("response") => d.responses += 1,
-                    Some("agreement") => d.agreements += 1,
-                    Some("withdrawal") => d.withdrawals += 1,
-                    _ => {}
-                }
+                moved
+                    .by_draft
+                    .entry(slug.to_string())
+                    .or_default()
+                    .revisions += 1;
             }
+        }
+    }
+    for (path, blob) in store.files_added(from, to, &reviews)? {
+        let Some((slug, file)) = path[reviews.len()..].split_once('/') else {
+            continue;
+        };
+        if !file.ends_with(".yaml") || file.contains('/') {
+            continue;
+        }
+        let d = moved.by_draft.entry(slug.to_string()).or_default();
+        match event_kind(store, blob).as_deref() {
+            Some("comment") => d.comments += 1,
+            Some("reply") => d.replies += 1,
+            Some("response") => d.responses += 1,
+            Some("agreement") => d.agreements += 1,
+            Some("withdrawal") => d.withdrawals += 1,
+            _ => {}
         }
     }
     let mut total = DraftMoved::default();
