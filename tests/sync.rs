@@ -310,6 +310,12 @@ fn two_sites_approve_at_once() {
     for (dir, k) in [(&a, "a"), (&b, "b")] {
         let key = keys.join(k).display().to_string();
         net.ok(dir, &["approve", SLUG, "--level", "l1", "--key", &key]);
+        net.comment(dir, "Góp ý kèm phê duyệt");
+        let status = net.ok(dir, &["status", SLUG]);
+        assert!(
+            status.contains("1 commit(s) here not yet sent to origin"),
+            "{status}"
+        );
     }
     let barrier = Arc::new(Barrier::new(2));
     let handles: Vec<_> = [a.clone(), b.clone()]
@@ -339,6 +345,7 @@ fn two_sites_approve_at_once() {
         assert_eq!(net.tags(dir), remote_tags, "tags in {}", dir.display());
         let status = net.ok(dir, &["status", SLUG]);
         assert!(status.contains("2/2"), "{status}");
+        assert!(status.contains("in step with origin"), "{status}");
         let verify = net.run(dir, &["verify", SLUG]);
         assert!(verify.status.success(), "{}", text(&verify));
         net.fsck(dir);

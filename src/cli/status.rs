@@ -84,6 +84,35 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
             s.revisions_since_version
         )?;
     }
+    if let Some(sync) = &s.sync {
+        let mut parts = Vec::new();
+        if sync.not_sent > 0 {
+            parts.push(format!(
+                "{} commit(s) here not yet sent to {}",
+                sync.not_sent, sync.remote
+            ));
+        }
+        if sync.not_taken_in > 0 {
+            parts.push(format!(
+                "{} commit(s) at {} not yet taken in",
+                sync.not_taken_in, sync.remote
+            ));
+        }
+        if sync.conflicts > 0 {
+            parts.push(format!(
+                "{} tag(s) or ref(s) held differently (duthao verify lists them)",
+                sync.conflicts
+            ));
+        }
+        if parts.is_empty() {
+            outln!("sync:     in step with {} at the last sync", sync.remote)?;
+        } else {
+            outln!(
+                "sync:     {} (as of the last sync; duthao sync exchanges them)",
+                parts.join("; ")
+            )?;
+        }
+    }
     if s.versions.is_empty() {
         outln!("versions: none yet")?;
     } else {

@@ -191,6 +191,24 @@ pub struct DraftStatus {
     /// no approving level.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approval: Option<ApprovalStatus>,
+    /// The workspace against the remote it syncs with, as the last sync
+    /// saw it; `None` when it has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sync: Option<SyncState>,
+}
+
+/// How far this site and its remote are apart, as the last sync saw it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SyncState {
+    /// The remote's name.
+    pub remote: String,
+    /// Commits here the remote did not have (comments, answers, revisions
+    /// not yet sent).
+    pub not_sent: usize,
+    /// Commits the remote had that are not here yet.
+    pub not_taken_in: usize,
+    /// Tags or refs the two sides hold differently.
+    pub conflicts: usize,
 }
 
 /// Where sign-off stands, for `status` and `list`.
@@ -432,5 +450,22 @@ pub fn status(ws: &Workspace, slug: &str) -> Result<DraftStatus> {
         last_revision: revisions.first().map(|r| r.commit.to_string()),
         next,
         approval,
+        sync: sync_state(ws)?,
     })
+}
+
+fn sync_state(ws: &Workspace) -> Result<Option<SyncState>> {
+    let store = ws.store();
+    let Ok(branch) = store.current_branch() else {
+        return Ok(None);
+    };
+    let Some((remote, not_sent, not_taken_in)) = store.upstream_state(&branch)? else {
+        return Ok(None);
+    };
+    Ok(Some(SyncState {
+        remote,
+        not_sent,
+        not_taken_in,
+        conflicts: store.sync_conflicts()?.len(),
+    }))
 }

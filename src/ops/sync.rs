@@ -436,6 +436,9 @@ fn exchange(
         }
         match store.push(remote, &plan, &remote_tips(&snapshot))? {
             Pushed::Done => {
+                if let Some(tip) = tip {
+                    store.track_remote(remote, branch, tip)?;
+                }
                 pause_point("pushed");
                 count_out(ws, &plan, snapshot.branch, tip, report)?;
                 report.remote_after = tip.or(snapshot.branch).map(|o| o.to_string());

@@ -485,16 +485,47 @@ impl Store {
             }
         }
         let snapshot = self.snapshot(&q, branch)?;
-        if remote.configured {
-            let name = format!("refs/remotes/{}/{branch}", remote.name);
-            if let Some(tip) = snapshot.branch
-                && git2::Reference::is_valid_name(&name)
-            {
-                self.repo
-                    .reference(&name, tip.0, true, "duthao-sync: fetch")?;
-            }
+        if let Some(tip) = snapshot.branch {
+            self.track_remote(remote, branch, tip)?;
         }
         Ok(snapshot)
+    }
+
+    /// Sets `refs/remotes/<remote>/<branch>` (for a configured remote) to
+    /// what the remote's branch holds, as `git fetch` and `git push` do, so
+    /// that `git status` and `duthao status` say what is not yet sent.
+    pub fn track_remote(
+        &self,
+        remote: &RemoteSpec,
+        branch: &str,
+        tip: ObjectId,
+    ) -> Result<(), StoreError> {
+        let name = format!("refs/remotes/{}/{branch}", remote.name);
+        if remote.configured && git2::Reference::is_valid_name(&name) {
+            self.repo.reference(&name, tip.0, true, "duthao-sync")?;
+        }
+        Ok(())
+    }
+
+    /// The branch's upstream (`branch.<b>.remote`, as `git clone` and
+    /// `sync` set it) and, from what the last fetch or push saw, how many
+    /// commits here it lacks and how many there this branch lacks.
+    pub fn upstream_state(
+        &self,
+        branch: &str,
+    ) -> Result<Option<(String, usize, usize)>, StoreError> {
+        let config = self.repo.config()?.snapshot()?;
+        let Ok(remote) = config.get_string(&format!("branch.{branch}.remote")) else {
+            return Ok(None);
+        };
+        let (Some(here), Some(there)) = (
+            self.branch_tip(branch)?,
+            self.ref_target(&format!("refs/remotes/{remote}/{branch}"))?,
+        ) else {
+            return Ok(None);
+        };
+        let (ahead, behind) = self.repo.graph_ahead_behind(here.0, there.0)?;
+        Ok(Some((remote, ahead, behind)))
     }
 
     /// What a quarantine (`refs/duthao/incoming/<name>/`) holds.
