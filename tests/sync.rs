@@ -861,6 +861,231 @@ fn unrelated_remote_refused() {
     assert!(!net.centre.join("README").exists());
 }
 
+/// What another office can send, and what it cannot do with it: an
+/// address read as an option by git, refs of the wrong shape, versions and
+/// issues made at a site the rule does not allow, a path inside `.git/`, a
+/// file in the way of a folder, a working repository as a remote.
+fn hostile_remotes_and_sites() {
+    let net = Net::new();
+    let site = net.site("xa-a");
+    // An address git would read as an option runs nothing and is not kept.
+    let out = net.run(
+        &site,
+        &["sync", "--json", "--", "--upload-pack=touch PWNED;:x"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("refused"), "{}", text(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["status"], "error", "{v}");
+    assert!(!site.join("PWNED").exists() && !net.sandbox.path().join("PWNED").exists());
+    assert!(!net.git(&site, &["remote"]).contains("url-"));
+
+    // A ref to a blob at the remote: left there, reported, and every other
+    // exchange still works.
+    let blob = {
+        let out = net
+            .sandbox
+            .git_cmd(&net.remote)
+            .args(["hash-object", "-w", "--stdin"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        out.stdin.as_ref().unwrap().write_all(b"hi\n").unwrap();
+        String::from_utf8(out.wait_with_output().unwrap().stdout).unwrap()
+    };
+    net.git(
+        &net.remote,
+        &["update-ref", "refs/tags/duthao/x/blobtag", blob.trim()],
+    );
+    net.comment(&net.centre, "Góp ý sau khi có ref lạ");
+    let out = net.run(&net.centre, &["sync"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("not taken in") && text(&out).contains("blob"),
+        "{}",
+        text(&out)
+    );
+    let out = net.run(&site, &["sync", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["in"]["comments"], 1, "{v}");
+    assert_eq!(v["refused"][0]["ref"], "refs/tags/duthao/x/blobtag", "{v}");
+    net.git(
+        &net.remote,
+        &["update-ref", "-d", "refs/tags/duthao/x/blobtag"],
+    );
+
+    // A v2 recording a roster without [sync], and a lightweight issue, both
+    // made at the commenting site: neither is sent.
+    let old_roster = net.git(&site, &["rev-parse", "HEAD~2:duthao.toml"]);
+    net.git(
+        &site,
+        &[
+            "tag",
+            "-a",
+            &format!("duthao/{SLUG}/v2"),
+            "-m",
+            &format!(
+                "Dự thảo lần 2\n\nDuthao-Config-Blob: {}\nDuthao-Site: xa-a",
+                old_roster.trim()
+            ),
+        ],
+    );
+    net.git(&site, &["tag", &format!("duthao/{SLUG}/issued")]);
+    let out = net.run(&site, &["sync", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let held = v["held_back"].to_string();
+    assert!(held.contains("/v2") && held.contains("/issued"), "{v}");
+    let at_remote = net.tags(&net.remote);
+    assert!(
+        !at_remote.contains("/v2") && !at_remote.contains("/issued"),
+        "{at_remote}"
+    );
+    let verify = net.run(&site, &["verify", SLUG]);
+    assert_eq!(verify.status.code(), Some(3), "{}", text(&verify));
+    assert!(
+        text(&verify).contains("made at the site xa-a"),
+        "{}",
+        text(&verify)
+    );
+    net.git(&site, &["tag", "-d", &format!("duthao/{SLUG}/v2")]);
+    net.git(&site, &["tag", "-d", &format!("duthao/{SLUG}/issued")]);
+
+    net.fsck(&site);
+    net.fsck(&net.remote);
+
+    // A commit whose tree holds .git/hooks/post-checkout, pushed with git.
+    let head = net.git(&net.centre, &["rev-parse", "HEAD"]);
+    let evil = {
+        let blob = net.git(&net.centre, &["rev-parse", "HEAD:duthao.toml"]);
+        let hooks = mktree(
+            &net,
+            &format!("100644 blob {}\tpost-checkout\n", blob.trim()),
+        );
+        let git_dir = mktree(&net, &format!("040000 tree {}\thooks\n", hooks.trim()));
+        let listed = net.git(&net.centre, &["ls-tree", "HEAD"]);
+        let root = mktree(
+            &net,
+            &format!("{listed}040000 tree {}\t.git\n", git_dir.trim()),
+        );
+        net.git(
+            &net.centre,
+            &[
+                "commit-tree",
+                root.trim(),
+                "-p",
+                head.trim(),
+                "-m",
+                "Cây có .git",
+            ],
+        )
+    };
+    net.git(
+        &net.centre,
+        &[
+            "push",
+            "-q",
+            &net.remote.display().to_string(),
+            &format!("{}:refs/heads/main", evil.trim()),
+        ],
+    );
+    let before = net.git(&site, &["rev-parse", "HEAD"]);
+    let out = net.run(&site, &["sync"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains(".git/hooks/post-checkout"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(net.git(&site, &["rev-parse", "HEAD"]), before);
+    assert!(!site.join(".git/hooks/post-checkout").exists());
+    // Nothing is blocked: a comment is still recorded here.
+    net.comment(&site, "Vẫn góp ý được");
+    net.git(
+        &net.centre,
+        &[
+            "push",
+            "-q",
+            "-f",
+            &net.remote.display().to_string(),
+            &format!("{}:refs/heads/main", head.trim()),
+        ],
+    );
+
+    // An untracked file where the other side puts a folder.
+    fs::write(site.join("ghi-chu"), "của riêng tôi\n").unwrap();
+    fs::create_dir_all(net.centre.join("ghi-chu")).unwrap();
+    fs::write(net.centre.join("ghi-chu/a.md"), "a\n").unwrap();
+    fs::write(
+        net.centre.join(DRAFT),
+        fs::read_to_string(net.centre.join(DRAFT)).unwrap() + "\nĐoạn mới.\n",
+    )
+    .unwrap();
+    net.git(&net.centre, &["add", "-A"]);
+    net.git(&net.centre, &["commit", "-q", "-m", "Thư mục ghi chú"]);
+    net.sync(&net.centre);
+    let draft = fs::read(site.join(DRAFT)).unwrap();
+    let before = net.git(&site, &["rev-parse", "HEAD"]);
+    let out = net.run(&site, &["sync"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("ghi-chu"), "{}", text(&out));
+    assert_eq!(
+        fs::read(site.join(DRAFT)).unwrap(),
+        draft,
+        "the draft was half updated"
+    );
+    assert_eq!(net.git(&site, &["rev-parse", "HEAD"]), before);
+    assert_eq!(
+        fs::read_to_string(site.join("ghi-chu")).unwrap(),
+        "của riêng tôi\n"
+    );
+    fs::remove_file(site.join("ghi-chu")).unwrap();
+    net.sync(&site);
+
+    // A working repository given by its .git folder is not a remote.
+    net.git(
+        net.sandbox.path(),
+        &["clone", "-q", &net.remote.display().to_string(), "working"],
+    );
+    let out = net.run(
+        &site,
+        &[
+            "sync",
+            &net.sandbox
+                .path()
+                .join("working/.git")
+                .display()
+                .to_string(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("not a bare"), "{}", text(&out));
+    // (No fsck here: the commit with .git in its tree is still in both
+    // object stores, unreachable, as git's own fetch would leave it with
+    // transfer.fsckObjects off.)
+}
+
+fn mktree(net: &Net, listing: &str) -> String {
+    let mut mk = net
+        .sandbox
+        .git_cmd(&net.centre)
+        .args(["mktree"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    mk.stdin
+        .take()
+        .unwrap()
+        .write_all(listing.as_bytes())
+        .unwrap();
+    String::from_utf8(mk.wait_with_output().unwrap().stdout).unwrap()
+}
+
 /// Which loopback server a test goes through.
 #[derive(Clone, Copy)]
 enum Server {
@@ -969,6 +1194,7 @@ fn main() {
         t("bad_bundles_change_nothing", bad_bundles_change_nothing),
         t("no_git_program", no_git_program),
         t("unrelated_remote_refused", unrelated_remote_refused),
+        t("hostile_remotes_and_sites", hostile_remotes_and_sites),
         outside::trial("over_git_daemon", &keys, over_git_daemon),
         outside::trial("over_http_backend", &keys, over_http_backend),
     ];

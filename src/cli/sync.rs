@@ -61,15 +61,44 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<()> {
         duthao::store::on_pause_point(pause_for_tests);
     }
     let ws = ctx.workspace()?;
+    // A path is read from where the command runs (-C DIR), as git does.
+    let remote = args.remote.as_ref().map(|r| {
+        let path = std::path::Path::new(r);
+        if path.is_relative() && !r.contains("://") && ctx.cwd.join(path).exists() {
+            ctx.cwd.join(path).display().to_string()
+        } else {
+            r.clone()
+        }
+    });
     let req = SyncRequest {
-        remote: args.remote.clone(),
+        remote,
         site: args.site.clone(),
         bundle_in: args.bundle_in.as_ref().map(|f| ctx.cwd.join(f)),
         bundle_out: args.bundle_out.as_ref().map(|f| ctx.cwd.join(f)),
         since: args.since.clone(),
         for_site: args.for_site.clone(),
     };
-    let report = duthao::ops::sync(&ws, &req)?;
+    let report = match duthao::ops::sync(&ws, &req) {
+        Ok(r) => r,
+        Err(e) => {
+            let e = anyhow::Error::from(e);
+            // A script reading --json gets a document on every outcome.
+            if args.json {
+                #[derive(serde::Serialize)]
+                struct Failed {
+                    status: &'static str,
+                    error: String,
+                    hints: Vec<String>,
+                }
+                super::output::print_json(&Failed {
+                    status: "error",
+                    error: e.to_string(),
+                    hints: super::hints::hints(&e),
+                })?;
+            }
+            return Err(e);
+        }
+    };
     if args.json {
         super::output::print_json(&report)?;
     } else {
@@ -114,11 +143,7 @@ fn print(r: &SyncReport) -> anyhow::Result<()> {
     }
     moved("in", &r.incoming)?;
     moved("out", &r.outgoing)?;
-    if r.incoming.is_empty()
-        && r.outgoing.is_empty()
-        && r.status == SyncStatus::Done
-        && !r.remote.url.is_empty()
-    {
+    if r.incoming.is_empty() && r.outgoing.is_empty() && r.ok() && !r.remote.url.is_empty() {
         outln!("  nothing to do: both sides hold the same")?;
     }
     match r.integration {
@@ -146,11 +171,10 @@ fn print(r: &SyncReport) -> anyhow::Result<()> {
         outln!("  merged: {f} (both sides changed it, in different places)")?;
     }
     for h in &r.held_back {
-        outln!(
-            "  {}: {}",
-            h.name.trim_start_matches("refs/tags/"),
-            h.reason
-        )?;
+        outln!("  {}", h.reason)?;
+    }
+    for h in &r.refused {
+        outln!("  not taken in: {}", h.reason)?;
     }
     for n in &r.notes {
         outln!("  note: {n}")?;
@@ -162,7 +186,7 @@ fn print(r: &SyncReport) -> anyhow::Result<()> {
             r.remote.name
         )?;
         outln!("  here:   {}", c.here)?;
-        outln!("  {}: {}", pad_side(&r.remote.name), c.there)?;
+        outln!("  {} {}", pad_side(&r.remote.name), c.there)?;
         outln!(
             "nothing was integrated; both sides are kept: {}",
             c.kept.join(" (this site's), ") + &format!(" ({}'s)", r.remote.name)
@@ -183,7 +207,7 @@ fn print(r: &SyncReport) -> anyhow::Result<()> {
             r.remote.name
         )?;
         outln!("  here:   {}", c.here)?;
-        outln!("  {}: {}", pad_side(&r.remote.name), c.there)?;
+        outln!("  {} {}", pad_side(&r.remote.name), c.there)?;
         outln!("  theirs kept as {}", c.kept_at)?;
         if c.name.starts_with("refs/duthao/sites/") {
             outln!(
@@ -210,8 +234,10 @@ fn print(r: &SyncReport) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// "origin:" padded to the width of "here:  ", so both sides line up.
 fn pad_side(name: &str) -> String {
-    format!("{name}:").chars().take(40).collect::<String>()
+    let label: String = format!("{name}:").chars().take(40).collect();
+    format!("{label:<7}")
 }
 
 fn short_list(ids: &[String]) -> String {
@@ -296,6 +322,12 @@ pub(super) fn moved_lines(label: &str, m: &Moved) -> Vec<String> {
             parts.push("issued".into());
         }
         lines.push(format!("{slug}  {}", parts.join("; ")));
+    }
+    if !m.other_files.is_empty() {
+        lines.push(format!("also changed: {}", m.other_files.join(", ")));
+    }
+    if lines.is_empty() && m.commits > 0 {
+        lines.push(count(m.commits, "commit", "commits"));
     }
     if !m.reservations.is_empty() {
         lines.push(format!(

@@ -104,8 +104,23 @@ fn claim_disputed(ws: &Workspace, name: &str) -> Result<bool> {
     Ok(ws.store().sync_conflicts()?.iter().any(|k| k.name == claim))
 }
 
-/// Checks tags against the site rule of the roster each records, reading
-/// each roster's `[sync]` once.
+/// How strictly a tag is held to the rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strictness {
+    /// A tag about to be sent or taken in: when the workspace's own
+    /// `duthao.toml` has `[sync]`, a version or issue tag must name the
+    /// allowed site even if the roster it records has none, and a tag
+    /// that cannot be read is refused (its site is unknown).
+    Exchange,
+    /// `verify`: the rule of the tag's own roster, or the workspace's for a
+    /// tag that names a site; older tags made before `[sync]` existed and
+    /// naming none are left alone (unreadable tags are sign-off problems
+    /// of their own).
+    Verify,
+}
+
+/// Checks version and issue tags against the site rule, reading each
+/// roster's `[sync]` once.
 #[derive(Debug, Default)]
 pub struct SiteRules {
     settings: HashMap<ObjectId, Option<SyncSettings>>,
@@ -125,60 +140,100 @@ impl SiteRules {
             .clone()
     }
 
-    /// Why the version `v` breaks the rule of its own roster, if it does.
-    pub fn version_problem(&mut self, ws: &Workspace, v: &Version) -> Option<String> {
-        // A tag that records no roster (made by hand with git) is held to
-        // the duthao.toml of the commit it names.
-        let blob = v.config_blob.or_else(|| {
-            ws.store()
-                .blob_at(v.commit, Path::new(CONFIG_FILE))
-                .ok()
-                .flatten()
-        });
-        let settings = self.settings(ws, blob)?;
-        problem(&v.tag, Step::Submit, v.site.as_deref(), &settings)
-    }
-
-    /// Why the issue tag `tag` (its fields read) breaks the rule of the
-    /// issued version's roster, if it does.
-    pub fn issue_problem(
+    /// Why the tag `tag` (without `refs/tags/`), pointing at the tag object
+    /// `oid` (here, or the other side's kept aside), breaks the rule;
+    /// `None` for any tag that is not a version or an issue.
+    pub fn problem(
         &mut self,
         ws: &Workspace,
         tag: &str,
-        site: Option<&str>,
-        version: Option<&Version>,
-    ) -> Option<String> {
-        let settings = self.settings(ws, version?.config_blob)?;
-        problem(tag, Step::Issue, site, &settings)
-    }
-
-    /// [`SiteRules::version_problem`] or [`SiteRules::issue_problem`] for
-    /// the tag `tag` (without `refs/tags/`); `None` for any other tag.
-    pub fn tag_problem(&mut self, ws: &Workspace, tag: &str) -> Result<Option<String>> {
+        oid: ObjectId,
+        strictness: Strictness,
+    ) -> Result<Option<String>> {
         let Some((slug, what)) = tag.strip_prefix("duthao/").and_then(|r| r.split_once('/')) else {
             return Ok(None);
         };
-        if what == "issued" {
-            let Some(t) = ws.store().signed_tag(tag)? else {
-                return Ok(None);
-            };
-            let Ok(fields) = duthao_approval::parse_issue(&t.message) else {
-                return Ok(None);
-            };
-            let version = ws
-                .store()
-                .versions(slug)?
-                .into_iter()
-                .find(|v| v.n == fields.version);
-            return Ok(self.issue_problem(ws, tag, fields.site.as_deref(), version.as_ref()));
-        }
-        let Some(n) = what.strip_prefix('v').and_then(|n| n.parse::<u32>().ok()) else {
+        let step = if what == "issued" {
+            Step::Issue
+        } else if what
+            .strip_prefix('v')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        {
+            Step::Submit
+        } else {
             return Ok(None);
         };
-        let Some(v) = ws.store().versions(slug)?.into_iter().find(|v| v.n == n) else {
+        let workspace_rule = ws.config.sync.clone();
+        let read = ws
+            .store()
+            .signed_tag_object(tag, oid)
+            .ok()
+            .flatten()
+            .filter(|t| t.problem.is_none());
+        let Some(t) = read else {
+            return Ok(match (strictness, &workspace_rule) {
+                (Strictness::Exchange, Some(rule)) => Some(format!(
+                    "{tag} cannot be read as a duthao tag, so the site that made it is not known; only {} {}",
+                    step.allowed(rule),
+                    step.words()
+                )),
+                _ => None,
+            });
+        };
+        let (site, roster) = match step {
+            Step::Submit => {
+                let (_, trailers) = duthao_store::split_trailers(&t.message);
+                let value = |key: &str| {
+                    trailers
+                        .iter()
+                        .find(|(k, _)| *k == key)
+                        .map(|(_, v)| v.trim().to_string())
+                };
+                let blob = value(duthao_store::TRAILER_CONFIG_BLOB)
+                    .and_then(|b| b.parse::<ObjectId>().ok())
+                    .or_else(|| {
+                        // Made by hand with git: the duthao.toml of its commit.
+                        t.target.and_then(|c| {
+                            ws.store().blob_at(c, Path::new(CONFIG_FILE)).ok().flatten()
+                        })
+                    });
+                (value(TRAILER_SITE), self.settings(ws, blob))
+            }
+            Step::Issue => match duthao_approval::parse_issue(&t.message) {
+                Ok(fields) => {
+                    let version = ws
+                        .store()
+                        .versions(slug)?
+                        .into_iter()
+                        .find(|v| v.n == fields.version);
+                    let roster = self.settings(ws, version.and_then(|v| v.config_blob));
+                    (fields.site, roster)
+                }
+                Err(_) => (None, None),
+            },
+        };
+        let rule = match (roster, strictness) {
+            (Some(r), _) => Some(r),
+            (None, Strictness::Exchange) => workspace_rule,
+            (None, Strictness::Verify) => workspace_rule.filter(|_| site.is_some()),
+        };
+        Ok(rule.and_then(|r| problem(tag, step, site.as_deref(), &r)))
+    }
+
+    /// Why the version `v` (here) breaks the rule, for `verify`.
+    pub fn version_problem(&mut self, ws: &Workspace, v: &Version) -> Option<String> {
+        let oid = v.tag_oid?;
+        self.problem(ws, &v.tag, oid, Strictness::Verify)
+            .ok()
+            .flatten()
+    }
+
+    /// [`SiteRules::problem`] for the tag `tag` as it is here.
+    pub fn tag_problem(&mut self, ws: &Workspace, tag: &str) -> Result<Option<String>> {
+        let Some(oid) = ws.store().ref_target(&format!("refs/tags/{tag}"))? else {
             return Ok(None);
         };
-        Ok(self.version_problem(ws, &v))
+        self.problem(ws, tag, oid, Strictness::Exchange)
     }
 }
 

@@ -107,6 +107,11 @@ impl DraftMoved {
 /// What came in or went out.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Moved {
+    /// Commits.
+    pub commits: usize,
+    /// Files changed outside `drafts/` and `reviews/` (`duthao.toml`,
+    /// templates…), at most 20.
+    pub other_files: Vec<String>,
     /// Totals over every draft.
     #[serde(flatten)]
     pub total: DraftMoved,
@@ -129,7 +134,8 @@ pub struct Moved {
 impl Moved {
     /// Whether nothing moved.
     pub fn is_empty(&self) -> bool {
-        self.total.is_empty()
+        self.commits == 0
+            && self.total.is_empty()
             && self.versions.is_empty()
             && self.approvals.is_empty()
             && self.rejections.is_empty()
@@ -221,6 +227,9 @@ pub struct SyncReport {
     pub skipped_commits: usize,
     /// Refs not sent, and why.
     pub held_back: Vec<HeldBack>,
+    /// The other side's refs not taken in, and why (a ref of the wrong
+    /// shape, a version or issue made at a site the rule does not allow).
+    pub refused: Vec<HeldBack>,
     /// Refs the two sides hold differently.
     pub conflicts: Vec<RefConflict>,
     /// A draft's text conflict, when that stopped the sync.
@@ -247,7 +256,10 @@ pub struct BundleInfo {
 impl SyncReport {
     /// Whether the sync did all it had to.
     pub fn ok(&self) -> bool {
-        self.status == SyncStatus::Done && self.conflicts.is_empty() && self.held_back.is_empty()
+        self.status == SyncStatus::Done
+            && self.conflicts.is_empty()
+            && self.held_back.is_empty()
+            && self.refused.is_empty()
     }
 }
 
@@ -299,6 +311,7 @@ pub fn sync(ws: &Workspace, req: &SyncRequest) -> Result<SyncReport> {
         merged_files: Vec::new(),
         skipped_commits: 0,
         held_back: Vec::new(),
+        refused: Vec::new(),
         conflicts: Vec::new(),
         draft_conflict: None,
         notes,
@@ -390,10 +403,26 @@ fn exchange(
 ) -> Result<()> {
     let store = ws.store();
     let start = Instant::now();
-    let local_first = store.branch_tip(branch)?;
+    let mut remote = remote.clone();
     loop {
         report.attempts += 1;
-        let snapshot = store.fetch(remote, branch)?;
+        let snapshot = store.fetch(&remote, branch)?;
+        if report.attempts == 1
+            && let Some(origin) = store.remember_as_origin(&remote, branch)?
+        {
+            report.notes.push(format!(
+                "{} is remembered as origin: the next sync needs no argument",
+                remote.url
+            ));
+            report.remote.name = origin.name.clone();
+            // Fetched under a name made from the address; later syncs
+            // fetch as origin.
+            store.drop_quarantine(&remote.name)?;
+            remote = origin;
+        }
+        for (name, reason) in store.take_fetch_notes() {
+            refuse(report, &name, reason);
+        }
         pause_point("fetched");
         if report.attempts == 1 {
             report.remote_before = snapshot.branch.map(|o| o.to_string());
@@ -414,7 +443,7 @@ fn exchange(
             // A draft conflict: only what the remote's own history names
             // still goes out (approvals of its versions).
             let plan = plan_refs(ws, &snapshot, report, true)?;
-            if let Pushed::Done = store.push(remote, &plan, &remote_tips(&snapshot))? {
+            if let Pushed::Done = store.push(&remote, &plan, &remote_tips(&snapshot))? {
                 count_out(ws, &plan, None, None, report)?;
             }
             report.remote_after = report.remote_before.clone();
@@ -434,15 +463,14 @@ fn exchange(
                 },
             );
         }
-        match store.push(remote, &plan, &remote_tips(&snapshot))? {
+        match store.push(&remote, &plan, &remote_tips(&snapshot))? {
             Pushed::Done => {
                 if let Some(tip) = tip {
-                    store.track_remote(remote, branch, tip)?;
+                    store.track_remote(&remote, branch, tip)?;
                 }
                 pause_point("pushed");
                 count_out(ws, &plan, snapshot.branch, tip, report)?;
                 report.remote_after = tip.or(snapshot.branch).map(|o| o.to_string());
-                let _ = local_first;
                 return Ok(());
             }
             Pushed::Overtaken(name) => {
@@ -485,7 +513,23 @@ fn take_in(
     report: &mut SyncReport,
 ) -> Result<bool> {
     let store = ws.store();
+    let mut rules = super::sites::SiteRules::new();
     for (name, there) in &snapshot.refs {
+        let refused = match store.ref_shape_problem(name, *there) {
+            Some(p) => Some(p),
+            // A version or issue made at a site the rule does not allow
+            // stays out: taken in, it would stop the drafting site from
+            // submitting that number itself.
+            None if store.ref_target(name)?.is_none() => match name.strip_prefix("refs/tags/") {
+                Some(tag) => rules.problem(ws, tag, *there, super::sites::Strictness::Exchange)?,
+                None => None,
+            },
+            None => None,
+        };
+        if let Some(p) = refused {
+            refuse(report, name, p);
+            continue;
+        }
         match store.accept_ref(remote, name, *there)? {
             Accepted::Created => count_ref(ws, name, *there, &mut report.incoming),
             Accepted::Same => {}
@@ -579,8 +623,13 @@ fn plan_refs(
         if snapshot.refs.contains_key(&name) {
             continue;
         }
+        if let Some(p) = store.ref_shape_problem(&name, target) {
+            hold(report, &name, format!("not sent: {p}"));
+            continue;
+        }
         if let Some(tag) = name.strip_prefix("refs/tags/")
-            && let Some(reason) = rules.tag_problem(ws, tag)?
+            && let Some(reason) =
+                rules.problem(ws, tag, target, super::sites::Strictness::Exchange)?
         {
             hold(report, &name, format!("not sent: {reason}"));
             continue;
@@ -602,6 +651,15 @@ fn plan_refs(
         });
     }
     Ok(plan)
+}
+
+fn refuse(report: &mut SyncReport, name: &str, reason: String) {
+    if !report.refused.iter().any(|h| h.name == name) {
+        report.refused.push(HeldBack {
+            name: name.to_string(),
+            reason,
+        });
+    }
 }
 
 fn hold(report: &mut SyncReport, name: &str, reason: String) {
@@ -649,7 +707,14 @@ fn count_commits(
     let prefix = store.repo_prefix().to_string();
     let drafts = format!("{prefix}{}/", crate::workspace::DRAFTS_DIR);
     let reviews = format!("{prefix}{}/", super::review::REVIEWS_DIR);
-    for c in store.commits_between(from, to)? {
+    let commits = store.commits_between(from, to)?;
+    moved.commits += commits.len();
+    for path in store.paths_changed_outside(from, to, &[&drafts, &reviews])? {
+        if moved.other_files.len() < 20 && !moved.other_files.contains(&path) {
+            moved.other_files.push(path);
+        }
+    }
+    for c in commits {
         for name in store.changed_in_dir(c, &drafts)? {
             if let Some(slug) = name.strip_suffix(".md")
                 && !slug.contains('/')

@@ -198,14 +198,14 @@ fn site_problems(
             });
         }
     }
-    if let Some(i) = &record.assessment.issued {
-        let version = record.versions.iter().find(|v| v.n == i.fields.version);
-        if let Some(message) = rules.issue_problem(ws, &i.tag, i.fields.site.as_deref(), version) {
-            out.push(Problem {
-                subject: i.tag.clone(),
-                message,
-            });
-        }
+    if let Some(i) = &record.assessment.issued
+        && let Ok(Some(oid)) = ws.store().ref_target(&format!("refs/tags/{}", i.tag))
+        && let Ok(Some(message)) = rules.problem(ws, &i.tag, oid, super::sites::Strictness::Verify)
+    {
+        out.push(Problem {
+            subject: i.tag.clone(),
+            message,
+        });
     }
     out
 }

@@ -244,12 +244,23 @@ impl Store {
         check.add_disk_alternate(&scratch.to_string_lossy())?;
         check.add_disk_alternate(&self.repo.path().join("objects").to_string_lossy())?;
         let view = Repository::from_odb(check)?;
+        let mut seen = std::collections::HashSet::new();
         for (name, id) in &header.refs {
+            if !seen.insert(name) {
+                return Err(refuse(format!("its header names {name} twice")));
+            }
             if view.find_object(id.0, None).is_err() {
                 return Err(refuse(format!(
                     "it names {name} → {} but does not hold that object; it is truncated or damaged",
                     id.short()
                 )));
+            }
+            let shared = name.starts_with("refs/heads/")
+                || crate::sync::SHARED_PREFIXES
+                    .iter()
+                    .any(|(p, _)| name.starts_with(p));
+            if shared && let Some(p) = crate::sync::shape_problem(&view, name, id.0) {
+                return Err(refuse(format!("{p}: not a bundle duthao wrote")));
             }
         }
         let theirs = header

@@ -254,6 +254,38 @@ pub enum StoreError {
         url: String,
     },
 
+    /// A path in the other side's tree that git would never write.
+    #[error("{path} (in commit {commit}) is refused: {reason}; nothing was integrated")]
+    UnsafePath {
+        /// The repository path.
+        path: String,
+        /// The commit that holds it, abbreviated.
+        commit: String,
+        /// Why.
+        reason: &'static str,
+    },
+
+    /// The files of the other side's commit could not be written; those
+    /// written were put back.
+    #[error(
+        "the files of commit {commit} could not be written ({message}); they were put back as they were and the branch did not move"
+    )]
+    CheckoutFailed {
+        /// The commit, abbreviated.
+        commit: String,
+        /// What libgit2 said.
+        message: String,
+    },
+
+    /// A remote address duthao will not hand to git.
+    #[error("the remote address {url:?} is refused: {reason}")]
+    BadRemote {
+        /// The address.
+        url: String,
+        /// Why.
+        reason: &'static str,
+    },
+
     /// The git program failed to fetch from or push to a remote.
     #[error("git could not {op} {url}: {stderr}")]
     Transport {

@@ -344,6 +344,8 @@ pub struct Store {
     /// Why the index could not follow the last commit, if it could not (see
     /// [`Store::take_index_note`]).
     index_note: std::sync::Mutex<Option<StoreError>>,
+    /// What the last fetch left at the remote (see `Store::take_fetch_notes`).
+    fetch_notes: std::sync::Mutex<Vec<(String, String)>>,
     /// The workspace root as given, made absolute.
     root: PathBuf,
     /// The workspace root relative to the repository's working directory,
@@ -423,6 +425,7 @@ impl Store {
             prefix,
             read_limit: DEFAULT_READ_LIMIT,
             index_note: std::sync::Mutex::new(None),
+            fetch_notes: std::sync::Mutex::new(Vec::new()),
         })
     }
 

@@ -248,7 +248,8 @@ impl Store {
         self.ref_target(&format!("refs/heads/{branch}"))
     }
 
-    fn ref_target(&self, name: &str) -> Result<Option<ObjectId>, StoreError> {
+    /// What the ref `name` (in full) points at, `None` when there is none.
+    pub fn ref_target(&self, name: &str) -> Result<Option<ObjectId>, StoreError> {
         match self.repo.refname_to_id(name) {
             Ok(oid) => Ok(Some(ObjectId(oid))),
             Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
@@ -340,33 +341,14 @@ impl Store {
     }
 
     /// The remote `arg` names (a configured remote, a path or an address),
-    /// else the branch's upstream remote, else `origin`. A path or address
-    /// given while the repository has no remote at all is remembered as
-    /// `origin` (as `git clone` would have), so the next sync needs none.
+    /// else the branch's upstream remote, else `origin`. An address that
+    /// the git program would read as an option (`--upload-pack=…`) is
+    /// refused, whoever wrote it (the command line or `.git/config`).
     pub fn resolve_remote(
         &self,
         arg: Option<&str>,
         branch: &str,
     ) -> Result<RemoteSpec, StoreError> {
-        if let Some(a) = arg
-            && self.repo.find_remote(a).is_err()
-            && self.repo.remotes()?.is_empty()
-        {
-            let url = match transport_of(a) {
-                Transport::Local(path) => path.to_string_lossy().into_owned(),
-                Transport::GitProgram => a.to_string(),
-            };
-            self.repo.remote("origin", &url)?;
-            // The branch follows it, as after `git clone`: `git status`
-            // then says how far ahead or behind it is.
-            let mut config = self.repo.config()?.open_level(git2::ConfigLevel::Local)?;
-            config.set_str(&format!("branch.{branch}.remote"), "origin")?;
-            config.set_str(
-                &format!("branch.{branch}.merge"),
-                &format!("refs/heads/{branch}"),
-            )?;
-            return self.resolve_remote(Some("origin"), branch);
-        }
         let config = self.repo.config()?.snapshot()?;
         let name = match arg {
             Some(a) => a.to_string(),
@@ -378,7 +360,7 @@ impl Store {
                 },
             },
         };
-        if let Ok(remote) = self.repo.find_remote(&name)
+        let spec = if let Ok(remote) = self.repo.find_remote(&name)
             && let Ok(url) = remote.url()
         {
             let url = url.to_string();
@@ -387,29 +369,60 @@ impl Store {
                 .ok()
                 .flatten()
                 .map_or_else(|| url.clone(), str::to_string);
-            return Ok(RemoteSpec {
+            RemoteSpec {
                 transport: transport_of(&url),
                 name,
                 url,
                 push_url,
                 configured: true,
-            });
-        }
-        if arg.is_none() {
+            }
+        } else if arg.is_none() {
             return Err(StoreError::NoRemote);
-        }
-        // A path given relative to where the command runs.
-        let url = match transport_of(&name) {
-            Transport::Local(path) => path.to_string_lossy().into_owned(),
-            Transport::GitProgram => name.clone(),
+        } else {
+            let url = match transport_of(&name) {
+                Transport::Local(path) => path.to_string_lossy().into_owned(),
+                Transport::GitProgram => name.clone(),
+            };
+            RemoteSpec {
+                name: format!("url-{}", &sha256_hex(url.as_bytes())[..8]),
+                transport: transport_of(&url),
+                push_url: url.clone(),
+                url,
+                configured: false,
+            }
         };
-        Ok(RemoteSpec {
-            name: format!("url-{}", &sha256_hex(url.as_bytes())[..8]),
-            transport: transport_of(&url),
-            push_url: url.clone(),
-            url,
-            configured: false,
-        })
+        for url in [&spec.url, &spec.push_url] {
+            if url.starts_with('-') || url.chars().any(char::is_control) {
+                return Err(StoreError::BadRemote {
+                    url: url.clone(),
+                    reason: "an address cannot start with '-' or hold control characters (git would read it as an option)",
+                });
+            }
+        }
+        Ok(spec)
+    }
+
+    /// Remembers `remote` (a path or address given on the command line) as
+    /// `origin` when the repository has no remote at all, with the branch
+    /// following it, as after `git clone`: the next sync needs no argument
+    /// and `git status` says how far ahead or behind it is. Called once the
+    /// remote has answered, so a mistyped address is not remembered.
+    pub fn remember_as_origin(
+        &self,
+        remote: &RemoteSpec,
+        branch: &str,
+    ) -> Result<Option<RemoteSpec>, StoreError> {
+        if remote.configured || !self.repo.remotes()?.is_empty() {
+            return Ok(None);
+        }
+        self.repo.remote("origin", &remote.url)?;
+        let mut config = self.repo.config()?.open_level(git2::ConfigLevel::Local)?;
+        config.set_str(&format!("branch.{branch}.remote"), "origin")?;
+        config.set_str(
+            &format!("branch.{branch}.merge"),
+            &format!("refs/heads/{branch}"),
+        )?;
+        Ok(Some(self.resolve_remote(Some("origin"), branch)?))
     }
 
     /// Finishes a sync that stopped between writing its journal and
@@ -433,11 +446,12 @@ impl Store {
         Ok(Resumed::Finished)
     }
 
+    /// Removes the journal. `refs/duthao/sync/local-before` stays: the
+    /// branch as it was before the last sync that moved it, so that the
+    /// commits a replay made again are still reachable as they were.
     fn drop_journal(&self) -> Result<(), StoreError> {
-        for name in [PENDING, LOCAL_BEFORE] {
-            if let Ok(mut r) = self.repo.find_reference(name) {
-                r.delete()?;
-            }
+        if let Ok(mut r) = self.repo.find_reference(PENDING) {
+            r.delete()?;
         }
         Ok(())
     }
@@ -453,7 +467,30 @@ impl Store {
         }
         match &remote.transport {
             Transport::Local(path) => {
-                open_bare(path)?;
+                let theirs = open_bare(path)?;
+                // Refs of the wrong shape are left at the remote: fetched,
+                // they would break this fetch and every later one.
+                let mut bad = Vec::new();
+                let mut good = Vec::new();
+                for (prefix, place) in SHARED_PREFIXES {
+                    for r in theirs.references_glob(&format!("{prefix}*"))? {
+                        let r = r?;
+                        let (Ok(name), Some(oid)) = (r.name(), r.target()) else {
+                            continue;
+                        };
+                        match shape_problem(&theirs, name, oid) {
+                            Some(p) => bad.push((name.to_string(), p)),
+                            None => {
+                                good.push(format!("+{name}:{q}{place}{}", &name[prefix.len()..]))
+                            }
+                        }
+                    }
+                }
+                if !bad.is_empty() {
+                    specs.truncate(1);
+                    specs.extend(good);
+                    *self.fetch_notes.lock().unwrap_or_else(|p| p.into_inner()) = bad;
+                }
                 let mut remote_handle = self.repo.remote_anonymous(&remote.url)?;
                 let mut opts = FetchOptions::new();
                 opts.download_tags(AutotagOption::None)
@@ -478,10 +515,22 @@ impl Store {
                 ]
                 .map(String::from)
                 .to_vec();
+                args.push("--".into());
                 args.push(remote.url.clone());
                 args.extend(specs);
                 self.run_git(&remote.url, "fetch from", &args)?;
                 self.repo.odb()?.refresh()?;
+                let mut bad = Vec::new();
+                for (prefix, place) in SHARED_PREFIXES {
+                    for (qname, oid) in self.refs_under(&format!("{q}{place}"))? {
+                        let name = format!("{prefix}{}", &qname[q.len() + place.len()..]);
+                        if let Some(p) = shape_problem(&self.repo, &name, oid.0) {
+                            self.repo.find_reference(&qname)?.delete()?;
+                            bad.push((name, p));
+                        }
+                    }
+                }
+                *self.fetch_notes.lock().unwrap_or_else(|p| p.into_inner()) = bad;
             }
         }
         let snapshot = self.snapshot(&q, branch)?;
@@ -528,6 +577,20 @@ impl Store {
         Ok(Some((remote, ahead, behind)))
     }
 
+    /// Deletes the quarantine of `remote` (scratch refs only).
+    pub fn drop_quarantine(&self, remote: &str) -> Result<(), StoreError> {
+        for (name, _) in self.refs_under(&quarantine(remote))? {
+            self.repo.find_reference(&name)?.delete()?;
+        }
+        Ok(())
+    }
+
+    /// The refs the last fetch left at the remote because they had the
+    /// wrong shape, each with why.
+    pub fn take_fetch_notes(&self) -> Vec<(String, String)> {
+        std::mem::take(&mut *self.fetch_notes.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
     /// What a quarantine (`refs/duthao/incoming/<name>/`) holds.
     pub(crate) fn snapshot(&self, q: &str, branch: &str) -> Result<Snapshot, StoreError> {
         let mut snap = Snapshot {
@@ -554,6 +617,12 @@ impl Store {
         Ok(out)
     }
 
+    /// Why the ref `name` may not point at `oid` here (see the shapes in
+    /// [`Store::accept_ref`]); `None` when it may.
+    pub fn ref_shape_problem(&self, name: &str, oid: ObjectId) -> Option<String> {
+        shape_problem(&self.repo, name, oid.0)
+    }
+
     /// Takes in the other side's ref `name` → `there`: created when absent
     /// here (atomically, never replacing one made meanwhile); when it is
     /// here with other content neither is changed, and the other side's
@@ -565,7 +634,8 @@ impl Store {
         there: ObjectId,
     ) -> Result<Accepted, StoreError> {
         let kept_at = format!(
-            "refs/duthao/conflicts/{remote}/{}",
+            "refs/duthao/conflicts/{}/{}",
+            one_component(remote),
             name.trim_start_matches("refs/")
         );
         let here = if self.create_absent(name, there.0)? {
@@ -937,7 +1007,7 @@ impl Store {
             }
             paths
         };
-        self.check_overwrites(&changed, old_tree.as_ref(), &new_tree)?;
+        self.check_overwrites(&changed, old_tree.as_ref(), &new_tree, to)?;
         self.repo
             .reference(PENDING, to.0, true, "duthao-sync: journal")?;
         match from {
@@ -954,13 +1024,26 @@ impl Store {
         pause_point("journal");
         if !changed.is_empty() {
             let _writer = self.lock_index_writer()?;
-            let mut co = CheckoutBuilder::new();
-            co.force().disable_pathspec_match(true);
-            for p in &changed {
-                co.path(p.as_str());
+            let checkout = |tree: &git2::Tree<'_>| {
+                let mut co = CheckoutBuilder::new();
+                co.force().disable_pathspec_match(true);
+                for p in &changed {
+                    co.path(p.as_str());
+                }
+                self.repo.checkout_tree(tree.as_object(), Some(&mut co))
+            };
+            if let Err(e) = checkout(&new_tree) {
+                // Put back what was written (the branch has not moved), so
+                // nothing is left half done and commits are not blocked.
+                if let Some(old) = &old_tree {
+                    checkout(old)?;
+                }
+                self.drop_journal()?;
+                return Err(StoreError::CheckoutFailed {
+                    commit: to.short(),
+                    message: e.message().to_string(),
+                });
             }
-            self.repo
-                .checkout_tree(new_tree.as_object(), Some(&mut co))?;
         }
         pause_point("checkout");
         // A commit made meanwhile by something that does not wait for the
@@ -1004,43 +1087,113 @@ impl Store {
         self.drop_journal()
     }
 
-    /// Refuses when any of `paths` holds, on disk or in git's index,
-    /// something that is neither the old commit's nor the new one's (a
-    /// change not committed here, an untracked file in the way).
+    /// Refuses, before anything is written, when any of `paths` holds on
+    /// disk or in git's index something that is neither the old commit's
+    /// nor the new one's (a change not committed here, an untracked file in
+    /// the way, also where a folder must go), when a path is one git would
+    /// never write (`.git/…`, `..`), and when a file to write is larger
+    /// than the store reads.
     fn check_overwrites(
         &self,
         paths: &BTreeSet<String>,
         old: Option<&git2::Tree<'_>>,
         new: &git2::Tree<'_>,
+        to: ObjectId,
     ) -> Result<(), StoreError> {
-        let blob_in = |tree: Option<&git2::Tree<'_>>, p: &str| -> Option<Oid> {
-            tree.and_then(|t| t.get_path(Path::new(p)).ok())
-                .filter(|e| e.kind() == Some(git2::ObjectType::Blob))
-                .map(|e| e.id())
+        #[derive(PartialEq)]
+        enum Entry {
+            Absent,
+            Blob(Oid),
+            Folder,
+            Other,
+        }
+        let entry = |tree: Option<&git2::Tree<'_>>, p: &str| -> Entry {
+            match tree.and_then(|t| t.get_path(Path::new(p)).ok()) {
+                None => Entry::Absent,
+                Some(e) => match e.kind() {
+                    Some(git2::ObjectType::Blob) => Entry::Blob(e.id()),
+                    Some(git2::ObjectType::Tree) => Entry::Folder,
+                    _ => Entry::Other,
+                },
+            }
         };
         let index = self.repo.index()?;
+        let odb = self.repo.odb()?;
         let workdir = self.workdir().to_path_buf();
-        let mut dirty = Vec::new();
+        let mut dirty = BTreeSet::new();
         for p in paths {
-            let (a, b) = (blob_in(old, p), blob_in(Some(new), p));
-            let ok = |x: Option<Oid>| x == a || x == b;
-            let on_disk = match std::fs::symlink_metadata(workdir.join(p)) {
-                Ok(m) if m.is_file() => {
-                    Some(Oid::hash_file(git2::ObjectType::Blob, workdir.join(p))?)
+            if let Some(reason) = unsafe_path(p) {
+                return Err(StoreError::UnsafePath {
+                    path: p.clone(),
+                    commit: to.short(),
+                    reason,
+                });
+            }
+            let (a, b) = (entry(old, p), entry(Some(new), p));
+            if let Entry::Blob(id) = b {
+                let size = odb.read_header(id)?.0 as u64;
+                if size > self.read_limit {
+                    return Err(StoreError::TooLarge {
+                        path: p.clone(),
+                        commit: to.short(),
+                        size,
+                        limit: self.read_limit,
+                    });
                 }
-                Ok(m) if m.is_dir() => Some(Oid::ZERO_SHA1),
-                Ok(_) => Some(Oid::ZERO_SHA1),
-                Err(_) => None,
+            }
+            let abs = workdir.join(p);
+            let on_disk = match std::fs::symlink_metadata(&abs) {
+                Ok(m) if m.file_type().is_symlink() => {
+                    let target = std::fs::read_link(&abs).map_err(|source| StoreError::Io {
+                        path: abs.clone(),
+                        source,
+                    })?;
+                    Entry::Blob(Oid::hash_object(
+                        git2::ObjectType::Blob,
+                        target.as_os_str().as_encoded_bytes(),
+                    )?)
+                }
+                Ok(m) if m.is_file() => Entry::Blob(Oid::hash_file(git2::ObjectType::Blob, &abs)?),
+                Ok(m) if m.is_dir() => Entry::Folder,
+                Ok(_) => Entry::Other,
+                Err(_) => Entry::Absent,
             };
-            let staged = index.get_path(Path::new(p), 0).map(|e| e.id);
-            if !ok(on_disk) || !ok(staged) {
-                dirty.push(p.clone());
+            let staged = match index.get_path(Path::new(p), 0) {
+                Some(e) => Entry::Blob(e.id),
+                None => Entry::Absent,
+            };
+            // The index has no entry for a folder.
+            let staged_ok = |e: &Entry| match e {
+                Entry::Folder => staged == Entry::Absent,
+                other => staged == *other,
+            };
+            if (on_disk != a && on_disk != b) || (!staged_ok(&a) && !staged_ok(&b)) {
+                dirty.insert(p.clone());
+            }
+            // Every folder on the way must be a folder (or a tracked file
+            // that this move replaces, checked as a path of its own).
+            let mut at = String::new();
+            for component in p.split('/').take(p.split('/').count() - 1) {
+                if !at.is_empty() {
+                    at.push('/');
+                }
+                at.push_str(component);
+                match std::fs::symlink_metadata(workdir.join(&at)) {
+                    Ok(m) if m.is_dir() => {}
+                    Ok(_) if paths.contains(&at) => {}
+                    Ok(_) => {
+                        dirty.insert(at.clone());
+                    }
+                    Err(_) => break,
+                }
             }
         }
         if dirty.is_empty() {
             Ok(())
         } else {
-            Err(StoreError::WouldOverwrite { paths: dirty })
+            Err(StoreError::WouldOverwrite {
+                paths: dirty.into_iter().collect(),
+            })
         }
     }
 
@@ -1228,6 +1381,7 @@ impl Store {
                 u.expect.map(|e| e.to_string()).unwrap_or_default()
             ));
         }
+        args.push("--".into());
         args.push(remote.push_url.clone());
         for u in updates {
             args.push(format!("{}:{}", u.new, u.name));
@@ -1354,6 +1508,28 @@ impl Store {
             .collect())
     }
 
+    /// The paths that differ between two commits' trees (`None`: nothing),
+    /// outside `except` (repository paths ending in `/`), sorted.
+    pub fn paths_changed_outside(
+        &self,
+        from: Option<ObjectId>,
+        to: ObjectId,
+        except: &[&str],
+    ) -> Result<Vec<String>, StoreError> {
+        let old = match from {
+            Some(f) => Some(self.repo.find_commit(f.0)?.tree()?),
+            None => None,
+        };
+        let new = self.repo.find_commit(to.0)?.tree()?;
+        let mut paths: Vec<String> = self
+            .changed_between(old.as_ref(), &new)?
+            .into_iter()
+            .filter(|p| !except.iter().any(|e| p.starts_with(e)))
+            .collect();
+        paths.sort();
+        Ok(paths)
+    }
+
     /// The names of the entries of the folder `dir` (a repository path
     /// ending in `/`) that `commit` changed against its first parent; the
     /// folder's tree ids are compared first, so a commit that left it
@@ -1468,9 +1644,64 @@ fn conflict_paths(index: &git2::Index) -> Result<Vec<String>, StoreError> {
     Ok(files.into_iter().collect())
 }
 
+/// Why the ref `name` may not point at `oid` (read in `repo`): a branch
+/// names a commit; a version, decision or issue tag and a reservation name
+/// a tag object over a commit; a site claim names a commit. Another office
+/// sending a ref to a blob would otherwise break every later fetch here
+/// (libgit2 walks the refs it lacks as commits).
+pub(crate) fn shape_problem(repo: &Repository, name: &str, oid: Oid) -> Option<String> {
+    let obj = match repo.find_object(oid, None) {
+        Ok(o) => o,
+        Err(_) => return Some(format!("{name} names {oid}, which is not there")),
+    };
+    let kind = obj.kind();
+    let wants_tag =
+        name.starts_with("refs/tags/duthao/") || name.starts_with("refs/duthao/register/");
+    let ok = if wants_tag {
+        kind == Some(git2::ObjectType::Tag) && obj.peel_to_commit().is_ok()
+    } else {
+        kind == Some(git2::ObjectType::Commit)
+    };
+    (!ok).then(|| {
+        format!(
+            "{name} names a {} where {} belongs",
+            kind.map_or("object of unknown kind", |k| k.str()),
+            if wants_tag {
+                "an annotated tag of a commit"
+            } else {
+                "a commit"
+            }
+        )
+    })
+}
+
+/// Why git would never write the repository path `p`, if it would not.
+fn unsafe_path(p: &str) -> Option<&'static str> {
+    for c in p.split('/') {
+        let trimmed = c.trim_end_matches(['.', ' ']);
+        if c.is_empty() || c == "." || c == ".." {
+            return Some("it has an empty, '.' or '..' component");
+        }
+        if trimmed.eq_ignore_ascii_case(".git") || trimmed.eq_ignore_ascii_case("git~1") {
+            return Some("it is inside git's own folder");
+        }
+        if c.contains('\\') {
+            return Some("it has a backslash");
+        }
+    }
+    None
+}
+
 /// The quarantine of a remote's refs.
 pub(crate) fn quarantine(remote: &str) -> String {
-    format!("refs/duthao/incoming/{remote}/")
+    format!("refs/duthao/incoming/{}/", one_component(remote))
+}
+
+/// A remote's name as one ref component: git allows `/` in remote names
+/// (`up/stream`), which would make one remote's scratch refs look like
+/// another's.
+fn one_component(remote: &str) -> String {
+    remote.replace('%', "%25").replace('/', "%2F")
 }
 
 /// A path or `file://` address is reached through libgit2; anything else
@@ -1507,7 +1738,13 @@ fn open_bare(path: &Path) -> Result<Repository, StoreError> {
         },
         _ => e.into(),
     })?;
-    if !repo.is_bare() {
+    // A working repository's `.git` folder opens as bare; its own setting
+    // says what it is. Pushing into it would move the branch under its files.
+    let declared_bare = repo
+        .config()
+        .and_then(|c| c.get_bool("core.bare"))
+        .unwrap_or(true);
+    if !repo.is_bare() || !declared_bare {
         return Err(StoreError::RemoteNotBare {
             path: path.to_path_buf(),
         });
