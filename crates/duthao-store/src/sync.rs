@@ -17,10 +17,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use git2::{
-    AutotagOption, ErrorCode, FetchOptions, FetchPrune, MergeOptions, Oid, Repository, Signature,
-    build::CheckoutBuilder,
-};
+use git2::{ErrorCode, MergeOptions, Oid, Repository, Signature, build::CheckoutBuilder};
 
 use crate::{HeadState, Identity, ObjectId, Store, StoreError};
 
@@ -466,38 +463,7 @@ impl Store {
             specs.push(format!("+{prefix}*:{q}{place}*"));
         }
         match &remote.transport {
-            Transport::Local(path) => {
-                let theirs = open_bare(path)?;
-                // Refs of the wrong shape are left at the remote: fetched,
-                // they would break this fetch and every later one.
-                let mut bad = Vec::new();
-                let mut good = Vec::new();
-                for (prefix, place) in SHARED_PREFIXES {
-                    for r in theirs.references_glob(&format!("{prefix}*"))? {
-                        let r = r?;
-                        let (Ok(name), Some(oid)) = (r.name(), r.target()) else {
-                            continue;
-                        };
-                        match shape_problem(&theirs, name, oid) {
-                            Some(p) => bad.push((name.to_string(), p)),
-                            None => {
-                                good.push(format!("+{name}:{q}{place}{}", &name[prefix.len()..]))
-                            }
-                        }
-                    }
-                }
-                if !bad.is_empty() {
-                    specs.truncate(1);
-                    specs.extend(good);
-                    *self.fetch_notes.lock().unwrap_or_else(|p| p.into_inner()) = bad;
-                }
-                let mut remote_handle = self.repo.remote_anonymous(&remote.url)?;
-                let mut opts = FetchOptions::new();
-                opts.download_tags(AutotagOption::None)
-                    .update_fetchhead(false)
-                    .prune(FetchPrune::On);
-                remote_handle.fetch(&specs, Some(&mut opts), Some("duthao-sync: fetch"))?;
-            }
+            Transport::Local(path) => self.fetch_local(path, branch, &q)?,
             Transport::GitProgram => {
                 let mut args: Vec<String> = [
                     "-c",
@@ -538,6 +504,106 @@ impl Store {
             self.track_remote(remote, branch, tip)?;
         }
         Ok(snapshot)
+    }
+
+    /// The fetch from a bare repository on this machine, done here rather
+    /// than by libgit2's local transport: refs of the wrong shape are left
+    /// there (fetched, they would break this fetch and every later one),
+    /// and the pack of what is missing here is built on one thread (the
+    /// transport's threads cost more in the kernel than they saved).
+    fn fetch_local(&self, path: &Path, branch: &str, q: &str) -> Result<(), StoreError> {
+        let theirs = open_bare(path)?;
+        let mut wanted: Vec<(String, Oid)> = Vec::new();
+        let head = format!("refs/heads/{branch}");
+        if let Ok(oid) = theirs.refname_to_id(&head) {
+            match shape_problem(&theirs, &head, oid) {
+                Some(p) => {
+                    return Err(StoreError::Transport {
+                        url: path.display().to_string(),
+                        op: "fetch from",
+                        stderr: p,
+                    });
+                }
+                None => wanted.push((format!("{q}heads/{branch}"), oid)),
+            }
+        }
+        let mut bad = Vec::new();
+        for (prefix, place) in SHARED_PREFIXES {
+            for r in theirs.references_glob(&format!("{prefix}*"))? {
+                let r = r?;
+                let (Ok(name), Some(oid)) = (r.name(), r.target()) else {
+                    continue;
+                };
+                match shape_problem(&theirs, name, oid) {
+                    Some(p) => bad.push((name.to_string(), p)),
+                    None => wanted.push((format!("{q}{place}{}", &name[prefix.len()..]), oid)),
+                }
+            }
+        }
+        *self.fetch_notes.lock().unwrap_or_else(|p| p.into_inner()) = bad;
+        let ours = self.repo.odb()?;
+        let missing: Vec<Oid> = wanted
+            .iter()
+            .map(|(_, oid)| *oid)
+            .filter(|oid| !ours.exists(*oid))
+            .collect();
+        if !missing.is_empty() {
+            let mut walk = theirs.revwalk()?;
+            for oid in &missing {
+                if let Ok(c) = theirs
+                    .find_object(*oid, None)
+                    .and_then(|o| o.peel_to_commit())
+                {
+                    walk.push(c.id())?;
+                }
+            }
+            // What this repository has already: its branch and every ref
+            // sync keeps, where the other side has them too.
+            let mut have: Vec<Oid> = self.branch_tip(branch)?.into_iter().map(|o| o.0).collect();
+            for (prefix, _) in SHARED_PREFIXES {
+                have.extend(self.refs_under(prefix)?.into_iter().map(|(_, o)| o.0));
+            }
+            have.extend(self.refs_under(q)?.into_iter().map(|(_, o)| o.0));
+            for oid in have {
+                if let Ok(c) = theirs
+                    .find_object(oid, None)
+                    .and_then(|o| o.peel_to_commit())
+                {
+                    let _ = walk.hide(c.id());
+                }
+            }
+            let mut pb = theirs.packbuilder()?;
+            pb.set_threads(1);
+            pb.insert_walk(&mut walk)?;
+            for oid in &missing {
+                let mut id = *oid;
+                while let Ok(tag) = theirs.find_tag(id) {
+                    pb.insert_object(id, None)?;
+                    id = tag.target_id();
+                }
+            }
+            let mut buf = git2::Buf::new();
+            pb.write_buf(&mut buf)?;
+            let mut writer = ours.packwriter()?;
+            writer
+                .write_all(&buf)
+                .map_err(|e| git2::Error::from_str(&e.to_string()))?;
+            writer.commit()?;
+        }
+        // The quarantine mirrors the remote: set what it has, drop the rest.
+        let keep: HashSet<&str> = wanted.iter().map(|(n, _)| n.as_str()).collect();
+        for (name, _) in self.refs_under(q)? {
+            if !keep.contains(name.as_str()) {
+                self.repo.find_reference(&name)?.delete()?;
+            }
+        }
+        for (name, oid) in &wanted {
+            if self.ref_target(name)? != Some(ObjectId(*oid)) {
+                self.repo
+                    .reference(name, *oid, true, "duthao-sync: fetch")?;
+            }
+        }
+        Ok(())
     }
 
     /// Sets `refs/remotes/<remote>/<branch>` (for a configured remote) to
