@@ -1398,6 +1398,16 @@ impl Store {
         for u in updates {
             if let Err(e) = tx.lock_ref(&u.name) {
                 if e.code() == ErrorCode::Locked {
+                    // Another push holds it for a moment; a lock older
+                    // than any push takes was left by one that died, and
+                    // no retry would get past it.
+                    let lock = remote.path().join(format!("{}.lock", u.name));
+                    if let Some(lock) = self.stale_lock(&lock) {
+                        return Err(StoreError::Locked {
+                            what: format!("{} at the remote", u.name),
+                            lock,
+                        });
+                    }
                     return Ok(Pushed::Overtaken(u.name.clone()));
                 }
                 return Err(e.into());
