@@ -113,7 +113,25 @@ def main():
         data(text.encode())
         stream.extend(b"\n")
     stream.extend(b"done\n")
+    pack_dir = os.path.join(git(ws, "rev-parse", "--git-dir", text=True).strip(), "objects", "pack")
+    if not os.path.isabs(pack_dir):
+        pack_dir = os.path.join(ws, pack_dir)
+    packs_before = set(os.listdir(pack_dir)) if os.path.isdir(pack_dir) else set()
     subprocess.run(["git", "-C", ws, "fast-import", "--quiet", "--done"], input=bytes(stream), check=True)
+    # `duthao comment add` leaves each commit's objects loose: so do we, or
+    # git's push would reuse the deltas fast-import computed and look
+    # cheaper than it is in real use.
+    for name in sorted(set(os.listdir(pack_dir)) - packs_before):
+        if name.endswith(".pack"):
+            path = os.path.join(pack_dir, name)
+            with open(path, "rb") as f:
+                data_ = f.read()
+            for ext in (".pack", ".idx", ".rev"):
+                try:
+                    os.remove(path[:-5] + ext)
+                except FileNotFoundError:
+                    pass
+            subprocess.run(["git", "-C", ws, "unpack-objects", "-q"], input=data_, check=True)
     # the branch moved under the checkout: bring the files and index along
     git(ws, "read-tree", "-u", "-m", head, "HEAD")
     git(ws, "update-index", "-q", "--refresh")

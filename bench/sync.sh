@@ -15,7 +15,9 @@
 #
 # Each comment is its own commit, as `duthao comment add` makes it (one
 # review event file under reviews/SLUG/ and duthao's message), written by
-# bench/make_sync_fixture.py with one `git fast-import`. Plain git moves only
+# bench/make_sync_fixture.py with one `git fast-import`, its pack then
+# unpacked into loose objects as `duthao comment add` leaves them (else git's
+# push would reuse the deltas fast-import computed). Plain git moves only
 # the branch (and the tags that follow it); duthao also fetches and pushes
 # the version tags, site claims and reservations, checks them, and replays
 # with libgit2: the git figures are a floor, not the same work.
