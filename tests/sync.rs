@@ -452,11 +452,23 @@ fn only_the_drafting_site_submits() {
     let verify = net.run(&site, &["verify", SLUG]);
     assert_eq!(verify.status.code(), Some(3));
     assert!(text(&verify).contains("names no site"), "{}", text(&verify));
-    // The drafting site's own v2 goes out.
+    // The drafting site's own v2 goes out, and comes in at the other site.
+    net.git(&site, &["tag", "-d", &format!("duthao/{SLUG}/v2")]);
+    net.git(&site, &["reset", "-q", "--hard", "HEAD~1"]);
     net.sync(&net.centre);
     net.ok(&net.centre, &["submit", SLUG, "-m", "lần 2"]);
     let v = net.sync(&net.centre);
     assert_eq!(v["out"]["versions"][0]["n"], 2, "{v}");
+    let v = net.sync(&site);
+    assert_eq!(v["in"]["versions"][0]["n"], 2, "{v}");
+    assert_eq!(net.tags(&site), net.tags(&net.remote));
+    let listed = net.ok(&site, &["list"]);
+    assert!(listed.contains("v2"), "{listed}");
+    assert!(net.run(&site, &["verify", SLUG]).status.success());
+    // A site keeps its name.
+    let out = net.run(&site, &["sync", "--site", "xa-khac"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("keeps its name"), "{}", text(&out));
 }
 
 /// The same place of a draft changed at two sites: sync stops, names the
@@ -657,7 +669,15 @@ fn bundles_round_trip() {
     .unwrap();
     assert_eq!(v["in"]["comments"], 1, "{v}");
     assert_eq!(net.events(&net.centre).len(), 2);
-    // The centre now knows what xa-xa had: a bundle for it leaves that out.
+    // The centre now knows what xa-xa had: a bundle for it leaves that out,
+    // and carries the version submitted since.
+    fs::write(
+        net.centre.join(DRAFT),
+        fs::read_to_string(net.centre.join(DRAFT)).unwrap() + "\nĐoạn bổ sung.\n",
+    )
+    .unwrap();
+    net.ok(&net.centre, &["commit", SLUG, "-m", "Bổ sung"]);
+    net.ok(&net.centre, &["submit", SLUG, "-m", "lần 2"]);
     let reply = dir.join("reply.bundle");
     let out = net.ok(
         &net.centre,
@@ -672,10 +692,17 @@ fn bundles_round_trip() {
     assert!(out.contains("history after"), "{out}");
     let bytes = fs::read(&reply).unwrap();
     assert!(bytes.starts_with(b"# v2 git bundle\n-"), "no prerequisite");
-    net.ok(
+    let v: serde_json::Value = serde_json::from_str(&net.ok(
         &offline,
-        &["sync", "--bundle-in", &reply.display().to_string()],
-    );
+        &[
+            "sync",
+            "--bundle-in",
+            &reply.display().to_string(),
+            "--json",
+        ],
+    ))
+    .unwrap();
+    assert_eq!(v["in"]["versions"][0]["n"], 2, "{v}");
     assert_eq!(net.events(&offline), net.events(&net.centre));
     let unknown = net.run(
         &net.centre,
@@ -847,6 +874,7 @@ fn unrelated_remote_refused() {
         &["clone", "-q", "--bare", "other", "other.git"],
     );
     let head = net.git(&net.centre, &["rev-parse", "HEAD"]);
+    let tags = net.tags(&net.centre);
     let out = net.run(
         &net.centre,
         &[
@@ -859,6 +887,30 @@ fn unrelated_remote_refused() {
     assert_eq!(net.git(&net.centre, &["rev-parse", "HEAD"]), head);
     assert_eq!(net.git(&net.centre, &["status", "--porcelain"]), "");
     assert!(!net.centre.join("README").exists());
+    assert_eq!(
+        net.tags(&net.centre),
+        tags,
+        "tags came in from another workspace"
+    );
+    // A fresh workspace with no remote does not remember the wrong one.
+    let solo = Sandbox::new();
+    let solo_ws = solo.init("party");
+    // (Two `duthao init` in the same second by the same author make the
+    // same first commit: another history needs another one.)
+    solo.git(
+        &solo_ws,
+        &["commit", "-q", "--amend", "-m", "Khởi tạo ở nơi khác"],
+    );
+    let out = solo
+        .duthao_std()
+        .arg("-C")
+        .arg(&solo_ws)
+        .args(["sync", &net.remote.display().to_string()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(solo.git(&solo_ws, &["remote"]), "");
+    assert_eq!(solo.git(&solo_ws, &["tag", "-l"]), "");
 }
 
 /// What another office can send, and what it cannot do with it: an

@@ -134,9 +134,23 @@ fn store(e: &StoreError) -> Vec<String> {
             "make a bare one to meet at: git clone --bare {} REMOTE.git",
             path.display()
         )],
-        StoreError::WouldOverwrite { .. } => vec![
-            "commit your changes first (duthao commit SLUG -m \"…\"), then duthao sync".into(),
-        ],
+        StoreError::WouldOverwrite { paths } => {
+            let mut hints: Vec<String> = paths
+                .iter()
+                .filter_map(|p| {
+                    let slug = p.rsplit_once("drafts/")?.1.strip_suffix(".md")?;
+                    Some(format!(
+                        "commit your text first: duthao commit {slug} -m \"…\", then duthao sync"
+                    ))
+                })
+                .collect();
+            if hints.len() < paths.len() {
+                hints.push(
+                    "commit the other files with git (git add FILE && git commit), or move an untracked one out of the way, then duthao sync".into(),
+                );
+            }
+            hints
+        }
         StoreError::SyncInterrupted => vec!["finish it: duthao sync".into()],
         StoreError::UnrelatedHistories { .. } => vec![
             "sync with the remote this workspace was cloned from; to start a site from a remote, git clone it".into(),

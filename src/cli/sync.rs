@@ -43,6 +43,8 @@ pub struct Args {
         conflicts_with = "since"
     )]
     pub for_site: Option<String>,
+    /// Print the report as one JSON document (also when the sync stops
+    /// or fails).
     #[arg(long)]
     pub json: bool,
 }
@@ -130,19 +132,30 @@ fn print(r: &SyncReport) -> anyhow::Result<()> {
             }
         )?,
         None if r.remote.url.is_empty() => outln!("site named{site}")?,
+        None if r.remote.transport == "bundle" || r.remote.name.starts_with("url-") => outln!(
+            "sync with {}{}, branch {}{site}",
+            if r.remote.transport == "bundle" {
+                "the bundle "
+            } else {
+                ""
+            },
+            r.remote.url,
+            r.branch
+        )?,
         None => outln!(
             "sync with {} ({}), branch {}{site}",
-            if r.remote.transport == "bundle" {
-                "the bundle"
-            } else {
-                &r.remote.name
-            },
+            r.remote.name,
             r.remote.url,
             r.branch
         )?,
     }
     moved("in", &r.incoming)?;
-    moved("out", &r.outgoing)?;
+    // A bundle holds every ref; which of them the other site lacks is not
+    // known here.
+    moved(
+        if r.bundle.is_some() { "bundle" } else { "out" },
+        &r.outgoing,
+    )?;
     if r.incoming.is_empty() && r.outgoing.is_empty() && r.ok() && !r.remote.url.is_empty() {
         outln!("  nothing to do: both sides hold the same")?;
     }
@@ -192,8 +205,8 @@ fn print(r: &SyncReport) -> anyhow::Result<()> {
             c.kept.join(" (this site's), ") + &format!(" ({}'s)", r.remote.name)
         )?;
         outln!(
-            "hint: git merge refs/duthao/sync/remote, resolve {}, git commit, then duthao sync",
-            c.files.join(" ")
+            "hint: git merge refs/duthao/sync/remote; edit {} to keep the right text (remove the <<<<<<< ======= >>>>>>> lines); git commit -a --no-edit; then duthao sync",
+            c.files.join(", ")
         )?;
     }
     for c in &r.conflicts {
@@ -324,7 +337,12 @@ pub(super) fn moved_lines(label: &str, m: &Moved) -> Vec<String> {
         lines.push(format!("{slug}  {}", parts.join("; ")));
     }
     if !m.other_files.is_empty() {
-        lines.push(format!("also changed: {}", m.other_files.join(", ")));
+        let more = if m.other_files_more > 0 {
+            format!(" and {} more", m.other_files_more)
+        } else {
+            String::new()
+        };
+        lines.push(format!("also changed: {}{more}", m.other_files.join(", ")));
     }
     if lines.is_empty() && m.commits > 0 {
         lines.push(count(m.commits, "commit", "commits"));
@@ -347,7 +365,7 @@ pub(super) fn moved_lines(label: &str, m: &Moved) -> Vec<String> {
             } else {
                 String::new()
             };
-            format!("{head:<5} {line}")
+            format!("{head:<7} {line}")
         })
         .collect()
 }

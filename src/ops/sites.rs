@@ -57,7 +57,23 @@ pub fn name_site(ws: &Workspace, name: &str) -> Result<Site> {
     if !is_site_name(name) {
         return Err(WorkspaceError::Site {
             reason: format!(
-                "{name:?} is not a site name; use lower-case ASCII letters, digits and '-', e.g. vp-tinh-uy"
+                "{name:?} is not a site name; use lower-case ASCII letters and digits, words joined by '-', e.g. vp-tinh-uy"
+            ),
+        });
+    }
+    // A site keeps its name: the claim of the old one stays in the shared
+    // history, and the drafting site renamed by a typo could submit no
+    // more.
+    // (Unless its claim lost to another repository's: then it must move.)
+    if let Some(site) = ws.store().site()?
+        && site.name != name
+        && site.claimed
+        && !claim_disputed(ws, &site.name)?
+    {
+        return Err(WorkspaceError::Site {
+            reason: format!(
+                "this repository is already the site {}; a site keeps its name (its claim is in the history every site shares)",
+                site.name
             ),
         });
     }

@@ -110,8 +110,10 @@ pub struct Moved {
     /// Commits.
     pub commits: usize,
     /// Files changed outside `drafts/` and `reviews/` (`duthao.toml`,
-    /// templates…), at most 20.
+    /// templates…), the first 20.
     pub other_files: Vec<String>,
+    /// How many more such files changed.
+    pub other_files_more: usize,
     /// Totals over every draft.
     #[serde(flatten)]
     pub total: DraftMoved,
@@ -319,6 +321,7 @@ pub fn sync(ws: &Workspace, req: &SyncRequest) -> Result<SyncReport> {
     };
     // A remote that is a bundle file (a clone made from one) is read as one.
     let mut bundle_in = req.bundle_in.clone();
+    let mut bundle_remote = None;
     if bundle_in.is_none()
         && req.bundle_out.is_none()
         && let Ok(remote) = store.resolve_remote(req.remote.as_deref(), &branch)
@@ -326,6 +329,7 @@ pub fn sync(ws: &Workspace, req: &SyncRequest) -> Result<SyncReport> {
         && path.is_file()
     {
         bundle_in = Some(path.clone());
+        bundle_remote = Some(remote);
     }
     if let Some(out) = &req.bundle_out {
         bundle_out(ws, &branch, out, req, &mut report)?;
@@ -341,6 +345,10 @@ pub fn sync(ws: &Workspace, req: &SyncRequest) -> Result<SyncReport> {
         report.remote_after = report.remote_before.clone();
         report.attempts = 1;
         take_in(ws, BUNDLE_REMOTE, &snapshot, &branch, &mut report)?;
+        // A clone of a bundle follows it as its remote, as git does.
+        if let (Some(remote), Some(tip)) = (&bundle_remote, snapshot.branch) {
+            store.track_remote(remote, &branch, tip)?;
+        }
         // What the sending site had: a bundle for it later leaves that out.
         if let (Some(claim), Some(tip)) = (snapshot.sender, snapshot.branch)
             && let Some(site) = claim_name(store, claim)
@@ -407,6 +415,21 @@ fn exchange(
     loop {
         report.attempts += 1;
         let snapshot = store.fetch(&remote, branch)?;
+        // Another workspace's history: nothing of it is taken in, and its
+        // address is not remembered.
+        if let (Some(l), Some(r)) = (store.branch_tip(branch)?, snapshot.branch)
+            && !store.share_history(l, r)
+        {
+            store.drop_quarantine(&remote.name)?;
+            return Err(duthao_store::StoreError::UnrelatedHistories {
+                remote: if remote.configured {
+                    remote.name.clone()
+                } else {
+                    remote.url.clone()
+                },
+            }
+            .into());
+        }
         if report.attempts == 1
             && let Some(origin) = store.remember_as_origin(&remote, branch)?
         {
@@ -710,8 +733,13 @@ fn count_commits(
     let commits = store.commits_between(from, to)?;
     moved.commits += commits.len();
     for path in store.paths_changed_outside(from, to, &[&drafts, &reviews])? {
-        if moved.other_files.len() < 20 && !moved.other_files.contains(&path) {
+        if moved.other_files.contains(&path) {
+            continue;
+        }
+        if moved.other_files.len() < 20 {
             moved.other_files.push(path);
+        } else {
+            moved.other_files_more += 1;
         }
     }
     for c in commits {
@@ -942,6 +970,8 @@ fn bundle_out(
         Ok(())
     })?;
     let written = written.expect("the bundle was written");
+    // Every ref the bundle carries (what the other site already has among
+    // them is not known here): the report calls them what is in the bundle.
     for (name, target) in &written.refs {
         if !name.starts_with("refs/heads/") {
             count_ref(ws, name, *target, &mut report.outgoing);

@@ -154,14 +154,14 @@ impl SyncSettings {
     }
 }
 
-/// Whether `name` can name a site: lower-case ASCII letters, digits and
-/// '-', 1 to 40 of them.
+/// Whether `name` can name a site: lower-case ASCII letters and digits in
+/// words joined by single '-', 1 to 40 characters.
 pub fn is_site_name(name: &str) -> bool {
     (1..=40).contains(&name.len())
         && name
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !name.starts_with('-')
+        && name.split('-').all(|part| !part.is_empty())
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -1436,6 +1436,17 @@ impl Store {
         let oid = reference
             .target()
             .ok_or_else(|| git2::Error::from_str("the tag is a symbolic reference"))?;
+        self.tag_object_signature(name, oid)
+    }
+
+    /// [`Store::tag_signature`] of the tag object `oid` (named `name` in
+    /// messages), whether or not a ref here points at it: the other side's
+    /// tag, say, before it is taken in.
+    fn tag_object_signature(
+        &self,
+        name: &str,
+        oid: Oid,
+    ) -> Result<(Vec<u8>, Option<String>), StoreError> {
         let odb = self.repo.odb()?;
         let object = odb.read(oid)?;
         if object.kind() != ObjectType::Tag {
@@ -1647,7 +1658,7 @@ impl Store {
                 return Ok(tag);
             }
         }
-        let (payload, signature) = self.tag_signature(name)?;
+        let (payload, signature) = self.tag_object_signature(name, oid)?;
         tag.payload = payload;
         tag.signature = signature;
         Ok(tag)

@@ -246,6 +246,11 @@ impl Store {
         obj.peel_to_commit().ok().map(|c| ObjectId(c.id()))
     }
 
+    /// Whether two commits have a commit in common.
+    pub fn share_history(&self, a: ObjectId, b: ObjectId) -> bool {
+        self.repo.merge_base(a.0, b.0).is_ok()
+    }
+
     /// Whether `ancestor` is `commit` or one of its ancestors.
     pub fn is_ancestor(&self, ancestor: ObjectId, commit: ObjectId) -> Result<bool, StoreError> {
         Ok(ancestor == commit || self.repo.graph_descendant_of(commit.0, ancestor.0)?)
@@ -262,14 +267,7 @@ impl Store {
         if !odb.exists(oid.0) {
             return Ok(None);
         }
-        let mut tag = self.read_signed_tag(&odb, name, oid.0)?;
-        // read_signed_tag reads the signature through the ref `name`; for
-        // another object than the ref's it is not this one's.
-        if self.ref_target(&format!("refs/tags/{name}"))? != Some(oid) {
-            tag.signature = None;
-            tag.payload.clear();
-        }
-        Ok(Some(tag))
+        Ok(Some(self.read_signed_tag(&odb, name, oid.0)?))
     }
 
     /// The workspace's prefix inside its repository (`""` or `sub/dir/`).

@@ -626,6 +626,13 @@ fn transport_of(url: &str) -> Transport {
         return Transport::GitProgram;
     }
     let path = Path::new(url);
+    // `/srv/share/nq` for `/srv/share/nq.git`, as git accepts it.
+    let with_git = PathBuf::from(format!("{url}.git"));
+    let path = if !path.exists() && with_git.is_dir() {
+        with_git.as_path()
+    } else {
+        path
+    };
     Transport::Local(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
 }
 
