@@ -85,14 +85,6 @@ impl Store {
         let diff = self
             .repo
             .diff_tree_to_tree(old.as_ref(), new.as_ref(), None)?;
-        Ok(diff
-            .deltas()
-            .filter_map(|d| {
-                d.new_file()
-                    .path()
-                    .or(d.old_file().path())
-                    .map(|p| p.to_string_lossy().into_owned())
-            })
-            .collect())
+        Ok(super::integrate::delta_paths(&diff).collect())
     }
 }

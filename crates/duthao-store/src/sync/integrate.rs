@@ -304,15 +304,7 @@ impl Store {
         new: &git2::Tree<'_>,
     ) -> Result<HashSet<String>, StoreError> {
         let diff = self.repo.diff_tree_to_tree(old, Some(new), None)?;
-        Ok(diff
-            .deltas()
-            .filter_map(|d| {
-                d.new_file()
-                    .path()
-                    .or(d.old_file().path())
-                    .map(|p| p.to_string_lossy().into_owned())
-            })
-            .collect())
+        Ok(delta_paths(&diff).collect())
     }
 
     /// The newest commit of `base..tip` that touched one of `files`.
@@ -368,4 +360,15 @@ fn conflict_paths(index: &git2::Index) -> Result<Vec<String>, StoreError> {
         }
     }
     Ok(files.into_iter().collect())
+}
+
+/// The path of each change of a diff (the new path, or the old one for a
+/// deletion).
+pub(super) fn delta_paths<'d>(diff: &'d git2::Diff<'_>) -> impl Iterator<Item = String> + 'd {
+    diff.deltas().filter_map(|d| {
+        d.new_file()
+            .path()
+            .or(d.old_file().path())
+            .map(|p| p.to_string_lossy().into_owned())
+    })
 }
