@@ -425,6 +425,19 @@ fn only_the_drafting_site_submits() {
         "{}",
         text(&out)
     );
+    fs::write(
+        site.join(DRAFT),
+        fs::read_to_string(site.join(DRAFT)).unwrap() + "\nMột câu sửa ở xã.\n",
+    )
+    .unwrap();
+    net.ok(&site, &["commit", SLUG, "-m", "Sửa ở xã"]);
+    let status = net.ok(&site, &["status", SLUG]);
+    assert!(
+        status.contains("the site centre submits the versions")
+            && !status.contains("duthao submit"),
+        "{status}"
+    );
+    net.git(&site, &["reset", "-q", "--hard", "HEAD~1"]);
     // By hand, with git: a second "v2".
     fs::write(
         site.join(DRAFT),
@@ -1212,6 +1225,39 @@ fn through(server: Server) {
     net.fsck(&net.remote);
 }
 
+/// A remote whose every push is overtaken: sync retries with back-off,
+/// then stops as busy after its bound, everything kept here; the next sync
+/// sends it.
+fn busy_remote() {
+    let net = Net::new();
+    let root = net.sandbox.path().to_path_buf();
+    let daemon = outside::servers::GitDaemon::start(&root);
+    let url = daemon.url("remote.git");
+    // A hook that turns every push away as git does when another push took
+    // the branch's lock first.
+    let hook = net.remote.join("hooks/pre-receive");
+    fs::write(
+        &hook,
+        "#!/bin/sh\necho \"error: cannot lock ref 'refs/heads/main': is at 1111111 but expected 2222222\" >&2\nexit 1\n",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(&hook, fs::Permissions::from_mode(0o755)).unwrap();
+    net.comment(&net.centre, "Góp ý chờ gửi");
+    let started = std::time::Instant::now();
+    let out = net.run(&net.centre, &["sync", &url, "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["status"], "busy", "{v}");
+    assert_eq!(v["attempts"], 10, "{v}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(90));
+    assert!(v["notes"].to_string().contains("nothing was lost"), "{v}");
+    fs::remove_file(&hook).unwrap();
+    let v = net.sync(&net.centre);
+    assert_eq!(v["out"]["comments"], 1, "{v}");
+    assert_eq!(net.tree_events(&net.remote, "main").len(), 1);
+}
+
 fn over_git_daemon() {
     through(Server::Daemon);
 }
@@ -1248,6 +1294,7 @@ fn main() {
         t("unrelated_remote_refused", unrelated_remote_refused),
         t("hostile_remotes_and_sites", hostile_remotes_and_sites),
         outside::trial("over_git_daemon", &keys, over_git_daemon),
+        t("busy_remote", busy_remote),
         outside::trial("over_http_backend", &keys, over_http_backend),
     ];
     libtest_mimic::run(&args, trials).exit();

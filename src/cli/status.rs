@@ -178,6 +178,9 @@ fn next_step(step: &NextStep, slug: &str, commit_first: bool) -> String {
             format!("the sign-off record has {problems} problem(s): duthao verify {slug}")
         }
         NextStep::SignOff { open } => format!("sign-off: {open}: duthao verify {slug}"),
+        NextStep::SyncToDraftingSite { site } => format!(
+            "the site {site} submits the versions (duthao.toml [sync]); send your commits there: duthao sync"
+        ),
         NextStep::ExportFinal => {
             format!("issued: the final document is duthao export {slug} --final")
         }

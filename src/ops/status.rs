@@ -142,6 +142,12 @@ pub enum NextStep {
     },
     /// Issued: the final document can be exported.
     ExportFinal,
+    /// Another site submits the versions (`[sync]`): this site's work goes
+    /// to it by sync.
+    SyncToDraftingSite {
+        /// The drafting site.
+        site: String,
+    },
     /// Version `circulated` is out for comment and the text has not changed
     /// since: the next step is a revision.
     Revise {
@@ -419,13 +425,23 @@ pub fn status(ws: &Workspace, slug: &str) -> Result<DraftStatus> {
             _ => {}
         }
     }
-    match stage {
-        Stage::Drafting => next.push(NextStep::Submit { version: 1 }),
-        Stage::Revising { since } => next.push(NextStep::Submit { version: since + 1 }),
-        Stage::Circulated { version } => next.push(NextStep::Revise {
+    // At a site that does not submit, the text goes to the one that does.
+    let drafting_elsewhere = match &ws.config.sync {
+        Some(rule) if super::sites::may(ws, slug, super::sites::Step::Submit).is_err() => {
+            Some(rule.drafting_site.clone())
+        }
+        _ => None,
+    };
+    match (stage, drafting_elsewhere) {
+        (Stage::Drafting | Stage::Revising { .. }, Some(site)) => {
+            next.push(NextStep::SyncToDraftingSite { site })
+        }
+        (Stage::Drafting, None) => next.push(NextStep::Submit { version: 1 }),
+        (Stage::Revising { since }, None) => next.push(NextStep::Submit { version: since + 1 }),
+        (Stage::Circulated { version }, None) => next.push(NextStep::Revise {
             circulated: version,
         }),
-        Stage::Issued { .. } => {}
+        (Stage::Circulated { .. } | Stage::Issued { .. }, _) => {}
     }
     Ok(DraftStatus {
         slug: slug.to_string(),
