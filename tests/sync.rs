@@ -1151,6 +1151,111 @@ fn mktree(net: &Net, listing: &str) -> String {
     String::from_utf8(mk.wait_with_output().unwrap().stdout).unwrap()
 }
 
+/// A workspace that took up [sync] after its first version, then handed
+/// the drafting over to another site; and a sync killed mid-move while the
+/// user edits the file it was moving.
+fn adoption_handover_and_an_edit_after_a_kill() {
+    let sandbox = Sandbox::new();
+    let centre = sandbox.init("party");
+    let run = |dir: &Path, args: &[&str]| -> Output {
+        sandbox
+            .duthao_std()
+            .arg("-C")
+            .arg(dir)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let ok = |dir: &Path, args: &[&str]| {
+        let out = run(dir, args);
+        assert!(out.status.success(), "{args:?}: {}", text(&out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // v1 before any site existed.
+    ok(&centre, &["submit", SLUG, "-m", "lần 1"]);
+    let mut config = fs::read_to_string(centre.join("duthao.toml")).unwrap();
+    config.push_str("\n[sync]\ndrafting_site = \"centre\"\n");
+    fs::write(centre.join("duthao.toml"), &config).unwrap();
+    sandbox.git(&centre, &["commit", "-q", "-am", "Các site đồng bộ"]);
+    ok(&centre, &["sync", "--site", "centre"]);
+    sandbox.git(
+        sandbox.path(),
+        &["init", "-q", "--bare", "-b", "main", "remote.git"],
+    );
+    let remote = sandbox.path().join("remote.git");
+    ok(&centre, &["sync", &remote.display().to_string()]);
+    sandbox.git(
+        sandbox.path(),
+        &["clone", "-q", &remote.display().to_string(), "xa-a"],
+    );
+    let site = sandbox.path().join("xa-a");
+    ok(&site, &["sync", "--site", "xa-a"]);
+    assert!(
+        ok(&site, &["list"]).contains("v1"),
+        "v1 did not reach the site"
+    );
+
+    // The drafting passes to xa-a: its v2 goes everywhere, verify agrees.
+    fs::write(
+        centre.join("duthao.toml"),
+        config.replace("drafting_site = \"centre\"", "drafting_site = \"xa-a\""),
+    )
+    .unwrap();
+    sandbox.git(&centre, &["commit", "-q", "-am", "Bàn giao việc soạn thảo"]);
+    ok(&centre, &["sync"]);
+    ok(&site, &["sync"]);
+    fs::write(
+        site.join(DRAFT),
+        fs::read_to_string(site.join(DRAFT)).unwrap() + "\nĐoạn mới của xã.\n",
+    )
+    .unwrap();
+    ok(&site, &["commit", SLUG, "-m", "Sửa"]);
+    ok(&site, &["submit", SLUG, "-m", "lần 2"]);
+    ok(&site, &["sync"]);
+    ok(&centre, &["sync"]);
+    assert!(ok(&centre, &["list"]).contains("v2"));
+    for dir in [&centre, &site] {
+        let v = run(dir, &["verify", SLUG]);
+        assert!(v.status.success(), "{}", text(&v));
+    }
+
+    // A sync killed after its journal; the user then edits the draft.
+    let before = fs::read_to_string(centre.join(DRAFT)).unwrap();
+    fs::write(site.join(DRAFT), format!("{before}\nThêm nữa.\n")).unwrap();
+    ok(&site, &["commit", SLUG, "-m", "Thêm"]);
+    ok(&site, &["sync"]);
+    let mut child = sandbox
+        .duthao_std()
+        .arg("-C")
+        .arg(&centre)
+        .arg("sync")
+        .env("DUTHAO_SYNC_PAUSE", "journal")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    for line in BufReader::new(stderr).lines() {
+        if line.unwrap().starts_with("sync-paused:") {
+            break;
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    fs::write(centre.join(DRAFT), format!("{before}\nSửa của tôi.\n")).unwrap();
+    let out = run(&centre, &["sync"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("duthao commit"), "{}", text(&out));
+    // What the message asks for works, and so does the next sync.
+    ok(&centre, &["commit", SLUG, "-m", "Của tôi"]);
+    let out = run(&centre, &["sync"]);
+    assert!(
+        out.status.code() == Some(0) || text(&out).contains("same place"),
+        "{}",
+        text(&out)
+    );
+}
+
 /// Which loopback server a test goes through.
 #[derive(Clone, Copy)]
 enum Server {
@@ -1295,6 +1400,10 @@ fn main() {
         t("hostile_remotes_and_sites", hostile_remotes_and_sites),
         outside::trial("over_git_daemon", &keys, over_git_daemon),
         t("busy_remote", busy_remote),
+        t(
+            "adoption_handover_and_an_edit_after_a_kill",
+            adoption_handover_and_an_edit_after_a_kill,
+        ),
         outside::trial("over_http_backend", &keys, over_http_backend),
     ];
     libtest_mimic::run(&args, trials).exit();

@@ -139,7 +139,7 @@ pub enum Strictness {
 /// roster's `[sync]` once.
 #[derive(Debug, Default)]
 pub struct SiteRules {
-    settings: HashMap<ObjectId, Option<SyncSettings>>,
+    settings: HashMap<ObjectId, Option<Option<SyncSettings>>>,
 }
 
 impl SiteRules {
@@ -148,7 +148,9 @@ impl SiteRules {
         SiteRules::default()
     }
 
-    fn settings(&mut self, ws: &Workspace, blob: Option<ObjectId>) -> Option<SyncSettings> {
+    /// The `[sync]` of the `duthao.toml` blob `blob`: `None` when it
+    /// cannot be read, `Some(None)` when it has no `[sync]`.
+    fn roster(&mut self, ws: &Workspace, blob: Option<ObjectId>) -> Option<Option<SyncSettings>> {
         let blob = blob?;
         self.settings
             .entry(blob)
@@ -196,7 +198,16 @@ impl SiteRules {
                 _ => None,
             });
         };
-        let (site, roster) = match step {
+        // The rule in force where the tag was made: the roster a version
+        // records, and the duthao.toml of the commit the tag names (which
+        // a tag made by hand with an old roster cannot hide: its commit is
+        // as recent as the work it freezes). An issue is judged by the
+        // duthao.toml of its own commit (after a handover of the site, the
+        // version's roster is not the one in force).
+        let commit_toml = t
+            .target
+            .and_then(|c| ws.store().blob_at(c, Path::new(CONFIG_FILE)).ok().flatten());
+        let (site, known, rules) = match step {
             Step::Submit => {
                 let (_, trailers) = duthao_store::split_trailers(&t.message);
                 let value = |key: &str| {
@@ -205,33 +216,45 @@ impl SiteRules {
                         .find(|(k, _)| *k == key)
                         .map(|(_, v)| v.trim().to_string())
                 };
-                let blob = value(duthao_store::TRAILER_CONFIG_BLOB)
-                    .and_then(|b| b.parse::<ObjectId>().ok())
-                    .or_else(|| {
-                        // Made by hand with git: the duthao.toml of its commit.
-                        t.target.and_then(|c| {
-                            ws.store().blob_at(c, Path::new(CONFIG_FILE)).ok().flatten()
-                        })
-                    });
-                (value(TRAILER_SITE), self.settings(ws, blob))
+                let recorded = value(duthao_store::TRAILER_CONFIG_BLOB)
+                    .and_then(|b| b.parse::<ObjectId>().ok());
+                let roster = self.roster(ws, recorded);
+                let at_commit = self.roster(ws, commit_toml);
+                let known = roster.is_some() || at_commit.is_some();
+                (
+                    value(TRAILER_SITE),
+                    known,
+                    [roster.flatten(), at_commit.flatten()],
+                )
             }
             Step::Issue => match duthao_approval::parse_issue(&t.message) {
                 Ok(fields) => {
+                    let at_commit = self.roster(ws, commit_toml);
                     let version = ws
                         .store()
                         .versions(slug)?
                         .into_iter()
                         .find(|v| v.n == fields.version);
-                    let roster = self.settings(ws, version.and_then(|v| v.config_blob));
-                    (fields.site, roster)
+                    let roster = self.roster(ws, version.and_then(|v| v.config_blob));
+                    let known = at_commit.is_some() || roster.is_some();
+                    // The issue's own commit first; the version's roster
+                    // only when that cannot be read.
+                    let first = match at_commit {
+                        Some(rule) => rule,
+                        None => roster.flatten(),
+                    };
+                    (fields.site, known, [first, None])
                 }
-                Err(_) => (None, None),
+                Err(_) => (None, false, [None, None]),
             },
         };
-        let rule = match (roster, strictness) {
-            (Some(r), _) => Some(r),
-            (None, Strictness::Exchange) => workspace_rule,
-            (None, Strictness::Verify) => workspace_rule.filter(|_| site.is_some()),
+        let [first, second] = rules;
+        let rule = match (first.or(second), known, strictness) {
+            (Some(r), _, _) => Some(r),
+            // Read, and no [sync] was in force: a tag from before sites.
+            (None, true, _) => None,
+            (None, false, Strictness::Exchange) => workspace_rule,
+            (None, false, Strictness::Verify) => workspace_rule.filter(|_| site.is_some()),
         };
         Ok(rule.and_then(|r| problem(tag, step, site.as_deref(), &r)))
     }
@@ -268,9 +291,10 @@ fn problem(tag: &str, step: Step, site: Option<&str>, settings: &SyncSettings) -
     }
 }
 
-/// The `[sync]` settings of the `duthao.toml` blob a tag records.
-fn settings_of_blob(ws: &Workspace, blob: ObjectId) -> Option<SyncSettings> {
+/// The `[sync]` settings of a `duthao.toml` blob: `None` when it cannot
+/// be read as one, `Some(None)` when it has no `[sync]`.
+fn settings_of_blob(ws: &Workspace, blob: ObjectId) -> Option<Option<SyncSettings>> {
     let bytes = ws.store().blob_bytes(blob, MAX_CONFIG_BYTES).ok()?;
     let text = String::from_utf8(bytes).ok()?;
-    Config::parse(&text, Path::new(CONFIG_FILE)).ok()?.sync
+    Some(Config::parse(&text, Path::new(CONFIG_FILE)).ok()?.sync)
 }

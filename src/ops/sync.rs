@@ -381,6 +381,14 @@ pub fn sync(ws: &Workspace, req: &SyncRequest) -> Result<SyncReport> {
         exchange(ws, &remote, &branch, &mut report)?;
     }
     report.local_after = store.branch_tip(&branch)?.map(|o| o.to_string());
+    // However many rounds it took, the branch before this sync stays
+    // reachable as it was (a replay made its commits again).
+    if let Some(before) = &report.local_before
+        && report.local_after.as_ref() != Some(before)
+        && let Ok(before) = before.parse::<ObjectId>()
+    {
+        store.set_scratch_ref("refs/duthao/sync/local-before", before)?;
+    }
     for k in store.sync_conflicts()? {
         if report.conflicts.iter().any(|c| c.name == k.name) {
             continue;
@@ -417,9 +425,19 @@ fn exchange(
         let snapshot = store.fetch(&remote, branch)?;
         // Another workspace's history: nothing of it is taken in, and its
         // address is not remembered.
-        if let (Some(l), Some(r)) = (store.branch_tip(branch)?, snapshot.branch)
-            && !store.share_history(l, r)
-        {
+        let foreign = match (store.branch_tip(branch)?, snapshot.branch) {
+            (Some(l), Some(r)) => !store.share_history(l, r),
+            // No branch there: its tags and reservations must still be of
+            // this history (site claims are commits of their own).
+            (Some(l), None) => snapshot
+                .refs
+                .iter()
+                .filter(|(name, _)| !name.starts_with("refs/duthao/sites/"))
+                .filter_map(|(_, target)| store.peeled_commit(*target))
+                .any(|c| !store.share_history(l, c)),
+            _ => false,
+        };
+        if foreign {
             store.drop_quarantine(&remote.name)?;
             return Err(duthao_store::StoreError::UnrelatedHistories {
                 remote: if remote.configured {
@@ -453,7 +471,9 @@ fn exchange(
         let integrated = match take_in(ws, &remote.name, &snapshot, branch, report) {
             Ok(i) => i,
             // The branch moved under the sync (a commit by git itself): the
-            // half-done move is undone by resuming, and the round starts over.
+            // journal is dropped (files already written for the move show as
+            // changes against the new tip, and the next round's integration
+            // takes them as they are), and the round starts over.
             Err(WorkspaceError::Store(duthao_store::StoreError::ConcurrentCommit { .. }))
                 if report.attempts < MAX_ATTEMPTS =>
             {
@@ -537,7 +557,12 @@ fn take_in(
 ) -> Result<bool> {
     let store = ws.store();
     let mut rules = super::sites::SiteRules::new();
-    for (name, there) in &snapshot.refs {
+    // Versions first: an issue is judged with its version at hand.
+    let (issues, others): (Vec<_>, Vec<_>) = snapshot
+        .refs
+        .iter()
+        .partition(|(name, _)| name.ends_with("/issued"));
+    for (name, there) in others.into_iter().chain(issues) {
         let refused = match store.ref_shape_problem(name, *there) {
             Some(p) => Some(p),
             // A version or issue made at a site the rule does not allow
@@ -732,7 +757,12 @@ fn count_commits(
     let reviews = format!("{prefix}{}/", super::review::REVIEWS_DIR);
     let commits = store.commits_between(from, to)?;
     moved.commits += commits.len();
-    for path in store.paths_changed_outside(from, to, &[&drafts, &reviews])? {
+    // What the other side changed, from where the two lines part.
+    let base = match from {
+        Some(f) => store.merge_base(f, to).or(Some(f)),
+        None => None,
+    };
+    for path in store.paths_changed_outside(base, to, &[&drafts, &reviews])? {
         if moved.other_files.contains(&path) {
             continue;
         }

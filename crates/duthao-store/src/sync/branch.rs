@@ -48,8 +48,17 @@ impl Store {
             self.drop_journal()?;
             return Ok(Resumed::Abandoned);
         }
-        self.move_branch(branch, before, pending)?;
-        Ok(Resumed::Finished)
+        match self.move_branch(branch, before, pending) {
+            Ok(()) => Ok(Resumed::Finished),
+            // Someone changed a file since (the branch has not moved): the
+            // move is given up, so that the commit the error asks for can
+            // be made, and the next integration starts from it.
+            Err(e @ StoreError::WouldOverwrite { .. }) => {
+                self.drop_journal()?;
+                Err(e)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Removes the journal. `refs/duthao/sync/local-before` stays: the
@@ -207,6 +216,8 @@ impl Store {
             Absent,
             Blob(Oid),
             Folder,
+            /// A submodule's commit: what is on disk is the submodule's own.
+            Link(Oid),
             Other,
         }
         let entry = |tree: Option<&git2::Tree<'_>>, p: &str| -> Entry {
@@ -215,6 +226,7 @@ impl Store {
                 Some(e) => match e.kind() {
                     Some(git2::ObjectType::Blob) => Entry::Blob(e.id()),
                     Some(git2::ObjectType::Tree) => Entry::Folder,
+                    Some(git2::ObjectType::Commit) => Entry::Link(e.id()),
                     _ => Entry::Other,
                 },
             }
@@ -264,13 +276,26 @@ impl Store {
                 Some(e) => Entry::Blob(e.id),
                 None => Entry::Absent,
             };
-            // The index has no entry for a folder.
+            // The index has no entry for a folder, and records a
+            // submodule by its commit.
             let staged_ok = |e: &Entry| match e {
                 Entry::Folder => staged == Entry::Absent,
+                Entry::Link(id) => staged == Entry::Blob(*id),
                 other => staged == *other,
             };
-            if (on_disk != a && on_disk != b) || (!staged_ok(&a) && !staged_ok(&b)) {
+            let disk_ok = |e: &Entry| match e {
+                Entry::Link(_) => matches!(on_disk, Entry::Folder | Entry::Absent),
+                other => on_disk == *other,
+            };
+            if (!disk_ok(&a) && !disk_ok(&b)) || (!staged_ok(&a) && !staged_ok(&b)) {
                 dirty.insert(p.clone());
+            }
+            // A folder the other side replaces with a file: anything in it
+            // this commit does not track would be lost with it.
+            if on_disk == Entry::Folder && matches!(b, Entry::Blob(_)) {
+                for file in untracked_under(&workdir, p, old)? {
+                    dirty.insert(file);
+                }
             }
             // Every folder on the way must be a folder (or a tracked file
             // that this move replaces, checked as a path of its own).
@@ -350,4 +375,34 @@ fn unsafe_path(p: &str) -> Option<&'static str> {
         }
     }
     None
+}
+
+/// The files under the folder `dir` (a repository path) that `tree` does
+/// not hold, as repository paths; a few levels deep at most, as a
+/// workspace's folders are.
+fn untracked_under(
+    workdir: &Path,
+    dir: &str,
+    tree: Option<&git2::Tree<'_>>,
+) -> Result<Vec<String>, StoreError> {
+    let mut found = Vec::new();
+    let mut stack = vec![(dir.to_string(), 0)];
+    while let Some((rel, depth)) = stack.pop() {
+        let abs = workdir.join(&rel);
+        let entries = std::fs::read_dir(&abs).map_err(|source| StoreError::Io {
+            path: abs.clone(),
+            source,
+        })?;
+        for e in entries.flatten() {
+            let name = format!("{rel}/{}", e.file_name().to_string_lossy());
+            let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+            if is_dir && depth < 16 {
+                stack.push((name, depth + 1));
+            } else if tree.is_none_or(|t| t.get_path(Path::new(&name)).is_err()) {
+                found.push(name);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
 }

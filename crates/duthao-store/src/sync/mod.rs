@@ -246,6 +246,11 @@ impl Store {
         obj.peel_to_commit().ok().map(|c| ObjectId(c.id()))
     }
 
+    /// The newest commit two commits have in common.
+    pub fn merge_base(&self, a: ObjectId, b: ObjectId) -> Option<ObjectId> {
+        self.repo.merge_base(a.0, b.0).ok().map(ObjectId)
+    }
+
     /// Whether two commits have a commit in common.
     pub fn share_history(&self, a: ObjectId, b: ObjectId) -> bool {
         self.repo.merge_base(a.0, b.0).is_ok()
