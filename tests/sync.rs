@@ -598,26 +598,9 @@ fn killed_anywhere() {
             );
         }
         net.sync(&net.centre);
-        let mut child = net
-            .duthao(&site)
-            .args(["sync"])
-            .env("DUTHAO_SYNC_PAUSE", point)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let mut paused = false;
-        for line in BufReader::new(stderr).lines() {
-            let line = line.unwrap();
-            if line.starts_with("sync-paused:") {
-                paused = true;
-                break;
-            }
-        }
-        assert!(paused, "sync never reached {point}");
-        child.kill().unwrap();
-        child.wait().unwrap();
+        let mut sync = net.duthao(&site);
+        sync.arg("sync");
+        kill_at(sync, point);
         let v = net.sync(&site);
         assert_eq!(v["status"], "done", "after a kill at {point}: {v}");
         net.sync(&net.centre);
@@ -633,6 +616,24 @@ fn killed_anywhere() {
         net.fsck(&site);
         net.fsck(&net.remote);
     }
+}
+
+/// Runs `sync` (a command ready to spawn) until it pauses at `point`, then
+/// kills it with SIGKILL.
+fn kill_at(mut sync: Command, point: &str) {
+    let mut child = sync
+        .env("DUTHAO_SYNC_PAUSE", point)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let paused = BufReader::new(stderr)
+        .lines()
+        .any(|line| line.is_ok_and(|l| l.starts_with("sync-paused:")));
+    assert!(paused, "sync never reached {point}");
+    child.kill().unwrap();
+    child.wait().unwrap();
 }
 
 /// Two workspaces that never share a network: a full bundle there, the
@@ -1224,24 +1225,9 @@ fn adoption_handover_and_an_edit_after_a_kill() {
     fs::write(site.join(DRAFT), format!("{before}\nThêm nữa.\n")).unwrap();
     ok(&site, &["commit", SLUG, "-m", "Thêm"]);
     ok(&site, &["sync"]);
-    let mut child = sandbox
-        .duthao_std()
-        .arg("-C")
-        .arg(&centre)
-        .arg("sync")
-        .env("DUTHAO_SYNC_PAUSE", "journal")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    for line in BufReader::new(stderr).lines() {
-        if line.unwrap().starts_with("sync-paused:") {
-            break;
-        }
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
+    let mut sync = sandbox.duthao_std();
+    sync.arg("-C").arg(&centre).arg("sync");
+    kill_at(sync, "journal");
     fs::write(centre.join(DRAFT), format!("{before}\nSửa của tôi.\n")).unwrap();
     let out = run(&centre, &["sync"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
