@@ -426,7 +426,7 @@ fn exchange(
         // Another workspace's history: nothing of it is taken in, and its
         // address is not remembered.
         let foreign = match (store.branch_tip(branch)?, snapshot.branch) {
-            (Some(l), Some(r)) => !store.share_history(l, r),
+            (Some(l), Some(r)) => store.merge_base(l, r).is_none(),
             // No branch there: its tags and reservations must still be of
             // this history (site claims are commits of their own).
             (Some(l), None) => snapshot
@@ -434,7 +434,7 @@ fn exchange(
                 .iter()
                 .filter(|(name, _)| !name.starts_with("refs/duthao/sites/"))
                 .filter_map(|(_, target)| store.peeled_commit(*target))
-                .any(|c| !store.share_history(l, c)),
+                .any(|c| store.merge_base(l, c).is_none()),
             _ => false,
         };
         if foreign {
@@ -562,13 +562,20 @@ fn take_in(
         .refs
         .iter()
         .partition(|(name, _)| name.ends_with("/issued"));
+    // Most refs are here already, the same: read what is here once rather
+    // than trying to create each one (a lock file per ref per sync).
+    let here = store.shared_refs()?;
+    let settling = !store.refs_under("refs/duthao/conflicts/")?.is_empty();
     for (name, there) in others.into_iter().chain(issues) {
+        if here.get(name) == Some(there) && !settling {
+            continue;
+        }
         let refused = match store.ref_shape_problem(name, *there) {
             Some(p) => Some(p),
             // A version or issue made at a site the rule does not allow
             // stays out: taken in, it would stop the drafting site from
             // submitting that number itself.
-            None if store.ref_target(name)?.is_none() => match name.strip_prefix("refs/tags/") {
+            None if !here.contains_key(name) => match name.strip_prefix("refs/tags/") {
                 Some(tag) => rules.problem(ws, tag, *there, super::sites::Strictness::Exchange)?,
                 None => None,
             },

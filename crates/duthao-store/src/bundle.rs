@@ -126,30 +126,16 @@ impl Store {
                 .into_iter()
                 .filter(|(n, _)| !left_out.contains(n)),
         );
-        let mut pb = self.repo.packbuilder()?;
-        pb.set_threads(1);
-        let mut walk = self.repo.revwalk()?;
-        let mut any = false;
-        for target in refs.values() {
-            if let Some(c) = self.peeled_commit(*target) {
-                walk.push(c.0)?;
-                any = true;
-            }
-        }
         let mut prerequisites = Vec::new();
         for s in since {
             let c = self
                 .peeled_commit(*s)
                 .ok_or_else(|| StoreError::UnknownRevision { rev: s.to_string() })?;
-            walk.hide(c.0)?;
             prerequisites.push(c);
         }
-        if any {
-            pb.insert_walk(&mut walk)?;
-        }
-        for target in refs.values() {
-            self.pack_ref_objects(&mut pb, *target)?;
-        }
+        let want: Vec<git2::Oid> = refs.values().map(|r| r.0).collect();
+        let have: Vec<git2::Oid> = prerequisites.iter().map(|p| p.0).collect();
+        let (pack, objects) = crate::sync::pack_of(&self.repo, &want, &have)?;
         let mut header = String::from("# v2 git bundle\n");
         for p in &prerequisites {
             let subject = self
@@ -180,11 +166,9 @@ impl Store {
             source,
         };
         out.write_all(header.as_bytes()).map_err(io)?;
-        let mut buf = git2::Buf::new();
-        pb.write_buf(&mut buf)?;
-        out.write_all(&buf).map_err(io)?;
+        out.write_all(&pack).map_err(io)?;
         Ok(BundleWritten {
-            objects: pb.object_count(),
+            objects,
             refs,
             prerequisites,
         })
@@ -279,13 +263,7 @@ impl Store {
         }
         drop(view);
         // Every check passed: the pack goes in whole.
-        {
-            let mut writer = odb.packwriter()?;
-            writer
-                .write_all(pack)
-                .map_err(|e| refuse(format!("it could not be stored ({e})")))?;
-            writer.commit()?;
-        }
+        crate::sync::write_pack(&odb, pack)?;
         drop(cleanup);
         odb.refresh()?;
         let q = quarantine(BUNDLE_REMOTE);

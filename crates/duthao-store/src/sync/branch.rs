@@ -122,16 +122,16 @@ impl Store {
         self.repo
             .reference(PENDING, to.0, true, "duthao-sync: journal")?;
         match from {
-            Some(f) => self
-                .repo
-                .reference(LOCAL_BEFORE, f.0, true, "duthao-sync: journal")?,
+            Some(f) => {
+                self.repo
+                    .reference(LOCAL_BEFORE, f.0, true, "duthao-sync: journal")?;
+            }
             None => {
                 if let Ok(mut r) = self.repo.find_reference(LOCAL_BEFORE) {
                     r.delete()?;
                 }
-                return self.finish_unborn(&refname, to, &new_tree, &changed);
             }
-        };
+        }
         pause_point("journal");
         if !changed.is_empty() {
             let _writer = self.lock_index_writer()?;
@@ -158,7 +158,8 @@ impl Store {
         }
         pause_point("checkout");
         // A commit made meanwhile by something that does not wait for the
-        // journal (git itself) wins; the next attempt starts from it.
+        // journal (git itself) wins; the next attempt starts from it. (An
+        // unborn branch is compared with "absent": the zero id.)
         self.repo
             .reference_matching(
                 &refname,
@@ -174,27 +175,6 @@ impl Store {
                 _ => e.into(),
             })?;
         pause_point("branch");
-        self.drop_journal()
-    }
-
-    fn finish_unborn(
-        &self,
-        refname: &str,
-        to: ObjectId,
-        tree: &git2::Tree<'_>,
-        changed: &BTreeSet<String>,
-    ) -> Result<(), StoreError> {
-        {
-            let _writer = self.lock_index_writer()?;
-            let mut co = CheckoutBuilder::new();
-            co.force().disable_pathspec_match(true);
-            for p in changed {
-                co.path(p.as_str());
-            }
-            self.repo.checkout_tree(tree.as_object(), Some(&mut co))?;
-        }
-        self.repo
-            .reference_matching(refname, to.0, false, Oid::ZERO_SHA1, "duthao-sync")?;
         self.drop_journal()
     }
 
@@ -400,6 +380,11 @@ fn untracked_under(
                 stack.push((name, depth + 1));
             } else if tree.is_none_or(|t| t.get_path(Path::new(&name)).is_err()) {
                 found.push(name);
+                // Enough to say what is in the way.
+                if found.len() >= 20 {
+                    found.sort();
+                    return Ok(found);
+                }
             }
         }
     }

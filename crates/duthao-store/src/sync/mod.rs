@@ -33,6 +33,7 @@ mod site;
 pub use branch::Resumed;
 pub use integrate::{DraftConflict, IntegrateError, Integrated, Integration};
 pub use remote::{PushStatus, Pushed, RefUpdate, RemoteSpec, Transport, parse_porcelain};
+pub(crate) use remote::{pack_of, write_pack};
 pub use site::Site;
 
 /// The namespaces of refs exchanged beside the branch, as (ref prefix here
@@ -204,7 +205,7 @@ impl Store {
     }
 
     /// The refs kept aside because the two sides disagree on them, with what
-    /// each side holds: (name, here, there, kept at).
+    /// each side holds.
     pub fn sync_conflicts(&self) -> Result<Vec<KeptAside>, StoreError> {
         let mut out = Vec::new();
         for (kept_at, there) in self.refs_under("refs/duthao/conflicts/")? {
@@ -227,8 +228,8 @@ impl Store {
         Ok(out)
     }
 
-    /// Sets `refs/duthao/sync/...` style scratch refs and the like; only
-    /// under `refs/duthao/`.
+    /// Sets one of duthao's own refs (`refs/duthao/…` only, such as the
+    /// peers a bundle came from), replacing what it held.
     pub fn set_scratch_ref(&self, name: &str, target: ObjectId) -> Result<(), StoreError> {
         if !name.starts_with("refs/duthao/") {
             return Err(StoreError::BadTagName {
@@ -249,11 +250,6 @@ impl Store {
     /// The newest commit two commits have in common.
     pub fn merge_base(&self, a: ObjectId, b: ObjectId) -> Option<ObjectId> {
         self.repo.merge_base(a.0, b.0).ok().map(ObjectId)
-    }
-
-    /// Whether two commits have a commit in common.
-    pub fn share_history(&self, a: ObjectId, b: ObjectId) -> bool {
-        self.repo.merge_base(a.0, b.0).is_ok()
     }
 
     /// Whether `ancestor` is `commit` or one of its ancestors.

@@ -69,7 +69,7 @@ impl Store {
         arg: Option<&str>,
         branch: &str,
     ) -> Result<RemoteSpec, StoreError> {
-        let config = self.repo.config()?.snapshot()?;
+        let config = self.config()?.snapshot()?;
         let name = match arg {
             Some(a) => a.to_string(),
             None => match config.get_string(&format!("branch.{branch}.remote")) {
@@ -240,47 +240,14 @@ impl Store {
             .filter(|oid| !ours.exists(*oid))
             .collect();
         if !missing.is_empty() {
-            let mut walk = theirs.revwalk()?;
-            for oid in &missing {
-                if let Ok(c) = theirs
-                    .find_object(*oid, None)
-                    .and_then(|o| o.peel_to_commit())
-                {
-                    walk.push(c.id())?;
-                }
-            }
             // What this repository has already: its branch and every ref
-            // sync keeps, where the other side has them too.
+            // sync keeps (the walk hides those the other side has too).
             let mut have: Vec<Oid> = self.branch_tip(branch)?.into_iter().map(|o| o.0).collect();
             for (prefix, _) in SHARED_PREFIXES {
                 have.extend(self.refs_under(prefix)?.into_iter().map(|(_, o)| o.0));
             }
             have.extend(self.refs_under(q)?.into_iter().map(|(_, o)| o.0));
-            for oid in have {
-                if let Ok(c) = theirs
-                    .find_object(oid, None)
-                    .and_then(|o| o.peel_to_commit())
-                {
-                    let _ = walk.hide(c.id());
-                }
-            }
-            let mut pb = theirs.packbuilder()?;
-            pb.set_threads(1);
-            pb.insert_walk(&mut walk)?;
-            for oid in &missing {
-                let mut id = *oid;
-                while let Ok(tag) = theirs.find_tag(id) {
-                    pb.insert_object(id, None)?;
-                    id = tag.target_id();
-                }
-            }
-            let mut buf = git2::Buf::new();
-            pb.write_buf(&mut buf)?;
-            let mut writer = ours.packwriter()?;
-            writer
-                .write_all(&buf)
-                .map_err(|e| git2::Error::from_str(&e.to_string()))?;
-            writer.commit()?;
+            write_pack(&ours, &pack_of(&theirs, &missing, &have)?.0)?;
         }
         // The quarantine mirrors the remote: set what it has, drop the rest.
         let keep: HashSet<&str> = wanted.iter().map(|(n, _)| n.as_str()).collect();
@@ -321,7 +288,7 @@ impl Store {
         &self,
         branch: &str,
     ) -> Result<Option<(String, usize, usize)>, StoreError> {
-        let config = self.repo.config()?.snapshot()?;
+        let config = self.config()?.snapshot()?;
         let Ok(remote) = config.get_string(&format!("branch.{branch}.remote")) else {
             return Ok(None);
         };
@@ -368,64 +335,6 @@ impl Store {
         }
     }
 
-    /// Adds to a pack what a ref's commits walk does not bring: its tag
-    /// objects (and tags of tags), and a tree or blob it points at.
-    pub(crate) fn pack_ref_objects(
-        &self,
-        pb: &mut git2::PackBuilder<'_>,
-        target: ObjectId,
-    ) -> Result<(), StoreError> {
-        let odb = self.repo.odb()?;
-        let mut id = target.0;
-        loop {
-            match odb.read_header(id)?.1 {
-                git2::ObjectType::Tag => {
-                    pb.insert_object(id, None)?;
-                    id = self.repo.find_tag(id)?.target_id();
-                }
-                git2::ObjectType::Blob | git2::ObjectType::Tree => {
-                    pb.insert_recursive(id, None)?;
-                    return Ok(());
-                }
-                _ => return Ok(()),
-            }
-        }
-    }
-
-    /// A pack of what `updates` need beyond `remote_has`.
-    fn pack_for(
-        &self,
-        updates: &[RefUpdate],
-        remote_has: &[ObjectId],
-    ) -> Result<Vec<u8>, StoreError> {
-        let mut pb = self.repo.packbuilder()?;
-        pb.set_threads(1);
-        let mut walk = self.repo.revwalk()?;
-        let mut pushed_any = false;
-        for u in updates {
-            if let Some(c) = self.peeled_commit(u.new) {
-                walk.push(c.0)?;
-                pushed_any = true;
-            }
-        }
-        for h in remote_has {
-            if let Some(c) = self.peeled_commit(*h) {
-                // A commit the remote's quarantine named but this odb lost
-                // cannot happen: fetch brought it.
-                let _ = walk.hide(c.0);
-            }
-        }
-        if pushed_any {
-            pb.insert_walk(&mut walk)?;
-        }
-        for u in updates {
-            self.pack_ref_objects(&mut pb, u.new)?;
-        }
-        let mut buf = git2::Buf::new();
-        pb.write_buf(&mut buf)?;
-        Ok(buf.to_vec())
-    }
-
     fn push_local(
         &self,
         path: &Path,
@@ -433,15 +342,9 @@ impl Store {
         remote_has: &[ObjectId],
     ) -> Result<Pushed, StoreError> {
         let remote = open_bare(path)?;
-        let pack = self.pack_for(updates, remote_has)?;
-        {
-            let odb = remote.odb()?;
-            let mut writer = odb.packwriter()?;
-            writer
-                .write_all(&pack)
-                .map_err(|e| git2::Error::from_str(&e.to_string()))?;
-            writer.commit()?;
-        }
+        let want: Vec<Oid> = updates.iter().map(|u| u.new.0).collect();
+        let have: Vec<Oid> = remote_has.iter().map(|h| h.0).collect();
+        write_pack(&remote.odb()?, &pack_of(&self.repo, &want, &have)?.0)?;
         pause_point("pack");
         // Every ref is locked, then each is compared under its lock; one
         // that moved rejects the whole push before anything is set.
@@ -576,7 +479,7 @@ impl Store {
         // key question fails at once, with git's message.
         cmd.env("GIT_TERMINAL_PROMPT", "0");
         if std::env::var_os("GIT_SSH_COMMAND").is_none()
-            && self.repo.config()?.get_string("core.sshCommand").is_err()
+            && self.config()?.get_string("core.sshCommand").is_err()
         {
             cmd.env("GIT_SSH_COMMAND", "ssh -o BatchMode=yes");
         }
@@ -662,6 +565,70 @@ fn open_bare(path: &Path) -> Result<Repository, StoreError> {
         });
     }
     Ok(repo)
+}
+
+/// A pack, built in `repo` on one thread, of everything the refs `want`
+/// (commits, or tags of them, or trees and blobs) need beyond the history
+/// of the commits `have` names (those `repo` lacks are ignored), with its
+/// number of objects. The one way sync builds a pack: for a push, for a
+/// fetch from a path, for a bundle.
+pub(crate) fn pack_of(
+    repo: &Repository,
+    want: &[Oid],
+    have: &[Oid],
+) -> Result<(Vec<u8>, usize), StoreError> {
+    let peeled = |oid: Oid| {
+        repo.find_object(oid, None)
+            .and_then(|o| o.peel_to_commit())
+            .ok()
+            .map(|c| c.id())
+    };
+    let mut pb = repo.packbuilder()?;
+    pb.set_threads(1);
+    let mut walk = repo.revwalk()?;
+    let mut any = false;
+    for c in want.iter().filter_map(|&w| peeled(w)) {
+        walk.push(c)?;
+        any = true;
+    }
+    for c in have.iter().filter_map(|&h| peeled(h)) {
+        walk.hide(c)?;
+    }
+    if any {
+        pb.insert_walk(&mut walk)?;
+    }
+    // What the walk of commits does not bring: tag objects (and tags of
+    // tags), and a tree or blob a ref names.
+    let odb = repo.odb()?;
+    for &w in want {
+        let mut id = w;
+        loop {
+            match odb.read_header(id)?.1 {
+                git2::ObjectType::Tag => {
+                    pb.insert_object(id, None)?;
+                    id = repo.find_tag(id)?.target_id();
+                }
+                git2::ObjectType::Blob | git2::ObjectType::Tree => {
+                    pb.insert_recursive(id, None)?;
+                    break;
+                }
+                _ => break,
+            }
+        }
+    }
+    let mut buf = git2::Buf::new();
+    pb.write_buf(&mut buf)?;
+    Ok((buf.to_vec(), pb.object_count()))
+}
+
+/// Stores a pack in `odb` (indexed, its checksum checked) as one pack file.
+pub(crate) fn write_pack(odb: &git2::Odb<'_>, pack: &[u8]) -> Result<(), StoreError> {
+    let mut writer = odb.packwriter()?;
+    writer
+        .write_all(pack)
+        .map_err(|e| git2::Error::from_str(&e.to_string()))?;
+    writer.commit()?;
+    Ok(())
 }
 
 /// One line of `git push --porcelain`.
