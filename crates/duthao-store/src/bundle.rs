@@ -133,9 +133,6 @@ impl Store {
                 .ok_or_else(|| StoreError::UnknownRevision { rev: s.to_string() })?;
             prerequisites.push(c);
         }
-        let want: Vec<git2::Oid> = refs.values().map(|r| r.0).collect();
-        let have: Vec<git2::Oid> = prerequisites.iter().map(|p| p.0).collect();
-        let (pack, objects) = crate::sync::pack_of(&self.repo, &want, &have)?;
         let mut header = String::from("# v2 git bundle\n");
         for p in &prerequisites {
             let subject = self
@@ -166,7 +163,9 @@ impl Store {
             source,
         };
         out.write_all(header.as_bytes()).map_err(io)?;
-        out.write_all(&pack).map_err(io)?;
+        let want: Vec<git2::Oid> = refs.values().map(|r| r.0).collect();
+        let have: Vec<git2::Oid> = prerequisites.iter().map(|p| p.0).collect();
+        let objects = crate::sync::pack_into(&self.repo, &want, &have, out)?;
         Ok(BundleWritten {
             objects,
             refs,

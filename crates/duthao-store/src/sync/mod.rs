@@ -33,7 +33,7 @@ mod site;
 pub use branch::Resumed;
 pub use integrate::{DraftConflict, IntegrateError, Integrated, Integration};
 pub use remote::{PushStatus, Pushed, RefUpdate, RemoteSpec, Transport, parse_porcelain};
-pub(crate) use remote::{pack_of, write_pack};
+pub(crate) use remote::{pack_into, write_pack};
 pub use site::Site;
 
 /// The namespaces of refs exchanged beside the branch, as (ref prefix here

@@ -247,7 +247,9 @@ impl Store {
                 have.extend(self.refs_under(prefix)?.into_iter().map(|(_, o)| o.0));
             }
             have.extend(self.refs_under(q)?.into_iter().map(|(_, o)| o.0));
-            write_pack(&ours, &pack_of(&theirs, &missing, &have)?.0)?;
+            let mut writer = ours.packwriter()?;
+            pack_into(&theirs, &missing, &have, &mut writer)?;
+            writer.commit()?;
         }
         // The quarantine mirrors the remote: set what it has, drop the rest.
         let keep: HashSet<&str> = wanted.iter().map(|(n, _)| n.as_str()).collect();
@@ -344,7 +346,12 @@ impl Store {
         let remote = open_bare(path)?;
         let want: Vec<Oid> = updates.iter().map(|u| u.new.0).collect();
         let have: Vec<Oid> = remote_has.iter().map(|h| h.0).collect();
-        write_pack(&remote.odb()?, &pack_of(&self.repo, &want, &have)?.0)?;
+        {
+            let odb = remote.odb()?;
+            let mut writer = odb.packwriter()?;
+            pack_into(&self.repo, &want, &have, &mut writer)?;
+            writer.commit()?;
+        }
         pause_point("pack");
         // Every ref is locked, then each is compared under its lock; one
         // that moved rejects the whole push before anything is set.
@@ -567,16 +574,18 @@ fn open_bare(path: &Path) -> Result<Repository, StoreError> {
     Ok(repo)
 }
 
-/// A pack, built in `repo` on one thread, of everything the refs `want`
-/// (commits, or tags of them, or trees and blobs) need beyond the history
-/// of the commits `have` names (those `repo` lacks are ignored), with its
-/// number of objects. The one way sync builds a pack: for a push, for a
-/// fetch from a path, for a bundle.
-pub(crate) fn pack_of(
+/// Writes to `sink` a pack, built in `repo` on one thread, of everything
+/// the refs `want` (commits, or tags of them, or trees and blobs) need
+/// beyond the history of the commits `have` names (those `repo` lacks are
+/// ignored); its number of objects. Streamed: a large history is never
+/// held in memory whole. The one way sync builds a pack: for a push, for
+/// a fetch from a path, for a bundle.
+pub(crate) fn pack_into(
     repo: &Repository,
     want: &[Oid],
     have: &[Oid],
-) -> Result<(Vec<u8>, usize), StoreError> {
+    sink: &mut dyn Write,
+) -> Result<usize, StoreError> {
     let peeled = |oid: Oid| {
         repo.find_object(oid, None)
             .and_then(|o| o.peel_to_commit())
@@ -616,9 +625,22 @@ pub(crate) fn pack_of(
             }
         }
     }
-    let mut buf = git2::Buf::new();
-    pb.write_buf(&mut buf)?;
-    Ok((buf.to_vec(), pb.object_count()))
+    let mut failed = None;
+    let streamed = pb.foreach(|chunk| match sink.write_all(chunk) {
+        Ok(()) => true,
+        Err(e) => {
+            failed = Some(e);
+            false
+        }
+    });
+    if let Some(source) = failed {
+        return Err(StoreError::Io {
+            path: "pack".into(),
+            source,
+        });
+    }
+    streamed?;
+    Ok(pb.object_count())
 }
 
 /// Stores a pack in `odb` (indexed, its checksum checked) as one pack file.
