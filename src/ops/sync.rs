@@ -764,12 +764,14 @@ fn count_commits(
     let reviews = format!("{prefix}{}/", super::review::REVIEWS_DIR);
     let commits = store.commits_between(from, to)?;
     moved.commits += commits.len();
-    // What the other side changed, from where the two lines part.
-    let base = match from {
-        Some(f) => store.merge_base(f, to).or(Some(f)),
-        None => None,
+    // What the other side changed, from where the two lines part; a whole
+    // workspace arriving for the first time has no such list worth reading.
+    let base = from.map(|f| store.merge_base(f, to).unwrap_or(f));
+    let others = match base {
+        Some(_) => store.paths_changed_outside(base, to, &[&drafts, &reviews])?,
+        None => Vec::new(),
     };
-    for path in store.paths_changed_outside(base, to, &[&drafts, &reviews])? {
+    for path in others {
         if moved.other_files.contains(&path) {
             continue;
         }
