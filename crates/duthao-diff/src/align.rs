@@ -1,7 +1,9 @@
 //! Block alignment: which block of FROM became which block of TO.
 //!
-//! 1. Identical blocks (same kind, same compared text) are aligned with Myers
-//!    over block ids: those on the common subsequence are unchanged in place.
+//! 1. Identical blocks (same kind, same compared text) are aligned over block
+//!    ids: those found once on each side anchor the alignment (their longest
+//!    chain in order, as in patience diff) and Myers runs between anchors;
+//!    blocks on the result are unchanged in place.
 //! 2. Identical blocks off that subsequence are moves (an unchanged paragraph
 //!    is never shown as changed, wherever it went).
 //! 3. Between two aligned anchors with as many blocks left on each side,
@@ -13,17 +15,22 @@
 //! 4. What is still unpaired is matched across the whole document, most
 //!    similar pairs first, each confirmed by its word diff: a pair that fits
 //!    between its neighbours is an in-place edit, any other a move (with a
-//!    stricter bar); the rest is added or removed.
+//!    stricter bar); the rest is added or removed. Among many leftovers
+//!    (unrelated documents) a pair is first weighed on sketches of the bags
+//!    and on a bounded edit search, and a block that fails a few times is
+//!    left alone, so the work stays near linear.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, VecDeque};
 use std::hash::Hasher;
 use std::time::Instant;
 
-use similar::{Algorithm, DiffOp, capture_diff_slices_deadline};
 use xxhash_rust::xxh3::xxh3_128;
 
-use super::token::{FxHashMap, FxHasher, TokenClass, count_words, dice, token_hash, tokenize};
+use super::lcs::{Run, anchored_runs, within};
+use super::token::{
+    FxHashMap, FxHasher, TokenClass, Tokens, count_words, dice, token_hash, tokenize,
+};
 use super::words::diff_words;
 use super::{BlockChange, WordOp, compared_text, parallel_map};
 use duthao_model::{Block, Fingerprint};
@@ -61,6 +68,14 @@ const LOOKAHEAD: usize = 8;
 const BRUTE_FORCE_PAIRS: usize = 4_000;
 /// Unpaired blocks of the same stretch weighed on each side of the diagonal.
 const SLOT_CANDIDATES: usize = 8;
+/// Word-by-word confirmations a leftover block may fail before it is left
+/// unpaired (its candidates are tried most similar first).
+const TRIES: u8 = 2;
+/// Sketches shorter than this (both together) say too little to go by.
+const SKETCH_MIN: usize = 24;
+/// How far below [`SIM_IN_PLACE`] a sketch's similarity must fall for the
+/// pair to be turned down without comparing the whole bags.
+const SKETCH_MARGIN: f32 = 0.1;
 /// A feature shared by more leftover blocks than this says nothing.
 const MAX_POSTINGS: usize = 64;
 
@@ -85,8 +100,8 @@ struct Aligner<'a> {
     /// In-place pairs by TO index, to tell in-place from moved.
     in_place: BTreeMap<usize, usize>,
     /// Word bags, made only for the few blocks that need them (by index).
-    fbag: FxHashMap<usize, Vec<u32>>,
-    tbag: FxHashMap<usize, Vec<u32>>,
+    fbag: Bags,
+    tbag: Bags,
     whitespace: bool,
     /// Word ops computed while confirming a pair, by TO index.
     confirmed: FxHashMap<usize, Vec<WordOp>>,
@@ -160,6 +175,8 @@ pub(crate) fn diff_bodies<'a>(
 }
 
 type Region = (std::ops::Range<usize>, std::ops::Range<usize>);
+/// Word bags (or their sketches) by block index.
+type Bags = FxHashMap<usize, Vec<u32>>;
 
 impl Aligner<'_> {
     /// Step 1; returns the stretches between anchors.
@@ -176,49 +193,23 @@ impl Aligner<'_> {
         };
         let fid: Vec<u32> = fkey.iter().map(|&k| id_of(k)).collect();
         let tid: Vec<u32> = tkey.iter().map(|&k| id_of(k)).collect();
-        drop(ids);
-        let ops = capture_diff_slices_deadline(Algorithm::Myers, &fid, &tid, deadline);
+        let ids = ids.len();
+        let runs = anchored_runs(&fid, &tid, ids, deadline);
+        drop((fid, tid));
         let mut regions: Vec<Region> = Vec::new();
-        for op in ops {
-            match op {
-                DiffOp::Equal {
-                    old_index,
-                    new_index,
-                    len,
-                } => {
-                    for k in 0..len {
-                        self.set(old_index + k, new_index + k, How::InPlace { exact: true });
-                    }
-                }
-                DiffOp::Delete {
-                    old_index,
-                    old_len,
-                    new_index,
-                } => push_region(
-                    &mut regions,
-                    old_index..old_index + old_len,
-                    new_index..new_index,
-                ),
-                DiffOp::Insert {
-                    old_index,
-                    new_index,
-                    new_len,
-                } => push_region(
-                    &mut regions,
-                    old_index..old_index,
-                    new_index..new_index + new_len,
-                ),
-                DiffOp::Replace {
-                    old_index,
-                    old_len,
-                    new_index,
-                    new_len,
-                } => push_region(
-                    &mut regions,
-                    old_index..old_index + old_len,
-                    new_index..new_index + new_len,
-                ),
+        let (mut pf, mut pt) = (0usize, 0usize);
+        for run in runs.iter().copied().chain(std::iter::once(Run {
+            old: self.from.len(),
+            new: self.to.len(),
+            len: 0,
+        })) {
+            if pf < run.old || pt < run.new {
+                push_region(&mut regions, pf..run.old, pt..run.new);
             }
+            for k in 0..run.len {
+                self.set(run.old + k, run.new + k, How::InPlace { exact: true });
+            }
+            (pf, pt) = (run.old + run.len, run.new + run.len);
         }
         regions
     }
@@ -342,6 +333,19 @@ impl Aligner<'_> {
         if let (Some(a), Some(b)) = (self.fbag.get(&f), self.tbag.get(&t)) {
             let (shared, wa, wb) = shared_words(a, b);
             if ((2 * shared) as f32) < agree * (wa + wb) as f32 {
+                return false;
+            }
+            // Nor can it keep more words than the tokens a shortest edit
+            // script keeps: when that script would need more edits than
+            // the agreement allows, the pair fails, found by a search
+            // that stops at the limit (unrelated paragraphs on one
+            // subject share most of their words, not their order).
+            let (ta, tb) = (Tokens::of(&self.ftext[f]), Tokens::of(&self.ttext[t]));
+            let keep = (agree * (wa + wb) as f32).floor() as usize;
+            let Some(max) = (ta.len() + tb.len() + 2).checked_sub(keep) else {
+                return false;
+            };
+            if !within(&ta.ids, &tb.ids, max) {
                 return false;
             }
         }
@@ -475,6 +479,18 @@ impl Aligner<'_> {
             self.bag_to(t);
         }
         let index = (lf.len() * lt.len() > BRUTE_FORCE_PAIRS).then(|| self.feature_index(&lf));
+        // Among many leftovers (two unrelated documents, a long draft
+        // rewritten), most candidate pairs are far apart: an eighth of each
+        // bag, the same eighth of the features for every block, turns those
+        // down before the whole bags are compared.
+        let sketches: Option<(Bags, Bags)> = index.as_ref().map(|_| {
+            let sketch = |bags: &Bags| {
+                bags.iter()
+                    .map(|(&i, bag)| (i, sketch_of(bag)))
+                    .collect::<FxHashMap<_, _>>()
+            };
+            (sketch(&self.fbag), sketch(&self.tbag))
+        });
         let mut hits: Vec<u32> = vec![0; lf.len()];
         let mut touched: Vec<usize> = Vec::new();
         let mut pairs: Vec<(f32, usize, usize)> = Vec::new();
@@ -526,24 +542,54 @@ impl Aligner<'_> {
             candidates.dedup();
             for k in candidates {
                 let f = lf[k];
+                if let Some((fs, ts)) = &sketches
+                    && let (Some(a), Some(b)) = (fs.get(&f), ts.get(&t))
+                    && a.len() + b.len() >= SKETCH_MIN
+                    && dice(a, b) < SIM_IN_PLACE - SKETCH_MARGIN
+                    && self.from[f].kind_tag() == self.to[t].kind_tag()
+                {
+                    continue;
+                }
                 let s = self.sim(f, t);
                 if s >= SIM_IN_PLACE {
                     pairs.push((s, f, t));
                 }
             }
         }
+        drop(sketches);
         // Most similar first; ties in document order, for stable output.
         pairs.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)).then(a.1.cmp(&b.1)));
+        // A block whose most similar candidates all failed word by word has
+        // no partner further down: each is given a few tries, so unrelated
+        // documents do not cost a word diff per candidate pair.
+        let mut failed_from: FxHashMap<usize, u8> = FxHashMap::default();
+        let mut failed_to: FxHashMap<usize, u8> = FxHashMap::default();
         for (s, f, t) in pairs {
             if self.from_m[f].is_some() || self.to_m[t].is_some() {
                 continue;
             }
-            if self.fits(f, t) {
-                if self.confirm(f, t, AGREE_IN_PLACE, false) {
+            let tries = |m: &FxHashMap<usize, u8>, i: usize| m.get(&i).copied().unwrap_or(0);
+            if tries(&failed_from, f) >= TRIES || tries(&failed_to, t) >= TRIES {
+                continue;
+            }
+            let paired = if self.fits(f, t) {
+                let ok = self.confirm(f, t, AGREE_IN_PLACE, false);
+                if ok {
                     self.set(f, t, How::InPlace { exact: false });
                 }
-            } else if s >= SIM_MOVE && self.confirm(f, t, AGREE_MOVE, true) {
-                self.set(f, t, How::Moved);
+                ok
+            } else if s >= SIM_MOVE {
+                let ok = self.confirm(f, t, AGREE_MOVE, true);
+                if ok {
+                    self.set(f, t, How::Moved);
+                }
+                ok
+            } else {
+                continue;
+            };
+            if !paired {
+                *failed_from.entry(f).or_default() += 1;
+                *failed_to.entry(t).or_default() += 1;
             }
         }
     }
@@ -743,6 +789,15 @@ fn shared_words(a: &[u32], b: &[u32]) -> (usize, usize, usize) {
     let words = |x: &[u32]| -> Vec<u32> { x.iter().copied().filter(|v| v & 1 == 0).collect() };
     let (wa, wb) = (words(a), words(b));
     (super::token::common(&wa, &wb), wa.len(), wb.len())
+}
+
+/// The features of a bag whose hash falls in one eighth of the range: the
+/// same features for every block, so two sketches compare like their bags.
+fn sketch_of(bag: &[u32]) -> Vec<u32> {
+    bag.iter()
+        .copied()
+        .filter(|&v| (v >> 1).wrapping_mul(0x9E37_79B9) >> 29 == 0)
+        .collect()
 }
 
 /// The features two blocks are compared on: their words and their word

@@ -28,7 +28,11 @@ pub(crate) struct Run {
 }
 
 /// The equal runs of a minimal edit script from `a` to `b`, in order.
-pub(crate) fn common_runs(a: &[u64], b: &[u64], deadline: Option<Instant>) -> Vec<Run> {
+pub(crate) fn common_runs<T: Eq + Copy + std::hash::Hash>(
+    a: &[T],
+    b: &[T],
+    deadline: Option<Instant>,
+) -> Vec<Run> {
     let head = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     let tail = a[head..]
         .iter()
@@ -79,9 +83,164 @@ pub(crate) fn common_runs(a: &[u64], b: &[u64], deadline: Option<Instant>) -> Ve
     runs
 }
 
+/// The equal runs of an alignment of two long sequences of small ids
+/// (`0..ids`) that are mostly distinct, such as the blocks of two versions:
+/// the ids found exactly once on each side anchor it (the longest chain of
+/// them in the same order, as in patience diff), and only the stretches
+/// between anchors go to Myers ([`common_runs`]).
+///
+/// Myers over a whole draft costs its length times the number of blocks
+/// changed, tens of millions of steps for a long draft revised throughout;
+/// the anchors cost a sort. Where they decide differently from a minimal
+/// script (a block repeated on both sides, crossing runs), the blocks left
+/// out are still found as moves by the alignment that follows.
+pub(crate) fn anchored_runs(
+    a: &[u32],
+    b: &[u32],
+    ids: usize,
+    deadline: Option<Instant>,
+) -> Vec<Run> {
+    // Per id: occurrences in `a` and `b` (capped at 2) and the position in `b`.
+    let mut seen = vec![(0u8, 0u8, 0u32); ids];
+    for &x in a {
+        let e = &mut seen[x as usize];
+        e.0 = e.0.saturating_add(1).min(2);
+    }
+    for (j, &x) in b.iter().enumerate() {
+        let e = &mut seen[x as usize];
+        e.1 = e.1.saturating_add(1).min(2);
+        e.2 = j as u32;
+    }
+    let unique: Vec<(u32, u32)> = a
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &x)| {
+            let (na, nb, j) = seen[x as usize];
+            (na == 1 && nb == 1).then_some((i as u32, j))
+        })
+        .collect();
+    drop(seen);
+    let anchors = longest_increasing(&unique);
+    let mut runs: Vec<Run> = Vec::new();
+    let push = |runs: &mut Vec<Run>, r: Run| {
+        if let Some(last) = runs.last_mut()
+            && last.old + last.len == r.old
+            && last.new + last.len == r.new
+        {
+            last.len += r.len;
+        } else if r.len > 0 {
+            runs.push(r);
+        }
+    };
+    let (mut pa, mut pb) = (0usize, 0usize);
+    for (i, j) in anchors
+        .into_iter()
+        .map(|(i, j)| (i as usize, j as usize))
+        .chain(std::iter::once((a.len(), b.len())))
+    {
+        for r in common_runs(&a[pa..i], &b[pb..j], deadline) {
+            push(
+                &mut runs,
+                Run {
+                    old: r.old + pa,
+                    new: r.new + pb,
+                    len: r.len,
+                },
+            );
+        }
+        if i < a.len() {
+            push(
+                &mut runs,
+                Run {
+                    old: i,
+                    new: j,
+                    len: 1,
+                },
+            );
+        }
+        (pa, pb) = (i + 1, j + 1);
+    }
+    runs
+}
+
+/// The longest chain of `pairs` (sorted by their first member) whose second
+/// members increase too: patience sorting, O(n log n).
+fn longest_increasing(pairs: &[(u32, u32)]) -> Vec<(u32, u32)> {
+    // tails[k]: index of the pair ending the best chain of length k + 1.
+    let mut tails: Vec<usize> = Vec::new();
+    let mut prev: Vec<usize> = vec![usize::MAX; pairs.len()];
+    for (k, &(_, j)) in pairs.iter().enumerate() {
+        let at = tails.partition_point(|&t| pairs[t].1 < j);
+        if at > 0 {
+            prev[k] = tails[at - 1];
+        }
+        if at == tails.len() {
+            tails.push(k);
+        } else {
+            tails[at] = k;
+        }
+    }
+    let mut out = Vec::with_capacity(tails.len());
+    let mut k = tails.last().copied().unwrap_or(usize::MAX);
+    while k != usize::MAX {
+        out.push(pairs[k]);
+        k = prev[k];
+    }
+    out.reverse();
+    out
+}
+
+/// Whether `b` can be made from `a` with at most `max` insertions and
+/// deletions: Myers' greedy search, forward only and without a trace, in
+/// O((N+M)·max) time and O(max) memory. Lets a pair of blocks that cannot
+/// agree enough be turned down without the full word diff.
+pub(crate) fn within<T: Eq>(a: &[T], b: &[T], max: usize) -> bool {
+    let head = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[head..], &b[head..]);
+    let tail = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (a, b) = (&a[..a.len() - tail], &b[..b.len() - tail]);
+    let (n, m) = (a.len() as isize, b.len() as isize);
+    if a.len() + b.len() <= max {
+        return true;
+    }
+    if a.len().abs_diff(b.len()) > max {
+        return false;
+    }
+    let max = max as isize;
+    let off = max + 1;
+    let mut v = vec![0isize; 2 * off as usize + 1];
+    for d in 0..=max {
+        let mut k = -d;
+        while k <= d {
+            let down = k == -d || (k != d && v[(k - 1 + off) as usize] < v[(k + 1 + off) as usize]);
+            let mut x = if down {
+                v[(k + 1 + off) as usize]
+            } else {
+                v[(k - 1 + off) as usize] + 1
+            };
+            let mut y = x - k;
+            while x < n && y < m && a[x as usize] == b[y as usize] {
+                x += 1;
+                y += 1;
+            }
+            v[(k + off) as usize] = x;
+            if x >= n && y >= m {
+                return true;
+            }
+            k += 2;
+        }
+    }
+    false
+}
+
 /// Myers' greedy search, or `None` when it would take more than
 /// [`GREEDY_ROUNDS`] rounds.
-fn greedy(a: &[u64], b: &[u64]) -> Option<Vec<Run>> {
+fn greedy<T: Eq>(a: &[T], b: &[T]) -> Option<Vec<Run>> {
     let (n, m) = (a.len() as isize, b.len() as isize);
     if n == 0 || m == 0 {
         return Some(Vec::new());
@@ -119,7 +278,7 @@ fn greedy(a: &[u64], b: &[u64]) -> Option<Vec<Run>> {
 }
 
 /// Walks the rounds back from the end, collecting the diagonal stretches.
-fn backtrack(a: &[u64], b: &[u64], trace: &[isize], rounds: isize) -> Vec<Run> {
+fn backtrack<T>(a: &[T], b: &[T], trace: &[isize], rounds: isize) -> Vec<Run> {
     // Round d's slice starts after rounds 0..d, which hold d² entries.
     let reach = |d: isize, k: isize| trace[(d * d + (k + d)) as usize];
     let (mut x, mut y) = (a.len() as isize, b.len() as isize);
@@ -161,6 +320,7 @@ fn backtrack(a: &[u64], b: &[u64], trace: &[isize], rounds: isize) -> Vec<Run> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::Strategy;
 
     /// Checks that the runs are a common subsequence, in order, of the
     /// length a reference LCS finds.
@@ -196,6 +356,65 @@ mod tests {
             b in proptest::collection::vec(0u64..4, 0..40),
         ) {
             check(&a, &b);
+        }
+    }
+
+    /// The anchored alignment is a common subsequence, and a longest one
+    /// when no id repeats.
+    fn check_anchored(a: &[u32], b: &[u32], minimal: bool) {
+        let ids = a
+            .iter()
+            .chain(b)
+            .map(|&x| x as usize + 1)
+            .max()
+            .unwrap_or(0);
+        let runs = anchored_runs(a, b, ids, None);
+        let (mut po, mut pn) = (0, 0);
+        let mut total = 0;
+        for r in &runs {
+            assert!(r.len > 0 && r.old >= po && r.new >= pn, "{runs:?}");
+            assert_eq!(a[r.old..r.old + r.len], b[r.new..r.new + r.len]);
+            (po, pn) = (r.old + r.len, r.new + r.len);
+            total += r.len;
+        }
+        if minimal {
+            let best: usize = common_runs(a, b, None).iter().map(|r| r.len).sum();
+            assert_eq!(total, best, "{a:?} {b:?} {runs:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        #[test]
+        fn anchored_runs_are_a_common_subsequence(
+            a in proptest::collection::vec(0u32..6, 0..40),
+            b in proptest::collection::vec(0u32..6, 0..40),
+        ) {
+            check_anchored(&a, &b, false);
+        }
+
+        #[test]
+        fn anchored_runs_of_distinct_ids_are_longest(
+            a in proptest::sample::subsequence((0u32..60).collect::<Vec<_>>(), 0..60)
+                .prop_shuffle(),
+            b in proptest::sample::subsequence((0u32..60).collect::<Vec<_>>(), 0..60)
+                .prop_shuffle(),
+        ) {
+            check_anchored(&a, &b, true);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        #[test]
+        fn within_agrees_with_the_edit_distance(
+            a in proptest::collection::vec(0u64..4, 0..40),
+            b in proptest::collection::vec(0u64..4, 0..40),
+            max in 0usize..90,
+        ) {
+            let lcs: usize = common_runs(&a, &b, None).iter().map(|r| r.len).sum();
+            let distance = a.len() + b.len() - 2 * lcs;
+            proptest::prop_assert_eq!(within(&a, &b, max), distance <= max);
         }
     }
 
