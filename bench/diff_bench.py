@@ -178,6 +178,13 @@ def measure(cmds, runs, outs):
 
 
 def main():
+    if sys.argv[1] == "--count":
+        # Also apart: the timing process must not grow by reading outputs.
+        import json
+
+        kind, path = sys.argv[2], sys.argv[3]
+        print(json.dumps(changed_in_json(path) if kind == "json" else changed_in_git(path)))
+        return
     if sys.argv[1] == "--make":
         # Run apart from the timing process: a child's peak RSS counts the
         # memory of the process it was forked from, so that one stays small.
@@ -211,11 +218,21 @@ def main():
             runs = runs_for(size)
             print(f"{name}: {runs} runs of each …", file=sys.stderr)
             m = measure(cmds, runs, outs)
-            found = {"json": changed_in_json(outs["json"]),
-                     "git": changed_in_git(outs["git"]),
-                     "histogram": changed_in_git(outs["histogram"])}
+            def count(kind, path):
+                out = subprocess.run([sys.executable, __file__, "--count", kind, path],
+                                     check=True, capture_output=True, text=True).stdout
+                value = json.loads(out)
+                return tuple(value) if isinstance(value, list) else value
+
+            found = {"json": count("json", outs["json"]),
+                     "git": count("git", outs["git"]),
+                     "histogram": count("git", outs["histogram"])}
             rows.append((name, size, truth, what, m, found))
+        floor = measure({"true": ["true"]}, 5, {"true": os.devnull})["true"]["rss"]
         report(rows)
+        print(f"\nPeak RSS of `true` launched the same way: {floor / 2**20:.1f} MiB. A child's "
+              "peak counts the memory of the process it was forked from (the harness), so "
+              "figures near this one are upper bounds.")
 
 
 def report(rows):
@@ -248,6 +265,24 @@ def report(rows):
     print()
     for name, size, truth, what, m, found in rows:
         print(f"- {name}: {what}" + (f"; generator's count {truth:,}" if truth else ""))
+    # The same, a line per case (the README's table).
+    print()
+    print("| case | size | duthao json | terminal | html | git --word-diff | git histogram "
+          "| json / git | terminal / git | html / git | peak RSS (json) | changed words: duthao, git |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for name, size, truth, what, m, found in rows:
+        cpu = {k: m[k]["cpu"] for k in m}
+        ours = found["json"][0] if isinstance(found["json"], tuple) else found["json"]
+        if truth:
+            err = lambda n: f"{(n - truth) / truth * 100:+.1f} %"  # noqa: E731
+            words_col = f"{err(ours)}, {err(found['git'])}"
+        else:
+            words_col = f"{ours:,}, {found['git']:,} (no count to compare)"
+        print(f"| {name} | {size / 1e6:.2f} MB | {cpu['json']:.3f} s | {cpu['terminal']:.3f} s | "
+              f"{cpu['html']:.3f} s | {cpu['git']:.3f} s | {cpu['histogram']:.3f} s | "
+              f"{cpu['json'] / cpu['git']:.2f} | {cpu['terminal'] / cpu['git']:.2f} | "
+              f"{cpu['html'] / cpu['git']:.2f} | {m['json']['rss'] / 2**20:.1f} MiB "
+              f"({m['json']['rss'] / size:.1f}×) | {words_col} |")
 
 
 if __name__ == "__main__":

@@ -137,6 +137,18 @@ fn compare(args: Args, ctx: &Context) -> anyhow::Result<()> {
         )),
         _ => None,
     };
+    let size = match &sources {
+        Sources::Files { a, b } => [&a.0, &b.0]
+            .iter()
+            .map(|p| std::fs::metadata(p).map_or(u64::MAX / 2, |m| m.len()))
+            .sum::<u64>(),
+        // The text on disk stands for both sides: versions are near its size.
+        Sources::Revisions { ws, slug, .. } => std::fs::metadata(ws.draft_path(slug))
+            .map_or(u64::MAX / 2, |m| m.len().saturating_mul(2)),
+    };
+    if size < ONE_THREAD_BELOW {
+        one_thread();
+    }
     let cmp = ops::compare(sources, &opts)?;
     let notes = match notes_of {
         Some((ws, slug, from)) => ops::redline_notes(ws, slug, &from, &cmp.from.draft)?,
@@ -197,6 +209,21 @@ fn compare(args: Args, ctx: &Context) -> anyhow::Result<()> {
         return Err(Exit(1, String::new()).into());
     }
     Ok(())
+}
+
+/// Drafts smaller than this together (about 150 pages a side) are compared
+/// on this thread alone: starting the worker threads and handing them work
+/// costs more than a short draft's whole comparison, and would double the
+/// CPU time of a 10-page redline.
+const ONE_THREAD_BELOW: u64 = 1 << 20;
+
+/// Makes every parallel step of this process run on the calling thread.
+fn one_thread() {
+    // Fails only when the pool already exists (a second call): then it stays.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .use_current_thread()
+        .build_global();
 }
 
 /// `--format docx` writes a Word file: it needs `-o FILE.docx` (or a

@@ -327,6 +327,88 @@ fn word_spans(text: &str) -> Vec<(usize, usize)> {
 /// Keeps the first `head` and the last `tail` words of an unchanged stretch,
 /// with "…" for what is cut.
 fn collapse(text: &str, head: usize, tail: usize) -> String {
+    if head == usize::MAX {
+        return text.to_string();
+    }
+    // Only the ends are read: an unchanged stretch may be most of a long
+    // paragraph, and every changed block has two.
+    let need = head.saturating_add(tail) + 3;
+    let front = words_from_start(text, need);
+    if front.len() < need {
+        return text.to_string();
+    }
+    let mut s = String::new();
+    if head > 0 {
+        s.push_str(&text[..front[head - 1].1]);
+        s.push_str(" …");
+    } else {
+        s.push('…');
+    }
+    if tail > 0 {
+        let back = words_from_end(text, tail);
+        s.push(' ');
+        s.push_str(&text[back[back.len() - tail].0..]);
+    }
+    s
+}
+
+/// The spans of the first `n` words of `text` (all of them when it has
+/// fewer), tokenising no further than it must. A cut at whitespace splits no
+/// token, so a prefix ending there has the text's own first words.
+fn words_from_start(text: &str, n: usize) -> Vec<(usize, usize)> {
+    let mut pieces = n.max(1);
+    loop {
+        let cut = text
+            .char_indices()
+            .filter(|&(i, c)| {
+                c.is_whitespace() && i > 0 && !text[..i].ends_with(char::is_whitespace)
+            })
+            .nth(pieces)
+            .map_or(text.len(), |(i, _)| i);
+        let mut words = word_spans(&text[..cut]);
+        if words.len() >= n || cut == text.len() {
+            words.truncate(n);
+            return words;
+        }
+        pieces *= 2;
+    }
+}
+
+/// The spans of at least the last `n` words of `text` (all of them when it
+/// has fewer), read from the end.
+fn words_from_end(text: &str, n: usize) -> Vec<(usize, usize)> {
+    let mut pieces = n.max(1);
+    loop {
+        let cut = text
+            .char_indices()
+            .rev()
+            .filter(|&(i, c)| {
+                c.is_whitespace()
+                    && text[i + c.len_utf8()..].starts_with(|d: char| !d.is_whitespace())
+            })
+            .nth(pieces)
+            .map_or(0, |(i, _)| i);
+        let words = word_spans(&text[cut..]);
+        if words.len() >= n || cut == 0 {
+            return words.into_iter().map(|(s, e)| (s + cut, e + cut)).collect();
+        }
+        pieces *= 2;
+    }
+}
+
+fn excerpt(text: &str, n: usize) -> String {
+    let words = word_spans(text);
+    if words.len() <= n + 2 {
+        return text.to_string();
+    }
+    if n == 0 {
+        return "…".to_string();
+    }
+    format!("{} …", &text[..words[n - 1].1])
+}
+
+#[cfg(test)]
+fn collapse_whole(text: &str, head: usize, tail: usize) -> String {
     let words = word_spans(text);
     if head == usize::MAX || words.len() <= head.saturating_add(tail) + 2 {
         return text.to_string();
@@ -345,13 +427,33 @@ fn collapse(text: &str, head: usize, tail: usize) -> String {
     s
 }
 
-fn excerpt(text: &str, n: usize) -> String {
-    let words = word_spans(text);
-    if words.len() <= n + 2 {
-        return text.to_string();
+#[cfg(test)]
+mod collapse_tests {
+    use super::{collapse, collapse_whole};
+
+    #[test]
+    fn reading_the_ends_is_reading_the_whole() {
+        let pieces = [
+            "bản", " ", "  ", ",", " , ", "2.200", "94,5", ".", "\n", "Điều", "\u{a0}", "(a)", "–",
+        ];
+        let mut texts = vec![String::new()];
+        for _ in 0..4 {
+            let mut next = Vec::new();
+            for t in &texts {
+                for p in pieces {
+                    next.push(format!("{t}{p}"));
+                }
+            }
+            texts = next;
+        }
+        for t in &texts {
+            for (head, tail) in [(0, 0), (0, 2), (2, 0), (1, 1), (2, 2), (usize::MAX, 0)] {
+                assert_eq!(
+                    collapse(t, head, tail),
+                    collapse_whole(t, head, tail),
+                    "{t:?}"
+                );
+            }
+        }
     }
-    if n == 0 {
-        return "…".to_string();
-    }
-    format!("{} …", &text[..words[n - 1].1])
 }
