@@ -67,7 +67,7 @@ const LOOKAHEAD: usize = 8;
 /// their rarer features rather than all against all.
 const BRUTE_FORCE_PAIRS: usize = 4_000;
 /// Unpaired blocks of the same stretch weighed on each side of the diagonal.
-const SLOT_CANDIDATES: usize = 8;
+const SLOT_CANDIDATES: usize = 4;
 /// Word-by-word confirmations a leftover block may fail before it is left
 /// unpaired (its candidates are tried most similar first).
 const TRIES: u8 = 2;
@@ -75,7 +75,7 @@ const TRIES: u8 = 2;
 const SKETCH_MIN: usize = 24;
 /// How far below [`SIM_IN_PLACE`] a sketch's similarity must fall for the
 /// pair to be turned down without comparing the whole bags.
-const SKETCH_MARGIN: f32 = 0.1;
+const SKETCH_MARGIN: f32 = 0.05;
 /// A feature shared by more leftover blocks than this says nothing.
 const MAX_POSTINGS: usize = 64;
 
