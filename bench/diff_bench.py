@@ -196,7 +196,7 @@ def main():
     duthao = sys.argv[1]
     quick = "--quick" in sys.argv
     runs_for = lambda size: int(os.environ.get("RUNS", 0)) or (  # noqa: E731
-        11 if size < 1_000_000 else 7 if size < 8_000_000 else 3)
+        21 if size < 1_000_000 else 11 if size < 8_000_000 else 5)
     with tempfile.TemporaryDirectory() as work:
         import json
 

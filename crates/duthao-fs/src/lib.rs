@@ -551,6 +551,7 @@ fn write_file(
     }
     #[cfg(not(unix))]
     let _ = new_mode;
+    watch_signals();
     // Made and recorded under the lock the signal handler takes, so that a
     // signal between the two cannot leave the file unrecorded.
     let tmp = {
@@ -581,23 +582,40 @@ fn write_file(
 
 /// Removes the temporary files of unfinished writes when SIGINT, SIGTERM or
 /// SIGHUP ends the process, then exits as the signal would (128 + its
-/// number). Installed once, by the command-line program.
+/// number). Asked for once, by the command-line program; the thread that
+/// waits for the signals starts with the first write that makes a temporary
+/// file, so a command that writes none (most redlines) starts no thread.
 pub fn clean_up_on_signals() {
-    #[cfg(unix)]
-    {
-        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
-            return;
-        };
-        std::thread::spawn(move || {
-            if let Some(sig) = signals.forever().next() {
-                for p in in_flight().drain(..) {
-                    let _ = fs::remove_file(p);
-                }
-                std::process::exit(128 + sig);
-            }
-        });
+    CLEAN_UP.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+static CLEAN_UP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Starts the signal watcher if it was asked for and is not running yet:
+/// before a temporary file exists, so none is left unwatched.
+fn watch_signals() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    if !CLEAN_UP.load(std::sync::atomic::Ordering::Relaxed) {
+        return;
     }
+    STARTED.call_once(|| {
+        #[cfg(unix)]
+        {
+            use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+            let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])
+            else {
+                return;
+            };
+            std::thread::spawn(move || {
+                if let Some(sig) = signals.forever().next() {
+                    for p in in_flight().drain(..) {
+                        let _ = fs::remove_file(p);
+                    }
+                    std::process::exit(128 + sig);
+                }
+            });
+        }
+    });
 }
 
 /// An exclusive lock on a file, held until dropped (or until the process
