@@ -204,18 +204,27 @@ pub(crate) fn within<T: Eq>(a: &[T], b: &[T], max: usize) -> bool {
         .take_while(|(x, y)| x == y)
         .count();
     let (a, b) = (&a[..a.len() - tail], &b[..b.len() - tail]);
-    let (n, m) = (a.len() as isize, b.len() as isize);
     if a.len() + b.len() <= max {
         return true;
     }
     if a.len().abs_diff(b.len()) > max {
         return false;
     }
+    forward(a, b, max, |_| {}).is_some()
+}
+
+/// Myers' forward search over at most `max` rounds (edits): after each
+/// round `d`, `round` gets its furthest reaches on the diagonals `-d..=d`.
+/// Returns the round that reached the end of both sequences, if any.
+fn forward<T: Eq>(a: &[T], b: &[T], max: usize, mut round: impl FnMut(&[isize])) -> Option<isize> {
+    let (n, m) = (a.len() as isize, b.len() as isize);
     let max = max as isize;
+    // v[k + off]: the furthest x reached on diagonal k = x - y.
     let off = max + 1;
     let mut v = vec![0isize; 2 * off as usize + 1];
     for d in 0..=max {
         let mut k = -d;
+        let mut reached = false;
         while k <= d {
             let down = k == -d || (k != d && v[(k - 1 + off) as usize] < v[(k + 1 + off) as usize]);
             let mut x = if down {
@@ -230,51 +239,31 @@ pub(crate) fn within<T: Eq>(a: &[T], b: &[T], max: usize) -> bool {
             }
             v[(k + off) as usize] = x;
             if x >= n && y >= m {
-                return true;
+                reached = true;
+                break;
             }
             k += 2;
         }
+        round(&v[(off - d) as usize..=(off + d) as usize]);
+        if reached {
+            return Some(d);
+        }
     }
-    false
+    None
 }
 
 /// Myers' greedy search, or `None` when it would take more than
 /// [`GREEDY_ROUNDS`] rounds.
 fn greedy<T: Eq>(a: &[T], b: &[T]) -> Option<Vec<Run>> {
-    let (n, m) = (a.len() as isize, b.len() as isize);
-    if n == 0 || m == 0 {
+    if a.is_empty() || b.is_empty() {
         return Some(Vec::new());
     }
-    let max = (a.len() + b.len()).min(GREEDY_ROUNDS) as isize;
-    // v[k + off]: the furthest x reached on diagonal k = x - y.
-    let off = max + 1;
-    let mut v = vec![0isize; 2 * off as usize + 1];
-    // Round d's reaches on diagonals -d..=d, one round after another.
+    // Round d's reaches, one round after another, for the walk back.
     let mut trace: Vec<isize> = Vec::new();
-    for d in 0..=max {
-        let mut k = -d;
-        while k <= d {
-            let down = k == -d || (k != d && v[(k - 1 + off) as usize] < v[(k + 1 + off) as usize]);
-            let mut x = if down {
-                v[(k + 1 + off) as usize]
-            } else {
-                v[(k - 1 + off) as usize] + 1
-            };
-            let mut y = x - k;
-            while x < n && y < m && a[x as usize] == b[y as usize] {
-                x += 1;
-                y += 1;
-            }
-            v[(k + off) as usize] = x;
-            if x >= n && y >= m {
-                trace.extend_from_slice(&v[(off - d) as usize..=(off + d) as usize]);
-                return Some(backtrack(a, b, &trace, d));
-            }
-            k += 2;
-        }
-        trace.extend_from_slice(&v[(off - d) as usize..=(off + d) as usize]);
-    }
-    None
+    let rounds = forward(a, b, (a.len() + b.len()).min(GREEDY_ROUNDS), |reach| {
+        trace.extend_from_slice(reach)
+    })?;
+    Some(backtrack(a, b, &trace, rounds))
 }
 
 /// Walks the rounds back from the end, collecting the diagonal stretches.
@@ -322,18 +311,25 @@ mod tests {
     use super::*;
     use proptest::prelude::Strategy;
 
-    /// Checks that the runs are a common subsequence, in order, of the
-    /// length a reference LCS finds.
-    fn check(a: &[u64], b: &[u64]) {
-        let runs = common_runs(a, b, None);
+    /// Checks that `runs` are equal stretches of `a` and `b`, in order, and
+    /// returns how many items they keep.
+    fn kept<T: PartialEq + std::fmt::Debug>(a: &[T], b: &[T], runs: &[Run]) -> usize {
         let (mut po, mut pn) = (0, 0);
         let mut total = 0;
-        for r in &runs {
+        for r in runs {
             assert!(r.len > 0 && r.old >= po && r.new >= pn, "{runs:?}");
             assert_eq!(a[r.old..r.old + r.len], b[r.new..r.new + r.len]);
             (po, pn) = (r.old + r.len, r.new + r.len);
             total += r.len;
         }
+        total
+    }
+
+    /// Checks that the runs are a common subsequence, in order, of the
+    /// length a reference LCS finds.
+    fn check(a: &[u64], b: &[u64]) {
+        let runs = common_runs(a, b, None);
+        let total = kept(a, b, &runs);
         // Dynamic-programming LCS length.
         let mut dp = vec![vec![0usize; b.len() + 1]; a.len() + 1];
         for i in (0..a.len()).rev() {
@@ -369,14 +365,7 @@ mod tests {
             .max()
             .unwrap_or(0);
         let runs = anchored_runs(a, b, ids, None);
-        let (mut po, mut pn) = (0, 0);
-        let mut total = 0;
-        for r in &runs {
-            assert!(r.len > 0 && r.old >= po && r.new >= pn, "{runs:?}");
-            assert_eq!(a[r.old..r.old + r.len], b[r.new..r.new + r.len]);
-            (po, pn) = (r.old + r.len, r.new + r.len);
-            total += r.len;
-        }
+        let total = kept(a, b, &runs);
         if minimal {
             let best: usize = common_runs(a, b, None).iter().map(|r| r.len).sum();
             assert_eq!(total, best, "{a:?} {b:?} {runs:?}");

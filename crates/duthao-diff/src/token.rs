@@ -105,37 +105,76 @@ fn class_of(c: char) -> TokenClass {
     }
 }
 
+/// The class of each ASCII byte, as [`class_of`] gives it.
+const ASCII_CLASS: [TokenClass; 128] = {
+    let mut t = [TokenClass::Punct; 128];
+    let mut i = 0;
+    while i < 128 {
+        let c = i as u8;
+        if c.is_ascii_alphanumeric() {
+            t[i] = TokenClass::Word;
+        } else if c.is_ascii_whitespace() {
+            t[i] = TokenClass::Space;
+        }
+        i += 1;
+    }
+    t
+};
+
+/// The class and UTF-8 length of the character at byte `i` of `text` (a
+/// character boundary): [`class_of`], with ASCII and the Vietnamese letters
+/// (Latin-1 and Latin Extended-A/B, two bytes; Latin Extended Additional,
+/// three bytes from E1 B8–BB) read from their first bytes, without decoding.
+#[inline(always)]
+fn class_at(text: &str, i: usize) -> (TokenClass, usize) {
+    let b = text.as_bytes();
+    let c = b[i];
+    if c < 0x80 {
+        return (ASCII_CLASS[c as usize], 1);
+    }
+    match c {
+        // U+00C0–U+00FF: letters but × (C3 97) and ÷ (C3 B7).
+        0xC3 if !matches!(b.get(i + 1), Some(0x97 | 0xB7)) => (TokenClass::Word, 2),
+        // U+0100–U+027F: Latin Extended-A/B and IPA letters.
+        0xC4..=0xC9 => (TokenClass::Word, 2),
+        0xE1 if matches!(b.get(i + 1), Some(0xB8..=0xBB)) => (TokenClass::Word, 3),
+        _ => {
+            let ch = text[i..].chars().next().unwrap_or('\u{fffd}');
+            (class_of(ch), ch.len_utf8())
+        }
+    }
+}
+
 /// Splits `text` into tokens, calling `f(start, end, class)` for each, with
 /// byte offsets. Words are maximal runs of letters, digits and combining
 /// marks; whitespace runs are one token; every other character is its own.
 pub fn tokenize(text: &str, mut f: impl FnMut(usize, usize, TokenClass)) {
-    let mut iter = text.char_indices().peekable();
-    while let Some((start, c)) = iter.next() {
-        let class = class_of(c);
-        let mut end = start + c.len_utf8();
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let start = i;
+        let (class, len) = class_at(text, i);
+        i += len;
         if class != TokenClass::Punct {
-            while let Some(&(i, d)) = iter.peek() {
-                if class_of(d) != class {
+            while i < b.len() {
+                let (next, next_len) = class_at(text, i);
+                if next != class {
                     // A figure keeps its separators: "2.200", "94,5" are one
                     // token, so a changed figure shows whole.
                     let figure_sep = class == TokenClass::Word
-                        && (d == '.' || d == ',')
-                        && text[start..end]
-                            .bytes()
-                            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
-                        && text[i + 1..]
-                            .chars()
-                            .next()
-                            .is_some_and(|n| n.is_ascii_digit());
+                        && matches!(b[i], b'.' | b',')
+                        && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+                        && b[start..i]
+                            .iter()
+                            .all(|&x| x.is_ascii_digit() || x == b'.' || x == b',');
                     if !figure_sep {
                         break;
                     }
                 }
-                end = i + d.len_utf8();
-                iter.next();
+                i += next_len;
             }
         }
-        f(start, end, class);
+        f(start, i, class);
     }
 }
 
@@ -217,49 +256,17 @@ pub struct Tokens {
 }
 
 impl Tokens {
-    /// The tokens [`tokenize`] finds, without the whitespace, read byte by
-    /// byte: ASCII needs no decoding, and this runs over every changed
-    /// paragraph twice.
+    /// The tokens [`tokenize`] finds, without the whitespace: this runs
+    /// over every changed paragraph twice.
     pub fn of(text: &str) -> Tokens {
-        let b = text.as_bytes();
         let mut ids = Vec::with_capacity(text.len() / 5);
         let mut spans = Vec::with_capacity(text.len() / 5);
-        let char_at = |i: usize| -> (char, usize) {
-            match b[i] {
-                c if c < 0x80 => (c as char, 1),
-                _ => text[i..]
-                    .chars()
-                    .next()
-                    .map_or(('\u{fffd}', 1), |c| (c, c.len_utf8())),
-            }
-        };
-        let mut i = 0;
-        while i < b.len() {
-            let start = i;
-            let (c, len) = char_at(i);
-            let class = class_of(c);
-            i += len;
-            if class != TokenClass::Punct {
-                while i < b.len() {
-                    let (d, dl) = char_at(i);
-                    if class_of(d) != class
-                        && !(class == TokenClass::Word
-                            && (d == '.' || d == ',')
-                            && b.get(i + 1).is_some_and(u8::is_ascii_digit)
-                            && b[start..i]
-                                .iter()
-                                .all(|&x| x.is_ascii_digit() || x == b'.' || x == b','))
-                    {
-                        break;
-                    }
-                    i += dl;
-                }
-            }
+        tokenize(text, |start, end, class| {
             if class != TokenClass::Space {
-                ids.push(token_hash(&text[start..i]));
-                spans.push((start as u32, i as u32));
+                ids.push(token_hash(&text[start..end]));
+                spans.push((start as u32, end as u32));
             }
-        }
+        });
         Tokens { ids, spans }
     }
     pub fn len(&self) -> usize {
@@ -301,6 +308,51 @@ pub fn common(a: &[u32], b: &[u32]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The tokenizer as first written, a character at a time: the
+    /// byte-reading one must agree with it.
+    /// Splits `text` into tokens, calling `f(start, end, class)` for each, with
+    /// byte offsets. Words are maximal runs of letters, digits and combining
+    /// marks; whitespace runs are one token; every other character is its own.
+    fn reference_tokenize(text: &str, mut f: impl FnMut(usize, usize, TokenClass)) {
+        let mut iter = text.char_indices().peekable();
+        while let Some((start, c)) = iter.next() {
+            let class = class_of(c);
+            let mut end = start + c.len_utf8();
+            if class != TokenClass::Punct {
+                while let Some(&(i, d)) = iter.peek() {
+                    if class_of(d) != class {
+                        // A figure keeps its separators: "2.200", "94,5" are one
+                        // token, so a changed figure shows whole.
+                        let figure_sep = class == TokenClass::Word
+                            && (d == '.' || d == ',')
+                            && text[start..end]
+                                .bytes()
+                                .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+                            && text[i + 1..]
+                                .chars()
+                                .next()
+                                .is_some_and(|n| n.is_ascii_digit());
+                        if !figure_sep {
+                            break;
+                        }
+                    }
+                    end = i + d.len_utf8();
+                    iter.next();
+                }
+            }
+            f(start, end, class);
+        }
+    }
+
+    #[test]
+    fn classes_read_from_bytes_are_the_classes_of_characters() {
+        let mut buf = [0u8; 4];
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let s = c.encode_utf8(&mut buf);
+            assert_eq!(class_at(s, 0), (class_of(c), c.len_utf8()), "{c:?}");
+        }
+    }
 
     fn toks(s: &str) -> Vec<&str> {
         let mut v = Vec::new();
@@ -363,6 +415,7 @@ mod tests {
             parts in proptest::collection::vec(proptest::sample::select(vec![
                 " ", "\n", "\u{a0}", "\u{2003}", "Đảng", "bộ", "2", "200", ".", ",", "%", "“", "—",
                 "e\u{302}", "\u{300}", "x", "Ω", "中", "😀", "(", "\u{b}", "\t", "1.5", "a)",
+                "×", "÷", "Ê", "ɐ", "ǅ", "ỡ", "Ặ", "\u{1e9e}", "9,", "7.", ",5",
             ]), 0..40)
         ) {
             let t = parts.concat();
@@ -372,6 +425,11 @@ mod tests {
                     want.push((s as u32, e as u32));
                 }
             });
+            let mut reference = Vec::new();
+            reference_tokenize(&t, |s, e, class| reference.push((s, e, class)));
+            let mut all = Vec::new();
+            tokenize(&t, |s, e, class| all.push((s, e, class)));
+            proptest::prop_assert_eq!(&all, &reference, "{:?}", t);
             let got = Tokens::of(&t);
             proptest::prop_assert_eq!(&got.spans, &want, "{:?}", t);
             let ids: Vec<u64> = want.iter().map(|&(s, e)| token_hash(&t[s as usize..e as usize])).collect();
