@@ -354,45 +354,42 @@ fn collapse(text: &str, head: usize, tail: usize) -> String {
 
 /// The spans of the first `n` words of `text` (all of them when it has
 /// fewer), tokenising no further than it must. A cut at whitespace splits no
-/// token, so a prefix ending there has the text's own first words.
+/// word, so a prefix ending there has the text's own first words.
 fn words_from_start(text: &str, n: usize) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
     let mut pieces = n.max(1);
     loop {
-        let cut = text
-            .char_indices()
-            .filter(|&(i, c)| {
-                c.is_whitespace() && i > 0 && !text[..i].ends_with(char::is_whitespace)
-            })
+        // The start of the `pieces`-th run of ASCII whitespace after a word.
+        let cut = (1..b.len())
+            .filter(|&i| b[i].is_ascii_whitespace() && !b[i - 1].is_ascii_whitespace())
             .nth(pieces)
-            .map_or(text.len(), |(i, _)| i);
+            .unwrap_or(b.len());
         let mut words = word_spans(&text[..cut]);
-        if words.len() >= n || cut == text.len() {
+        if words.len() >= n || cut == b.len() {
             words.truncate(n);
             return words;
         }
-        pieces *= 2;
+        pieces = pieces.saturating_mul(2);
     }
 }
 
 /// The spans of at least the last `n` words of `text` (all of them when it
 /// has fewer), read from the end.
 fn words_from_end(text: &str, n: usize) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
     let mut pieces = n.max(1);
     loop {
-        let cut = text
-            .char_indices()
+        // The last byte of the `pieces`-th run of ASCII whitespace from the end.
+        let cut = (0..b.len().saturating_sub(1))
             .rev()
-            .filter(|&(i, c)| {
-                c.is_whitespace()
-                    && text[i + c.len_utf8()..].starts_with(|d: char| !d.is_whitespace())
-            })
+            .filter(|&i| b[i].is_ascii_whitespace() && !b[i + 1].is_ascii_whitespace())
             .nth(pieces)
-            .map_or(0, |(i, _)| i);
+            .unwrap_or(0);
         let words = word_spans(&text[cut..]);
         if words.len() >= n || cut == 0 {
             return words.into_iter().map(|(s, e)| (s + cut, e + cut)).collect();
         }
-        pieces *= 2;
+        pieces = pieces.saturating_mul(2);
     }
 }
 
@@ -435,6 +432,7 @@ mod collapse_tests {
     fn reading_the_ends_is_reading_the_whole() {
         let pieces = [
             "bản", " ", "  ", ",", " , ", "2.200", "94,5", ".", "\n", "Điều", "\u{a0}", "(a)", "–",
+            "\u{a0} ",
         ];
         let mut texts = vec![String::new()];
         for _ in 0..4 {
