@@ -68,6 +68,9 @@ const LOOKAHEAD: usize = 8;
 const BRUTE_FORCE_PAIRS: usize = 4_000;
 /// Unpaired blocks of the same stretch weighed on each side of the diagonal.
 const SLOT_CANDIDATES: usize = 4;
+/// Tokens (both blocks) up to which a pair's edit distance is bounded before
+/// its word diff: the bounded search takes up to their square in steps.
+const WITHIN_TOKENS: usize = 4_000;
 /// Word-by-word confirmations a leftover block may fail before it is left
 /// unpaired (its candidates are tried most similar first).
 const TRIES: u8 = 2;
@@ -340,13 +343,17 @@ impl Aligner<'_> {
             // the agreement allows, the pair fails, found by a search
             // that stops at the limit (unrelated paragraphs on one
             // subject share most of their words, not their order).
+            // (Paragraph-sized pairs only: the search does not watch the
+            // clock, so a long pair goes to the word diff, which does.)
             let (ta, tb) = (Tokens::of(&self.ftext[f]), Tokens::of(&self.ttext[t]));
-            let keep = (agree * (wa + wb) as f32).floor() as usize;
-            let Some(max) = (ta.len() + tb.len() + 2).checked_sub(keep) else {
-                return false;
-            };
-            if !within(&ta.ids, &tb.ids, max) {
-                return false;
+            if ta.len() + tb.len() <= WITHIN_TOKENS {
+                let keep = (agree * (wa + wb) as f32).floor() as usize;
+                let Some(max) = (ta.len() + tb.len() + 2).checked_sub(keep) else {
+                    return false;
+                };
+                if !within(&ta.ids, &tb.ids, max) {
+                    return false;
+                }
             }
         }
         let ops = diff_words(&self.ftext[f], &self.ttext[t], self.deadline);
