@@ -191,20 +191,17 @@ impl Store {
                 }
                 update.create_updated(&self.repo, &tip.tree()?)?
             } else {
-                let mut index = self.repo.merge_trees(
-                    &parent_tree,
-                    &tip.tree()?,
-                    &commit.tree()?,
-                    Some(&merge_options()),
-                )?;
-                if index.has_conflicts() {
-                    let files = conflict_paths(&index)?;
-                    return Err(IntegrateError::Conflict(DraftConflict {
-                        there: self.last_touching(r, base, &files)?,
-                        here: c,
-                        files,
-                    }));
-                }
+                let mut index =
+                    match self.merge_three(&parent_tree, &tip.tree()?, &commit.tree()?)? {
+                        Ok(index) => index,
+                        Err(files) => {
+                            return Err(IntegrateError::Conflict(DraftConflict {
+                                there: self.last_touching(r, base, &files)?,
+                                here: c,
+                                files,
+                            }));
+                        }
+                    };
                 merged_files.extend(self.both_changed(&parent_tree, &tip, &commit)?);
                 index.write_tree_to(&self.repo)?
             };
@@ -249,20 +246,16 @@ impl Store {
                 self.repo.find_tree(empty)?
             }
         };
-        let mut index = self.repo.merge_trees(
-            &base_tree,
-            &ours.tree()?,
-            &theirs.tree()?,
-            Some(&merge_options()),
-        )?;
-        if index.has_conflicts() {
-            let files = conflict_paths(&index)?;
-            return Err(IntegrateError::Conflict(DraftConflict {
-                here: self.last_touching(l, base, &files)?,
-                there: self.last_touching(r, base, &files)?,
-                files,
-            }));
-        }
+        let mut index = match self.merge_three(&base_tree, &ours.tree()?, &theirs.tree()?)? {
+            Ok(index) => index,
+            Err(files) => {
+                return Err(IntegrateError::Conflict(DraftConflict {
+                    here: self.last_touching(l, base, &files)?,
+                    there: self.last_touching(r, base, &files)?,
+                    files,
+                }));
+            }
+        };
         let merged_files = self.both_changed(&base_tree, &theirs, &ours)?;
         let tree = self.repo.find_tree(index.write_tree_to(&self.repo)?)?;
         who.validate()?;
@@ -281,6 +274,23 @@ impl Store {
             skipped: 0,
             merged_files,
         })
+    }
+
+    /// The line-by-line merge of two trees against their base, or the files
+    /// both changed in the same place.
+    fn merge_three(
+        &self,
+        base: &git2::Tree<'_>,
+        ours: &git2::Tree<'_>,
+        theirs: &git2::Tree<'_>,
+    ) -> Result<Result<git2::Index, Vec<String>>, IntegrateError> {
+        let index = self
+            .repo
+            .merge_trees(base, ours, theirs, Some(&merge_options()))?;
+        if index.has_conflicts() {
+            return Ok(Err(conflict_paths(&index)?));
+        }
+        Ok(Ok(index))
     }
 
     /// Files `mine` changed against `base` that `up`'s tree also changed:
