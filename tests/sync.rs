@@ -97,6 +97,11 @@ impl Net {
         self.sandbox.git(dir, args)
     }
 
+    /// An annotated tag made by hand with git, as a user could.
+    fn annotated_tag(&self, dir: &Path, name: &str, message: &str) {
+        self.git(dir, &["tag", "-a", name, "-m", message]);
+    }
+
     /// A clone of the remote, named as the site `name`.
     fn site(&self, name: &str) -> PathBuf {
         let dir = self.sandbox.path().join(name);
@@ -445,16 +450,7 @@ fn only_the_drafting_site_submits() {
     )
     .unwrap();
     net.ok(&site, &["commit", SLUG, "-m", "Sửa ở xã"]);
-    net.git(
-        &site,
-        &[
-            "tag",
-            "-a",
-            &format!("duthao/{SLUG}/v2"),
-            "-m",
-            "Dự thảo lần 2",
-        ],
-    );
+    net.annotated_tag(&site, &format!("duthao/{SLUG}/v2"), "Dự thảo lần 2");
     let out = net.run(&site, &["sync"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("not sent"), "{}", text(&out));
@@ -986,18 +982,13 @@ fn hostile_remotes_and_sites() {
     // A v2 recording a roster without [sync], and a lightweight issue, both
     // made at the commenting site: neither is sent.
     let old_roster = net.git(&site, &["rev-parse", "HEAD~2:duthao.toml"]);
-    net.git(
+    net.annotated_tag(
         &site,
-        &[
-            "tag",
-            "-a",
-            &format!("duthao/{SLUG}/v2"),
-            "-m",
-            &format!(
-                "Dự thảo lần 2\n\nDuthao-Config-Blob: {}\nDuthao-Site: xa-a",
-                old_roster.trim()
-            ),
-        ],
+        &format!("duthao/{SLUG}/v2"),
+        &format!(
+            "Dự thảo lần 2\n\nDuthao-Config-Blob: {}\nDuthao-Site: xa-a",
+            old_roster.trim()
+        ),
     );
     net.git(&site, &["tag", &format!("duthao/{SLUG}/issued")]);
     let out = net.run(&site, &["sync", "--json"]);
