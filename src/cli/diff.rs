@@ -143,7 +143,8 @@ fn compare(args: Args, ctx: &Context) -> anyhow::Result<()> {
             .map(|p| std::fs::metadata(p).map_or(u64::MAX / 2, |m| m.len()))
             .sum::<u64>(),
         // The text on disk stands for both sides: versions are near its size.
-        Sources::Revisions { ws, slug, .. } => std::fs::metadata(ws.draft_path(slug))
+        // (Not followed through a link: only the workspace's own file counts.)
+        Sources::Revisions { ws, slug, .. } => std::fs::symlink_metadata(ws.draft_path(slug))
             .map_or(u64::MAX / 2, |m| m.len().saturating_mul(2)),
     };
     if size < ONE_THREAD_BELOW {
