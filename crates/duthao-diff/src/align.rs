@@ -569,34 +569,27 @@ impl Aligner<'_> {
         // A block whose most similar candidates all failed word by word has
         // no partner further down: each is given a few tries, so unrelated
         // documents do not cost a word diff per candidate pair.
-        let mut failed_from: FxHashMap<usize, u8> = FxHashMap::default();
-        let mut failed_to: FxHashMap<usize, u8> = FxHashMap::default();
+        let mut failed_from = vec![0u8; self.from.len()];
+        let mut failed_to = vec![0u8; self.to.len()];
         for (s, f, t) in pairs {
             if self.from_m[f].is_some() || self.to_m[t].is_some() {
                 continue;
             }
-            let tries = |m: &FxHashMap<usize, u8>, i: usize| m.get(&i).copied().unwrap_or(0);
-            if tries(&failed_from, f) >= TRIES || tries(&failed_to, t) >= TRIES {
+            if failed_from[f] >= TRIES || failed_to[t] >= TRIES {
                 continue;
             }
-            let paired = if self.fits(f, t) {
-                let ok = self.confirm(f, t, AGREE_IN_PLACE, false);
-                if ok {
-                    self.set(f, t, How::InPlace { exact: false });
-                }
-                ok
+            let (agree, how) = if self.fits(f, t) {
+                (AGREE_IN_PLACE, How::InPlace { exact: false })
             } else if s >= SIM_MOVE {
-                let ok = self.confirm(f, t, AGREE_MOVE, true);
-                if ok {
-                    self.set(f, t, How::Moved);
-                }
-                ok
+                (AGREE_MOVE, How::Moved)
             } else {
                 continue;
             };
-            if !paired {
-                *failed_from.entry(f).or_default() += 1;
-                *failed_to.entry(t).or_default() += 1;
+            if self.confirm(f, t, agree, how == How::Moved) {
+                self.set(f, t, how);
+            } else {
+                failed_from[f] += 1;
+                failed_to[t] += 1;
             }
         }
     }
