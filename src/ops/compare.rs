@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::snapshot::{Fetched, Purpose, Snapshot};
+use super::snapshot::{Fetched, Parsed, Purpose, Snapshot};
 use crate::diff::{DiffOptions, DraftDiff, diff_drafts};
 use crate::render::Labels;
 use crate::workspace::{Result, Workspace, WorkspaceError};
@@ -95,15 +95,24 @@ pub fn compare(sources: Sources<'_>, opts: &CompareOptions) -> Result<Comparison
             )
         }
         Sources::Files { a, b } => {
-            // Two files: read at the same time too.
-            let (fa, fb) = rayon::join(
-                || Fetched::file(&a.0, &a.1, opts.purpose),
-                || Fetched::file(&b.0, &b.1, opts.purpose),
+            // Two files: each read and parsed on a core of its own.
+            let (pa, pb) = rayon::join(
+                || Fetched::file(&a.0, &a.1, opts.purpose)?.parse(),
+                || Fetched::file(&b.0, &b.1, opts.purpose)?.parse(),
             );
-            (fa?, fb?, None)
+            return finish(pa, pb, None, opts);
         }
     };
     let (pa, pb) = rayon::join(|| a.parse(), || b.parse());
+    finish(pa, pb, ws, opts)
+}
+
+fn finish(
+    pa: Result<Parsed>,
+    pb: Result<Parsed>,
+    ws: Option<&Workspace>,
+    opts: &CompareOptions,
+) -> Result<Comparison> {
     let from = pa?.checked(ws)?;
     let to = pb?.checked(ws)?;
     let diff = diff_drafts(&from.draft, &to.draft, &opts.diff);

@@ -3,6 +3,7 @@ use std::fmt;
 use serde::Serialize;
 use xxhash_rust::xxh3::{Xxh3, xxh3_64, xxh3_128_with_seed};
 
+use super::lanes::Lanes;
 use super::path::{Label, StructuralPath};
 
 /// Inline emphasis as the drafter wrote it.
@@ -301,29 +302,23 @@ pub fn is_normal_text(text: &str) -> bool {
     if matches!(b.first(), Some(b' ' | b'\n')) || matches!(b.last(), Some(b' ' | b'\n')) {
         return false;
     }
-    // Eight bytes at a time: a chunk with no control character, no lead byte
-    // of a non-ASCII space and no two separators in a row is normal as it
-    // stands; only the rare chunk that has one is looked at byte by byte.
-    let mut chunks = b.chunks_exact(8);
+    // Sixteen bytes at a time: a chunk with no control character, no lead
+    // byte of a non-ASCII space and no two separators in a row is normal as
+    // it stands; only the rare chunk that has one is looked at byte by byte.
     let mut at = 0usize;
-    let mut prev_separator = false;
-    for chunk in &mut chunks {
-        let v = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-        let separators = swar::eq(v, b' ') | swar::eq(v, b'\n');
-        let suspect = swar::lt(v, 0x0e)
-            | swar::eq(v, 0xC2)
-            | swar::eq(v, 0xE2)
-            | swar::eq(v, 0xE3)
-            | swar::eq(v, 0x9A);
-        let doubled =
-            (separators & (separators << 8)) != 0 || (prev_separator && separators & 0x80 != 0);
+    let mut prev_separator = 0u32;
+    while at + 16 <= b.len() {
+        let v = Lanes::load(b, at);
+        let separators = v.eq(b' ') | v.eq(b'\n');
+        let suspect = v.le(0x0d) | v.eq(0xC2) | v.eq(0xE2) | v.eq(0xE3) | v.eq(0x9A);
+        let doubled = separators & ((separators << 1) | prev_separator);
         // Byte by byte from two bytes back: the Ogham space is flagged by
         // its second byte, and its lead may close the chunk before.
-        if (doubled || suspect != 0) && (at.saturating_sub(2)..at + 8).any(|i| abnormal_at(b, i)) {
+        if (doubled | suspect) != 0 && (at.saturating_sub(2)..at + 16).any(|i| abnormal_at(b, i)) {
             return false;
         }
-        prev_separator = separators >> 63 != 0;
-        at += 8;
+        prev_separator = separators >> 15;
+        at += 16;
     }
     !(at.saturating_sub(2)..b.len()).any(|i| abnormal_at(b, i))
 }

@@ -5,6 +5,7 @@
 mod block;
 mod front;
 pub mod issue_fields;
+pub mod lanes;
 mod path;
 pub mod reader;
 

@@ -20,16 +20,24 @@ fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
 }
 
-/// An inline piece while its run may still grow.
+/// An inline piece while its run may still grow: a text run is a range of
+/// the sink's buffer.
 enum Growing {
-    Text(String, Style, Option<Box<str>>),
+    Text(Range<usize>, Style, Option<Box<str>>),
     Other(Inline),
 }
 
 /// Collects inline events into runs, merging neighbours of equal style.
+///
+/// The runs' text grows in one buffer kept from block to block, and each
+/// finished run is copied out once at its length: a run built in a `String`
+/// of its own was reallocated as it grew and again when boxed, and those
+/// reallocations were a twentieth of reading a long draft.
 #[derive(Default)]
 struct InlineSink {
     out: Vec<Growing>,
+    /// The text of the runs in `out`; the last text run always ends at its end.
+    buf: String,
     bold: u32,
     italic: u32,
     strike: u32,
@@ -64,15 +72,18 @@ impl InlineSink {
             ..self.style()
         };
         let link = self.links.last();
-        if let Some(Growing::Text(text, s, l)) = self.out.last_mut()
+        let start = self.buf.len();
+        self.buf.push_str(t);
+        if let Some(Growing::Text(range, s, l)) = self.out.last_mut()
             && *s == style
             && l.as_ref() == link
         {
-            text.push_str(t);
+            range.end = self.buf.len();
             return;
         }
         let link = link.cloned();
-        self.out.push(Growing::Text(t.to_string(), style, link));
+        self.out
+            .push(Growing::Text(start..self.buf.len(), style, link));
     }
 
     /// Handles an inline event; returns false if the event is not inline.
@@ -112,9 +123,10 @@ impl InlineSink {
     /// A line break, unless nothing or a line break comes before it; the
     /// line it ends loses its trailing spaces.
     fn new_line(&mut self) {
-        if let Some(Growing::Text(t, ..)) = self.out.last_mut() {
-            t.truncate(t.trim_end_matches(' ').len());
-            if t.is_empty() {
+        if let Some(Growing::Text(range, ..)) = self.out.last_mut() {
+            range.end = range.start + self.buf[range.clone()].trim_end_matches(' ').len();
+            self.buf.truncate(range.end);
+            if range.start == range.end {
                 self.out.pop();
             }
         }
@@ -130,35 +142,34 @@ impl InlineSink {
         )
     }
 
+    /// The finished inlines, the sink emptied for the next block. Leading
+    /// and trailing spaces carry no meaning in a block, and the model of a
+    /// long draft lives until the process ends, so every text and the list
+    /// are allocated at their length.
     fn take(&mut self) -> (Inlines, Option<Range<usize>>) {
-        let out = std::mem::take(&mut self.out);
-        (trim_inlines(out), self.span.take())
+        let buf = &self.buf;
+        if let Some(Growing::Text(range, ..)) = self.out.first_mut() {
+            range.start = range.end - buf[range.clone()].trim_start().len();
+        }
+        if let Some(Growing::Text(range, ..)) = self.out.last_mut() {
+            range.end = range.start + buf[range.clone()].trim_end().len();
+        }
+        let kept = |g: &Growing| !matches!(g, Growing::Text(range, ..) if range.is_empty());
+        let mut inlines = Vec::with_capacity(self.out.iter().filter(|g| kept(g)).count());
+        for g in self.out.drain(..) {
+            match g {
+                Growing::Text(range, _, _) if range.is_empty() => {}
+                Growing::Text(range, style, link) => inlines.push(Inline::Text(Run {
+                    text: Box::from(&buf[range]),
+                    style,
+                    link,
+                })),
+                Growing::Other(i) => inlines.push(i),
+            }
+        }
+        self.buf.clear();
+        (inlines.into_boxed_slice(), self.span.take())
     }
-}
-
-/// The finished inlines: leading and trailing spaces carry no meaning in a
-/// block, and the model of a long draft lives until the process ends, so
-/// every text is boxed to its length.
-fn trim_inlines(mut v: Vec<Growing>) -> Inlines {
-    if let Some(Growing::Text(t, ..)) = v.first_mut() {
-        let lead = t.len() - t.trim_start().len();
-        t.drain(..lead);
-    }
-    if let Some(Growing::Text(t, ..)) = v.last_mut() {
-        let keep = t.trim_end().len();
-        t.truncate(keep);
-    }
-    v.into_iter()
-        .filter_map(|p| match p {
-            Growing::Text(t, _, _) if t.is_empty() => None,
-            Growing::Text(t, style, link) => Some(Inline::Text(Run {
-                text: t.into_boxed_str(),
-                style,
-                link,
-            })),
-            Growing::Other(i) => Some(i),
-        })
-        .collect()
 }
 
 /// Parses text known to be the content of one paragraph, without letting a
@@ -192,12 +203,16 @@ fn escape_leading_marker(s: &str) -> String {
 /// under "a) …"). Returns byte ranges relative to `src`, or None if it is one block.
 fn split_items(src: &str) -> Option<Vec<Range<usize>>> {
     let mut cuts = vec![0];
-    let mut pos = 0;
-    for line in src.split_inclusive('\n') {
-        if pos > 0 && starts_item(line) {
+    // Lines found with memchr: a long draft's every paragraph passes here.
+    let b = src.as_bytes();
+    let mut ends = memchr::memchr_iter(b'\n', b).map(|i| i + 1);
+    let mut pos = ends.next().unwrap_or(b.len());
+    while pos < b.len() {
+        let end = ends.next().unwrap_or(b.len());
+        if starts_item(&src[pos..end]) {
             cuts.push(pos);
         }
-        pos += line.len();
+        pos = end;
     }
     if cuts.len() == 1 {
         return None;
@@ -258,8 +273,14 @@ pub(crate) fn parse_blocks_by(body: &str, size: usize) -> Vec<Section> {
             prints: Vec::new(),
         }
     };
-    // Sections are independent, so a long draft is read on every core.
-    let mut out: Vec<Section> = plan.pieces.par_iter().map(parse).collect();
+    // Sections are independent, so a long draft is read on every core
+    // (unless the other cores are already reading something else).
+    let parallel = super::cores_free();
+    let mut out: Vec<Section> = if parallel {
+        plan.pieces.par_iter().map(parse).collect()
+    } else {
+        plan.pieces.iter().map(parse).collect()
+    };
     if !join_tables(&plan.pieces, &mut out) {
         // A table cut where the parser saw something else: read it whole.
         let whole = Piece {
@@ -275,13 +296,18 @@ pub(crate) fn parse_blocks_by(body: &str, size: usize) -> Vec<Section> {
         }];
     }
     // Hashing reads every block's whole text: done on the core that holds it.
-    out.par_iter_mut().for_each(|s| {
+    let print = |s: &mut Section| {
         s.prints = s
             .blocks
             .iter()
             .map(|rb| Fingerprint::of_kind(&rb.kind))
             .collect()
-    });
+    };
+    if parallel {
+        out.par_iter_mut().for_each(print);
+    } else {
+        out.iter_mut().for_each(print);
+    }
     out
 }
 
@@ -361,7 +387,9 @@ impl Piece {
 fn referenced_labels(text: &str) -> Vec<&str> {
     let mut seen: HashSet<&str> = HashSet::new();
     let mut out: Vec<&str> = Vec::new();
-    for (i, _) in text.match_indices("[^") {
+    // memchr's search runs sixteen bytes at a time; `match_indices` walks
+    // the whole section a byte at a time, for the few drafts with notes.
+    for i in memchr::memmem::find_iter(text.as_bytes(), b"[^") {
         let rest = &text[i + 2..];
         let Some(end) = rest.find(']') else { continue };
         let label = &rest[..end];

@@ -271,7 +271,7 @@ fn decode_borrowed(bytes: &[u8], file: &Path) -> Result<String, ReadError> {
     check_size(bytes.len(), file)?;
     let text = utf8(bytes, file)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let text = if text.contains('\r') {
+    let text = if memchr::memchr(b'\r', text.as_bytes()).is_some() {
         text.replace("\r\n", "\n")
     } else {
         text.to_string()
@@ -289,7 +289,7 @@ fn decode_owned(bytes: Vec<u8>, file: &Path) -> Result<String, ReadError> {
     if text.starts_with('\u{feff}') {
         text.drain(..'\u{feff}'.len_utf8());
     }
-    if text.contains('\r') {
+    if memchr::memchr(b'\r', text.as_bytes()).is_some() {
         text = text.replace("\r\n", "\n");
     }
     Ok(nfc(text))
@@ -335,13 +335,22 @@ fn utf8<'a>(bytes: &'a [u8], file: &Path) -> Result<&'a str, ReadError> {
     }
 }
 
+/// Whether a long draft may be read on every core: not when the caller is
+/// already one of rayon's workers (reading one side of a comparison while
+/// the other core reads the other side). Splitting again there gains no
+/// time, and every hand-over wakes a sleeping thread: about a tenth of a
+/// redline's CPU time when the two sides were also read by sections.
+pub(crate) fn cores_free() -> bool {
+    rayon::current_thread_index().is_none()
+}
+
 /// Bytes from which a text is worth checking on two cores.
 const SPLIT_BYTES: usize = 1 << 20;
 
 /// A long text cut in two near the middle, before the first byte that does
 /// not continue a character.
 fn halves(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
-    if bytes.len() < SPLIT_BYTES {
+    if bytes.len() < SPLIT_BYTES || !cores_free() {
         return None;
     }
     let mid = (bytes.len() / 2..bytes.len()).find(|&i| (bytes[i] & 0xC0) != 0x80)?;
@@ -388,36 +397,23 @@ pub fn nfc(text: String) -> String {
 fn surely_nfc(text: &str) -> bool {
     let b = text.as_bytes();
     let mut i = 0;
-    // Eight bytes at a time, a chunk passes when its only lead bytes at or
-    // above U+0300 are E1 followed by B8–BB (U+1E00–U+1EFF, the Vietnamese
-    // letters): most chunks of Vietnamese text. Any other chunk, and one
-    // whose E1 sequence runs into the next chunk, is checked byte by byte.
-    use crate::swar;
-    while i + 9 <= b.len() {
-        let v = u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or_default());
-        let high = swar::ge(v, 0xCC);
-        let e1 = swar::eq(v, 0xE1);
-        if high & !e1 == 0 {
-            if e1 == 0 {
-                i += 8;
-                continue;
-            }
-            // The byte after each E1, moved under it: B8–BB is 0b1011_10xx.
-            let next = (v >> 8) | ((b[i + 8] as u64) << 56);
-            let vietnamese = swar::eq(next & 0xFCFC_FCFC_FCFC_FCFC, 0xB8);
-            if e1 & !vietnamese == 0 {
-                // An E1 in the last byte has its sequence end in the next
-                // chunk: start there, past the continuation bytes.
-                i += 8;
-                if e1 >> 63 != 0 {
-                    i += 2;
-                } else if e1 >> 55 & 1 != 0 {
-                    i += 1;
-                }
-                continue;
-            }
+    // Sixteen bytes at a time. A chunk passes when each of its bytes at or
+    // above 0xCC (the lead bytes from U+0300 on) starts a character taken
+    // here: E1 B8–BB (U+1E00–U+1EFF, the Vietnamese letters), E2 81, or E2
+    // 80 82–BF (dashes, quotes, the ellipsis). The bytes after each lead are
+    // read from the chunks one and two bytes on. Continuation bytes are all
+    // below 0xCC, so a chunk may start or end inside a character.
+    use crate::lanes::Lanes;
+    while i + 18 <= b.len() {
+        let v = Lanes::load(b, i);
+        let (n1, n2) = (Lanes::load(b, i + 1), Lanes::load(b, i + 2));
+        let vietnamese = v.eq(0xE1) & n1.masked_eq(0xFC, 0xB8);
+        let punctuation = v.eq(0xE2) & (n1.eq(0x81) | (n1.eq(0x80) & n2.ge(0x82)));
+        if v.ge(0xCC) & !(vietnamese | punctuation) == 0 {
+            i += 16;
+            continue;
         }
-        match surely_nfc_at(b, i, i + 8) {
+        match surely_nfc_at(b, i, i + 16) {
             Some(next) => i = next,
             None => return false,
         }
