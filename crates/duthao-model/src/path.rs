@@ -121,6 +121,25 @@ impl StructuralPath {
         out
     }
 
+    /// Calls `f` with each segment, outermost first, without collecting
+    /// them: a redline writes two paths for every block of both drafts.
+    pub fn for_each_segment(&self, mut f: impl FnMut(&PathSegment)) {
+        // As deep as the numbering: a label closes every label of its rank
+        // or below, so a chain has at most one link per rank and a footnote.
+        fn walk(step: &Link, f: &mut impl FnMut(&PathSegment)) {
+            if let Some(parent) = step.parent.as_deref() {
+                walk(parent, f);
+            }
+            f(&step.segment);
+        }
+        if let Some(step) = self.labels.as_deref() {
+            walk(step, &mut f);
+        }
+        if let Some(n) = self.unlabelled {
+            f(&PathSegment::Unlabelled(n));
+        }
+    }
+
     /// The label the block at this path opens: the innermost segment, when
     /// it is a label and no ¶n follows it.
     pub fn own_label(&self) -> Option<&Label> {

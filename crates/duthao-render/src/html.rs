@@ -8,7 +8,8 @@ use duthao_diff::{
     BlockChange, DraftDiff, FieldChange, RowChange, Side, Step, TableChange, WordOp, apply,
     table_cells,
 };
-use duthao_model::{Block, BlockKind, Draft, Inline, ListMarker, swar};
+use duthao_model::lanes::Lanes;
+use duthao_model::{Block, BlockKind, Draft, Inline, ListMarker};
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(text: &str) -> String {
@@ -16,22 +17,24 @@ pub fn escape(text: &str) -> String {
     let b = text.as_bytes();
     let (mut start, mut i) = (0, 0);
     while i < b.len() {
-        // Eight bytes at a time past text that needs nothing: nearly all of
-        // a draft, and the HTML redline holds both versions twice.
-        if let Some(chunk) = b.get(i..i + 8) {
-            let v = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-            let special = swar::lt(v, 0x20)
-                | swar::eq(v, b'&')
-                | swar::eq(v, b'<')
-                | swar::eq(v, b'>')
-                | swar::eq(v, b'"')
-                | swar::eq(v, b'\'')
-                | swar::eq(v, 0x7f)
-                | swar::eq(v, 0xC2);
+        // Sixteen bytes at a time past text that needs nothing (nearly all
+        // of a draft, and the HTML redline holds both versions twice), then
+        // straight to the first byte that may.
+        if i + 16 <= b.len() {
+            let v = Lanes::load(b, i);
+            let special = v.le(0x1f)
+                | v.eq(b'&')
+                | v.eq(b'<')
+                | v.eq(b'>')
+                | v.eq(b'"')
+                | v.eq(b'\'')
+                | v.eq(0x7f)
+                | v.eq(0xC2);
             if special == 0 {
-                i += 8;
+                i += 16;
                 continue;
             }
+            i += special.trailing_zeros() as usize;
         }
         let (with, len) = match b[i] {
             b'&' => ("&amp;", 1),
@@ -781,7 +784,7 @@ fn footnote_ref(label: &str) -> String {
 fn link_footnote_refs(escaped: &str) -> String {
     let mut s = String::with_capacity(escaped.len());
     let mut rest = escaped;
-    while let Some(at) = rest.find("[^") {
+    while let Some(at) = memchr::memmem::find(rest.as_bytes(), b"[^") {
         let after = &rest[at + 2..];
         let end = after.find(']');
         match end {
