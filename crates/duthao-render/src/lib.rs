@@ -80,12 +80,7 @@ fn unsafe_on_terminal(c: char) -> bool {
 /// on a terminal: each character that could act on the terminal is shown as
 /// a visible escape (`\u{1b}`) instead. Borrowed when there is none.
 pub fn terminal_safe(text: &str) -> Cow<'_, str> {
-    // Every such character starts with a byte below 0x20, 0x7F, 0xC2 (C1)
-    // or 0xE2 (the bidirectional ones): most text has none of those but
-    // the occasional 0xE2 of a dash or a quote.
-    let suspect =
-        |b: u8| b < 0x20 && b != b'\t' && b != b'\n' || b == 0x7f || b == 0xc2 || b == 0xe2;
-    if !text.bytes().any(suspect) || !text.chars().any(unsafe_on_terminal) {
+    if !has_unsafe_on_terminal(text.as_bytes()) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
@@ -97,6 +92,37 @@ pub fn terminal_safe(text: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Whether any character of `b` (UTF-8) is [`unsafe_on_terminal`], read
+/// from its bytes: each such character starts with a byte below 0x20, 0x7F,
+/// 0xC2 (C1) or 0xE2 (the bidirectional ones). Sixteen bytes at a time, and
+/// only those bytes are looked at: a draft has a dash or a quote (0xE2) in
+/// most paragraphs, and the terminal redline passes all of its text here.
+fn has_unsafe_on_terminal(b: &[u8]) -> bool {
+    let at = |i: usize| match b[i] {
+        b'\t' | b'\n' => false,
+        0..=0x1f | 0x7f => true,
+        0xC2 => matches!(b.get(i + 1), Some(0x80..=0x9f)),
+        0xE2 => matches!(
+            (b.get(i + 1), b.get(i + 2)),
+            (Some(0x80), Some(0xAA..=0xAE)) | (Some(0x81), Some(0xA6..=0xA9))
+        ),
+        _ => false,
+    };
+    let mut i = 0;
+    while i + 16 <= b.len() {
+        let v = Lanes::load(b, i);
+        let mut suspect = v.le(0x1f) | v.eq(0x7f) | v.eq(0xC2) | v.eq(0xE2);
+        while suspect != 0 {
+            if at(i + suspect.trailing_zeros() as usize) {
+                return true;
+            }
+            suspect &= suspect - 1;
+        }
+        i += 16;
+    }
+    (i..b.len()).any(at)
 }
 
 /// A writer that passes text through [`terminal_safe`]: for formats meant
@@ -160,6 +186,28 @@ mod tests {
         );
     }
 
+    /// The byte check finds exactly the characters the character rule
+    /// names: every scalar value up to U+3000 and the bidirectional
+    /// controls, at every offset against the sixteen-byte steps.
+    #[test]
+    fn the_byte_check_agrees_with_the_character_rule() {
+        let pad = "Đảng “ộ” — ";
+        for c in (0u32..0x3000)
+            .chain(0x2060..0x2070)
+            .filter_map(char::from_u32)
+        {
+            for k in [0, 1, 5, 14, 15, 16, 17, 30] {
+                let text = format!("{}{c}{}", &"x".repeat(k), pad.repeat(3));
+                assert_eq!(
+                    has_unsafe_on_terminal(text.as_bytes()),
+                    text.chars().any(unsafe_on_terminal),
+                    "{:x} at {k}",
+                    c as u32
+                );
+            }
+        }
+    }
+
     #[test]
     fn the_writer_escapes_across_split_characters() {
         use std::io::Write;
@@ -172,6 +220,7 @@ mod tests {
     }
 }
 
+use duthao_model::lanes::Lanes;
 use duthao_model::{Block, PathSegment, StructuralPath};
 
 /// How the two versions are named to the reader: "Dự thảo lần 1", "v2",
