@@ -781,10 +781,14 @@ fn footnote_ref(label: &str) -> String {
 /// Turns the `[^label]` references left in escaped plain text into links.
 /// A reference that a change cut in two stays as typed: its pieces are in
 /// different ops and rewriting across them could misplace a mark.
-fn link_footnote_refs(escaped: &str) -> String {
-    let mut s = String::with_capacity(escaped.len());
-    let mut rest = escaped;
-    while let Some(at) = memchr::memmem::find(rest.as_bytes(), b"[^") {
+fn link_footnote_refs(escaped: String) -> String {
+    // Most texts have no reference: they are kept as they are.
+    if find_ref(&escaped).is_none() {
+        return escaped;
+    }
+    let mut s = String::with_capacity(escaped.len() + 64);
+    let mut rest = escaped.as_str();
+    while let Some(at) = find_ref(rest) {
         let after = &rest[at + 2..];
         let end = after.find(']');
         match end {
@@ -806,6 +810,21 @@ fn link_footnote_refs(escaped: &str) -> String {
     s
 }
 
+/// Where the first "[^" of `s` starts. memchr for the bracket: a word op is
+/// a few words long, too short for a substring search to set up.
+fn find_ref(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut from = 0;
+    while let Some(k) = memchr::memchr(b'[', &b[from..]) {
+        let at = from + k;
+        if b.get(at + 1) == Some(&b'^') {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
 /// Ops as HTML like [`ops_html`], with footnote references linked.
 fn ops_rich(ops: &[WordOp], side: Option<Side>) -> String {
     let mut s = String::new();
@@ -817,7 +836,7 @@ fn ops_rich(ops: &[WordOp], side: Option<Side>) -> String {
             _ => continue,
         };
         s.push_str(open);
-        s.push_str(&link_footnote_refs(&escape(op.text())));
+        s.push_str(&link_footnote_refs(escape(op.text())));
         s.push_str(close);
     }
     s
@@ -891,7 +910,7 @@ fn footnote_id(b: &Block) -> String {
 }
 
 fn marked(text: &str, tag: &str) -> String {
-    let t = link_footnote_refs(&escape(text));
+    let t = link_footnote_refs(escape(text));
     if tag.is_empty() || t.is_empty() {
         t
     } else {
@@ -984,7 +1003,7 @@ fn whole_marked(b: &Block, text: &str, tag: &str, whitespace: bool) -> String {
     if let Some(cells) = table_cells(b, whitespace) {
         return table_of(&cells, tag, "");
     }
-    let inner = footnote_def_head(b, link_footnote_refs(&escape(text)));
+    let inner = footnote_def_head(b, link_footnote_refs(escape(text)));
     if tag.is_empty() {
         inner
     } else {
