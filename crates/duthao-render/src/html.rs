@@ -14,6 +14,12 @@ use duthao_model::{Block, BlockKind, Draft, Inline, ListMarker};
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(text: &str) -> String {
     let mut s = String::with_capacity(text.len() + text.len() / 16);
+    escape_into(&mut s, text);
+    s
+}
+
+/// [`escape`], appended to `s`.
+pub fn escape_into(s: &mut String, text: &str) {
     let b = text.as_bytes();
     let (mut start, mut i) = (0, 0);
     while i < b.len() {
@@ -61,7 +67,6 @@ pub fn escape(text: &str) -> String {
         start = i;
     }
     s.push_str(&text[start..]);
-    s
 }
 
 fn field_name(key: &str) -> String {
@@ -827,7 +832,7 @@ fn find_ref(s: &str) -> Option<usize> {
 
 /// Ops as HTML like [`ops_html`], with footnote references linked.
 fn ops_rich(ops: &[WordOp], side: Option<Side>) -> String {
-    let mut s = String::new();
+    let mut s = String::with_capacity(ops.iter().map(|op| op.text().len() + 11).sum());
     for op in ops {
         let (open, close) = match (op, side) {
             (WordOp::Equal(_), _) => ("", ""),
@@ -836,7 +841,13 @@ fn ops_rich(ops: &[WordOp], side: Option<Side>) -> String {
             _ => continue,
         };
         s.push_str(open);
-        s.push_str(&link_footnote_refs(escape(op.text())));
+        // Escaping leaves "[^" as it is: text without one is escaped in
+        // place (every changed block's ops are written three times).
+        if find_ref(op.text()).is_some() {
+            s.push_str(&link_footnote_refs(escape(op.text())));
+        } else {
+            escape_into(&mut s, op.text());
+        }
         s.push_str(close);
     }
     s
