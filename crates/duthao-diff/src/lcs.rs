@@ -119,7 +119,6 @@ pub(crate) fn anchored_runs(
             (na == 1 && nb == 1).then_some((i as u32, j))
         })
         .collect();
-    drop(seen);
     let anchors = longest_increasing(&unique);
     let mut runs: Vec<Run> = Vec::new();
     let push = |runs: &mut Vec<Run>, r: Run| {
@@ -132,21 +131,44 @@ pub(crate) fn anchored_runs(
             runs.push(r);
         }
     };
+    // A block whose id the other side lacks can be in no common run: only
+    // the others go to Myers, as GNU diff and git discard lines found on
+    // one side only. Between two unrelated drafts that leaves next to
+    // nothing, where Myers over the whole stretch cost its length squared.
+    let (mut sa, mut sb) = (Vec::new(), Vec::new());
     let (mut pa, mut pb) = (0usize, 0usize);
     for (i, j) in anchors
         .into_iter()
         .map(|(i, j)| (i as usize, j as usize))
         .chain(std::iter::once((a.len(), b.len())))
     {
-        for r in common_runs(&a[pa..i], &b[pb..j], deadline) {
-            push(
-                &mut runs,
-                Run {
-                    old: r.old + pa,
-                    new: r.new + pb,
-                    len: r.len,
-                },
-            );
+        sa.clear();
+        sb.clear();
+        sa.extend((pa..i).filter(|&k| seen[a[k] as usize].1 > 0));
+        sb.extend((pb..j).filter(|&k| seen[b[k] as usize].0 > 0));
+        if sa.len() == i - pa && sb.len() == j - pb {
+            for r in common_runs(&a[pa..i], &b[pb..j], deadline) {
+                push(
+                    &mut runs,
+                    Run {
+                        old: r.old + pa,
+                        new: r.new + pb,
+                        len: r.len,
+                    },
+                );
+            }
+        } else if !sa.is_empty() && !sb.is_empty() {
+            let fa: Vec<u32> = sa.iter().map(|&k| a[k]).collect();
+            let fb: Vec<u32> = sb.iter().map(|&k| b[k]).collect();
+            // A run of the kept ids is a run of the drafts only where
+            // nothing was left out between its members: cut it there.
+            for r in common_runs(&fa, &fb, deadline) {
+                for k in r.old..r.old + r.len {
+                    let old = sa[k];
+                    let new = sb[k - r.old + r.new];
+                    push(&mut runs, Run { old, new, len: 1 });
+                }
+            }
         }
         if i < a.len() {
             push(
@@ -190,11 +212,19 @@ fn longest_increasing(pairs: &[(u32, u32)]) -> Vec<(u32, u32)> {
     out
 }
 
+/// Items of the shorter side up to which [`within`] counts the longest
+/// common subsequence bit-parallel rather than searching: sixteen words a
+/// row, and masks of at most 128 KiB.
+const BIT_PARALLEL_ITEMS: usize = 1024;
+
 /// Whether `b` can be made from `a` with at most `max` insertions and
-/// deletions: Myers' greedy search, forward only and without a trace, in
-/// O((N+M)·max) time and O(max) memory. Lets a pair of blocks that cannot
-/// agree enough be turned down without the full word diff.
-pub(crate) fn within<T: Eq>(a: &[T], b: &[T], max: usize) -> bool {
+/// deletions. Lets a pair of blocks that cannot agree enough be turned down
+/// without the full word diff. A paragraph-sized pair is answered by the
+/// bit-parallel LCS ([`lcs_len`]) in O(N·M/64); a longer one by Myers'
+/// greedy search, forward only and without a trace, in O((N+M)·max) time
+/// and O(max) memory. Between two unrelated paragraphs `max` is about half
+/// their length, where the search cost a few hundred thousand steps.
+pub(crate) fn within<T: Ord + Copy>(a: &[T], b: &[T], max: usize) -> bool {
     let head = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     let (a, b) = (&a[head..], &b[head..]);
     let tail = a
@@ -210,7 +240,68 @@ pub(crate) fn within<T: Eq>(a: &[T], b: &[T], max: usize) -> bool {
     if a.len().abs_diff(b.len()) > max {
         return false;
     }
+    let (long, short) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+    if short.len() <= BIT_PARALLEL_ITEMS {
+        return a.len() + b.len() - 2 * lcs_len(long, short) <= max;
+    }
+    within_by_search(a, b, max)
+}
+
+/// [`within`] by Myers' forward search alone, whatever the lengths.
+fn within_by_search<T: Eq>(a: &[T], b: &[T], max: usize) -> bool {
     forward(a, b, max, |_| {}).is_some()
+}
+
+/// The length of a longest common subsequence of `a` and `b`, bit-parallel
+/// (Allison and Dix; Hyyrö): a bit per item of `b`, and per item of `a` one
+/// addition and a few masks over those bits. The zero bits left are the
+/// length. Quick for the shorter side as `b`.
+fn lcs_len<T: Ord + Copy>(a: &[T], b: &[T]) -> usize {
+    let words = b.len().div_ceil(64);
+    if words == 0 {
+        return 0;
+    }
+    // Each distinct item of `b` with the mask of its positions, found for
+    // an item of `a` by binary search.
+    let mut keys: Vec<(T, usize)> = b.iter().copied().zip(0..).collect();
+    keys.sort_unstable();
+    let mut items: Vec<T> = Vec::new();
+    let mut masks: Vec<u64> = Vec::new();
+    for &(x, j) in &keys {
+        if items.last() != Some(&x) {
+            items.push(x);
+            masks.resize(masks.len() + words, 0);
+        }
+        let base = masks.len() - words;
+        masks[base + j / 64] |= 1 << (j % 64);
+    }
+    let mut v = vec![u64::MAX; words];
+    for x in a {
+        let Ok(k) = items.binary_search(x) else {
+            continue;
+        };
+        let matches = &masks[k * words..(k + 1) * words];
+        // V' = (V + (V & M)) | (V & !M), the addition carried across words.
+        let mut carry = false;
+        for (w, &m) in v.iter_mut().zip(matches) {
+            let (sum, c1) = w.overflowing_add(*w & m);
+            let (sum, c2) = sum.overflowing_add(u64::from(carry));
+            carry = c1 | c2;
+            *w = sum | (*w & !m);
+        }
+    }
+    v.iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let bits = (b.len() - 64 * i).min(64);
+            let live = if bits == 64 {
+                u64::MAX
+            } else {
+                (1 << bits) - 1
+            };
+            (!w & live).count_ones() as usize
+        })
+        .sum()
 }
 
 /// Myers' forward search over at most `max` rounds (edits): after each
@@ -404,6 +495,30 @@ mod tests {
             let lcs: usize = common_runs(&a, &b, None).iter().map(|r| r.len).sum();
             let distance = a.len() + b.len() - 2 * lcs;
             proptest::prop_assert_eq!(within(&a, &b, max), distance <= max);
+            proptest::prop_assert_eq!(within_by_search(&a, &b, max), distance <= max);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+        /// The bit-parallel count across several words (carries between
+        /// them), against the dynamic-programming LCS.
+        #[test]
+        fn the_bit_parallel_lcs_is_the_lcs(
+            a in proptest::collection::vec(0u64..6, 0..300),
+            b in proptest::collection::vec(0u64..6, 0..300),
+        ) {
+            let mut dp = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+            for i in (0..a.len()).rev() {
+                for j in (0..b.len()).rev() {
+                    dp[i][j] = if a[i] == b[j] {
+                        dp[i + 1][j + 1] + 1
+                    } else {
+                        dp[i + 1][j].max(dp[i][j + 1])
+                    };
+                }
+            }
+            proptest::prop_assert_eq!(lcs_len(&a, &b), dp[0][0]);
         }
     }
 
