@@ -133,8 +133,8 @@ pub(crate) fn diff_bodies<'a>(
         to_m: vec![None; to.len()],
         from_m: vec![None; from.len()],
         in_place: BTreeMap::new(),
-        fbag: FxHashMap::default(),
-        tbag: FxHashMap::default(),
+        fbag: Bags::new(from.len()),
+        tbag: Bags::new(to.len()),
         confirmed: FxHashMap::default(),
         whitespace,
         deadline,
@@ -178,8 +178,33 @@ pub(crate) fn diff_bodies<'a>(
 }
 
 type Region = (std::ops::Range<usize>, std::ops::Range<usize>);
-/// Word bags (or their sketches) by block index.
-type Bags = FxHashMap<usize, Vec<u32>>;
+/// Word bags (or their sketches) by block index: a slot per block, not a
+/// hash map, since the leftover pairing looks up two for every candidate.
+struct Bags(Vec<Option<Vec<u32>>>);
+
+impl Bags {
+    fn new(blocks: usize) -> Self {
+        Bags(vec![None; blocks])
+    }
+
+    fn get(&self, i: usize) -> Option<&Vec<u32>> {
+        self.0.get(i)?.as_ref()
+    }
+
+    fn get_or_make(&mut self, i: usize, make: impl FnOnce() -> Vec<u32>) -> &[u32] {
+        self.0[i].get_or_insert_with(make)
+    }
+
+    fn remove(&mut self, i: usize) {
+        if let Some(slot) = self.0.get_mut(i) {
+            *slot = None;
+        }
+    }
+
+    fn map(&self, f: impl Fn(&[u32]) -> Vec<u32>) -> Bags {
+        Bags(self.0.iter().map(|b| b.as_deref().map(&f)).collect())
+    }
+}
 
 impl Aligner<'_> {
     /// Step 1; returns the stretches between anchors.
@@ -228,8 +253,8 @@ impl Aligner<'_> {
             self.ftext[f] = Cow::Borrowed("");
             self.ttext[t] = Cow::Borrowed("");
         }
-        self.fbag.remove(&f);
-        self.tbag.remove(&t);
+        self.fbag.remove(f);
+        self.tbag.remove(t);
     }
 
     /// Whether pairing FROM `f` with TO `t` keeps the in-place pairs in order.
@@ -283,12 +308,12 @@ impl Aligner<'_> {
 
     fn bag_from(&mut self, f: usize) -> &[u32] {
         let text = &self.ftext[f];
-        self.fbag.entry(f).or_insert_with(|| bag(text))
+        self.fbag.get_or_make(f, || bag(text))
     }
 
     fn bag_to(&mut self, t: usize) -> &[u32] {
         let text = &self.ttext[t];
-        self.tbag.entry(t).or_insert_with(|| bag(text))
+        self.tbag.get_or_make(t, || bag(text))
     }
 
     fn sim(&mut self, f: usize, t: usize) -> f32 {
@@ -313,7 +338,7 @@ impl Aligner<'_> {
         }
         self.bag_from(f);
         self.bag_to(t);
-        match (self.fbag.get(&f), self.tbag.get(&t)) {
+        match (self.fbag.get(f), self.tbag.get(t)) {
             (Some(a), Some(b)) => dice(a, b),
             _ => 0.0,
         }
@@ -333,7 +358,7 @@ impl Aligner<'_> {
         // pairs among the leftovers are unrelated paragraphs).
         self.bag_from(f);
         self.bag_to(t);
-        if let (Some(a), Some(b)) = (self.fbag.get(&f), self.tbag.get(&t)) {
+        if let (Some(a), Some(b)) = (self.fbag.get(f), self.tbag.get(t)) {
             let (shared, wa, wb) = shared_words(a, b);
             if ((2 * shared) as f32) < agree * (wa + wb) as f32 {
                 return false;
@@ -490,14 +515,9 @@ impl Aligner<'_> {
         // rewritten), most candidate pairs are far apart: an eighth of each
         // bag, the same eighth of the features for every block, turns those
         // down before the whole bags are compared.
-        let sketches: Option<(Bags, Bags)> = index.as_ref().map(|_| {
-            let sketch = |bags: &Bags| {
-                bags.iter()
-                    .map(|(&i, bag)| (i, sketch_of(bag)))
-                    .collect::<FxHashMap<_, _>>()
-            };
-            (sketch(&self.fbag), sketch(&self.tbag))
-        });
+        let sketches: Option<(Bags, Bags)> = index
+            .as_ref()
+            .map(|_| (self.fbag.map(sketch_of), self.tbag.map(sketch_of)));
         let mut hits: Vec<u32> = vec![0; lf.len()];
         let mut touched: Vec<usize> = Vec::new();
         let mut pairs: Vec<(f32, usize, usize)> = Vec::new();
@@ -506,9 +526,7 @@ impl Aligner<'_> {
                 None => (0..lf.len()).collect(),
                 Some(index) => {
                     touched.clear();
-                    let mut feats = self.tbag.get(&t).cloned().unwrap_or_default();
-                    feats.dedup();
-                    for feat in feats {
+                    for feat in distinct(self.tbag.get(t)) {
                         if let Some(list) = index.get(&feat) {
                             for &k in list {
                                 if hits[k] == 0 {
@@ -550,7 +568,7 @@ impl Aligner<'_> {
             for k in candidates {
                 let f = lf[k];
                 if let Some((fs, ts)) = &sketches
-                    && let (Some(a), Some(b)) = (fs.get(&f), ts.get(&t))
+                    && let (Some(a), Some(b)) = (fs.get(f), ts.get(t))
                     && a.len() + b.len() >= SKETCH_MIN
                     && dice(a, b) < SIM_IN_PLACE - SKETCH_MARGIN
                     && self.from[f].kind_tag() == self.to[t].kind_tag()
@@ -597,9 +615,7 @@ impl Aligner<'_> {
     fn feature_index(&self, lf: &[usize]) -> FxHashMap<u32, Vec<usize>> {
         let mut index: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
         for (k, &f) in lf.iter().enumerate() {
-            let mut feats = self.fbag.get(&f).cloned().unwrap_or_default();
-            feats.dedup();
-            for feat in feats {
+            for feat in distinct(self.fbag.get(f)) {
                 index.entry(feat).or_default().push(k);
             }
         }
@@ -694,8 +710,8 @@ impl Aligner<'_> {
         // From here on only the jobs' texts are read: let the others go, and
         // each job's texts once its ops exist (the ops hold the same text),
         // so a long draft's text is not held twice.
-        self.fbag = FxHashMap::default();
-        self.tbag = FxHashMap::default();
+        self.fbag = Bags::new(0);
+        self.tbag = Bags::new(0);
         let mut keep_f = vec![false; self.ftext.len()];
         let mut keep_t = vec![false; self.ttext.len()];
         for &(_, f, t) in &jobs {
@@ -789,6 +805,15 @@ fn shared_words(a: &[u32], b: &[u32]) -> (usize, usize, usize) {
     let words = |x: &[u32]| -> Vec<u32> { x.iter().copied().filter(|v| v & 1 == 0).collect() };
     let (wa, wb) = (words(a), words(b));
     (super::token::common(&wa, &wb), wa.len(), wb.len())
+}
+
+/// The distinct features of a bag (sorted, so equal ones are neighbours).
+fn distinct(bag: Option<&Vec<u32>>) -> impl Iterator<Item = u32> + '_ {
+    let bag = bag.map_or(&[][..], |b| b.as_slice());
+    bag.iter()
+        .enumerate()
+        .filter(|&(i, v)| i == 0 || bag[i - 1] != *v)
+        .map(|(_, &v)| v)
 }
 
 /// The features of a bag whose hash falls in one eighth of the range: the
