@@ -559,7 +559,7 @@ fn inline_block(
                 "<div class=\"blk same {}\"{}>{aside}{}</div>",
                 block_class(b),
                 footnote_id(b),
-                block_rich(b, &diff.text_of(b))
+                block_rich(b, diff)
             );
         }
         BlockChange::Changed { to: t, .. } => ("chg", &to.body.blocks[*t]),
@@ -640,7 +640,7 @@ fn side_row(
     match change {
         BlockChange::Unchanged { to: t, .. } => {
             let b = &to.body.blocks[*t];
-            let text = block_rich(b, &diff.text_of(b));
+            let text = block_rich(b, diff);
             writeln!(
                 out,
                 "<tr class=\"same{}\"><td>{text}</td><td>{aside}{text}</td></tr>",
@@ -738,23 +738,35 @@ fn inlines_html(content: &[Inline]) -> String {
     for inline in content {
         match inline {
             Inline::Text(run) => {
-                let mut piece = escape(&run.text);
+                // Innermost first: code, sup, s, em, strong, then the link.
                 let st = &run.style;
-                for (on, tag) in [
+                let tags = [
                     (st.code, "code"),
                     (st.superscript, "sup"),
                     (st.strike, "s"),
                     (st.italic, "em"),
                     (st.bold, "strong"),
-                ] {
-                    if on {
-                        piece = format!("<{tag}>{piece}</{tag}>");
-                    }
+                ];
+                let link = run.link.as_deref().filter(|l| safe_link(l));
+                if let Some(link) = link {
+                    s.push_str("<a href=\"");
+                    escape_into(&mut s, link);
+                    s.push_str("\">");
                 }
-                if let Some(link) = run.link.as_deref().filter(|l| safe_link(l)) {
-                    piece = format!("<a href=\"{}\">{piece}</a>", escape(link));
+                for &(_, tag) in tags.iter().rev().filter(|t| t.0) {
+                    s.push('<');
+                    s.push_str(tag);
+                    s.push('>');
                 }
-                s.push_str(&piece);
+                escape_into(&mut s, &run.text);
+                for &(_, tag) in tags.iter().filter(|t| t.0) {
+                    s.push_str("</");
+                    s.push_str(tag);
+                    s.push('>');
+                }
+                if link.is_some() {
+                    s.push_str("</a>");
+                }
             }
             Inline::FootnoteRef { label } => s.push_str(&footnote_ref(label)),
             Inline::LineBreak => s.push_str("<br>"),
@@ -854,7 +866,7 @@ fn ops_rich(ops: &[WordOp], side: Option<Side>) -> String {
 }
 
 /// The block's content from the model, styles kept.
-fn block_rich(b: &Block, text: &str) -> String {
+fn block_rich(b: &Block, diff: &DraftDiff) -> String {
     match &b.kind {
         BlockKind::Heading { content, .. }
         | BlockKind::Paragraph { content }
@@ -884,7 +896,8 @@ fn block_rich(b: &Block, text: &str) -> String {
             s.push_str("</table>");
             s
         }
-        BlockKind::Code { .. } | BlockKind::Rule => escape(text),
+        // Only here is the compared text needed: it is built, not borrowed.
+        BlockKind::Code { .. } | BlockKind::Rule => escape(&diff.text_of(b)),
     }
 }
 
@@ -1038,7 +1051,7 @@ fn changed_html(
     let ops = change.ops().unwrap_or_default();
     // Only the emphasis changed: each side as it is styled shows how.
     if !ops.iter().any(WordOp::is_change) {
-        return block_rich(shown, &diff.text_of(shown));
+        return block_rich(shown, diff);
     }
     if let Some(table) = change.table()
         && let Some(t) = table_redline(table, old_block, new_block, side, diff.whitespace)
