@@ -536,11 +536,22 @@ impl Aligner<'_> {
                             }
                         }
                     }
-                    touched.sort_by_key(|&k| std::cmp::Reverse(hits[k]));
+                    // The eight with most hits, ties to the first hit: chosen
+                    // without sorting every block touched (the candidates are
+                    // put in order below).
+                    let mut ranked: Vec<(std::cmp::Reverse<u32>, usize)> = touched
+                        .iter()
+                        .enumerate()
+                        .map(|(order, &k)| (std::cmp::Reverse(hits[k]), order))
+                        .collect();
+                    if ranked.len() > 8 {
+                        ranked.select_nth_unstable(7);
+                        ranked.truncate(8);
+                    }
                     for &k in &touched {
                         hits[k] = 0;
                     }
-                    touched.iter().take(8).copied().collect()
+                    ranked.iter().map(|&(_, order)| touched[order]).collect()
                 }
             };
             // Always weigh the unpaired blocks of the same stretch (between
