@@ -421,7 +421,11 @@ mod tests {
     fn check(a: &[u64], b: &[u64]) {
         let runs = common_runs(a, b, None);
         let total = kept(a, b, &runs);
-        // Dynamic-programming LCS length.
+        assert_eq!(total, dp_lcs(a, b), "{a:?} {b:?} {runs:?}");
+    }
+
+    /// The length of a longest common subsequence, by dynamic programming.
+    fn dp_lcs(a: &[u64], b: &[u64]) -> usize {
         let mut dp = vec![vec![0usize; b.len() + 1]; a.len() + 1];
         for i in (0..a.len()).rev() {
             for j in (0..b.len()).rev() {
@@ -432,7 +436,7 @@ mod tests {
                 };
             }
         }
-        assert_eq!(total, dp[0][0], "{a:?} {b:?} {runs:?}");
+        dp[0][0]
     }
 
     proptest::proptest! {
@@ -508,17 +512,7 @@ mod tests {
             a in proptest::collection::vec(0u64..6, 0..300),
             b in proptest::collection::vec(0u64..6, 0..300),
         ) {
-            let mut dp = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-            for i in (0..a.len()).rev() {
-                for j in (0..b.len()).rev() {
-                    dp[i][j] = if a[i] == b[j] {
-                        dp[i + 1][j + 1] + 1
-                    } else {
-                        dp[i + 1][j].max(dp[i][j + 1])
-                    };
-                }
-            }
-            proptest::prop_assert_eq!(lcs_len(&a, &b), dp[0][0]);
+            proptest::prop_assert_eq!(lcs_len(&a, &b), dp_lcs(&a, &b));
         }
     }
 
