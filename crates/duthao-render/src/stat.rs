@@ -99,12 +99,12 @@ pub fn compute(diff: &DraftDiff, from: &Draft, to: &Draft) -> DiffStat {
             }
             BlockChange::Added { to: t } => {
                 c.added = 1;
-                c.words_inserted = count_words(&to.body.blocks[*t].text());
+                c.words_inserted = count_words(&diff.compared_text(&to.body.blocks[*t]));
                 &to.body.blocks[*t].path
             }
             BlockChange::Removed { from: f } => {
                 c.removed = 1;
-                c.words_deleted = count_words(&from.body.blocks[*f].text());
+                c.words_deleted = count_words(&diff.compared_text(&from.body.blocks[*f]));
                 &from.body.blocks[*f].path
             }
         };
