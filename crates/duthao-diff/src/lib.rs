@@ -26,7 +26,7 @@ use duthao_model::{Block, Draft, Fingerprint};
 
 pub use front::FieldChange;
 pub use table::{RowChange, TableChange, table_cells};
-pub use token::{TokenClass, count_words, normalize, tokenize};
+pub use token::{TokenClass, count_words, normalize, tokenize, tokenize_while};
 
 /// How to compare.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

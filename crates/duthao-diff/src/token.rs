@@ -149,6 +149,15 @@ fn class_at(text: &str, i: usize) -> (TokenClass, usize) {
 /// byte offsets. Words are maximal runs of letters, digits and combining
 /// marks; whitespace runs are one token; every other character is its own.
 pub fn tokenize(text: &str, mut f: impl FnMut(usize, usize, TokenClass)) {
+    tokenize_while(text, |s, e, c| {
+        f(s, e, c);
+        true
+    });
+}
+
+/// [`tokenize`] until `f` returns false: for a writer that needs only the
+/// first few words of a long unchanged stretch.
+pub fn tokenize_while(text: &str, mut f: impl FnMut(usize, usize, TokenClass) -> bool) {
     let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() {
@@ -174,7 +183,9 @@ pub fn tokenize(text: &str, mut f: impl FnMut(usize, usize, TokenClass)) {
                 i += next_len;
             }
         }
-        f(start, i, class);
+        if !f(start, i, class) {
+            return;
+        }
     }
 }
 

@@ -7,7 +7,9 @@ use std::io::{self, Write};
 use anstyle::{AnsiColor, Style};
 
 use super::{Labels, Note, Notes, path_display, stat};
-use duthao_diff::{BlockChange, DraftDiff, Side, TokenClass, WordOp, apply, tokenize};
+use duthao_diff::{
+    BlockChange, DraftDiff, Side, TokenClass, WordOp, apply, tokenize, tokenize_while,
+};
 use duthao_model::{Block, Draft};
 
 /// How the terminal redline is printed.
@@ -353,24 +355,20 @@ fn collapse(text: &str, head: usize, tail: usize) -> String {
 }
 
 /// The spans of the first `n` words of `text` (all of them when it has
-/// fewer), tokenising no further than it must. A cut at whitespace splits no
-/// word, so a prefix ending there has the text's own first words.
+/// fewer), tokenising no further than the last of them.
 fn words_from_start(text: &str, n: usize) -> Vec<(usize, usize)> {
-    let b = text.as_bytes();
-    let mut pieces = n.max(1);
-    loop {
-        // The start of the `pieces`-th run of ASCII whitespace after a word.
-        let cut = (1..b.len())
-            .filter(|&i| b[i].is_ascii_whitespace() && !b[i - 1].is_ascii_whitespace())
-            .nth(pieces)
-            .unwrap_or(b.len());
-        let mut words = word_spans(&text[..cut]);
-        if words.len() >= n || cut == b.len() {
-            words.truncate(n);
-            return words;
-        }
-        pieces = pieces.saturating_mul(2);
+    // `n` may stand for "all" (a front-matter field is shown whole).
+    let mut words = Vec::with_capacity(n.min(64));
+    if n == 0 {
+        return words;
     }
+    tokenize_while(text, |s, e, c| {
+        if c == TokenClass::Word {
+            words.push((s, e));
+        }
+        words.len() < n
+    });
+    words
 }
 
 /// The spans of at least the last `n` words of `text` (all of them when it
@@ -445,7 +443,17 @@ mod collapse_tests {
             texts = next;
         }
         for t in &texts {
-            for (head, tail) in [(0, 0), (0, 2), (2, 0), (1, 1), (2, 2), (usize::MAX, 0)] {
+            // usize::MAX / 4 each side: how a front-matter field asks for all.
+            let all = usize::MAX / 4;
+            for (head, tail) in [
+                (0, 0),
+                (0, 2),
+                (2, 0),
+                (1, 1),
+                (2, 2),
+                (usize::MAX, 0),
+                (all, all),
+            ] {
                 assert_eq!(
                     collapse(t, head, tail),
                     collapse_whole(t, head, tail),
