@@ -82,8 +82,10 @@ pub fn revisions(
     Ok((from, to.unwrap_or(Rev::Working)))
 }
 
-/// Reads both sides (git on this thread, the parsing of the two side by
-/// side, each also by sections on every core) and compares them.
+/// Reads both sides (versions from git on this thread, then the two parsed
+/// side by side; two files each read and parsed on a core of their own) and
+/// compares them. A side being read on a worker is not split again into
+/// sections (see `reader`'s `cores_free`).
 pub fn compare(sources: Sources<'_>, opts: &CompareOptions) -> Result<Comparison> {
     let (a, b, ws) = match sources {
         Sources::Revisions { ws, slug, from, to } => {
@@ -95,12 +97,14 @@ pub fn compare(sources: Sources<'_>, opts: &CompareOptions) -> Result<Comparison
             )
         }
         Sources::Files { a, b } => {
-            // Two files: each read and parsed on a core of its own.
+            // Two files: each read and parsed on a core of its own. A file
+            // that cannot be read is reported before a draft that does not
+            // parse, whichever side each is on, as when reading came first.
             let (pa, pb) = rayon::join(
-                || Fetched::file(&a.0, &a.1, opts.purpose)?.parse(),
-                || Fetched::file(&b.0, &b.1, opts.purpose)?.parse(),
+                || Fetched::file(&a.0, &a.1, opts.purpose).map(Fetched::parse),
+                || Fetched::file(&b.0, &b.1, opts.purpose).map(Fetched::parse),
             );
-            return finish(pa, pb, None, opts);
+            return finish(pa?, pb?, None, opts);
         }
     };
     let (pa, pb) = rayon::join(|| a.parse(), || b.parse());

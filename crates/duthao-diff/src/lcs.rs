@@ -83,6 +83,12 @@ pub(crate) fn common_runs<T: Eq + Copy + std::hash::Hash>(
     runs
 }
 
+/// Stretches between anchors larger than this (blocks on one side times
+/// blocks on the other) leave out, before Myers, the blocks the other draft
+/// lacks: 32 blocks a side, far more than an ordinary revision leaves
+/// between two unchanged blocks.
+const FILTER_ABOVE: usize = 1 << 10;
+
 /// The equal runs of an alignment of two long sequences of small ids
 /// (`0..ids`) that are mostly distinct, such as the blocks of two versions:
 /// the ids found exactly once on each side anchor it (the longest chain of
@@ -99,6 +105,18 @@ pub(crate) fn anchored_runs(
     b: &[u32],
     ids: usize,
     deadline: Option<Instant>,
+) -> Vec<Run> {
+    anchored_runs_by(a, b, ids, deadline, FILTER_ABOVE)
+}
+
+/// [`anchored_runs`], leaving out one-sided blocks in stretches larger than
+/// `filter_above` (a parameter so that tests can take either path).
+fn anchored_runs_by(
+    a: &[u32],
+    b: &[u32],
+    ids: usize,
+    deadline: Option<Instant>,
+    filter_above: usize,
 ) -> Vec<Run> {
     // Per id: occurrences in `a` and `b` (capped at 2) and the position in `b`.
     let mut seen = vec![(0u8, 0u8, 0u32); ids];
@@ -131,10 +149,13 @@ pub(crate) fn anchored_runs(
             runs.push(r);
         }
     };
-    // A block whose id the other side lacks can be in no common run: only
-    // the others go to Myers, as GNU diff and git discard lines found on
-    // one side only. Between two unrelated drafts that leaves next to
-    // nothing, where Myers over the whole stretch cost its length squared.
+    // A block whose id the other side lacks can be in no common run: in a
+    // long stretch only the others go to Myers, as GNU diff and git discard
+    // lines found on one side only. Between two unrelated drafts that leaves
+    // next to nothing, where Myers over the whole stretch cost its length
+    // squared. (A short stretch keeps the plain script: with a repeated
+    // block, the filtered one may keep another copy, as long but placed
+    // differently, and an ordinary revision's redline should not move.)
     let (mut sa, mut sb) = (Vec::new(), Vec::new());
     let (mut pa, mut pb) = (0usize, 0usize);
     for (i, j) in anchors
@@ -144,9 +165,12 @@ pub(crate) fn anchored_runs(
     {
         sa.clear();
         sb.clear();
-        sa.extend((pa..i).filter(|&k| seen[a[k] as usize].1 > 0));
-        sb.extend((pb..j).filter(|&k| seen[b[k] as usize].0 > 0));
-        if sa.len() == i - pa && sb.len() == j - pb {
+        let filter = (i - pa).saturating_mul(j - pb) > filter_above;
+        if filter {
+            sa.extend((pa..i).filter(|&k| seen[a[k] as usize].1 > 0));
+            sb.extend((pb..j).filter(|&k| seen[b[k] as usize].0 > 0));
+        }
+        if !filter || sa.len() == i - pa && sb.len() == j - pb {
             for r in common_runs(&a[pa..i], &b[pb..j], deadline) {
                 push(
                     &mut runs,
@@ -485,6 +509,18 @@ mod tests {
                 .prop_shuffle(),
         ) {
             check_anchored(&a, &b, true);
+        }
+
+        /// Leaving out the blocks one side lacks keeps as many blocks as
+        /// Myers over the whole stretch, and still a common subsequence.
+        #[test]
+        fn leaving_out_one_sided_blocks_keeps_as_many(
+            a in proptest::collection::vec(0u32..30, 0..80),
+            b in proptest::collection::vec(10u32..40, 0..80),
+        ) {
+            let plain = anchored_runs_by(&a, &b, 40, None, usize::MAX);
+            let filtered = anchored_runs_by(&a, &b, 40, None, 0);
+            proptest::prop_assert_eq!(kept(&a, &b, &filtered), kept(&a, &b, &plain));
         }
     }
 

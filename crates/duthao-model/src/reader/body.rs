@@ -273,8 +273,9 @@ pub(crate) fn parse_blocks_by(body: &str, size: usize) -> Vec<Section> {
             prints: Vec::new(),
         }
     };
-    // Sections are independent, so a long draft is read on every core
-    // (unless the other cores are already reading something else).
+    // Sections are independent, so a long draft is read on every core,
+    // unless this thread is already one of rayon's workers (reading one side
+    // of a comparison, or in the one-thread pool of a short one).
     let parallel = super::cores_free();
     let mut out: Vec<Section> = if parallel {
         plan.pieces.par_iter().map(parse).collect()
