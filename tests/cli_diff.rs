@@ -95,6 +95,21 @@ fn files_are_compared_directly_and_nfd_is_no_change() {
 }
 
 #[test]
+fn a_file_that_cannot_be_read_is_reported_before_a_draft_that_does_not_parse() {
+    // The two files are read and parsed side by side: which error is shown
+    // must not depend on which side finished first, nor on the order given.
+    let ws = Ws::new("party");
+    let bad = ws.root.join("bad.md");
+    std::fs::write(&bad, "no front matter\n").unwrap();
+    let missing = ws.root.join("missing.md");
+    let (bad, missing) = (bad.to_str().unwrap(), missing.to_str().unwrap());
+    for (a, b) in [(bad, missing), (missing, bad)] {
+        let e = ws.fails(&["diff", "--files", a, b]);
+        assert!(e.contains("cannot read") && e.contains("missing.md"), "{e}");
+    }
+}
+
+#[test]
 fn bad_revisions_are_clear_errors() {
     let ws = Ws::demo();
     let e = ws.fails(&["diff", NQ, "v9"]);
