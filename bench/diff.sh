@@ -13,7 +13,8 @@
 # every thread), median and best wall time, median peak RSS (also as a
 # multiple of one version's size), the changed words each found and their
 # error against the generator's own count, and duthao's CPU time over each
-# git's. The drafts come from bench/gen_corpus.py (seed 7), made fresh each
+# git's (the median of the ratios within each round, the two having run back
+# to back). The drafts come from bench/gen_corpus.py (seed 7), made fresh each
 # run; see bench/diff_bench.py for how each case is built and counted.
 #
 #   bash bench/diff.sh              # every case: about 5 minutes on 2 cores

@@ -12,7 +12,8 @@ warm-up (interleaved, so a busy moment of the machine falls on all of them):
 Every command writes to a file through its standard output (git skips the
 diff altogether when its output is /dev/null). Timed from outside: wall
 clock by perf_counter, CPU time (user + system, all threads) and peak RSS
-from the kernel's rusage of each finished child.
+from the kernel's rusage of each finished child. The duthao/git ratios are
+paired: the median, over the rounds, of the two CPU times of one round.
 
 Changed words are counted the same way for both tools: per stretch of
 adjacent deletions and insertions, the larger side's word count (a word is
@@ -172,9 +173,17 @@ def measure(cmds, runs, outs):
             "best": min(w for w, _, _ in r),
             "cpu": statistics.median(c for _, c, _ in r),
             "rss": statistics.median(m for _, _, m in r),
+            "cpus": [c for _, c, _ in r],
         }
         for name, r in res.items()
     }
+
+
+def paired(m, name, other):
+    """The median over rounds of `name`'s CPU time over `other`'s in the same
+    round: the two ran back to back, so a busy moment of the machine weighs
+    on both, where a ratio of two medians takes each from its own moment."""
+    return statistics.median(x / y for x, y in zip(m[name]["cpus"], m[other]["cpus"]))
 
 
 def main():
@@ -256,7 +265,7 @@ def report(rows):
             else:
                 changed = f"{words_found:,}"
             changed += moved
-            ratio = lambda other: f"{r['cpu'] / m[other]['cpu']:.2f}"  # noqa: E731
+            ratio = lambda other: f"{paired(m, cmd, other):.2f}"  # noqa: E731
             first = f"{name} ({size / 1e6:.2f} MB)" if i == 0 else ""
             print(f"| {first} | {label[cmd]} | {r['cpu']:.3f} s | {r['wall']:.3f} s | "
                   f"{r['best']:.3f} s | {r['rss'] / 2**20:.1f} MiB | {r['rss'] / size:.1f}× | "
@@ -280,8 +289,8 @@ def report(rows):
             words_col = f"{ours:,}, {found['git']:,} (no count to compare)"
         print(f"| {name} | {size / 1e6:.2f} MB | {cpu['json']:.3f} s | {cpu['terminal']:.3f} s | "
               f"{cpu['html']:.3f} s | {cpu['git']:.3f} s | {cpu['histogram']:.3f} s | "
-              f"{cpu['json'] / cpu['git']:.2f} | {cpu['terminal'] / cpu['git']:.2f} | "
-              f"{cpu['html'] / cpu['git']:.2f} | {m['json']['rss'] / 2**20:.1f} MiB "
+              f"{paired(m, 'json', 'git'):.2f} | {paired(m, 'terminal', 'git'):.2f} | "
+              f"{paired(m, 'html', 'git'):.2f} | {m['json']['rss'] / 2**20:.1f} MiB "
               f"({m['json']['rss'] / size:.1f}×) | {words_col} |")
 
 
