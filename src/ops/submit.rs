@@ -109,13 +109,14 @@ pub fn submit_signed_as(
             line,
         });
     }
-    if let Some(prev) = ws.versions(slug)?.last() {
-        if prev.commit != last.commit && ws.draft_text(slug, &Rev::Version(prev.n))? == text {
-            return Err(WorkspaceError::NothingNew {
-                slug: slug.to_string(),
-                n: prev.n,
-            });
-        }
+    if let Some(prev) = ws.versions(slug)?.last()
+        && prev.commit != last.commit
+        && ws.draft_text(slug, &Rev::Version(prev.n))? == text
+    {
+        return Err(WorkspaceError::NothingNew {
+            slug: slug.to_string(),
+            n: prev.n,
+        });
     }
     ws.checked_draft(slug, &rev, text)?;
     let site = super::sites::may(ws, slug, super::sites::Step::Submit)?;

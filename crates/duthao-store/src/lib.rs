@@ -283,10 +283,10 @@ impl FromStr for Rev {
         }
         // A bare number is a version too ("diff x 1 2"): git needs at least
         // four hex digits for an abbreviated commit, so nothing is shadowed.
-        if s.len() < 4 {
-            if let Some(n) = parse_version_number(s) {
-                return Ok(Rev::Version(n));
-            }
+        if s.len() < 4
+            && let Some(n) = parse_version_number(s)
+        {
+            return Ok(Rev::Version(n));
         }
         Ok(Rev::Git(s.to_string()))
     }

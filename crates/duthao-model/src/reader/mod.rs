@@ -557,10 +557,10 @@ fn front_matter(yaml: &str, file: &Path) -> Result<FrontMatter, ReadError> {
             "(issuer.name) is empty; write the issuing body, e.g. TỈNH ỦY THÁI NGUYÊN",
         ));
     }
-    if let Some(s) = &fm.signer {
-        if s.name.trim().is_empty() {
-            return Err(field("signer", "has no name; write signer.name"));
-        }
+    if let Some(s) = &fm.signer
+        && s.name.trim().is_empty()
+    {
+        return Err(field("signer", "has no name; write signer.name"));
     }
     Ok(fm)
 }

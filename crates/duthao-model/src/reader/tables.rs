@@ -83,17 +83,18 @@ pub fn check(sections: &[Section], body: &str) -> Option<TableProblem> {
             }
             BlockKind::Paragraph { .. } => {
                 let mut lines = src.lines();
-                if let (Some(head), Some(delim)) = (lines.next(), lines.next()) {
-                    if head.trim_start().starts_with('|') && is_delimiter_row(delim) {
-                        return Some(TableProblem {
-                            body_line: first_line + 1,
-                            message: format!(
-                                "this looks like a table, but its delimiter row has {} columns and its header {}; make them the same so it reads as a table",
-                                cells(delim),
-                                cells(head)
-                            ),
-                        });
-                    }
+                if let (Some(head), Some(delim)) = (lines.next(), lines.next())
+                    && head.trim_start().starts_with('|')
+                    && is_delimiter_row(delim)
+                {
+                    return Some(TableProblem {
+                        body_line: first_line + 1,
+                        message: format!(
+                            "this looks like a table, but its delimiter row has {} columns and its header {}; make them the same so it reads as a table",
+                            cells(delim),
+                            cells(head)
+                        ),
+                    });
                 }
             }
             _ => {}

@@ -21,26 +21,23 @@ pub(crate) fn explain(yaml: &str, raw: &str, line: usize, column: usize) -> Expl
     // A quote that is never closed swallows the rest of the front matter:
     // the parser only notices at the end. The line it opened on is the one
     // to fix.
-    if raw.contains("end of stream") || raw.contains("quoted scalar") {
-        if let Some((l, q)) = unclosed_quote(yaml) {
-            return at(
-                l,
-                format!(
-                    "the quote {q} opened on this line is never closed; end the value with {q}"
-                ),
-            );
-        }
+    if (raw.contains("end of stream") || raw.contains("quoted scalar"))
+        && let Some((l, q)) = unclosed_quote(yaml)
+    {
+        return at(
+            l,
+            format!("the quote {q} opened on this line is never closed; end the value with {q}"),
+        );
     }
-    if raw.contains("cannot start any token") || raw.contains("found a tab") {
-        if let Some(l) = yaml
+    if (raw.contains("cannot start any token") || raw.contains("found a tab"))
+        && let Some(l) = yaml
             .lines()
             .position(|l| l.starts_with('\t') || l.trim_start_matches(' ').starts_with('\t'))
-        {
-            return at(
+    {
+        return at(
                 l + 2,
                 "this line is indented with a tab; YAML indents with spaces only: replace the tab with two spaces".into(),
             );
-        }
     }
     if raw.contains("mapping values are not allowed") {
         let text = yaml.lines().nth(line.saturating_sub(2)).unwrap_or_default();
@@ -70,16 +67,15 @@ pub(crate) fn explain(yaml: &str, raw: &str, line: usize, column: usize) -> Expl
                 .into(),
         );
     }
-    if raw.contains("control characters are not allowed") {
-        if let Some(l) = yaml
+    if raw.contains("control characters are not allowed")
+        && let Some(l) = yaml
             .lines()
             .position(|l| l.chars().any(|c| c.is_control() && c != '\t'))
-        {
-            return at(
+    {
+        return at(
                 l + 2,
                 "this line holds a control character (invisible in most editors); delete it and type the text again".into(),
             );
-        }
     }
     if let Some(key) = raw
         .strip_prefix("duplicate field `")
