@@ -337,39 +337,6 @@ fn abnormal_at(b: &[u8], i: usize) -> bool {
     }
 }
 
-/// Byte-parallel tests on eight bytes in a `u64` (little-endian: byte k in
-/// bits 8k..8k+8). Each returns a mask with the top bit of every byte that
-/// matches set, and nothing else, so masks can be shifted and combined.
-pub mod swar {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-
-    /// Bytes equal to zero.
-    #[inline(always)]
-    pub fn zero(v: u64) -> u64 {
-        !(((v & LOW7).wrapping_add(LOW7)) | v | LOW7)
-    }
-
-    /// Bytes equal to `x`.
-    #[inline(always)]
-    pub fn eq(v: u64, x: u8) -> u64 {
-        zero(v ^ (LO * x as u64))
-    }
-
-    /// Bytes below `n` (`n` ≤ 0x80).
-    #[inline(always)]
-    pub fn lt(v: u64, n: u8) -> u64 {
-        !((v & LOW7) + LO * (0x80 - n as u64)) & !v & HI
-    }
-
-    /// Bytes at or above `n` (`n` ≥ 0x80).
-    #[inline(always)]
-    pub fn ge(v: u64, n: u8) -> u64 {
-        ((v & LOW7) + LO * (0x100 - n as u64)) & v & HI
-    }
-}
-
 /// Bytes that can start a whitespace character in UTF-8: the ASCII ones and
 /// the lead bytes of U+0085, U+00A0, U+1680, U+2000–U+205F and U+3000.
 const MAY_START_WHITESPACE: [bool; 256] = {

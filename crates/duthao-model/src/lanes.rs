@@ -3,9 +3,8 @@
 //! elsewhere. Each test returns a 16-bit mask, bit k for byte k, so masks of
 //! different tests combine as integers and shift to compare neighbours.
 //!
-//! The scans over a whole draft (the NFC quick check, the whitespace check
-//! of every block's text) run here: twice the width of [`crate::swar`] and
-//! no carries to reason about.
+//! The scans over a whole draft run here: the NFC quick check, the
+//! whitespace check of every block's text, and the writers' escaping.
 
 /// Sixteen bytes of a text, loaded for testing.
 #[derive(Clone, Copy)]

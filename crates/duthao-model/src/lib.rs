@@ -9,7 +9,6 @@ pub mod lanes;
 mod path;
 pub mod reader;
 
-pub use block::swar;
 pub use block::{
     Block, BlockKind, Body, Fingerprint, FingerprintHasher, Inline, Inlines, LineRange, ListMarker,
     Run, Style, inline_text, is_normal_text,
