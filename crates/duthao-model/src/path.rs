@@ -121,9 +121,34 @@ impl StructuralPath {
         out
     }
 
+    /// The path as it is shown ("Phần I > II > 2 > ¶3"), given to `piece`
+    /// a piece at a time: a redline shows a path for every block it lists,
+    /// and its writers copy or escape the pieces without the formatting
+    /// machinery. `Display` is made of the same pieces.
+    pub fn for_each_piece(&self, mut piece: impl FnMut(&str)) {
+        let mut first = true;
+        self.for_each_segment(|segment| {
+            if !std::mem::take(&mut first) {
+                piece(" > ");
+            }
+            match segment {
+                PathSegment::Label(l) => piece(&l.text),
+                PathSegment::Unlabelled(n) => {
+                    piece("¶");
+                    piece(itoa::Buffer::new().format(*n));
+                }
+                PathSegment::Footnote(l) => {
+                    piece("[^");
+                    piece(l);
+                    piece("]");
+                }
+            }
+        });
+    }
+
     /// Calls `f` with each segment, outermost first, without collecting
-    /// them: a redline writes two paths for every block of both drafts.
-    pub fn for_each_segment(&self, mut f: impl FnMut(&PathSegment)) {
+    /// them.
+    fn for_each_segment(&self, mut f: impl FnMut(&PathSegment)) {
         // As deep as the numbering: a label closes every label of its rank
         // or below, so a chain has at most one link per rank and a footnote.
         fn walk(step: &Link, f: &mut impl FnMut(&PathSegment)) {
@@ -178,25 +203,13 @@ impl StructuralPath {
 
 impl fmt::Display for StructuralPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Outermost first: the chain is walked from its root by recursion,
-        // as deep as the numbering (a handful of levels).
-        fn labels(step: &Link, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            if let Some(parent) = step.parent.as_deref() {
-                labels(parent, f)?;
-                f.write_str(" > ")?;
+        let mut written = Ok(());
+        self.for_each_piece(|piece| {
+            if written.is_ok() {
+                written = f.write_str(piece);
             }
-            write!(f, "{}", step.segment)
-        }
-        if let Some(step) = self.labels.as_deref() {
-            labels(step, f)?;
-        }
-        if let Some(n) = self.unlabelled {
-            if self.labels.is_some() {
-                f.write_str(" > ")?;
-            }
-            write!(f, "{}", PathSegment::Unlabelled(n))?;
-        }
-        Ok(())
+        });
+        written
     }
 }
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::{Labels, stat};
 use duthao_diff::{DraftDiff, FieldChange, WordOp};
 use duthao_model::lanes::Lanes;
-use duthao_model::{Block, Draft, LineRange, PathSegment};
+use duthao_model::{Block, Draft, LineRange};
 
 /// Bumped only for changes an existing reader would misread.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -120,28 +120,10 @@ fn lines(buf: &mut Vec<u8>, l: LineRange) {
     buf.push(b']');
 }
 
-/// The path as its `Display` shows it, escaped, written piece by piece: the
-/// formatting machinery cost more than the rest of a block's JSON.
+/// The path as its `Display` shows it, escaped a piece at a time.
 fn path(buf: &mut Vec<u8>, b: &Block) {
     buf.push(b'"');
-    let mut first = true;
-    b.path.for_each_segment(|segment| {
-        if !std::mem::take(&mut first) {
-            buf.extend_from_slice(b" > ");
-        }
-        match segment {
-            PathSegment::Label(l) => escape_into(buf, &l.text),
-            PathSegment::Unlabelled(n) => {
-                buf.extend_from_slice("¶".as_bytes());
-                buf.extend_from_slice(itoa::Buffer::new().format(*n).as_bytes());
-            }
-            PathSegment::Footnote(l) => {
-                buf.extend_from_slice(b"[^");
-                escape_into(buf, l);
-                buf.push(b']');
-            }
-        }
-    });
+    b.path.for_each_piece(|piece| escape_into(buf, piece));
     buf.push(b'"');
 }
 

@@ -208,15 +208,25 @@ mod tests {
         }
     }
 
-    /// A path is shown as its `Display` shows it: labels, unnumbered
-    /// positions and footnotes.
+    /// Paths are shown as reviewers cite them: labels, unnumbered positions
+    /// and footnotes, and as `Display` shows them.
     #[test]
     fn paths_are_shown_as_displayed() {
         let text = "---\nkind: nghi-quyet\nissuer:\n  name: X\ntitle: Y\n---\n\nMở đầu.\n\nPhần I\n\nI. Một\n\n1. Nội dung[^a].\n\nĐoạn.\n\na) Điểm.\n\n[^a]: Chú thích.\n";
         let draft = duthao_model::reader::read(text, std::path::Path::new("t.md")).expect("draft");
         let shown: Vec<String> = draft.body.blocks.iter().map(path_display).collect();
-        assert!(shown.iter().any(|p| p.contains(" > ¶")), "{shown:?}");
-        assert!(shown.iter().any(|p| p.contains("[^a]")), "{shown:?}");
+        assert_eq!(
+            shown,
+            [
+                "¶1",
+                "Phần I",
+                "Phần I > I",
+                "Phần I > I > 1",
+                "Phần I > I > 1 > ¶1",
+                "Phần I > I > 1 > a)",
+                "[^a]"
+            ]
+        );
         for (b, p) in draft.body.blocks.iter().zip(&shown) {
             assert_eq!(*p, b.path.to_string());
         }
@@ -272,27 +282,10 @@ pub fn path_display(block: &Block) -> String {
     if block.path.is_empty() {
         return format!("line {}", block.lines);
     }
-    // As `Display` shows it, built piece by piece: the HTML page shows a
-    // path for every change three times, and the formatting machinery cost
-    // more than the rest of the tag line.
+    // Built from the path's pieces: the HTML page shows a path for every
+    // change three times, and the formatting machinery cost more than the
+    // rest of the tag line.
     let mut s = String::with_capacity(48);
-    let mut first = true;
-    block.path.for_each_segment(|segment| {
-        if !std::mem::take(&mut first) {
-            s.push_str(" > ");
-        }
-        match segment {
-            PathSegment::Label(l) => s.push_str(&l.text),
-            PathSegment::Unlabelled(n) => {
-                s.push('¶');
-                s.push_str(itoa::Buffer::new().format(*n));
-            }
-            PathSegment::Footnote(l) => {
-                s.push_str("[^");
-                s.push_str(l);
-                s.push(']');
-            }
-        }
-    });
+    block.path.for_each_piece(|piece| s.push_str(piece));
     s
 }
