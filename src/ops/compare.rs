@@ -111,6 +111,8 @@ pub fn compare(sources: Sources<'_>, opts: &CompareOptions) -> Result<Comparison
     finish(pa, pb, ws, opts)
 }
 
+/// Checks each parsed side's kind (against the workspace's profiles when
+/// there is one) and compares the two.
 fn finish(
     pa: Result<Parsed>,
     pb: Result<Parsed>,
