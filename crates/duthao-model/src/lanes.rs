@@ -18,6 +18,43 @@ impl Lanes {
         Lanes(imp::load(chunk))
     }
 
+    /// The bytes of `b` from `at` on, up to sixteen; past the end, `pad`.
+    #[inline(always)]
+    pub fn load_padded(b: &[u8], at: usize, pad: u8) -> Lanes {
+        let rest = &b[at..];
+        let n = rest.len().min(16);
+        let mut chunk = [pad; 16];
+        chunk[..n].copy_from_slice(&rest[..n]);
+        Lanes(imp::load(&chunk))
+    }
+
+    /// The first byte of `b` at or after `from` that `test` flags, sixteen
+    /// bytes at a time to the very end. The last chunk of a text of sixteen
+    /// bytes or more is loaded overlapping the one before, and a shorter text
+    /// is padded with `pad`, which `test` must not flag: the writers escape
+    /// a word at a time, and a byte loop over the short tail was most of
+    /// their cost.
+    #[inline(always)]
+    pub fn find(b: &[u8], mut from: usize, pad: u8, test: impl Fn(Lanes) -> u32) -> Option<usize> {
+        let n = b.len();
+        while from + 16 <= n {
+            let m = test(Lanes::load(b, from));
+            if m != 0 {
+                return Some(from + m.trailing_zeros() as usize);
+            }
+            from += 16;
+        }
+        if from >= n {
+            return None;
+        }
+        let m = if n >= 16 {
+            test(Lanes::load(b, n - 16)) >> (from - (n - 16))
+        } else {
+            test(Lanes::load_padded(b, from, pad))
+        };
+        (m != 0).then(|| from + m.trailing_zeros() as usize)
+    }
+
     /// Bytes equal to `x`.
     #[inline(always)]
     pub fn eq(self, x: u8) -> u32 {
@@ -132,6 +169,40 @@ mod portable {
 
     pub fn masked_eq(v: V, m: u8, x: u8) -> u32 {
         mask(v, |c| c & m == x)
+    }
+}
+
+#[cfg(test)]
+mod find_tests {
+    use super::Lanes;
+
+    /// `find` gives the first flagged byte at or after `from` for every
+    /// length up to three chunks, every start and every flagged position,
+    /// through the full chunks, the overlapping last one and the padded one.
+    #[test]
+    fn find_agrees_with_a_byte_loop() {
+        let test = |v: Lanes| v.eq(b'<') | v.le(0x1f);
+        for n in 0..48 {
+            for mark in (0..n).map(Some).chain([None]) {
+                let b: Vec<u8> = (0..n)
+                    .map(|k| {
+                        if Some(k) == mark {
+                            b'<'
+                        } else {
+                            b'a' + (k % 26) as u8
+                        }
+                    })
+                    .collect();
+                for from in 0..=n {
+                    let want = (from..n).find(|&k| b[k] == b'<' || b[k] <= 0x1f);
+                    assert_eq!(
+                        Lanes::find(&b, from, b'a', test),
+                        want,
+                        "n {n} mark {mark:?} from {from}"
+                    );
+                }
+            }
+        }
     }
 }
 

@@ -22,38 +22,33 @@ pub fn escape(text: &str) -> String {
 pub fn escape_into(s: &mut String, text: &str) {
     let b = text.as_bytes();
     let (mut start, mut i) = (0, 0);
-    while i < b.len() {
-        // Sixteen bytes at a time past text that needs nothing (nearly all
-        // of a draft, and the HTML redline holds both versions twice), then
-        // straight to the first byte that may.
-        if i + 16 <= b.len() {
-            let v = Lanes::load(b, i);
-            let special = v.le(0x1f)
-                | v.eq(b'&')
-                | v.eq(b'<')
-                | v.eq(b'>')
-                | v.eq(b'"')
-                | v.eq(b'\'')
-                | v.eq(0x7f)
-                | v.eq(0xC2);
-            if special == 0 {
-                i += 16;
-                continue;
-            }
-            i += special.trailing_zeros() as usize;
-        }
+    // Straight to each byte that may need escaping: nearly all of a draft
+    // needs none, and the HTML redline holds both versions twice.
+    let special = |v: Lanes| {
+        v.le(0x1f)
+            | v.eq(b'&')
+            | v.eq(b'<')
+            | v.eq(b'>')
+            | v.eq(b'"')
+            | v.eq(b'\'')
+            | v.eq(0x7f)
+            | v.eq(0xC2)
+    };
+    while let Some(at) = Lanes::find(b, i, b'a', special) {
+        i = at;
         let (with, len) = match b[i] {
             b'&' => ("&amp;", 1),
             b'<' => ("&lt;", 1),
             b'>' => ("&gt;", 1),
             b'"' => ("&quot;", 1),
             b'\'' => ("&#39;", 1),
+            // HTML has no place for control characters (a browser shows
+            // nothing, a terminal would obey them): C0 but for tab and line
+            // breaks, DEL and C1 go.
             b'\t' | b'\n' | b'\r' => {
                 i += 1;
                 continue;
             }
-            // HTML has no place for control characters (a browser shows
-            // nothing, a terminal would obey them): C0, DEL and C1 go.
             0..=0x1f | 0x7f => ("", 1),
             0xC2 if matches!(b.get(i + 1), Some(0x80..=0x9f)) => ("", 2),
             _ => {
@@ -163,9 +158,18 @@ fn front_side(c: &FieldChange, side: Side) -> String {
 }
 
 fn block_class(b: &Block) -> String {
-    match &b.kind {
-        duthao_model::BlockKind::Heading { level, .. } => format!("k-heading h{level}"),
-        _ => format!("k-{}", b.kind_tag()),
+    let mut s = String::new();
+    push_block_class(&mut s, b);
+    s
+}
+
+fn push_block_class(s: &mut String, b: &Block) {
+    if let BlockKind::Heading { level, .. } = &b.kind {
+        s.push_str("k-heading h");
+        s.push_str(itoa::Buffer::new().format(*level));
+    } else {
+        s.push_str("k-");
+        s.push_str(b.kind_tag());
     }
 }
 
@@ -394,10 +398,13 @@ pub fn write_noted(
         "<main>\n<section id=\"inline\">\n<h2>Bản so sánh lồng ghép</h2>"
     )?;
     let order = diff.reading_order();
+    let mut row = String::new();
     for step in &order {
         match *step {
             Step::Departure(moved) => inline_departure(out, diff, moved, from, to)?,
-            Step::Block(pos) => inline_block(out, diff, pos, &diff.blocks[pos], from, to, notes)?,
+            Step::Block(pos) => {
+                inline_block(out, &mut row, diff, pos, &diff.blocks[pos], from, to, notes)?
+            }
         }
     }
     writeln!(out, "</section>")?;
@@ -411,7 +418,9 @@ pub fn write_noted(
     for step in &order {
         match *step {
             Step::Departure(moved) => side_departure(out, diff, moved, from, to)?,
-            Step::Block(pos) => side_row(out, diff, pos, &diff.blocks[pos], from, to, notes)?,
+            Step::Block(pos) => {
+                side_row(out, &mut row, diff, pos, &diff.blocks[pos], from, to, notes)?
+            }
         }
     }
     writeln!(out, "</tbody></table>\n</section>\n</main>")?;
@@ -491,58 +500,83 @@ fn write_contents(
     writeln!(out, "</ol>\n</nav>")
 }
 
-fn tag_line(change: &BlockChange, from: &Draft, to: &Draft, pos: usize) -> String {
+/// A changed block's tag: its path and what happened to it. `departure` is
+/// the anchor prefix of a moved block's old place in this view.
+fn push_tag_line(
+    s: &mut String,
+    change: &BlockChange,
+    from: &Draft,
+    to: &Draft,
+    pos: usize,
+    departure: &str,
+) {
+    s.push_str("<b>");
     match change {
         BlockChange::Moved {
             from: f,
             to: t,
             ops,
             ..
-        } => format!(
-            "<b>{}</b> · Di chuyển từ <a href=\"#d-{pos}\">{}</a>{}",
-            escape(&path_display(&to.body.blocks[*t])),
-            escape(&path_display(&from.body.blocks[*f])),
+        } => {
+            push_path(s, &to.body.blocks[*t]);
+            s.push_str("</b> · Di chuyển từ <a href=\"");
+            s.push_str(departure);
+            s.push_str(itoa::Buffer::new().format(pos));
+            s.push_str("\">");
+            push_path(s, &from.body.blocks[*f]);
+            s.push_str("</a>");
             if ops.iter().any(WordOp::is_change) {
-                ", có sửa đổi"
-            } else {
-                ""
+                s.push_str(", có sửa đổi");
             }
-        ),
-        BlockChange::Removed { from: f } => format!(
-            "<b>{}</b> · Lược bỏ",
-            escape(&path_display(&from.body.blocks[*f]))
-        ),
+        }
+        BlockChange::Removed { from: f } => {
+            push_path(s, &from.body.blocks[*f]);
+            s.push_str("</b> · Lược bỏ");
+        }
         BlockChange::Changed { from: f, to: t, .. } => {
             let (fb, tb) = (&from.body.blocks[*f], &to.body.blocks[*t]);
-            let kind = if fb.kind_tag() != tb.kind_tag() {
-                format!(
-                    " (đổi {} thành {})",
-                    kind_name(fb.kind_tag()),
-                    kind_name(tb.kind_tag())
-                )
-            } else {
-                String::new()
-            };
-            let what = if change.is_restyle() {
+            push_path(s, tb);
+            s.push_str("</b> · ");
+            s.push_str(if change.is_restyle() {
                 "Đổi định dạng (in đậm, in nghiêng hoặc liên kết), giữ nguyên chữ"
             } else {
                 "Sửa đổi"
-            };
-            format!("<b>{}</b> · {what}{kind}", escape(&path_display(tb)))
+            });
+            if fb.kind_tag() != tb.kind_tag() {
+                s.push_str(" (đổi ");
+                s.push_str(kind_name(fb.kind_tag()));
+                s.push_str(" thành ");
+                s.push_str(kind_name(tb.kind_tag()));
+                s.push(')');
+            }
         }
-        other => format!(
-            "<b>{}</b> · {}",
-            other
-                .to()
-                .map(|t| escape(&path_display(&to.body.blocks[t])))
-                .unwrap_or_default(),
-            change_name(other)
-        ),
+        other => {
+            if let Some(t) = other.to() {
+                push_path(s, &to.body.blocks[t]);
+            }
+            s.push_str("</b> · ");
+            s.push_str(change_name(other));
+        }
     }
 }
 
+/// A block's path for display, escaped: built piece by piece, since the
+/// page shows the path of every change three times.
+fn push_path(s: &mut String, b: &Block) {
+    if b.path.is_empty() {
+        escape_into(s, &path_display(b));
+    } else {
+        b.path.for_each_piece(|piece| escape_into(s, piece));
+    }
+}
+
+/// One block of the inline view. Each row is built in `s`, kept from row
+/// to row, and written at once: the page holds every changed block three
+/// times, and per-row strings and formatting were most of its cost.
+#[allow(clippy::too_many_arguments)]
 fn inline_block(
     out: &mut impl Write,
+    s: &mut String,
     diff: &DraftDiff,
     pos: usize,
     change: &BlockChange,
@@ -550,32 +584,62 @@ fn inline_block(
     to: &Draft,
     notes: &Notes,
 ) -> io::Result<()> {
+    s.clear();
     let aside = notes_html(notes.on(change.from()));
     let (class, block) = match change {
         BlockChange::Unchanged { to: t, .. } => {
             let b = &to.body.blocks[*t];
-            return writeln!(
-                out,
-                "<div class=\"blk same {}\"{}>{aside}{}</div>",
-                block_class(b),
-                footnote_id(b),
-                block_rich(b, diff)
-            );
+            s.push_str("<div class=\"blk same ");
+            push_block_class(s, b);
+            s.push('"');
+            push_footnote_id(s, b);
+            s.push('>');
+            s.push_str(&aside);
+            s.push_str(&block_rich(b, diff));
+            s.push_str("</div>\n");
+            return out.write_all(s.as_bytes());
         }
         BlockChange::Changed { to: t, .. } => ("chg", &to.body.blocks[*t]),
         BlockChange::Added { to: t } => ("add", &to.body.blocks[*t]),
         BlockChange::Removed { from: f } => ("rem", &from.body.blocks[*f]),
         BlockChange::Moved { to: t, .. } => ("mv", &to.body.blocks[*t]),
     };
-    let body = match change {
+    s.push_str("<div class=\"blk ");
+    s.push_str(class);
+    s.push(' ');
+    push_block_class(s, block);
+    s.push_str("\" id=\"c-");
+    s.push_str(itoa::Buffer::new().format(pos));
+    s.push_str("\">");
+    s.push_str(&aside);
+    s.push_str("<div class=\"tag\"");
+    // A removed footnote has no reference left to it; its id stays free.
+    if !matches!(change, BlockChange::Removed { .. }) {
+        push_footnote_id(s, block);
+    }
+    s.push('>');
+    push_tag_line(s, change, from, to, pos, "#d-");
+    s.push_str("</div>");
+    match change {
         BlockChange::Added { .. } => {
-            whole_marked(block, &diff.text_of(block), "ins", diff.whitespace)
+            s.push_str(&whole_marked(
+                block,
+                &diff.text_of(block),
+                "ins",
+                diff.whitespace,
+            ));
         }
         BlockChange::Removed { .. } => {
-            whole_marked(block, &diff.text_of(block), "del", diff.whitespace)
+            s.push_str(&whole_marked(
+                block,
+                &diff.text_of(block),
+                "del",
+                diff.whitespace,
+            ));
         }
         BlockChange::Changed { from: f, to: t, .. } | BlockChange::Moved { from: f, to: t, .. } => {
-            changed_html(
+            push_changed(
+                s,
                 diff,
                 change,
                 &from.body.blocks[*f],
@@ -583,20 +647,10 @@ fn inline_block(
                 None,
             )
         }
-        BlockChange::Unchanged { .. } => String::new(),
-    };
-    // A removed footnote has no reference left to it; its id stays free.
-    let fn_id = if matches!(change, BlockChange::Removed { .. }) {
-        String::new()
-    } else {
-        footnote_id(block)
-    };
-    writeln!(
-        out,
-        "<div class=\"blk {class} {}\" id=\"c-{pos}\">{aside}<div class=\"tag\"{fn_id}>{}</div>{body}</div>",
-        block_class(block),
-        tag_line(change, from, to, pos)
-    )
+        BlockChange::Unchanged { .. } => {}
+    }
+    s.push_str("</div>\n");
+    out.write_all(s.as_bytes())
 }
 
 fn inline_departure(
@@ -626,8 +680,11 @@ fn inline_departure(
     Ok(())
 }
 
+/// One row of the side-by-side view, built in `s` as [`inline_block`]'s.
+#[allow(clippy::too_many_arguments)]
 fn side_row(
     out: &mut impl Write,
+    s: &mut String,
     diff: &DraftDiff,
     pos: usize,
     change: &BlockChange,
@@ -635,64 +692,76 @@ fn side_row(
     to: &Draft,
     notes: &Notes,
 ) -> io::Result<()> {
+    s.clear();
     let aside = notes_html(notes.on(change.from()));
-    let empty = "<td class=\"empty\"></td>";
+    let pos_id = |s: &mut String| {
+        s.push_str(" id=\"s-");
+        s.push_str(itoa::Buffer::new().format(pos));
+        s.push('"');
+    };
     match change {
         BlockChange::Unchanged { to: t, .. } => {
             let b = &to.body.blocks[*t];
             let text = block_rich(b, diff);
-            writeln!(
-                out,
-                "<tr class=\"same{}\"><td>{text}</td><td>{aside}{text}</td></tr>",
-                side_class(b)
-            )
+            s.push_str("<tr class=\"same");
+            s.push_str(side_class(b));
+            s.push_str("\"><td>");
+            s.push_str(&text);
+            s.push_str("</td><td>");
+            s.push_str(&aside);
+            s.push_str(&text);
+            s.push_str("</td></tr>\n");
         }
-        BlockChange::Changed { from: f, to: t, .. } => {
+        BlockChange::Changed { from: f, to: t, .. } | BlockChange::Moved { from: f, to: t, .. } => {
             let (fb, tb) = (&from.body.blocks[*f], &to.body.blocks[*t]);
-            writeln!(
-                out,
-                "<tr class=\"chg{}\" id=\"s-{pos}\"><td>{}</td><td>{aside}<div class=\"tag\">{}</div>{}</td></tr>",
-                side_class(tb),
-                changed_html(diff, change, fb, tb, Some(Side::Old)),
-                tag_line(change, from, to, pos),
-                changed_html(diff, change, fb, tb, Some(Side::New))
-            )
+            let moved = matches!(change, BlockChange::Moved { .. });
+            s.push_str(if moved {
+                "<tr class=\"mv"
+            } else {
+                "<tr class=\"chg"
+            });
+            s.push_str(side_class(tb));
+            s.push('"');
+            pos_id(s);
+            s.push_str("><td>");
+            if moved {
+                s.push_str("<div class=\"tag\">(từ ");
+                push_path(s, fb);
+                s.push_str(")</div>");
+            }
+            push_changed(s, diff, change, fb, tb, Some(Side::Old));
+            s.push_str("</td><td>");
+            s.push_str(&aside);
+            s.push_str("<div class=\"tag\">");
+            push_tag_line(s, change, from, to, pos, "#sd-");
+            s.push_str("</div>");
+            push_changed(s, diff, change, fb, tb, Some(Side::New));
+            s.push_str("</td></tr>\n");
         }
-        BlockChange::Added { to: t } => writeln!(
-            out,
-            "<tr class=\"add\" id=\"s-{pos}\">{empty}<td><div class=\"tag\">{}</div>{}</td></tr>",
-            tag_line(change, from, to, pos),
-            whole_marked(
-                &to.body.blocks[*t],
-                &diff.text_of(&to.body.blocks[*t]),
-                "ins",
-                diff.whitespace,
-            )
-        ),
-        BlockChange::Removed { from: f } => writeln!(
-            out,
-            "<tr class=\"rem\" id=\"s-{pos}\"><td><div class=\"tag\">{}</div>{}</td><td class=\"empty\">{aside}</td></tr>",
-            tag_line(change, from, to, pos),
-            whole_marked(
-                &from.body.blocks[*f],
-                &diff.text_of(&from.body.blocks[*f]),
-                "del",
-                diff.whitespace,
-            )
-        ),
-        BlockChange::Moved { from: f, to: t, .. } => {
-            let (fb, tb) = (&from.body.blocks[*f], &to.body.blocks[*t]);
-            writeln!(
-                out,
-                "<tr class=\"mv{}\" id=\"s-{pos}\"><td><div class=\"tag\">(từ {})</div>{}</td><td>{aside}<div class=\"tag\">{}</div>{}</td></tr>",
-                side_class(tb),
-                escape(&path_display(fb)),
-                changed_html(diff, change, fb, tb, Some(Side::Old)),
-                tag_line(change, from, to, pos).replace("#d-", "#sd-"),
-                changed_html(diff, change, fb, tb, Some(Side::New))
-            )
+        BlockChange::Added { to: t } => {
+            let b = &to.body.blocks[*t];
+            s.push_str("<tr class=\"add\"");
+            pos_id(s);
+            s.push_str("><td class=\"empty\"></td><td><div class=\"tag\">");
+            push_tag_line(s, change, from, to, pos, "#sd-");
+            s.push_str("</div>");
+            s.push_str(&whole_marked(b, &diff.text_of(b), "ins", diff.whitespace));
+            s.push_str("</td></tr>\n");
+        }
+        BlockChange::Removed { from: f } => {
+            let b = &from.body.blocks[*f];
+            s.push_str("<tr class=\"rem\"");
+            pos_id(s);
+            s.push_str("><td><div class=\"tag\">");
+            push_tag_line(s, change, from, to, pos, "#sd-");
+            s.push_str("</div>");
+            s.push_str(&whole_marked(b, &diff.text_of(b), "del", diff.whitespace));
+            s.push_str("</td><td class=\"empty\">");
+            s.push_str(&aside);
+            s.push_str("</td></tr>\n");
         }
     }
+    out.write_all(s.as_bytes())
 }
 
 fn side_departure(
@@ -845,6 +914,11 @@ fn find_ref(s: &str) -> Option<usize> {
 /// Ops as HTML like [`ops_html`], with footnote references linked.
 fn ops_rich(ops: &[WordOp], side: Option<Side>) -> String {
     let mut s = String::with_capacity(ops.iter().map(|op| op.text().len() + 11).sum());
+    push_ops_rich(&mut s, ops, side);
+    s
+}
+
+fn push_ops_rich(s: &mut String, ops: &[WordOp], side: Option<Side>) {
     for op in ops {
         let (open, close) = match (op, side) {
             (WordOp::Equal(_), _) => ("", ""),
@@ -858,11 +932,10 @@ fn ops_rich(ops: &[WordOp], side: Option<Side>) -> String {
         if find_ref(op.text()).is_some() {
             s.push_str(&link_footnote_refs(escape(op.text())));
         } else {
-            escape_into(&mut s, op.text());
+            escape_into(s, op.text());
         }
         s.push_str(close);
     }
-    s
 }
 
 /// The block's content from the model, styles kept.
@@ -926,10 +999,11 @@ fn side_class(b: &Block) -> &'static str {
     }
 }
 
-fn footnote_id(b: &Block) -> String {
-    match &b.kind {
-        BlockKind::FootnoteDef { label, .. } => format!(" id=\"fn-{}\"", escape(label)),
-        _ => String::new(),
+fn push_footnote_id(s: &mut String, b: &Block) {
+    if let BlockKind::FootnoteDef { label, .. } = &b.kind {
+        s.push_str(" id=\"fn-");
+        escape_into(s, label);
+        s.push('"');
     }
 }
 
@@ -1036,13 +1110,14 @@ fn whole_marked(b: &Block, text: &str, tag: &str, whitespace: bool) -> String {
 }
 
 /// A changed or moved block as HTML for one side or both.
-fn changed_html(
+fn push_changed(
+    s: &mut String,
     diff: &DraftDiff,
     change: &BlockChange,
     old_block: &Block,
     new_block: &Block,
     side: Option<Side>,
-) -> String {
+) {
     let shown = if side == Some(Side::Old) {
         old_block
     } else {
@@ -1051,14 +1126,17 @@ fn changed_html(
     let ops = change.ops().unwrap_or_default();
     // Only the emphasis changed: each side as it is styled shows how.
     if !ops.iter().any(WordOp::is_change) {
-        return block_rich(shown, diff);
+        return s.push_str(&block_rich(shown, diff));
     }
     if let Some(table) = change.table()
         && let Some(t) = table_redline(table, old_block, new_block, side, diff.whitespace)
     {
-        return t;
+        return s.push_str(&t);
     }
-    footnote_def_head(shown, ops_rich(ops, side))
+    if matches!(shown.kind, BlockKind::FootnoteDef { .. }) {
+        return s.push_str(&footnote_def_head(shown, ops_rich(ops, side)));
+    }
+    push_ops_rich(s, ops, side);
 }
 
 #[cfg(test)]

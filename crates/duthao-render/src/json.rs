@@ -140,19 +140,10 @@ fn escape_into(buf: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     let mut start = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        // Sixteen bytes at a time past text that needs no escape (all of
-        // it, in a draft, but for quotes and the odd control character),
-        // then straight to the first byte that may.
-        if i + 16 <= bytes.len() {
-            let v = Lanes::load(bytes, i);
-            let special = v.le(0x1f) | v.eq(b'"') | v.eq(b'\\');
-            if special == 0 {
-                i += 16;
-                continue;
-            }
-            i += special.trailing_zeros() as usize;
-        }
+    // Straight to each byte that may need an escape: in a draft, only
+    // quotes and the odd control character.
+    while let Some(at) = Lanes::find(bytes, i, b'a', |v| v.le(0x1f) | v.eq(b'"') | v.eq(b'\\')) {
+        i = at;
         let b = bytes[i];
         let esc: &[u8] = match b {
             b'"' => b"\\\"",
@@ -261,6 +252,17 @@ mod tests {
                 "Đảng bộ ".repeat(3),
                 "x".repeat(k)
             ));
+        }
+        // Short strings (a word at a time) go through the padded last
+        // chunk: a quote or a control at every place.
+        for n in 1..18 {
+            for k in 0..n {
+                for c in ['"', '\u{1}', '\\'] {
+                    let mut w: Vec<char> = "ữa".chars().cycle().take(n).collect();
+                    w[k] = c;
+                    cases.push(w.into_iter().collect());
+                }
+            }
         }
         for s in &cases {
             let mut buf = vec![b'"'];

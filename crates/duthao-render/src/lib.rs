@@ -110,19 +110,15 @@ fn has_unsafe_on_terminal(b: &[u8]) -> bool {
         ),
         _ => false,
     };
+    let suspect = |v: Lanes| v.le(0x1f) | v.eq(0x7f) | v.eq(0xC2) | v.eq(0xE2);
     let mut i = 0;
-    while i + 16 <= b.len() {
-        let v = Lanes::load(b, i);
-        let mut suspect = v.le(0x1f) | v.eq(0x7f) | v.eq(0xC2) | v.eq(0xE2);
-        while suspect != 0 {
-            if at(i + suspect.trailing_zeros() as usize) {
-                return true;
-            }
-            suspect &= suspect - 1;
+    while let Some(j) = Lanes::find(b, i, b'a', suspect) {
+        if at(j) {
+            return true;
         }
-        i += 16;
+        i = j + 1;
     }
-    (i..b.len()).any(at)
+    false
 }
 
 /// A writer that passes text through [`terminal_safe`]: for formats meant
