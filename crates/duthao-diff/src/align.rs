@@ -344,12 +344,12 @@ impl Aligner<'_> {
         }
     }
 
-    /// Whether a pair that looks similar really is one block edited: certain
-    /// pairs pass; others must agree word by word (the ops are kept).
-    fn confirm(&mut self, f: usize, t: usize, agree: f32, moved: bool) -> bool {
+    /// Whether a pair that looks similar (`sim`, from [`Aligner::sim`]) really
+    /// is one block edited: certain pairs pass; others must agree word by
+    /// word (the ops are kept).
+    fn confirm(&mut self, f: usize, t: usize, sim: f32, agree: f32, moved: bool) -> bool {
         // A move is a strong claim (the reviewer is told the text went
         // elsewhere): always check it word by word.
-        let sim = self.sim(f, t);
         if !moved && sim >= SURE_BAGS {
             return true;
         }
@@ -614,7 +614,7 @@ impl Aligner<'_> {
             } else {
                 continue;
             };
-            if self.confirm(f, t, agree, how == How::Moved) {
+            if self.confirm(f, t, s, agree, how == How::Moved) {
                 self.set(f, t, how);
             } else {
                 failed_from[f] += 1;
