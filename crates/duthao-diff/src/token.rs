@@ -164,28 +164,83 @@ pub fn tokenize_while(text: &str, mut f: impl FnMut(usize, usize, TokenClass) ->
         let start = i;
         let (class, len) = class_at(text, i);
         i += len;
-        if class != TokenClass::Punct {
-            while i < b.len() {
-                let (next, next_len) = class_at(text, i);
-                if next != class {
-                    // A figure keeps its separators: "2.200", "94,5" are one
-                    // token, so a changed figure shows whole.
-                    let figure_sep = class == TokenClass::Word
-                        && matches!(b[i], b'.' | b',')
-                        && b.get(i + 1).is_some_and(u8::is_ascii_digit)
-                        && b[start..i]
-                            .iter()
-                            .all(|&x| x.is_ascii_digit() || x == b'.' || x == b',');
-                    if !figure_sep {
+        match class {
+            TokenClass::Word => i = word_end(text, start, i),
+            TokenClass::Space => {
+                while i < b.len() {
+                    let (next, next_len) = class_at(text, i);
+                    if next != TokenClass::Space {
                         break;
                     }
+                    i += next_len;
                 }
-                i += next_len;
             }
+            TokenClass::Punct => {}
         }
         if !f(start, i, class) {
             return;
         }
+    }
+}
+
+/// Whether a byte surely goes on a word begun before it: an ASCII letter or
+/// digit, a lead byte of the Latin Extended-A/B letters (C4–C9), or a
+/// continuation byte. A continuation byte is only ever met after a lead
+/// this scan took a byte at a time (C3 and C4–C9: whole characters found
+/// otherwise are stepped over whole), so it belongs to a letter; but for
+/// × (C3 97) and ÷ (C3 B7), which [`word_end`] looks at apart.
+const GOES_ON: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        t[i] = c.is_ascii_alphanumeric()
+            || (c >= 0x80 && c <= 0xBF && c != 0x97 && c != 0xB7)
+            || (c >= 0xC3 && c <= 0xC9);
+        i += 1;
+    }
+    t
+};
+
+/// The end of the word that starts at `start`, its first character ending
+/// at `i`: what a scan of [`class_at`] a character at a time finds, most of
+/// it a byte at a time from a table (the words of every changed paragraph,
+/// and of every leftover block's word bag, pass through here).
+#[inline(always)]
+fn word_end(text: &str, start: usize, mut i: usize) -> usize {
+    let b = text.as_bytes();
+    loop {
+        while i < b.len() && GOES_ON[b[i] as usize] {
+            i += 1;
+        }
+        let Some(&c) = b.get(i) else {
+            return i;
+        };
+        if matches!(c, 0x97 | 0xB7) {
+            // After C3, × and ÷ end the word; after C4–C9 the byte
+            // continues a letter.
+            if b[i - 1] == 0xC3 {
+                return i - 1;
+            }
+            i += 1;
+            continue;
+        }
+        let (next, next_len) = class_at(text, i);
+        if next == TokenClass::Word {
+            i += next_len;
+            continue;
+        }
+        // A figure keeps its separators: "2.200", "94,5" are one token, so
+        // a changed figure shows whole.
+        let figure_sep = matches!(c, b'.' | b',')
+            && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+            && b[start..i]
+                .iter()
+                .all(|&x| x.is_ascii_digit() || x == b'.' || x == b',');
+        if !figure_sep {
+            return i;
+        }
+        i += next_len;
     }
 }
 
@@ -455,6 +510,8 @@ mod tests {
                 " ", "\n", "\u{a0}", "\u{2003}", "Đảng", "bộ", "2", "200", ".", ",", "%", "“", "—",
                 "e\u{302}", "\u{300}", "x", "Ω", "中", "😀", "(", "\u{b}", "\t", "1.5", "a)",
                 "×", "÷", "Ê", "ɐ", "ǅ", "ỡ", "Ặ", "\u{1e9e}", "9,", "7.", ",5",
+                // Continuation bytes 97 and B7 after other leads than C3.
+                "ė", "ķ", "\u{1680}", "ᚁ",
             ]), 0..40)
         ) {
             let t = parts.concat();
@@ -471,6 +528,8 @@ mod tests {
             proptest::prop_assert_eq!(&all, &reference, "{:?}", t);
             let got = Tokens::of(&t);
             proptest::prop_assert_eq!(&got.spans, &want, "{:?}", t);
+            let words = all.iter().filter(|(_, _, c)| *c == TokenClass::Word).count();
+            proptest::prop_assert_eq!(count_words(&t), words, "{:?}", t);
             let ids: Vec<u64> = want.iter().map(|&(s, e)| token_hash(&t[s as usize..e as usize])).collect();
             proptest::prop_assert_eq!(got.ids, ids);
         }
