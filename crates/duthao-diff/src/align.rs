@@ -29,7 +29,7 @@ use xxhash_rust::xxh3::xxh3_128;
 
 use super::lcs::{Run, anchored_runs, within};
 use super::token::{
-    FxHashMap, FxHasher, TokenClass, Tokens, count_words, dice, token_hash, tokenize,
+    FxHashMap, FxHasher, TokenClass, Tokens, count_words, dice, dice_at_least, token_hash, tokenize,
 };
 use super::words::diff_words;
 use super::{BlockChange, WordOp, compared_text, parallel_map};
@@ -316,7 +316,9 @@ impl Aligner<'_> {
         self.tbag.get_or_make(t, || bag(text))
     }
 
-    fn sim(&mut self, f: usize, t: usize) -> f32 {
+    /// How alike two blocks are, from 0 to [`CERTAIN`], when at least `min`;
+    /// below it, some value below `min` (found sooner).
+    fn sim(&mut self, f: usize, t: usize, min: f32) -> f32 {
         if self.from[f].kind_tag() != self.to[t].kind_tag() && self.identical_text(f, t) {
             // Same words, new kind (a paragraph made a heading): one edit.
             return CERTAIN;
@@ -339,7 +341,7 @@ impl Aligner<'_> {
         self.bag_from(f);
         self.bag_to(t);
         match (self.fbag.get(f), self.tbag.get(t)) {
-            (Some(a), Some(b)) => dice(a, b),
+            (Some(a), Some(b)) => dice_at_least(a, b, min).unwrap_or(0.0),
             _ => 0.0,
         }
     }
@@ -463,7 +465,7 @@ impl Aligner<'_> {
             // Only sure pairs here; doubtful ones are settled globally, most
             // similar first, so a block is not taken by a weak neighbour
             // before its real partner is seen.
-            if self.sim(f, t) >= SURE_BAGS && self.fits(f, t) {
+            if self.sim(f, t, SURE_BAGS) >= SURE_BAGS && self.fits(f, t) {
                 self.set(f, t, How::InPlace { exact: false });
                 p += 1;
                 q += 1;
@@ -471,11 +473,11 @@ impl Aligner<'_> {
             }
             let mut skip = None;
             for d in 1..LOOKAHEAD {
-                if q + d < ut.len() && self.sim(f, ut[q + d]) >= SURE_BAGS {
+                if q + d < ut.len() && self.sim(f, ut[q + d], SURE_BAGS) >= SURE_BAGS {
                     skip = Some((0, d));
                     break;
                 }
-                if p + d < uf.len() && self.sim(uf[p + d], t) >= SURE_BAGS {
+                if p + d < uf.len() && self.sim(uf[p + d], t, SURE_BAGS) >= SURE_BAGS {
                     skip = Some((d, 0));
                     break;
                 }
@@ -585,7 +587,7 @@ impl Aligner<'_> {
                 {
                     continue;
                 }
-                let s = self.sim(f, t);
+                let s = self.sim(f, t, SIM_IN_PLACE);
                 if s >= SIM_IN_PLACE {
                     pairs.push((s, f, t));
                 }
