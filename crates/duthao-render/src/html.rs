@@ -18,23 +18,27 @@ pub fn escape(text: &str) -> String {
     s
 }
 
+/// The bytes [`escape_into`] may have to change: the five HTML specials,
+/// control characters and the lead byte of C1 controls.
+#[inline(always)]
+fn html_special(v: Lanes) -> u32 {
+    v.le(0x1f)
+        | v.eq(b'&')
+        | v.eq(b'<')
+        | v.eq(b'>')
+        | v.eq(b'"')
+        | v.eq(b'\'')
+        | v.eq(0x7f)
+        | v.eq(0xC2)
+}
+
 /// [`escape`], appended to `s`.
 pub fn escape_into(s: &mut String, text: &str) {
     let b = text.as_bytes();
     let (mut start, mut i) = (0, 0);
     // Straight to each byte that may need escaping: nearly all of a draft
     // needs none, and the HTML redline holds both versions twice.
-    let special = |v: Lanes| {
-        v.le(0x1f)
-            | v.eq(b'&')
-            | v.eq(b'<')
-            | v.eq(b'>')
-            | v.eq(b'"')
-            | v.eq(b'\'')
-            | v.eq(0x7f)
-            | v.eq(0xC2)
-    };
-    while let Some(at) = Lanes::find(b, i, b'a', special) {
+    while let Some(at) = Lanes::find(b, i, b'a', html_special) {
         i = at;
         let (with, len) = match b[i] {
             b'&' => ("&amp;", 1),
@@ -95,6 +99,17 @@ fn kind_name(tag: &str) -> &'static str {
         "code" => "khối mã",
         "rule" => "đường kẻ",
         _ => "khối",
+    }
+}
+
+/// [`change_name`] in the middle of a sentence.
+fn change_word(c: &BlockChange) -> &'static str {
+    match c {
+        BlockChange::Unchanged { .. } => "không đổi",
+        BlockChange::Changed { .. } => "sửa đổi",
+        BlockChange::Added { .. } => "bổ sung",
+        BlockChange::Removed { .. } => "lược bỏ",
+        BlockChange::Moved { .. } => "di chuyển",
     }
 }
 
@@ -487,13 +502,17 @@ fn write_contents(
             c.words_inserted,
             c.words_deleted
         )?;
+        let mut row = String::new();
         for &(pos, change, block) in entries {
-            writeln!(
-                out,
-                "<li><a href=\"#c-{pos}\">{}</a> <span class=\"count\">{}</span></li>",
-                escape(&path_display(block)),
-                change_name(change).to_lowercase()
-            )?;
+            row.clear();
+            row.push_str("<li><a href=\"#c-");
+            row.push_str(itoa::Buffer::new().format(pos));
+            row.push_str("\">");
+            push_path(&mut row, block);
+            row.push_str("</a> <span class=\"count\">");
+            row.push_str(change_word(change));
+            row.push_str("</span></li>\n");
+            out.write_all(row.as_bytes())?;
         }
         writeln!(out, "</ol></li>")?;
     }
@@ -564,9 +583,15 @@ fn push_tag_line(
 /// page shows the path of every change three times.
 fn push_path(s: &mut String, b: &Block) {
     if b.path.is_empty() {
-        escape_into(s, &path_display(b));
-    } else {
-        b.path.for_each_piece(|piece| escape_into(s, piece));
+        return escape_into(s, &path_display(b));
+    }
+    // Pushed as it is, and escaped only in the rare path that needs it
+    // (a label with a quote): its pieces are a few bytes each.
+    let start = s.len();
+    b.path.for_each_piece(|piece| s.push_str(piece));
+    if Lanes::find(&s.as_bytes()[start..], 0, b'a', html_special).is_some() {
+        let raw = s.split_off(start);
+        escape_into(s, &raw);
     }
 }
 
@@ -622,20 +647,10 @@ fn inline_block(
     s.push_str("</div>");
     match change {
         BlockChange::Added { .. } => {
-            s.push_str(&whole_marked(
-                block,
-                &diff.text_of(block),
-                "ins",
-                diff.whitespace,
-            ));
+            push_whole_marked(s, block, &diff.compared_text(block), "ins", diff.whitespace);
         }
         BlockChange::Removed { .. } => {
-            s.push_str(&whole_marked(
-                block,
-                &diff.text_of(block),
-                "del",
-                diff.whitespace,
-            ));
+            push_whole_marked(s, block, &diff.compared_text(block), "del", diff.whitespace);
         }
         BlockChange::Changed { from: f, to: t, .. } | BlockChange::Moved { from: f, to: t, .. } => {
             push_changed(
@@ -745,7 +760,7 @@ fn side_row(
             s.push_str("><td class=\"empty\"></td><td><div class=\"tag\">");
             push_tag_line(s, change, from, to, pos, "#sd-");
             s.push_str("</div>");
-            s.push_str(&whole_marked(b, &diff.text_of(b), "ins", diff.whitespace));
+            push_whole_marked(s, b, &diff.compared_text(b), "ins", diff.whitespace);
             s.push_str("</td></tr>\n");
         }
         BlockChange::Removed { from: f } => {
@@ -755,7 +770,7 @@ fn side_row(
             s.push_str("><td><div class=\"tag\">");
             push_tag_line(s, change, from, to, pos, "#sd-");
             s.push_str("</div>");
-            s.push_str(&whole_marked(b, &diff.text_of(b), "del", diff.whitespace));
+            push_whole_marked(s, b, &diff.compared_text(b), "del", diff.whitespace);
             s.push_str("</td><td class=\"empty\">");
             s.push_str(&aside);
             s.push_str("</td></tr>\n");
@@ -1098,14 +1113,32 @@ fn table_redline(
 /// A block's whole text, all inserted or all deleted (`tag`), as a table
 /// when it is one.
 fn whole_marked(b: &Block, text: &str, tag: &str, whitespace: bool) -> String {
+    let mut s = String::with_capacity(text.len() + 16);
+    push_whole_marked(&mut s, b, text, tag, whitespace);
+    s
+}
+
+/// A whole block's text in one mark (`ins`, `del`, or none), appended.
+fn push_whole_marked(s: &mut String, b: &Block, text: &str, tag: &str, whitespace: bool) {
     if let Some(cells) = table_cells(b, whitespace) {
-        return table_of(&cells, tag, "");
+        return s.push_str(&table_of(&cells, tag, ""));
     }
-    let inner = footnote_def_head(b, link_footnote_refs(escape(text)));
-    if tag.is_empty() {
-        inner
+    if !tag.is_empty() {
+        s.push('<');
+        s.push_str(tag);
+        s.push('>');
+    }
+    // Footnote references become links, and a definition's label a
+    // superscript: the rare text with either takes the long way.
+    if matches!(b.kind, BlockKind::FootnoteDef { .. }) || find_ref(text).is_some() {
+        s.push_str(&footnote_def_head(b, link_footnote_refs(escape(text))));
     } else {
-        format!("<{tag}>{inner}</{tag}>")
+        escape_into(s, text);
+    }
+    if !tag.is_empty() {
+        s.push_str("</");
+        s.push_str(tag);
+        s.push('>');
     }
 }
 
@@ -1194,6 +1227,33 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn a_change_is_named_alike_in_a_sentence() {
+        use duthao_diff::BlockChange;
+        for c in [
+            BlockChange::Unchanged { from: 0, to: 0 },
+            BlockChange::Added { to: 0 },
+            BlockChange::Removed { from: 0 },
+            BlockChange::Changed {
+                from: 0,
+                to: 0,
+                ops: vec![],
+                table: None,
+            },
+            BlockChange::Moved {
+                from: 0,
+                to: 0,
+                ops: vec![],
+                table: None,
+            },
+        ] {
+            assert_eq!(
+                super::change_word(&c),
+                super::change_name(&c).to_lowercase()
+            );
         }
     }
 
