@@ -585,8 +585,8 @@ fn push_path(s: &mut String, b: &Block) {
     if b.path.is_empty() {
         return escape_into(s, &path_display(b));
     }
-    // Pushed as it is, and escaped only in the rare path that needs it
-    // (a label with a quote): its pieces are a few bytes each.
+    // Its pieces are a few bytes each: pushed as they are, then escaped at
+    // once when they need it (any path with a " > ").
     let start = s.len();
     b.path.for_each_piece(|piece| s.push_str(piece));
     if Lanes::find(&s.as_bytes()[start..], 0, b'a', html_special).is_some() {
