@@ -1,7 +1,7 @@
 use std::fmt;
 
 use serde::Serialize;
-use xxhash_rust::xxh3::{Xxh3, xxh3_64, xxh3_128_with_seed};
+use xxhash_rust::xxh3::{xxh3_64, xxh3_128_with_seed};
 
 use super::lanes::Lanes;
 use super::path::{Label, StructuralPath};
@@ -208,24 +208,25 @@ fn kind_seed(kind_tag: &str) -> u64 {
 /// the pieces are cut. The fingerprint is an identity for alignment, not a
 /// security measure: a fast 128-bit hash suffices.
 pub struct FingerprintHasher {
-    hash: Xxh3,
+    seed: u64,
     /// The separator owed before the next visible character.
     pending: Option<u8>,
     started: bool,
-    /// A piece that needs normalising is copied here first: the hash is fed
-    /// in few, long updates, much faster than word by word.
-    scratch: Vec<u8>,
+    /// The normal text so far, hashed at once at the end: one call of the
+    /// one-shot hash (the same value as streaming it) costs less than a
+    /// streaming hasher's set-up and its updates, a block of a few styled
+    /// runs at a time.
+    text: Vec<u8>,
 }
 
 impl FingerprintHasher {
     /// A hasher for a block of kind `kind_tag` (the tag of [`BlockKind::tag`]).
     pub fn new(kind_tag: &str) -> Self {
-        let hash = Xxh3::with_seed(kind_seed(kind_tag));
         FingerprintHasher {
-            hash,
+            seed: kind_seed(kind_tag),
             pending: None,
             started: false,
-            scratch: Vec::new(),
+            text: Vec::with_capacity(256),
         }
     }
 
@@ -242,14 +243,13 @@ impl FingerprintHasher {
             if let Some(sep) = self.pending.take()
                 && self.started
             {
-                self.hash.update(&[sep]);
+                self.text.push(sep);
             }
             self.started = true;
-            self.hash.update(b);
+            self.text.extend_from_slice(b);
             return;
         }
-        let mut out = std::mem::take(&mut self.scratch);
-        out.clear();
+        let out = &mut self.text;
         let mut i = 0;
         loop {
             // The visible run up to the next whitespace character.
@@ -283,13 +283,11 @@ impl FingerprintHasher {
             };
             i += len;
         }
-        self.hash.update(&out);
-        self.scratch = out;
     }
 
     /// The fingerprint of the text fed so far.
     pub fn finish(&self) -> Fingerprint {
-        Fingerprint(self.hash.digest128().to_le_bytes())
+        Fingerprint(xxh3_128_with_seed(&self.text, self.seed).to_le_bytes())
     }
 }
 
