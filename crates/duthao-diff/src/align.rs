@@ -595,7 +595,8 @@ impl Aligner<'_> {
         }
         drop(sketches);
         // Most similar first; ties in document order, for stable output.
-        pairs.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)).then(a.1.cmp(&b.1)));
+        // (No two pairs are equal in all three: the order is total.)
+        pairs.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)).then(a.1.cmp(&b.1)));
         // A block whose most similar candidates all failed word by word has
         // no partner further down: each is given a few tries, so unrelated
         // documents do not cost a word diff per candidate pair.
@@ -840,7 +841,9 @@ fn sketch_of(bag: &[u32]) -> Vec<u32> {
 /// The features two blocks are compared on: their words and their word
 /// pairs, as a sorted multiset of small hashes.
 fn bag(text: &str) -> Vec<u32> {
-    let mut words: Vec<u32> = Vec::new();
+    // A word takes five bytes or more with its space: room for them all,
+    // not a string of reallocations.
+    let mut words: Vec<u32> = Vec::with_capacity(text.len() / 5 + 1);
     tokenize(text, |s, e, class| {
         if class == TokenClass::Word {
             words.push(token_hash(&text[s..e]) as u32);
