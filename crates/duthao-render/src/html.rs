@@ -714,6 +714,13 @@ fn side_row(
         s.push_str(itoa::Buffer::new().format(pos));
         s.push('"');
     };
+    // An added or removed block: its tag line, then its whole text marked.
+    let tagged_whole = |s: &mut String, b: &Block, mark: &str| {
+        s.push_str("<div class=\"tag\">");
+        push_tag_line(s, change, from, to, pos, "#sd-");
+        s.push_str("</div>");
+        push_whole_marked(s, b, &diff.compared_text(b), mark, diff.whitespace);
+    };
     match change {
         BlockChange::Unchanged { to: t, .. } => {
             let b = &to.body.blocks[*t];
@@ -754,23 +761,17 @@ fn side_row(
             s.push_str("</td></tr>\n");
         }
         BlockChange::Added { to: t } => {
-            let b = &to.body.blocks[*t];
             s.push_str("<tr class=\"add\"");
             pos_id(s);
-            s.push_str("><td class=\"empty\"></td><td><div class=\"tag\">");
-            push_tag_line(s, change, from, to, pos, "#sd-");
-            s.push_str("</div>");
-            push_whole_marked(s, b, &diff.compared_text(b), "ins", diff.whitespace);
+            s.push_str("><td class=\"empty\"></td><td>");
+            tagged_whole(s, &to.body.blocks[*t], "ins");
             s.push_str("</td></tr>\n");
         }
         BlockChange::Removed { from: f } => {
-            let b = &from.body.blocks[*f];
             s.push_str("<tr class=\"rem\"");
             pos_id(s);
-            s.push_str("><td><div class=\"tag\">");
-            push_tag_line(s, change, from, to, pos, "#sd-");
-            s.push_str("</div>");
-            push_whole_marked(s, b, &diff.compared_text(b), "del", diff.whitespace);
+            s.push_str("><td>");
+            tagged_whole(s, &from.body.blocks[*f], "del");
             s.push_str("</td><td class=\"empty\">");
             s.push_str(&aside);
             s.push_str("</td></tr>\n");
