@@ -584,6 +584,7 @@ impl Aligner<'_> {
                     && let (Some(a), Some(b)) = (fs.get(f), ts.get(t))
                     && a.len() + b.len() >= SKETCH_MIN
                     && dice(a, b) < SIM_IN_PLACE - SKETCH_MARGIN
+                    && self.from[f].kind_tag() == self.to[t].kind_tag()
                 {
                     continue;
                 }
