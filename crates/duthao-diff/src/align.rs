@@ -580,6 +580,9 @@ impl Aligner<'_> {
             candidates.dedup();
             for k in candidates {
                 let f = lf[k];
+                // A pair of two kinds is always weighed on its whole bags:
+                // a paragraph edited into a heading can score well there
+                // and badly on an eighth of them, and such pairs are few.
                 if let Some((fs, ts)) = &sketches
                     && let (Some(a), Some(b)) = (fs.get(f), ts.get(t))
                     && a.len() + b.len() >= SKETCH_MIN

@@ -184,8 +184,8 @@ pub fn tokenize_while(text: &str, mut f: impl FnMut(usize, usize, TokenClass) ->
 }
 
 /// Whether a byte surely goes on a word begun before it: an ASCII letter or
-/// digit, a lead byte of the Latin Extended-A/B letters (C4–C9), or a
-/// continuation byte. A continuation byte is only ever met after a lead
+/// digit, a lead byte of the Latin-1 and Latin Extended-A/B letters
+/// (C3–C9), or a continuation byte. A continuation byte is only ever met after a lead
 /// this scan took a byte at a time (C3 and C4–C9: whole characters found
 /// otherwise are stepped over whole), so it belongs to a letter; but for
 /// × (C3 97) and ÷ (C3 B7), which [`word_end`] looks at apart.
@@ -360,6 +360,9 @@ pub fn dice(a: &[u32], b: &[u32]) -> f32 {
 /// the end: most pairs of blocks weighed are far from the similarity they
 /// are weighed for.
 pub fn dice_at_least(a: &[u32], b: &[u32], min: f32) -> Option<f32> {
+    if min.is_nan() {
+        return None;
+    }
     if a.is_empty() || b.is_empty() {
         return (0.0 >= min).then_some(0.0);
     }
@@ -615,7 +618,7 @@ mod tests {
             proptest::prop_assert_eq!(merge_count(&a, &b), want);
             // At any threshold, the bounded form answers as the whole one.
             let d = dice(&a, &b);
-            for min in [0.0f32, 0.05, 0.3, 0.35, 0.5, 0.75, 0.9, 1.0, d, f32::from_bits(d.to_bits() + 1)] {
+            for min in [0.0f32, 0.05, 0.3, 0.35, 0.5, 0.75, 0.9, 1.0, d, f32::from_bits(d.to_bits() + 1), f32::NAN] {
                 proptest::prop_assert_eq!(dice_at_least(&a, &b, min), (d >= min).then_some(d), "min {}", min);
             }
         }

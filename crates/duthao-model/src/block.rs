@@ -185,8 +185,8 @@ impl Fingerprint {
     /// The fingerprint of a block, hashed from its text pieces without
     /// building the text.
     pub fn of_kind(kind: &BlockKind) -> Self {
-        // The usual block, one run already normal, is hashed in one call:
-        // a streaming hasher's set-up costs more than a paragraph's hash.
+        // The usual block, one run already normal, is hashed as it stands,
+        // without gathering it first.
         if let Some(text) = kind.sole_text()
             && is_normal_text(text)
         {
@@ -215,7 +215,8 @@ pub struct FingerprintHasher {
     /// The normal text so far, hashed at once at the end: one call of the
     /// one-shot hash (the same value as streaming it) costs less than a
     /// streaming hasher's set-up and its updates, a block of a few styled
-    /// runs at a time.
+    /// runs at a time. It holds one block's text, which the model holds
+    /// already (a block is at most a draft, whose size the reader bounds).
     text: Vec<u8>,
 }
 

@@ -943,8 +943,8 @@ fn push_ops_rich(s: &mut String, ops: &[WordOp], side: Option<Side>) {
             _ => continue,
         };
         s.push_str(open);
-        // Escaping leaves "[^" as it is: text without one is escaped in
-        // place (every changed block's ops are written three times).
+        // Text without "[^" is escaped in place (every changed block's ops
+        // are written three times); a reference is linked once escaped.
         if find_ref(op.text()).is_some() {
             s.push_str(&link_footnote_refs(escape(op.text())));
         } else {
@@ -1006,7 +1006,7 @@ fn footnote_def_head(b: &Block, html: String) -> String {
     html
 }
 
-/// The `id` a footnote definition carries so references can link to it.
+/// The side-by-side row's class for a footnote definition.
 fn side_class(b: &Block) -> &'static str {
     if matches!(b.kind, BlockKind::FootnoteDef { .. }) {
         " k-footnote"
@@ -1015,6 +1015,7 @@ fn side_class(b: &Block) -> &'static str {
     }
 }
 
+/// The `id` a footnote definition carries so references can link to it.
 fn push_footnote_id(s: &mut String, b: &Block) {
     if let BlockKind::FootnoteDef { label, .. } = &b.kind {
         s.push_str(" id=\"fn-");
@@ -1130,8 +1131,12 @@ fn push_whole_marked(s: &mut String, b: &Block, text: &str, tag: &str, whitespac
         s.push('>');
     }
     // Footnote references become links, and a definition's label a
-    // superscript: the rare text with either takes the long way.
-    if matches!(b.kind, BlockKind::FootnoteDef { .. }) || find_ref(text).is_some() {
+    // superscript: the rare text that may have either takes the long way.
+    // Any "[" does, since escaping drops control characters, and "[\u{1}^1]"
+    // is a reference once escaped.
+    if matches!(b.kind, BlockKind::FootnoteDef { .. })
+        || memchr::memchr(b'[', text.as_bytes()).is_some()
+    {
         s.push_str(&footnote_def_head(b, link_footnote_refs(escape(text))));
     } else {
         escape_into(s, text);
