@@ -209,25 +209,34 @@ fn a_change_of_emphasis_alone_is_a_change() {
     assert!(md.contains("{>>đổi định dạng"), "{md}");
 }
 
-#[test]
-fn the_html_page_shows_a_moved_blocks_path_as_written() {
-    // The side-by-side view links a moved block to its old place with an
-    // anchor of its own; a label that reads like an anchor stays as written.
-    let ws = Ws::new("party");
+/// The HTML redline of two drafts given by their bodies, through `--files`.
+fn html_of(ws: &Ws, a_body: &str, b_body: &str) -> String {
     let head = "---\nkind: nghi-quyet\nissuer:\n  name: X\ntitle: Y\n---\n\n";
-    let note = "[^#d-1]: The footnote text that is moved somewhere.";
-    let rest = "Alpha beta gamma delta[^#d-1].\n\nSecond paragraph here with words.";
     let (a, b) = (ws.root.join("a.md"), ws.root.join("b.md"));
-    std::fs::write(&a, format!("{head}{rest}\n\n{note}\n")).unwrap();
-    std::fs::write(&b, format!("{head}{note}\n\n{rest}\n")).unwrap();
-    let html = ws.ok(&[
+    std::fs::write(&a, format!("{head}{a_body}\n")).unwrap();
+    std::fs::write(&b, format!("{head}{b_body}\n")).unwrap();
+    ws.ok(&[
         "diff",
         "--files",
         a.to_str().unwrap(),
         b.to_str().unwrap(),
         "--format",
         "html",
-    ]);
+    ])
+}
+
+#[test]
+fn the_html_page_shows_a_moved_blocks_path_as_written() {
+    // The side-by-side view links a moved block to its old place with an
+    // anchor of its own; a label that reads like an anchor stays as written.
+    let ws = Ws::new("party");
+    let note = "[^#d-1]: The footnote text that is moved somewhere.";
+    let rest = "Alpha beta gamma delta[^#d-1].\n\nSecond paragraph here with words.";
+    let html = html_of(
+        &ws,
+        &format!("{rest}\n\n{note}"),
+        &format!("{note}\n\n{rest}"),
+    );
     assert!(html.contains("<a href=\"#sd-"), "{html}");
     assert!(!html.contains("[^#sd-1]"), "{html}");
     assert!(html.contains("[^#d-1]</a>"), "{html}");
@@ -238,18 +247,7 @@ fn an_added_footnote_reference_is_linked_as_a_changed_one_is() {
     // The HTML page drops control characters; a reference they split is a
     // reference once they are gone, in an added block as anywhere.
     let ws = Ws::new("party");
-    let head = "---\nkind: nghi-quyet\nissuer:\n  name: X\ntitle: Y\n---\n\n";
-    let (a, b) = (ws.root.join("a.md"), ws.root.join("b.md"));
-    std::fs::write(&a, format!("{head}A.\n")).unwrap();
-    std::fs::write(&b, format!("{head}A.\n\nB [\u{1}^1] c.\n")).unwrap();
-    let html = ws.ok(&[
-        "diff",
-        "--files",
-        a.to_str().unwrap(),
-        b.to_str().unwrap(),
-        "--format",
-        "html",
-    ]);
+    let html = html_of(&ws, "A.", "A.\n\nB [\u{1}^1] c.");
     assert!(
         html.contains("<ins>B <sup class=\"fnref\"><a href=\"#fn-1\">1</a></sup> c.</ins>"),
         "{html}"
