@@ -116,7 +116,7 @@ pub(crate) fn diff_bodies<'a>(
     to: &'a [Block],
     whitespace: bool,
     deadline: Option<Instant>,
-) -> (Vec<BlockChange>, bool) {
+) -> (Vec<BlockChange>, bool, WordCounts) {
     let keys = |blocks: &[Block]| -> Vec<u128> {
         let mut scratch = Vec::new();
         blocks
@@ -172,9 +172,32 @@ pub(crate) fn diff_bodies<'a>(
         a.pair_region(fr.clone(), tr.clone());
     }
     a.pair_leftovers();
+    let words = WordCounts {
+        from: a.fbag.word_counts(),
+        to: a.tbag.word_counts(),
+    };
     let out = a.emit(deadline);
     let degraded = deadline.is_some_and(|d| Instant::now() > d);
-    (out, degraded)
+    (out, degraded, words)
+}
+
+/// The words of the blocks whose word bag the pairing built, by index on
+/// each side (`u32::MAX` where none was built): every leftover block's,
+/// which is to say every block the diff reports added or removed once
+/// there are many. The summary counts their words, and between two
+/// unrelated drafts counting them again was a twentieth of the redline.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct WordCounts {
+    pub(crate) from: Vec<u32>,
+    pub(crate) to: Vec<u32>,
+}
+
+/// A cache of what the diff's blocks say, not a part of the diff: two equal
+/// diffs may have built it for different blocks.
+impl PartialEq for WordCounts {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 type Region = (std::ops::Range<usize>, std::ops::Range<usize>);
@@ -199,6 +222,15 @@ impl Bags {
         if let Some(slot) = self.0.get_mut(i) {
             *slot = None;
         }
+    }
+
+    /// The words of each block with a bag: its single words, one fewer
+    /// word pairs (see [`bag`]).
+    fn word_counts(&self) -> Vec<u32> {
+        self.0
+            .iter()
+            .map(|b| b.as_ref().map_or(u32::MAX, |b| b.len().div_ceil(2) as u32))
+            .collect()
     }
 
     fn map(&self, f: impl Fn(&[u32]) -> Vec<u32>) -> Bags {
@@ -914,7 +946,7 @@ mod tests {
         to.push(moved.replacen("mục9999x1 ", "", 1));
         let (fb, tb) = (blocks(&from), blocks(&to));
         assert_eq!((fb.len(), tb.len()), (261, 261));
-        let (out, _) = diff_bodies(&fb, &tb, false, None);
+        let (out, _, _) = diff_bodies(&fb, &tb, false, None);
         let moves: Vec<&BlockChange> = out
             .iter()
             .filter(|c| matches!(c, BlockChange::Moved { .. }))

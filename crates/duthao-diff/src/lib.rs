@@ -222,6 +222,8 @@ pub struct DraftDiff {
     pub whitespace: bool,
     /// True when the deadline passed and some blocks got a coarser diff.
     pub degraded: bool,
+    /// Word counts the aligner already has (see [`DraftDiff::words_in`]).
+    words: align::WordCounts,
 }
 
 impl DraftDiff {
@@ -234,6 +236,20 @@ impl DraftDiff {
     /// whitespace is significant).
     pub fn text_of(&self, block: &Block) -> String {
         block_text(block, self.whitespace)
+    }
+
+    /// The words of a block's compared text, as [`count_words`] counts
+    /// them: `index` is the block's place on `side` (FROM for `Old`). Taken
+    /// from the word bag of a block the pairing weighed, counted otherwise.
+    pub fn words_in(&self, side: Side, index: usize, block: &Block) -> usize {
+        let known = match side {
+            Side::Old => &self.words.from,
+            Side::New => &self.words.to,
+        };
+        match known.get(index) {
+            Some(&n) if n != u32::MAX => n as usize,
+            _ => count_words(&self.compared_text(block)),
+        }
     }
 
     /// [`DraftDiff::text_of`] without a copy where the model holds it.
@@ -399,7 +415,7 @@ pub fn compared_text(block: &Block, whitespace: bool) -> Cow<'_, str> {
 pub fn diff_drafts(from: &Draft, to: &Draft, opts: &DiffOptions) -> DraftDiff {
     let deadline = opts.deadline.map(|d| Instant::now() + d);
     let front = front::diff_front(&from.front, &to.front, opts.whitespace, deadline);
-    let (mut blocks, degraded) = align::diff_bodies(
+    let (mut blocks, degraded, words) = align::diff_bodies(
         &from.body.blocks,
         &to.body.blocks,
         opts.whitespace,
@@ -458,6 +474,7 @@ pub fn diff_drafts(from: &Draft, to: &Draft, opts: &DiffOptions) -> DraftDiff {
         blocks,
         whitespace: opts.whitespace,
         degraded,
+        words,
     }
 }
 
@@ -502,6 +519,60 @@ pub(crate) fn diff_lines<'a>(old: &'a [String], new: &'a [String]) -> Vec<LineOp
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The words of added and removed blocks, taken from the pairing's
+    /// bags where it has them, are those counted from the text.
+    #[test]
+    fn words_of_added_and_removed_blocks_are_their_counted_words() {
+        let draft = |seed: usize| {
+            let body: Vec<String> = (0..40)
+                .map(|i| {
+                    let n = (i * 7 + seed * 13) % 23;
+                    match i % 5 {
+                        0 => format!("Điều {n}. Quy định {seed} số 2.200 và 94,5 tỷ"),
+                        1 => format!("- mục {n} × {seed} ÷ 3"),
+                        _ => (0..n)
+                            .map(|k| format!("từ{}", (k * seed + i) % 11))
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                    }
+                })
+                .collect();
+            let text = format!(
+                "---\nkind: nghi-quyet\nissuer:\n  name: X\ntitle: t\n---\n\n{}\n",
+                body.join("\n\n")
+            );
+            duthao_model::reader::read(&text, std::path::Path::new("t.md")).expect("draft")
+        };
+        let (from, to) = (draft(3), draft(5));
+        for whitespace in [false, true] {
+            let opts = DiffOptions {
+                whitespace,
+                ..DiffOptions::default()
+            };
+            let diff = diff_drafts(&from, &to, &opts);
+            let (mut cached, mut checked) = (0, 0);
+            for change in &diff.blocks {
+                let (side, i, block) = match change {
+                    BlockChange::Added { to: t } => (Side::New, *t, &to.body.blocks[*t]),
+                    BlockChange::Removed { from: f } => (Side::Old, *f, &from.body.blocks[*f]),
+                    _ => continue,
+                };
+                let known = match side {
+                    Side::Old => diff.words.from[i],
+                    Side::New => diff.words.to[i],
+                };
+                cached += usize::from(known != u32::MAX);
+                checked += 1;
+                assert_eq!(
+                    diff.words_in(side, i, block),
+                    count_words(&diff.compared_text(block)),
+                    "{block:?}"
+                );
+            }
+            assert!(checked > 10 && cached == checked, "{cached} of {checked}");
+        }
+    }
 
     #[test]
     fn offsets_follow_the_edits() {

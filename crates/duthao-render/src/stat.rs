@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::section_of;
-use duthao_diff::{BlockChange, DraftDiff, WordOp, count_words};
+use duthao_diff::{BlockChange, DraftDiff, Side, WordOp, count_words};
 use duthao_model::Draft;
 
 /// Counts for one section or for the whole document.
@@ -99,12 +99,12 @@ pub fn compute(diff: &DraftDiff, from: &Draft, to: &Draft) -> DiffStat {
             }
             BlockChange::Added { to: t } => {
                 c.added = 1;
-                c.words_inserted = count_words(&diff.compared_text(&to.body.blocks[*t]));
+                c.words_inserted = diff.words_in(Side::New, *t, &to.body.blocks[*t]);
                 &to.body.blocks[*t].path
             }
             BlockChange::Removed { from: f } => {
                 c.removed = 1;
-                c.words_deleted = count_words(&diff.compared_text(&from.body.blocks[*f]));
+                c.words_deleted = diff.words_in(Side::Old, *f, &from.body.blocks[*f]);
                 &from.body.blocks[*f].path
             }
         };
