@@ -243,9 +243,10 @@ fn the_html_page_shows_a_moved_blocks_path_as_written() {
 }
 
 #[test]
-fn an_added_footnote_reference_is_linked_as_a_changed_one_is() {
-    // The HTML page drops control characters; a reference they split is a
-    // reference once they are gone, in an added block as anywhere.
+fn an_added_block_links_a_reference_once_control_characters_are_dropped() {
+    // The HTML page drops control characters, and an added block's text is
+    // linked after that, as it always was: "[\u{1}^1]" shows as a link. (A
+    // changed block's words are linked before, and show "[^1]" as text.)
     let ws = Ws::new("party");
     let html = html_of(&ws, "A.", "A.\n\nB [\u{1}^1] c.");
     assert!(

@@ -944,7 +944,7 @@ fn push_ops_rich(s: &mut String, ops: &[WordOp], side: Option<Side>) {
         };
         s.push_str(open);
         // Text without "[^" is escaped in place (every changed block's ops
-        // are written three times); a reference is linked once escaped.
+        // are written three times).
         if find_ref(op.text()).is_some() {
             s.push_str(&link_footnote_refs(escape(op.text())));
         } else {
