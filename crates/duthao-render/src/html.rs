@@ -579,20 +579,9 @@ fn push_tag_line(
     }
 }
 
-/// A block's path for display, escaped: built piece by piece, since the
-/// page shows the path of every change three times.
+/// A block's path for display, escaped.
 fn push_path(s: &mut String, b: &Block) {
-    if b.path.is_empty() {
-        return escape_into(s, &path_display(b));
-    }
-    // Its pieces are a few bytes each: pushed as they are, then escaped at
-    // once when they need it (any path with a " > ").
-    let start = s.len();
-    b.path.for_each_piece(|piece| s.push_str(piece));
-    if Lanes::find(&s.as_bytes()[start..], 0, b'a', html_special).is_some() {
-        let raw = s.split_off(start);
-        escape_into(s, &raw);
-    }
+    escape_into(s, &path_display(b));
 }
 
 /// One block of the inline view. Each row is built in `s`, kept from row
