@@ -184,11 +184,11 @@ pub fn tokenize_while(text: &str, mut f: impl FnMut(usize, usize, TokenClass) ->
 }
 
 /// Whether a byte surely goes on a word begun before it: an ASCII letter or
-/// digit, a lead byte of the Latin-1 and Latin Extended-A/B letters
-/// (C3–C9), or a continuation byte. A continuation byte is only ever met after a lead
-/// this scan took a byte at a time (C3 and C4–C9: whole characters found
-/// otherwise are stepped over whole), so it belongs to a letter; but for
-/// × (C3 97) and ÷ (C3 B7), which [`word_end`] looks at apart.
+/// digit, a lead byte of the Latin-1 and Latin Extended-A/B letters (C3–C9),
+/// or a continuation byte. A continuation byte is only ever met after a
+/// lead this scan took a byte at a time (whole characters found otherwise
+/// are stepped over whole), so it belongs to a letter; but for × (C3 97)
+/// and ÷ (C3 B7), which [`word_end`] looks at apart.
 const GOES_ON: [bool; 256] = {
     let mut t = [false; 256];
     let mut i = 0;

@@ -35,9 +35,9 @@ pub(crate) fn explain(yaml: &str, raw: &str, line: usize, column: usize) -> Expl
             .position(|l| l.starts_with('\t') || l.trim_start_matches(' ').starts_with('\t'))
     {
         return at(
-                l + 2,
-                "this line is indented with a tab; YAML indents with spaces only: replace the tab with two spaces".into(),
-            );
+            l + 2,
+            "this line is indented with a tab; YAML indents with spaces only: replace the tab with two spaces".into(),
+        );
     }
     if raw.contains("mapping values are not allowed") {
         let text = yaml.lines().nth(line.saturating_sub(2)).unwrap_or_default();
@@ -73,9 +73,9 @@ pub(crate) fn explain(yaml: &str, raw: &str, line: usize, column: usize) -> Expl
             .position(|l| l.chars().any(|c| c.is_control() && c != '\t'))
     {
         return at(
-                l + 2,
-                "this line holds a control character (invisible in most editors); delete it and type the text again".into(),
-            );
+            l + 2,
+            "this line holds a control character (invisible in most editors); delete it and type the text again".into(),
+        );
     }
     if let Some(key) = raw
         .strip_prefix("duplicate field `")
