@@ -126,8 +126,16 @@ impl StructuralPath {
     /// and its writers copy or escape the pieces without the formatting
     /// machinery. `Display` is made of the same pieces.
     pub fn for_each_piece(&self, mut piece: impl FnMut(&str)) {
+        self.for_each_label_piece(&mut piece);
+        self.for_each_position_piece(piece);
+    }
+
+    /// The first pieces of [`StructuralPath::for_each_piece`]: those of the
+    /// labels, which every block under the innermost one shares (see
+    /// [`StructuralPath::shares_labels`]).
+    pub fn for_each_label_piece(&self, mut piece: impl FnMut(&str)) {
         let mut first = true;
-        self.for_each_segment(|segment| {
+        self.for_each_label_segment(|segment| {
             if !std::mem::take(&mut first) {
                 piece(" > ");
             }
@@ -146,9 +154,34 @@ impl StructuralPath {
         });
     }
 
-    /// Calls `f` with each segment, outermost first, without collecting
+    /// The last pieces of [`StructuralPath::for_each_piece`], after the
+    /// labels': the position of an unnumbered block (" > ", "¶", its
+    /// number), or none. Never a quote, a backslash or a control character.
+    pub fn for_each_position_piece(&self, mut piece: impl FnMut(&str)) {
+        if let Some(n) = self.unlabelled {
+            if self.labels.is_some() {
+                piece(" > ");
+            }
+            piece("¶");
+            piece(itoa::Buffer::new().format(n));
+        }
+    }
+
+    /// Whether two paths hold the same labels, not merely equal ones: the
+    /// blocks under one label of one draft do. A writer that shows a path
+    /// for every block keeps the label pieces of the last one while the
+    /// next shares them.
+    pub fn shares_labels(&self, other: &StructuralPath) -> bool {
+        match (&self.labels, &other.labels) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        }
+    }
+
+    /// The segments of the labels, outermost first, without collecting
     /// them.
-    fn for_each_segment(&self, mut f: impl FnMut(&PathSegment)) {
+    fn for_each_label_segment(&self, mut f: impl FnMut(&PathSegment)) {
         // As deep as the numbering: a label closes every label of its rank
         // or below, so a chain has at most one link per rank and a footnote.
         fn walk(step: &Link, f: &mut impl FnMut(&PathSegment)) {
@@ -159,9 +192,6 @@ impl StructuralPath {
         }
         if let Some(step) = self.labels.as_deref() {
             walk(step, &mut f);
-        }
-        if let Some(n) = self.unlabelled {
-            f(&PathSegment::Unlabelled(n));
         }
     }
 

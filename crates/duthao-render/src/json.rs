@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::{Labels, stat};
 use duthao_diff::{DraftDiff, FieldChange, WordOp};
 use duthao_model::lanes::Lanes;
-use duthao_model::{Block, Draft, LineRange};
+use duthao_model::{Block, Draft, LineRange, StructuralPath};
 
 /// Bumped only for changes an existing reader would misread.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -37,7 +37,14 @@ const JSON_WINDOW: usize = 512;
 /// One entry of "blocks", written by hand: a long draft has thousands, and
 /// building each one's ops and paths as values first costs more than the
 /// diff. The fields and their order are those of `docs/diff-json.md`.
-fn block_json(buf: &mut Vec<u8>, diff: &DraftDiff, i: usize, from: &Draft, to: &Draft) {
+fn block_json(
+    buf: &mut Vec<u8>,
+    paths: &mut [ShownLabels; 2],
+    diff: &DraftDiff,
+    i: usize,
+    from: &Draft,
+    to: &Draft,
+) {
     let change = &diff.blocks[i];
     let fb: Option<&Block> = change.from().map(|f| &from.body.blocks[f]);
     let tb: Option<&Block> = change.to().map(|t| &to.body.blocks[t]);
@@ -56,8 +63,9 @@ fn block_json(buf: &mut Vec<u8>, diff: &DraftDiff, i: usize, from: &Draft, to: &
     }
     field(buf, "from_index", change.from(), number);
     field(buf, "to_index", change.to(), number);
-    field(buf, "from_path", fb, path);
-    field(buf, "to_path", tb, path);
+    let [from_labels, to_labels] = paths;
+    field(buf, "from_path", fb, |buf, b| from_labels.path(buf, b));
+    field(buf, "to_path", tb, |buf, b| to_labels.path(buf, b));
     field(buf, "from_lines", fb, |buf, b| lines(buf, b.lines));
     field(buf, "to_lines", tb, |buf, b| lines(buf, b.lines));
     buf.extend_from_slice(b",\"ops\":[");
@@ -97,7 +105,7 @@ fn block_json(buf: &mut Vec<u8>, diff: &DraftDiff, i: usize, from: &Draft, to: &
 }
 
 /// `,"key":value`, or `,"key":null`.
-fn field<T>(buf: &mut Vec<u8>, key: &str, value: Option<T>, write: impl Fn(&mut Vec<u8>, T)) {
+fn field<T>(buf: &mut Vec<u8>, key: &str, value: Option<T>, write: impl FnOnce(&mut Vec<u8>, T)) {
     buf.extend_from_slice(b",\"");
     buf.extend_from_slice(key.as_bytes());
     buf.extend_from_slice(b"\":");
@@ -120,11 +128,32 @@ fn lines(buf: &mut Vec<u8>, l: LineRange) {
     buf.push(b']');
 }
 
-/// The path as its `Display` shows it, escaped a piece at a time.
-fn path(buf: &mut Vec<u8>, b: &Block) {
-    buf.push(b'"');
-    b.path.for_each_piece(|piece| escape_into(buf, piece));
-    buf.push(b'"');
+/// The labels of the last path written from one side, escaped. Every block
+/// has a path on each side of the JSON, and the blocks under one label share
+/// its pieces: walking and escaping them again for each block was a
+/// twentieth of a long draft's redline.
+#[derive(Default)]
+struct ShownLabels {
+    last: Option<StructuralPath>,
+    escaped: Vec<u8>,
+}
+
+impl ShownLabels {
+    /// The path as its `Display` shows it, as a JSON string.
+    fn path(&mut self, buf: &mut Vec<u8>, b: &Block) {
+        if !self.last.as_ref().is_some_and(|p| p.shares_labels(&b.path)) {
+            self.escaped.clear();
+            b.path
+                .for_each_label_piece(|piece| escape_into(&mut self.escaped, piece));
+            self.last = Some(b.path.clone());
+        }
+        buf.push(b'"');
+        buf.extend_from_slice(&self.escaped);
+        // Nothing to escape in a position (" > ¶3").
+        b.path
+            .for_each_position_piece(|piece| buf.extend_from_slice(piece.as_bytes()));
+        buf.push(b'"');
+    }
 }
 
 fn word_op(buf: &mut Vec<u8>, name: &str, text: &str) {
@@ -209,11 +238,12 @@ pub fn write(
     // two cores: memory stays at one window's text.
     let serialise = |range: std::ops::Range<usize>| -> io::Result<Vec<u8>> {
         let mut buf = Vec::with_capacity(range.len() * 800);
+        let mut paths = Default::default();
         for i in range {
             if i > 0 {
                 buf.extend_from_slice(b",\n");
             }
-            block_json(&mut buf, diff, i, from, to);
+            block_json(&mut buf, &mut paths, diff, i, from, to);
         }
         Ok(buf)
     };
@@ -277,7 +307,7 @@ mod tests {
     /// unnumbered positions, footnotes and a label with a quote in it.
     #[test]
     fn paths_are_written_as_displayed() {
-        let text = "---\nkind: nghi-quyet\nissuer:\n  name: X\ntitle: Y\n---\n\nMở đầu.\n\nPhần I\n\nI. \"Một\"\n\n1. Nội dung[^a].\n\nĐoạn.\n\na) Điểm.\n\n[^a]: Chú thích.\n";
+        let text = "---\nkind: nghi-quyet\nissuer:\n  name: X\ntitle: Y\n---\n\nMở đầu.\n\nPhần I\n\nI. \"Một\"\n\n1. Nội dung[^a].\n\nĐoạn.\n\nĐoạn \"hai\".\n\na) Điểm.\n\n[^a]: Chú thích.\n";
         let draft = duthao_model::reader::read(text, std::path::Path::new("t.md")).expect("draft");
         let shown: Vec<String> = draft
             .body
@@ -287,14 +317,23 @@ mod tests {
             .collect();
         assert!(shown.iter().any(|p| p.contains(" > ¶")), "{shown:?}");
         assert!(shown.iter().any(|p| p.contains("[^a]")), "{shown:?}");
+        // Written in order with the labels kept from block to block, and
+        // each alone.
+        let shares = draft
+            .body
+            .blocks
+            .windows(2)
+            .filter(|w| w[0].path.shares_labels(&w[1].path))
+            .count();
+        assert!(shares >= 2, "{shown:?}");
+        let mut kept = super::ShownLabels::default();
         for b in &draft.body.blocks {
-            let mut buf = Vec::new();
-            super::path(&mut buf, b);
-            let ours = String::from_utf8(buf).expect("utf-8");
-            assert_eq!(
-                ours,
-                serde_json::to_string(&b.path.to_string()).expect("json")
-            );
+            let expected = serde_json::to_string(&b.path.to_string()).expect("json");
+            for labels in [&mut kept, &mut super::ShownLabels::default()] {
+                let mut buf = Vec::new();
+                labels.path(&mut buf, b);
+                assert_eq!(String::from_utf8(buf).expect("utf-8"), expected);
+            }
         }
     }
 }
