@@ -414,12 +414,24 @@ pub fn write_noted(
     )?;
     let order = diff.reading_order();
     let mut row = String::new();
+    // The text of each unchanged, added or removed block as the inline view
+    // wrote it, for the side-by-side view, which writes the same: built once,
+    // it is kept until then (the size of the HTML of those blocks).
+    let mut shown: Vec<Option<String>> = vec![None; diff.blocks.len()];
     for step in &order {
         match *step {
             Step::Departure(moved) => inline_departure(out, diff, moved, from, to)?,
-            Step::Block(pos) => {
-                inline_block(out, &mut row, diff, pos, &diff.blocks[pos], from, to, notes)?
-            }
+            Step::Block(pos) => inline_block(
+                out,
+                &mut row,
+                &mut shown,
+                diff,
+                pos,
+                &diff.blocks[pos],
+                from,
+                to,
+                notes,
+            )?,
         }
     }
     writeln!(out, "</section>")?;
@@ -433,9 +445,17 @@ pub fn write_noted(
     for step in &order {
         match *step {
             Step::Departure(moved) => side_departure(out, diff, moved, from, to)?,
-            Step::Block(pos) => {
-                side_row(out, &mut row, diff, pos, &diff.blocks[pos], from, to, notes)?
-            }
+            Step::Block(pos) => side_row(
+                out,
+                &mut row,
+                &mut shown,
+                diff,
+                pos,
+                &diff.blocks[pos],
+                from,
+                to,
+                notes,
+            )?,
         }
     }
     writeln!(out, "</tbody></table>\n</section>\n</main>")?;
@@ -591,6 +611,7 @@ fn push_path(s: &mut String, b: &Block) {
 fn inline_block(
     out: &mut impl Write,
     s: &mut String,
+    shown: &mut [Option<String>],
     diff: &DraftDiff,
     pos: usize,
     change: &BlockChange,
@@ -609,7 +630,9 @@ fn inline_block(
             push_footnote_id(s, b);
             s.push('>');
             s.push_str(&aside);
-            s.push_str(&block_rich(b, diff));
+            let rich = block_rich(b, diff);
+            s.push_str(&rich);
+            shown[pos] = Some(rich);
             s.push_str("</div>\n");
             return out.write_all(s.as_bytes());
         }
@@ -635,11 +658,15 @@ fn inline_block(
     push_tag_line(s, change, from, to, pos, "#d-");
     s.push_str("</div>");
     match change {
-        BlockChange::Added { .. } => {
-            push_whole_marked(s, block, &diff.compared_text(block), "ins", diff.whitespace);
-        }
-        BlockChange::Removed { .. } => {
-            push_whole_marked(s, block, &diff.compared_text(block), "del", diff.whitespace);
+        BlockChange::Added { .. } | BlockChange::Removed { .. } => {
+            let mark = if matches!(change, BlockChange::Added { .. }) {
+                "ins"
+            } else {
+                "del"
+            };
+            let whole = whole_marked(block, &diff.compared_text(block), mark, diff.whitespace);
+            s.push_str(&whole);
+            shown[pos] = Some(whole);
         }
         BlockChange::Changed { from: f, to: t, .. } | BlockChange::Moved { from: f, to: t, .. } => {
             push_changed(
@@ -689,6 +716,7 @@ fn inline_departure(
 fn side_row(
     out: &mut impl Write,
     s: &mut String,
+    shown: &mut [Option<String>],
     diff: &DraftDiff,
     pos: usize,
     change: &BlockChange,
@@ -704,16 +732,19 @@ fn side_row(
         s.push('"');
     };
     // An added or removed block: its tag line, then its whole text marked.
-    let tagged_whole = |s: &mut String, b: &Block, mark: &str| {
+    let mut tagged_whole = |s: &mut String, b: &Block, mark: &str| {
         s.push_str("<div class=\"tag\">");
         push_tag_line(s, change, from, to, pos, "#sd-");
         s.push_str("</div>");
-        push_whole_marked(s, b, &diff.compared_text(b), mark, diff.whitespace);
+        match shown[pos].take() {
+            Some(whole) => s.push_str(&whole),
+            None => push_whole_marked(s, b, &diff.compared_text(b), mark, diff.whitespace),
+        }
     };
     match change {
         BlockChange::Unchanged { to: t, .. } => {
             let b = &to.body.blocks[*t];
-            let text = block_rich(b, diff);
+            let text = shown[pos].take().unwrap_or_else(|| block_rich(b, diff));
             s.push_str("<tr class=\"same");
             s.push_str(side_class(b));
             s.push_str("\"><td>");
@@ -1014,26 +1045,59 @@ fn push_footnote_id(s: &mut String, b: &Block) {
 }
 
 fn marked(text: &str, tag: &str) -> String {
-    let t = link_footnote_refs(escape(text));
-    if tag.is_empty() || t.is_empty() {
-        t
+    let mut s = String::new();
+    push_marked(&mut s, text, tag);
+    s
+}
+
+/// [`marked`], appended.
+fn push_marked(s: &mut String, text: &str, tag: &str) {
+    let start = s.len();
+    // As in `push_whole_marked`: only a text with a "[" may hold a
+    // footnote reference, once escaped.
+    if memchr::memchr(b'[', text.as_bytes()).is_some() {
+        s.push_str(&link_footnote_refs(escape(text)));
     } else {
-        format!("<{tag}>{t}</{tag}>")
+        escape_into(s, text);
+    }
+    // Nothing left once escaped (control characters only): no mark.
+    if !tag.is_empty() && s.len() > start {
+        s.insert(start, '>');
+        s.insert_str(start, tag);
+        s.insert(start, '<');
+        s.push_str("</");
+        s.push_str(tag);
+        s.push('>');
     }
 }
 
 fn table_of(rows: &[Vec<String>], tag: &str, class: &str) -> String {
-    let mut s = format!("<table class=\"doc{class}\">");
+    let mut s = String::new();
+    push_table_of(&mut s, rows, tag, class);
+    s
+}
+
+/// [`table_of`], appended: a table added or removed whole is built in its
+/// row's buffer, a cell at a time, as a paragraph is.
+fn push_table_of(s: &mut String, rows: &[Vec<String>], tag: &str, class: &str) {
+    s.push_str("<table class=\"doc");
+    s.push_str(class);
+    s.push_str("\">");
     for (i, row) in rows.iter().enumerate() {
         let cell = if i == 0 { "th" } else { "td" };
         s.push_str("<tr>");
         for c in row {
-            s.push_str(&format!("<{cell}>{}</{cell}>", marked(c, tag)));
+            s.push('<');
+            s.push_str(cell);
+            s.push('>');
+            push_marked(s, c, tag);
+            s.push_str("</");
+            s.push_str(cell);
+            s.push('>');
         }
         s.push_str("</tr>");
     }
     s.push_str("</table>");
-    s
 }
 
 /// A changed table as the diff pairs its rows: a table with per-cell marks,
@@ -1112,7 +1176,7 @@ fn whole_marked(b: &Block, text: &str, tag: &str, whitespace: bool) -> String {
 /// A whole block's text in one mark (`ins`, `del`, or none), appended.
 fn push_whole_marked(s: &mut String, b: &Block, text: &str, tag: &str, whitespace: bool) {
     if let Some(cells) = table_cells(b, whitespace) {
-        return s.push_str(&table_of(&cells, tag, ""));
+        return push_table_of(s, &cells, tag, "");
     }
     if !tag.is_empty() {
         s.push('<');
@@ -1169,7 +1233,7 @@ fn push_changed(
 
 #[cfg(test)]
 mod tests {
-    use super::{escape, safe_link};
+    use super::{escape, link_footnote_refs, push_marked, safe_link};
 
     #[test]
     fn escape_is_the_character_rule() {
@@ -1219,6 +1283,51 @@ mod tests {
                     for pad in 0..8 {
                         let text = format!("{}{a}{b}{c}", "x".repeat(pad));
                         assert_eq!(escape(&text), reference(&text), "{text:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// A cell marked in place is what the formula it replaced gave: the
+    /// escaped text with its footnote links, in the mark unless nothing is
+    /// left of it.
+    #[test]
+    fn a_cell_is_marked_as_before() {
+        let reference = |text: &str, tag: &str| {
+            let t = link_footnote_refs(escape(text));
+            if tag.is_empty() || t.is_empty() {
+                t
+            } else {
+                format!("<{tag}>{t}</{tag}>")
+            }
+        };
+        let pieces = [
+            "",
+            "a",
+            " ",
+            "\u{1}",
+            "[^1]",
+            "[",
+            "^",
+            "]",
+            "<&>\"",
+            "Điều 5",
+            "\u{85}",
+            "[^x y]",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let text = format!("{a}{b}{c}");
+                    for tag in ["", "ins", "del"] {
+                        let mut s = String::from("before");
+                        push_marked(&mut s, &text, tag);
+                        assert_eq!(
+                            s,
+                            format!("before{}", reference(&text, tag)),
+                            "{text:?} {tag}"
+                        );
                     }
                 }
             }
