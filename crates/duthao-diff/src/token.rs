@@ -19,6 +19,25 @@ impl FxHasher {
     }
 }
 
+/// Up to seven bytes as a little-endian number, zero above them: what
+/// copying them into a zeroed `[u8; 8]` gives, from two loads that may
+/// overlap instead of a copy of unknown length (a call to `memcpy`, for the
+/// tail of nearly every word hashed).
+#[inline(always)]
+fn short_le(b: &[u8]) -> u64 {
+    let n = b.len();
+    debug_assert!((1..8).contains(&n));
+    let u16_at = |i: usize| u64::from(u16::from_le_bytes([b[i], b[i + 1]]));
+    let u32_at = |i: usize| u64::from(u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]));
+    if n >= 4 {
+        u32_at(0) | (u32_at(n - 4) << (8 * (n - 4)))
+    } else if n >= 2 {
+        u16_at(0) | (u16_at(n - 2) << (8 * (n - 2)))
+    } else {
+        u64::from(b[0])
+    }
+}
+
 impl Hasher for FxHasher {
     #[inline]
     fn write(&mut self, bytes: &[u8]) {
@@ -30,9 +49,7 @@ impl Hasher for FxHasher {
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.mix(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 56));
+            self.mix(short_le(rest) ^ ((rest.len() as u64) << 56));
         }
     }
     #[inline]
@@ -449,6 +466,19 @@ fn merge_count(a: &[u32], b: &[u32]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_short_tail_reads_as_if_copied_into_zeroes() {
+        let bytes: Vec<u8> = (1..=16u8).map(|i| i.wrapping_mul(37) | 0x80).collect();
+        for start in 0..8 {
+            for n in 1..8 {
+                let b = &bytes[start..start + n];
+                let mut w = [0u8; 8];
+                w[..n].copy_from_slice(b);
+                assert_eq!(short_le(b), u64::from_le_bytes(w), "{b:?}");
+            }
+        }
+    }
 
     /// The tokenizer as first written, a character at a time: the
     /// byte-reading one must agree with it.
