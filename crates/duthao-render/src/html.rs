@@ -421,17 +421,9 @@ pub fn write_noted(
     for step in &order {
         match *step {
             Step::Departure(moved) => inline_departure(out, diff, moved, from, to)?,
-            Step::Block(pos) => inline_block(
-                out,
-                &mut row,
-                &mut shown,
-                diff,
-                pos,
-                &diff.blocks[pos],
-                from,
-                to,
-                notes,
-            )?,
+            Step::Block(pos) => {
+                inline_block(out, &mut row, &mut shown, diff, pos, from, to, notes)?
+            }
         }
     }
     writeln!(out, "</section>")?;
@@ -445,17 +437,7 @@ pub fn write_noted(
     for step in &order {
         match *step {
             Step::Departure(moved) => side_departure(out, diff, moved, from, to)?,
-            Step::Block(pos) => side_row(
-                out,
-                &mut row,
-                &mut shown,
-                diff,
-                pos,
-                &diff.blocks[pos],
-                from,
-                to,
-                notes,
-            )?,
+            Step::Block(pos) => side_row(out, &mut row, &mut shown, diff, pos, from, to, notes)?,
         }
     }
     writeln!(out, "</tbody></table>\n</section>\n</main>")?;
@@ -614,11 +596,11 @@ fn inline_block(
     shown: &mut [Option<String>],
     diff: &DraftDiff,
     pos: usize,
-    change: &BlockChange,
     from: &Draft,
     to: &Draft,
     notes: &Notes,
 ) -> io::Result<()> {
+    let change = &diff.blocks[pos];
     s.clear();
     let aside = notes_html(notes.on(change.from()));
     let (class, block) = match change {
@@ -719,11 +701,11 @@ fn side_row(
     shown: &mut [Option<String>],
     diff: &DraftDiff,
     pos: usize,
-    change: &BlockChange,
     from: &Draft,
     to: &Draft,
     notes: &Notes,
 ) -> io::Result<()> {
+    let change = &diff.blocks[pos];
     s.clear();
     let aside = notes_html(notes.on(change.from()));
     let pos_id = |s: &mut String| {
