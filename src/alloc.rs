@@ -36,7 +36,7 @@ static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 /// allocated (`tcache_gc_incr_bytes` at 1 GiB: in effect never): a cache
 /// holds a bounded number of each size, and handing it back cost 5 % of a
 /// 10-page redline's instructions while a 5,000-page redline peaks at the
-/// same memory (95 MB) either way.
+/// same memory either way.
 #[unsafe(export_name = "_rjem_malloc_conf")]
 static MALLOC_CONF: MallocConf = MallocConf(
     c"narenas:1,tcache_max:32768,oversize_threshold:0,lg_extent_max_active_fit:30,dirty_decay_ms:-1,tcache_gc_incr_bytes:1073741824"

@@ -1059,8 +1059,8 @@ fn table_of(rows: &[Vec<String>], tag: &str, class: &str) -> String {
     s
 }
 
-/// [`table_of`], appended: a table added or removed whole is built in its
-/// row's buffer, a cell at a time, as a paragraph is.
+/// [`table_of`], appended: a table added or removed whole is built a cell
+/// at a time, each escaped and marked in place, not formatted.
 fn push_table_of(s: &mut String, rows: &[Vec<String>], tag: &str, class: &str) {
     s.push_str("<table class=\"doc");
     s.push_str(class);

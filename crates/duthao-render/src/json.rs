@@ -128,10 +128,10 @@ fn lines(buf: &mut Vec<u8>, l: LineRange) {
     buf.push(b']');
 }
 
-/// The labels of the last path written from one side, escaped. Every block
-/// has a path on each side of the JSON, and the blocks under one label share
-/// its pieces: walking and escaping them again for each block was a
-/// twentieth of a long draft's redline.
+/// The labels of the last path written from one side, escaped. The JSON
+/// gives every block its path on each side it is on, and the blocks under
+/// one label share its pieces: walking and escaping them again for each
+/// block was a twentieth of a long draft's redline.
 #[derive(Default)]
 struct ShownLabels {
     last: Option<StructuralPath>,
