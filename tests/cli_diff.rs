@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::Ws;
+use common::{Ws, draft_text};
 
 const NQ: &str = "nghi-quyet-xay-dung-dang-2026";
 
@@ -211,10 +211,9 @@ fn a_change_of_emphasis_alone_is_a_change() {
 
 /// The HTML redline of two drafts given by their bodies, through `--files`.
 fn html_of(ws: &Ws, a_body: &str, b_body: &str) -> String {
-    let head = "---\nkind: nghi-quyet\nissuer:\n  name: X\ntitle: Y\n---\n\n";
     let (a, b) = (ws.root.join("a.md"), ws.root.join("b.md"));
-    std::fs::write(&a, format!("{head}{a_body}\n")).unwrap();
-    std::fs::write(&b, format!("{head}{b_body}\n")).unwrap();
+    std::fs::write(&a, draft_text("nghi-quyet", "Y", a_body)).unwrap();
+    std::fs::write(&b, draft_text("nghi-quyet", "Y", b_body)).unwrap();
     ws.ok(&[
         "diff",
         "--files",
