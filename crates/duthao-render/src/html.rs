@@ -1035,13 +1035,7 @@ fn marked(text: &str, tag: &str) -> String {
 /// [`marked`], appended.
 fn push_marked(s: &mut String, text: &str, tag: &str) {
     let start = s.len();
-    // As in `push_whole_marked`: only a text with a "[" may hold a
-    // footnote reference, once escaped.
-    if memchr::memchr(b'[', text.as_bytes()).is_some() {
-        s.push_str(&link_footnote_refs(escape(text)));
-    } else {
-        escape_into(s, text);
-    }
+    push_linked(s, text);
     // Nothing left once escaped (control characters only): no mark.
     if !tag.is_empty() && s.len() > start {
         s.insert(start, '>');
@@ -1155,6 +1149,18 @@ fn whole_marked(b: &Block, text: &str, tag: &str, whitespace: bool) -> String {
     s
 }
 
+/// `text` escaped, its footnote references made links, appended. The rare
+/// text that may hold a reference takes the long way: any with a "[", since
+/// escaping drops control characters and "[\u{1}^1]" is a reference once
+/// escaped.
+fn push_linked(s: &mut String, text: &str) {
+    if memchr::memchr(b'[', text.as_bytes()).is_some() {
+        s.push_str(&link_footnote_refs(escape(text)));
+    } else {
+        escape_into(s, text);
+    }
+}
+
 /// A whole block's text in one mark (`ins`, `del`, or none), appended.
 fn push_whole_marked(s: &mut String, b: &Block, text: &str, tag: &str, whitespace: bool) {
     if let Some(cells) = table_cells(b, whitespace) {
@@ -1165,16 +1171,11 @@ fn push_whole_marked(s: &mut String, b: &Block, text: &str, tag: &str, whitespac
         s.push_str(tag);
         s.push('>');
     }
-    // Footnote references become links, and a definition's label a
-    // superscript: the rare text that may have either takes the long way.
-    // Any "[" does, since escaping drops control characters, and "[\u{1}^1]"
-    // is a reference once escaped.
-    if matches!(b.kind, BlockKind::FootnoteDef { .. })
-        || memchr::memchr(b'[', text.as_bytes()).is_some()
-    {
+    // A footnote definition's label becomes a superscript.
+    if matches!(b.kind, BlockKind::FootnoteDef { .. }) {
         s.push_str(&footnote_def_head(b, link_footnote_refs(escape(text))));
     } else {
-        escape_into(s, text);
+        push_linked(s, text);
     }
     if !tag.is_empty() {
         s.push_str("</");
