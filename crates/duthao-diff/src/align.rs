@@ -201,6 +201,81 @@ impl PartialEq for WordCounts {
 }
 
 type Region = (std::ops::Range<usize>, std::ops::Range<usize>);
+
+/// The leftover blocks (by their place in the list of leftovers) that have
+/// each of the rarer features: those of at most [`MAX_POSTINGS`] blocks.
+///
+/// Counted before it is filled, so only the rare features get lists, and
+/// all the lists share one array: between two unrelated 1,000-page drafts,
+/// nine in ten features' blocks are in lists thrown away at once, and a
+/// growing list per feature took a quarter of the redline's page faults.
+/// (`u32` throughout: a draft is at most 64 MiB,
+/// `duthao_model::reader::MAX_DRAFT_BYTES`, so it has fewer blocks and
+/// features than that.)
+struct FeatureIndex {
+    /// Each feature's number, in the order first seen.
+    ids: FxHashMap<u32, u32>,
+    /// By feature number: where its blocks start in `blocks`, and how many
+    /// there are (the start is `u32::MAX` for a feature of too many).
+    lists: Vec<(u32, u32)>,
+    blocks: Vec<u32>,
+}
+
+impl FeatureIndex {
+    fn of<'a>(bags: impl Iterator<Item = Option<&'a Vec<u32>>> + Clone) -> Self {
+        let mut ids: FxHashMap<u32, u32> = FxHashMap::default();
+        // Each block's features by number, and where its run of them ends:
+        // the second pass needs no hashing. (Room made at once for every
+        // feature, distinct or not: grown as it went, it was copied into
+        // fresh pages at every doubling.)
+        let mut seen: Vec<u32> = Vec::with_capacity(bags.clone().flatten().map(Vec::len).sum());
+        let mut ends: Vec<u32> = Vec::with_capacity(bags.clone().count());
+        let mut lists: Vec<(u32, u32)> = Vec::new();
+        for bag in bags {
+            for feat in distinct(bag) {
+                let id = *ids.entry(feat).or_insert_with(|| {
+                    lists.push((0, 0));
+                    (lists.len() - 1) as u32
+                });
+                lists[id as usize].1 += 1;
+                seen.push(id);
+            }
+            ends.push(seen.len() as u32);
+        }
+        // Each list's start; its length counts up again as it is filled.
+        let mut end = 0u32;
+        for (start, n) in &mut lists {
+            if *n as usize > MAX_POSTINGS {
+                *n = 0;
+                *start = u32::MAX;
+            } else {
+                *start = end;
+                end += std::mem::take(n);
+            }
+        }
+        let mut blocks = vec![0u32; end as usize];
+        let mut from = 0;
+        for (k, &to) in ends.iter().enumerate() {
+            for &id in &seen[from..to as usize] {
+                let (start, n) = &mut lists[id as usize];
+                if *start != u32::MAX {
+                    blocks[(*start + *n) as usize] = k as u32;
+                    *n += 1;
+                }
+            }
+            from = to as usize;
+        }
+        FeatureIndex { ids, lists, blocks }
+    }
+
+    /// The blocks with `feat`, in order; `None` for a feature of too many
+    /// blocks or of none.
+    fn get(&self, feat: u32) -> Option<&[u32]> {
+        let (start, n) = self.lists[*self.ids.get(&feat)? as usize];
+        (start != u32::MAX).then(|| &self.blocks[start as usize..(start + n) as usize])
+    }
+}
+
 /// Word bags (or their sketches) by block index: a slot per block, not a
 /// hash map, since the leftover pairing looks up two for every candidate.
 struct Bags(Vec<Option<Vec<u32>>>);
@@ -561,8 +636,9 @@ impl Aligner<'_> {
                 Some(index) => {
                     touched.clear();
                     for feat in distinct(self.tbag.get(t)) {
-                        if let Some(list) = index.get(&feat) {
+                        if let Some(list) = index.get(feat) {
                             for &k in list {
+                                let k = k as usize;
                                 if hits[k] == 0 {
                                     touched.push(k);
                                 }
@@ -661,15 +737,8 @@ impl Aligner<'_> {
         }
     }
 
-    fn feature_index(&self, lf: &[usize]) -> FxHashMap<u32, Vec<usize>> {
-        let mut index: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
-        for (k, &f) in lf.iter().enumerate() {
-            for feat in distinct(self.fbag.get(f)) {
-                index.entry(feat).or_default().push(k);
-            }
-        }
-        index.retain(|_, v| v.len() <= MAX_POSTINGS);
-        index
+    fn feature_index(&self, lf: &[usize]) -> FeatureIndex {
+        FeatureIndex::of(lf.iter().map(|&f| self.fbag.get(f)))
     }
 
     /// Final pass: the list in TO order, removals where they were.
@@ -868,10 +937,14 @@ fn distinct(bag: Option<&Vec<u32>>) -> impl Iterator<Item = u32> + '_ {
 /// The features of a bag whose hash falls in one eighth of the range: the
 /// same features for every block, so two sketches compare like their bags.
 fn sketch_of(bag: &[u32]) -> Vec<u32> {
-    bag.iter()
-        .copied()
-        .filter(|&v| (v >> 1).wrapping_mul(0x9E37_79B9) >> 29 == 0)
-        .collect()
+    // About an eighth, with room to spare: not grown by doubling from four.
+    let mut sketch = Vec::with_capacity(bag.len() / 6 + 4);
+    sketch.extend(
+        bag.iter()
+            .copied()
+            .filter(|&v| (v >> 1).wrapping_mul(0x9E37_79B9) >> 29 == 0),
+    );
+    sketch
 }
 
 /// The features two blocks are compared on: their words and their word
@@ -927,6 +1000,69 @@ mod tests {
             .collect::<Vec<_>>()
             .join(" ")
             + "."
+    }
+
+    #[test]
+    fn the_feature_index_lists_the_blocks_of_each_rare_feature() {
+        // Bags of up to 300 features drawn from a skewed range: low values
+        // are in most blocks, high ones in a few; some blocks have no bag.
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let bags: Vec<Option<Vec<u32>>> = (0..400)
+            .map(|_| {
+                if next() % 9 == 0 {
+                    return None;
+                }
+                let n = (next() % 300) as usize;
+                let mut bag: Vec<u32> = (0..n)
+                    .map(|_| {
+                        let r = next();
+                        (r % (1 + (r >> 32) % 4_000)) as u32
+                    })
+                    .collect();
+                bag.sort_unstable();
+                Some(bag)
+            })
+            .collect();
+        // And two at the limit: one in just as many blocks as a list
+        // holds, one in a block more.
+        let mut bags = bags;
+        for (i, bag) in bags.iter_mut().flatten().enumerate() {
+            if i < MAX_POSTINGS {
+                bag.push(5_000);
+            }
+            if i <= MAX_POSTINGS {
+                bag.push(5_001);
+            }
+        }
+        let index = FeatureIndex::of(bags.iter().map(Option::as_ref));
+        // What it stands for: every feature's blocks, in order, once each,
+        // kept when there are at most MAX_POSTINGS of them.
+        let mut naive: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        for (k, bag) in bags.iter().enumerate() {
+            for feat in distinct(bag.as_ref()) {
+                naive.entry(feat).or_default().push(k as u32);
+            }
+        }
+        let (mut rare, mut common) = (0, 0);
+        for feat in 0..5_100u32 {
+            let want = naive.get(&feat).filter(|v| v.len() <= MAX_POSTINGS);
+            assert_eq!(index.get(feat), want.map(Vec::as_slice), "feature {feat}");
+            match naive.get(&feat) {
+                Some(v) if v.len() > MAX_POSTINGS => common += 1,
+                Some(_) => rare += 1,
+                None => {}
+            }
+        }
+        assert_eq!(index.get(5_000).map(<[u32]>::len), Some(MAX_POSTINGS));
+        assert_eq!(index.get(5_001), None);
+        // Both kinds of feature were there to be told apart.
+        assert!(rare > 1_000 && common >= 10, "{rare} rare, {common} common");
     }
 
     #[test]
