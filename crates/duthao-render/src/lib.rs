@@ -275,13 +275,30 @@ pub fn section_of(path: &StructuralPath) -> Option<String> {
 /// A block's structural path for display; a block with no path (a preamble
 /// paragraph the reader could not place) shows its line.
 pub fn path_display(block: &Block) -> String {
-    if block.path.is_empty() {
-        return format!("line {}", block.lines);
-    }
-    // Built from the path's pieces: the HTML page shows a path for every
-    // change three times, and the formatting machinery cost more than the
-    // rest of the tag line.
     let mut s = String::with_capacity(48);
-    block.path.for_each_piece(|piece| s.push_str(piece));
+    push_path(&mut s, block);
     s
+}
+
+/// [`path_display`], added to `s`. Built from the path's pieces: the HTML
+/// page shows a path for every change three times, the terminal redline
+/// once in every header, and the formatting machinery cost more than the
+/// rest of the line.
+pub(crate) fn push_path(s: &mut String, block: &Block) {
+    if block.path.is_empty() {
+        s.push_str("line ");
+        push_line_range(s, block.lines);
+    } else {
+        block.path.for_each_piece(|piece| s.push_str(piece));
+    }
+}
+
+/// A block's lines as [`duthao_model::LineRange`] shows them ("12" or
+/// "12-15"), added to `s` without the formatting machinery.
+pub(crate) fn push_line_range(s: &mut String, lines: duthao_model::LineRange) {
+    s.push_str(itoa::Buffer::new().format(lines.start));
+    if lines.end != lines.start {
+        s.push('-');
+        s.push_str(itoa::Buffer::new().format(lines.end));
+    }
 }

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 
-use super::{Labels, Note, Notes, path_display, stat};
+use super::{Labels, Note, Notes, path_display, push_line_range, push_path, stat};
 use duthao_diff::{
     BlockChange, DraftDiff, Side, TokenClass, WordOp, apply, tokenize, tokenize_while,
 };
@@ -46,31 +46,44 @@ impl Painter {
     fn paint(&self, out: &mut impl Write, style: Style, text: &str) -> io::Result<()> {
         let text = safe(text);
         if self.color {
-            write!(out, "{style}{text}{style:#}")
+            style.write_to(out)?;
+            out.write_all(text.as_bytes())?;
+            style.write_reset_to(out)
         } else {
             out.write_all(text.as_bytes())
         }
     }
+    /// Text between two marks: straight to the output, not through
+    /// `write!`, since every inserted or deleted stretch comes here.
+    fn marked(
+        &self,
+        out: &mut impl Write,
+        open: &[u8],
+        text: &str,
+        close: &[u8],
+    ) -> io::Result<()> {
+        out.write_all(open)?;
+        out.write_all(safe(text).as_bytes())?;
+        out.write_all(close)
+    }
     fn ins(&self, out: &mut impl Write, text: &str) -> io::Result<()> {
-        let text = &*safe(text);
         if self.color {
             let st = Style::new()
                 .fg_color(Some(AnsiColor::Green.into()))
                 .underline();
             self.paint(out, st, text)
         } else {
-            write!(out, "{{+{text}+}}")
+            self.marked(out, b"{+", text, b"+}")
         }
     }
     fn del(&self, out: &mut impl Write, text: &str) -> io::Result<()> {
-        let text = &*safe(text);
         if self.color {
             let st = Style::new()
                 .fg_color(Some(AnsiColor::Red.into()))
                 .strikethrough();
             self.paint(out, st, text)
         } else {
-            write!(out, "[-{text}-]")
+            self.marked(out, b"[-", text, b"-]")
         }
     }
     fn header(&self, out: &mut impl Write, text: &str) -> io::Result<()> {
@@ -85,12 +98,14 @@ impl Painter {
     }
 }
 
-fn lines(b: &Block) -> String {
-    if b.lines.start == b.lines.end {
-        format!("line {}", b.lines.start)
+/// "line 12" or "lines 12-15".
+fn push_lines(s: &mut String, b: &Block) {
+    s.push_str(if b.lines.start == b.lines.end {
+        "line "
     } else {
-        format!("lines {}", b.lines)
-    }
+        "lines "
+    });
+    push_line_range(s, b.lines);
 }
 
 /// Writes the terminal redline. An empty diff writes nothing (as git does).
@@ -197,31 +212,45 @@ pub fn write_noted(
             write_note(out, &p, n)?;
         }
     }
+    // A header and a line range for each changed block, built in place:
+    // `format!` for each cost a twentieth of a long draft's redline.
+    let (mut head, mut detail) = (String::new(), String::new());
     for change in &diff.blocks {
-        let (head, detail) = match change {
+        head.clear();
+        head.push_str("@ ");
+        detail.clear();
+        detail.push('(');
+        match change {
             BlockChange::Unchanged { .. } => continue,
             BlockChange::Changed { from: f, to: t, .. } => {
                 let (fb, tb) = (&from.body.blocks[*f], &to.body.blocks[*t]);
-                let mut kind = if change.is_restyle() {
-                    "formatting changed (bold, italic or links), words unchanged".to_string()
-                } else {
-                    "changed".to_string()
-                };
+                push_path(&mut head, tb);
+                head.push_str("  ");
                 if fb.kind_tag() != tb.kind_tag() {
-                    kind = format!("changed from {} to {}", fb.kind_tag(), tb.kind_tag());
+                    head.push_str("changed from ");
+                    head.push_str(fb.kind_tag());
+                    head.push_str(" to ");
+                    head.push_str(tb.kind_tag());
+                } else if change.is_restyle() {
+                    head.push_str("formatting changed (bold, italic or links), words unchanged");
+                } else {
+                    head.push_str("changed");
                 }
-                (
-                    format!("@ {}  {kind}", path_display(tb)),
-                    format!("{} → {}", lines(fb), lines(tb)),
-                )
+                push_lines(&mut detail, fb);
+                detail.push_str(" → ");
+                push_lines(&mut detail, tb);
             }
             BlockChange::Added { to: t } => {
                 let tb = &to.body.blocks[*t];
-                (format!("@ {}  added", path_display(tb)), lines(tb))
+                push_path(&mut head, tb);
+                head.push_str("  added");
+                push_lines(&mut detail, tb);
             }
             BlockChange::Removed { from: f } => {
                 let fb = &from.body.blocks[*f];
-                (format!("@ {}  removed", path_display(fb)), lines(fb))
+                push_path(&mut head, fb);
+                head.push_str("  removed");
+                push_lines(&mut detail, fb);
             }
             BlockChange::Moved {
                 from: f,
@@ -230,27 +259,31 @@ pub fn write_noted(
                 ..
             } => {
                 let (fb, tb) = (&from.body.blocks[*f], &to.body.blocks[*t]);
-                let edited = if ops.iter().any(WordOp::is_change) {
-                    ", edited"
-                } else {
-                    ""
-                };
                 let (pf, pt) = (path_display(fb), path_display(tb));
+                head.push_str(&pt);
                 // Swapped points keep their labels: say it moved, and where in the text.
-                let head = if pf == pt {
-                    format!("@ {pt}  moved within its section{edited}")
+                if pf == pt {
+                    head.push_str("  moved within its section");
                 } else {
-                    format!("@ {pt}  moved from {pf} to {pt}{edited}")
-                };
-                (head, format!("{} → {}", lines(fb), lines(tb)))
+                    head.push_str("  moved from ");
+                    head.push_str(&pf);
+                    head.push_str(" to ");
+                    head.push_str(&pt);
+                }
+                if ops.iter().any(WordOp::is_change) {
+                    head.push_str(", edited");
+                }
+                push_lines(&mut detail, fb);
+                detail.push_str(" → ");
+                push_lines(&mut detail, tb);
             }
-        };
-        writeln!(out)?;
+        }
+        detail.push(')');
+        out.write_all(b"\n")?;
         p.header(out, &head)?;
-        write!(out, "  ")?;
-        p.dim(out, &format!("({detail})"))?;
-        writeln!(out)?;
-        write!(out, "  ")?;
+        out.write_all(b"  ")?;
+        p.dim(out, &detail)?;
+        out.write_all(b"\n  ")?;
         match change {
             BlockChange::Added { to: t } => p.ins(out, &diff.text_of(&to.body.blocks[*t]))?,
             BlockChange::Removed { from: f } => p.del(out, &diff.text_of(&from.body.blocks[*f]))?,
@@ -308,7 +341,11 @@ fn write_ops(out: &mut impl Write, p: &Painter, ops: &[WordOp], context: usize) 
                     (false, true) => (context, 0),
                     (false, false) => (context, context),
                 };
-                out.write_all(safe(&collapse(t, keep_head, keep_tail)).as_bytes())?;
+                // Piece by piece: escaping goes character by character,
+                // so the pieces escaped are the whole escaped.
+                for piece in collapse(t, keep_head, keep_tail) {
+                    out.write_all(safe(piece).as_bytes())?;
+                }
             }
         }
     }
@@ -327,48 +364,41 @@ fn word_spans(text: &str) -> Vec<(usize, usize)> {
 }
 
 /// Keeps the first `head` and the last `tail` words of an unchanged stretch,
-/// with "…" for what is cut.
-fn collapse(text: &str, head: usize, tail: usize) -> String {
+/// with "…" for what is cut: the pieces to print, in order (some empty),
+/// not a new string, since every changed block has two such stretches.
+fn collapse(text: &str, head: usize, tail: usize) -> [&str; 4] {
+    let whole = [text, "", "", ""];
     if head == usize::MAX {
-        return text.to_string();
+        return whole;
     }
     // Only the ends are read: an unchanged stretch may be most of a long
     // paragraph, and every changed block has two.
     let need = head.saturating_add(tail) + 3;
-    let front = words_from_start(text, need);
-    if front.len() < need {
-        return text.to_string();
-    }
-    let mut s = String::new();
-    if head > 0 {
-        s.push_str(&text[..front[head - 1].1]);
-        s.push_str(" …");
-    } else {
-        s.push('…');
-    }
-    if tail > 0 {
-        let back = words_from_end(text, tail);
-        s.push(' ');
-        s.push_str(&text[back[back.len() - tail].0..]);
-    }
-    s
-}
-
-/// The spans of the first `n` words of `text` (all of them when it has
-/// fewer), tokenising no further than the last of them.
-fn words_from_start(text: &str, n: usize) -> Vec<(usize, usize)> {
-    // `n` may stand for "all" (a front-matter field is shown whole).
-    let mut words = Vec::with_capacity(n.min(64));
-    if n == 0 {
-        return words;
-    }
-    tokenize_while(text, |s, e, c| {
+    let (mut words, mut head_end) = (0, 0);
+    tokenize_while(text, |_, e, c| {
         if c == TokenClass::Word {
-            words.push((s, e));
+            words += 1;
+            if words == head {
+                head_end = e;
+            }
         }
-        words.len() < n
+        words < need
     });
-    words
+    if words < need {
+        return whole;
+    }
+    let [a, b] = if head > 0 {
+        [&text[..head_end], " …"]
+    } else {
+        ["", "…"]
+    };
+    let [c, d] = if tail > 0 {
+        let back = words_from_end(text, tail);
+        [" ", &text[back[back.len() - tail].0..]]
+    } else {
+        ["", ""]
+    };
+    [a, b, c, d]
 }
 
 /// The spans of at least the last `n` words of `text` (all of them when it
@@ -455,7 +485,7 @@ mod collapse_tests {
                 (all, all),
             ] {
                 assert_eq!(
-                    collapse(t, head, tail),
+                    collapse(t, head, tail).concat(),
                     collapse_whole(t, head, tail),
                     "{t:?}"
                 );
