@@ -211,17 +211,17 @@ fn a_change_of_emphasis_alone_is_a_change() {
 
 /// The HTML redline of two drafts given by their bodies, through `--files`.
 fn html_of(ws: &Ws, a_body: &str, b_body: &str) -> String {
+    diff_of(ws, a_body, b_body, &["--format", "html"])
+}
+
+/// The redline of two drafts given by their bodies, through `--files`.
+fn diff_of(ws: &Ws, a_body: &str, b_body: &str, args: &[&str]) -> String {
     let (a, b) = (ws.root.join("a.md"), ws.root.join("b.md"));
     std::fs::write(&a, draft_text("nghi-quyet", "Y", a_body)).unwrap();
     std::fs::write(&b, draft_text("nghi-quyet", "Y", b_body)).unwrap();
-    ws.ok(&[
-        "diff",
-        "--files",
-        a.to_str().unwrap(),
-        b.to_str().unwrap(),
-        "--format",
-        "html",
-    ])
+    let mut all = vec!["diff", "--files", a.to_str().unwrap(), b.to_str().unwrap()];
+    all.extend_from_slice(args);
+    ws.ok(&all)
 }
 
 #[test]
@@ -253,3 +253,112 @@ fn an_added_block_links_a_reference_once_control_characters_are_dropped() {
         "{html}"
     );
 }
+
+/// The terminal redline's headers name every kind of change, with the
+/// block's lines: pinned whole, since they are built piece by piece.
+#[test]
+fn terminal_headers_name_every_kind_of_change() {
+    let ws = Ws::new("party");
+    let (a, b) = (BODY_BEFORE, BODY_AFTER);
+    let plain = diff_of(&ws, a, b, &["--color", "never"]);
+    let (_, rest) = plain.split_once('\n').expect("a summary line");
+    assert_eq!(rest, HEADERS_AFTER_SUMMARY, "{plain}");
+    // In colour: the header bold and cyan, the lines dimmed, a deletion
+    // struck through in red, an insertion underlined in green.
+    let colour = diff_of(&ws, a, b, &["--color", "always"]);
+    assert!(
+        colour.contains("\u{1b}[9m\u{1b}[31mmột\u{1b}[0m\u{1b}[4m\u{1b}[32mhai\u{1b}[0m"),
+        "{colour:?}"
+    );
+    assert!(colour.contains("\u{1b}[1m\u{1b}[36m@ Điều 1 > ¶2  moved from Điều 2 > ¶1 to Điều 1 > ¶2, edited\u{1b}[0m  \u{1b}[2m(line 39 → line 18)\u{1b}[0m"), "{colour:?}");
+}
+
+const BODY_BEFORE: &str = "## Điều 1. Phạm vi
+
+Đoạn một giữ nguyên để làm mốc cho cả điều này.
+
+Đoạn hai sẽ được sửa một chữ ở giữa câu này.
+
+Đoạn ba sẽ được nâng thành tiêu đề
+
+Đoạn bốn chỉ đổi định dạng của vài chữ thôi.
+
+Đoạn năm sẽ bị xoá khỏi dự thảo lần sau.
+
+Đoạn sáu dài
+nằm trên
+ba dòng liền nhau.
+
+1. Điểm thứ nhất nói về cán bộ cấp xã.
+2. Điểm thứ hai nói về cán bộ cấp huyện.
+
+a) Điểm a nói về việc học tập nghị quyết của đảng viên.
+
+b) Điểm b nói về việc kiểm tra giám sát thường xuyên.
+
+## Điều 2. Hiệu lực
+
+Đoạn bảy sẽ chuyển sang Điều 1 và được sửa một chữ cho khác đi.
+
+Đoạn tám làm mốc cuối cùng của dự thảo.";
+
+const BODY_AFTER: &str = "## Điều 1. Phạm vi
+
+Đoạn một giữ nguyên để làm mốc cho cả điều này.
+
+Đoạn bảy sẽ chuyển sang Điều 1 và được sửa hai chữ cho khác đi.
+
+Đoạn hai sẽ được chỉnh một chữ ở giữa câu này.
+
+### Đoạn ba sẽ được nâng thành tiêu đề
+
+Đoạn bốn chỉ đổi **định dạng** của vài chữ thôi.
+
+Đoạn sáu dài
+nằm trên
+ba dòng liền nhau, thêm chữ.
+
+1. Điểm thứ hai nói về cán bộ cấp huyện.
+2. Điểm thứ nhất nói về cán bộ cấp xã.
+
+Đoạn mới được thêm vào.
+
+b) Điểm b nói về việc kiểm tra giám sát thường xuyên.
+
+a) Điểm a nói về việc học tập nghị quyết của đảng viên.
+
+## Điều 2. Hiệu lực
+
+Đoạn tám làm mốc cuối cùng của dự thảo.";
+
+const HEADERS_AFTER_SUMMARY: &str = "
+@ Điều 1 > ¶2  moved from Điều 2 > ¶1 to Điều 1 > ¶2, edited  (line 39 → line 18)
+  Đoạn bảy sẽ chuyển sang Điều 1 và được sửa [-một-]{+hai+} chữ cho khác đi.
+
+@ Điều 1 > ¶3  changed  (line 18 → line 20)
+  Đoạn hai sẽ được [-sửa-]{+chỉnh+} một chữ ở giữa câu này.
+
+@ Điều 1 > ¶4  changed from paragraph to heading  (line 20 → line 22)
+  Đoạn ba sẽ được nâng thành tiêu đề
+
+@ Điều 1 > ¶5  formatting changed (bold, italic or links), words unchanged  (line 22 → line 24)
+  Đoạn bốn chỉ đổi định dạng của vài chữ thôi.
+
+@ Điều 1 > ¶5  removed  (line 24)
+  [-Đoạn năm sẽ bị xoá khỏi dự thảo lần sau.-]
+
+@ Điều 1 > ¶6  changed  (lines 26-28 → lines 26-28)
+  Đoạn sáu dài nằm trên ba dòng liền nhau{+, thêm chữ+}.
+
+@ Điều 1 > 1  moved from Điều 1 > 2 to Điều 1 > 1, edited  (line 31 → line 30)
+  [-2-]{+1+}. Điểm thứ hai nói về cán bộ cấp huyện.
+
+@ Điều 1 > 2  changed  (line 30 → line 31)
+  [-1-]{+2+}. Điểm thứ nhất nói về cán bộ cấp xã.
+
+@ Điều 1 > 2 > ¶1  added  (line 33)
+  {+Đoạn mới được thêm vào.+}
+
+@ Điều 1 > 2 > a)  moved within its section  (line 33 → line 37)
+  a) Điểm a nói về việc học tập nghị quyết của đảng viên.
+";

@@ -365,22 +365,6 @@ impl Tokens {
     }
 }
 
-/// Dice coefficient of two sorted multisets: 2|A∩B| / (|A|+|B|). (The
-/// diff compares word bags in runs: [`dice_at_least_in_runs`].)
-#[cfg(test)]
-pub fn dice(a: &[u32], b: &[u32]) -> f32 {
-    if a.is_empty() || b.is_empty() {
-        return 0.0;
-    }
-    (2 * common(a, b)) as f32 / (a.len() + b.len()) as f32
-}
-
-/// [`dice`] when it is at least `min`, of one run each.
-#[cfg(test)]
-pub fn dice_at_least(a: &[u32], b: &[u32], min: f32) -> Option<f32> {
-    dice_at_least_in_runs([a, &[]], [b, &[]], min)
-}
-
 /// The Dice coefficient 2|A∩B| / (|A|+|B|) of two multisets when it is at
 /// least `min`; otherwise `None`, often found before the end (most pairs of
 /// blocks weighed are far from the similarity they are weighed for). Each
@@ -404,6 +388,10 @@ pub fn dice_at_least_in_runs(a: [&[u32]; 2], b: [&[u32]; 2], min: f32) -> Option
     }
     while need <= total && of(need) < min {
         need += 1;
+    }
+    // Each run can share at most its shorter counterpart's values.
+    if a[0].len().min(b[0].len()) + a[1].len().min(b[1].len()) < need {
+        return None;
     }
     let n = if a[1].is_empty() && b[1].is_empty() {
         common_at_least(a[0], b[0], need)?
@@ -490,6 +478,20 @@ fn merge_count(a: &[u32], b: &[u32]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Dice coefficient of two sorted multisets: 2|A∩B| / (|A|+|B|). (The
+    /// diff compares word bags in runs: [`dice_at_least_in_runs`].)
+    fn dice(a: &[u32], b: &[u32]) -> f32 {
+        if a.is_empty() || b.is_empty() {
+            return 0.0;
+        }
+        (2 * common(a, b)) as f32 / (a.len() + b.len()) as f32
+    }
+
+    /// [`dice`] when it is at least `min`, of one run each.
+    fn dice_at_least(a: &[u32], b: &[u32], min: f32) -> Option<f32> {
+        dice_at_least_in_runs([a, &[]], [b, &[]], min)
+    }
 
     #[test]
     fn a_short_tail_reads_as_if_copied_into_zeroes() {

@@ -171,6 +171,24 @@ impl<W: std::io::Write> std::io::Write for TerminalSafe<W> {
 mod tests {
     use super::*;
 
+    /// A block's lines and, with no path, its place read as `LineRange`'s
+    /// own formatting shows them.
+    #[test]
+    fn line_ranges_read_as_their_display() {
+        let text = "---\nkind: nghi-quyet\nissuer:\n  name: X\ntitle: t\n---\n\nMột\nhai ba.\n";
+        let draft = duthao_model::reader::read(text, std::path::Path::new("t.md")).unwrap();
+        let mut block = draft.body.blocks[0].clone();
+        for (start, end) in [(1, 1), (9, 10), (12, 15), (999, 1000), (u32::MAX, u32::MAX)] {
+            let lines = duthao_model::LineRange { start, end };
+            let mut s = String::from("x");
+            push_line_range(&mut s, lines);
+            assert_eq!(s, format!("x{lines}"));
+            block.lines = lines;
+            block.path = Default::default();
+            assert_eq!(path_display(&block), format!("line {lines}"));
+        }
+    }
+
     #[test]
     fn controls_are_shown_escaped() {
         assert_eq!(terminal_safe("Điều 1 — “x”"), "Điều 1 — “x”");
@@ -276,7 +294,7 @@ pub fn section_of(path: &StructuralPath) -> Option<String> {
 /// paragraph the reader could not place) shows its line.
 pub fn path_display(block: &Block) -> String {
     let mut s = String::with_capacity(48);
-    push_path(&mut s, block);
+    push_path_display(&mut s, block);
     s
 }
 
@@ -284,7 +302,7 @@ pub fn path_display(block: &Block) -> String {
 /// page shows a path for every change three times, the terminal redline
 /// once in every header, and the formatting machinery cost more than the
 /// rest of the line.
-pub(crate) fn push_path(s: &mut String, block: &Block) {
+pub(crate) fn push_path_display(s: &mut String, block: &Block) {
     if block.path.is_empty() {
         s.push_str("line ");
         push_line_range(s, block.lines);

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 
-use super::{Labels, Note, Notes, path_display, push_line_range, push_path, stat};
+use super::{Labels, Note, Notes, path_display, push_line_range, push_path_display, stat};
 use duthao_diff::{
     BlockChange, DraftDiff, Side, TokenClass, WordOp, apply, tokenize, tokenize_while,
 };
@@ -42,6 +42,14 @@ fn safe(text: &str) -> std::borrow::Cow<'_, str> {
     crate::terminal_safe(text)
 }
 
+/// Text between two marks: straight to the output, not through `write!`,
+/// since every inserted or deleted stretch comes here.
+fn marked(out: &mut impl Write, open: &[u8], text: &str, close: &[u8]) -> io::Result<()> {
+    out.write_all(open)?;
+    out.write_all(safe(text).as_bytes())?;
+    out.write_all(close)
+}
+
 impl Painter {
     fn paint(&self, out: &mut impl Write, style: Style, text: &str) -> io::Result<()> {
         let text = safe(text);
@@ -53,19 +61,6 @@ impl Painter {
             out.write_all(text.as_bytes())
         }
     }
-    /// Text between two marks: straight to the output, not through
-    /// `write!`, since every inserted or deleted stretch comes here.
-    fn marked(
-        &self,
-        out: &mut impl Write,
-        open: &[u8],
-        text: &str,
-        close: &[u8],
-    ) -> io::Result<()> {
-        out.write_all(open)?;
-        out.write_all(safe(text).as_bytes())?;
-        out.write_all(close)
-    }
     fn ins(&self, out: &mut impl Write, text: &str) -> io::Result<()> {
         if self.color {
             let st = Style::new()
@@ -73,7 +68,7 @@ impl Painter {
                 .underline();
             self.paint(out, st, text)
         } else {
-            self.marked(out, b"{+", text, b"+}")
+            marked(out, b"{+", text, b"+}")
         }
     }
     fn del(&self, out: &mut impl Write, text: &str) -> io::Result<()> {
@@ -83,7 +78,7 @@ impl Painter {
                 .strikethrough();
             self.paint(out, st, text)
         } else {
-            self.marked(out, b"[-", text, b"-]")
+            marked(out, b"[-", text, b"-]")
         }
     }
     fn header(&self, out: &mut impl Write, text: &str) -> io::Result<()> {
@@ -224,7 +219,7 @@ pub fn write_noted(
             BlockChange::Unchanged { .. } => continue,
             BlockChange::Changed { from: f, to: t, .. } => {
                 let (fb, tb) = (&from.body.blocks[*f], &to.body.blocks[*t]);
-                push_path(&mut head, tb);
+                push_path_display(&mut head, tb);
                 head.push_str("  ");
                 if fb.kind_tag() != tb.kind_tag() {
                     head.push_str("changed from ");
@@ -242,13 +237,13 @@ pub fn write_noted(
             }
             BlockChange::Added { to: t } => {
                 let tb = &to.body.blocks[*t];
-                push_path(&mut head, tb);
+                push_path_display(&mut head, tb);
                 head.push_str("  added");
                 push_lines(&mut detail, tb);
             }
             BlockChange::Removed { from: f } => {
                 let fb = &from.body.blocks[*f];
-                push_path(&mut head, fb);
+                push_path_display(&mut head, fb);
                 head.push_str("  removed");
                 push_lines(&mut detail, fb);
             }
