@@ -187,7 +187,16 @@ fn compare(args: Args, ctx: &Context) -> anyhow::Result<()> {
                 use std::io::IsTerminal;
                 let stdout = std::io::stdout();
                 let on_terminal = stdout.is_terminal();
-                let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+                // The JSON writer hands over windows of blocks it has
+                // serialised already: a small buffer lets them through
+                // without a copy (a buffer as large as a short redline's
+                // window took it whole, into pages touched for nothing).
+                let capacity = if args.format == Format::Json {
+                    1 << 12
+                } else {
+                    1 << 16
+                };
+                let mut out = std::io::BufWriter::with_capacity(capacity, stdout.lock());
                 // The terminal format escapes what it prints itself; the file
                 // formats are shown with their control characters escaped when
                 // they land on a terminal.
