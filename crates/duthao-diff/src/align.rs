@@ -1124,6 +1124,16 @@ mod tests {
             + "."
     }
 
+    /// Numbers that look random, the same on every run.
+    fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
+        move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        }
+    }
+
     /// A bag as one sorted list, words and pairs together: what the runs
     /// must hold between them.
     fn bag_as_one_list(text: &str) -> Vec<u32> {
@@ -1149,13 +1159,8 @@ mod tests {
         let vocabulary = [
             "các", "và", "của", "được", "Đảng", "bộ", "2.200", "(a)", "—", ",", ".", "xã",
         ];
-        let mut seed = 0x0005_DEEC_E66D_u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed as usize
-        };
+        let mut random = xorshift(0x0005_DEEC_E66D_u64);
+        let mut next = move || random() as usize;
         // Up to 300 words: both sides of the 32 values where the sort
         // changes, and words repeated within a text.
         for len in (0..40).chain([63, 64, 65, 150, 300]) {
@@ -1188,13 +1193,8 @@ mod tests {
 
     #[test]
     fn hashes_are_sorted_as_sort_unstable_sorts_them() {
-        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed as u32
-        };
+        let mut random = xorshift(0x9E37_79B9_7F4A_7C15u64);
+        let mut next = move || random() as u32;
         let lengths = (0..300).chain([1_000, 4_095, 4_096, 4_097, 20_000]);
         for n in lengths {
             // Spread over the range, as hashes are; drawn from a few
@@ -1241,16 +1241,10 @@ mod tests {
     fn the_feature_index_lists_the_blocks_of_each_rare_feature() {
         // Bags of up to 300 features drawn from a skewed range: low values
         // are in most blocks, high ones in a few; some blocks have no bag.
-        let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = xorshift(0x2545_F491_4F6C_DD1Du64);
         let bags: Vec<Option<Vec<u32>>> = (0..400)
             .map(|_| {
-                if next() % 9 == 0 {
+                if next().is_multiple_of(9) {
                     return None;
                 }
                 let n = (next() % 300) as usize;
