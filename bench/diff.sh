@@ -15,7 +15,9 @@
 # error against the generator's own count, and duthao's CPU time over each
 # git's (the median of the ratios within each round, the two having run back
 # to back). The drafts come from bench/gen_corpus.py (seed 7), made fresh each
-# run; see bench/diff_bench.py for how each case is built and counted.
+# run; see bench/diff_bench.py for how each case is built and counted. Last,
+# each tool started alone (`--version`, 101 runs each): the floor of the
+# 10-page case.
 #
 #   bash bench/diff.sh              # every case: about 5 minutes on 2 cores
 #   bash bench/diff.sh --quick      # without the 5,000-page case

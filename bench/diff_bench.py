@@ -238,10 +238,18 @@ def main():
                      "histogram": count("git", outs["histogram"])}
             rows.append((name, size, truth, what, m, found))
         floor = measure({"true": ["true"]}, 5, {"true": os.devnull})["true"]["rss"]
+        # What starting costs each tool, apart from any work: the floor of
+        # the 10-page case.
+        print("starting alone: 101 runs of each …", file=sys.stderr)
+        start = measure({"duthao": [duthao, "--version"], "git": ["git", "--version"]}, 101,
+                        {"duthao": os.devnull, "git": os.devnull})
         report(rows)
         print(f"\nPeak RSS of `true` launched the same way: {floor / 2**20:.1f} MiB. A child's "
               "peak counts the memory of the process it was forked from (the harness), so "
               "figures near this one are upper bounds.")
+        print(f"\nStarting alone (`--version`, 101 runs of each, interleaved): duthao "
+              f"{start['duthao']['cpu'] * 1000:.2f} ms of CPU, git {start['git']['cpu'] * 1000:.2f} ms "
+              f"(duthao / git {paired(start, 'duthao', 'git'):.2f}).")
 
 
 def report(rows):
