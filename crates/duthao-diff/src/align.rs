@@ -692,7 +692,10 @@ impl Aligner<'_> {
             .map(|_| (self.fbag.map(sketch_of), self.tbag.map(sketch_of)));
         let mut hits: Vec<u32> = vec![0; lf.len()];
         let mut touched: Vec<usize> = Vec::new();
-        let mut pairs: Vec<(f32, usize, usize)> = Vec::new();
+        // Each candidate pair as one number that sorts it: most similar
+        // first (a similarity is positive, so its bits inverted sort it
+        // downwards), ties in document order (TO, then FROM).
+        let mut pairs: Vec<u128> = Vec::new();
         for &t in &lt {
             let candidates: Vec<usize> = match &index {
                 None => (0..lf.len()).collect(),
@@ -764,20 +767,23 @@ impl Aligner<'_> {
                 }
                 let s = self.sim(f, t, SIM_IN_PLACE);
                 if s >= SIM_IN_PLACE {
-                    pairs.push((s, f, t));
+                    debug_assert!(s > 0.0);
+                    pairs.push((u128::from(!s.to_bits()) << 64) | ((t as u128) << 32) | f as u128);
                 }
             }
         }
         drop(sketches);
         // Most similar first; ties in document order, for stable output.
         // (No two pairs are equal in all three: the order is total.)
-        pairs.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)).then(a.1.cmp(&b.1)));
+        pairs.sort_unstable();
         // A block whose most similar candidates all failed word by word has
         // no partner further down: each is given a few tries, so unrelated
         // documents do not cost a word diff per candidate pair.
         let mut failed_from = vec![0u8; self.from.len()];
         let mut failed_to = vec![0u8; self.to.len()];
-        for (s, f, t) in pairs {
+        for key in pairs {
+            let s = f32::from_bits(!((key >> 64) as u32));
+            let (t, f) = ((key >> 32) as u32 as usize, key as u32 as usize);
             if self.from_m[f].is_some() || self.to_m[t].is_some() {
                 continue;
             }
