@@ -314,7 +314,8 @@ impl Bag {
         if self.len() == 0 || other.len() == 0 {
             return 0.0;
         }
-        let shared = common(self.words(), other.words()) + common(self.runs()[1], other.runs()[1]);
+        let ([aw, ap], [bw, bp]) = (self.runs(), other.runs());
+        let shared = common(aw, bw) + common(ap, bp);
         (2 * shared) as f32 / (self.len() + other.len()) as f32
     }
 

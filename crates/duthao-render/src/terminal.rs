@@ -213,8 +213,6 @@ pub fn write_noted(
     for change in &diff.blocks {
         head.clear();
         head.push_str("@ ");
-        detail.clear();
-        detail.push('(');
         match change {
             BlockChange::Unchanged { .. } => continue,
             BlockChange::Changed { from: f, to: t, .. } => {
@@ -231,21 +229,16 @@ pub fn write_noted(
                 } else {
                     head.push_str("changed");
                 }
-                push_lines(&mut detail, fb);
-                detail.push_str(" → ");
-                push_lines(&mut detail, tb);
             }
             BlockChange::Added { to: t } => {
                 let tb = &to.body.blocks[*t];
                 push_path_display(&mut head, tb);
                 head.push_str("  added");
-                push_lines(&mut detail, tb);
             }
             BlockChange::Removed { from: f } => {
                 let fb = &from.body.blocks[*f];
                 push_path_display(&mut head, fb);
                 head.push_str("  removed");
-                push_lines(&mut detail, fb);
             }
             BlockChange::Moved {
                 from: f,
@@ -268,10 +261,20 @@ pub fn write_noted(
                 if ops.iter().any(WordOp::is_change) {
                     head.push_str(", edited");
                 }
-                push_lines(&mut detail, fb);
-                detail.push_str(" → ");
-                push_lines(&mut detail, tb);
             }
+        }
+        // The block's lines on each side it is on: "(line 3 → lines 4-6)".
+        detail.clear();
+        detail.push('(');
+        let sides = [
+            change.from().map(|f| &from.body.blocks[f]),
+            change.to().map(|t| &to.body.blocks[t]),
+        ];
+        for (k, b) in sides.into_iter().flatten().enumerate() {
+            if k > 0 {
+                detail.push_str(" → ");
+            }
+            push_lines(&mut detail, b);
         }
         detail.push(')');
         out.write_all(b"\n")?;
