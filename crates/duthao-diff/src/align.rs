@@ -34,7 +34,7 @@ use super::token::{
 };
 use super::words::diff_words;
 use super::{BlockChange, WordOp, compared_text, parallel_map};
-use duthao_model::{Block, Fingerprint};
+use duthao_model::{Block, BlockKind, Fingerprint};
 
 /// Similarity needed to call two blocks between the same anchors one edited
 /// block; their position already argues for it.
@@ -67,6 +67,9 @@ const LOOKAHEAD: usize = 8;
 /// Above this many candidate pairs, leftovers are matched through an index of
 /// their rarer features rather than all against all.
 const BRUTE_FORCE_PAIRS: usize = 4_000;
+/// Candidates from the feature index for each leftover block: those that
+/// share the most rare features with it.
+const TOP_HITS: usize = 8;
 /// Unpaired blocks of the same stretch weighed on each side of the diagonal.
 const SLOT_CANDIDATES: usize = 4;
 /// Tokens (both blocks) up to which a pair's edit distance is bounded before
@@ -98,6 +101,9 @@ struct Aligner<'a> {
     /// Compared texts, borrowed from the model when it already holds them.
     ftext: Vec<Cow<'a, str>>,
     ttext: Vec<Cow<'a, str>>,
+    /// What [`Aligner::sim`] looks at first, by block.
+    fglance: Vec<Glance>,
+    tglance: Vec<Glance>,
     /// For each TO block, its FROM partner and how.
     to_m: Vec<Option<(usize, How)>>,
     from_m: Vec<Option<usize>>,
@@ -131,6 +137,8 @@ pub(crate) fn diff_bodies<'a>(
         to,
         ftext: vec![Cow::Borrowed(""); from.len()],
         ttext: vec![Cow::Borrowed(""); to.len()],
+        fglance: Vec::new(),
+        tglance: Vec::new(),
         to_m: vec![None; to.len()],
         from_m: vec![None; from.len()],
         in_place: BTreeMap::new(),
@@ -167,6 +175,15 @@ pub(crate) fn diff_bodies<'a>(
         || texts(from, &from_exact),
         || texts(to, &to_exact),
     );
+    let glances = |blocks: &[Block], texts: &[Cow<str>]| -> Vec<Glance> {
+        blocks
+            .iter()
+            .zip(texts)
+            .map(|(b, t)| Glance::of(b, t))
+            .collect()
+    };
+    a.fglance = glances(from, &ftext);
+    a.tglance = glances(to, &ttext);
     a.ftext = ftext;
     a.ttext = ttext;
     for (fr, tr) in &regions {
@@ -214,6 +231,11 @@ type Region = (std::ops::Range<usize>, std::ops::Range<usize>);
 /// `duthao_model::reader::MAX_DRAFT_BYTES`, so it has fewer blocks and
 /// features than that.)
 struct FeatureIndex {
+    /// A bit for each rare feature, in a table small enough to stay in the
+    /// processor's cache: most features looked up are common ones (between
+    /// two unrelated 1,000-page drafts, 93 %), and a clear bit answers for
+    /// them without the hash table. (A set bit may be another feature's.)
+    rare: Vec<u64>,
     /// Each feature's number, in the order first seen.
     ids: FxHashMap<u32, u32>,
     /// By feature number: where its blocks start in `blocks`, and how many
@@ -254,6 +276,18 @@ impl FeatureIndex {
                 end += std::mem::take(n);
             }
         }
+        // About eight bits for each rare feature, so most common ones find
+        // theirs clear; at most 128 KiB.
+        let rare_features = lists.iter().filter(|(start, _)| *start != u32::MAX).count();
+        let bits = (8 * rare_features).next_power_of_two().clamp(64, 1 << 20);
+        let mut rare = vec![0u64; bits / 64];
+        let shift = 32 - bits.trailing_zeros();
+        for (&feat, &id) in &ids {
+            if lists[id as usize].0 != u32::MAX {
+                let bit = rare_bit(feat, shift);
+                rare[bit / 64] |= 1 << (bit % 64);
+            }
+        }
         let mut blocks = vec![0u32; end as usize];
         let mut from = 0;
         for (k, &to) in ends.iter().enumerate() {
@@ -266,15 +300,91 @@ impl FeatureIndex {
             }
             from = to as usize;
         }
-        FeatureIndex { ids, lists, blocks }
+        FeatureIndex {
+            rare,
+            ids,
+            lists,
+            blocks,
+        }
     }
 
     /// The blocks with `feat`, in order; `None` for a feature of too many
     /// blocks or of none.
     fn get(&self, feat: u32) -> Option<&[u32]> {
+        let shift = 32 - (64 * self.rare.len()).trailing_zeros();
+        let bit = rare_bit(feat, shift);
+        if self.rare[bit / 64] & (1 << (bit % 64)) == 0 {
+            return None;
+        }
         let (start, n) = self.lists[*self.ids.get(&feat)? as usize];
         (start != u32::MAX).then(|| &self.blocks[start as usize..(start + n) as usize])
     }
+}
+
+/// The [`TOP_HITS`] blocks of `touched` (in the order each was first hit)
+/// with the most `hits`, ties to the first hit; `hits` is left at zero.
+/// Kept in order of hits as the blocks go by, most of which fall short of
+/// the last kept at once: between two unrelated drafts, each leftover block
+/// touches about a hundred others, and sorting them (or a selection) cost
+/// 2.5 % of the redline.
+fn most_hits(touched: &[usize], hits: &mut [u32]) -> Vec<usize> {
+    let mut best: Vec<(u32, usize)> = Vec::with_capacity(TOP_HITS + 1);
+    for &k in touched {
+        let h = std::mem::take(&mut hits[k]);
+        if best.len() == TOP_HITS && best[TOP_HITS - 1].0 >= h {
+            continue;
+        }
+        // After those with as many hits: they came first.
+        let at = best.partition_point(|&(more, _)| more >= h);
+        best.insert(at, (h, k));
+        best.truncate(TOP_HITS);
+    }
+    best.into_iter().map(|(_, k)| k).collect()
+}
+
+/// What [`Aligner::sim`] looks at first about a block, kept apart from the
+/// block and its text: between two unrelated drafts it weighs some 75,000
+/// pairs of blocks, and fetching each block and each text from memory to
+/// compare their kinds and first bytes took most of its time.
+struct Glance {
+    kind: std::mem::Discriminant<BlockKind>,
+    /// The compared text's length in bytes, and its first and last eight
+    /// bytes (fewer, and zeros, when it is shorter).
+    len: usize,
+    head: u64,
+    tail: u64,
+}
+
+impl Glance {
+    fn of(block: &Block, text: &str) -> Glance {
+        let b = text.as_bytes();
+        let eight = |bytes: &[u8]| {
+            let mut w = [0u8; 8];
+            w[..bytes.len()].copy_from_slice(bytes);
+            u64::from_le_bytes(w)
+        };
+        Glance {
+            kind: std::mem::discriminant(&block.kind),
+            len: b.len(),
+            head: eight(&b[..b.len().min(8)]),
+            tail: eight(&b[b.len().saturating_sub(8)..]),
+        }
+    }
+
+    /// Whether two texts of one kind may have common ends long enough for
+    /// [`Aligner::sim`] to call them certain: when the first eight bytes
+    /// differ and the last eight too, the common ends are less than 16
+    /// bytes, too few for a text longer than 28.
+    fn may_share_ends(&self, other: &Glance) -> bool {
+        self.len.max(other.len) <= 28 || self.head == other.head || self.tail == other.tail
+    }
+}
+
+/// The bit of `feat` in [`FeatureIndex::rare`], from the top bits of a
+/// multiplication, which spreads any bits of the feature over them (the
+/// table has `2^(32 - shift)` bits).
+fn rare_bit(feat: u32, shift: u32) -> usize {
+    (feat.wrapping_mul(0x9E37_79B9) >> shift) as usize
 }
 
 /// The features two blocks are compared on (see [`bag`]): a block's single
@@ -490,11 +600,13 @@ impl Aligner<'_> {
     /// How alike two blocks are, from 0 to [`CERTAIN`], when at least `min`;
     /// below it, some value below `min` (found sooner).
     fn sim(&mut self, f: usize, t: usize, min: f32) -> f32 {
-        if self.from[f].kind_tag() != self.to[t].kind_tag() && self.identical_text(f, t) {
-            // Same words, new kind (a paragraph made a heading): one edit.
-            return CERTAIN;
-        }
-        if self.from[f].kind_tag() == self.to[t].kind_tag() {
+        let (gf, gt) = (&self.fglance[f], &self.tglance[t]);
+        if gf.kind != gt.kind {
+            if gf.len == gt.len && self.identical_text(f, t) {
+                // Same words, new kind (a paragraph made a heading): one edit.
+                return CERTAIN;
+            }
+        } else if gf.may_share_ends(gt) {
             let (a, b) = (self.ftext[f].as_bytes(), self.ttext[t].as_bytes());
             let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
             let suffix = a[prefix..]
@@ -713,22 +825,7 @@ impl Aligner<'_> {
                             }
                         }
                     }
-                    // The eight with most hits, ties to the first hit: chosen
-                    // without sorting every block touched (the candidates are
-                    // put in order below).
-                    let mut ranked: Vec<(std::cmp::Reverse<u32>, usize)> = touched
-                        .iter()
-                        .enumerate()
-                        .map(|(order, &k)| (std::cmp::Reverse(hits[k]), order))
-                        .collect();
-                    if ranked.len() > 8 {
-                        ranked.select_nth_unstable(7);
-                        ranked.truncate(8);
-                    }
-                    for &k in &touched {
-                        hits[k] = 0;
-                    }
-                    ranked.iter().map(|&(_, order)| touched[order]).collect()
+                    most_hits(&touched, &mut hits)
                 }
             };
             // Always weigh the unpaired blocks of the same stretch (between
@@ -759,10 +856,10 @@ impl Aligner<'_> {
                 // a paragraph edited into a heading can score well there
                 // and badly on an eighth of them, and such pairs are few.
                 if let Some((fs, ts)) = &sketches
+                    && self.fglance[f].kind == self.tglance[t].kind
                     && let (Some(a), Some(b)) = (fs.get(f), ts.get(t))
                     && a.len() + b.len() >= SKETCH_MIN
                     && a.dice(b) < SIM_IN_PLACE - SKETCH_MARGIN
-                    && self.from[f].kind_tag() == self.to[t].kind_tag()
                 {
                     continue;
                 }
@@ -1196,6 +1293,86 @@ mod tests {
                 assert!(sketch.runs()[1].iter().all(|v| v & 1 == 1));
             }
         }
+    }
+
+    #[test]
+    fn the_blocks_with_most_hits_are_those_a_full_sort_ranks_first() {
+        let mut next = xorshift(0x1234_5678_9ABC_DEF1u64);
+        for round in 0..2_000 {
+            let blocks = 1 + (next() % 300) as usize;
+            // Few distinct counts, so that many tie.
+            let most = 1 + (next() % if round % 2 == 0 { 4 } else { 50 }) as u32;
+            let mut touched: Vec<usize> =
+                (0..blocks).filter(|_| !next().is_multiple_of(3)).collect();
+            // In the order first hit, not the blocks' own.
+            for i in (1..touched.len()).rev() {
+                touched.swap(i, (next() % (i as u64 + 1)) as usize);
+            }
+            let mut hits = vec![0u32; blocks];
+            for &k in &touched {
+                hits[k] = 1 + (next() as u32) % most;
+            }
+            let mut ranked: Vec<(std::cmp::Reverse<u32>, usize)> = touched
+                .iter()
+                .enumerate()
+                .map(|(order, &k)| (std::cmp::Reverse(hits[k]), order))
+                .collect();
+            ranked.sort_unstable();
+            let mut want: Vec<usize> = ranked
+                .iter()
+                .take(TOP_HITS)
+                .map(|&(_, o)| touched[o])
+                .collect();
+            let mut got = most_hits(&touched, &mut hits);
+            want.sort_unstable();
+            got.sort_unstable();
+            assert_eq!(got, want, "round {round}");
+            assert!(hits.iter().all(|&h| h == 0));
+        }
+    }
+
+    #[test]
+    fn a_glance_turns_down_only_pairs_whose_ends_are_too_short() {
+        // Texts from three letters, so that many share their first or last
+        // bytes, of every length around 28.
+        let mut next = xorshift(0x0BAD_5EED_u64);
+        let texts: Vec<String> = (0..400)
+            .map(|_| {
+                let len = (next() % 45) as usize;
+                (0..len)
+                    .map(|_| ["a", "b", "ạ"][(next() % 3) as usize])
+                    .collect()
+            })
+            .collect();
+        let block = &blocks(&["x".to_string()])[0];
+        let glances: Vec<Glance> = texts.iter().map(|t| Glance::of(block, t)).collect();
+        let (mut long_and_certain, mut turned_down) = (0, 0);
+        for (i, a) in texts.iter().enumerate() {
+            for (j, b) in texts.iter().enumerate() {
+                let (a, b) = (a.as_bytes(), b.as_bytes());
+                let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+                let suffix = a[prefix..]
+                    .iter()
+                    .rev()
+                    .zip(b[prefix..].iter().rev())
+                    .take_while(|(x, y)| x == y)
+                    .count();
+                let certain = 2 * (prefix + suffix) >= a.len().max(b.len()) && prefix + suffix >= 8;
+                assert!(
+                    !certain || glances[i].may_share_ends(&glances[j]),
+                    "{:?} {:?}",
+                    texts[i],
+                    texts[j]
+                );
+                long_and_certain += usize::from(certain && a.len().max(b.len()) > 28);
+                turned_down += usize::from(!glances[i].may_share_ends(&glances[j]));
+            }
+        }
+        // Both sides of the line were there to be told apart.
+        assert!(
+            long_and_certain > 100 && turned_down > 10_000,
+            "{long_and_certain} long and certain, {turned_down} turned down"
+        );
     }
 
     #[test]
