@@ -27,7 +27,7 @@ use std::time::Instant;
 
 use xxhash_rust::xxh3::xxh3_128;
 
-use super::lcs::{Run, anchored_runs, within};
+use super::lcs::{Run, anchored_runs, common_ends, within};
 use super::token::{
     FxHashMap, FxHasher, TokenClass, Tokens, common, count_words, dice_at_least_in_runs,
     token_hash, tokenize,
@@ -342,6 +342,14 @@ fn most_hits(touched: &[usize], hits: &mut [u32]) -> Vec<usize> {
     best.into_iter().map(|(_, k)| k).collect()
 }
 
+/// Whether two texts of one kind keep most of their bytes at their ends
+/// (half of the longer, eight at least): most edits leave most of a block
+/// untouched there, and such a pair needs no word bags.
+fn certain_by_ends(a: &[u8], b: &[u8]) -> bool {
+    let (prefix, suffix) = common_ends(a, b);
+    2 * (prefix + suffix) >= a.len().max(b.len()) && prefix + suffix >= 8
+}
+
 /// What [`Aligner::sim`] looks at first about a block, kept apart from the
 /// block and its text: between two unrelated drafts it weighs some 75,000
 /// pairs of blocks, and fetching each block and each text from memory to
@@ -371,8 +379,8 @@ impl Glance {
         }
     }
 
-    /// Whether two texts of one kind may have common ends long enough for
-    /// [`Aligner::sim`] to call them certain: when the first eight bytes
+    /// Whether two texts may have common ends long enough for
+    /// [`certain_by_ends`]: when the first eight bytes
     /// differ and the last eight too, the common ends are less than 16
     /// bytes, too few for a text longer than 28.
     fn may_share_ends(&self, other: &Glance) -> bool {
@@ -606,20 +614,10 @@ impl Aligner<'_> {
                 // Same words, new kind (a paragraph made a heading): one edit.
                 return CERTAIN;
             }
-        } else if gf.may_share_ends(gt) {
-            let (a, b) = (self.ftext[f].as_bytes(), self.ttext[t].as_bytes());
-            let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-            let suffix = a[prefix..]
-                .iter()
-                .rev()
-                .zip(b[prefix..].iter().rev())
-                .take_while(|(x, y)| x == y)
-                .count();
-            // Most edits leave most of a block untouched at its ends: such a
-            // pair needs no word bags.
-            if 2 * (prefix + suffix) >= a.len().max(b.len()) && prefix + suffix >= 8 {
-                return CERTAIN;
-            }
+        } else if gf.may_share_ends(gt)
+            && certain_by_ends(self.ftext[f].as_bytes(), self.ttext[t].as_bytes())
+        {
+            return CERTAIN;
         }
         self.bag_from(f);
         self.bag_to(t);
@@ -1349,15 +1347,7 @@ mod tests {
         let (mut long_and_certain, mut turned_down) = (0, 0);
         for (i, a) in texts.iter().enumerate() {
             for (j, b) in texts.iter().enumerate() {
-                let (a, b) = (a.as_bytes(), b.as_bytes());
-                let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-                let suffix = a[prefix..]
-                    .iter()
-                    .rev()
-                    .zip(b[prefix..].iter().rev())
-                    .take_while(|(x, y)| x == y)
-                    .count();
-                let certain = 2 * (prefix + suffix) >= a.len().max(b.len()) && prefix + suffix >= 8;
+                let certain = certain_by_ends(a.as_bytes(), b.as_bytes());
                 assert!(
                     !certain || glances[i].may_share_ends(&glances[j]),
                     "{:?} {:?}",

@@ -33,13 +33,7 @@ pub(crate) fn common_runs<T: Eq + Copy + std::hash::Hash>(
     b: &[T],
     deadline: Option<Instant>,
 ) -> Vec<Run> {
-    let head = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    let tail = a[head..]
-        .iter()
-        .rev()
-        .zip(b[head..].iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count();
+    let (head, tail) = common_ends(a, b);
     let (ma, mb) = (&a[head..a.len() - tail], &b[head..b.len() - tail]);
     let mut runs = Vec::new();
     if head > 0 {
@@ -419,6 +413,19 @@ fn backtrack<T>(a: &[T], b: &[T], trace: &[isize], rounds: isize) -> Vec<Run> {
     }
     runs.reverse();
     runs
+}
+
+/// How many items `a` and `b` share at their start, and then at their end
+/// (the end counted in what the start leaves, so the two never overlap).
+pub(crate) fn common_ends<T: PartialEq>(a: &[T], b: &[T]) -> (usize, usize) {
+    let head = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let tail = a[head..]
+        .iter()
+        .rev()
+        .zip(b[head..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    (head, tail)
 }
 
 #[cfg(test)]
