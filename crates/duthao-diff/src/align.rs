@@ -380,9 +380,9 @@ impl Glance {
     }
 
     /// Whether two texts may have common ends long enough for
-    /// [`certain_by_ends`]: when the first eight bytes
-    /// differ and the last eight too, the common ends are less than 16
-    /// bytes, too few for a text longer than 28.
+    /// [`certain_by_ends`]: when the first eight bytes differ and the last
+    /// eight too, the common ends are less than 16 bytes, too few for a text
+    /// longer than 28.
     fn may_share_ends(&self, other: &Glance) -> bool {
         self.len.max(other.len) <= 28 || self.head == other.head || self.tail == other.tail
     }
