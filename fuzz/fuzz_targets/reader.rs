@@ -1,5 +1,7 @@
 //! The reader on arbitrary bytes: it returns a draft or an error, never
-//! panics; borrowed bytes, owned bytes and text decoded first read the same.
+//! panics; borrowed bytes, owned bytes and text decoded first read the same;
+//! and a front matter it accepts, the full YAML parser (serde_yaml_ng) reads
+//! the same (the reader of the plain subset must never read it differently).
 
 #![no_main]
 
@@ -17,7 +19,16 @@ fuzz_target!(|data: &[u8]| {
         _ => panic!("borrowed: {borrowed:?}\nowned: {owned:?}"),
     }
     if let Ok(text) = duthao::reader::decode(data, path) {
-        let _ = duthao::reader::read_front_matter(data, path);
+        if let Ok(front) = duthao::reader::read_front_matter(data, path) {
+            // The YAML between the opening `---` line and the closing one.
+            let head = duthao::reader::front_matter_text(&text);
+            if let Some(h) = head.strip_prefix("---\n") {
+                let last = h.strip_suffix('\n').unwrap_or(h);
+                let yaml = &h[..last.rfind('\n').map_or(0, |i| i + 1)];
+                let full = serde_yaml_ng::from_str::<duthao::model::FrontMatter>(yaml);
+                assert_eq!(full.ok().as_ref(), Some(&front), "{yaml:?}");
+            }
+        }
         let _ = duthao::reader::front_matter_text(&text);
         let decoded = duthao::reader::read(text, path);
         assert_eq!(

@@ -7,6 +7,7 @@ mod front;
 pub mod issue_fields;
 pub mod lanes;
 mod path;
+pub mod plain_yaml;
 pub mod reader;
 
 pub use block::{

@@ -5,6 +5,7 @@
 
 mod body;
 mod label;
+mod plain_front;
 mod structure;
 mod tables;
 mod yaml_error;
@@ -501,7 +502,17 @@ fn front_matter(yaml: &str, file: &Path) -> Result<FrontMatter, ReadError> {
                 .to_string(),
         });
     }
-    let fm: FrontMatter = serde_yaml_ng::from_str(yaml).map_err(|e| {
+    let fm = match plain_front::read(yaml) {
+        Some(fm) => fm,
+        None => slow_front_matter(yaml, file)?,
+    };
+    front_matter_fields(fm, yaml, file)
+}
+
+/// The front matter through the YAML parser: all of YAML, and every error
+/// with its position.
+fn slow_front_matter(yaml: &str, file: &Path) -> Result<FrontMatter, ReadError> {
+    serde_yaml_ng::from_str(yaml).map_err(|e| {
         let message = e.to_string();
         let (line, column) = match e.location() {
             // With flattened keys serde reports a bad value (a date, a number)
@@ -532,7 +543,12 @@ fn front_matter(yaml: &str, file: &Path) -> Result<FrontMatter, ReadError> {
             column: e.column,
             message: e.message,
         }
-    })?;
+    })
+}
+
+/// The checks serde cannot express: the fields a document cannot do without
+/// must not be blank.
+fn front_matter_fields(fm: FrontMatter, yaml: &str, file: &Path) -> Result<FrontMatter, ReadError> {
     let field = |key: &str, message: &str| ReadError::Field {
         file: file.to_path_buf(),
         line: key_line(yaml, key),
