@@ -44,7 +44,7 @@ pub fn parse(text: &str) -> Option<Value<'_>> {
         .map(|l| l.strip_suffix('\r').unwrap_or(l))
         .collect();
     let mut at = 0;
-    let value = mapping(&lines, &mut at, 0)?;
+    let value = mapping(&lines, &mut at, 0, 0)?;
     skip_blank(&lines, &mut at);
     // Every line must have been taken by the mapping at its indentation.
     (at == lines.len()).then_some(value)
@@ -86,7 +86,27 @@ fn skip_blank(lines: &[&str], at: &mut usize) {
     }
 }
 
-fn mapping<'a>(lines: &[&'a str], at: &mut usize, indent: usize) -> Option<Value<'a>> {
+/// How deep mappings may nest, and how many keys one may hold, in the
+/// subset. duthao writes three levels and a few dozen keys; past these the
+/// full parser decides (it stops at 128 levels with an error, where a
+/// reader that recursed on would overflow the stack; and the search for a
+/// key written twice grows with the square of the keys).
+const MAX_DEPTH: usize = 16;
+const MAX_KEYS: usize = 128;
+
+/// libyaml gives up on a key that runs 1,024 characters or more before its
+/// colon; the subset stops well short of that.
+const MAX_KEY_BYTES: usize = 512;
+
+fn mapping<'a>(
+    lines: &[&'a str],
+    at: &mut usize,
+    indent: usize,
+    depth: usize,
+) -> Option<Value<'a>> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
     let mut map: Vec<(&'a str, Value<'a>)> = Vec::new();
     loop {
         skip_blank(lines, at);
@@ -104,6 +124,7 @@ fn mapping<'a>(lines: &[&'a str], at: &mut usize, indent: usize) -> Option<Value
         // A key YAML reads as a number, a boolean or null (`1:`, `true:`)
         // is not the text it looks like.
         if key.is_empty()
+            || key.len() > MAX_KEY_BYTES
             || !key
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
@@ -123,7 +144,7 @@ fn mapping<'a>(lines: &[&'a str], at: &mut usize, indent: usize) -> Option<Value
                 }
                 Some(&l) if indent_of(l) > indent => {
                     *at = next;
-                    mapping(lines, at, indent_of(l))?
+                    mapping(lines, at, indent_of(l), depth + 1)?
                 }
                 _ => Value::Null,
             }
@@ -135,7 +156,7 @@ fn mapping<'a>(lines: &[&'a str], at: &mut usize, indent: usize) -> Option<Value
                 _ => scalar(value)?,
             }
         };
-        if map.iter().any(|(k, _)| *k == key) {
+        if map.len() >= MAX_KEYS || map.iter().any(|(k, _)| *k == key) {
             return None;
         }
         map.push((key, value));
@@ -180,7 +201,10 @@ fn sequence<'a>(lines: &[&'a str], at: &mut usize, indent: usize) -> Option<Valu
             Some(colon) => {
                 // YAML drops the spaces between a key and its colon.
                 let key = item[..colon].trim_end_matches(' ');
-                if key.is_empty() || !matches!(plain(key)?, Value::String(_)) {
+                if key.is_empty()
+                    || key.len() > MAX_KEY_BYTES
+                    || !matches!(plain(key)?, Value::String(_))
+                {
                     return None;
                 }
                 let value = match &item[colon + 1..] {
@@ -197,11 +221,18 @@ fn sequence<'a>(lines: &[&'a str], at: &mut usize, indent: usize) -> Option<Valu
 /// A literal block scalar (`|-` strips the final line break, `|` keeps
 /// one) whose lines are indented more than its key.
 fn literal(lines: &[&str], at: &mut usize, parent: usize, strip: bool) -> Option<String> {
-    let first = lines[*at..]
+    let rest = &lines[*at..];
+    let first = rest
         .iter()
-        .find(|l| !l.trim_start_matches(' ').is_empty())?;
-    let indent = indent_of(first);
-    if indent <= parent {
+        .position(|l| !l.trim_start_matches(' ').is_empty())?;
+    let indent = indent_of(rest[first]);
+    // libyaml takes the block's indentation from its leading blank lines
+    // too, and then refuses a first line indented less than they are; and
+    // while it looks for that indentation, a tab is an error.
+    if indent <= parent
+        || rest[..first].iter().any(|l| l.len() > indent)
+        || rest[first][indent..].starts_with('\t')
+    {
         return None;
     }
     let mut body: Vec<&str> = Vec::new();
@@ -209,9 +240,6 @@ fn literal(lines: &[&str], at: &mut usize, parent: usize, strip: bool) -> Option
         let blank = line.trim_start_matches(' ').is_empty();
         if !blank && indent_of(line) < indent {
             break;
-        }
-        if line.contains('\t') && indent_of(line) < indent {
-            return None;
         }
         // A blank line shorter than the indentation is an empty line of the text.
         body.push(line.get(indent..).unwrap_or(""));
@@ -343,7 +371,8 @@ fn double_quoted(text: &str) -> Option<String> {
                 let e = chars.next()?;
                 let hex = |n: usize, chars: &mut std::str::Chars<'_>| -> Option<char> {
                     let digits: String = chars.by_ref().take(n).collect();
-                    if digits.len() != n {
+                    // `from_str_radix` would also take a sign.
+                    if digits.len() != n || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
                         return None;
                     }
                     char::from_u32(u32::from_str_radix(&digits, 16).ok()?)
@@ -376,4 +405,55 @@ fn double_quoted(text: &str) -> Option<String> {
         }
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Texts the full parser refuses, each found by a review of this
+    /// reader, and texts too deep or too wide for the subset: all are left
+    /// to the full parser.
+    #[test]
+    fn what_the_full_parser_refuses_is_left_to_it() {
+        let refused = [
+            "a: \"\\x+1\"\n".to_string(),
+            "a: \"\\u+041\"\n".to_string(),
+            "a: |\n   \n  b\n".to_string(),
+            "a: |\n \n  \t \n".to_string(),
+            "a: |\n  \tb\n".to_string(),
+            format!("{}: x\n", "a".repeat(1030)),
+            format!("a:\n  {}: x\n", "b".repeat(1030)),
+            format!("a:\n  - Lưu {}: VT\n", "ư".repeat(520)),
+        ];
+        for text in &refused {
+            assert!(parse(text).is_none(), "{:?}", &text[..text.len().min(60)]);
+            assert!(serde_yaml_ng::from_str::<serde_yaml_ng::Value>(text).is_err());
+        }
+        // 40 levels (the full parser stops at 128, and a reader that
+        // recursed on would overflow the stack first) and 20,000 keys (a
+        // search for repeated keys that grows with their square).
+        let deep: String = (0..40)
+            .map(|d| format!("{}k{d}:\n", "  ".repeat(d)))
+            .collect::<String>()
+            + &"  ".repeat(40)
+            + "v: x\n";
+        let wide: String = (0..20_000).map(|i| format!("k{i}: v\n")).collect();
+        assert!(parse(&deep).is_none());
+        assert!(parse(&wide).is_none());
+    }
+
+    #[test]
+    fn a_literal_block_after_blank_lines_no_wider_than_it_is_read() {
+        let text = "a: |\n\n  \n  b\n";
+        let Some(Value::Mapping(m)) = parse(text) else {
+            panic!("in the subset")
+        };
+        let Value::String(s) = &m[0].1 else {
+            panic!("a string")
+        };
+        assert_eq!(s, "\n\nb\n");
+        let full: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).unwrap();
+        assert_eq!(full["a"].as_str(), Some("\n\nb\n"));
+    }
 }

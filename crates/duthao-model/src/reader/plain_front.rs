@@ -157,6 +157,8 @@ mod tests {
             "\r",
             "\\n",
             "\\u00e0",
+            "\\x+1",
+            "\\u+041",
             "''",
             "\u{1}",
             "\u{a0}",
@@ -213,6 +215,16 @@ mod tests {
                 .prop_map(|(k, u)| format!("{k}:\n{}", u.concat())),
             1 => (indent(), key(), value()).prop_map(|(i, k, v)| format!("{i}{k}: {v}\n")),
             1 => (indent(), value()).prop_map(|(i, v)| format!("{i}- {v}\n")),
+            1 => (
+                key(),
+                prop::sample::select(vec!["|", "|-"]),
+                prop::sample::select(vec!["", " ", "  ", "   "]),
+                value(),
+                value(),
+            )
+                .prop_map(|(k, style, blank, v, w)| {
+                    format!("{k}: {style}\n{blank}\n  {v}\n{blank}\n   {w}\n")
+                }),
             1 => Just("\n".to_string()),
             1 => Just("# a comment\n".to_string()),
         ]
