@@ -59,7 +59,6 @@ mod tests {
             .replace("number:\n", "number: 15\n")
             .replace("title: về", "title: \"về")
             .replace("chi bộ\n", "chi bộ\"\n")
-            .replace("other", "x")
             + "extra_key: kept\nsequence_at_zero:\n- a\n-\n";
         let fast = read(&issued).expect("in the plain subset");
         assert_eq!(fast.number, Some(15));
