@@ -11,7 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
 cargo build --release --quiet
-bin="$root/target/release/duthao"
+. bench/release-dir.sh
+bin="$RELEASE/duthao"
 max="${MAX_SECONDS:-10}"
 
 work="$(mktemp -d)"

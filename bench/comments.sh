@@ -32,9 +32,9 @@ SLUG=nghi-quyet-lon
 [ -x /usr/bin/time ] || { echo "GNU time (/usr/bin/time) is required" >&2; exit 1; }
 
 cargo build --release --quiet --bin duthao --example dump_blocks
-TARGET=${CARGO_TARGET_DIR:-$PWD/target}
-BIN=$TARGET/release/duthao
-DUMP=$TARGET/release/examples/dump_blocks
+. bench/release-dir.sh
+BIN=$RELEASE/duthao
+DUMP=$RELEASE/examples/dump_blocks
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 

@@ -24,7 +24,8 @@ python3 "$GEN" --pages "$PAGES" --seed 1 -o "$A" 2>/dev/null
 python3 "$GEN" --revise "$PCT" --seed 1 "$A" -o "$B" 2>/dev/null
 
 cargo build --release --quiet
-BIN=$ROOT/target/release/duthao
+. bench/release-dir.sh
+BIN=$RELEASE/duthao
 
 export HOME="$WORK/home" GIT_CONFIG_GLOBAL="$WORK/home/.gitconfig" GIT_CONFIG_NOSYSTEM=1
 export DUTHAO_AUTHOR_NAME="Người Đo" DUTHAO_AUTHOR_EMAIL="do@example.vn"

@@ -29,4 +29,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v git >/dev/null || { echo "bench/diff.sh compares with git, which is not installed" >&2; exit 1; }
 cargo build --release --quiet
-exec python3 bench/diff_bench.py "$PWD/target/release/duthao" "$@"
+. bench/release-dir.sh
+exec python3 bench/diff_bench.py "$RELEASE/duthao" "$@"

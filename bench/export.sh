@@ -22,7 +22,8 @@ command -v pandoc >/dev/null || { echo "pandoc is required" >&2; exit 1; }
 
 python3 bench/gen_corpus.py --pages "$PAGES" --seed 1 -o "$WORK/in.md" 2>/dev/null
 cargo build --release --quiet
-BIN="$PWD/target/release/duthao"
+. bench/release-dir.sh
+BIN="$RELEASE/duthao"
 # A workspace holding the draft, so the whole `duthao export` command is timed.
 export HOME="$WORK/home" GIT_CONFIG_GLOBAL="$WORK/home/.gitconfig" GIT_CONFIG_NOSYSTEM=1
 export DUTHAO_AUTHOR_NAME="Người Đo" DUTHAO_AUTHOR_EMAIL="do@example.vn"

@@ -14,7 +14,8 @@ DRAFTS=${DRAFTS:-1000}
 COMMITS=${COMMITS:-10000}
 RUNS=${RUNS:-5}
 cargo build --release --quiet
-BIN=$PWD/target/release/duthao
+. bench/release-dir.sh
+BIN=$RELEASE/duthao
 # named after the generator's code too, so that a workspace built by an
 # older generator is not reused
 WS=$OUT/ws-$DRAFTS-$COMMITS-$(cat bench/gen_corpus.py bench/make_workspace.py | sha1sum | cut -c1-8)

@@ -11,7 +11,7 @@ git commit with the git CLI (so building them takes seconds, not the hours
 
     python3 bench/make_comments.py WS SLUG                 # 8,000 on v1, 2,000 on v2
     python3 bench/make_comments.py WS SLUG --comments 10000 --on-v2 2000 --seed 1 \\
-        --dump-blocks target/release/examples/dump_blocks
+        --dump-blocks target/x86_64-unknown-linux-gnu/release/examples/dump_blocks
 
 The draft must have versions v1 and v2 (tags duthao/SLUG/vN). Anchors come
 from `dump_blocks FILE --json` (examples/dump_blocks.rs: the reader's

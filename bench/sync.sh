@@ -53,8 +53,8 @@ SLUG=nghi-quyet-xay-dung-dang-2026
 started=$SECONDS
 
 cargo build --release --quiet --bin duthao
-TARGET=${CARGO_TARGET_DIR:-$PWD/target}
-BIN=$TARGET/release/duthao
+. bench/release-dir.sh
+BIN=$RELEASE/duthao
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 
