@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use super::snapshot::{Fetched, Parsed, Purpose, Snapshot};
 use crate::diff::{DiffOptions, DraftDiff, diff_drafts};
+use crate::reader::as_one_side;
 use crate::render::Labels;
 use crate::workspace::{Result, Workspace, WorkspaceError};
 use duthao_store::Rev;
@@ -101,13 +102,13 @@ pub fn compare(sources: Sources<'_>, opts: &CompareOptions) -> Result<Comparison
             // that cannot be read is reported before a draft that does not
             // parse, whichever side each is on, as when reading came first.
             let (pa, pb) = rayon::join(
-                || Fetched::file(&a.0, &a.1, opts.purpose).map(Fetched::parse),
-                || Fetched::file(&b.0, &b.1, opts.purpose).map(Fetched::parse),
+                || as_one_side(|| Fetched::file(&a.0, &a.1, opts.purpose).map(Fetched::parse)),
+                || as_one_side(|| Fetched::file(&b.0, &b.1, opts.purpose).map(Fetched::parse)),
             );
             return finish(pa?, pb?, None, opts);
         }
     };
-    let (pa, pb) = rayon::join(|| a.parse(), || b.parse());
+    let (pa, pb) = rayon::join(|| as_one_side(|| a.parse()), || as_one_side(|| b.parse()));
     finish(pa, pb, ws, opts)
 }
 

@@ -686,7 +686,10 @@ impl Workspace {
             reader::front_matter_text(&ta),
             reader::front_matter_text(&tb),
         );
-        let (da, db) = rayon::join(|| reader::read(ta, &fa), || reader::read(tb, &fb));
+        let (da, db) = rayon::join(
+            || reader::as_one_side(|| reader::read(ta, &fa)),
+            || reader::as_one_side(|| reader::read(tb, &fb)),
+        );
         let (da, db) = (da?, db?);
         self.kind_of(&da, &fa, &ha)?;
         self.kind_of(&db, &fb, &hb)?;

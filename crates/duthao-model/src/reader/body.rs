@@ -274,8 +274,8 @@ pub(crate) fn parse_blocks_by(body: &str, size: usize) -> Vec<Section> {
         }
     };
     // Sections are independent, so a long draft is read on every core,
-    // unless this thread is already one of rayon's workers (reading one side
-    // of a comparison, or in the one-thread pool of a short one).
+    // unless this thread reads one side of a comparison, is one of the
+    // pool's other workers, or is in the one-thread pool of a short one.
     let parallel = super::cores_free();
     let mut out: Vec<Section> = if parallel {
         plan.pieces.par_iter().map(parse).collect()

@@ -336,13 +336,38 @@ fn utf8<'a>(bytes: &'a [u8], file: &Path) -> Result<&'a str, ReadError> {
     }
 }
 
-/// Whether a long draft may be read on every core: not when the caller is
-/// already one of rayon's workers (reading one side of a comparison while
-/// the other core reads the other side). Splitting again there gains no
-/// time, and every hand-over wakes a sleeping thread: about a tenth of a
-/// redline's CPU time when the two sides were also read by sections.
+thread_local! {
+    /// Set while this thread reads one of two drafts read side by side.
+    static ONE_SIDE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `read` as one of two drafts read at once, each on a core of its
+/// own (`rayon::join`): the reads inside it keep to their core.
+pub fn as_one_side<R>(read: impl FnOnce() -> R) -> R {
+    let before = ONE_SIDE.replace(true);
+    let out = read();
+    ONE_SIDE.set(before);
+    out
+}
+
+/// Whether a long draft may be read on every core: not while one side of a
+/// comparison is read ([`as_one_side`]) with the other core reading the
+/// other side, nor on a pool's other workers, nor in a pool of one thread.
+/// Splitting again there gains no time, and every hand-over wakes a
+/// sleeping thread: about a tenth of a redline's CPU time when the two
+/// sides were also read by sections.
+///
+/// The main thread may itself be one of the pool's workers (the long
+/// redline's pool, where it does work rather than wait on the others): it
+/// is free whenever it is not reading one side.
 pub(crate) fn cores_free() -> bool {
-    rayon::current_thread_index().is_none()
+    !ONE_SIDE.get()
+        && match rayon::current_thread_index() {
+            None => true,
+            Some(_) => {
+                rayon::current_num_threads() > 1 && std::thread::current().name() == Some("main")
+            }
+        }
 }
 
 /// Bytes from which a text is worth checking on two cores.

@@ -479,3 +479,52 @@ fn bodies_that_could_parse_differently_cut_are_read_whole() {
         assert_eq!(blocks_by(body, 1), blocks_by(body, usize::MAX), "{body:?}");
     }
 }
+
+#[test]
+fn a_long_read_splits_over_the_cores_only_where_they_are_free() {
+    // Outside any pool: free, but not while reading one side of two.
+    assert!(cores_free());
+    assert!(!as_one_side(cores_free));
+    assert!(cores_free(), "the mark goes when the side is read");
+    // Nested sides leave the outer one marked.
+    as_one_side(|| {
+        as_one_side(|| ());
+        assert!(!cores_free());
+    });
+    // A pool's workers other than the main thread are never free: they
+    // run a side, or a step someone else split off.
+    let two = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .expect("a pool of two");
+    assert!(!two.install(cores_free));
+    let (x, y) = two.join(cores_free, cores_free);
+    assert!(!x && !y);
+    // This test's thread made the single worker of a pool: no other core.
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .use_current_thread()
+        .build()
+        .expect("a pool of one");
+    assert!(!one.install(cores_free));
+    drop(one);
+    // The main thread made a worker of a pool of two (the long redline's):
+    // free, but not while it reads one side. (A thread of that name stands
+    // in for it: a test's own thread is named after the test.)
+    std::thread::Builder::new()
+        .name("main".into())
+        .spawn(|| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(2)
+                .use_current_thread()
+                .build()
+                .expect("a pool of two");
+            assert!(pool.install(cores_free));
+            assert!(!pool.install(|| as_one_side(cores_free)));
+            let (side, _) = pool.join(|| as_one_side(cores_free), || ());
+            assert!(!side);
+        })
+        .expect("a thread")
+        .join()
+        .expect("the checks pass");
+}
