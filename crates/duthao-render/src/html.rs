@@ -1232,8 +1232,8 @@ mod tests {
     use super::{escape, link_footnote_refs, path_display, push_marked, push_path, safe_link};
 
     /// The path written a piece at a time is the path shown, escaped whole:
-    /// labels with every character HTML escapes or drops, footnotes,
-    /// unnumbered paragraphs, and a block with no path at all.
+    /// numbered sections, unnumbered paragraphs, footnotes whose labels hold
+    /// every character HTML escapes or drops, and a block with no path.
     #[test]
     fn a_path_is_written_as_it_is_shown_escaped() {
         let text = "---\nkind: nghi-quyet\nissuer:\n  name: X\ntitle: t\n---\n\n\

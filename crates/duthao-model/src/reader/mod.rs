@@ -344,10 +344,15 @@ thread_local! {
 /// Runs `read` as one of two drafts read at once, each on a core of its
 /// own (`rayon::join`): the reads inside it keep to their core.
 pub fn as_one_side<R>(read: impl FnOnce() -> R) -> R {
-    let before = ONE_SIDE.replace(true);
-    let out = read();
-    ONE_SIDE.set(before);
-    out
+    // Restored on the way out, a panic's too: a rayon worker lives on.
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            ONE_SIDE.set(self.0);
+        }
+    }
+    let _restore = Restore(ONE_SIDE.replace(true));
+    read()
 }
 
 /// Whether a long draft may be read on every core: not while one side of a

@@ -491,6 +491,10 @@ fn a_long_read_splits_over_the_cores_only_where_they_are_free() {
         as_one_side(|| ());
         assert!(!cores_free());
     });
+    // A side that panics leaves no mark behind (a worker thread lives on).
+    let panicked = std::panic::catch_unwind(|| as_one_side(|| panic!("a side fails")));
+    assert!(panicked.is_err());
+    assert!(cores_free());
     // A pool's workers other than the main thread are never free: they
     // run a side, or a step someone else split off.
     let two = rayon::ThreadPoolBuilder::new()
