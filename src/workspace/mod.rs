@@ -673,8 +673,8 @@ impl Workspace {
         self.checked_draft(slug, rev, self.draft_text(slug, rev)?)
     }
 
-    /// Reads two revisions of a draft, parsed at the same time (each also by
-    /// sections on every core).
+    /// Reads two revisions of a draft, parsed at the same time, each on a
+    /// core of its own.
     pub fn read_draft_pair(&self, slug: &str, a: &Rev, b: &Rev) -> Result<(Draft, Draft)> {
         let ta = self.draft_text(slug, a)?;
         let tb = self.draft_text(slug, b)?;
