@@ -254,8 +254,11 @@ impl FeatureIndex {
         let mut seen: Vec<u32> = Vec::with_capacity(bags.clone().flatten().map(Bag::len).sum());
         let mut ends: Vec<u32> = Vec::with_capacity(bags.clone().count());
         let mut lists: Vec<(u32, u32)> = Vec::new();
+        // Each run on its own: a block's lists get it once whatever order
+        // its features come in, and a merge of the two runs waited on a
+        // comparison that goes either way.
         for bag in bags {
-            for feat in bag.into_iter().flat_map(Bag::distinct) {
+            for feat in bag.into_iter().flat_map(Bag::distinct_by_run) {
                 let id = *ids.entry(feat).or_insert_with(|| {
                     lists.push((0, 0));
                     (lists.len() - 1) as u32
@@ -310,14 +313,42 @@ impl FeatureIndex {
 
     /// The blocks with `feat`, in order; `None` for a feature of too many
     /// blocks or of none.
+    #[cfg(test)]
     fn get(&self, feat: u32) -> Option<&[u32]> {
-        let shift = 32 - (64 * self.rare.len()).trailing_zeros();
-        let bit = rare_bit(feat, shift);
-        if self.rare[bit / 64] & (1 << (bit % 64)) == 0 {
+        if !self.may_have(feat) {
             return None;
         }
+        self.listed(feat)
+    }
+
+    /// Whether `feat` may be one of the rare features: `false` surely
+    /// means it is not.
+    fn may_have(&self, feat: u32) -> bool {
+        let shift = 32 - (64 * self.rare.len()).trailing_zeros();
+        let bit = rare_bit(feat, shift);
+        self.rare[bit / 64] & (1 << (bit % 64)) != 0
+    }
+
+    /// [`FeatureIndex::get`] without the look at [`FeatureIndex::rare`].
+    fn listed(&self, feat: u32) -> Option<&[u32]> {
         let (start, n) = self.lists[*self.ids.get(&feat)? as usize];
         (start != u32::MAX).then(|| &self.blocks[start as usize..(start + n) as usize])
+    }
+
+    /// The features of `bag` that may be rare ([`FeatureIndex::may_have`]),
+    /// distinct and in order of value, into `out`: the features
+    /// [`Bag::distinct`] gives that the index may list, in its order. Each
+    /// run is sifted on its own and the few left are sorted: a merge of
+    /// the runs waited, at every feature, on a comparison that goes either
+    /// way, and between two unrelated drafts nine in ten features are
+    /// common.
+    fn sift(&self, bag: &Bag, out: &mut Vec<u32>) {
+        out.clear();
+        for run in bag.runs() {
+            out.extend(run.iter().copied().filter(|&feat| self.may_have(feat)));
+        }
+        out.sort_unstable();
+        out.dedup();
     }
 }
 
@@ -437,8 +468,21 @@ impl Bag {
         (2 * shared) as f32 / (self.len() + other.len()) as f32
     }
 
+    /// The distinct features of each run, the words' first.
+    fn distinct_by_run(&self) -> impl Iterator<Item = u32> + '_ {
+        fn distinct(run: &[u32]) -> impl Iterator<Item = u32> + '_ {
+            run.iter()
+                .enumerate()
+                .filter(move |&(i, v)| i == 0 || run[i - 1] != *v)
+                .map(|(_, &v)| v)
+        }
+        let [words, pairs] = self.runs();
+        distinct(words).chain(distinct(pairs))
+    }
+
     /// The distinct features in order of value (words and pairs merged),
     /// the order in which the leftover pairing counts a block's hits.
+    #[cfg(test)]
     fn distinct(&self) -> impl Iterator<Item = u32> + '_ {
         let [mut words, mut pairs] = self.runs().map(|run| run.iter().copied().peekable());
         let mut last = None;
@@ -803,6 +847,7 @@ impl Aligner<'_> {
             .map(|_| (self.fbag.map(sketch_of), self.tbag.map(sketch_of)));
         let mut hits: Vec<u32> = vec![0; lf.len()];
         let mut touched: Vec<usize> = Vec::new();
+        let mut sifted: Vec<u32> = Vec::new();
         // Each candidate pair as one number that sorts it: most similar
         // first (a similarity is positive, so its bits inverted sort it
         // downwards), ties in document order (TO, then FROM).
@@ -812,8 +857,13 @@ impl Aligner<'_> {
                 None => (0..lf.len()).collect(),
                 Some(index) => {
                     touched.clear();
-                    for feat in self.tbag.get(t).into_iter().flat_map(Bag::distinct) {
-                        if let Some(list) = index.get(feat) {
+                    if let Some(bag) = self.tbag.get(t) {
+                        index.sift(bag, &mut sifted);
+                    } else {
+                        sifted.clear();
+                    }
+                    for &feat in &sifted {
+                        if let Some(list) = index.listed(feat) {
                             for &k in list {
                                 let k = k as usize;
                                 if hits[k] == 0 {
@@ -861,8 +911,19 @@ impl Aligner<'_> {
                 {
                     continue;
                 }
-                let s = self.sim(f, t, SIM_IN_PLACE);
-                if s >= SIM_IN_PLACE {
+                // In-place pairs are only ever added, so a pair outside its
+                // stretch now never fits: it can only be a move, which the
+                // pairing below turns down under SIM_MOVE, so it is weighed
+                // against that (between two unrelated drafts, most
+                // candidates come from the index, from far away, and a
+                // higher bar ends their merge sooner).
+                let min = if (pf..nf).contains(&f) {
+                    SIM_IN_PLACE
+                } else {
+                    SIM_MOVE
+                };
+                let s = self.sim(f, t, min);
+                if s >= min {
                     debug_assert!(s > 0.0);
                     pairs.push((u128::from(!s.to_bits()) << 64) | ((t as u128) << 32) | f as u128);
                 }
@@ -1474,8 +1535,51 @@ mod tests {
         }
         assert_eq!(index.get(5_000).map(<[u32]>::len), Some(MAX_POSTINGS));
         assert_eq!(index.get(5_001), None);
+        // Sifted, a bag keeps every feature the index lists, in the order
+        // the pairing counts hits in.
+        let mut sifted = Vec::new();
+        for bag in bags.iter().flatten() {
+            index.sift(bag, &mut sifted);
+            let want: Vec<u32> = bag.distinct().filter(|&f| index.may_have(f)).collect();
+            assert_eq!(sifted, want);
+            let listed = |feats: &mut dyn Iterator<Item = u32>| -> Vec<u32> {
+                feats.filter(|&f| index.get(f).is_some()).collect()
+            };
+            assert_eq!(
+                listed(&mut sifted.iter().copied()),
+                listed(&mut bag.distinct())
+            );
+        }
         // Both kinds of feature were there to be told apart.
         assert!(rare > 1_000 && common >= 10, "{rare} rare, {common} common");
+    }
+
+    #[test]
+    fn a_sifted_bag_keeps_what_the_index_may_list_in_the_order_of_its_features() {
+        // Bags in two runs, with words repeated and pairs: paragraphs of
+        // shared small words, each block's own words, and some in between.
+        let texts: Vec<String> = (0..300)
+            .map(|i| {
+                let mut text = paragraph(i % 120);
+                if i % 7 == 0 {
+                    text = format!("{text} {}", paragraph(i + 1_000));
+                }
+                text
+            })
+            .collect();
+        let bags: Vec<Option<Bag>> = texts.iter().map(|t| Some(bag(t))).collect();
+        let index = FeatureIndex::of(bags.iter().map(Option::as_ref));
+        let mut sifted = Vec::new();
+        let mut kept = 0;
+        for b in bags.iter().flatten() {
+            index.sift(b, &mut sifted);
+            let want: Vec<u32> = b.distinct().filter(|&f| index.may_have(f)).collect();
+            assert_eq!(sifted, want);
+            kept += sifted.len();
+        }
+        // The sieve let some through and held some back.
+        let all: usize = bags.iter().flatten().map(|b| b.distinct().count()).sum();
+        assert!(kept > 0 && kept < all, "{kept} of {all}");
     }
 
     #[test]
