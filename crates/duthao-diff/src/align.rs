@@ -392,7 +392,14 @@ struct Glance {
     len: usize,
     head: u64,
     tail: u64,
+    /// A hash of the first [`WIDE`] bytes, and of the last (0 when the text
+    /// is shorter).
+    head_wide: u64,
+    tail_wide: u64,
 }
+
+/// How many bytes at each end of a text [`Glance`] hashes.
+const WIDE: usize = 32;
 
 impl Glance {
     fn of(block: &Block, text: &str) -> Glance {
@@ -402,11 +409,21 @@ impl Glance {
             w[..bytes.len()].copy_from_slice(bytes);
             u64::from_le_bytes(w)
         };
+        let wide = |bytes: &[u8]| {
+            let mut h = FxHasher::default();
+            for word in bytes.chunks_exact(8) {
+                h.write_u64(eight(word));
+            }
+            h.finish()
+        };
+        let long = b.len() >= WIDE;
         Glance {
             kind: std::mem::discriminant(&block.kind),
             len: b.len(),
             head: eight(&b[..b.len().min(8)]),
             tail: eight(&b[b.len().saturating_sub(8)..]),
+            head_wide: if long { wide(&b[..WIDE]) } else { 0 },
+            tail_wide: if long { wide(&b[b.len() - WIDE..]) } else { 0 },
         }
     }
 
@@ -414,8 +431,24 @@ impl Glance {
     /// [`certain_by_ends`]: when the first eight bytes differ and the last
     /// eight too, the common ends are less than 16 bytes, too few for a text
     /// longer than 28.
+    ///
+    /// And when neither the first [`WIDE`] bytes are alike nor the last
+    /// (or a text is shorter), the common ends are at most `2 * WIDE - 2`
+    /// bytes, too few for a text longer than `4 * WIDE - 4`. Between two
+    /// unrelated drafts on one subject, many paragraphs share their first
+    /// or last eight bytes, and reading both texts to find out how many
+    /// more was most of the time spent weighing a pair.
     fn may_share_ends(&self, other: &Glance) -> bool {
-        self.len.max(other.len) <= 28 || self.head == other.head || self.tail == other.tail
+        let longest = self.len.max(other.len);
+        if longest <= 28 {
+            return true;
+        }
+        if self.head != other.head && self.tail != other.tail {
+            return false;
+        }
+        longest <= 4 * WIDE - 4
+            || (self.len.min(other.len) >= WIDE
+                && (self.head_wide == other.head_wide || self.tail_wide == other.tail_wide))
     }
 }
 
@@ -1423,6 +1456,52 @@ mod tests {
         assert!(
             long_and_certain > 100 && turned_down > 10_000,
             "{long_and_certain} long and certain, {turned_down} turned down"
+        );
+    }
+
+    #[test]
+    fn a_glance_turns_down_only_long_pairs_whose_ends_are_too_short() {
+        // Texts of 100 to 300 bytes, each a copy of one of a few bases with
+        // a few letters changed somewhere: their common ends are of every
+        // length, about the 32 bytes a glance hashes at each end too.
+        let mut next = xorshift(0x5EED_0F_CAFE_u64);
+        let letters = ["a", "b", "ạ", " "];
+        let bases: Vec<Vec<&str>> = (0..6)
+            .map(|_| {
+                (0..300)
+                    .map(|_| letters[(next() % letters.len() as u64) as usize])
+                    .collect()
+            })
+            .collect();
+        let texts: Vec<String> = (0..300)
+            .map(|_| {
+                let mut text = bases[(next() % bases.len() as u64) as usize].clone();
+                text.truncate(100 + (next() % 200) as usize);
+                for _ in 0..(next() % 4) {
+                    let at = (next() % text.len() as u64) as usize;
+                    text[at] = letters[(next() % letters.len() as u64) as usize];
+                }
+                text.concat()
+            })
+            .collect();
+        let block = &blocks(&["x".to_string()])[0];
+        let glances: Vec<Glance> = texts.iter().map(|t| Glance::of(block, t)).collect();
+        let (mut certain_pairs, mut turned_down_wide) = (0, 0);
+        for (i, a) in texts.iter().enumerate() {
+            for (j, b) in texts.iter().enumerate() {
+                let certain = certain_by_ends(a.as_bytes(), b.as_bytes());
+                let (ga, gb) = (&glances[i], &glances[j]);
+                assert!(!certain || ga.may_share_ends(gb), "{a:?} {b:?}");
+                certain_pairs += usize::from(certain);
+                turned_down_wide += usize::from(
+                    (ga.head == gb.head || ga.tail == gb.tail) && !ga.may_share_ends(gb),
+                );
+            }
+        }
+        // Both sides of the line were there to be told apart.
+        assert!(
+            certain_pairs > 1_000 && turned_down_wide > 1_000,
+            "{certain_pairs} certain, {turned_down_wide} turned down by the wide ends"
         );
     }
 
