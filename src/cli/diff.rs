@@ -151,6 +151,11 @@ fn compare(args: Args, ctx: &Context) -> anyhow::Result<()> {
         one_thread();
     } else {
         main_thread_works();
+        // Not for a size unknown (u64::MAX / 2 above), nor past what the
+        // reader takes.
+        if size <= 2 * duthao::reader::MAX_DRAFT_BYTES as u64 {
+            crate::prefault((size * PREFAULT_PER_DRAFT_BYTE_TIMES_2 / 2) as usize);
+        }
     }
     let cmp = ops::compare(sources, &opts)?;
     let notes = match notes_of {
@@ -228,6 +233,15 @@ fn compare(args: Args, ctx: &Context) -> anyhow::Result<()> {
 /// costs more than a short draft's whole comparison, and would double the
 /// CPU time of a 10-page redline.
 const ONE_THREAD_BELOW: u64 = 1 << 20;
+
+/// How much memory a redline of long drafts surely uses, per byte of the
+/// two drafts (times two): the models of both, the texts the word diff
+/// reads and the diff peak at 3 to 3.5 times the drafts' size (5,000 and
+/// 1,000 pages, 5 % revised), more for drafts that differ more. Two and a
+/// half times is faulted in at once before they are read (see
+/// `crate::prefault`), so a redline that fails early has touched no more
+/// than that.
+const PREFAULT_PER_DRAFT_BYTE_TIMES_2: u64 = 5;
 
 /// Makes every parallel step of this process run on the calling thread.
 fn one_thread() {
