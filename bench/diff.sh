@@ -9,7 +9,7 @@
 #   git diff --no-index --word-diff=porcelain --diff-algorithm=histogram A B
 #
 # interleaved, RUNS times each after a warm-up (default 21 below 1 MB, 11 below
-# 8 MB, 5 above), and prints a Markdown table: median CPU time (user + system,
+# 8 MB, 9 above), and prints a Markdown table: median CPU time (user + system,
 # every thread), median and best wall time, median peak RSS (also as a
 # multiple of one version's size), the changed words each found and their
 # error against the generator's own count, and duthao's CPU time over each

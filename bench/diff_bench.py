@@ -205,7 +205,7 @@ def main():
     duthao = sys.argv[1]
     quick = "--quick" in sys.argv
     runs_for = lambda size: int(os.environ.get("RUNS", 0)) or (  # noqa: E731
-        21 if size < 1_000_000 else 11 if size < 8_000_000 else 5)
+        21 if size < 1_000_000 else 11 if size < 8_000_000 else 9)
     with tempfile.TemporaryDirectory() as work:
         import json
 
