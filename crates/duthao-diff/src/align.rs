@@ -1423,6 +1423,41 @@ mod tests {
         }
     }
 
+    /// What the glances of every pair of `texts` said.
+    struct Glanced {
+        certain: usize,
+        long_and_certain: usize,
+        turned_down: usize,
+        /// Turned down although their first or last eight bytes are alike.
+        turned_down_wide: usize,
+    }
+
+    /// Weighs every pair of `texts` by its glances and by its bytes, and
+    /// checks that no pair certain by its ends was turned down.
+    fn glances_of_all_pairs(texts: &[String]) -> Glanced {
+        let block = &blocks(&["x".to_string()])[0];
+        let glances: Vec<Glance> = texts.iter().map(|t| Glance::of(block, t)).collect();
+        let mut seen = Glanced {
+            certain: 0,
+            long_and_certain: 0,
+            turned_down: 0,
+            turned_down_wide: 0,
+        };
+        for (a, ga) in texts.iter().zip(&glances) {
+            for (b, gb) in texts.iter().zip(&glances) {
+                let certain = certain_by_ends(a.as_bytes(), b.as_bytes());
+                let may = ga.may_share_ends(gb);
+                assert!(!certain || may, "{a:?} {b:?}");
+                seen.certain += usize::from(certain);
+                seen.long_and_certain += usize::from(certain && a.len().max(b.len()) > 28);
+                seen.turned_down += usize::from(!may);
+                seen.turned_down_wide +=
+                    usize::from(!may && (ga.head == gb.head || ga.tail == gb.tail));
+            }
+        }
+        seen
+    }
+
     #[test]
     fn a_glance_turns_down_only_pairs_whose_ends_are_too_short() {
         // Texts from three letters, so that many share their first or last
@@ -1436,22 +1471,8 @@ mod tests {
                     .collect()
             })
             .collect();
-        let block = &blocks(&["x".to_string()])[0];
-        let glances: Vec<Glance> = texts.iter().map(|t| Glance::of(block, t)).collect();
-        let (mut long_and_certain, mut turned_down) = (0, 0);
-        for (i, a) in texts.iter().enumerate() {
-            for (j, b) in texts.iter().enumerate() {
-                let certain = certain_by_ends(a.as_bytes(), b.as_bytes());
-                assert!(
-                    !certain || glances[i].may_share_ends(&glances[j]),
-                    "{:?} {:?}",
-                    texts[i],
-                    texts[j]
-                );
-                long_and_certain += usize::from(certain && a.len().max(b.len()) > 28);
-                turned_down += usize::from(!glances[i].may_share_ends(&glances[j]));
-            }
-        }
+        let seen = glances_of_all_pairs(&texts);
+        let (long_and_certain, turned_down) = (seen.long_and_certain, seen.turned_down);
         // Both sides of the line were there to be told apart.
         assert!(
             long_and_certain > 100 && turned_down > 10_000,
@@ -1484,20 +1505,8 @@ mod tests {
                 text.concat()
             })
             .collect();
-        let block = &blocks(&["x".to_string()])[0];
-        let glances: Vec<Glance> = texts.iter().map(|t| Glance::of(block, t)).collect();
-        let (mut certain_pairs, mut turned_down_wide) = (0, 0);
-        for (i, a) in texts.iter().enumerate() {
-            for (j, b) in texts.iter().enumerate() {
-                let certain = certain_by_ends(a.as_bytes(), b.as_bytes());
-                let (ga, gb) = (&glances[i], &glances[j]);
-                assert!(!certain || ga.may_share_ends(gb), "{a:?} {b:?}");
-                certain_pairs += usize::from(certain);
-                turned_down_wide += usize::from(
-                    (ga.head == gb.head || ga.tail == gb.tail) && !ga.may_share_ends(gb),
-                );
-            }
-        }
+        let seen = glances_of_all_pairs(&texts);
+        let (certain_pairs, turned_down_wide) = (seen.certain, seen.turned_down_wide);
         // Both sides of the line were there to be told apart.
         assert!(
             certain_pairs > 1_000 && turned_down_wide > 1_000,
