@@ -319,7 +319,8 @@ impl HttpGit {
         &self.root
     }
 
-    /// The requests served so far, in the order they finished.
+    /// The requests served so far, in the order they were answered (each
+    /// recorded just before its reply is sent).
     pub fn served(&self) -> Vec<Served> {
         self.served
             .lock()
@@ -513,6 +514,26 @@ fn handle_connection(
         ),
     };
 
+    // Recorded before the reply is sent: git may exit, and the test read
+    // what was served, as soon as the reply is in.
+    let code = status
+        .split(' ')
+        .next()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    served
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(Served {
+            method: head.method.clone(),
+            path: head.path.clone(),
+            query: head.query.clone(),
+            chunked,
+            gzip,
+            body_len,
+            status: code,
+        });
+
     let mut out = Vec::with_capacity(payload.len() + 512);
     out.extend_from_slice(format!("HTTP/1.1 {status}\r\n").as_bytes());
     for h in &headers {
@@ -533,23 +554,6 @@ fn handle_connection(
     writer.flush()?;
     let _ = writer.shutdown(Shutdown::Write);
 
-    let code = status
-        .split(' ')
-        .next()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    served
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .push(Served {
-            method: head.method,
-            path: head.path,
-            query: head.query,
-            chunked,
-            gzip,
-            body_len,
-            status: code,
-        });
     Ok(())
 }
 
