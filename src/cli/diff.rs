@@ -137,23 +137,28 @@ fn compare(args: Args, ctx: &Context) -> anyhow::Result<()> {
         )),
         _ => None,
     };
-    let size = match &sources {
-        Sources::Files { a, b } => [&a.0, &b.0]
-            .iter()
-            .map(|p| std::fs::metadata(p).map_or(u64::MAX / 2, |m| m.len()))
-            .sum::<u64>(),
+    // Each side's size, `u64::MAX / 2` when it cannot be read.
+    let sizes: [u64; 2] = match &sources {
+        Sources::Files { a, b } => {
+            [&a.0, &b.0].map(|p| std::fs::metadata(p).map_or(u64::MAX / 2, |m| m.len()))
+        }
         // The text on disk stands for both sides: versions are near its size.
         // (Not followed through a link: only the workspace's own file counts.)
-        Sources::Revisions { ws, slug, .. } => std::fs::symlink_metadata(ws.draft_path(slug))
-            .map_or(u64::MAX / 2, |m| m.len().saturating_mul(2)),
+        Sources::Revisions { ws, slug, .. } => {
+            [std::fs::symlink_metadata(ws.draft_path(slug)).map_or(u64::MAX / 2, |m| m.len()); 2]
+        }
     };
+    let size = sizes[0] + sizes[1];
     if size < ONE_THREAD_BELOW {
         one_thread();
     } else {
         main_thread_works();
-        // Not for a size unknown (u64::MAX / 2 above), nor past what the
-        // reader takes.
-        if size <= 2 * duthao::reader::MAX_DRAFT_BYTES as u64 {
+        // Not for a size unknown, nor for a draft the reader will turn
+        // down as too large.
+        if sizes
+            .iter()
+            .all(|&s| s <= duthao::reader::MAX_DRAFT_BYTES as u64)
+        {
             crate::prefault((size * PREFAULT_PER_DRAFT_BYTE_TIMES_2 / 2) as usize);
         }
     }
@@ -234,13 +239,15 @@ fn compare(args: Args, ctx: &Context) -> anyhow::Result<()> {
 /// CPU time of a 10-page redline.
 const ONE_THREAD_BELOW: u64 = 1 << 20;
 
-/// How much memory a redline of long drafts surely uses, per byte of the
-/// two drafts (times two): the models of both, the texts the word diff
-/// reads and the diff peak at 3 to 3.5 times the drafts' size (5,000 and
-/// 1,000 pages, 5 % revised), more for drafts that differ more. Two and a
-/// half times is faulted in at once before they are read (see
-/// `crate::prefault`), so a redline that fails early has touched no more
-/// than that.
+/// How much memory to fault in before a redline of long drafts, per byte
+/// of the two drafts (times two): the models of both, the texts the word
+/// diff reads and the diff peak at 3 to 3.5 times the drafts' size (5,000
+/// and 1,000 pages, 5 % revised), more for drafts that differ more, 2.8
+/// times for two identical ones. Two and a half times is faulted in at
+/// once before they are read (see `crate::prefault`): for most drafts,
+/// memory the redline would have touched anyway. (For drafts of little
+/// but spaces, whose model is small, the peak grows by up to that much;
+/// and a redline that fails early has touched no more than that.)
 const PREFAULT_PER_DRAFT_BYTE_TIMES_2: u64 = 5;
 
 /// Makes every parallel step of this process run on the calling thread.
