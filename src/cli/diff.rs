@@ -264,7 +264,7 @@ fn one_thread() {
 /// sleeps until it is done: 2-4 % less CPU time from 1,000 pages, the same
 /// time on the clock, one thread fewer. (Each step now starts on the thread
 /// that holds its data, and no thread sleeps and wakes around it.) Reads
-/// split over the cores as before: see `duthao_model::reader::as_one_side`.
+/// split over the cores as before: see `duthao_model::reader::side_by_side`.
 fn main_thread_works() {
     // Fails only when the pool already exists (a second call): then it stays.
     let _ = rayon::ThreadPoolBuilder::new()

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use super::snapshot::{Fetched, Parsed, Purpose, Snapshot};
 use crate::diff::{DiffOptions, DraftDiff, diff_drafts};
-use crate::reader::as_one_side;
+use crate::reader::side_by_side;
 use crate::render::Labels;
 use crate::workspace::{Result, Workspace, WorkspaceError};
 use duthao_store::Rev;
@@ -101,14 +101,14 @@ pub fn compare(sources: Sources<'_>, opts: &CompareOptions) -> Result<Comparison
             // Two files: each read and parsed on a core of its own. A file
             // that cannot be read is reported before a draft that does not
             // parse, whichever side each is on, as when reading came first.
-            let (pa, pb) = rayon::join(
-                || as_one_side(|| Fetched::file(&a.0, &a.1, opts.purpose).map(Fetched::parse)),
-                || as_one_side(|| Fetched::file(&b.0, &b.1, opts.purpose).map(Fetched::parse)),
+            let (pa, pb) = side_by_side(
+                || Fetched::file(&a.0, &a.1, opts.purpose).map(Fetched::parse),
+                || Fetched::file(&b.0, &b.1, opts.purpose).map(Fetched::parse),
             );
             return finish(pa?, pb?, None, opts);
         }
     };
-    let (pa, pb) = rayon::join(|| as_one_side(|| a.parse()), || as_one_side(|| b.parse()));
+    let (pa, pb) = side_by_side(|| a.parse(), || b.parse());
     finish(pa, pb, ws, opts)
 }
 

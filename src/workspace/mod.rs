@@ -686,10 +686,7 @@ impl Workspace {
             reader::front_matter_text(&ta),
             reader::front_matter_text(&tb),
         );
-        let (da, db) = rayon::join(
-            || reader::as_one_side(|| reader::read(ta, &fa)),
-            || reader::as_one_side(|| reader::read(tb, &fb)),
-        );
+        let (da, db) = reader::side_by_side(|| reader::read(ta, &fa), || reader::read(tb, &fb));
         let (da, db) = (da?, db?);
         self.kind_of(&da, &fa, &ha)?;
         self.kind_of(&db, &fb, &hb)?;

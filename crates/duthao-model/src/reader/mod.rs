@@ -341,9 +341,20 @@ thread_local! {
     static ONE_SIDE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// Runs `read` as one of two drafts read at once, each on a core of its
-/// own (`rayon::join`): the reads inside it keep to their core.
-pub fn as_one_side<R>(read: impl FnOnce() -> R) -> R {
+/// Reads two drafts at once, `a` and `b` each on a core of its own
+/// (`rayon::join`), each marked as one side ([`as_one_side`]) so that the
+/// reads inside it keep to their core: the one way a comparison reads its
+/// two sides.
+pub fn side_by_side<A: Send, B: Send>(
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    rayon::join(|| as_one_side(a), || as_one_side(b))
+}
+
+/// Runs `read` as one of two drafts read at once (see [`side_by_side`]):
+/// the reads inside it keep to their core.
+pub(crate) fn as_one_side<R>(read: impl FnOnce() -> R) -> R {
     // Restored on the way out, a panic's too: a rayon worker lives on.
     struct Restore(bool);
     impl Drop for Restore {
@@ -356,7 +367,7 @@ pub fn as_one_side<R>(read: impl FnOnce() -> R) -> R {
 }
 
 /// Whether a long draft may be read on every core: not while one side of a
-/// comparison is read ([`as_one_side`]) with the other core reading the
+/// comparison is read ([`side_by_side`]) with the other core reading the
 /// other side, nor on a pool's other workers, nor in a pool of one thread.
 /// Splitting again there gains no time, and every hand-over wakes a
 /// sleeping thread: about a tenth of a redline's CPU time when the two
