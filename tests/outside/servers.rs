@@ -516,6 +516,7 @@ fn handle_connection(
 
     // Recorded before the reply is sent: git may exit, and the test read
     // what was served, as soon as the reply is in.
+    let with_payload = head.method != "HEAD";
     let code = status
         .split(' ')
         .next()
@@ -525,9 +526,9 @@ fn handle_connection(
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .push(Served {
-            method: head.method.clone(),
-            path: head.path.clone(),
-            query: head.query.clone(),
+            method: head.method,
+            path: head.path,
+            query: head.query,
             chunked,
             gzip,
             body_len,
@@ -547,7 +548,7 @@ fn handle_connection(
         )
         .as_bytes(),
     );
-    if head.method != "HEAD" {
+    if with_payload {
         out.extend_from_slice(&payload);
     }
     writer.write_all(&out)?;
